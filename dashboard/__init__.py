@@ -1,0 +1,1 @@
+"""The Dash pages, figures and data access behind app.py."""

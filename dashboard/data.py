@@ -1,0 +1,132 @@
+"""Read-only access to the published DuckDB file, with results cached per database version.
+
+DuckDB connections are not fork-safe, so nothing is opened at import: each thread of each
+worker opens its own read-only connection on first use. When the ETL publishes a new file
+(an atomic rename), the file's identity changes; connections are reopened and the cache key
+changes with it, so no stale result outlives the data it came from.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl import settings
+
+
+class DatabaseMissingError(RuntimeError):
+    """The database file does not exist yet."""
+
+
+@dataclass(frozen=True)
+class Version:
+    """Identity of one published file: a rename gives a new inode, a rebuild a new mtime."""
+
+    path: str
+    inode: int
+    mtime_ns: int
+    size: int
+
+
+_local = threading.local()
+
+
+def database_path() -> Path:
+    return settings.db_path()
+
+
+def current_version() -> Version:
+    path = database_path()
+    try:
+        stat = os.stat(path)
+    except FileNotFoundError as exc:
+        raise DatabaseMissingError(
+            f"No database at {path}. Build it with `python -m etl build --raw-dir DIR` (or `make run`)."
+        ) from exc
+    return Version(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+def _connection(version: Version) -> duckdb.DuckDBPyConnection:
+    """This thread's read-only connection to `version`, reopened when the file was replaced."""
+    held = getattr(_local, "held", None)
+    if held is not None and held[0] == version:
+        return held[1]
+    if held is not None:
+        held[1].close()
+    connection = duckdb.connect(version.path, read_only=True)
+    _local.held = (version, connection)
+    return connection
+
+
+def query(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run one read-only query against the current database version (uncached)."""
+    return _cached_query(current_version(), sql, tuple(params or ()))
+
+
+@lru_cache(maxsize=512)
+def _cached_query(version: Version, sql: str, params: tuple) -> pd.DataFrame:
+    # The version is part of the key: a newly published file is never answered from old results.
+    return _connection(version).execute(sql, list(params)).df()
+
+
+def indicators() -> pd.DataFrame:
+    """Indicators that have observations, with their source and vintage for captions."""
+    return query("""
+        SELECT i.indicator_id, i.name, i.unit, i.description, i.source_code, i.higher_is_better,
+               s.publisher, s.dataset, s.license, s.attribution, s.vintage
+        FROM indicator i JOIN source s USING (source_id)
+        WHERE EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)
+        ORDER BY i.name
+    """)
+
+
+def countries() -> pd.DataFrame:
+    return query("SELECT iso3, name, wb_region, income_group FROM country ORDER BY name")
+
+
+def year_coverage(indicator_id: str) -> pd.DataFrame:
+    """Economies with a value, per year: drives the slider and the default year."""
+    return query("""
+        SELECT year, count(*) AS economies FROM observation
+        WHERE indicator_id = ? AND sex = 'total' AND area = 'total' AND age = 'total'
+        GROUP BY year ORDER BY year
+    """, [indicator_id])
+
+
+def map_values(indicator_id: str, year: int) -> pd.DataFrame:
+    """One value per economy for `year`: every economy is listed, with NULL where there is no data."""
+    return query("""
+        SELECT c.iso3, c.name, c.wb_region, c.income_group, o.value
+        FROM country c
+        LEFT JOIN observation o ON o.iso3 = c.iso3 AND o.indicator_id = ? AND o.year = ?
+             AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
+        ORDER BY c.iso3
+    """, [indicator_id, year])
+
+
+def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
+    """Time series of the chosen economies."""
+    if not iso3_codes:
+        return pd.DataFrame(columns=["iso3", "name", "year", "value"])
+    placeholders = ", ".join("?" for _ in iso3_codes)
+    return query(f"""
+        SELECT o.iso3, c.name, o.year, o.value
+        FROM observation o JOIN country c USING (iso3)
+        WHERE o.indicator_id = ? AND o.iso3 IN ({placeholders})
+          AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
+        ORDER BY c.name, o.year
+    """, [indicator_id, *iso3_codes])
+
+
+def published_world(indicator_id: str) -> pd.DataFrame:
+    """The publisher's own World aggregate (WLD), drawn as a reference line."""
+    return query("""
+        SELECT group_name AS name, year, value FROM published_aggregate
+        WHERE indicator_id = ? AND group_code = 'WLD' ORDER BY year
+    """, [indicator_id])

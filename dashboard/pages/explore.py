@@ -1,0 +1,144 @@
+"""Explore: a world map of one indicator in one year, and trends for chosen countries.
+
+All state lives in the URL (?indicator=…&year=…&countries=NOR,NGA): the layout is built from
+the query parameters, and every change is written back with history.replaceState so that a
+copied link reproduces the view without re-rendering the page.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
+
+from dashboard import data, figures
+from dashboard.url_state import ExploreState, default_year, encode_state, parse_state
+
+dash.register_page(__name__, path="/", name="Explore", title="Explore · Digital divide indicators")
+
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "toImageButtonOptions": {"format": "png", "scale": 2},
+}
+
+
+def _graph_config() -> dict:
+    # Map shapes come from this app, never from a CDN (see app.py's /topojson/ route).
+    return {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
+
+
+def _year_marks(years: list[int]) -> dict:
+    first, last = min(years), max(years)
+    marks = {year: str(year) for year in range(first - first % 5 + 5, last, 5) if year - first >= 3 and last - year >= 3}
+    marks.update({first: str(first), last: str(last)})
+    return {year: {"label": label} for year, label in sorted(marks.items())}
+
+
+def _slider_props(indicator_id: str) -> tuple[int, int, dict]:
+    years = data.year_coverage(indicator_id)["year"].astype(int).tolist()
+    return min(years), max(years), _year_marks(years)
+
+
+def _missing_database(message: str) -> html.Main:
+    return html.Main(className="page", children=[
+        html.H1("Digital divide indicators"),
+        html.P(message, className="notice", role="alert"),
+    ])
+
+
+def layout(**query) -> html.Main:
+    try:
+        indicators = data.indicators()
+        known = set(data.countries()["iso3"])
+    except data.DatabaseMissingError as exc:
+        return _missing_database(str(exc))
+    state, notices = parse_state(query, indicators["indicator_id"].tolist(), data.year_coverage, known)
+    first, last, marks = _slider_props(state.indicator)
+    country_options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3}
+                       for row in data.countries().itertuples()]
+    return html.Main(className="page", children=[
+        html.H1("Digital divide indicators"),
+        html.P("Where people use the Internet, and where they do not: pick an indicator, a year and "
+               "countries to compare. The address bar keeps the view, so a copied link reproduces it.",
+               className="lede"),
+        html.Div([html.P(text, className="notice") for text in notices], id="explore-notices", role="status"),
+        html.Section(className="controls", children=[
+            html.Div(className="control", children=[
+                html.Label("Indicator", htmlFor="explore-indicator"),
+                dcc.Dropdown(id="explore-indicator", clearable=False, value=state.indicator,
+                             options=[{"label": row.name, "value": row.indicator_id}
+                                      for row in indicators.itertuples()]),
+            ]),
+            html.Div(className="control control-wide", children=[
+                html.Label("Year", htmlFor="explore-year"),
+                dcc.Slider(id="explore-year", min=first, max=last, step=1, value=state.year, marks=marks,
+                           tooltip={"placement": "bottom", "always_visible": True}),
+            ]),
+        ]),
+        html.Section(className="chart", children=[
+            dcc.Graph(id="explore-map", config=_graph_config(), className="graph"),
+            html.P(id="explore-map-note", className="caption"),
+            html.P(id="explore-map-source", className="caption source"),
+        ]),
+        html.Section(className="chart", children=[
+            html.Div(className="control", children=[
+                html.Label("Countries to compare", htmlFor="explore-countries"),
+                dcc.Dropdown(id="explore-countries", multi=True, value=list(state.countries),
+                             options=country_options, placeholder="Type a country name…"),
+            ]),
+            dcc.Graph(id="explore-trend", config=_graph_config(), className="graph"),
+            html.P(id="explore-trend-source", className="caption source"),
+        ]),
+        dcc.Store(id="explore-query"),
+    ])
+
+
+@callback(
+    Output("explore-year", "min"), Output("explore-year", "max"), Output("explore-year", "marks"),
+    Output("explore-year", "value"),
+    Input("explore-indicator", "value"), State("explore-year", "value"),
+    prevent_initial_call=True,
+)
+def update_year_range(indicator_id: str, year: int | None):
+    """A new indicator brings its own years; keep the chosen year when that indicator has it."""
+    first, last, marks = _slider_props(indicator_id)
+    if year is None or not first <= year <= last:
+        year = default_year(data.year_coverage(indicator_id))
+    return first, last, marks, year
+
+
+@callback(
+    Output("explore-map", "figure"), Output("explore-map-source", "children"), Output("explore-map-note", "children"),
+    Output("explore-trend", "figure"), Output("explore-trend-source", "children"),
+    Output("explore-query", "data"),
+    Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-countries", "value"),
+)
+def update_charts(indicator_id: str, year: int, countries: list[str] | None):
+    meta = data.indicators().set_index("indicator_id").loc[indicator_id]
+    codes = tuple(countries or ())
+    values = data.map_values(indicator_id, int(year))
+    caption = figures.source_caption(meta)
+    reported = int(values["value"].notna().sum())
+    note = f"{reported} of {len(values)} economies report a value for {year}; grey means no data. "
+    note += figures.off_map_note(values)
+    state = ExploreState(indicator_id, int(year), codes)
+    return (
+        figures.world_map(values, meta["name"], meta["unit"], int(year)), caption, note,
+        figures.trend(data.series(indicator_id, codes), data.published_world(indicator_id), meta["name"], meta["unit"]),
+        caption,
+        encode_state(state),
+    )
+
+
+# Write the state to the address bar without a page re-render (replaceState fires no router event).
+clientside_callback(
+    """
+    function(query) {
+        if (query && window.location.search !== query) {
+            window.history.replaceState(null, "", window.location.pathname + query);
+        }
+        return window.dash_clientside.no_update;
+    }
+    """,
+    Output("explore-query", "id"),
+    Input("explore-query", "data"),
+)

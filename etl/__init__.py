@@ -1,0 +1,1 @@
+"""ETL: publishers' raw files → tidy frames → validated DuckDB file, published atomically."""

@@ -1,0 +1,108 @@
+"""Command line: python -m etl {build,pull,status,ensure}. Failures print one line and exit non-zero."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import duckdb
+
+from etl import pull as pull_module
+from etl import settings
+from etl.build import build
+from etl.errors import EtlError, NetworkUnavailableError
+from etl.status import status
+
+
+def _has_raw_files(raw_dir: Path) -> bool:
+    return raw_dir.is_dir() and any(path.is_file() for path in raw_dir.rglob("*"))
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    report = build(args.raw_dir, args.db, progress=not args.quiet)
+    print(f"published {report.db_path}: {report.rows:,} observations, {report.economies} economies, "
+          f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
+    for warning in report.warnings:
+        print(f"  warning: {warning}")
+    return 0
+
+
+def cmd_pull(args: argparse.Namespace) -> int:
+    try:
+        folders = pull_module.pull(args.source, args.raw_dir, progress=not args.quiet)
+    except NetworkUnavailableError as exc:
+        raise EtlError(offline_advice(args.raw_dir, exc)) from exc
+    for folder in sorted(set(folders)):
+        print(f"saved {folder}")
+    return 0
+
+
+def offline_advice(raw_dir: Path, exc: Exception) -> str:
+    return (f"cannot reach the publisher ({exc}); download the World Bank CSV files by hand and point "
+            f"the build at them with DDI_RAW_DIR=/path/to/files (or --raw-dir), instead of {raw_dir}")
+
+
+def cmd_ensure(args: argparse.Namespace) -> int:
+    """Build the database if it is missing, pulling the raw files first when there are none."""
+    if args.db.exists():
+        print(f"{args.db} exists; run `python -m etl build` to rebuild it")
+        return 0
+    if not _has_raw_files(args.raw_dir):
+        print(f"no raw files in {args.raw_dir}: pulling from the publishers")
+        cmd_pull(argparse.Namespace(source=None, raw_dir=args.raw_dir, quiet=args.quiet))
+    return cmd_build(args)
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    if not args.db.exists():
+        raise EtlError(f"{args.db}: no database; run `python -m etl build` first")
+    coverage, runs = status(args.db)
+    print(coverage.to_string(index=False))
+    print()
+    print(runs.to_string(index=False))
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    main = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
+    commands = main.add_subparsers(dest="command", required=True)
+
+    def add(name: str, handler, help_text: str, *, raw: bool = False, db: bool = False) -> argparse.ArgumentParser:
+        sub = commands.add_parser(name, help=help_text, description=help_text)
+        sub.set_defaults(handler=handler)
+        if raw:
+            sub.add_argument("--raw-dir", type=Path, default=settings.raw_dir(),
+                             help="raw publisher files (default: $DDI_RAW_DIR or data/raw)")
+        if db:
+            sub.add_argument("--db", type=Path, default=settings.db_path(),
+                             help="database file (default: $DDI_DB or data/digital_divide.duckdb)")
+        sub.add_argument("--quiet", action="store_true", help="no progress bars")
+        return sub
+
+    add("build", cmd_build, "parse, validate and atomically publish the database (no network)", raw=True, db=True)
+    add("ensure", cmd_ensure, "build the database if it is missing, pulling raw files if there are none",
+        raw=True, db=True)
+    add("status", cmd_status, "coverage and vintage of each indicator in the database", db=True)
+    pull = add("pull", cmd_pull, "download raw files from the publishers", raw=True)
+    pull.add_argument("--source", choices=pull_module.SOURCES, default=None, help="one publisher (default: all)")
+    return main
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.handler(args)
+    except EtlError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error as exc:
+        print(f"error: database: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("interrupted: the published database is unchanged", file=sys.stderr)
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,277 @@
+"""World Bank World Development Indicators: the per-indicator bulk CSV downloads.
+
+Layout of `API_<code>_DS2_en_csv_v2_<n>.csv` (checked on the files in ../shared/data/raw):
+UTF-8 with BOM, four preamble lines ("Data Source", blank, "Last Updated Date", blank), then
+a wide table `Country Name, Country Code, Indicator Name, Indicator Code, 1960, …` whose lines
+end with a comma (an empty last column). `Metadata_Country_*.csv` beside it gives each code's
+Region and IncomeGroup; codes with no Region are aggregates (WLD, HIC, SSF, …).
+A copy re-saved by Excel writes the date as 7/13/2026 and pads the preamble with commas.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+import tempfile
+import zipfile
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from etl import http, settings
+from etl.errors import RawFileError
+
+SOURCE_KEY = "wdi"
+BULK_PATTERN = "API_*_DS2_*.csv"
+METADATA_PATTERN = "Metadata_Country_*.csv"
+ID_COLUMNS = ["Country Name", "Country Code", "Indicator Name", "Indicator Code"]
+METADATA_COLUMNS = ["Country Code", "Region", "IncomeGroup", "TableName"]
+RAW_SUBDIR = Path("worldbank") / "wdi_bulk_indicator_csv"
+
+
+@dataclass(frozen=True)
+class BulkFile:
+    """One parsed indicator file: long-format values plus what identifies its vintage."""
+
+    path: Path
+    indicator_code: str
+    vintage: date
+    original_layout: bool  # False when a spreadsheet program re-saved the download
+    values: pd.DataFrame  # columns: code, name, year, value (codes include aggregates)
+
+
+@dataclass(frozen=True)
+class CountryMetadata:
+    path: Path
+    vintage: date | None
+    table: pd.DataFrame  # columns: code, region, income_group, name
+
+
+@dataclass
+class WorldBankRaw:
+    """Everything parsed from a raw directory, before any choice between vintages."""
+
+    bulk_files: list[BulkFile] = field(default_factory=list)
+    metadata_files: list[CountryMetadata] = field(default_factory=list)
+
+
+def _parse_vintage(text: str, path: Path) -> tuple[date, bool]:
+    """The "Last Updated Date" cell: ISO in the original download, M/D/YYYY after an Excel save."""
+    text = text.strip()
+    for fmt, original in (("%Y-%m-%d", True), ("%m/%d/%Y", False)):
+        try:
+            return datetime.strptime(text, fmt).date(), original
+        except ValueError:
+            continue
+    raise RawFileError(path, f"unreadable 'Last Updated Date' {text!r}")
+
+
+def _read_preamble(path: Path) -> tuple[date, bool]:
+    try:
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            head = [next(csv.reader([handle.readline()]), []) for _ in range(4)]
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RawFileError(path, f"cannot read as UTF-8 text ({exc})") from exc
+    if not head[0] or head[0][0] != "Data Source" or not head[2] or head[2][0] != "Last Updated Date":
+        raise RawFileError(
+            path, "not a World Bank bulk download: expected the 'Data Source' and 'Last Updated Date' preamble"
+        )
+    if len(head[2]) < 2:
+        raise RawFileError(path, "the 'Last Updated Date' line has no date")
+    vintage, iso_date = _parse_vintage(head[2][1], path)
+    # The original quotes every preamble cell and ends the line after the date cell.
+    original = iso_date and len([c for c in head[0] if c]) == len(head[0]) - 1
+    return vintage, original
+
+
+def read_bulk_file(path: Path) -> BulkFile:
+    """Parse one `API_<code>_DS2_…csv` into long format; raise RawFileError on any layout problem."""
+    vintage, original = _read_preamble(path)
+    try:
+        wide = pd.read_csv(path, skiprows=4, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise RawFileError(path, f"cannot parse the table: {exc}") from exc
+    missing = [col for col in ID_COLUMNS if col not in wide.columns]
+    if missing:
+        raise RawFileError(path, f"missing columns {missing}")
+    year_columns = [col for col in wide.columns if re.fullmatch(r"\d{4}", str(col))]
+    if not year_columns:
+        raise RawFileError(path, "no year columns (1960, 1961, …)")
+    codes = wide["Indicator Code"].unique()
+    if len(codes) != 1:
+        raise RawFileError(path, f"expected one indicator, found {sorted(codes)[:5]}")
+    indicator_code = str(codes[0])
+    if f"API_{indicator_code}_" not in path.name:
+        raise RawFileError(path, f"file name does not match its indicator code {indicator_code}")
+
+    long = wide.melt(id_vars=["Country Code", "Country Name"], value_vars=year_columns,
+                     var_name="year", value_name="cell")
+    long = long[long["cell"].str.strip() != ""]
+    values = pd.to_numeric(long["cell"], errors="coerce")
+    bad = long[values.isna()]
+    if len(bad):
+        first = bad.iloc[0]
+        raise RawFileError(
+            path, f"{len(bad)} non-numeric cells, e.g. {first['Country Code']} {first['year']} = {first['cell']!r}"
+        )
+    frame = pd.DataFrame({
+        "code": long["Country Code"].astype(str).str.strip(),
+        "name": long["Country Name"],
+        "year": long["year"].astype(int),
+        "value": values.astype(float),
+    }).reset_index(drop=True)
+    if frame["code"].eq("").any():
+        raise RawFileError(path, "a row has an empty Country Code")
+    return BulkFile(path, indicator_code, vintage, original, frame)
+
+
+def read_country_metadata(path: Path) -> CountryMetadata:
+    """Parse `Metadata_Country_…csv`; its vintage is that of the indicator file it came with."""
+    try:
+        table = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
+        raise RawFileError(path, f"cannot parse: {exc}") from exc
+    missing = [col for col in METADATA_COLUMNS if col not in table.columns]
+    if missing:
+        raise RawFileError(path, f"missing columns {missing}")
+    sibling = path.with_name(path.name.replace("Metadata_Country_", "", 1))
+    vintage = _read_preamble(sibling)[0] if sibling.exists() else None
+    frame = pd.DataFrame({
+        "code": table["Country Code"].str.strip(),
+        "region": table["Region"].str.strip(),
+        "income_group": table["IncomeGroup"].str.strip(),
+        "name": table["TableName"].str.strip(),
+    })
+    if frame["code"].duplicated().any():
+        dupes = sorted(frame.loc[frame["code"].duplicated(), "code"].unique())
+        raise RawFileError(path, f"duplicate country codes {dupes}")
+    return CountryMetadata(path, vintage, frame)
+
+
+def find_files(raw_dir: Path) -> tuple[list[Path], list[Path]]:
+    """Bulk indicator files and country metadata files anywhere below `raw_dir`."""
+    bulk = sorted(p for p in raw_dir.rglob(BULK_PATTERN) if p.is_file())
+    metadata = sorted(p for p in raw_dir.rglob(METADATA_PATTERN) if p.is_file())
+    return bulk, metadata
+
+
+def parse(raw_dir: Path, wanted_codes: set[str] | None = None) -> WorldBankRaw:
+    """Parse every World Bank bulk file below `raw_dir` (only `wanted_codes` when given)."""
+    bulk_paths, metadata_paths = find_files(raw_dir)
+    raw = WorldBankRaw()
+    for path in bulk_paths:
+        code = path.name[len("API_"):].split("_DS2_")[0]
+        if wanted_codes is not None and code not in wanted_codes:
+            continue
+        raw.bulk_files.append(read_bulk_file(path))
+    raw.metadata_files = [read_country_metadata(path) for path in metadata_paths]
+    return raw
+
+
+def vintage_rank(item: BulkFile) -> tuple[date, bool, str]:
+    """Sort key for choosing between copies of one series.
+
+    Newest "Last Updated Date" first; at equal dates the byte-original download beats a copy
+    re-saved by a spreadsheet program; the path breaks any remaining tie so builds are repeatable.
+    """
+    return (item.vintage, item.original_layout, str(item.path))
+
+
+def choose_vintages(files: list[BulkFile]) -> tuple[dict[str, BulkFile], list[BulkFile]]:
+    """For each indicator code, the winning file and the list of files passed over."""
+    chosen: dict[str, BulkFile] = {}
+    passed_over: list[BulkFile] = []
+    for item in sorted(files, key=vintage_rank, reverse=True):
+        if item.indicator_code in chosen:
+            passed_over.append(item)
+        else:
+            chosen[item.indicator_code] = item
+    return chosen, passed_over
+
+
+def newest_metadata(files: list[CountryMetadata]) -> CountryMetadata | None:
+    """The country classification to use: the newest vintage (undated files rank last)."""
+    dated = sorted(files, key=lambda m: (m.vintage or date.min, str(m.path)), reverse=True)
+    return dated[0] if dated else None
+
+
+def aggregate_codes(files: list[CountryMetadata]) -> set[str]:
+    """Codes that any metadata file lists without a Region: the World Bank's aggregates."""
+    codes: set[str] = set()
+    for meta in files:
+        codes |= set(meta.table.loc[meta.table["region"] == "", "code"])
+    return codes
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+# --- pull: the live bulk download -------------------------------------------------------------
+
+
+def bulk_download_url(indicator_code: str) -> str:
+    """The World Bank's per-indicator bulk download (a zip of CSVs with `downloadformat=csv`)."""
+    return f"{settings.worldbank_api()}/en/indicator/{indicator_code}"
+
+
+def pull_bulk(indicator_code: str, raw_dir: Path, *, session=None) -> Path:
+    """Download one indicator's bulk zip, unpack it unchanged under the raw layout, return its folder.
+
+    Files land in `worldbank/wdi_bulk_indicator_csv/<Last Updated Date>/` with an `_origin.yml`
+    sidecar (URL, parameters, time, sha256, licence). Nothing is written until the zip has
+    been read whole and its indicator file parsed, so a bad download leaves no partial folder.
+    """
+    url = bulk_download_url(indicator_code)
+    params = {"downloadformat": "csv"}
+    response = http.get(url, params, session=session)
+    retrieved_at = datetime.now(UTC).isoformat(timespec="seconds")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(response.content))
+        members = {name: archive.read(name) for name in archive.namelist() if name.endswith(".csv")}
+    except (zipfile.BadZipFile, OSError) as exc:
+        raise RawFileError(response.url, f"not a zip archive ({exc})") from exc
+    data_names = [name for name in members if name.startswith(f"API_{indicator_code}_")]
+    if len(data_names) != 1:
+        raise RawFileError(response.url, f"expected one API_{indicator_code}_*.csv in the zip, found {data_names}")
+
+    with tempfile.TemporaryDirectory() as scratch:
+        probe = Path(scratch) / data_names[0]
+        probe.write_bytes(members[data_names[0]])
+        vintage = read_bulk_file(probe).vintage
+    target = raw_dir / RAW_SUBDIR / vintage.isoformat()
+    target.mkdir(parents=True, exist_ok=True)
+    for name, content in members.items():
+        (target / Path(name).name).write_bytes(content)
+    origin = {
+        "publisher": "World Bank",
+        "url": response.url,
+        "parameters": params,
+        "retrieved_at": retrieved_at,
+        "license": "CC BY 4.0",
+        "zip_sha256": hashlib.sha256(response.content).hexdigest(),
+        "files": {Path(name).name: hashlib.sha256(content).hexdigest() for name, content in members.items()},
+    }
+    origin_path = target / f"_origin_{indicator_code}.yml"
+    origin_path.write_text(yaml.safe_dump(origin, sort_keys=False), encoding="utf-8")
+    return target
+
+
+def read_origin(folder: Path, indicator_code: str) -> dict:
+    """The provenance sidecar `pull` wrote for one indicator, or {} for files imported by hand."""
+    path = folder / f"_origin_{indicator_code}.yml"
+    if not path.exists():
+        return {}
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except yaml.YAMLError as exc:
+        raise RawFileError(path, f"unreadable provenance sidecar: {exc}") from exc

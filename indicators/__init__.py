@@ -1,0 +1,150 @@
+"""The indicator catalogue: indicators, units, sources and themes, read from YAML.
+
+The YAML files beside this module are the single place where a series is described; the ETL
+loads them into DuckDB and the app reads them from there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import yaml
+
+CATALOGUE_DIR = Path(__file__).parent
+
+
+class CatalogueError(ValueError):
+    """The YAML catalogue is inconsistent (unknown unit, duplicate id, …)."""
+
+
+@dataclass(frozen=True)
+class Unit:
+    unit_id: str
+    label: str
+    min: float | None
+    max: float | None
+
+
+@dataclass(frozen=True)
+class Source:
+    source_key: str
+    publisher: str
+    dataset: str
+    url: str
+    license: str
+    license_url: str
+    attribution: str
+
+
+@dataclass(frozen=True)
+class Theme:
+    theme_id: str
+    title: str
+    first_paragraph: int
+    last_paragraph: int
+
+
+@dataclass(frozen=True)
+class Indicator:
+    indicator_id: str
+    name: str
+    unit: Unit
+    description: str
+    source: Source
+    source_code: str
+    higher_is_better: bool | None
+    breakdowns: tuple[str, ...]
+    themes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Catalogue:
+    indicators: dict[str, Indicator]
+    units: dict[str, Unit]
+    sources: dict[str, Source]
+    themes: dict[str, Theme]
+
+    def by_source_code(self, source_key: str) -> dict[str, Indicator]:
+        """Indicators of one dataset keyed by the publisher's own code (e.g. IT.NET.USER.ZS)."""
+        return {
+            ind.source_code: ind
+            for ind in self.indicators.values()
+            if ind.source.source_key == source_key
+        }
+
+
+def _read(name: str, directory: Path) -> object:
+    path = directory / name
+    try:
+        return yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise CatalogueError(f"{path}: cannot read the catalogue file: {exc}") from exc
+
+
+def _require(entry: dict, keys: tuple[str, ...], where: str) -> None:
+    missing = [key for key in keys if key not in entry]
+    if missing:
+        raise CatalogueError(f"{where}: missing {', '.join(missing)}")
+
+
+def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
+    """Read and cross-check the YAML catalogue; raise CatalogueError naming every problem."""
+    units = {
+        unit_id: Unit(unit_id, spec["label"], spec.get("min"), spec.get("max"))
+        for unit_id, spec in _read("units.yaml", directory).items()
+    }
+    sources = {}
+    for key, spec in _read("sources.yaml", directory).items():
+        _require(spec, ("publisher", "dataset", "url", "license", "attribution"), f"source {key}")
+        sources[key] = Source(
+            key, spec["publisher"], spec["dataset"], spec["url"], spec["license"],
+            spec.get("license_url", ""), spec["attribution"],
+        )
+    themes = {}
+    for spec in _read("themes.yaml", directory):
+        first, last = spec["paragraphs"]
+        themes[spec["id"]] = Theme(spec["id"], spec["title"], first, last)
+
+    problems: list[str] = []
+    indicators: dict[str, Indicator] = {}
+    for spec in _read("indicators.yaml", directory):
+        where = f"indicator {spec.get('id', '?')}"
+        try:
+            _require(spec, ("id", "name", "unit", "description", "source", "source_code",
+                            "higher_is_better", "breakdowns", "themes"), where)
+        except CatalogueError as exc:
+            problems.append(str(exc))
+            continue
+        if spec["id"] in indicators:
+            problems.append(f"{where}: duplicate id")
+        if spec["unit"] not in units:
+            problems.append(f"{where}: unknown unit {spec['unit']!r}")
+        if spec["source"] not in sources:
+            problems.append(f"{where}: unknown source {spec['source']!r}")
+        unknown_themes = sorted(set(spec["themes"]) - set(themes))
+        if unknown_themes:
+            problems.append(f"{where}: unknown themes {unknown_themes}")
+        if problems:
+            continue
+        indicators[spec["id"]] = Indicator(
+            indicator_id=spec["id"],
+            name=spec["name"],
+            unit=units[spec["unit"]],
+            description=" ".join(spec["description"].split()),
+            source=sources[spec["source"]],
+            source_code=spec["source_code"],
+            higher_is_better=spec["higher_is_better"],
+            breakdowns=tuple(spec["breakdowns"]),
+            themes=tuple(spec["themes"]),
+        )
+    if problems:
+        raise CatalogueError("; ".join(problems))
+    return Catalogue(indicators, units, sources, themes)
+
+
+@cache
+def catalogue() -> Catalogue:
+    """The project's catalogue, read once per process."""
+    return load_catalogue()

