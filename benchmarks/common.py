@@ -1,0 +1,56 @@
+"""Shared by the benchmark scripts: where the real data is, and a gunicorn server to measure."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import requests
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+SHARED_RAW = Path(os.environ.get("DDI_SHARED_RAW", PROJECT_ROOT.parent / "shared" / "data" / "raw"))
+
+
+def require_shared_raw() -> Path:
+    if not SHARED_RAW.is_dir():
+        sys.exit(f"benchmark needs the real raw data at {SHARED_RAW} (set DDI_SHARED_RAW)")
+    return SHARED_RAW
+
+
+def build_database(db: Path) -> float:
+    """Build `db` from the real raw files with the CLI; return the wall time in seconds."""
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "etl", "build", "--raw-dir", str(require_shared_raw()),
+                    "--db", str(db), "--quiet"], cwd=PROJECT_ROOT, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - started
+
+
+@contextlib.contextmanager
+def gunicorn(db: Path, workers: int = 2) -> Iterator[str]:
+    """Serve the app on a free loopback port as production would; yield its URL."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "app:server"],
+        cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(db)},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                requests.get(url, timeout=2)
+                break
+            except requests.ConnectionError:
+                time.sleep(0.2)
+        yield url
+    finally:
+        process.terminate()
+        process.wait(timeout=20)

@@ -1,0 +1,57 @@
+"""Time to the first drawn chart in headless Chromium (median of 5 loads), against gunicorn.
+
+Run: .venv/bin/python benchmarks/first_chart_benchmark.py [--loads N] [--db PATH]
+"First drawn chart" = the first country shape of the map attached to the page, measured from
+navigation start (performance.now() in the page), each load in a fresh browser context (cold cache).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from benchmarks.common import build_database, gunicorn  # noqa: E402
+
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PATHS = {"explore (default view)": "/", "explore (two countries, 2010)": "/?year=2010&countries=NOR,NGA"}
+
+
+def time_first_chart(browser, url: str) -> float:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.goto(url, wait_until="commit")
+    page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=60_000)
+    elapsed_ms = page.evaluate("performance.now()")
+    context.close()
+    return elapsed_ms / 1000
+
+
+def main() -> None:
+    options = argparse.ArgumentParser(description=__doc__)
+    options.add_argument("--loads", type=int, default=5)
+    options.add_argument("--db", type=Path, default=None, help="an existing database (default: build one)")
+    args = options.parse_args()
+    with tempfile.TemporaryDirectory() as scratch:
+        db = args.db or Path(scratch) / "digital_divide.duckdb"
+        if args.db is None:
+            build_database(db)
+        with gunicorn(db) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
+                                                 args=CHROMIUM_ARGS)
+            time_first_chart(browser, url + "/")  # warm the server's query cache once, as a live server would be
+            print(f"{'page':34} {'median':>8} {'min':>8} {'max':>8}   (seconds, {args.loads} loads)")
+            for label, path in PATHS.items():
+                times = [time_first_chart(browser, url + path) for _ in range(args.loads)]
+                print(f"{label:34} {statistics.median(times):8.2f} {min(times):8.2f} {max(times):8.2f}")
+            browser.close()
+
+
+if __name__ == "__main__":
+    main()

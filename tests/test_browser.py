@@ -1,0 +1,105 @@
+"""The dashboard in headless Debian Chromium, served by gunicorn from a database built from real files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+
+pytestmark = pytest.mark.browser
+MIN_SHAPES = 150  # economies with an Internet-use value in recent years: 180+
+
+
+@dataclass
+class Visit:
+    page: object
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def visit(browser, app_url: str):
+    """Open a path (or a full URL) in a fresh context, recording every request and every console error."""
+    contexts = []
+
+    def open_path(path: str) -> Visit:
+        context = browser.new_context(viewport={"width": 1280, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        record = Visit(page)
+        page.on("request", lambda request: record.requests.append(request.url))
+        page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: record.errors.append(str(error)))
+        page.goto(path if path.startswith("http") else app_url + path)
+        page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=30_000)
+        page.wait_for_selector("#explore-trend .scatterlayer .trace", state="attached", timeout=30_000)
+        return record
+
+    yield open_path
+    for context in contexts:
+        context.close()
+
+
+def legend(page) -> list[str]:
+    return page.locator("#explore-trend .legendtext").all_text_contents()
+
+
+def query(page) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page.url).query)
+
+
+def test_page_draws_the_map_offline_without_errors(visit, app_url: str) -> None:
+    record = visit("/")
+    shapes = record.page.locator("#explore-map path.choroplethlocation").count()
+    assert shapes >= MIN_SHAPES
+    assert record.errors == []
+    outside = [url for url in record.requests if not url.startswith(app_url)]
+    assert outside == []
+    assert any(url.endswith("/topojson/world_110m.json") for url in record.requests)
+    assert "Source:" in record.page.locator("#explore-map-source").inner_text()
+    assert "2026-07-13" in record.page.locator("#explore-map-source").inner_text()
+
+
+def test_countries_in_the_url_are_shown(visit) -> None:
+    record = visit("/?countries=NOR,NGA")
+    names = legend(record.page)
+    assert "Norway" in names and "Nigeria" in names
+    assert not {"India", "Brazil"} & set(names)
+    assert query(record.page)["countries"] == ["NOR,NGA"]
+    assert record.errors == []
+
+
+def test_changing_the_indicator_updates_chart_and_url_and_the_url_restores_it(visit) -> None:
+    record = visit("/?countries=NOR")
+    page = record.page
+    page.click("#explore-indicator")
+    page.get_by_role("option", name="Access to electricity").click()
+    page.wait_for_function("() => window.location.search.includes('indicator=electricity_access')")
+    title = page.locator("#explore-map .gtitle").text_content()
+    assert title.startswith("Access to electricity")
+    shared_link = page.url
+    again = visit(shared_link)
+    assert again.page.locator("#explore-map .gtitle").text_content() == title
+    assert query(again.page) == query(page)
+    assert record.errors == [] and again.errors == []
+
+
+def test_year_from_the_url_and_from_the_keyboard(visit) -> None:
+    record = visit("/?year=2010&countries=NOR")
+    page = record.page
+    assert page.locator("#explore-map .gtitle").text_content().endswith("2010")
+    page.locator("#explore-year .rc-slider-handle, #explore-year [role=slider]").first.focus()
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => window.location.search.includes('year=2011')")
+    page.wait_for_function(
+        "() => document.querySelector('#explore-map .gtitle').textContent.endsWith('2011')")
+
+
+def test_bad_parameters_give_a_default_view_and_a_notice(visit) -> None:
+    record = visit("/?indicator=nope&year=3000&countries=%3Cscript%3Ealert(1)%3C/script%3E")
+    notices = record.page.locator("#explore-notices").inner_text()
+    assert "Unknown indicator" in notices and "No data for year" in notices and "Ignored unknown country" in notices
+    assert record.page.locator("#explore-map path.choroplethlocation").count() >= MIN_SHAPES
+    assert record.errors == []
+    assert query(record.page)["indicator"] == ["internet_use"]

@@ -1,0 +1,211 @@
+"""`python -m etl build` on the real files: contents, provenance, and a failed build changing nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.sources import worldbank
+from tests.conftest import run_etl
+from tests.rawfiles import wb_cells, wb_metadata_regions
+
+INTERNET_2026 = "worldbank/wdi_bulk_indicator_csv/2026-07-13/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture(scope="module")
+def con(built_db: Path):
+    with duckdb.connect(str(built_db), read_only=True) as connection:
+        yield connection
+
+
+def test_countries_are_the_economies_without_aggregates(con, shared_raw: Path) -> None:
+    regions = wb_metadata_regions(next(shared_raw.rglob("2026-07-13/Metadata_Country_*.csv")))
+    economies = {code for code, region in regions.items() if region}
+    aggregates = {code for code, region in regions.items() if not region}
+    in_db = {row[0] for row in con.execute("SELECT iso3 FROM country").fetchall()}
+    assert len(in_db) >= 200
+    assert in_db == economies
+    assert not in_db & aggregates
+    assert con.execute("SELECT count(*) FROM observation WHERE iso3 IN ('WLD','HIC','SSF','LDC')").fetchone()[0] == 0
+
+
+def test_norway_latest_internet_use_is_at_least_95(con) -> None:
+    year, value = con.execute("""
+        SELECT year, value FROM observation WHERE indicator_id = 'internet_use' AND iso3 = 'NOR'
+        ORDER BY year DESC LIMIT 1""").fetchone()
+    assert year >= 2023
+    assert value >= 95
+
+
+def test_sampled_cells_equal_the_source_file(con, shared_raw: Path) -> None:
+    """200 random (country, year) cells of the chosen file, read independently, match the database."""
+    economies = {row[0] for row in con.execute("SELECT iso3 FROM country").fetchall()}
+    cells = {key: value for key, value in wb_cells(shared_raw / INTERNET_2026).items() if key[0] in economies}
+    sample = random.Random(20261128).sample(sorted(cells), 200)
+    for iso3, year in sample:
+        stored = con.execute("""SELECT value FROM observation
+            WHERE indicator_id = 'internet_use' AND iso3 = ? AND year = ?""", [iso3, year]).fetchone()
+        assert stored is not None and stored[0] == pytest.approx(cells[(iso3, year)]), (iso3, year)
+    count = con.execute("SELECT count(*) FROM observation WHERE indicator_id = 'internet_use'").fetchone()[0]
+    assert count == len(cells)
+
+
+def test_world_aggregate_is_kept_as_published_reference(con, shared_raw: Path) -> None:
+    cells = wb_cells(shared_raw / INTERNET_2026)
+    stored = dict(con.execute("""SELECT year, value FROM published_aggregate
+        WHERE indicator_id = 'internet_use' AND group_code = 'WLD'""").fetchall())
+    expected = {year: value for (code, year), value in cells.items() if code == "WLD"}
+    assert stored == pytest.approx(expected)
+
+
+def test_vintages_and_provenance_are_recorded(con, shared_raw: Path) -> None:
+    vintages = dict(con.execute("""SELECT indicator_id, strftime(s.vintage, '%Y-%m-%d')
+        FROM indicator JOIN source s USING (source_id)""").fetchall())
+    assert vintages["internet_use"] == "2026-07-13"
+    assert vintages["gni_per_capita"] == "2026-04-08"
+    # Every observation carries the vintage of the file it came from.
+    mixed = con.execute("""SELECT count(*) FROM observation o JOIN source s USING (source_id)
+        WHERE o.vintage <> s.vintage""").fetchone()[0]
+    assert mixed == 0
+    roles = dict(con.execute("SELECT path, role FROM source_file").fetchall())
+    assert roles[INTERNET_2026] == "data"
+    assert roles[INTERNET_2026.replace("2026-07-13/", "2026-07-13_excel-resaved/")] == "passed_over"
+    sha = con.execute("SELECT sha256 FROM source_file WHERE path = ?", [INTERNET_2026]).fetchone()[0]
+    assert sha == sha256(shared_raw / INTERNET_2026)
+    license_, attribution = con.execute("SELECT DISTINCT license, attribution FROM source").fetchone()
+    assert license_ == "CC BY 4.0" and "World Bank" in attribution
+
+
+def test_values_respect_their_units(con) -> None:
+    out_of_range = con.execute("""SELECT count(*) FROM observation o JOIN indicator i USING (indicator_id)
+        WHERE i.unit LIKE '%%of population' AND (value < 0 OR value > 100)""").fetchone()[0]
+    assert out_of_range == 0
+    assert con.execute("SELECT min(year) >= 1960, max(year) <= year(current_date) FROM observation").fetchone() \
+        == (True, True)
+
+
+def test_run_is_recorded(con) -> None:
+    status, rows, message = con.execute("SELECT status, rows, message FROM etl_run").fetchone()
+    assert status == "published"
+    assert rows == con.execute("SELECT count(*) FROM observation").fetchone()[0]
+    assert "passed over" in message
+
+
+# --- failure leaves the published database untouched -------------------------------------------
+
+
+@pytest.fixture
+def raw_copy(shared_raw: Path, tmp_path: Path) -> Path:
+    """A writable copy of the World Bank part of the raw data, to break on purpose."""
+    target = tmp_path / "raw"
+    shutil.copytree(shared_raw / "worldbank" / "wdi_bulk_indicator_csv", target / "worldbank" / "wdi_bulk_indicator_csv")
+    return target
+
+
+@pytest.fixture
+def published(built_db: Path, tmp_path: Path) -> Path:
+    db = tmp_path / "published.duckdb"
+    shutil.copyfile(built_db, db)
+    return db
+
+
+def assert_unchanged_and_usable(db: Path, digest: str) -> None:
+    assert sha256(db) == digest
+    with duckdb.connect(str(db), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM country").fetchone()[0] >= 200
+    leftovers = [p.name for p in db.parent.iterdir() if ".building-" in p.name]
+    assert leftovers == []
+
+
+def test_malformed_raw_file_fails_and_keeps_the_old_database(raw_copy: Path, published: Path) -> None:
+    digest = sha256(published)
+    broken = raw_copy / INTERNET_2026
+    text = broken.read_text(encoding="utf-8-sig")
+    broken.write_text(text.replace('"Indicator Code"', '"Code of indicator"', 1), encoding="utf-8-sig")
+    result = run_etl("build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    assert result.stderr.startswith("error: ")
+    assert broken.name in result.stderr and "missing columns" in result.stderr
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_out_of_range_value_fails_validation_naming_the_file(raw_copy: Path, published: Path) -> None:
+    digest = sha256(published)
+    broken = raw_copy / INTERNET_2026
+    cells = wb_cells(broken)
+    value = cells[("NOR", 2020)]
+    text = broken.read_text(encoding="utf-8-sig")
+    norway = next(line for line in text.splitlines() if line.startswith('"Norway"'))
+    bad_line = norway.replace(f'"{value:.15g}"', '"140"', 1) if f'"{value:.15g}"' in norway else None
+    assert bad_line, norway
+    broken.write_text(text.replace(norway, bad_line), encoding="utf-8-sig")
+    result = run_etl("build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    assert "validation failed" in result.stderr and "outside 0–100" in result.stderr
+    assert "NOR 2020 140" in result.stderr and broken.name in result.stderr
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_too_few_economies_fails(raw_copy: Path, published: Path) -> None:
+    """A metadata file cut to a handful of economies is a wrong download, not a smaller world."""
+    digest = sha256(published)
+    for metadata in raw_copy.rglob("Metadata_Country_*.csv"):
+        lines = metadata.read_text(encoding="utf-8-sig").splitlines(keepends=True)
+        metadata.write_text("".join(lines[:40]), encoding="utf-8-sig")
+    result = run_etl("build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    assert "expected at least 150" in result.stderr
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_empty_raw_directory_says_what_is_missing(tmp_path: Path, published: Path) -> None:
+    digest = sha256(published)
+    (tmp_path / "empty").mkdir()
+    result = run_etl("build", "--raw-dir", str(tmp_path / "empty"), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    assert "no World Bank bulk files" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_rebuild_replaces_the_file_and_keeps_the_run_history(raw_copy: Path, published: Path) -> None:
+    before = sha256(published)
+    result = run_etl("build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert sha256(published) != before
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM etl_run").fetchone()[0] == 2
+
+
+def test_stale_staging_file_of_a_killed_build_is_removed(raw_copy: Path, published: Path) -> None:
+    stale = published.with_name(f".{published.name}.building-999999999")
+    stale.write_bytes(b"half a database")
+    result = run_etl("build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert not stale.exists()
+
+
+def test_status_prints_each_indicator(built_db: Path) -> None:
+    result = run_etl("status", "--db", str(built_db))
+    assert result.returncode == 0, result.stderr
+    for indicator_id in ("internet_use", "population", "gni_per_capita", "urban_population"):
+        assert indicator_id in result.stdout
+    assert "2026-07-13" in result.stdout
+
+
+def test_unparsed_codes_are_reported(shared_raw: Path) -> None:
+    """Codes absent from every metadata file (INX, 'Not classified') never enter the database silently."""
+    files = [worldbank.read_bulk_file(p) for p in worldbank.find_files(shared_raw)[0]]
+    codes = set().union(*(set(f.values["code"]) for f in files))
+    metadata = {c for p in worldbank.find_files(shared_raw)[1] for c in wb_metadata_regions(p)}
+    # Every code with a value is classified by some metadata file, so nothing is dropped unreported.
+    assert codes - metadata == set()
