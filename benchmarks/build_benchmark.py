@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from benchmarks.common import build_database  # noqa: E402
+from benchmarks.common import build_database
 
 
 def main() -> None:
@@ -33,7 +33,8 @@ def main() -> None:
         size_mb = db.stat().st_size / 1e6
     median = statistics.median(times)
     print(f"build runs:          {runs}")
-    print(f"wall time (median):  {median:.2f} s   (min {min(times):.2f}, max {max(times):.2f}; includes interpreter start)")
+    print(f"wall time (median):  {median:.2f} s   (min {min(times):.2f}, max {max(times):.2f}; "
+          "includes interpreter start)")
     print(f"observations:        {rows:,} over {economies} economies")
     print(f"rows per second:     {rows / median:,.0f}")
     print(f"database size:       {size_mb:.1f} MB")

@@ -65,7 +65,8 @@ def get(
         if response.status_code in RETRY_STATUSES and attempt < attempts:
             delay = _retry_after_seconds(response.headers.get("Retry-After"), wait)
             if delay > MAX_RETRY_AFTER_S:
-                raise HttpError(full_url, f"HTTP {response.status_code}, Retry-After {delay:.0f} s", response.status_code)
+                raise HttpError(full_url, f"HTTP {response.status_code}, Retry-After {delay:.0f} s",
+                                response.status_code)
             sleep(delay)
             continue
         if response.status_code != 200:

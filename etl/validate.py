@@ -49,7 +49,8 @@ def check_observations(obs: pd.DataFrame, country: pd.DataFrame, catalogue: Cata
                         f"{_examples(years, ['raw_file', 'iso3', 'year'])}")
     missing = obs[obs["value"].isna()]
     if len(missing):
-        problems.append(f"observation: {len(missing)} empty values, e.g. {_examples(missing, ['raw_file', 'iso3', 'year'])}")
+        problems.append(f"observation: {len(missing)} empty values, e.g. "
+                        f"{_examples(missing, ['raw_file', 'iso3', 'year'])}")
     for indicator_id, rows in obs.groupby("indicator_id"):
         unit = catalogue.indicators[indicator_id].unit
         low = rows["value"] < unit.min if unit.min is not None else False

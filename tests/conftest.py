@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -89,7 +88,7 @@ def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
 @pytest.fixture(scope="session")
 def browser():
     """Headless Debian Chromium driven by Playwright (its own browser downloads are unavailable here)."""
-    if not Path(CHROMIUM).exists() or shutil.which("chromedriver") is None and not Path(CHROMIUM).exists():
+    if not Path(CHROMIUM).exists():
         _missing(f"Chromium at {CHROMIUM} (apt-get install -y chromium)")
     from playwright.sync_api import sync_playwright
 

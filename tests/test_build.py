@@ -107,7 +107,8 @@ def test_run_is_recorded(con) -> None:
 def raw_copy(shared_raw: Path, tmp_path: Path) -> Path:
     """A writable copy of the World Bank part of the raw data, to break on purpose."""
     target = tmp_path / "raw"
-    shutil.copytree(shared_raw / "worldbank" / "wdi_bulk_indicator_csv", target / "worldbank" / "wdi_bulk_indicator_csv")
+    part = Path("worldbank") / "wdi_bulk_indicator_csv"
+    shutil.copytree(shared_raw / part, target / part)
     return target
 
 

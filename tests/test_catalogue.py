@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from pathlib import Path
 
@@ -27,7 +28,7 @@ def test_project_catalogue_loads() -> None:
 def test_theme_paragraphs_are_contiguous() -> None:
     themes = sorted(load_catalogue().themes.values(), key=lambda t: t.first_paragraph)
     assert themes[0].first_paragraph == 1
-    for before, after in zip(themes, themes[1:], strict=False):
+    for before, after in itertools.pairwise(themes):
         assert after.first_paragraph == before.last_paragraph + 1
 
 

@@ -28,7 +28,9 @@ def _graph_config() -> dict:
 
 def _year_marks(years: list[int]) -> dict:
     first, last = min(years), max(years)
-    marks = {year: str(year) for year in range(first - first % 5 + 5, last, 5) if year - first >= 3 and last - year >= 3}
+    # Round years every five, but none crowding the first and last labels.
+    marks = {year: str(year) for year in range(first - first % 5 + 5, last, 5)
+             if year - first >= 3 and last - year >= 3}
     marks.update({first: str(first), last: str(last)})
     return {year: {"label": label} for year, label in sorted(marks.items())}
 
