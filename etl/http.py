@@ -7,6 +7,7 @@ import time
 from collections.abc import Callable
 
 import requests
+import urllib3
 
 from etl.errors import HttpError, NetworkUnavailableError
 
@@ -23,10 +24,19 @@ def _retry_after_seconds(header: str | None, fallback: float) -> float:
     header = header.strip()
     if header.isdigit():
         return float(header)
-    parsed = email.utils.parsedate_to_datetime(header) if header else None
-    if parsed is None:
+    try:
+        parsed = email.utils.parsedate_to_datetime(header)
+    except (TypeError, ValueError):  # neither seconds nor a date, e.g. "1.5" or "soon"
         return fallback
     return max(0.0, parsed.timestamp() - time.time())
+
+
+def _host_unreachable(exc: requests.ConnectionError) -> bool:
+    """True when no connection could be opened at all (refused, DNS failure): that is "offline"."""
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.exceptions.ConnectTimeout) or isinstance(
+        reason, urllib3.exceptions.NewConnectionError
+    )
 
 
 def get(
@@ -52,6 +62,11 @@ def get(
         try:
             response = http.get(url, params=params, timeout=timeout)
         except requests.ConnectionError as exc:
+            if not _host_unreachable(exc):  # reached the host, then the connection dropped: transient
+                if attempt == attempts:
+                    raise HttpError(full_url, f"connection dropped {attempts} times") from exc
+                sleep(wait)
+                continue
             unreachable_tries += 1
             if unreachable_tries >= 3 or attempt == attempts:
                 raise NetworkUnavailableError(full_url, f"cannot connect ({exc.__class__.__name__})") from exc
@@ -60,6 +75,12 @@ def get(
         except requests.Timeout as exc:
             if attempt == attempts:
                 raise HttpError(full_url, f"timed out after {attempts} attempts") from exc
+            sleep(wait)
+            continue
+        except (requests.exceptions.ChunkedEncodingError, requests.exceptions.ContentDecodingError) as exc:
+            # The body was cut short or garbled mid-download: try again, it is usually transient.
+            if attempt == attempts:
+                raise HttpError(full_url, f"incomplete response body after {attempts} attempts") from exc
             sleep(wait)
             continue
         if response.status_code in RETRY_STATUSES and attempt < attempts:

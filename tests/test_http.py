@@ -6,11 +6,11 @@ Every test passes a recording `sleep`, so waits are checked without being spent.
 from __future__ import annotations
 
 import email.utils
+import socket
 import threading
 import time
 
 import pytest
-import requests
 from werkzeug import Request, Response
 
 from etl import http
@@ -199,12 +199,9 @@ def test_retry_after_date_in_the_past_retries_at_once(httpserver):
     assert sleeps == [0.0]
 
 
-# --- known defects in etl/http.py: strict xfail, so fixing the code turns these into failures to un-mark ---
+# --- malformed headers and broken bodies ---
 
 
-@pytest.mark.xfail(strict=True, raises=ValueError,
-                   reason="etl/http.py _retry_after_seconds: parsedate_to_datetime raises ValueError on a "
-                          "Retry-After that is neither digits nor a date (e.g. '1.5'), and get() lets it escape")
 def test_unparseable_retry_after_falls_back_to_backoff(httpserver):
     """A malformed Retry-After should be ignored (use the backoff), not crash the pull."""
     httpserver.expect_ordered_request("/data").respond_with_data("", status=503, headers={"Retry-After": "1.5"})
@@ -215,17 +212,48 @@ def test_unparseable_retry_after_falls_back_to_backoff(httpserver):
     assert sleeps == [0.25]
 
 
-@pytest.mark.xfail(strict=True, raises=requests.exceptions.ChunkedEncodingError,
-                   reason="etl/http.py get(): a body cut short (connection dropped mid-download) raises "
-                          "requests.ChunkedEncodingError, which is neither retried nor an HttpError")
 def test_truncated_body_is_retried(httpserver):
     """A download that stops before Content-Length bytes is a dropped connection: retry, then succeed."""
 
     def truncated(request: Request) -> Response:
-        return Response(b"only-a-bit", headers={"Content-Length": "1000"})
+        # a streamed body with direct_passthrough keeps the stated length; the server then closes early
+        return Response(iter([b"only-a-bit"]), headers={"Content-Length": "1000"}, direct_passthrough=True)
 
     httpserver.expect_ordered_request("/data").respond_with_handler(truncated)
     httpserver.expect_ordered_request("/data").respond_with_data("whole")
     sleeps = Sleeps()
 
     assert http.get(httpserver.url_for("/data"), sleep=sleeps, backoff_s=0.1).text == "whole"
+
+
+def test_connection_dropped_by_a_reachable_host_is_not_reported_as_offline():
+    """A host that accepts and then hangs up is flaky, not absent: retried, then an HttpError (not offline)."""
+
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen(8)
+    stop = threading.Event()
+
+    def accept_and_close() -> None:
+        listener.settimeout(0.2)
+        while not stop.is_set():
+            try:
+                connection, _ = listener.accept()
+            except OSError:
+                continue
+            connection.recv(1024)
+            connection.close()
+
+    thread = threading.Thread(target=accept_and_close, daemon=True)
+    thread.start()
+    sleeps = Sleeps()
+    try:
+        with pytest.raises(HttpError) as caught:
+            http.get(f"http://127.0.0.1:{listener.getsockname()[1]}/data", sleep=sleeps, attempts=3, backoff_s=0.1)
+    finally:
+        stop.set()
+        thread.join(timeout=5)
+        listener.close()
+    assert not isinstance(caught.value, NetworkUnavailableError)
+    assert "dropped" in str(caught.value)
+    assert sleeps == [0.1, 0.2]

@@ -227,7 +227,7 @@ def bulk_download_url(indicator_code: str) -> str:
 def pull_bulk(indicator_code: str, raw_dir: Path, *, session=None) -> Path:
     """Download one indicator's bulk zip, unpack it unchanged under the raw layout, return its folder.
 
-    Files land in `worldbank/wdi_bulk_indicator_csv/<Last Updated Date>/` with an `_origin.yml`
+    Files land in `worldbank/wdi_bulk_indicator_csv/<Last Updated Date>/` with an `_origin_<code>.yml`
     sidecar (URL, parameters, time, sha256, licence). Nothing is written until the zip has
     been read whole and its indicator file parsed, so a bad download leaves no partial folder.
     """
