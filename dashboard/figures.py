@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -17,19 +18,46 @@ def _short_unit(unit: str) -> str:
     return "%" if unit.startswith("%") else unit
 
 
-def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int) -> go.Figure:
-    """Choropleth of one indicator in one year; economies without a value stay grey ("no data")."""
+def _log_colorbar(values: pd.Series) -> dict:
+    """Colour bar ticks at powers of ten, labelled with the real values (1k, 10k, …)."""
+    low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
+    ticks = np.arange(low, high + 1)
+    return {"tickvals": ticks, "ticktext": [f"{10 ** tick:,.0f}" if tick < 3 else _si(10 ** tick) for tick in ticks]}
+
+
+def _si(number: float) -> str:
+    for divisor, suffix in ((1e12, "T"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if number >= divisor:
+            return f"{number / divisor:,.0f}{suffix}"
+    return f"{number:,.0f}"
+
+
+def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *, log_scale: bool = False
+              ) -> go.Figure:
+    """Choropleth of one indicator in one year; economies without a value stay grey ("no data").
+
+    With `log_scale`, colours follow log10 of the value (for money and head counts spanning
+    orders of magnitude); hover still shows the value itself.
+    """
     with_data = values.dropna(subset=["value"])
+    colorbar = {"title": {"text": _short_unit(unit)}, "thickness": 14}
+    z = with_data["value"]
+    if log_scale:
+        with_data = with_data[with_data["value"] > 0]  # log of zero is undefined; such economies stay grey
+        z = np.log10(with_data["value"])
+        if len(with_data):
+            colorbar.update(_log_colorbar(with_data["value"]))
     figure = go.Figure(go.Choropleth(
         locations=with_data["iso3"],
-        z=with_data["value"],
+        z=z,
         text=with_data["name"],
+        customdata=with_data["value"],
         locationmode="ISO-3",
         colorscale=MAP_SCALE,
         marker_line_color="white",
         marker_line_width=0.4,
-        colorbar={"title": {"text": _short_unit(unit)}, "thickness": 14},
-        hovertemplate="<b>%{text}</b><br>%{z:,.1f} " + _short_unit(unit) + f" ({year})<extra></extra>",
+        colorbar=colorbar,
+        hovertemplate="<b>%{text}</b><br>%{customdata:,.1f} " + _short_unit(unit) + f" ({year})<extra></extra>",
     ))
     figure.update_geos(
         showframe=False, showcoastlines=False, projection_type="natural earth",

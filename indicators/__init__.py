@@ -25,6 +25,7 @@ class Unit:
     label: str
     min: float | None
     max: float | None
+    map_scale: str = "linear"
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def _require(entry: dict, keys: tuple[str, ...], where: str) -> None:
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     """Read and cross-check the YAML catalogue; raise CatalogueError naming every problem."""
     units = {
-        unit_id: Unit(unit_id, spec["label"], spec.get("min"), spec.get("max"))
+        unit_id: Unit(unit_id, spec["label"], spec.get("min"), spec.get("max"), spec.get("map_scale", "linear"))
         for unit_id, spec in _read("units.yaml", directory).items()
     }
     sources = {}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
 from dashboard import figures
 
@@ -48,3 +49,14 @@ def test_caption_names_source_release_and_licence() -> None:
                       "vintage": pd.Timestamp("2026-07-13"), "license": "CC BY 4.0"})
     caption = figures.source_caption(meta)
     assert "IT.NET.USER.ZS" in caption and "2026-07-13" in caption and "CC BY 4.0" in caption
+
+
+def test_log_scale_map_colours_by_magnitude_and_hovers_the_value() -> None:
+    values = pd.DataFrame({"iso3": ["USA", "BDI", "ZZZ"], "name": ["United States", "Burundi", "Nowhere"],
+                           "value": [83_490.0, 260.0, 0.0]})
+    figure = figures.world_map(values, "GNI per capita", "current US$", 2024, log_scale=True)
+    trace = figure.data[0]
+    assert list(trace.locations) == ["USA", "BDI"]  # zero has no logarithm: left grey, not drawn as the minimum
+    assert list(trace.z) == pytest.approx([4.9216, 2.4150], abs=1e-3)
+    assert list(trace.customdata) == [83_490.0, 260.0]
+    assert trace.colorbar.ticktext[0] == "100" and trace.colorbar.ticktext[-1] == "100k"

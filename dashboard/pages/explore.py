@@ -12,6 +12,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import data, figures
 from dashboard.url_state import ExploreState, default_year, encode_state, parse_state
+from indicators import catalogue
 
 dash.register_page(__name__, path="/", name="Explore", title="Explore · Digital divide indicators")
 
@@ -29,8 +30,10 @@ def _graph_config() -> dict:
 def _year_marks(years: list[int]) -> dict:
     first, last = min(years), max(years)
     # Round years every five, but none crowding the first and last labels.
-    marks = {year: str(year) for year in range(first - first % 5 + 5, last, 5)
-             if year - first >= 3 and last - year >= 3}
+    step = 5 if last - first <= 40 else 10
+    margin = max(3, (last - first) // 12)
+    marks = {year: str(year) for year in range(first - first % step + step, last, step)
+             if year - first >= margin and last - year >= margin}
     marks.update({first: str(first), last: str(last)})
     return {year: {"label": label} for year, label in sorted(marks.items())}
 
@@ -38,6 +41,12 @@ def _year_marks(years: list[int]) -> dict:
 def _slider_props(indicator_id: str) -> tuple[int, int, dict]:
     years = data.year_coverage(indicator_id)["year"].astype(int).tolist()
     return min(years), max(years), _year_marks(years)
+
+
+def _log_scale(indicator_id: str) -> bool:
+    """Money and head counts are mapped on a log scale (the catalogue's units.yaml says which)."""
+    entry = catalogue().indicators.get(indicator_id)
+    return entry is not None and entry.unit.map_scale == "log"
 
 
 def _missing_database(message: str) -> html.Main:
@@ -124,7 +133,8 @@ def update_charts(indicator_id: str, year: int, countries: list[str] | None):
     note += figures.off_map_note(values)
     state = ExploreState(indicator_id, int(year), codes)
     return (
-        figures.world_map(values, meta["name"], meta["unit"], int(year)), caption, note,
+        figures.world_map(values, meta["name"], meta["unit"], int(year), log_scale=_log_scale(indicator_id)),
+        caption, note,
         figures.trend(data.series(indicator_id, codes), data.published_world(indicator_id), meta["name"], meta["unit"]),
         caption,
         encode_state(state),
