@@ -1,5 +1,8 @@
 """The indicator catalogue: indicators, units, sources and themes, read from YAML.
 
+Indicators live in catalogue/<publisher>.yaml (one file per publisher); units.yaml,
+sources.yaml and themes.yaml beside them.
+
 The YAML files beside this module are the single place where a series is described; the ETL
 loads them into DuckDB and the app reads them from there.
 """
@@ -37,6 +40,7 @@ class Source:
     license: str
     license_url: str
     attribution: str
+    republishes: str | None = None  # the dataset this one copies (its codes are that dataset's)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,8 @@ class Indicator:
     higher_is_better: bool | None
     breakdowns: tuple[str, ...]
     themes: tuple[str, ...]
+    usual_economies: int | None = None  # economies the source usually covers; a build below half fails
+    also_from: tuple[tuple[str, str], ...] = ()  # other (dataset, source_code) pairs giving the same series
 
 
 @dataclass(frozen=True)
@@ -74,6 +80,18 @@ class Catalogue:
             for ind in self.indicators.values()
             if ind.source.source_key == source_key
         }
+
+    def resolve(self, dataset: str, source_code: str) -> Indicator | None:
+        """The catalogue indicator a dataset's series feeds, or None when the catalogue does not use it.
+
+        A republication (sources.yaml `republishes`) resolves through the dataset it copies.
+        """
+        index: dict[tuple[str, str], Indicator] = {}
+        for ind in self.indicators.values():
+            for key in ((ind.source.source_key, ind.source_code), *ind.also_from):
+                index[key] = ind
+        original = self.sources[dataset].republishes if dataset in self.sources else None
+        return index.get((dataset, source_code)) or (index.get((original, source_code)) if original else None)
 
 
 def _read(name: str, directory: Path) -> object:
@@ -101,7 +119,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
         _require(spec, ("publisher", "dataset", "url", "license", "attribution"), f"source {key}")
         sources[key] = Source(
             key, spec["publisher"], spec["dataset"], spec["url"], spec["license"],
-            spec.get("license_url", ""), spec["attribution"],
+            spec.get("license_url", ""), spec["attribution"], spec.get("republishes"),
         )
     themes = {}
     for spec in _read("themes.yaml", directory):
@@ -110,7 +128,9 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
 
     problems: list[str] = []
     indicators: dict[str, Indicator] = {}
-    for spec in _read("indicators.yaml", directory):
+    specs = [spec for path in sorted((directory / "catalogue").glob("*.yaml"))
+             for spec in (_read(f"catalogue/{path.name}", directory) or [])]
+    for spec in specs:
         where = f"indicator {spec.get('id', '?')}"
         try:
             _require(spec, ("id", "name", "unit", "description", "source", "source_code",
@@ -124,6 +144,9 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             problems.append(f"{where}: unknown unit {spec['unit']!r}")
         if spec["source"] not in sources:
             problems.append(f"{where}: unknown source {spec['source']!r}")
+        also_from = tuple((alt["source"], alt["source_code"]) for alt in spec.get("also_from", []))
+        problems += [f"{where}: unknown source {dataset!r} in also_from" for dataset, _ in also_from
+                     if dataset not in sources]
         unknown_themes = sorted(set(spec["themes"]) - set(themes))
         if unknown_themes:
             problems.append(f"{where}: unknown themes {unknown_themes}")
@@ -139,6 +162,8 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             higher_is_better=spec["higher_is_better"],
             breakdowns=tuple(spec["breakdowns"]),
             themes=tuple(spec["themes"]),
+            usual_economies=spec.get("usual_economies"),
+            also_from=also_from,
         )
     if problems:
         raise CatalogueError("; ".join(problems))

@@ -34,9 +34,8 @@ def test_theme_paragraphs_are_contiguous() -> None:
 
 @pytest.fixture
 def catalogue_copy(tmp_path: Path) -> Path:
-    for path in CATALOGUE_DIR.glob("*.yaml"):
-        shutil.copy(path, tmp_path / path.name)
-    return tmp_path
+    shutil.copytree(CATALOGUE_DIR, tmp_path / "indicators", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return tmp_path / "indicators"
 
 
 @pytest.mark.parametrize(("old", "new", "message"), [
@@ -46,7 +45,7 @@ def catalogue_copy(tmp_path: Path) -> Path:
     ("- id: population", "- id: internet_use", "duplicate id"),
 ])
 def test_broken_catalogue_is_refused(catalogue_copy: Path, old: str, new: str, message: str) -> None:
-    path = catalogue_copy / "indicators.yaml"
+    path = catalogue_copy / "catalogue" / "worldbank.yaml"
     path.write_text(path.read_text().replace(old, new, 1))
     with pytest.raises(CatalogueError, match=message):
         load_catalogue(catalogue_copy)
