@@ -127,6 +127,10 @@ def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
 def published_world(indicator_id: str) -> pd.DataFrame:
     """The publisher's own World aggregate (WLD), drawn as a reference line."""
     return query("""
-        SELECT group_name AS name, year, value FROM published_aggregate
-        WHERE indicator_id = ? AND group_code = 'WLD' ORDER BY year
+        SELECT p.group_name AS name, p.year, p.value
+        FROM published_aggregate p JOIN source s USING (source_id)
+        WHERE p.indicator_id = ? AND p.group_code = 'WLD' AND p.sex = 'total' AND p.area = 'total'
+          AND p.age = 'total'
+        QUALIFY s.vintage = max(s.vintage) OVER ()  -- the newest edition only
+        ORDER BY p.year
     """, [indicator_id])

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -13,24 +14,18 @@ import pandas as pd
 from tqdm import tqdm
 
 from etl import publish, settings, validate
-from etl.errors import EtlError, NoRawDataError, RawFileError, ValidationError
-from etl.sources import worldbank
-from indicators import Catalogue, catalogue
+from etl.assemble import Tables, assemble, rows_json
+from etl.classifications import classify
+from etl.errors import EtlError, NoRawDataError, ValidationError
+from etl.sources import parser_modules
+from indicators import catalogue
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-
-
-@dataclass
-class Tables:
-    """The tidy frames that become tables, plus what the build noticed on the way."""
-
-    country: pd.DataFrame
-    source: pd.DataFrame
-    source_file: pd.DataFrame
-    indicator: pd.DataFrame
-    observation: pd.DataFrame
-    published_aggregate: pd.DataFrame
-    warnings: list[str] = field(default_factory=list)
+TABLES = ["country", "country_group", "group_member", "source", "source_file", "indicator", "observation",
+          "published_aggregate"]
+# Testing aid: seconds to wait after the staging file is written and before it is published, so a
+# test can kill the build at its most delicate moment. Unset in normal use.
+HOLD_ENV = "DDI_BUILD_HOLD_S"
 
 
 @dataclass
@@ -40,111 +35,19 @@ class BuildReport:
     economies: int
     seconds: float
     bytes: int
+    rows_by_source: dict[str, int]
     warnings: list[str]
 
 
-def _relative(path: Path, root: Path) -> str:
-    try:
-        return str(path.relative_to(root))
-    except ValueError:
-        return str(path)
-
-
-def _source_id(vintage) -> str:
-    return f"{worldbank.SOURCE_KEY}:{vintage.isoformat() if vintage else 'undated'}"
-
-
-def worldbank_tables(raw_dir: Path, cat: Catalogue) -> Tables:
-    """Turn the World Bank files below `raw_dir` into tidy tables, choosing one vintage per series."""
-    by_code = cat.by_source_code(worldbank.SOURCE_KEY)
-    raw = worldbank.parse(raw_dir, set(by_code))
-    if not raw.bulk_files:
-        raise NoRawDataError(
-            f"{raw_dir}: no World Bank bulk files (API_<code>_DS2_*.csv) for the catalogue's series "
-            f"({', '.join(sorted(by_code))})"
-        )
-    metadata = worldbank.newest_metadata(raw.metadata_files)
-    if metadata is None:
-        raise RawFileError(raw_dir, "no Metadata_Country_*.csv: the World Bank country classification is needed")
-    economies = metadata.table[metadata.table["region"] != ""]
-    aggregates = worldbank.aggregate_codes(raw.metadata_files)
-    chosen, passed_over = worldbank.choose_vintages(raw.bulk_files)
-    warnings = [
-        f"passed over {_relative(f.path, raw_dir)} ({f.indicator_code}, vintage {f.vintage}"
-        f"{', re-saved copy' if not f.original_layout else ''}) for "
-        f"{_relative(chosen[f.indicator_code].path, raw_dir)} (vintage {chosen[f.indicator_code].vintage})"
-        for f in passed_over
-    ]
-
-    observations, published, files, sources = [], [], [], {}
-    source_meta = cat.sources[worldbank.SOURCE_KEY]
-    for code, bulk in sorted(chosen.items()):
-        indicator = by_code[code]
-        source_id = _source_id(bulk.vintage)
-        origin = worldbank.read_origin(bulk.path.parent, code)
-        sources[source_id] = {
-            "source_id": source_id, "publisher": source_meta.publisher, "dataset": source_meta.dataset,
-            "url": source_meta.url, "license": source_meta.license, "attribution": source_meta.attribution,
-            "vintage": bulk.vintage,
-            "retrieved_at": pd.Timestamp(origin["retrieved_at"]) if origin.get("retrieved_at") else pd.NaT,
-        }
-        values = bulk.values
-        is_economy = values["code"].isin(economies["code"])
-        is_aggregate = values["code"].isin(aggregates)
-        unknown = sorted(set(values.loc[~is_economy & ~is_aggregate, "code"]))
-        if unknown:
-            names = values.drop_duplicates("code").set_index("code")["name"]
-            warnings.append(
-                f"{_relative(bulk.path, raw_dir)}: codes in no country metadata, kept out of the database: "
-                + ", ".join(f"{c} ({names[c]})" for c in unknown)
-            )
-        obs = values[is_economy]
-        observations.append(pd.DataFrame({
-            "indicator_id": indicator.indicator_id, "iso3": obs["code"], "year": obs["year"],
-            "sex": "total", "area": "total", "age": "total", "value": obs["value"],
-            "obs_status": None, "source_id": source_id, "vintage": bulk.vintage,
-            "raw_file": _relative(bulk.path, raw_dir),
-        }))
-        agg = values[is_aggregate & ~is_economy]
-        published.append(pd.DataFrame({
-            "indicator_id": indicator.indicator_id, "group_code": agg["code"], "group_name": agg["name"],
-            "year": agg["year"], "value": agg["value"], "source_id": source_id,
-        }))
-        files.append({"source_id": source_id, "path": _relative(bulk.path, raw_dir), "role": "data",
-                      "indicator_code": code, "sha256": worldbank.sha256_of(bulk.path)})
-    for bulk in passed_over:
-        source_id = _source_id(bulk.vintage)
-        sources.setdefault(source_id, {**next(iter(sources.values())), "source_id": source_id,
-                                       "vintage": bulk.vintage, "retrieved_at": pd.NaT})
-        files.append({"source_id": source_id, "path": _relative(bulk.path, raw_dir), "role": "passed_over",
-                      "indicator_code": bulk.indicator_code, "sha256": worldbank.sha256_of(bulk.path)})
-    metadata_source = _source_id(metadata.vintage)
-    sources.setdefault(metadata_source, {**next(iter(sources.values())), "source_id": metadata_source,
-                                         "vintage": metadata.vintage, "retrieved_at": pd.NaT})
-    files.append({"source_id": metadata_source, "path": _relative(metadata.path, raw_dir),
-                  "role": "country_metadata", "indicator_code": None, "sha256": worldbank.sha256_of(metadata.path)})
-
-    country = pd.DataFrame({
-        "iso3": economies["code"], "name": economies["name"], "wb_region": economies["region"],
-        "income_group": economies["income_group"].replace("", None),
-        "m49_region": None, "m49_subregion": None, "is_ldc": None, "is_lldc": None, "is_sids": None,
-    })
-    indicator = pd.DataFrame([
-        {"indicator_id": by_code[code].indicator_id, "name": by_code[code].name,
-         "unit": by_code[code].unit.label, "description": by_code[code].description,
-         "source_id": _source_id(bulk.vintage), "source_code": code,
-         "higher_is_better": by_code[code].higher_is_better, "breakdowns": list(by_code[code].breakdowns)}
-        for code, bulk in sorted(chosen.items())
-    ])
-    return Tables(
-        country=country.reset_index(drop=True),
-        source=pd.DataFrame(list(sources.values())),
-        source_file=pd.DataFrame(files),
-        indicator=indicator,
-        observation=pd.concat(observations, ignore_index=True),
-        published_aggregate=pd.concat(published, ignore_index=True),
-        warnings=warnings,
-    )
+def parse_all(raw_dir: Path, progress: bool) -> tuple[list, object]:
+    """Run every source's parser over the raw directory; the classification first."""
+    frames = []
+    modules = parser_modules()
+    for module in tqdm(modules, desc="parse", unit="source", disable=not progress, leave=False):
+        frames += module.parse(raw_dir)
+    if not frames:
+        raise NoRawDataError(f"{raw_dir}: no raw file of any known source was found")
+    return frames, classify(raw_dir)
 
 
 def previous_runs(db_path: Path) -> pd.DataFrame | None:
@@ -162,19 +65,26 @@ def write_database(path: Path, tables: Tables, run: dict, history: pd.DataFrame 
     """Create the schema in a new file and load every table; DuckDB enforces keys on insert."""
     with duckdb.connect(str(path)) as con:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-        for name in ("country", "source", "source_file", "indicator", "observation", "published_aggregate"):
-            frame = getattr(tables, name).drop(columns=["raw_file"], errors="ignore")
+        for name in TABLES:
+            table_columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+            frame = getattr(tables, name)
+            frame = frame[[column for column in table_columns if column in frame.columns]]
             columns = ", ".join(frame.columns)
             con.register("incoming", frame)
             con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
             con.unregister("incoming")
         if history is not None and len(history):
             con.register("history", history)
-            con.execute("INSERT INTO etl_run BY NAME SELECT * FROM history")
+            shared = [c for c in history.columns if c in
+                      {row[0] for row in con.execute("DESCRIBE etl_run").fetchall()}]
+            defaults = {"duration_s": "0", "rows_by_source": "'{}'", "warnings": "[]::VARCHAR[]"}
+            fill = [f"{expr} AS {column}" for column, expr in defaults.items() if column not in shared]
+            con.execute(f"INSERT INTO etl_run BY NAME SELECT {', '.join(shared + fill)} FROM history")
         con.execute(
-            "INSERT INTO etl_run VALUES ($run_id, $started_at, $finished_at, $status, $raw_dir, $rows, $message)",
-            run,
-        )
+            "INSERT INTO etl_run BY NAME SELECT $run_id AS run_id, $started_at AS started_at, "
+            "$finished_at AS finished_at, $status AS status, $raw_dir AS raw_dir, $rows AS rows, "
+            "$duration_s AS duration_s, $rows_by_source AS rows_by_source, $warnings AS warnings, "
+            "$message AS message", run)
         con.execute("CHECKPOINT")
 
 
@@ -207,22 +117,26 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
         try:
             steps.set_postfix_str("parse")
             cat = catalogue()
-            tables = worldbank_tables(raw_dir, cat)
+            frames, classification = parse_all(raw_dir, progress)
+            tables = assemble(raw_dir, frames, classification, cat)
             steps.update()
             steps.set_postfix_str("validate")
             problems = validate.check_countries(tables.country, min_economies)
             problems += validate.check_observations(tables.observation, tables.country, cat)
+            problems += validate.check_coverage(tables.observation, cat)
+            problems += validate.check_breakdowns(tables.observation)
             if problems:
                 raise ValidationError(problems)
             steps.update()
             steps.set_postfix_str("write")
             rows = len(tables.observation)
-            message = f"{rows} observations, {len(tables.country)} economies, {len(tables.indicator)} indicators"
-            if tables.warnings:
-                message += "; warnings: " + "; ".join(tables.warnings)
             run = {
                 "run_id": uuid.uuid4().hex, "started_at": started_at, "finished_at": datetime.now(UTC),
-                "status": "published", "raw_dir": str(raw_dir), "rows": rows, "message": message,
+                "status": "published", "raw_dir": str(raw_dir), "rows": rows,
+                "duration_s": time.perf_counter() - started, "rows_by_source": rows_json(tables.rows_by_source),
+                "warnings": tables.warnings,
+                "message": f"{rows} observations, {len(tables.country)} economies, "
+                           f"{len(tables.indicator)} indicators, {len(tables.warnings)} warnings",
             }
             write_database(staging, tables, run, previous_runs(db_path))
             steps.update()
@@ -230,6 +144,8 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
             problems = check_database(staging, min_economies)
             if problems:
                 raise ValidationError(problems)
+            if os.environ.get(HOLD_ENV):
+                time.sleep(float(os.environ[HOLD_ENV]))
             publish.publish(staging, db_path)
             steps.update()
         except duckdb.Error as exc:
@@ -241,4 +157,4 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
         finally:
             steps.close()
     return BuildReport(db_path, rows, len(tables.country), time.perf_counter() - started,
-                       db_path.stat().st_size, tables.warnings)
+                       db_path.stat().st_size, tables.rows_by_source, tables.warnings)

@@ -34,7 +34,7 @@ NAME_COLUMNS = ["official_name_en", "UNTERM English Short", "UNTERM English Form
 class Classification:
     country: pd.DataFrame  # the `country` table
     index: CountryIndex
-    files: list[RawFile]
+    files: list[tuple[str, RawFile]]  # (dataset, file) pairs, for provenance
     warnings: list[str]
 
 
@@ -88,7 +88,7 @@ def classify(raw_dir: Path) -> Classification:
     """Build the country table and the harmonisation index from the classification files found."""
     spec = _groups_spec()
     warnings: list[str] = []
-    files: list[RawFile] = []
+    files: list[tuple[str, RawFile]] = []
     metadata_paths = worldbank.find_files(raw_dir)[1]
     metadata = worldbank.newest_metadata([worldbank.read_country_metadata(p) for p in metadata_paths])
     m49_path = _first(raw_dir, M49_PATTERN)
@@ -103,14 +103,14 @@ def classify(raw_dir: Path) -> Classification:
             "income_group": economies["income_group"].replace("", None),
             "income_group_fy": income_group_fiscal_year(metadata.vintage),
         })
-        files.append(RawFile(metadata.path, metadata.vintage, role="metadata"))
+        files.append(("wdi", RawFile(metadata.path, metadata.vintage, role="metadata")))
     else:  # no World Bank file: the M49 areas with an ISO3 code are the universe
         country = pd.DataFrame({"iso3": m49["iso3"], "name": m49["name"], "wb_region": None,
                                 "income_group": None, "income_group_fy": None})
         warnings.append("no World Bank country metadata: economies are the M49 areas, without WB groups")
 
     if m49 is not None:
-        files.append(RawFile(m49_path, None, role="metadata"))
+        files.append(("un_m49", RawFile(m49_path, None, role="metadata")))
         un = m49.set_index("iso3")
         for column in ("m49_region", "m49_subregion", "is_ldc", "is_lldc", "is_sids"):
             country[column] = country["iso3"].map(un[column])
@@ -142,7 +142,7 @@ def classify(raw_dir: Path) -> Classification:
                 index.add_names(row.iso3, row.name)
     names_path = _first(raw_dir, COUNTRY_CODES_PATTERN)
     if names_path is not None:
-        files.append(RawFile(names_path, None, republication=True, role="metadata"))
+        files.append(("country_codes", RawFile(names_path, None, republication=True, role="metadata")))
         for row in read_country_names(names_path).itertuples(index=False):
             iso3 = row[0]
             if iso3 in index.economies:

@@ -5,20 +5,36 @@ CREATE TABLE country (
     name            VARCHAR NOT NULL,
     wb_region       VARCHAR,              -- World Bank region
     income_group    VARCHAR,              -- World Bank income group (NULL = unclassified)
-    m49_region      VARCHAR,              -- UN M49 region (NULL until the M49 classification is imported)
+    income_group_fy SMALLINT,             -- World Bank fiscal year of that classification (July 2026 → 2027)
+    m49_region      VARCHAR,              -- UN M49 region (XKX, CHI placed by indicators/groups.yaml)
     m49_subregion   VARCHAR,
-    is_ldc          BOOLEAN,              -- least developed country (NULL until imported)
+    is_ldc          BOOLEAN,              -- least developed country, as of today (graduations applied)
     is_lldc         BOOLEAN,              -- landlocked developing country
     is_sids         BOOLEAN               -- small island developing state
 );
 
+CREATE TABLE country_group (
+    group_id    VARCHAR PRIMARY KEY,      -- 'world', 'wb_region:south_asia', 'income_group:low_income', 'ldc', …
+    group_type  VARCHAR NOT NULL,         -- world, wb_region, income_group, m49_region, m49_subregion, ldc, lldc, sids
+    name        VARCHAR NOT NULL
+);
+
+CREATE TABLE group_member (
+    group_id  VARCHAR NOT NULL REFERENCES country_group (group_id),
+    iso3      VARCHAR NOT NULL REFERENCES country (iso3),
+    PRIMARY KEY (group_id, iso3)
+);
+
 CREATE TABLE source (
-    source_id     VARCHAR PRIMARY KEY,    -- dataset key and vintage, e.g. 'wdi:2026-07-13'
+    source_id     VARCHAR PRIMARY KEY,    -- dataset key and vintage, e.g. 'wdi:2026-07-13' ('…:undated' when the file states none)
+    dataset_key   VARCHAR NOT NULL,       -- key of indicators/sources.yaml, e.g. 'wdi'
     publisher     VARCHAR NOT NULL,
     dataset       VARCHAR NOT NULL,
     url           VARCHAR NOT NULL,
     license       VARCHAR NOT NULL,
+    license_url   VARCHAR NOT NULL,
     attribution   VARCHAR NOT NULL,
+    republication BOOLEAN NOT NULL,       -- a third party's copy of another dataset
     vintage       DATE,                   -- the publisher's release date ("Last Updated Date")
     retrieved_at  TIMESTAMPTZ             -- when `pull` downloaded it (NULL for files imported by hand)
 );
@@ -26,9 +42,10 @@ CREATE TABLE source (
 CREATE TABLE source_file (
     source_id       VARCHAR NOT NULL REFERENCES source (source_id),
     path            VARCHAR NOT NULL,     -- relative to the raw directory
-    role            VARCHAR NOT NULL,     -- 'data', 'country_metadata' or 'passed_over' (an older or re-saved copy)
-    indicator_code  VARCHAR,
-    sha256          VARCHAR NOT NULL,
+    role            VARCHAR NOT NULL,     -- 'data', 'metadata', 'passed_over' (lost to another copy: etl/choose.py)
+                                          -- or 'unused' (no series the catalogue uses)
+    sha256          VARCHAR,              -- of the file (NULL for a pulled folder of pages: see its _origin.yml)
+    passed_over_for VARCHAR,              -- for 'passed_over': the path of the file that won
     PRIMARY KEY (path)
 );
 
@@ -40,7 +57,8 @@ CREATE TABLE indicator (
     source_id         VARCHAR NOT NULL REFERENCES source (source_id),
     source_code       VARCHAR NOT NULL,   -- the publisher's own code, e.g. IT.NET.USER.ZS
     higher_is_better  BOOLEAN,            -- NULL for context series (population)
-    breakdowns        VARCHAR[] NOT NULL
+    breakdowns        VARCHAR[] NOT NULL,
+    themes            VARCHAR[] NOT NULL  -- WSIS+20 Elements Paper sections it evidences
 );
 
 CREATE TABLE observation (
@@ -61,12 +79,15 @@ CREATE TABLE observation (
 -- and checks; they are not economies, so they stay out of `country` and `observation`.
 CREATE TABLE published_aggregate (
     indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),
-    group_code    VARCHAR NOT NULL,   -- the publisher's code, e.g. WLD
+    source_id     VARCHAR NOT NULL REFERENCES source (source_id),  -- each edition is kept
+    group_code    VARCHAR NOT NULL,   -- the publisher's code, e.g. WLD, itu:world
     group_name    VARCHAR NOT NULL,
     year          SMALLINT NOT NULL,
+    sex           VARCHAR NOT NULL DEFAULT 'total',
+    area          VARCHAR NOT NULL DEFAULT 'total',
+    age           VARCHAR NOT NULL DEFAULT 'total',
     value         DOUBLE NOT NULL,
-    source_id     VARCHAR NOT NULL REFERENCES source (source_id),
-    PRIMARY KEY (indicator_id, group_code, year)
+    PRIMARY KEY (indicator_id, source_id, group_code, year, sex, area, age)
 );
 
 CREATE TABLE etl_run (
@@ -76,5 +97,8 @@ CREATE TABLE etl_run (
     status       VARCHAR NOT NULL,    -- 'published' (only runs that published a file are recorded in it)
     raw_dir      VARCHAR NOT NULL,
     rows         BIGINT NOT NULL,     -- rows written to `observation`
-    message      VARCHAR NOT NULL     -- summary and warnings (files passed over, codes not classified)
+    duration_s   DOUBLE NOT NULL,
+    rows_by_source VARCHAR NOT NULL,  -- JSON: dataset key → observation rows
+    warnings     VARCHAR[] NOT NULL,  -- files passed over, entities excluded, quirks met
+    message      VARCHAR NOT NULL     -- one-line summary
 );

@@ -7,6 +7,7 @@ from datetime import date
 
 import pandas as pd
 
+from etl.tidy import AGES, AREAS, SEXES
 from indicators import Catalogue
 
 FIRST_PLAUSIBLE_YEAR = 1960
@@ -61,4 +62,27 @@ def check_observations(obs: pd.DataFrame, country: pd.DataFrame, catalogue: Cata
                 f"{out['raw_file'].iloc[0]}: {len(out)} values of {indicator_id} outside "
                 f"{unit.min}–{unit.max} ({unit.label}), e.g. {_examples(out, ['iso3', 'year', 'value'])}"
             )
+    return problems
+
+
+def check_coverage(obs: pd.DataFrame, catalogue: Catalogue) -> list[str]:
+    """A series covering under half of its usual economies is a broken or truncated file."""
+    problems = []
+    totals = obs[(obs["sex"] == "total") & (obs["area"] == "total") & (obs["age"] == "total")]
+    covered = totals.groupby("indicator_id")["iso3"].nunique()
+    for indicator_id, economies in covered.items():
+        usual = catalogue.indicators[indicator_id].usual_economies
+        if usual and economies < usual / 2:
+            problems.append(f"{indicator_id}: {economies} economies, under half of the usual {usual} "
+                            f"({totals.loc[totals['indicator_id'] == indicator_id, 'raw_file'].iloc[0]})")
+    return problems
+
+
+def check_breakdowns(obs: pd.DataFrame) -> list[str]:
+    """sex, area and age use the shared vocabulary (etl/tidy.py)."""
+    problems = []
+    for column, allowed in (("sex", SEXES), ("area", AREAS), ("age", AGES)):
+        odd = sorted(set(obs[column]) - allowed)
+        if odd:
+            problems.append(f"observation: unknown {column} values {odd}")
     return problems

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import random
 import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
+from etl import validate
 from etl.sources import worldbank
 from tests.conftest import run_etl
 from tests.rawfiles import wb_cells, wb_metadata_regions
@@ -62,9 +65,15 @@ def test_sampled_cells_equal_the_source_file(con, shared_raw: Path) -> None:
 def test_world_aggregate_is_kept_as_published_reference(con, shared_raw: Path) -> None:
     cells = wb_cells(shared_raw / INTERNET_2026)
     stored = dict(con.execute("""SELECT year, value FROM published_aggregate
-        WHERE indicator_id = 'internet_use' AND group_code = 'WLD'""").fetchall())
+        WHERE indicator_id = 'internet_use' AND group_code = 'WLD' AND source_id = 'wdi:2026-07-13'""").fetchall())
     expected = {year: value for (code, year), value in cells.items() if code == "WLD"}
     assert stored == pytest.approx(expected)
+
+
+def test_older_editions_of_aggregates_stay_queryable(con) -> None:
+    editions = [row[0] for row in con.execute("""SELECT DISTINCT source_id FROM published_aggregate
+        WHERE indicator_id = 'internet_use' AND group_code = 'WLD' ORDER BY 1""").fetchall()]
+    assert editions == ["wdi:2025-04-15", "wdi:2026-07-13"]
 
 
 def test_vintages_and_provenance_are_recorded(con, shared_raw: Path) -> None:
@@ -81,7 +90,8 @@ def test_vintages_and_provenance_are_recorded(con, shared_raw: Path) -> None:
     assert roles[INTERNET_2026.replace("2026-07-13/", "2026-07-13_excel-resaved/")] == "passed_over"
     sha = con.execute("SELECT sha256 FROM source_file WHERE path = ?", [INTERNET_2026]).fetchone()[0]
     assert sha == sha256(shared_raw / INTERNET_2026)
-    license_, attribution = con.execute("SELECT DISTINCT license, attribution FROM source").fetchone()
+    license_, attribution = con.execute(
+        "SELECT DISTINCT license, attribution FROM source WHERE dataset_key = 'wdi'").fetchone()
     assert license_ == "CC BY 4.0" and "World Bank" in attribution
 
 
@@ -94,10 +104,12 @@ def test_values_respect_their_units(con) -> None:
 
 
 def test_run_is_recorded(con) -> None:
-    status, rows, message = con.execute("SELECT status, rows, message FROM etl_run").fetchone()
+    status, rows, warnings, by_source = con.execute(
+        "SELECT status, rows, warnings, rows_by_source FROM etl_run").fetchone()
     assert status == "published"
     assert rows == con.execute("SELECT count(*) FROM observation").fetchone()[0]
-    assert "passed over" in message
+    assert any(warning.startswith("passed over") for warning in warnings)
+    assert json.loads(by_source)["wdi"] == rows
 
 
 # --- failure leaves the published database untouched -------------------------------------------
@@ -156,16 +168,24 @@ def test_out_of_range_value_fails_validation_naming_the_file(raw_copy: Path, pub
     assert_unchanged_and_usable(published, digest)
 
 
-def test_too_few_economies_fails(raw_copy: Path, published: Path) -> None:
-    """A metadata file cut to a handful of economies is a wrong download, not a smaller world."""
+def test_truncated_classification_fails_listing_every_unknown_code(raw_copy: Path, published: Path) -> None:
+    """A metadata file cut to a few economies leaves the other codes unaccounted for: all are listed."""
     digest = sha256(published)
     for metadata in raw_copy.rglob("Metadata_Country_*.csv"):
         lines = metadata.read_text(encoding="utf-8-sig").splitlines(keepends=True)
         metadata.write_text("".join(lines[:40]), encoding="utf-8-sig")
     result = run_etl("build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet")
     assert result.returncode != 0
-    assert "expected at least 150" in result.stderr
+    assert "neither mapped nor excluded" in result.stderr
+    assert "wdi: NOR" in result.stderr and "wdi: ZWE" in result.stderr
     assert_unchanged_and_usable(published, digest)
+
+
+def test_too_few_economies_is_refused() -> None:
+    countries = pd.DataFrame({"iso3": ["NOR", "NGA", "no"]})
+    problems = validate.check_countries(countries, min_economies=150)
+    assert any("only 3 economies, expected at least 150" in p for p in problems)
+    assert any("malformed codes no" in p for p in problems)
 
 
 def test_empty_raw_directory_says_what_is_missing(tmp_path: Path, published: Path) -> None:
@@ -173,7 +193,7 @@ def test_empty_raw_directory_says_what_is_missing(tmp_path: Path, published: Pat
     (tmp_path / "empty").mkdir()
     result = run_etl("build", "--raw-dir", str(tmp_path / "empty"), "--db", str(published), "--quiet")
     assert result.returncode != 0
-    assert "no World Bank bulk files" in result.stderr
+    assert "no raw file of any known source" in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert_unchanged_and_usable(published, digest)
 

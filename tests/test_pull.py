@@ -174,7 +174,7 @@ def test_build_runs_on_a_pulled_directory(world_bank, served, tmp_path):
         sources = dict(con.execute("SELECT source_id, epoch_ms(retrieved_at) FROM source").fetchall())
         chosen = dict(con.execute("SELECT source_code, source_id FROM indicator").fetchall())
         data_files = dict(con.execute(
-            "SELECT indicator_code, sha256 FROM source_file WHERE role = 'data'").fetchall())
+            "SELECT regexp_extract(path, 'API_(.+?)_DS2', 1), sha256 FROM source_file WHERE role = 'data'").fetchall())
     assert countries >= 200
     assert chosen == {code: f"wdi:{vintage.isoformat()}" for code, vintage in vintages.items()}
     assert set(sources) == set(chosen.values())

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from etl import choose
 from etl.errors import RawFileError
 from etl.sources import worldbank
 from tests.rawfiles import wb_cells, wb_metadata_regions
@@ -41,13 +42,20 @@ def test_vintage_and_layout_are_read_from_the_preamble(shared_raw: Path) -> None
 
 
 def test_newest_original_vintage_wins(shared_raw: Path) -> None:
-    files = [worldbank.read_bulk_file(p) for p in bulk_paths(shared_raw)]
-    chosen, passed_over = worldbank.choose_vintages(files)
-    internet = chosen["IT.NET.USER.ZS"]
-    assert internet.vintage == date(2026, 7, 13) and internet.original_layout
-    assert chosen["NY.GNP.PCAP.CD"].vintage == date(2026, 4, 8)
-    assert len(passed_over) == len(files) - len(chosen)
-    assert all(f.vintage <= chosen[f.indicator_code].vintage for f in passed_over)
+    """etl/choose.py on the real files: newest release first, the original over the Excel re-save."""
+    (frames,) = worldbank.parse(shared_raw)
+    files = {str(f.path): f for f in frames.files}
+    obs = frames.observations.assign(indicator_id=frames.observations["source_code"])
+    choice = choose.choose(obs, files)
+    first_file = choice.observations.groupby("source_code")["raw_file"].first()
+    winners = {code: files[path] for code, path in first_file.items()}
+    assert winners["IT.NET.USER.ZS"].vintage == date(2026, 7, 13)
+    assert not winners["IT.NET.USER.ZS"].republication
+    assert "excel-resaved" not in str(winners["IT.NET.USER.ZS"].path)
+    assert winners["NY.GNP.PCAP.CD"].vintage == date(2026, 4, 8)
+    assert choice.observations.groupby("source_code")["raw_file"].nunique().max() == 1
+    losers = {files[path].path.parent.name for path in choice.passed_over}
+    assert losers == {"2025-04-15", "2026-07-13_excel-resaved"}
 
 
 def test_aggregates_come_from_the_metadata(shared_raw: Path) -> None:

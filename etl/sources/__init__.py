@@ -1,4 +1,18 @@
 """One module per publisher: `pull()` fetches raw files unchanged, `parse()` turns them into tidy frames.
 
-Sources never touch DuckDB.
+Sources never touch DuckDB. The build calls `parse(raw_dir)` of every module listed here; see
+docs/adding-a-source.md for the contract.
 """
+
+from __future__ import annotations
+
+import importlib
+from types import ModuleType
+
+PARSER_MODULES = [
+    "worldbank",
+]
+
+
+def parser_modules() -> list[ModuleType]:
+    return [importlib.import_module(f"etl.sources.{name}") for name in PARSER_MODULES]

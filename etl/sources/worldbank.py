@@ -16,15 +16,16 @@ import io
 import re
 import tempfile
 import zipfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from etl import http, settings
+from etl import http, settings, tidy
 from etl.errors import RawFileError
+from etl.tidy import RawFile, SourceFrames
 
 SOURCE_KEY = "wdi"
 BULK_PATTERN = "API_*_DS2_*.csv"
@@ -50,14 +51,6 @@ class CountryMetadata:
     path: Path
     vintage: date | None
     table: pd.DataFrame  # columns: code, region, income_group, name
-
-
-@dataclass
-class WorldBankRaw:
-    """Everything parsed from a raw directory, before any choice between vintages."""
-
-    bulk_files: list[BulkFile] = field(default_factory=list)
-    metadata_files: list[CountryMetadata] = field(default_factory=list)
 
 
 def _parse_vintage(text: str, path: Path) -> tuple[date, bool]:
@@ -160,38 +153,45 @@ def find_files(raw_dir: Path) -> tuple[list[Path], list[Path]]:
     return bulk, metadata
 
 
-def parse(raw_dir: Path, wanted_codes: set[str] | None = None) -> WorldBankRaw:
-    """Parse every World Bank bulk file below `raw_dir` (only `wanted_codes` when given)."""
-    bulk_paths, metadata_paths = find_files(raw_dir)
-    raw = WorldBankRaw()
-    for path in bulk_paths:
-        code = path.name[len("API_"):].split("_DS2_")[0]
-        if wanted_codes is not None and code not in wanted_codes:
-            continue
-        raw.bulk_files.append(read_bulk_file(path))
-    raw.metadata_files = [read_country_metadata(path) for path in metadata_paths]
-    return raw
+def parse(raw_dir: Path) -> list[SourceFrames]:
+    """Every bulk file below `raw_dir`, as one dataset; aggregates go to the reference frame.
 
-
-def vintage_rank(item: BulkFile) -> tuple[date, bool, str]:
-    """Sort key for choosing between copies of one series.
-
-    Newest "Last Updated Date" first; at equal dates the byte-original download beats a copy
-    re-saved by a spreadsheet program; the path breaks any remaining tie so builds are repeatable.
+    Which copy of a series wins is decided later, across all sources (etl/choose.py); here
+    every file is read and ranked by its own "Last Updated Date".
     """
-    return (item.vintage, item.original_layout, str(item.path))
+    bulk_paths, metadata_paths = find_files(raw_dir)
+    if not bulk_paths:
+        return []
+    metadata = [read_country_metadata(path) for path in metadata_paths]
+    aggregates = aggregate_codes(metadata)
+    known = set().union(*(set(m.table["code"]) for m in metadata)) if metadata else set()
+    observations, reference, files, warnings = [], [], [], []
+    for path in bulk_paths:
+        bulk = read_bulk_file(path)
+        origin = read_origin(path.parent, bulk.indicator_code)
+        files.append(RawFile(path, bulk.vintage, republication=not bulk.original_layout,
+                             retrieved_at=_timestamp(origin.get("retrieved_at")), url=origin.get("url")))
+        values = bulk.values.assign(source_code=bulk.indicator_code, raw_file=str(path))
+        is_aggregate = values["code"].isin(aggregates)
+        unknown = sorted(set(values.loc[~is_aggregate & ~values["code"].isin(known), "code"]))
+        if unknown and metadata:
+            names = values.drop_duplicates("code").set_index("code")["name"]
+            warnings.append(f"{path.name}: codes in no country metadata, left to harmonisation: "
+                            + ", ".join(f"{code} ({names[code]})" for code in unknown))
+        observations.append(tidy.observations(values[~is_aggregate].rename(columns={"code": "entity"})))
+        reference.append(tidy.reference(values[is_aggregate].rename(columns={"code": "group_code",
+                                                                             "name": "group_name"})))
+    files += [RawFile(m.path, m.vintage, role="metadata") for m in metadata]
+    return [SourceFrames(
+        dataset=SOURCE_KEY, entity_kind="iso3",
+        observations=pd.concat(observations, ignore_index=True),
+        reference=pd.concat(reference, ignore_index=True),
+        files=files, warnings=warnings,
+    )]
 
 
-def choose_vintages(files: list[BulkFile]) -> tuple[dict[str, BulkFile], list[BulkFile]]:
-    """For each indicator code, the winning file and the list of files passed over."""
-    chosen: dict[str, BulkFile] = {}
-    passed_over: list[BulkFile] = []
-    for item in sorted(files, key=vintage_rank, reverse=True):
-        if item.indicator_code in chosen:
-            passed_over.append(item)
-        else:
-            chosen[item.indicator_code] = item
-    return chosen, passed_over
+def _timestamp(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def newest_metadata(files: list[CountryMetadata]) -> CountryMetadata | None:
