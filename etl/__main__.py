@@ -58,7 +58,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not args.db.exists():
         raise EtlError(f"{args.db}: no database; run `python -m etl build` first")
     coverage, runs = status(args.db)
-    print(coverage.to_string(index=False))
+    print(coverage.fillna("").to_string(index=False))
     print()
     print(runs.to_string(index=False))
     return 0

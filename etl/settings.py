@@ -25,3 +25,13 @@ def worldbank_api() -> str:
 
 # Fewer economies than this means a file is truncated or the wrong one (the World Bank lists 217).
 MIN_ECONOMIES = 150
+
+
+def itu_api() -> str:
+    """Base URL of the ITU DataHub API v2 (`DDI_ITU_API`)."""
+    return os.environ.get("DDI_ITU_API", "https://api.datahub.itu.int/v2").rstrip("/")
+
+
+def sdg_api() -> str:
+    """Base URL of the UN SDG API v1 (`DDI_SDG_API`)."""
+    return os.environ.get("DDI_SDG_API", "https://unstats.un.org/SDGAPI/v1").rstrip("/")

@@ -8,15 +8,18 @@ import duckdb
 import pandas as pd
 
 STATUS_SQL = """
-SELECT i.indicator_id, i.source_code, s.publisher, o.vintage,
+SELECT o.indicator_id, o.source_id, s.publisher,
        count(DISTINCT o.iso3) AS economies,
+       count(DISTINCT o.year) AS years,
        min(o.year) AS first_year, max(o.year) AS latest_year,
-       count(*) AS observations
-FROM indicator i
+       count(*) AS observations,
+       string_agg(DISTINCT CASE WHEN o.sex <> 'total' OR o.area <> 'total' OR o.age <> 'total'
+                  THEN concat_ws('/', nullif(o.sex, 'total'), nullif(o.area, 'total'), nullif(o.age, 'total'))
+                  END, ', ') AS breakdowns
+FROM observation o
 JOIN source s USING (source_id)
-LEFT JOIN observation o USING (indicator_id)
 GROUP BY ALL
-ORDER BY i.indicator_id
+ORDER BY o.indicator_id, o.source_id
 """
 
 
@@ -25,6 +28,8 @@ def status(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     with duckdb.connect(str(db_path), read_only=True) as con:
         coverage = con.execute(STATUS_SQL).df()
         runs = con.execute(
-            "SELECT finished_at, status, rows, raw_dir FROM etl_run ORDER BY finished_at DESC LIMIT 5"
+            "SELECT strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished, status, rows, "
+            "round(duration_s, 1) AS seconds, len(warnings) AS warnings, raw_dir "
+            "FROM etl_run ORDER BY finished_at DESC LIMIT 5"
         ).df()
     return coverage, runs

@@ -4,8 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 import random
 import shutil
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import duckdb
@@ -14,7 +19,7 @@ import pytest
 
 from etl import validate
 from etl.sources import worldbank
-from tests.conftest import run_etl
+from tests.conftest import PROJECT_ROOT, run_etl
 from tests.rawfiles import wb_cells, wb_metadata_regions
 
 INTERNET_2026 = "worldbank/wdi_bulk_indicator_csv/2026-07-13/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
@@ -230,3 +235,30 @@ def test_unparsed_codes_are_reported(shared_raw: Path) -> None:
     metadata = {c for p in worldbank.find_files(shared_raw)[1] for c in wb_metadata_regions(p)}
     # Every code with a value is classified by some metadata file, so nothing is dropped unreported.
     assert codes - metadata == set()
+
+
+def test_build_killed_before_publishing_leaves_the_old_database(raw_copy: Path, published: Path) -> None:
+    """SIGKILL at the worst moment (new file written, not yet renamed): the old file stays, and opens."""
+    digest = sha256(published)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "etl", "build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet"],
+        cwd=PROJECT_ROOT, env={**os.environ, "DDI_BUILD_HOLD_S": "30"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    staging = published.with_name(f".{published.name}.building-{process.pid}")
+    deadline = time.monotonic() + 60
+    while not staging.exists() and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    assert staging.exists(), "the build never wrote its staging file"
+    time.sleep(0.5)  # well inside the 30 s hold: the staging file is complete and unpublished
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+    assert process.returncode == -signal.SIGKILL
+    assert sha256(published) == digest
+    with duckdb.connect(str(published), read_only=True) as connection:
+        assert connection.execute("SELECT count(*) FROM observation").fetchone()[0] > 0
+    # The next build clears the dead build's leftovers and publishes.
+    result = run_etl("build", "--raw-dir", str(raw_copy), "--db", str(published), "--quiet")
+    assert result.returncode == 0, result.stderr
+    assert not staging.exists()
+    assert sha256(published) != digest
