@@ -33,8 +33,9 @@ MAPPINGS_DIR = Path(__file__).with_name("mappings")
 
 def normalise_name(name: str) -> str:
     """Fold case, accents, punctuation and 'the' so that spelling variants meet."""
-    text = unicodedata.normalize("NFKD", str(name)).encode("ascii", "ignore").decode()
-    text = text.lower().replace("&", " and ")
+    text = "".join(ch for ch in unicodedata.normalize("NFKD", str(name)) if not unicodedata.combining(ch))
+    text = "".join(ch if ch.isalnum() else " " for ch in text.replace("&", " and "))  # ’ and ' alike
+    text = text.encode("ascii", "ignore").decode().lower()
     text = re.sub(r"[^a-z0-9]+", " ", text).strip()
     return re.sub(r"^the ", "", text)
 
@@ -112,6 +113,7 @@ def harmonise(frames: SourceFrames, index: CountryIndex, mapping: Mapping | None
             iso3 = mapping.map[entity]
             if iso3 not in index.economies:
                 unmapped.append(f"{entity} (mapped to {iso3}, which is not an economy in `country`)")
+                iso3 = None
             resolved[entity] = iso3
         elif (reason := mapping.excluded_reason(entity)) is not None:
             excluded[entity] = reason
