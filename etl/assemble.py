@@ -10,10 +10,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime, time
+from functools import cache
 from pathlib import Path
 
 import pandas as pd
+import yaml
 
 from etl import choose, harmonise
 from etl.classifications import Classification, groups
@@ -22,6 +25,7 @@ from etl.sources import worldbank
 from etl.tidy import RawFile, SourceFrames
 from indicators import Catalogue
 
+KNOWN_FILES = Path(__file__).with_name("mappings") / "known_files.yaml"
 SOURCE_COLUMNS = ["source_id", "dataset_key", "publisher", "dataset", "url", "license", "license_url",
                   "attribution", "republication", "vintage", "retrieved_at"]
 
@@ -66,6 +70,7 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
              catalogue: Catalogue) -> Tables:
     """Resolve, harmonise and choose; raise UnmappedEntitiesError or NoRawDataError when stuck."""
     warnings = list(classification.warnings)
+    frames = [_with_known_retrieval(frame) for frame in frames]
     files: dict[str, tuple[str, RawFile]] = {}
     observations, references, unmapped = [], [], []
     for frame in frames:
@@ -134,6 +139,25 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
         rows_by_source=kept.groupby("dataset").size().astype(int).to_dict(),
         warnings=warnings,
     )
+
+
+@cache
+def _known_files() -> dict[str, dict]:
+    spec = yaml.safe_load(KNOWN_FILES.read_text(encoding="utf-8")) or {}
+    return spec.get("files") or {}
+
+
+def _with_known_retrieval(frame: SourceFrames) -> SourceFrames:
+    """Give undated files whose bytes are documented (known_files.yaml) their retrieval date."""
+    files = []
+    for file in frame.files:
+        if file.vintage is None and file.retrieved_at is None and Path(file.path).is_file():
+            known = _known_files().get(worldbank.sha256_of(Path(file.path)))
+            if known:
+                file = replace(file, retrieved_at=datetime.combine(known["retrieved"], time(), tzinfo=UTC))
+        files.append(file)
+    frame.files = files
+    return frame
 
 
 def _reference_table(references: list[pd.DataFrame], files: dict[str, tuple[str, RawFile]]) -> pd.DataFrame:

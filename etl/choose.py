@@ -3,7 +3,9 @@
 Candidates compete per slice, i.e. per (indicator, sex, area, age): a file that only adds a
 breakdown (Internet use by sex) does not displace the file giving the total. Within a slice:
 
-1. the newest vintage (the publisher's release date) wins; a file that states no date ranks last;
+1. the newest vintage (the publisher's release date) wins; a file that states no date is ranked by
+   the day it was retrieved (an upper bound of its release: from `pull`'s sidecar, or for a
+   documented hand-imported file from etl/mappings/known_files.yaml); with neither it ranks last;
 2. at equal vintage, the publisher's original beats a republication or re-saved copy;
 3. the path breaks any remaining tie, so builds are repeatable.
 
@@ -24,7 +26,8 @@ SLICE = ["indicator_id", "sex", "area", "age"]
 
 
 def rank(file: RawFile) -> tuple[date, bool, str]:
-    return (file.vintage or date.min, not file.republication, str(file.path))
+    retrieved = file.retrieved_at.date() if file.retrieved_at else None
+    return (file.vintage or retrieved or date.min, not file.republication, str(file.path))
 
 
 @dataclass

@@ -81,3 +81,15 @@ def test_choice_does_not_depend_on_input_order(order: int) -> None:
     parts = [_obs("a"), _obs("b")]
     result = choose.choose(pd.concat(parts if order else parts[::-1]), files)
     assert set(result.observations["raw_file"]) == {"b"}  # equal rank: the path decides, always the same way
+
+
+def test_an_undated_copy_ranks_by_its_retrieval_day() -> None:
+    """A republication fetched in July 2026 beats an April 2025 original, loses to a July 13 one."""
+    from datetime import UTC, datetime
+
+    copy = RawFile(Path("copy"), None, republication=True, retrieved_at=datetime(2026, 7, 1, tzinfo=UTC))
+    files = {"copy": copy, "old": RawFile(Path("old"), date(2025, 4, 15))}
+    assert set(choose.choose(pd.concat([_obs("copy"), _obs("old")]), files).observations["raw_file"]) == {"copy"}
+    files["new"] = RawFile(Path("new"), date(2026, 7, 13))
+    result = choose.choose(pd.concat([_obs("copy"), _obs("old"), _obs("new")]), files)
+    assert set(result.observations["raw_file"]) == {"new"}
