@@ -11,6 +11,10 @@ from types import ModuleType
 
 PARSER_MODULES = [
     "worldbank",
+    "itu_datahub",
+    "data360",
+    "unsdg",
+    "findex",
 ]
 
 
