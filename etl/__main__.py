@@ -23,8 +23,12 @@ def cmd_build(args: argparse.Namespace) -> int:
     report = build(args.raw_dir, args.db, progress=not args.quiet)
     print(f"published {report.db_path}: {report.rows:,} observations, {report.economies} economies, "
           f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
-    for warning in report.warnings:
-        print(f"  warning: {warning}")
+    if args.verbose:
+        for warning in report.warnings:
+            print(f"  warning: {warning}")
+    elif report.warnings:
+        print(f"  {len(report.warnings)} warnings (files passed over, entities excluded, quirks met): "
+              "--verbose lists them; they are kept in etl_run.warnings")
     return 0
 
 
@@ -80,9 +84,12 @@ def parser() -> argparse.ArgumentParser:
         sub.add_argument("--quiet", action="store_true", help="no progress bars")
         return sub
 
-    add("build", cmd_build, "parse, validate and atomically publish the database (no network)", raw=True, db=True)
-    add("ensure", cmd_ensure, "build the database if it is missing, pulling raw files if there are none",
-        raw=True, db=True)
+    build_command = add("build", cmd_build, "parse, validate and atomically publish the database (no network)",
+                        raw=True, db=True)
+    build_command.add_argument("--verbose", action="store_true", help="list every warning")
+    ensure = add("ensure", cmd_ensure, "build the database if it is missing, pulling raw files if there are none",
+                 raw=True, db=True)
+    ensure.add_argument("--verbose", action="store_true", help="list every warning")
     add("status", cmd_status, "coverage and vintage of each indicator in the database", db=True)
     pull = add("pull", cmd_pull, "download raw files from the publishers", raw=True)
     pull.add_argument("--source", choices=pull_module.SOURCES, default=None, help="one publisher (default: all)")

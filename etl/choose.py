@@ -9,8 +9,11 @@ breakdown (Internet use by sex) does not displace the file giving the total. Wit
 2. at equal vintage, the publisher's original beats a republication or re-saved copy;
 3. the path breaks any remaining tie, so builds are repeatable.
 
-The winner's rows are kept whole; the losers' rows are not mixed in. Every loser is reported
-(the run's message) and listed in `source_file` with role 'passed_over'.
+Files compete only where their years overlap: taken in rank order, a file is kept whole when none
+of its years is already given by a better file (one file per survey edition completes the
+series), and passed over whole when any is. Rows of different files are never mixed within a
+year. Every file passed over is reported (the run's warnings) and listed in `source_file` with
+role 'passed_over'.
 """
 
 from __future__ import annotations
@@ -37,16 +40,24 @@ class Choice:
 
 
 def choose(observations: pd.DataFrame, files: dict[str, RawFile]) -> Choice:
-    """Keep, for each slice, the rows of the best-ranked file; `files` maps raw_file → RawFile."""
+    """Keep, for each slice, the rows of the best-ranked files; `files` maps raw_file → RawFile."""
     if observations.empty:
         return Choice(observations, {})
-    candidates = observations[[*SLICE, "raw_file"]].drop_duplicates()
-    candidates = candidates.assign(_rank=candidates["raw_file"].map(lambda f: rank(files[f])))
-    best = candidates.sort_values("_rank", ascending=False).drop_duplicates(SLICE)
-    winners = best.set_index(SLICE)["raw_file"]
-    keyed = candidates.set_index(SLICE)
-    keyed = keyed.assign(winner=winners.reindex(keyed.index).to_numpy())
-    losers = keyed[keyed["raw_file"] != keyed["winner"]]
-    passed_over = dict(zip(losers["raw_file"], losers["winner"], strict=True))
-    kept = observations.merge(best[[*SLICE, "raw_file"]], on=[*SLICE, "raw_file"], how="inner")
+    years = observations.groupby([*SLICE, "raw_file"])["year"].agg(frozenset).reset_index()
+    years["_rank"] = years["raw_file"].map(lambda f: rank(files[f]))
+    keep: list[tuple] = []
+    passed_over: dict[str, str] = {}
+    for _, candidates in years.sort_values("_rank", ascending=False).groupby(SLICE, sort=False):
+        covered: dict[int, str] = {}  # year → the kept file that gives it
+        for row in candidates.itertuples(index=False):
+            overlap = row.year & covered.keys()
+            if overlap:
+                passed_over.setdefault(row.raw_file, covered[min(overlap)])
+                continue
+            covered.update(dict.fromkeys(row.year, row.raw_file))
+            keep.append((*(getattr(row, column) for column in SLICE), row.raw_file))
+    kept_keys = pd.DataFrame(keep, columns=[*SLICE, "raw_file"])
+    kept = observations.merge(kept_keys, on=[*SLICE, "raw_file"], how="inner")
+    # A file kept in some slice is not "passed over" as a whole.
+    passed_over = {loser: winner for loser, winner in passed_over.items() if loser not in set(kept_keys["raw_file"])}
     return Choice(kept, passed_over)

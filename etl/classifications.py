@@ -17,7 +17,7 @@ import yaml
 
 from etl.errors import RawFileError
 from etl.harmonise import CountryIndex
-from etl.sources import worldbank
+from etl.sources import worldbank, worldbank_api
 from etl.tidy import RawFile
 
 GROUPS_YAML = Path(__file__).resolve().parent.parent / "indicators" / "groups.yaml"
@@ -90,7 +90,9 @@ def classify(raw_dir: Path) -> Classification:
     warnings: list[str] = []
     files: list[tuple[str, RawFile]] = []
     metadata_paths = worldbank.find_files(raw_dir)[1]
-    metadata = worldbank.newest_metadata([worldbank.read_country_metadata(p) for p in metadata_paths])
+    # The World Bank's classification comes with its bulk CSVs, or as /v2/country pages from `pull`.
+    metadata = worldbank.newest_metadata([worldbank.read_country_metadata(p) for p in metadata_paths]
+                                         + worldbank_api.country_metadata(raw_dir))
     m49_path = _first(raw_dir, M49_PATTERN)
     m49 = read_m49(m49_path) if m49_path else None
     if metadata is None and m49 is None:

@@ -1,33 +1,27 @@
-"""`pull`: fetch the publishers' raw files over HTTP into the raw layout, unchanged."""
+"""`pull`: fetch the publishers' raw files over their APIs into the raw layout, unchanged.
+
+Each source module's `pull(raw_dir, progress=…)` saves response bodies under
+`<raw_dir>/<publisher>/api/<date>/` with an `_origin.yml` sidecar, and `build` reads them like
+any other raw file.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import requests
-from tqdm import tqdm
+from etl.sources import itu_datahub, unsdg, worldbank_api
 
-from etl.sources import worldbank
-from indicators import catalogue
-
-SOURCES = ("worldbank",)
-
-
-def pull_worldbank(raw_dir: Path, *, progress: bool = True) -> list[Path]:
-    """Download the bulk file of every World Bank series in the catalogue."""
-    codes = sorted(catalogue().by_source_code(worldbank.SOURCE_KEY))
-    folders = []
-    with requests.Session() as session:
-        for code in tqdm(codes, desc="pull worldbank", unit="file", disable=not progress):
-            folders.append(worldbank.pull_bulk(code, raw_dir, session=session))
-    return folders
+PULLERS = {
+    "worldbank": worldbank_api.pull,  # World Bank Indicators API v2 (every WDI series of the catalogue)
+    "itu": itu_datahub.pull,  # ITU DataHub API v2
+    "unsdg": unsdg.pull,  # UN SDG API v1
+}
+SOURCES = tuple(PULLERS)
 
 
 def pull(source: str | None, raw_dir: Path, *, progress: bool = True) -> list[Path]:
-    """Pull one source, or every source when `source` is None."""
-    chosen = SOURCES if source is None else (source,)
+    """Pull one source, or every source when `source` is None; returns the folders written."""
     folders: list[Path] = []
-    for name in chosen:
-        if name == "worldbank":
-            folders += pull_worldbank(raw_dir, progress=progress)
+    for name in SOURCES if source is None else (source,):
+        folders += PULLERS[name](raw_dir, progress=progress)
     return folders

@@ -93,3 +93,14 @@ def test_an_undated_copy_ranks_by_its_retrieval_day() -> None:
     files["new"] = RawFile(Path("new"), date(2026, 7, 13))
     result = choose.choose(pd.concat([_obs("copy"), _obs("old"), _obs("new")]), files)
     assert set(result.observations["raw_file"]) == {"new"}
+
+
+def test_editions_with_disjoint_years_complete_each_other() -> None:
+    """One file per survey edition (EGDI 2020, 2022): both kept; an overlapping older copy is not."""
+    files = {"2020": RawFile(Path("2020"), None), "2022": RawFile(Path("2022"), None),
+             "copy2022": RawFile(Path("copy2022"), None, republication=True)}
+    obs = pd.concat([_obs("2020", years=(2020,)), _obs("2022", years=(2022,)), _obs("copy2022", years=(2022,))])
+    result = choose.choose(obs, files)
+    assert sorted(result.observations["year"]) == [2020, 2022]
+    assert set(result.observations["raw_file"]) == {"2020", "2022"}
+    assert result.passed_over == {"copy2022": "2022"}

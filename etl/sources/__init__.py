@@ -15,6 +15,15 @@ PARSER_MODULES = [
     "data360",
     "unsdg",
     "findex",
+    "worldbank_api",
+    "worldbank_datahub",
+    "itu_workbooks",
+    "un_egov",
+    "itu_gci",
+    "ewaste",
+    "gsma",
+    "unctad",
+    "a4ai",
 ]
 
 

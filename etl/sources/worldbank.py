@@ -12,18 +12,15 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import io
 import re
-import tempfile
-import zipfile
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
 import yaml
 
-from etl import http, settings, tidy
+from etl import tidy
 from etl.errors import RawFileError
 from etl.tidy import RawFile, SourceFrames
 
@@ -214,56 +211,6 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-
-
-# --- pull: the live bulk download -------------------------------------------------------------
-
-
-def bulk_download_url(indicator_code: str) -> str:
-    """The World Bank's per-indicator bulk download (a zip of CSVs with `downloadformat=csv`)."""
-    return f"{settings.worldbank_api()}/en/indicator/{indicator_code}"
-
-
-def pull_bulk(indicator_code: str, raw_dir: Path, *, session=None) -> Path:
-    """Download one indicator's bulk zip, unpack it unchanged under the raw layout, return its folder.
-
-    Files land in `worldbank/wdi_bulk_indicator_csv/<Last Updated Date>/` with an `_origin_<code>.yml`
-    sidecar (URL, parameters, time, sha256, licence). Nothing is written until the zip has
-    been read whole and its indicator file parsed, so a bad download leaves no partial folder.
-    """
-    url = bulk_download_url(indicator_code)
-    params = {"downloadformat": "csv"}
-    response = http.get(url, params, session=session)
-    retrieved_at = datetime.now(UTC).isoformat(timespec="seconds")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(response.content))
-        members = {name: archive.read(name) for name in archive.namelist() if name.endswith(".csv")}
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise RawFileError(response.url, f"not a zip archive ({exc})") from exc
-    data_names = [name for name in members if name.startswith(f"API_{indicator_code}_")]
-    if len(data_names) != 1:
-        raise RawFileError(response.url, f"expected one API_{indicator_code}_*.csv in the zip, found {data_names}")
-
-    with tempfile.TemporaryDirectory() as scratch:
-        probe = Path(scratch) / data_names[0]
-        probe.write_bytes(members[data_names[0]])
-        vintage = read_bulk_file(probe).vintage
-    target = raw_dir / RAW_SUBDIR / vintage.isoformat()
-    target.mkdir(parents=True, exist_ok=True)
-    for name, content in members.items():
-        (target / Path(name).name).write_bytes(content)
-    origin = {
-        "publisher": "World Bank",
-        "url": response.url,
-        "parameters": params,
-        "retrieved_at": retrieved_at,
-        "license": "CC BY 4.0",
-        "zip_sha256": hashlib.sha256(response.content).hexdigest(),
-        "files": {Path(name).name: hashlib.sha256(content).hexdigest() for name, content in members.items()},
-    }
-    origin_path = target / f"_origin_{indicator_code}.yml"
-    origin_path.write_text(yaml.safe_dump(origin, sort_keys=False), encoding="utf-8")
-    return target
 
 
 def read_origin(folder: Path, indicator_code: str) -> dict:

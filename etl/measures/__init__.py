@@ -1,0 +1,1 @@
+"""Measures computed on tidy indicator series: progress towards targets and inequality across countries."""
