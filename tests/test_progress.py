@@ -59,6 +59,9 @@ def test_projection_hand_computed() -> None:
     assert p.status == "on track"
     assert p.projected_year == 2030
     assert p.distance == 15.0
+    # Halving every 3 years (40 → 20 over 2015-2018): 20 → 5 is two halvings, 6 years → 2024
+    # (in floats the quotient is 6.000000000000002, which must not round up to 7).
+    assert assess([2015, 2018], [60.0, 80.0], UNIVERSAL).projected_year == 2024
 
 
 def test_bounded_correction() -> None:
@@ -77,6 +80,11 @@ def test_bounded_correction() -> None:
     naive = assess([2015, 2020], [80.0, 90.0], Target(">=", 100.0, 2030, met_threshold=95.0))
     assert naive.ratio == pytest.approx(((9 / 8) ** 0.2 - 1) / ((95 / 80) ** (1 / 15) - 1), rel=1e-12)
     assert naive.ratio != pytest.approx(p.ratio, rel=1e-3)
+    # Shares held as fractions (bound 1) give the same rates; distance is in the target's units.
+    fraction = assess([2015, 2020], [0.80, 0.90], Target(">=", 1.0, 2030, met_threshold=0.95, bound=1.0))
+    assert fraction.ratio == pytest.approx(p.ratio, rel=1e-9)
+    assert fraction.projected_year == 2025
+    assert fraction.distance == pytest.approx(0.05, abs=1e-12)
 
 
 def test_hundred_percent_target_without_threshold_uses_a_surrogate() -> None:
@@ -140,6 +148,7 @@ def test_met_for_at_most() -> None:
     assert p.projected_year == 2020
     assert p.distance == 0.0
     assert p.ratio is not None and p.ratio > 1  # rates are still reported when computable
+    assert assess([2015, 2020], [5.0, 2.0], Target("<=", 2.0, 2025)).status == "met"  # exactly at the target
 
 
 def test_at_most_hand_computed() -> None:

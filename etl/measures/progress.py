@@ -50,7 +50,7 @@ STATUSES = ("met", "on track", "acceleration needed", "limited progress", "deter
             "insufficient data")
 ON_TRACK, ACCELERATE, LIMITED = 0.95, 0.60, 0.0
 # A 100 % target without a met threshold is judged against 99.5 %: 0.5 % of the bound.
-SURROGATE_FRACTION = 0.01
+SURROGATE_FRACTION = 0.005
 MIN_SPAN = 2  # years between base and latest
 # Projections like ln(0.25)/ln(0.5**0.2) are 10 in exact arithmetic but 10.000000000000002 in floats.
 CEIL_TOLERANCE = 1e-9
