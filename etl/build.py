@@ -17,12 +17,14 @@ from etl import publish, settings, validate
 from etl.assemble import Tables, assemble, rows_json
 from etl.classifications import classify
 from etl.errors import EtlError, NoRawDataError, ValidationError
+from etl.measures.run import derived_source_id, run_measures
 from etl.sources import parser_modules
 from indicators import catalogue
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 TABLES = ["country", "country_group", "group_member", "source", "source_file", "indicator", "observation",
           "published_aggregate"]
+DERIVED = "ddi_derived"
 # Testing aid: seconds to wait after the staging file is written and before it is published, so a
 # test can kill the build at its most delicate moment. Unset in normal use.
 HOLD_ENV = "DDI_BUILD_HOLD_S"
@@ -73,6 +75,13 @@ def write_database(path: Path, tables: Tables, run: dict, history: pd.DataFrame 
             con.register("incoming", frame)
             con.execute(f"INSERT INTO {name} ({columns}) SELECT {columns} FROM incoming")
             con.unregister("incoming")
+        load_catalogue_tables(con, catalogue())
+        run_measures(con, catalogue())
+        drop_empty_derived(con)
+        # The run's counts include the derived measures just added.
+        by_source = dict(con.execute("SELECT split_part(source_id, ':', 1), count(*) FROM observation "
+                                     "GROUP BY 1").fetchall())
+        run = {**run, "rows": sum(by_source.values()), "rows_by_source": rows_json(by_source)}
         if history is not None and len(history):
             con.register("history", history)
             shared = [c for c in history.columns if c in
@@ -86,6 +95,43 @@ def write_database(path: Path, tables: Tables, run: dict, history: pd.DataFrame 
             "$duration_s AS duration_s, $rows_by_source AS rows_by_source, $warnings AS warnings, "
             "$message AS message", run)
         con.execute("CHECKPOINT")
+
+
+def load_catalogue_tables(con: duckdb.DuckDBPyConnection, cat) -> None:
+    """Themes and the indicator ↔ theme links, and the derived indicators' own rows."""
+    derived = [ind for ind in cat.indicators.values() if ind.source.source_key == DERIVED]
+    source = cat.sources[DERIVED]
+    sid = derived_source_id()
+    con.execute("INSERT INTO source VALUES (?, ?, ?, ?, ?, ?, ?, ?, false, NULL, NULL)",
+                [sid, DERIVED, source.publisher, source.dataset, source.url, source.license, source.license_url,
+                 source.attribution])
+    for ind in derived:
+        con.execute("INSERT INTO indicator VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [ind.indicator_id, ind.name, ind.unit.label, ind.description, sid, ind.source_code,
+                     ind.higher_is_better, list(ind.breakdowns), list(ind.themes)])
+    present = {row[0] for row in con.execute("SELECT indicator_id FROM indicator").fetchall()}
+    links = [(ind.indicator_id, theme) for ind in cat.indicators.values() if ind.indicator_id in present
+             for theme in ind.themes]
+    counts = {theme: sum(1 for _, t in links if t == theme) for theme in cat.themes}
+    con.executemany("INSERT INTO theme VALUES (?, ?, ?, ?, ?, ?)",
+                    [[t.theme_id, t.title, t.first_paragraph, t.last_paragraph, t.summary, counts[t.theme_id]]
+                     for t in cat.themes.values()])
+    con.executemany("INSERT INTO indicator_theme VALUES (?, ?)", [list(link) for link in links])
+
+
+def drop_empty_derived(con: duckdb.DuckDBPyConnection) -> None:
+    """A derived indicator whose inputs were absent (e.g. no data by age) leaves no empty shell behind."""
+    con.execute("""
+        DELETE FROM indicator_theme WHERE indicator_id IN (
+            SELECT indicator_id FROM indicator i WHERE source_id LIKE 'ddi_derived:%'
+            AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)
+            AND NOT EXISTS (SELECT 1 FROM group_aggregate g WHERE g.indicator_id = i.indicator_id))""")
+    con.execute("""
+        DELETE FROM indicator i WHERE source_id LIKE 'ddi_derived:%'
+        AND NOT EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)
+        AND NOT EXISTS (SELECT 1 FROM group_aggregate g WHERE g.indicator_id = i.indicator_id)""")
+    con.execute("UPDATE theme SET n_indicators = (SELECT count(*) FROM indicator_theme t "
+                "WHERE t.theme_id = theme.theme_id)")
 
 
 def check_database(path: Path, min_economies: int) -> list[str]:

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+import pycountry
 import yaml
 
 from etl.errors import RawFileError
@@ -154,6 +155,12 @@ def classify(raw_dir: Path) -> Classification:
     for iso3, extra in spec["m49_extras"].items():
         if iso3 in index.economies:
             index.add_names(iso3, *extra["names"])
+    # M49 numbers of countries are their ISO 3166-1 numeric codes: pycountry's table fills what the
+    # raw directory lacks (a directory holding only API pulls has no M49 file, yet SDG data use M49).
+    for iso in pycountry.countries:
+        if iso.alpha_3 in index.economies:
+            index.m49.setdefault(iso.numeric, iso.alpha_3)
+            index.add_names(iso.alpha_3, iso.name, getattr(iso, "official_name", ""), getattr(iso, "common_name", ""))
     columns = ["iso3", "name", "wb_region", "income_group", "income_group_fy", "m49_region", "m49_subregion",
                "is_ldc", "is_lldc", "is_sids"]
     return Classification(country[columns].reset_index(drop=True), index, files, warnings)

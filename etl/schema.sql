@@ -102,3 +102,36 @@ CREATE TABLE etl_run (
     warnings     VARCHAR[] NOT NULL,  -- files passed over, entities excluded, quirks met
     message      VARCHAR NOT NULL     -- one-line summary
 );
+
+-- Measures computed in the build (etl/measures; definitions in the README, "Measures").
+
+CREATE TABLE theme (
+    theme_id     VARCHAR PRIMARY KEY,     -- WSIS+20 Elements Paper section, e.g. 'digital_divides'
+    title        VARCHAR NOT NULL,
+    first_paragraph SMALLINT NOT NULL,
+    last_paragraph  SMALLINT NOT NULL,
+    summary      VARCHAR NOT NULL,        -- one line in our words
+    n_indicators INTEGER NOT NULL         -- 0: "no open indicator yet"
+);
+
+CREATE TABLE indicator_theme (
+    indicator_id VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+    theme_id     VARCHAR NOT NULL REFERENCES theme (theme_id),
+    PRIMARY KEY (indicator_id, theme_id)
+);
+
+CREATE TABLE group_aggregate (
+    indicator_id        VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+    group_id            VARCHAR NOT NULL REFERENCES country_group (group_id),
+    year                SMALLINT NOT NULL,
+    sex                 VARCHAR NOT NULL,
+    area                VARCHAR NOT NULL,
+    age                 VARCHAR NOT NULL,
+    value               DOUBLE,             -- NULL where population_coverage is under the threshold (50 %)
+    n_countries         INTEGER NOT NULL,   -- members with a value (reported or carried forward)
+    n_members           INTEGER NOT NULL,
+    n_carried_forward   INTEGER NOT NULL,   -- members whose value is an earlier year's (at most 3 years old)
+    population_coverage DOUBLE,             -- share of the group's population with a value
+    method              VARCHAR NOT NULL,   -- weighted_mean, mean, median, sum, ratio_of_aggregates, …
+    PRIMARY KEY (indicator_id, group_id, year, sex, area, age)
+);

@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 CATALOGUE_DIR = Path(__file__).parent
+AGGREGATE_RULES = {"weighted_mean", "mean", "median", "sum", "none"}
 
 
 class CatalogueError(ValueError):
@@ -29,6 +30,7 @@ class Unit:
     min: float | None
     max: float | None
     map_scale: str = "linear"
+    aggregate: str = "none"  # weighted_mean, mean, median, sum or none
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,7 @@ class Theme:
     title: str
     first_paragraph: int
     last_paragraph: int
+    summary: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Indicator:
     themes: tuple[str, ...]
     usual_economies: int | None = None  # economies the source usually covers; a build below half fails
     also_from: tuple[tuple[str, str], ...] = ()  # other (dataset, source_code) pairs giving the same series
+    aggregate: str = "none"  # how group values are formed: the unit's rule unless the entry overrides it
 
 
 @dataclass(frozen=True)
@@ -111,7 +115,8 @@ def _require(entry: dict, keys: tuple[str, ...], where: str) -> None:
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     """Read and cross-check the YAML catalogue; raise CatalogueError naming every problem."""
     units = {
-        unit_id: Unit(unit_id, spec["label"], spec.get("min"), spec.get("max"), spec.get("map_scale", "linear"))
+        unit_id: Unit(unit_id, spec["label"], spec.get("min"), spec.get("max"), spec.get("map_scale", "linear"),
+                      spec.get("aggregate", "none"))
         for unit_id, spec in _read("units.yaml", directory).items()
     }
     sources = {}
@@ -124,7 +129,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     themes = {}
     for spec in _read("themes.yaml", directory):
         first, last = spec["paragraphs"]
-        themes[spec["id"]] = Theme(spec["id"], spec["title"], first, last)
+        themes[spec["id"]] = Theme(spec["id"], spec["title"], first, last, spec.get("summary", ""))
 
     problems: list[str] = []
     indicators: dict[str, Indicator] = {}
@@ -147,6 +152,8 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
         also_from = tuple((alt["source"], alt["source_code"]) for alt in spec.get("also_from", []))
         problems += [f"{where}: unknown source {dataset!r} in also_from" for dataset, _ in also_from
                      if dataset not in sources]
+        if spec.get("aggregate", "none") not in AGGREGATE_RULES:
+            problems.append(f"{where}: unknown aggregate rule {spec['aggregate']!r}")
         unknown_themes = sorted(set(spec["themes"]) - set(themes))
         if unknown_themes:
             problems.append(f"{where}: unknown themes {unknown_themes}")
@@ -164,6 +171,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             themes=tuple(spec["themes"]),
             usual_economies=spec.get("usual_economies"),
             also_from=also_from,
+            aggregate=spec.get("aggregate", units[spec["unit"]].aggregate),
         )
     if problems:
         raise CatalogueError("; ".join(problems))

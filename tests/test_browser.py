@@ -74,6 +74,8 @@ def test_changing_the_indicator_updates_chart_and_url_and_the_url_restores_it(vi
     record = visit("/?countries=NOR")
     page = record.page
     page.click("#explore-indicator")
+    # The list is long and virtualised: search it, as a user would.
+    page.locator("input.dash-dropdown-search").fill("Access to electricity")
     page.get_by_role("option", name="Access to electricity").click()
     page.wait_for_function("() => window.location.search.includes('indicator=electricity_access')")
     title = page.locator("#explore-map .gtitle").text_content()

@@ -1,0 +1,47 @@
+"""Compute the measures inside the staging database, after the base tables are loaded.
+
+Heavy work happens here, once per build, so the app only filters and plots (DESIGN.md §2).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from indicators import Catalogue
+
+HERE = Path(__file__).parent
+CARRY_FORWARD_YEARS = 3  # a value stands in for at most this many later years (flagged in group_aggregate)
+MIN_POPULATION_COVERAGE = 0.5  # below this share of a group's population with data, no group value
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path, params: dict) -> None:
+    """Run a file of statements, giving each only the $parameters it names (DuckDB binds one at a time)."""
+    for chunk in path.read_text(encoding="utf-8").split(";\n"):
+        statement = "\n".join(line for line in chunk.splitlines() if not line.strip().startswith("--"))
+        if not statement.strip():
+            continue
+        used = {name: value for name, value in params.items() if f"${name}" in statement}
+        con.execute(statement, used or None)
+
+
+def derived_source_id(today: date | None = None) -> str:
+    return f"ddi_derived:{(today or date.today()).isoformat()}"
+
+
+def run_measures(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
+    """Derived country measures, then group aggregates, in the open staging database."""
+    source_id = derived_source_id()
+    run_sql_file(con, HERE / "derive.sql", {"source_id": source_id})
+    rules = pd.DataFrame(
+        [(ind.indicator_id, ind.aggregate) for ind in catalogue.indicators.values() if ind.aggregate != "none"],
+        columns=["indicator_id", "method"],
+    )
+    con.register("aggregate_rule_frame", rules)
+    con.execute("CREATE TEMP TABLE aggregate_rule AS SELECT * FROM aggregate_rule_frame")
+    con.unregister("aggregate_rule_frame")
+    run_sql_file(con, HERE / "aggregates.sql",
+                 {"carry_years": CARRY_FORWARD_YEARS, "min_coverage": MIN_POPULATION_COVERAGE})
