@@ -182,6 +182,12 @@ def groups(country: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
             group_id = f"{group_type}:{_slug(name)}"
             rows.append({"group_id": group_id, "group_type": group_type, "name": name})
             members += [{"group_id": group_id, "iso3": iso3} for iso3 in rows_of["iso3"]]
+    # The Broadband Commission's "developing countries": every economy not classified high income.
+    developing = country[country["income_group"].notna() & (country["income_group"] != "High income")]
+    if len(developing):
+        rows.append({"group_id": "income_group:low_and_middle_income", "group_type": "income_group",
+                     "name": "Low and middle income"})
+        members += [{"group_id": "income_group:low_and_middle_income", "iso3": iso3} for iso3 in developing["iso3"]]
     for flag in ("ldc", "lldc", "sids"):
         chosen = country[country[f"is_{flag}"].fillna(False).astype(bool)]
         if len(chosen):

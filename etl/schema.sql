@@ -135,3 +135,61 @@ CREATE TABLE group_aggregate (
     method              VARCHAR NOT NULL,   -- weighted_mean, mean, median, sum, ratio_of_aggregates, …
     PRIMARY KEY (indicator_id, group_id, year, sex, area, age)
 );
+
+CREATE TABLE target (
+    target_id      VARCHAR PRIMARY KEY,
+    framework      VARCHAR NOT NULL,    -- UMC 2030, Broadband Commission 2025, A4AI
+    label          VARCHAR NOT NULL,
+    indicator_id   VARCHAR,             -- NULL: no open indicator measures it yet
+    scope          VARCHAR NOT NULL,    -- the scope the target names: world, a group_id, or each_country
+    comparator     VARCHAR NOT NULL,    -- '>=', '<=' or 'between'
+    value          DOUBLE NOT NULL,
+    band           DOUBLE,              -- for 'between': value ± band (parity 1 ± 0.02)
+    met_threshold  DOUBLE,              -- ITU scores a 100 % goal as met at 95 %
+    bound          DOUBLE,              -- 100 for shares: progress is measured on the shortfall
+    deadline_year  SMALLINT NOT NULL,
+    source_url     VARCHAR NOT NULL,
+    note           VARCHAR
+);
+
+CREATE TABLE target_progress (
+    target_id      VARCHAR NOT NULL REFERENCES target (target_id),
+    scope_id       VARCHAR NOT NULL,    -- 'world', a group_id, or an ISO3 code
+    scope_type     VARCHAR NOT NULL,    -- world, group, country
+    basis          VARCHAR NOT NULL,    -- 'ours' (our aggregates/observations) or 'publisher:<source_id>'
+    base_year      SMALLINT,
+    base_value     DOUBLE,
+    latest_year    SMALLINT,
+    latest_value   DOUBLE,
+    required_rate  DOUBLE,              -- compound annual rate needed from the base (on the shortfall for shares)
+    observed_rate  DOUBLE,
+    ratio          DOUBLE,              -- observed ÷ required
+    status         VARCHAR NOT NULL,    -- met, on track, acceleration needed, limited progress, deteriorating,
+                                        -- deadline passed, insufficient data, no open indicator
+    projected_year SMALLINT,            -- when the target is reached at the observed pace (NULL: never)
+    distance       DOUBLE,              -- still to go, in the indicator's unit (percentage points for shares)
+    PRIMARY KEY (target_id, scope_id)
+);
+
+CREATE TABLE affordability (
+    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- a price basket in % of GNI p.c.
+    group_id      VARCHAR NOT NULL REFERENCES country_group (group_id),
+    year          SMALLINT NOT NULL,
+    n_economies   INTEGER NOT NULL,     -- members with a price that year
+    n_meeting     INTEGER NOT NULL,     -- … at or under 2 % of monthly GNI per capita
+    share_meeting DOUBLE NOT NULL,
+    median_value  DOUBLE NOT NULL,
+    PRIMARY KEY (indicator_id, group_id, year)
+);
+
+CREATE TABLE inequality (
+    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+    year          SMALLINT NOT NULL,
+    n_countries   INTEGER NOT NULL,
+    gini          DOUBLE,               -- population-weighted Gini across economies
+    theil         DOUBLE,               -- Theil T = theil_between + theil_within
+    theil_between DOUBLE,               -- part due to differences between World Bank regions
+    theil_within  DOUBLE,               -- part due to differences inside regions
+    grouping      VARCHAR NOT NULL,     -- the grouping of the decomposition: wb_region
+    PRIMARY KEY (indicator_id, year)
+);

@@ -182,3 +182,30 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
 def catalogue() -> Catalogue:
     """The project's catalogue, read once per process."""
     return load_catalogue()
+
+
+TARGET_KEYS = ("id", "framework", "label", "indicator", "scope", "comparator", "value", "deadline_year", "source_url")
+
+
+def load_targets(directory: Path = CATALOGUE_DIR, catalogue_: Catalogue | None = None) -> list[dict]:
+    """targets.yaml, checked: known indicator (or null), comparator, and the fields each comparator needs."""
+    specs = _read("targets.yaml", directory) or []
+    known = (catalogue_ or load_catalogue(directory)).indicators
+    problems = []
+    for spec in specs:
+        where = f"target {spec.get('id', '?')}"
+        missing = [key for key in TARGET_KEYS if key not in spec]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+            continue
+        if spec["indicator"] is not None and spec["indicator"] not in known:
+            problems.append(f"{where}: unknown indicator {spec['indicator']!r}")
+        if spec["comparator"] not in (">=", "<=", "between"):
+            problems.append(f"{where}: unknown comparator {spec['comparator']!r}")
+        if spec["comparator"] == "between" and not spec.get("band"):
+            problems.append(f"{where}: 'between' needs a band")
+    ids = [spec.get("id") for spec in specs]
+    problems += [f"target {i}: duplicate id" for i in set(ids) if ids.count(i) > 1]
+    if problems:
+        raise CatalogueError("; ".join(problems))
+    return specs

@@ -11,7 +11,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from indicators import Catalogue
+from etl.measures import targets
+from indicators import Catalogue, load_targets
 
 HERE = Path(__file__).parent
 CARRY_FORWARD_YEARS = 3  # a value stands in for at most this many later years (flagged in group_aggregate)
@@ -45,3 +46,12 @@ def run_measures(con: duckdb.DuckDBPyConnection, catalogue: Catalogue) -> None:
     con.unregister("aggregate_rule_frame")
     run_sql_file(con, HERE / "aggregates.sql",
                  {"carry_years": CARRY_FORWARD_YEARS, "min_coverage": MIN_POPULATION_COVERAGE})
+    target_table, progress_table = targets.target_progress(con, load_targets(catalogue_=catalogue))
+    for name, frame in (("target", target_table), ("target_progress", progress_table),
+                        ("affordability", targets.affordability(con)),
+                        ("inequality", targets.internet_inequality(con))):
+        if len(frame):
+            columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
+            con.register("measure_frame", frame[columns])
+            con.execute(f"INSERT INTO {name} SELECT * FROM measure_frame")
+            con.unregister("measure_frame")
