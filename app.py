@@ -33,15 +33,20 @@ def topojson(name: str):
     return send_from_directory(TOPOJSON_DIR, name, mimetype="application/json", max_age=86400)
 
 
+NAV = [("Overview", "/"), ("Explore", "/explore"), ("Gaps", "/gaps"), ("Targets", "/targets"),
+       ("Countries", "/country"), ("Data", "/data"), ("SQL", "/sql"), ("About", "/about")]
+
 app.layout = html.Div([
+    html.A("Skip to content", href="#content", className="skip-link"),
     html.Header(className="site-header", children=[
         html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
-        html.Span("WSIS+20: who is connected, who is left behind", className="tagline"),
+        html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
+                 className="site-nav", **{"aria-label": "Pages"}),
     ]),
-    dash.page_container,
+    html.Div(dash.page_container, id="content"),
     html.Footer(className="site-footer", children=[
-        html.P("Data: World Bank World Development Indicators (CC BY 4.0), with ITU estimates of "
-               "Internet use. Each chart names its source and release."),
+        html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
+               "each chart names its source, release and licence; the About page lists them all."),
     ]),
 ])
 

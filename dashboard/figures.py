@@ -112,3 +112,26 @@ def off_map_note(values: pd.DataFrame) -> str:
     present = values.dropna(subset=["value"])
     missing = [f"{NO_SHAPE[code]} ({code})" for code in present["iso3"] if code in NO_SHAPE]
     return f"Not drawn (no shape on this map): {', '.join(missing)}." if missing else ""
+
+
+def map_summary(reported: pd.DataFrame, indicator_name: str, unit: str, year: int) -> str:
+    """One sentence saying what the map shows: the range and where it is highest and lowest."""
+    if reported.empty:
+        return f"No economy reports {indicator_name.lower()} for {year}."
+    top, bottom = reported.loc[reported["value"].idxmax()], reported.loc[reported["value"].idxmin()]
+    short = _short_unit(unit)
+    return (f"In {year}, {indicator_name.lower()} ranges from {bottom['value']:,.1f} {short} in {bottom['name']} "
+            f"to {top['value']:,.1f} {short} in {top['name']} ({len(reported)} economies; median "
+            f"{reported['value'].median():,.1f}).")
+
+
+def trend_summary(series: pd.DataFrame, indicator_name: str, unit: str) -> str:
+    """One sentence per chart: each chosen economy's first and latest value."""
+    if series.empty:
+        return "Choose countries to compare their trends."
+    short = _short_unit(unit)
+    parts = []
+    for name, rows in series.groupby("name", sort=True):
+        first, last = rows.iloc[0], rows.iloc[-1]
+        parts.append(f"{name} {first['value']:,.1f} ({first['year']}) → {last['value']:,.1f} {short} ({last['year']})")
+    return f"{indicator_name}: " + "; ".join(parts) + "."

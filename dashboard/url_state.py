@@ -50,43 +50,64 @@ def parse_state(params: dict, indicator_ids: list[str], coverage_of, known_count
     `coverage_of(indicator_id)` gives the years with data (columns year, economies).
     """
     notices: list[str] = []
-    indicator = _first(params.get("indicator"))
     fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in indicator_ids else indicator_ids[0]
-    if not indicator:
-        indicator = fallback
-    elif indicator not in indicator_ids:
-        notices.append(f"Unknown indicator “{indicator[:40]}”: showing {fallback} instead.")
-        indicator = fallback
-
+    indicator = parse_choice(params, "indicator", indicator_ids, fallback, notices)
     coverage = coverage_of(indicator)
-    years = set(coverage["year"].astype(int))
-    year_text = _first(params.get("year"))
-    year = default_year(coverage)
-    if year_text:
-        if year_text.isdigit() and int(year_text) in years:
-            year = int(year_text)
-        else:
-            notices.append(f"No data for year “{year_text[:10]}” ({min(years)}–{max(years)} available): "
-                           f"showing {year}.")
-
-    countries_text = _first(params.get("countries"))
-    if countries_text:
-        asked = [code.strip().upper() for code in countries_text.split(",") if code.strip()]
-        valid = [code for code in dict.fromkeys(asked) if ISO3.fullmatch(code) and code in known_countries]
-        ignored = [code for code in asked if code not in valid]
-        if ignored:
-            shown = ", ".join(code[:12] for code in ignored[:5])
-            notices.append(f"Ignored unknown country codes: {shown}.")
-        if len(valid) > MAX_COUNTRIES:
-            notices.append(f"At most {MAX_COUNTRIES} countries are compared: the first {MAX_COUNTRIES} are shown.")
-        countries = tuple(valid[:MAX_COUNTRIES])
-    else:
+    year = parse_year(params, "year", set(coverage["year"].astype(int)), default_year(coverage), notices)
+    countries = parse_codes(params, "countries", known_countries, notices)
+    if countries is None:
         countries = tuple(code for code in DEFAULT_COUNTRIES if code in known_countries)
     return ExploreState(indicator, year, countries), notices
 
 
 def encode_state(state: ExploreState) -> str:
     """The canonical query string for a state (commas kept readable: ?countries=NOR,NGA)."""
-    query = urlencode({"indicator": state.indicator, "year": state.year, "countries": ",".join(state.countries)},
-                      safe=",")
-    return f"?{query}"
+    return encode({"indicator": state.indicator, "year": state.year, "countries": state.countries})
+
+
+# --- helpers for every page's own parameters -------------------------------------------------------
+
+
+def parse_choice(params: dict, key: str, allowed: list[str], default: str, notices: list[str],
+                 label: str | None = None) -> str:
+    """One value out of `allowed`; anything else falls back to `default` with a notice."""
+    value = _first(params.get(key))
+    if not value:
+        return default
+    if value in allowed:
+        return value
+    notices.append(f"Unknown {label or key} “{value[:40]}”: showing {default} instead.")
+    return default
+
+
+def parse_codes(params: dict, key: str, known: set[str], notices: list[str], limit: int = MAX_COUNTRIES
+                ) -> tuple[str, ...] | None:
+    """Comma-separated ISO3 codes: unknown ones dropped with a notice; None when the key is absent."""
+    text = _first(params.get(key))
+    if not text:
+        return None
+    asked = [code.strip().upper() for code in text.split(",") if code.strip()]
+    valid = [code for code in dict.fromkeys(asked) if ISO3.fullmatch(code) and code in known]
+    ignored = [code for code in asked if code not in valid]
+    if ignored:
+        notices.append(f"Ignored unknown country codes: {', '.join(code[:12] for code in ignored[:5])}.")
+    if len(valid) > limit:
+        notices.append(f"At most {limit} countries are compared: the first {limit} are shown.")
+    return tuple(valid[:limit])
+
+
+def parse_year(params: dict, key: str, years: set[int], default: int, notices: list[str]) -> int:
+    text = _first(params.get(key))
+    if not text:
+        return default
+    if text.isdigit() and int(text) in years:
+        return int(text)
+    notices.append(f"No data for year “{text[:10]}” ({min(years)}–{max(years)} available): showing {default}.")
+    return default
+
+
+def encode(params: dict[str, str | int | tuple | list | None]) -> str:
+    """A canonical query string; empty values left out, lists joined by commas (kept readable)."""
+    clean = {key: ",".join(value) if isinstance(value, list | tuple) else value
+             for key, value in params.items() if value not in (None, "", (), [])}
+    return f"?{urlencode(clean, safe=',:')}" if clean else ""

@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
@@ -96,3 +97,37 @@ def browser():
         instance = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         yield instance
         instance.close()
+
+
+@dataclass
+class Visit:
+    """A page opened in a fresh browser context, with every request and console error it caused."""
+
+    page: object
+    requests: list[str] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+
+
+@pytest.fixture
+def open_page(browser, app_url: str):
+    """Open a path (or a full URL) of the app in a fresh context, recording requests and console errors.
+
+    Usage: `record = open_page("/gaps?group=ldc")`, then wait for the page's own chart selector.
+    Contexts are closed after the test.
+    """
+    contexts = []
+
+    def open_path(path: str, viewport: dict | None = None) -> Visit:
+        context = browser.new_context(viewport=viewport or {"width": 1280, "height": 1000})
+        contexts.append(context)
+        page = context.new_page()
+        record = Visit(page)
+        page.on("request", lambda request: record.requests.append(request.url))
+        page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
+        page.on("pageerror", lambda error: record.errors.append(str(error)))
+        page.goto(path if path.startswith("http") else app_url + path)
+        return record
+
+    yield open_path
+    for context in contexts:
+        context.close()

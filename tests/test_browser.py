@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -11,34 +10,17 @@ pytestmark = pytest.mark.browser
 MIN_SHAPES = 150  # economies with an Internet-use value in recent years: 180+
 
 
-@dataclass
-class Visit:
-    page: object
-    requests: list[str] = field(default_factory=list)
-    errors: list[str] = field(default_factory=list)
-
-
 @pytest.fixture
-def visit(browser, app_url: str):
-    """Open a path (or a full URL) in a fresh context, recording every request and every console error."""
-    contexts = []
+def visit(open_page):
+    """Open an Explore URL and wait until both its charts are drawn."""
 
-    def open_path(path: str) -> Visit:
-        context = browser.new_context(viewport={"width": 1280, "height": 1000})
-        contexts.append(context)
-        page = context.new_page()
-        record = Visit(page)
-        page.on("request", lambda request: record.requests.append(request.url))
-        page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
-        page.on("pageerror", lambda error: record.errors.append(str(error)))
-        page.goto(path if path.startswith("http") else app_url + path)
-        page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=30_000)
-        page.wait_for_selector("#explore-trend .scatterlayer .trace", state="attached", timeout=30_000)
+    def open_explore(path: str):
+        record = open_page(path)
+        record.page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=30_000)
+        record.page.wait_for_selector("#explore-trend .scatterlayer .trace", state="attached", timeout=30_000)
         return record
 
-    yield open_path
-    for context in contexts:
-        context.close()
+    return open_explore
 
 
 def legend(page) -> list[str]:
@@ -50,7 +32,7 @@ def query(page) -> dict[str, list[str]]:
 
 
 def test_page_draws_the_map_offline_without_errors(visit, app_url: str) -> None:
-    record = visit("/")
+    record = visit("/explore")
     shapes = record.page.locator("#explore-map path.choroplethlocation").count()
     assert shapes >= MIN_SHAPES
     assert record.errors == []
@@ -62,7 +44,7 @@ def test_page_draws_the_map_offline_without_errors(visit, app_url: str) -> None:
 
 
 def test_countries_in_the_url_are_shown(visit) -> None:
-    record = visit("/?countries=NOR,NGA")
+    record = visit("/explore?countries=NOR,NGA")
     names = legend(record.page)
     assert "Norway" in names and "Nigeria" in names
     assert not {"India", "Brazil"} & set(names)
@@ -71,7 +53,7 @@ def test_countries_in_the_url_are_shown(visit) -> None:
 
 
 def test_changing_the_indicator_updates_chart_and_url_and_the_url_restores_it(visit) -> None:
-    record = visit("/?countries=NOR")
+    record = visit("/explore?countries=NOR")
     page = record.page
     page.click("#explore-indicator")
     # The list is long and virtualised: search it, as a user would.
@@ -88,7 +70,7 @@ def test_changing_the_indicator_updates_chart_and_url_and_the_url_restores_it(vi
 
 
 def test_year_from_the_url_and_from_the_keyboard(visit) -> None:
-    record = visit("/?year=2010&countries=NOR")
+    record = visit("/explore?year=2010&countries=NOR")
     page = record.page
     assert page.locator("#explore-map .gtitle").text_content().endswith("2010")
     page.locator("#explore-year .rc-slider-handle, #explore-year [role=slider]").first.focus()
@@ -99,7 +81,7 @@ def test_year_from_the_url_and_from_the_keyboard(visit) -> None:
 
 
 def test_bad_parameters_give_a_default_view_and_a_notice(visit) -> None:
-    record = visit("/?indicator=nope&year=3000&countries=%3Cscript%3Ealert(1)%3C/script%3E")
+    record = visit("/explore?indicator=nope&year=3000&countries=%3Cscript%3Ealert(1)%3C/script%3E")
     notices = record.page.locator("#explore-notices").inner_text()
     assert "Unknown indicator" in notices and "No data for year" in notices and "Ignored unknown country" in notices
     assert record.page.locator("#explore-map path.choroplethlocation").count() >= MIN_SHAPES

@@ -60,3 +60,12 @@ def test_log_scale_map_colours_by_magnitude_and_hovers_the_value() -> None:
     assert list(trace.z) == pytest.approx([4.9216, 2.4150], abs=1e-3)
     assert list(trace.customdata) == [83_490.0, 260.0]
     assert trace.colorbar.ticktext[0] == "100" and trace.colorbar.ticktext[-1] == "100k"
+
+
+def test_summaries_say_what_the_charts_show() -> None:
+    reported = pd.DataFrame({"iso3": ["NOR", "NER"], "name": ["Norway", "Niger"], "value": [99.0, 15.6]})
+    sentence = figures.map_summary(reported, "Internet use", "% of population", 2024)
+    assert "15.6 % in Niger" in sentence and "99.0 % in Norway" in sentence and "2024" in sentence
+    assert "No economy" in figures.map_summary(reported.iloc[0:0], "Internet use", "%", 2024)
+    series = pd.DataFrame({"name": ["Norway", "Norway"], "year": [2000, 2024], "value": [52.0, 99.0]})
+    assert "Norway 52.0 (2000) → 99.0 % (2024)" in figures.trend_summary(series, "Internet use", "% of population")

@@ -8,24 +8,13 @@ copied link reproduces the view without re-rendering the page.
 from __future__ import annotations
 
 import dash
-from dash import Input, Output, State, callback, clientside_callback, dcc, html
+from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import data, figures
+from dashboard import components, data, figures
 from dashboard.url_state import ExploreState, default_year, encode_state, parse_state
 from indicators import catalogue
 
-dash.register_page(__name__, path="/", name="Explore", title="Explore · Digital divide indicators")
-
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-
-
-def _graph_config() -> dict:
-    # Map shapes come from this app, never from a CDN (see app.py's /topojson/ route).
-    return {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
-
+dash.register_page(__name__, path="/explore", name="Explore", title="Explore · Digital divide indicators")
 
 def _year_marks(years: list[int]) -> dict:
     first, last = min(years), max(years)
@@ -49,29 +38,20 @@ def _log_scale(indicator_id: str) -> bool:
     return entry is not None and entry.unit.map_scale == "log"
 
 
-def _missing_database(message: str) -> html.Main:
-    return html.Main(className="page", children=[
-        html.H1("Digital divide indicators"),
-        html.P(message, className="notice", role="alert"),
-    ])
-
-
 def layout(**query) -> html.Main:
     try:
         indicators = data.indicators()
         known = set(data.countries()["iso3"])
     except data.DatabaseMissingError as exc:
-        return _missing_database(str(exc))
+        return components.missing_database(str(exc))
     state, notices = parse_state(query, indicators["indicator_id"].tolist(), data.year_coverage, known)
     first, last, marks = _slider_props(state.indicator)
     country_options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3}
                        for row in data.countries().itertuples()]
-    return html.Main(className="page", children=[
-        html.H1("Digital divide indicators"),
-        html.P("Where people use the Internet, and where they do not: pick an indicator, a year and "
-               "countries to compare. The address bar keeps the view, so a copied link reproduces it.",
-               className="lede"),
-        html.Div([html.P(text, className="notice") for text in notices], id="explore-notices", role="status"),
+    return components.page(
+        "Explore an indicator",
+        "Pick an indicator, a year and countries to compare. The address bar keeps the view, so a copied "
+        "link reproduces it.",
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Indicator", htmlFor="explore-indicator"),
@@ -86,9 +66,12 @@ def layout(**query) -> html.Main:
             ]),
         ]),
         html.Section(className="chart", children=[
-            dcc.Graph(id="explore-map", config=_graph_config(), className="graph"),
+            dcc.Graph(id="explore-map", config=components.graph_config(), className="graph"),
+            html.P(id="explore-map-summary", className="summary", **{"aria-live": "polite"}),
             html.P(id="explore-map-note", className="caption"),
             html.P(id="explore-map-source", className="caption source"),
+            html.Details(className="table-alternative", children=[
+                html.Summary("Show the data as a table (ranked)"), html.Div(id="explore-map-table")]),
         ]),
         html.Section(className="chart", children=[
             html.Div(className="control", children=[
@@ -96,11 +79,15 @@ def layout(**query) -> html.Main:
                 dcc.Dropdown(id="explore-countries", multi=True, value=list(state.countries),
                              options=country_options, placeholder="Type a country name…"),
             ]),
-            dcc.Graph(id="explore-trend", config=_graph_config(), className="graph"),
+            dcc.Graph(id="explore-trend", config=components.graph_config(), className="graph"),
+            html.P(id="explore-trend-summary", className="summary", **{"aria-live": "polite"}),
             html.P(id="explore-trend-source", className="caption source"),
+            html.Details(className="table-alternative", children=[
+                html.Summary("Show the data as a table"), html.Div(id="explore-trend-table")]),
         ]),
         dcc.Store(id="explore-query"),
-    ])
+        notices=notices, page_id="explore",
+    )
 
 
 @callback(
@@ -119,7 +106,9 @@ def update_year_range(indicator_id: str, year: int | None):
 
 @callback(
     Output("explore-map", "figure"), Output("explore-map-source", "children"), Output("explore-map-note", "children"),
+    Output("explore-map-summary", "children"), Output("explore-map-table", "children"),
     Output("explore-trend", "figure"), Output("explore-trend-source", "children"),
+    Output("explore-trend-summary", "children"), Output("explore-trend-table", "children"),
     Output("explore-query", "data"),
     Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-countries", "value"),
 )
@@ -128,29 +117,23 @@ def update_charts(indicator_id: str, year: int, countries: list[str] | None):
     codes = tuple(countries or ())
     values = data.map_values(indicator_id, int(year))
     caption = figures.source_caption(meta)
-    reported = int(values["value"].notna().sum())
-    note = f"{reported} of {len(values)} economies report a value for {year}; grey means no data. "
+    reported = values.dropna(subset=["value"])
+    note = f"{len(reported)} of {len(values)} economies report a value for {year}; grey means no data. "
     note += figures.off_map_note(values)
+    series = data.series(indicator_id, codes)
+    world = data.published_world(indicator_id)
+    ranked = reported.sort_values("value", ascending=False)[["name", "iso3", "value"]]
     state = ExploreState(indicator_id, int(year), codes)
     return (
         figures.world_map(values, meta["name"], meta["unit"], int(year), log_scale=_log_scale(indicator_id)),
-        caption, note,
-        figures.trend(data.series(indicator_id, codes), data.published_world(indicator_id), meta["name"], meta["unit"]),
-        caption,
+        caption, note, figures.map_summary(reported, meta["name"], meta["unit"], int(year)),
+        components.data_table(ranked, {"name": "Economy", "iso3": "Code", "value": meta["unit"]}),
+        figures.trend(series, world, meta["name"], meta["unit"]), caption,
+        figures.trend_summary(series, meta["name"], meta["unit"]),
+        components.data_table(series[["name", "year", "value"]], {"name": "Economy", "year": "Year",
+                                                                  "value": meta["unit"]}),
         encode_state(state),
     )
 
 
-# Write the state to the address bar without a page re-render (replaceState fires no router event).
-clientside_callback(
-    """
-    function(query) {
-        if (query && window.location.search !== query) {
-            window.history.replaceState(null, "", window.location.pathname + query);
-        }
-        return window.dash_clientside.no_update;
-    }
-    """,
-    Output("explore-query", "id"),
-    Input("explore-query", "data"),
-)
+components.url_writer("explore-query")

@@ -1,0 +1,92 @@
+"""Building blocks every page uses, so that each chart carries the same promises: a source line,
+a one-sentence summary, a data-table alternative, and notices for anything ignored in the URL."""
+
+from __future__ import annotations
+
+import dash
+import pandas as pd
+from dash import Output, clientside_callback, dcc, html
+
+GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+TABLE_ROWS = 300  # the data-table alternative shows at most this many rows (the Data page has them all)
+
+
+def graph_config() -> dict:
+    """Plotly config: map shapes from this app (app.py's /topojson/ route), never from a CDN."""
+    return {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
+
+
+def page(title: str, lede: str, *children, notices: list[str] | None = None, page_id: str = "page") -> html.Main:
+    """A page: heading, one-paragraph lede, the URL notices (role=status), then the content."""
+    return html.Main(className="page", id=f"{page_id}-main", children=[
+        html.H1(title),
+        html.P(lede, className="lede"),
+        html.Div([html.P(text, className="notice") for text in notices or []], id=f"{page_id}-notices",
+                 role="status"),
+        *children,
+    ])
+
+
+def missing_database(message: str) -> html.Main:
+    return html.Main(className="page", children=[
+        html.H1("Digital divide indicators"), html.P(message, className="notice", role="alert")])
+
+
+def chart(graph_id: str, *, title: str | None = None) -> html.Section:
+    """A chart with its text summary, source line and data-table alternative (filled by callbacks).
+
+    Callbacks fill `<graph_id>` (figure), `<graph_id>-summary` (one sentence), `<graph_id>-source`
+    (source, release, licence) and `<graph_id>-table` (the rows behind the chart).
+    """
+    return html.Section(className="chart", children=[
+        html.H2(title, className="chart-title") if title else None,
+        dcc.Graph(id=graph_id, config=graph_config(), className="graph"),
+        html.P(id=f"{graph_id}-summary", className="summary", **{"aria-live": "polite"}),
+        html.P(id=f"{graph_id}-source", className="caption source"),
+        html.Details(className="table-alternative", children=[
+            html.Summary("Show the data as a table"),
+            html.Div(id=f"{graph_id}-table"),
+        ]),
+    ])
+
+
+def data_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> html.Table | html.P:
+    """A plain, accessible HTML table of a frame (the chart's data-table alternative)."""
+    if frame.empty:
+        return html.P("No data for this selection.")
+    labels = labels or {}
+    shown = frame.head(TABLE_ROWS)
+
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return "" if pd.isna(value) else f"{value:,.{digits}f}"
+        return "" if value is None or value is pd.NA else str(value)
+
+    table = html.Table(className="data-table", children=[
+        html.Thead(html.Tr([html.Th(labels.get(column, column), scope="col") for column in shown.columns])),
+        html.Tbody([html.Tr([html.Td(cell(value)) for value in row]) for row in shown.itertuples(index=False)]),
+    ])
+    if len(frame) > TABLE_ROWS:
+        return html.Div([table, html.P(f"First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all.",
+                                       className="caption")])
+    return table
+
+
+def url_writer(store_id: str) -> None:
+    """Write a page's canonical query string (kept in a Store) to the address bar.
+
+    history.replaceState fires no router event, so the page is not re-rendered, and a copied link
+    reproduces the view.
+    """
+    clientside_callback(
+        """
+        function(query) {
+            if (typeof query === "string" && window.location.search !== query) {
+                window.history.replaceState(null, "", window.location.pathname + query);
+            }
+            return window.dash_clientside.no_update;
+        }
+        """,
+        Output(store_id, "id"),
+        dash.Input(store_id, "data"),
+    )
