@@ -30,6 +30,9 @@ def main() -> None:
         with duckdb.connect(str(db), read_only=True) as con:
             rows = con.execute("SELECT count(*) FROM observation").fetchone()[0]
             economies = con.execute("SELECT count(*) FROM country").fetchone()[0]
+            by_source = con.execute("""SELECT split_part(source_id, ':', 1) AS dataset, count(*) AS rows,
+                count(DISTINCT indicator_id) AS indicators FROM observation GROUP BY 1 ORDER BY 2 DESC""").df()
+            aggregates = con.execute("SELECT count(*) FROM group_aggregate").fetchone()[0]
         size_mb = db.stat().st_size / 1e6
     median = statistics.median(times)
     print(f"build runs:          {runs}")
@@ -38,7 +41,10 @@ def main() -> None:
     print(f"observations:        {rows:,} over {economies} economies")
     print(f"rows per second:     {rows / median:,.0f}")
     print(f"database size:       {size_mb:.1f} MB")
-    print(f"peak memory (RSS):   {peak_mib:.0f} MiB")
+    print(f"peak memory (RSS):   {peak_mib:.0f} MiB   (budget: 30 s and 1 GiB on this 2-core machine)")
+    print(f"group aggregates:    {aggregates:,}")
+    print()
+    print(by_source.to_string(index=False))
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ import yaml
 from etl import choose, harmonise
 from etl.classifications import Classification, groups
 from etl.errors import EtlError, NoRawDataError
-from etl.sources import worldbank
+from etl.provenance import sha256_file
 from etl.tidy import RawFile, SourceFrames
 from indicators import Catalogue
 
@@ -123,7 +123,7 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
         })
         file_rows.append({
             "source_id": sid, "path": _relative(path, raw_dir), "role": role,
-            "sha256": worldbank.sha256_of(Path(path)) if Path(path).is_file() else None,
+            "sha256": sha256_file(Path(path)) if Path(path).is_file() else None,
             "passed_over_for": _relative(choice.passed_over[path], raw_dir) if path in choice.passed_over else None,
         })
 
@@ -152,7 +152,7 @@ def _with_known_retrieval(frame: SourceFrames) -> SourceFrames:
     files = []
     for file in frame.files:
         if file.vintage is None and file.retrieved_at is None and Path(file.path).is_file():
-            known = _known_files().get(worldbank.sha256_of(Path(file.path)))
+            known = _known_files().get(sha256_file(Path(file.path)))
             if known:
                 file = replace(file, retrieved_at=datetime.combine(known["retrieved"], time(), tzinfo=UTC))
         files.append(file)

@@ -38,6 +38,7 @@ from tqdm import tqdm
 
 from etl import http, settings
 from etl.errors import EtlError, HttpError, RawFileError
+from etl.provenance import read_origin
 from etl.tidy import RawFile, SourceFrames, observations
 
 DATASET = "itu_datahub"
@@ -247,20 +248,6 @@ def api_rows(payload: object) -> pd.DataFrame:
         rows.append({"code": code, "code_id": code_id, "entity": row["isocode"].strip(), "year": year,
                      "value": value})
     return pd.DataFrame(rows, columns=["code", "code_id", "entity", "year", "value"])
-
-
-def read_origin(folder: Path) -> dict:
-    """The sidecar `pull` wrote beside the responses, or {} for files put there by hand."""
-    path = folder / ORIGIN_NAME
-    if not path.exists():
-        return {}
-    try:
-        origin = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise RawFileError(path, f"unreadable provenance sidecar: {exc}") from exc
-    if not isinstance(origin, dict):
-        raise RawFileError(path, "the provenance sidecar is not a mapping")
-    return origin
 
 
 def read_api_file(path: Path) -> tuple[pd.DataFrame, list[str]]:

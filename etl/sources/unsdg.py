@@ -39,6 +39,7 @@ from tqdm import tqdm
 
 from etl import classifications, http, settings
 from etl.errors import HttpError, RawFileError
+from etl.provenance import read_origin
 from etl.sources import worldbank
 from etl.tidy import RawFile, SourceFrames, observations, reference
 
@@ -184,20 +185,6 @@ def api_rows(rows: list[dict]) -> pd.DataFrame:
 def _page_number(path: Path) -> int:
     match = re.fullmatch(r"page-(\d+)\.json", path.name)
     return int(match.group(1)) if match else -1
-
-
-def read_origin(folder: Path) -> dict:
-    """The sidecar `pull` wrote beside the pages, or {} for pages copied by hand."""
-    path = folder / ORIGIN_NAME
-    if not path.exists():
-        return {}
-    try:
-        origin = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise RawFileError(path, f"unreadable provenance sidecar: {exc}") from exc
-    if not isinstance(origin, dict):
-        raise RawFileError(path, "provenance sidecar is not a mapping")
-    return origin
 
 
 def read_api_folder(folder: Path) -> pd.DataFrame:

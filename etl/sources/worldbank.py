@@ -11,14 +11,12 @@ A copy re-saved by Excel writes the date as 7/13/2026 and pads the preamble with
 from __future__ import annotations
 
 import csv
-import hashlib
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
 
 import pandas as pd
-import yaml
 
 from etl import tidy
 from etl.errors import RawFileError
@@ -165,9 +163,7 @@ def parse(raw_dir: Path) -> list[SourceFrames]:
     observations, reference, files, warnings = [], [], [], []
     for path in bulk_paths:
         bulk = read_bulk_file(path)
-        origin = read_origin(path.parent, bulk.indicator_code)
-        files.append(RawFile(path, bulk.vintage, republication=not bulk.original_layout,
-                             retrieved_at=_timestamp(origin.get("retrieved_at")), url=origin.get("url")))
+        files.append(RawFile(path, bulk.vintage, republication=not bulk.original_layout))
         values = bulk.values.assign(source_code=bulk.indicator_code, raw_file=str(path))
         is_aggregate = values["code"].isin(aggregates)
         unknown = sorted(set(values.loc[~is_aggregate & ~values["code"].isin(known), "code"]))
@@ -187,10 +183,6 @@ def parse(raw_dir: Path) -> list[SourceFrames]:
     )]
 
 
-def _timestamp(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None
-
-
 def newest_metadata(files: list[CountryMetadata]) -> CountryMetadata | None:
     """The country classification to use: the newest vintage (undated files rank last)."""
     dated = sorted(files, key=lambda m: (m.vintage or date.min, str(m.path)), reverse=True)
@@ -203,22 +195,3 @@ def aggregate_codes(files: list[CountryMetadata]) -> set[str]:
     for meta in files:
         codes |= set(meta.table.loc[meta.table["region"] == "", "code"])
     return codes
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def read_origin(folder: Path, indicator_code: str) -> dict:
-    """The provenance sidecar `pull` wrote for one indicator, or {} for files imported by hand."""
-    path = folder / f"_origin_{indicator_code}.yml"
-    if not path.exists():
-        return {}
-    try:
-        return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise RawFileError(path, f"unreadable provenance sidecar: {exc}") from exc

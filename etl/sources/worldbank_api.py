@@ -44,6 +44,7 @@ from tqdm import tqdm
 
 from etl import http, settings, tidy
 from etl.errors import HttpError, RawFileError
+from etl.provenance import read_origin
 from etl.sources.worldbank import CountryMetadata
 from etl.tidy import RawFile, SourceFrames
 
@@ -372,19 +373,6 @@ def _hidden(path: Path, raw_dir: Path) -> bool:
     return any(part.startswith(".") for part in path.relative_to(raw_dir).parts)
 
 
-def _read_origin(folder: Path) -> dict[str, Any]:
-    path = folder / ORIGIN_FILE
-    if not path.exists():
-        return {}
-    try:
-        origin = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise RawFileError(path, f"unreadable provenance sidecar: {exc}") from exc
-    if not isinstance(origin, dict):
-        raise RawFileError(path, "provenance sidecar is not a mapping")
-    return origin
-
-
 def _timestamp(text: Any) -> datetime | None:
     if isinstance(text, datetime):
         return text
@@ -476,7 +464,7 @@ def country_metadata(raw_dir: Path) -> list[CountryMetadata]:
     release date, so `vintage` is None (its retrieval time is in `_origin.yml`).
     """
     raw_dir = Path(raw_dir)
-    return [_read_countries(folder, _read_origin(folder)).metadata
+    return [_read_countries(folder, read_origin(folder)).metadata
             for folder in _pull_folders(raw_dir) if (folder / COUNTRY_FOLDER).is_dir()]
 
 
@@ -543,7 +531,7 @@ def parse(raw_dir: Path) -> list[SourceFrames]:
         return []
     observations, reference, files, warnings = [], [], [], []
     for pull_folder in folders:
-        origin = _read_origin(pull_folder)
+        origin = read_origin(pull_folder)
         countries = _read_countries(pull_folder, origin)
         files.append(countries.file)
         for folder in sorted(d for d in pull_folder.iterdir()
