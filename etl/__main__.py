@@ -1,4 +1,4 @@
-"""Command line: python -m etl {build,pull,status,ensure}. Failures print one line and exit non-zero."""
+"""Command line: python -m etl {build,ensure,pull,status,export,query}. Failures print one line and exit non-zero."""
 
 from __future__ import annotations
 
@@ -12,6 +12,8 @@ from etl import pull as pull_module
 from etl import settings
 from etl.build import build
 from etl.errors import EtlError, NetworkUnavailableError
+from etl.export import export
+from etl.sandbox import ROW_CAP, TIME_LIMIT_S, format_table, run_query
 from etl.status import status
 
 
@@ -68,6 +70,20 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export(args: argparse.Namespace) -> int:
+    report = export(args.db, args.out, progress=not args.quiet, overwrite=args.overwrite)
+    print(f"exported {len(report.tables)} tables and views to {report.out_dir}: Parquet (zstd) + CSV, "
+          f"datapackage.json, README.md ({report.total_bytes / 1e6:.1f} MB in {report.seconds:.1f} s)")
+    return 0
+
+
+def cmd_query(args: argparse.Namespace) -> int:
+    sql = sys.stdin.read() if args.sql == "-" else args.sql
+    result = run_query(sql, args.db, row_cap=args.max_rows, time_limit_s=args.timeout)
+    print(format_table(result))
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -93,6 +109,15 @@ def parser() -> argparse.ArgumentParser:
     add("status", cmd_status, "coverage and vintage of each indicator in the database", db=True)
     pull = add("pull", cmd_pull, "download raw files from the publishers", raw=True)
     pull.add_argument("--source", choices=pull_module.SOURCES, default=None, help="one publisher (default: all)")
+    export_command = add("export", cmd_export, "write every table and view as Parquet and CSV, with datapackage.json",
+                         db=True)
+    export_command.add_argument("--out", type=Path, required=True, help="output folder (must be new or empty)")
+    export_command.add_argument("--overwrite", action="store_true", help="replace a previous export in --out")
+    query = add("query", cmd_query, "run one read-only SELECT in the SQL sandbox and print the rows", db=True)
+    query.add_argument("sql", help="one SELECT (WITH, VALUES, DESCRIBE, EXPLAIN …), or - to read it from stdin")
+    query.add_argument("--max-rows", type=int, default=ROW_CAP, help=f"row cap (default {ROW_CAP:,})")
+    query.add_argument("--timeout", type=float, default=TIME_LIMIT_S,
+                       help=f"time limit in seconds (default {TIME_LIMIT_S:g})")
     return main
 
 
