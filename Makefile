@@ -25,7 +25,7 @@ node_modules/.installed: package.json package-lock.json
 run: $(VENV)/.runtime node_modules/.installed
 	$(PY) -m etl ensure
 	@echo "Dashboard: http://127.0.0.1:$(PORT)"
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --timeout 60 app:server
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --timeout 60 app:server
 
 build: $(VENV)/.runtime
 	$(PY) -m etl build

@@ -37,7 +37,7 @@ def default_year(coverage: pd.DataFrame) -> int:
     return int(enough["year"].max())
 
 
-def _first(value: str | list[str] | None) -> str:
+def first(value: str | list[str] | None) -> str:
     if isinstance(value, list):
         value = value[0] if value else ""
     return (value or "").strip()
@@ -71,7 +71,7 @@ def encode_state(state: ExploreState) -> str:
 def parse_choice(params: dict, key: str, allowed: list[str], default: str, notices: list[str],
                  label: str | None = None) -> str:
     """One value out of `allowed`; anything else falls back to `default` with a notice."""
-    value = _first(params.get(key))
+    value = first(params.get(key))
     if not value:
         return default
     if value in allowed:
@@ -83,7 +83,7 @@ def parse_choice(params: dict, key: str, allowed: list[str], default: str, notic
 def parse_codes(params: dict, key: str, known: set[str], notices: list[str], limit: int = MAX_COUNTRIES
                 ) -> tuple[str, ...] | None:
     """Comma-separated ISO3 codes: unknown ones dropped with a notice; None when the key is absent."""
-    text = _first(params.get(key))
+    text = first(params.get(key))
     if not text:
         return None
     asked = [code.strip().upper() for code in text.split(",") if code.strip()]
@@ -97,7 +97,7 @@ def parse_codes(params: dict, key: str, known: set[str], notices: list[str], lim
 
 
 def parse_year(params: dict, key: str, years: set[int], default: int, notices: list[str]) -> int:
-    text = _first(params.get(key))
+    text = first(params.get(key))
     if not text:
         return default
     if text.isdigit() and int(text) in years:

@@ -1,0 +1,102 @@
+"""SQL console: one read-only SELECT against the database, through the same sandbox as
+`python -m etl query` (etl/sandbox.py): external access off, configuration locked, a row cap and a
+time limit enforced by interrupting the query. The query lives in the URL (?sql=…) so it can be shared.
+"""
+
+from __future__ import annotations
+
+import dash
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import components, data
+from dashboard.url_state import encode, first
+from etl.sandbox import EXAMPLE_QUERIES, ROW_CAP, TIME_LIMIT_S, SandboxError, run_query
+
+dash.register_page(__name__, path="/sql", name="SQL", title="SQL · Digital divide indicators")
+
+MAX_SQL_CHARS = 10_000  # a longer query in a URL is refused before it reaches the parser
+DEFAULT_EXAMPLE = next(iter(EXAMPLE_QUERIES))
+
+
+def initial_sql(params: dict, notices: list[str]) -> str:
+    """The query to show: ?sql=…, else ?example=<name>, else the first example."""
+    sql = first(params.get("sql"))
+    if sql:
+        if len(sql) <= MAX_SQL_CHARS:
+            return sql
+        notices.append(f"The query in the address is longer than {MAX_SQL_CHARS:,} characters: not loaded.")
+    example = first(params.get("example"))
+    if example and example not in EXAMPLE_QUERIES:
+        notices.append(f"Unknown example “{example[:40]}”: showing “{DEFAULT_EXAMPLE}”.")
+    return EXAMPLE_QUERIES.get(example, EXAMPLE_QUERIES[DEFAULT_EXAMPLE]).strip()
+
+
+def layout(**query) -> html.Main:
+    notices: list[str] = []
+    sql = initial_sql(query, notices)
+    return components.page(
+        "Query the database",
+        f"Run one read-only SELECT over the tables documented in the README. Results are capped at "
+        f"{ROW_CAP:,} rows and queries stop after {TIME_LIMIT_S:g} seconds; files, extensions and settings "
+        "are out of reach. The same sandbox serves `python -m etl query`.",
+        html.Section(className="controls", children=[
+            html.Div(className="control", children=[
+                html.Label("Example queries", htmlFor="sql-example"),
+                dcc.Dropdown(id="sql-example", options=list(EXAMPLE_QUERIES), placeholder="Pick an example…",
+                             clearable=True),
+            ]),
+        ]),
+        html.Section(className="chart", children=[
+            html.Label("SQL", htmlFor="sql-text", className="sql-label"),
+            dcc.Textarea(id="sql-text", value=sql, className="sql-text", spellCheck=False,
+                         style={"width": "100%", "height": "12rem", "fontFamily": "monospace"}),
+            html.Div(className="sql-actions", children=[
+                html.Button("Run query", id="sql-run", n_clicks=0, className="button"),
+                html.Button("Download CSV", id="sql-download-button", n_clicks=0, className="button"),
+                dcc.Download(id="sql-download"),
+            ]),
+            html.P(id="sql-status", className="summary", role="status"),
+            html.Div(id="sql-result", className="sql-result"),
+        ]),
+        dcc.Store(id="sql-query"),
+        notices=notices, page_id="sql",
+    )
+
+
+@callback(Output("sql-text", "value"), Input("sql-example", "value"), prevent_initial_call=True)
+def load_example(name: str | None):
+    return EXAMPLE_QUERIES[name].strip() if name in EXAMPLE_QUERIES else dash.no_update
+
+
+def execute(sql: str) -> tuple[str, object, str]:
+    """Run through the sandbox; return (status sentence, result table, canonical query string)."""
+    try:
+        result = run_query(sql or "", data.database_path())
+    except SandboxError as exc:
+        return f"Not run: {exc}", html.P(), encode({"sql": sql})
+    except data.DatabaseMissingError as exc:
+        return str(exc), html.P(), ""
+    status = (f"First {ROW_CAP:,} rows (capped)" if result.truncated else f"{len(result.rows):,} rows") + \
+        f" in {result.elapsed_s * 1000:,.0f} ms."
+    return status, components.data_table(result.rows, digits=2), encode({"sql": sql})
+
+
+@callback(
+    Output("sql-status", "children"), Output("sql-result", "children"), Output("sql-query", "data"),
+    Input("sql-run", "n_clicks"), State("sql-text", "value"),
+)
+def run(_clicks: int, sql: str):
+    return execute(sql)
+
+
+@callback(Output("sql-download", "data"), Input("sql-download-button", "n_clicks"), State("sql-text", "value"),
+          prevent_initial_call=True)
+def download(_clicks: int, sql: str):
+    try:
+        result = run_query(sql or "", data.database_path())
+    except SandboxError:
+        return dash.no_update
+    return dcc.send_data_frame(result.rows.to_csv, "query.csv", index=False)
+
+
+components.url_writer("sql-query")
