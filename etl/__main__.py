@@ -9,7 +9,7 @@ from pathlib import Path
 import duckdb
 
 from etl import pull as pull_module
-from etl import settings
+from etl import schema_docs, settings
 from etl.build import build
 from etl.errors import EtlError, NetworkUnavailableError
 from etl.export import export
@@ -84,6 +84,19 @@ def cmd_query(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_docs(args: argparse.Namespace) -> int:
+    """Regenerate the README's table reference from the database (or, with --check, compare)."""
+    with duckdb.connect(str(args.db), read_only=True) as con:
+        if args.check:
+            if schema_docs.readme_section() != schema_docs.render(con):
+                raise EtlError("README.md's schema reference differs from the database: run `python -m etl docs`")
+            print("README.md's schema reference matches the database")
+        else:
+            schema_docs.write_readme(con)
+            print("README.md: schema reference regenerated from the database")
+    return 0
+
+
 def parser() -> argparse.ArgumentParser:
     main = argparse.ArgumentParser(prog="python -m etl", description=__doc__)
     commands = main.add_subparsers(dest="command", required=True)
@@ -113,6 +126,8 @@ def parser() -> argparse.ArgumentParser:
                          db=True)
     export_command.add_argument("--out", type=Path, required=True, help="output folder (must be new or empty)")
     export_command.add_argument("--overwrite", action="store_true", help="replace a previous export in --out")
+    docs = add("docs", cmd_docs, "regenerate the README's table reference from the database", db=True)
+    docs.add_argument("--check", action="store_true", help="only compare; exit 1 when they differ")
     query = add("query", cmd_query, "run one read-only SELECT in the SQL sandbox and print the rows", db=True)
     query.add_argument("sql", help="one SELECT (WITH, VALUES, DESCRIBE, EXPLAIN …), or - to read it from stdin")
     query.add_argument("--max-rows", type=int, default=ROW_CAP, help=f"row cap (default {ROW_CAP:,})")

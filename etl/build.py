@@ -18,6 +18,7 @@ from etl.assemble import Tables, assemble, rows_json
 from etl.classifications import classify
 from etl.errors import EtlError, NoRawDataError, ValidationError
 from etl.measures.run import derived_source_id, run_measures
+from etl.schema_docs import apply_comments
 from etl.sources import parser_modules
 from indicators import catalogue
 
@@ -67,6 +68,7 @@ def write_database(path: Path, tables: Tables, run: dict, history: pd.DataFrame 
     """Create the schema in a new file and load every table; DuckDB enforces keys on insert."""
     with duckdb.connect(str(path)) as con:
         con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+        apply_comments(con)
         for name in TABLES:
             table_columns = [row[0] for row in con.execute(f"DESCRIBE {name}").fetchall()]
             frame = getattr(tables, name)

@@ -1,46 +1,46 @@
 -- The published schema (DESIGN.md §3). Researchers rely on it: add columns, never rename.
 
-CREATE TABLE country (
+CREATE TABLE country (  -- One row per economy: the World Bank's 217, with their groups.
     iso3            VARCHAR PRIMARY KEY,  -- ISO 3166-1 alpha-3 (World Bank code; XKX = Kosovo, CHI = Channel Islands)
-    name            VARCHAR NOT NULL,
+    name            VARCHAR NOT NULL,  -- name as the World Bank writes it
     wb_region       VARCHAR,              -- World Bank region
     income_group    VARCHAR,              -- World Bank income group (NULL = unclassified)
     income_group_fy SMALLINT,             -- World Bank fiscal year of that classification (July 2026 → 2027)
     m49_region      VARCHAR,              -- UN M49 region (XKX, CHI placed by indicators/groups.yaml)
-    m49_subregion   VARCHAR,
+    m49_subregion   VARCHAR,  -- UN M49 sub-region
     is_ldc          BOOLEAN,              -- least developed country, as of today (graduations applied)
     is_lldc         BOOLEAN,              -- landlocked developing country
     is_sids         BOOLEAN               -- small island developing state
 );
 
-CREATE TABLE country_group (
+CREATE TABLE country_group (  -- Groups aggregated over: world, World Bank regions and income groups, M49 regions, LDC, LLDC, SIDS.
     group_id    VARCHAR PRIMARY KEY,      -- 'world', 'wb_region:south_asia', 'income_group:low_income', 'ldc', …
     group_type  VARCHAR NOT NULL,         -- world, wb_region, income_group, m49_region, m49_subregion, ldc, lldc, sids
-    name        VARCHAR NOT NULL
+    name        VARCHAR NOT NULL  -- display name
 );
 
-CREATE TABLE group_member (
-    group_id  VARCHAR NOT NULL REFERENCES country_group (group_id),
-    iso3      VARCHAR NOT NULL REFERENCES country (iso3),
+CREATE TABLE group_member (  -- Which economies belong to which group.
+    group_id  VARCHAR NOT NULL REFERENCES country_group (group_id),  -- the group
+    iso3      VARCHAR NOT NULL REFERENCES country (iso3),  -- a member economy
     PRIMARY KEY (group_id, iso3)
 );
 
-CREATE TABLE source (
+CREATE TABLE source (  -- One row per dataset release read; licence and attribution to reproduce.
     source_id     VARCHAR PRIMARY KEY,    -- dataset key and vintage, e.g. 'wdi:2026-07-13' ('…:undated' when the file states none)
     dataset_key   VARCHAR NOT NULL,       -- key of indicators/sources.yaml, e.g. 'wdi'
-    publisher     VARCHAR NOT NULL,
-    dataset       VARCHAR NOT NULL,
-    url           VARCHAR NOT NULL,
-    license       VARCHAR NOT NULL,
-    license_url   VARCHAR NOT NULL,
-    attribution   VARCHAR NOT NULL,
+    publisher     VARCHAR NOT NULL,  -- who publishes the data
+    dataset       VARCHAR NOT NULL,  -- the dataset's name
+    url           VARCHAR NOT NULL,  -- where the publisher serves it
+    license       VARCHAR NOT NULL,  -- the licence the data are under
+    license_url   VARCHAR NOT NULL,  -- the licence text
+    attribution   VARCHAR NOT NULL,  -- how to credit the source
     republication BOOLEAN NOT NULL,       -- a third party's copy of another dataset
     vintage       DATE,                   -- the publisher's release date ("Last Updated Date")
     retrieved_at  TIMESTAMPTZ             -- when `pull` downloaded it (NULL for files imported by hand)
 );
 
-CREATE TABLE source_file (
-    source_id       VARCHAR NOT NULL REFERENCES source (source_id),
+CREATE TABLE source_file (  -- Every raw file the build read, and whether it was used or passed over.
+    source_id       VARCHAR NOT NULL REFERENCES source (source_id),  -- the dataset release the file belongs to
     path            VARCHAR NOT NULL,     -- relative to the raw directory
     role            VARCHAR NOT NULL,     -- 'data', 'metadata', 'passed_over' (lost to another copy: etl/choose.py)
                                           -- or 'unused' (no series the catalogue uses)
@@ -49,55 +49,55 @@ CREATE TABLE source_file (
     PRIMARY KEY (path)
 );
 
-CREATE TABLE indicator (
-    indicator_id      VARCHAR PRIMARY KEY,
-    name              VARCHAR NOT NULL,
+CREATE TABLE indicator (  -- The series in the database (catalogue: indicators/catalogue/*.yaml).
+    indicator_id      VARCHAR PRIMARY KEY,  -- stable snake_case id
+    name              VARCHAR NOT NULL,  -- display name
     unit              VARCHAR NOT NULL,   -- human label, e.g. '% of population'
-    description       VARCHAR NOT NULL,
-    source_id         VARCHAR NOT NULL REFERENCES source (source_id),
+    description       VARCHAR NOT NULL,  -- what the series measures, in our words
+    source_id         VARCHAR NOT NULL REFERENCES source (source_id),  -- the release most of its observations come from
     source_code       VARCHAR NOT NULL,   -- the publisher's own code, e.g. IT.NET.USER.ZS
     higher_is_better  BOOLEAN,            -- NULL for context series (population)
-    breakdowns        VARCHAR[] NOT NULL,
+    breakdowns        VARCHAR[] NOT NULL,  -- dimensions it is published by: total, sex, area, age
     themes            VARCHAR[] NOT NULL  -- WSIS+20 Elements Paper sections it evidences
 );
 
-CREATE TABLE observation (
-    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),
-    iso3          VARCHAR NOT NULL REFERENCES country (iso3),
-    year          SMALLINT NOT NULL,
+CREATE TABLE observation (  -- One value per indicator, economy, year and breakdown.
+    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- the series
+    iso3          VARCHAR NOT NULL REFERENCES country (iso3),  -- the economy
+    year          SMALLINT NOT NULL,  -- the year the value refers to
     sex           VARCHAR NOT NULL DEFAULT 'total',  -- 'total', 'female', 'male'
     area          VARCHAR NOT NULL DEFAULT 'total',  -- 'total', 'urban', 'rural'
     age           VARCHAR NOT NULL DEFAULT 'total',  -- 'total', '15-24', …
-    value         DOUBLE NOT NULL,
+    value         DOUBLE NOT NULL,  -- in the indicator's unit
     obs_status    VARCHAR,                           -- publisher's flag, when it gives one
-    source_id     VARCHAR NOT NULL REFERENCES source (source_id),
-    vintage       DATE,
+    source_id     VARCHAR NOT NULL REFERENCES source (source_id),  -- the release the value comes from
+    vintage       DATE,  -- that release's date (NULL when the file states none)
     PRIMARY KEY (indicator_id, iso3, year, sex, area, age)
 );
 
 -- Aggregates as the publisher computed them (World Bank WLD, LDC, HIC, …), kept for reference
 -- and checks; they are not economies, so they stay out of `country` and `observation`.
-CREATE TABLE published_aggregate (
-    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),
+CREATE TABLE published_aggregate (  -- Aggregates as publishers computed them (World Bank WLD, ITU World, …): references, not economies.
+    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- the series
     source_id     VARCHAR NOT NULL REFERENCES source (source_id),  -- each edition is kept
     group_code    VARCHAR NOT NULL,   -- the publisher's code, e.g. WLD, itu:world
-    group_name    VARCHAR NOT NULL,
-    year          SMALLINT NOT NULL,
-    sex           VARCHAR NOT NULL DEFAULT 'total',
-    area          VARCHAR NOT NULL DEFAULT 'total',
-    age           VARCHAR NOT NULL DEFAULT 'total',
-    value         DOUBLE NOT NULL,
+    group_name    VARCHAR NOT NULL,  -- the publisher's name of the group
+    year          SMALLINT NOT NULL,  -- the year
+    sex           VARCHAR NOT NULL DEFAULT 'total',  -- as in observation
+    area          VARCHAR NOT NULL DEFAULT 'total',  -- as in observation
+    age           VARCHAR NOT NULL DEFAULT 'total',  -- as in observation
+    value         DOUBLE NOT NULL,  -- in the indicator's unit
     PRIMARY KEY (indicator_id, source_id, group_code, year, sex, area, age)
 );
 
-CREATE TABLE etl_run (
-    run_id       VARCHAR PRIMARY KEY,
-    started_at   TIMESTAMPTZ NOT NULL,
-    finished_at  TIMESTAMPTZ NOT NULL,
+CREATE TABLE etl_run (  -- Each build that published this file, with the history of the files it replaced.
+    run_id       VARCHAR PRIMARY KEY,  -- unique id of the run
+    started_at   TIMESTAMPTZ NOT NULL,  -- when the build started (UTC)
+    finished_at  TIMESTAMPTZ NOT NULL,  -- when it finished writing (UTC)
     status       VARCHAR NOT NULL,    -- 'published' (only runs that published a file are recorded in it)
-    raw_dir      VARCHAR NOT NULL,
+    raw_dir      VARCHAR NOT NULL,  -- the raw directory read
     rows         BIGINT NOT NULL,     -- rows written to `observation`
-    duration_s   DOUBLE NOT NULL,
+    duration_s   DOUBLE NOT NULL,  -- seconds the build took
     rows_by_source VARCHAR NOT NULL,  -- JSON: dataset key → observation rows
     warnings     VARCHAR[] NOT NULL,  -- files passed over, entities excluded, quirks met
     message      VARCHAR NOT NULL     -- one-line summary
@@ -105,64 +105,64 @@ CREATE TABLE etl_run (
 
 -- Measures computed in the build (etl/measures; definitions in the README, "Measures").
 
-CREATE TABLE theme (
+CREATE TABLE theme (  -- The 16 sections of the WSIS+20 Elements Paper.
     theme_id     VARCHAR PRIMARY KEY,     -- WSIS+20 Elements Paper section, e.g. 'digital_divides'
-    title        VARCHAR NOT NULL,
-    first_paragraph SMALLINT NOT NULL,
-    last_paragraph  SMALLINT NOT NULL,
+    title        VARCHAR NOT NULL,  -- section title
+    first_paragraph SMALLINT NOT NULL,  -- first paragraph of the section
+    last_paragraph  SMALLINT NOT NULL,  -- last paragraph of the section
     summary      VARCHAR NOT NULL,        -- one line in our words
     n_indicators INTEGER NOT NULL         -- 0: "no open indicator yet"
 );
 
-CREATE TABLE indicator_theme (
-    indicator_id VARCHAR NOT NULL REFERENCES indicator (indicator_id),
-    theme_id     VARCHAR NOT NULL REFERENCES theme (theme_id),
+CREATE TABLE indicator_theme (  -- Which indicators evidence which WSIS+20 theme.
+    indicator_id VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- an indicator
+    theme_id     VARCHAR NOT NULL REFERENCES theme (theme_id),  -- a theme it evidences
     PRIMARY KEY (indicator_id, theme_id)
 );
 
-CREATE TABLE group_aggregate (
-    indicator_id        VARCHAR NOT NULL REFERENCES indicator (indicator_id),
-    group_id            VARCHAR NOT NULL REFERENCES country_group (group_id),
-    year                SMALLINT NOT NULL,
-    sex                 VARCHAR NOT NULL,
-    area                VARCHAR NOT NULL,
-    age                 VARCHAR NOT NULL,
+CREATE TABLE group_aggregate (  -- Group values computed by this project, with their coverage (README, "Measures").
+    indicator_id        VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- the series
+    group_id            VARCHAR NOT NULL REFERENCES country_group (group_id),  -- the group
+    year                SMALLINT NOT NULL,  -- the year
+    sex                 VARCHAR NOT NULL,  -- as in observation
+    area                VARCHAR NOT NULL,  -- as in observation
+    age                 VARCHAR NOT NULL,  -- as in observation
     value               DOUBLE,             -- NULL where population_coverage is under the threshold (50 %)
     n_countries         INTEGER NOT NULL,   -- members with a value (reported or carried forward)
-    n_members           INTEGER NOT NULL,
+    n_members           INTEGER NOT NULL,  -- economies in the group
     n_carried_forward   INTEGER NOT NULL,   -- members whose value is an earlier year's (at most 3 years old)
     population_coverage DOUBLE,             -- share of the group's population with a value
     method              VARCHAR NOT NULL,   -- weighted_mean, mean, median, sum, ratio_of_aggregates, …
     PRIMARY KEY (indicator_id, group_id, year, sex, area, age)
 );
 
-CREATE TABLE target (
-    target_id      VARCHAR PRIMARY KEY,
+CREATE TABLE target (  -- Numeric targets adopted by UN agencies (indicators/targets.yaml).
+    target_id      VARCHAR PRIMARY KEY,  -- stable id
     framework      VARCHAR NOT NULL,    -- UMC 2030, Broadband Commission 2025, A4AI
-    label          VARCHAR NOT NULL,
+    label          VARCHAR NOT NULL,  -- what the target says
     indicator_id   VARCHAR,             -- NULL: no open indicator measures it yet
     scope          VARCHAR NOT NULL,    -- the scope the target names: world, a group_id, or each_country
     comparator     VARCHAR NOT NULL,    -- '>=', '<=' or 'between'
-    value          DOUBLE NOT NULL,
+    value          DOUBLE NOT NULL,  -- the target value, in the indicator's unit
     band           DOUBLE,              -- for 'between': value ± band (parity 1 ± 0.02)
     met_threshold  DOUBLE,              -- ITU scores a 100 % goal as met at 95 %
     bound          DOUBLE,              -- 100 for shares: progress is measured on the shortfall
-    deadline_year  SMALLINT NOT NULL,
-    source_url     VARCHAR NOT NULL,
-    note           VARCHAR
+    deadline_year  SMALLINT NOT NULL,  -- the year it is due
+    source_url     VARCHAR NOT NULL,  -- where the target was adopted
+    note           VARCHAR  -- caveats of the measurement
 );
 
-CREATE TABLE target_progress (
-    target_id      VARCHAR NOT NULL REFERENCES target (target_id),
+CREATE TABLE target_progress (  -- Progress of the world, every group and every economy towards each target.
+    target_id      VARCHAR NOT NULL REFERENCES target (target_id),  -- the target
     scope_id       VARCHAR NOT NULL,    -- 'world', a group_id, or an ISO3 code
     scope_type     VARCHAR NOT NULL,    -- world, group, country
     basis          VARCHAR NOT NULL,    -- 'ours' (our aggregates/observations) or 'publisher:<source_id>'
-    base_year      SMALLINT,
-    base_value     DOUBLE,
-    latest_year    SMALLINT,
-    latest_value   DOUBLE,
+    base_year      SMALLINT,  -- first year with data from 2015
+    base_value     DOUBLE,  -- value in the base year
+    latest_year    SMALLINT,  -- last year with data
+    latest_value   DOUBLE,  -- value in the latest year
     required_rate  DOUBLE,              -- compound annual rate needed from the base (on the shortfall for shares)
-    observed_rate  DOUBLE,
+    observed_rate  DOUBLE,  -- compound annual rate observed since the base (same basis as required_rate)
     ratio          DOUBLE,              -- observed ÷ required
     status         VARCHAR NOT NULL,    -- met, on track, acceleration needed, limited progress, deteriorating,
                                         -- deadline passed, insufficient data, no open indicator
@@ -171,21 +171,21 @@ CREATE TABLE target_progress (
     PRIMARY KEY (target_id, scope_id)
 );
 
-CREATE TABLE affordability (
+CREATE TABLE affordability (  -- Economies meeting the 2 % affordability threshold, per price basket, group and year.
     indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- a price basket in % of GNI p.c.
-    group_id      VARCHAR NOT NULL REFERENCES country_group (group_id),
-    year          SMALLINT NOT NULL,
+    group_id      VARCHAR NOT NULL REFERENCES country_group (group_id),  -- the group
+    year          SMALLINT NOT NULL,  -- the year
     n_economies   INTEGER NOT NULL,     -- members with a price that year
     n_meeting     INTEGER NOT NULL,     -- … at or under 2 % of monthly GNI per capita
-    share_meeting DOUBLE NOT NULL,
-    median_value  DOUBLE NOT NULL,
+    share_meeting DOUBLE NOT NULL,  -- n_meeting ÷ n_economies
+    median_value  DOUBLE NOT NULL,  -- median price of the members, % of monthly GNI per capita
     PRIMARY KEY (indicator_id, group_id, year)
 );
 
-CREATE TABLE inequality (
-    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),
-    year          SMALLINT NOT NULL,
-    n_countries   INTEGER NOT NULL,
+CREATE TABLE inequality (  -- Inequality of Internet use across economies, per year.
+    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- the series (internet_use)
+    year          SMALLINT NOT NULL,  -- the year
+    n_countries   INTEGER NOT NULL,  -- economies reporting that year
     gini          DOUBLE,               -- population-weighted Gini across economies
     theil         DOUBLE,               -- Theil T = theil_between + theil_within
     theil_between DOUBLE,               -- part due to differences between World Bank regions
