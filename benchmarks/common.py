@@ -38,17 +38,19 @@ def gunicorn(db: Path, workers: int = 2) -> Iterator[str]:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "app:server"],
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", "4", "app:server"],
         cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(db)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(200):
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
             try:
-                requests.get(url, timeout=2)
+                requests.get(url, timeout=10)
                 break
-            except requests.ConnectionError:
+            except requests.RequestException:  # not listening yet, or a worker still starting
                 time.sleep(0.2)
         yield url
     finally:
