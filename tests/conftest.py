@@ -69,18 +69,18 @@ def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
         cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(built_db)}, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
+    deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            if requests.get(url + "/", timeout=2).status_code == 200:
+            if requests.get(url + "/explore", timeout=10).status_code == 200:
                 break
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or a worker still importing
             time.sleep(0.3)
         if process.poll() is not None:
             pytest.fail(f"gunicorn exited with {process.returncode}; see {log.name}")
     else:
         process.kill()
-        pytest.fail("the app did not answer within 60 s")
+        pytest.fail("the app did not answer within 120 s")
     yield url
     process.terminate()
     process.wait(timeout=20)
