@@ -24,6 +24,7 @@ app = dash.Dash(
     eager_loading=True,
 )
 server = app.server
+app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
 
 
 @server.route("/topojson/<name>")

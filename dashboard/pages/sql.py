@@ -56,7 +56,9 @@ def layout(**query) -> html.Main:
                 dcc.Download(id="sql-download"),
             ]),
             html.P(id="sql-status", className="summary", role="status"),
-            html.Div(id="sql-result", className="sql-result"),
+            # Scrollable, so keyboard users must be able to focus it to scroll.
+            html.Div(id="sql-result", className="sql-result", tabIndex="0", role="region",
+                     **{"aria-label": "Query result"}),
         ]),
         dcc.Store(id="sql-query"),
         notices=notices, page_id="sql",

@@ -1,0 +1,31 @@
+// Accessible names and tab order for Dash 4's dropdowns and sliders, which axe-core flags:
+// - a dropdown's trigger button is named by its selected values only (its <label for> is ignored), and
+//   sits out of the tab order behind a focusable aria-hidden <input> that forwards focus to it;
+// - a slider's thumb and its number box have no name.
+// Each control is named by its own <label for>; the button takes the tab stop itself.
+(function () {
+  function set(element, name, value) {
+    if (element.getAttribute(name) !== value) element.setAttribute(name, value);
+  }
+  function fix() {
+    document.querySelectorAll("label[for]").forEach(function (label) {
+      var control = document.getElementById(label.htmlFor);
+      if (!control) return;
+      if (!label.id) label.id = label.htmlFor + "--label";
+      if (control.matches("button.dash-dropdown")) {
+        var parts = [label.id, label.htmlFor + "-value", label.htmlFor + "-value-count"]
+          .filter(function (id) { return document.getElementById(id); });
+        set(control, "aria-labelledby", parts.join(" "));
+        set(control, "tabindex", "0");
+      }
+      control.querySelectorAll(".dash-slider-thumb, input.dash-range-slider-input").forEach(function (part) {
+        set(part, "aria-label", label.textContent.trim());
+      });
+    });
+    document.querySelectorAll("input.dash-dropdown-focus-target").forEach(function (input) {
+      set(input, "tabindex", "-1");
+    });
+  }
+  new MutationObserver(fix).observe(document.documentElement,
+    { subtree: true, childList: true, attributes: true, attributeFilter: ["tabindex", "aria-labelledby"] });
+})();
