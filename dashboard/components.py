@@ -3,6 +3,8 @@ a one-sentence summary, a data-table alternative, and notices for anything ignor
 
 from __future__ import annotations
 
+from html import escape
+
 import dash
 import pandas as pd
 from dash import Output, clientside_callback, dcc, html
@@ -50,26 +52,31 @@ def chart(graph_id: str, *, title: str | None = None) -> html.Section:
     ])
 
 
-def data_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> html.Table | html.P:
-    """A plain, accessible HTML table of a frame (the chart's data-table alternative)."""
+def table_html(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> str:
+    """A frame as an HTML table string, numbers formatted and every text escaped."""
     if frame.empty:
-        return html.P("No data for this selection.")
+        return "<p>No data for this selection.</p>"
     labels = labels or {}
     shown = frame.head(TABLE_ROWS)
 
     def cell(value) -> str:
         if isinstance(value, float):
             return "" if pd.isna(value) else f"{value:,.{digits}f}"
-        return "" if value is None or value is pd.NA else str(value)
+        return "" if value is None or value is pd.NA else escape(str(value))
 
-    table = html.Table(className="data-table", children=[
-        html.Thead(html.Tr([html.Th(labels.get(column, column), scope="col") for column in shown.columns])),
-        html.Tbody([html.Tr([html.Td(cell(value)) for value in row]) for row in shown.itertuples(index=False)]),
-    ])
+    head = "".join(f'<th scope="col">{escape(str(labels.get(column, column)))}</th>' for column in shown.columns)
+    body = "".join("<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>"
+                   for row in shown.itertuples(index=False))
+    table = f'<table class="data-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
     if len(frame) > TABLE_ROWS:
-        return html.Div([table, html.P(f"First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all.",
-                                       className="caption")])
+        table += f'<p class="caption">First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all.</p>'
     return table
+
+
+def data_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> dcc.Markdown:
+    """The chart's data-table alternative: one Markdown block of escaped HTML rather than a component per
+    cell, which Dash 4 renders an order of magnitude faster for a few hundred rows."""
+    return dcc.Markdown(table_html(frame, labels, digits), dangerously_allow_html=True)
 
 
 def url_writer(store_id: str) -> None:
