@@ -1,0 +1,211 @@
+"""Figures and number formats for the Overview and About pages: pure functions of (data, options).
+
+Sparklines are deliberately bare (no grid, no axis titles): the card around them carries the number,
+the year, the source and the target; the sparkline only shows the direction of travel.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.figures import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
+
+SPARK_COLOUR = LINE_COLOURS[0]   # Okabe–Ito blue
+REFERENCE_COLOUR = "#555555"     # the publisher's series, dashed
+TARGET_COLOUR = LINE_COLOURS[1]  # Okabe–Ito vermillion, dotted
+SPARK_HEIGHT = 120
+
+# Target status → colour of the badge's edge (Okabe–Ito; the status is always written out too).
+STATUS_COLOURS = {
+    "met": "#009E73", "on track": "#0072B2", "acceleration needed": "#E69F00", "limited progress": "#D55E00",
+    "deteriorating": "#CC79A7", "deadline passed": "#000000",
+}
+STATUS_OTHER = "#999999"  # insufficient data, no open indicator
+
+
+def status_colour(status: str | None) -> str:
+    return STATUS_COLOURS.get(status or "", STATUS_OTHER)
+
+
+# --- numbers as text (one place, so the page and its tests agree) ---------------------------------
+
+
+def people(value: float) -> str:
+    """Head counts: 2,217,833,000 → "2.22 billion"; 35,400,000 → "35.4 million"."""
+    if value >= 1e9:
+        return f"{value / 1e9:,.2f} billion"
+    if value >= 1e6:
+        return f"{value / 1e6:,.1f} million"
+    return f"{value:,.0f}"
+
+
+def number(value: float | None, unit: str) -> str:
+    """A value with its unit, short: "72.7 %", "0.92", "1.38 % of GNI p.c.", "2.22 billion people"."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "no data"
+    if unit == "% of monthly GNI per capita":
+        return f"{value:,.2f} % of GNI p.c."
+    if unit.startswith("%"):
+        return f"{value:,.1f} %"
+    if unit in ("people", "persons"):
+        return f"{people(value)} people"
+    if unit in ("ratio", "index (0–1)"):
+        return f"{value:,.2f}"
+    if unit == "percentage points":
+        return f"{value:,.1f} points"
+    if abs(value) >= 1e6:
+        return f"{people(value)} {unit}"
+    return f"{value:,.1f} {unit}"
+
+
+def comparator_text(comparator: str, value: float, band: float | None, unit: str) -> str:
+    """A target as a condition: "≥ 75 %", "≤ 2 % of GNI p.c.", "0.98–1.02"."""
+    suffix = " %" if unit == "%" else (f" {unit}" if unit else "")
+    if comparator == "between":
+        return f"{value - (band or 0):,.2f}–{value + (band or 0):,.2f}{suffix}"
+    sign = {">=": "≥", "<=": "≤"}.get(comparator, comparator)
+    return f"{sign} {value:,.0f}{suffix}" if float(value).is_integer() else f"{sign} {value:,.2f}{suffix}"
+
+
+# --- tables as HTML text --------------------------------------------------------------------------
+# The pages show long tables as one dcc.Markdown (HTML) component instead of one html.Td per cell:
+# Dash 4's renderer does work per component on every store update, and a 217-row table of components
+# took seconds to draw on the 2-core machine. Every value is escaped here.
+
+TABLE_ROWS = 300
+
+
+def esc(value) -> str:
+    """Any value as text safe inside HTML ("" for missing values)."""
+    if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value))
+
+
+def html_table(headers: list[str], rows: list[list[str]], table_id: str | None = None) -> str:
+    """A table with the shared `data-table` style; `rows` hold cells that are already HTML-safe."""
+    head = "".join(f'<th scope="col">{esc(header)}</th>' for header in headers)
+    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    id_attribute = f' id="{esc(table_id)}"' if table_id else ""
+    return f'<table class="data-table"{id_attribute}><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
+
+
+def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> str:
+    """A frame as an HTML table (the chart's data-table alternative), numbers formatted, text escaped."""
+    if frame.empty:
+        return "<p>No data for this selection.</p>"
+    labels = labels or {}
+
+    def cell(value) -> str:
+        if isinstance(value, float):
+            return "" if math.isnan(value) else f"{value:,.{digits}f}"
+        return esc(value)
+
+    shown = frame.head(TABLE_ROWS)
+    rows = [[cell(value) for value in row] for row in shown.itertuples(index=False)]
+    table = html_table([labels.get(column, column) for column in shown.columns], rows)
+    if len(frame) > TABLE_ROWS:
+        table += f'<p class="caption">First {TABLE_ROWS} of {len(frame):,} rows.</p>'
+    return table
+
+
+# --- sparklines -----------------------------------------------------------------------------------
+
+
+def sparkline(series: pd.DataFrame, *, label: str, value_format: str = ",.1f", reference: pd.DataFrame | None = None,
+              reference_label: str = "", target: float | None = None, target_label: str = "") -> go.Figure:
+    """A small line of `series` (year, value), optionally a dashed reference series and a dotted target.
+
+    The x axis keeps only the first and last year as ticks, so the time span stays readable. The figure is
+    built from one dict (plotly validates it once): add_hline and update_* cost ~50 ms per sparkline.
+    """
+    traces = []
+    if len(series):
+        last = series.iloc[-1]
+        traces += [
+            {"type": "scatter", "x": series["year"].tolist(), "y": series["value"].tolist(), "name": label,
+             "mode": "lines", "line": {"color": SPARK_COLOUR, "width": 2},
+             "hovertemplate": f"{label} %{{x}}: %{{y:{value_format}}}<extra></extra>"},
+            {"type": "scatter", "x": [last["year"]], "y": [last["value"]], "mode": "markers",
+             "marker": {"color": SPARK_COLOUR, "size": 6}, "hoverinfo": "skip", "showlegend": False},
+        ]
+    has_reference = reference is not None and len(reference) > 0
+    if has_reference:
+        traces.append({"type": "scatter", "x": reference["year"].tolist(), "y": reference["value"].tolist(),
+                       "name": reference_label, "mode": "lines",
+                       "line": {"color": REFERENCE_COLOUR, "width": 1.5, "dash": "dash"},
+                       "hovertemplate": f"{reference_label} %{{x}}: %{{y:{value_format}}}<extra></extra>"})
+    years = pd.concat([series["year"]] + ([reference["year"]] if has_reference else []))
+    ticks = [int(years.min()), int(years.max())] if len(years) else []
+    layout = {
+        "height": SPARK_HEIGHT, "margin": {"l": 18, "r": 18, "t": 6, "b": 22}, "showlegend": False,
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "closest",
+        "xaxis": {"tickvals": ticks, "ticktext": [str(tick) for tick in ticks], "showgrid": False, "zeroline": False,
+                  "tickfont": {"size": 10}, "fixedrange": True},
+        "yaxis": {"visible": False, "fixedrange": True},
+        "shapes": [], "annotations": [],
+    }
+    if target is not None:
+        layout["shapes"].append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": target,
+                                 "y1": target, "line": {"color": TARGET_COLOUR, "width": 1.2, "dash": "dot"}})
+        layout["annotations"].append({"text": target_label, "xref": "x domain", "x": 0, "xanchor": "left",
+                                      "yref": "y", "y": target, "yanchor": "bottom", "showarrow": False,
+                                      "font": {"size": 10, "color": TARGET_COLOUR}})
+    if not len(series):
+        layout["annotations"].append({"text": "no data", "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
+                                      "yref": "paper"})
+    return go.Figure({"data": traces, "layout": layout})
+
+
+def trend_sentence(series: pd.DataFrame, label: str, fmt) -> str:
+    """"<label> went from X in Y0 to Z in Y1." — the sparkline's one-sentence summary."""
+    if series.empty:
+        return f"No data for {label.lower()}."
+    first, last = series.iloc[0], series.iloc[-1]
+    verb = "rose" if last["value"] > first["value"] else "fell" if last["value"] < first["value"] else "stayed"
+    return (f"{label} {verb} from {fmt(first['value'])} in {int(first['year'])} "
+            f"to {fmt(last['value'])} in {int(last['year'])}.")
+
+
+# --- the About page's coverage map ----------------------------------------------------------------
+
+
+def coverage_map(counts: pd.DataFrame, total: int, first_year: int, last_year: int) -> go.Figure:
+    """Choropleth of how many catalogue indicators each economy has data for in [first_year, last_year].
+
+    `counts` has one row per economy (iso3, name, n_indicators), zeros included: an economy with no
+    indicator at all is a finding, so it is coloured, not left grey. The scale runs from 0 to the best-covered
+    economy (not to `total`, which no economy reaches), so differences between economies stay visible.
+    """
+    best = int(counts["n_indicators"].max()) if len(counts) else 1
+    figure = go.Figure(go.Choropleth(
+        locations=counts["iso3"], z=counts["n_indicators"], text=counts["name"], locationmode="ISO-3",
+        colorscale=MAP_SCALE, zmin=0, zmax=max(best, 1), marker_line_color="white", marker_line_width=0.4,
+        colorbar={"title": {"text": "indicators"}, "thickness": 14},
+        hovertemplate=(f"<b>%{{text}}</b><br>%{{z}} of {total} indicators with data, "
+                       f"{first_year}–{last_year}<extra></extra>"),
+    ))
+    figure.update_geos(
+        showframe=False, showcoastlines=False, projection_type="natural earth", showland=True,
+        landcolor=NO_DATA_GREY, showcountries=True, countrycolor="white", lataxis_range=[-58, 85],
+    )
+    figure.update_layout(
+        margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=440,
+        title={"text": f"Catalogue indicators with data, {first_year}–{last_year}", "x": 0.01, "font": {"size": 15}},
+    )
+    return figure
+
+
+def coverage_summary(counts: pd.DataFrame, total: int, first_year: int, last_year: int) -> str:
+    """One sentence: the median economy, the best and the worst covered."""
+    if counts.empty:
+        return "No economy has data in these years."
+    ranked = counts.sort_values(["n_indicators", "name"], ascending=[False, True])
+    top, bottom = ranked.iloc[0], ranked.iloc[-1]
+    return (f"Between {first_year} and {last_year} the median economy has data for "
+            f"{counts['n_indicators'].median():,.0f} of {total} catalogue indicators, from "
+            f"{int(bottom['n_indicators'])} in {bottom['name']} to {int(top['n_indicators'])} in {top['name']}.")

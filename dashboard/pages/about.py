@@ -1,0 +1,369 @@
+"""About: what each measure means, the targets, the sources and their licences, how the indicators map
+onto the WSIS+20 Elements Paper, and where open data are missing.
+
+The page has no view state; query parameters are ignored. Anchors (#measures, #sources, #theme-<id>, …)
+are scrolled to by a clientside callback once the page is drawn: Dash renders after the browser's own
+attempt to jump to the fragment, so without it a link to /about#theme-ai would open at the top.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlencode
+
+import dash
+import pandas as pd
+from dash import Input, Output, callback, clientside_callback, dcc, html
+
+from dashboard import components, data, figures
+from dashboard import figures_overview as fo
+
+dash.register_page(__name__, path="/about", name="About", title="About · Digital divide indicators")
+
+COVERAGE_YEARS = 5  # the coverage map counts indicators with any value in the latest 5 years
+SECTION = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.8rem 1rem",
+           "margin": "1rem 0"}
+THEME = {"borderTop": "1px solid #ddd", "padding": "0.5rem 0", "scrollMarginTop": "0.5rem"}
+COLUMNS = "columns: 2 340px; column-gap: 2rem; margin: 0.3rem 0; font-size: 0.9rem"  # inline CSS of a <ul>
+GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": "0.3rem 0.6rem", "margin": "0.3rem 0"}
+LICENCE_NOTE = {"background": "#fff4d6", "borderLeft": "4px solid #E69F00", "padding": "0.5rem 0.8rem",
+                "margin": "0.5rem 0"}
+
+TOC = [("measures", "Measures"), ("targets", "Targets"), ("sources", "Sources and licences"),
+       ("themes", "WSIS+20 Elements Paper"), ("gaps", "Data gaps")]
+
+# (term, definition): our own short wording of README.md's "Measures" section.
+MEASURES = [
+    ("Group aggregates",
+     "A group's value (the world, a World Bank region or income group, a UN M49 region, LDCs, LLDCs, SIDS) is a "
+     "population-weighted mean of its members' values for shares and rates, an unweighted median for prices (as "
+     "ITU reports them), an unweighted mean for index scores, and a sum for head counts. A member that did not "
+     "report in a year lends its latest value of the previous three years. Population coverage is the share of "
+     "the group's people living in members with a value; below 50 % the aggregate is left empty, and so is any "
+     "year reported by fewer than half as many economies as the series' best year."),
+    ("Published aggregates",
+     "The World Bank's and ITU's own world and regional figures are kept beside ours, edition by edition, as a "
+     "check. Each edition revises earlier years, so compare figures of the same edition."),
+    ("People offline",
+     "Population × (100 − % using the Internet) ÷ 100, per economy and group. Counts of women and men offline "
+     "would need population by sex, which the data lack."),
+    ("Gender parity score",
+     "The share of women using the Internet divided by the share of men. 0.98–1.02 counts as parity (ITU's "
+     "band); below 1, women are less connected. The gender gap is the difference in percentage points. A group's "
+     "parity is the ratio of its two aggregates, not the mean of country ratios."),
+    ("Rural ÷ urban and youth ratios",
+     "Likewise, rural Internet use over urban (and the gap in points), and use among 15–24-year-olds over use at "
+     "all ages."),
+    ("Affordability",
+     "ITU's price baskets as a percentage of monthly gross national income per person. A basket counts as "
+     "affordable at or under 2 % (the Broadband Commission's and A4AI's threshold). For each group and year we "
+     "give the median price and how many economies, and what share, meet the threshold. The baskets grew over "
+     "time (mobile data: 1 GB to 2017, up to 5 GB from 2025), so later years are a stricter test."),
+    ("Progress to target",
+     "The Open SDG / Statistics Canada method: the compound annual rate of change observed since 2015 against the "
+     "rate needed to reach the target by its deadline. Observed ÷ required ≥ 0.95 is on track, 0.60–0.95 "
+     "acceleration needed, 0–0.60 limited progress, below 0 deteriorating; a target already reached is met. For "
+     "shares capped at 100 the rates are computed on the shortfall (100 − value), and ITU's convention of "
+     "scoring a 100 % goal as met at 95 % applies. We also give the year the target would be reached at the "
+     "current pace and the distance still to go. Deadline passed: the deadline has been reached and the target "
+     "missed. No open indicator: nothing in the open data measures it."),
+    ("Inequality across countries",
+     "The population-weighted Gini coefficient of Internet use across economies, per year, and the Theil index "
+     "split into the part due to differences between World Bank regions and the part within them: the divide "
+     "itself has a trend."),
+    ("Themes",
+     "The 16 sections of the WSIS+20 Elements Paper, with their paragraph numbers. Every indicator names the "
+     "themes it evidences; a theme with none has no open indicator yet."),
+]
+
+
+# --- data ------------------------------------------------------------------------------------------
+
+
+def sources() -> pd.DataFrame:
+    return data.query("SELECT * FROM source ORDER BY publisher, dataset, source_id")
+
+
+def targets() -> pd.DataFrame:
+    return data.query("""
+        SELECT t.*, i.name AS indicator_name, i.unit, g.name AS scope_name
+        FROM target t LEFT JOIN indicator i USING (indicator_id)
+        LEFT JOIN country_group g ON g.group_id = t.scope
+        ORDER BY t.deadline_year, t.framework, t.target_id
+    """)
+
+
+def themes() -> pd.DataFrame:
+    return data.query("SELECT * FROM theme ORDER BY first_paragraph")
+
+
+def theme_indicators() -> pd.DataFrame:
+    """Every (theme, indicator) pair, with whether the indicator has any observation."""
+    return data.query("""
+        SELECT it.theme_id, i.indicator_id, i.name,
+               EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id) AS has_data
+        FROM indicator_theme it JOIN indicator i USING (indicator_id)
+        ORDER BY it.theme_id, i.name
+    """)
+
+
+def targets_without_indicator() -> pd.DataFrame:
+    return data.query("""
+        SELECT DISTINCT t.target_id, t.framework, t.label, t.deadline_year, t.note
+        FROM target_progress p JOIN target t USING (target_id)
+        WHERE p.status = 'no open indicator'
+        ORDER BY t.deadline_year, t.target_id
+    """)
+
+
+def indicators_without_data() -> pd.DataFrame:
+    return data.query("""
+        SELECT indicator_id, name FROM indicator i
+        WHERE NOT EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)
+        ORDER BY name
+    """)
+
+
+def coverage_counts() -> tuple[pd.DataFrame, int, int, int]:
+    """Catalogue indicators with any value per economy in the latest COVERAGE_YEARS years (zeros kept)."""
+    last = int(data.query("SELECT max(year) AS last FROM observation").iloc[0, 0])
+    first = last - COVERAGE_YEARS + 1
+    counts = data.query("""
+        SELECT c.iso3, c.name, count(DISTINCT o.indicator_id) AS n_indicators
+        FROM country c LEFT JOIN observation o ON o.iso3 = c.iso3 AND o.year BETWEEN ? AND ?
+        GROUP BY c.iso3, c.name ORDER BY c.iso3
+    """, [first, last])
+    total = int(data.query("SELECT count(*) FROM indicator").iloc[0, 0])
+    return counts, total, first, last
+
+
+def latest_run() -> pd.Series | None:
+    runs = data.query("SELECT run_id, finished_at FROM etl_run ORDER BY finished_at DESC LIMIT 1")
+    return runs.iloc[0] if len(runs) else None
+
+
+# --- pieces ----------------------------------------------------------------------------------------
+# Long tables and lists are written as one Markdown component each (HTML for tables, every value escaped):
+# Dash's renderer does work per component on every store update, and ~1,000 html.Td/html.Li components
+# made this page take many seconds to draw; a handful of Markdown blocks draw at once.
+
+
+esc = fo.esc
+
+
+def md(text: str) -> str:
+    """Text from the database, safe inside Markdown (no emphasis, links or HTML by accident)."""
+    return re.sub(r"([\\`*_\[\]<>|#!])", r"\\\1", str(text))
+
+
+def href(url: str | None) -> str | None:
+    """A web address we link to, or None: only http(s), and the project's README anchor means our Measures."""
+    if not url:
+        return None
+    if url.startswith("README.md#"):
+        return "#measures"
+    return url if url.startswith(("https://", "http://")) else None
+
+
+def a_tag(text, url: str | None) -> str:
+    target = href(url)
+    return f'<a href="{esc(target)}" rel="noopener">{esc(text)}</a>' if target else esc(text)
+
+
+def html_block(text: str, **props) -> dcc.Markdown:
+    """HTML built by figures_overview (every value escaped there) as one component."""
+    return dcc.Markdown(text, dangerously_allow_html=True, dedent=False, **props)
+
+
+def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> dcc.Markdown:
+    return html_block(fo.html_table(headers, rows, table_id), style={"overflowX": "auto"})
+
+
+def explore_href(indicator_id: str) -> str:
+    return dash.get_relative_path("/explore") + "?" + urlencode({"indicator": indicator_id})
+
+
+def day(value) -> str:
+    return pd.Timestamp(value).date().isoformat() if pd.notna(value) else ""
+
+
+def paragraphs(first: int, last: int) -> str:
+    return f"¶ {first}" if first == last else f"¶ {first}–{last}"
+
+
+def measures_section() -> html.Section:
+    return html.Section(id="measures", style=SECTION, children=[
+        html.H2("Measures"),
+        html.P("Computed once, when the database is built; the pages only filter and plot them.", className="caption"),
+        dcc.Markdown("\n\n".join(f"**{term}.** {text}" for term, text in MEASURES), id="about-measures"),
+    ])
+
+
+def condition(row: pd.Series) -> str:
+    unit = ("% of GNI p.c." if row["unit"] == "% of monthly GNI per capita"
+            else "%" if row["bound"] == 100 or str(row["unit"] or "").startswith("%") else "")
+    text = fo.comparator_text(row["comparator"], row["value"], row["band"], unit)
+    return text + (f" (met at {row['met_threshold']:,.0f} %)" if pd.notna(row["met_threshold"]) else "")
+
+
+def targets_section() -> html.Section:
+    frame = targets()
+    rows = []
+    for row in frame.to_dict("records"):
+        scope = ("each economy" if row["scope"] == "each_country"
+                 else row["scope_name"] if pd.notna(row["scope_name"]) else row["scope"])
+        measured = (f'<a href="{esc(explore_href(row["indicator_id"]))}">{esc(row["indicator_name"])}</a>'
+                    if pd.notna(row["indicator_id"]) else "<em>no open indicator</em>")
+        rows.append([esc(row["framework"]), esc(row["label"]), esc(condition(row)), esc(scope),
+                     esc(row["deadline_year"]), measured, a_tag(row["source_url"].split("/")[2], row["source_url"]),
+                     esc(row["note"])])
+    return html.Section(id="targets", style=SECTION, children=[
+        html.H2("Targets"),
+        html.P(f"{len(frame)} targets from the ITU/UN universal and meaningful connectivity goals for 2030, the "
+               "Broadband Commission's 2025 advocacy targets and A4AI's “1 for 2”. The Targets page shows "
+               "progress towards each.", className="caption"),
+        html_table("about-targets", ["Framework", "Target", "Value", "Scope", "Deadline", "Measured with", "Source",
+                                     "Note"], rows),
+    ])
+
+
+def sources_section() -> html.Section:
+    frame = sources()
+    nowrap = '<span style="white-space: nowrap">{}</span>'
+    rows = [[f"<code>{esc(row['source_id'])}</code>", esc(row["publisher"]), a_tag(row["dataset"], row["url"]),
+             nowrap.format(esc(day(row["vintage"]) or "undated")), nowrap.format(esc(day(row["retrieved_at"]) or "—")),
+             a_tag(row["license"], row["license_url"]), esc(row["attribution"])]
+            for row in frame.to_dict("records")]
+    return html.Section(id="sources", style=SECTION, children=[
+        html.H2("Sources and licences"),
+        html.Div(style=LICENCE_NOTE, id="about-licence-note", children=[
+            html.P(["Licences differ by source; reproduce the attribution below in anything you publish. ",
+                    html.Strong("ITU data are licensed CC BY-NC-SA 3.0 IGO"),
+                    " (attribution, non-commercial, share-alike): this covers Internet use by sex and the price "
+                    "baskets. World Bank data are CC BY 4.0. ",
+                    html.Strong("GSMA's Mobile Connectivity Index data may not be redistributed without checking "
+                                "GSMA's terms"), " first."], style={"margin": 0}),
+        ]),
+        html.P("Release is the publisher's own date; retrieved is when the file was downloaded, where it states no "
+               "release (— when it was imported by hand).", className="caption"),
+        html_table("about-sources", ["Source id", "Publisher", "Dataset", "Release", "Retrieved", "Licence",
+                                     "Attribution"], rows),
+    ])
+
+
+def themes_section() -> html.Section:
+    frame, pairs = themes(), theme_indicators()
+    blocks = []
+    by_theme: dict[str, list[dict]] = {}
+    for pair in pairs.to_dict("records"):
+        by_theme.setdefault(pair["theme_id"], []).append(pair)
+    for theme in frame.to_dict("records"):
+        mine = by_theme.get(theme["theme_id"], [])
+        if not mine:
+            evidence = html.P("No open indicator yet — itself a finding for ¶ 82–84 (monitoring and measurement).",
+                              className="about-no-indicator", style=GAP_NOTE)
+        else:
+            items = "".join(f'<li><a href="{esc(explore_href(row["indicator_id"]))}">{esc(row["name"])}</a></li>'
+                            if row["has_data"] else f"<li>{esc(row['name'])} <em>(no data yet)</em></li>"
+                            for row in mine)
+            evidence = html.Div([
+                html.P(f"Evidenced by {len(mine)} indicator{'s' if len(mine) != 1 else ''}:", className="caption"),
+                html_block(f'<ul style="{COLUMNS}">{items}</ul>', className="about-theme-indicators"),
+            ])
+        blocks.append(html.Article(id=f"theme-{theme['theme_id']}", className="about-theme", style=THEME, children=[
+            html.H3(f"{theme['title']} ({paragraphs(theme['first_paragraph'], theme['last_paragraph'])})",
+                    style={"margin": "0.2rem 0", "fontSize": "1.05rem"}),
+            html.P(theme["summary"], style={"margin": "0.2rem 0"}),
+            evidence,
+        ]))
+    return html.Section(id="themes", style=SECTION, children=[
+        html.H2("WSIS+20 Elements Paper: themes and the indicators evidencing them"),
+        html.P("The 16 sections of the WSIS+20 review's Elements Paper (2025) with their paragraphs, a one-line "
+               "summary in our words, and the catalogue indicators each one can draw on.", className="caption"),
+        *blocks,
+    ])
+
+
+def gaps_section() -> html.Section:
+    frame = themes()
+    empty = frame[frame["n_indicators"] == 0]
+    missing_targets = targets_without_indicator()
+    no_data = indicators_without_data()
+    coverage = components.chart("about-coverage", title="Where the open data are: indicators per economy")
+    coverage.children.insert(3, html.P(id="about-coverage-note", className="caption"))
+    theme_items = [f"- [{md(row['title'])} ({paragraphs(row['first_paragraph'], row['last_paragraph'])})]"
+                   f"(#theme-{row['theme_id']})" for row in empty.to_dict("records")]
+    target_items = [f"- **{md(row['label'])}** ({md(row['framework'])}, {row['deadline_year']})"
+                    + (f": {md(row['note'])}" if pd.notna(row["note"]) else "")
+                    for row in missing_targets.to_dict("records")]
+    indicator_items = [f"- {md(row['name'])} (`{row['indicator_id']}`)" for row in no_data.to_dict("records")]
+    return html.Section(id="gaps", style=SECTION, children=[
+        html.H2("Data gaps"),
+        html.H3("Themes with no open indicator", style={"fontSize": "1.05rem"}),
+        dcc.Markdown("\n".join(theme_items) or "None.", id="about-gap-themes"),
+        html.H3("Targets no open indicator measures", style={"fontSize": "1.05rem"}),
+        dcc.Markdown("\n".join(target_items) or "None.", id="about-gap-targets"),
+        html.H3("Catalogue indicators with no data in the files we hold", style={"fontSize": "1.05rem"}),
+        dcc.Markdown("\n".join(indicator_items) or "None.", id="about-gap-indicators"),
+        coverage,
+    ])
+
+
+def layout(**_query) -> html.Main:
+    """No view state: query parameters are ignored."""
+    try:
+        data.current_version()
+        sections = [measures_section(), targets_section(), sources_section(), themes_section(), gaps_section()]
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))
+    return components.page(
+        "About the data",
+        "What each measure means, which targets it is held against, where every number comes from and under "
+        "which licence, how the indicators map onto the WSIS+20 Elements Paper, and what open data still miss.",
+        html.Nav(html.Ul([html.Li(html.A(label, href=f"#{anchor}")) for anchor, label in TOC],
+                         style={"display": "flex", "flexWrap": "wrap", "gap": "0.3rem 1.2rem", "listStyle": "none",
+                                "padding": 0, "margin": "0.5rem 0"}),
+                 id="about-toc", **{"aria-label": "On this page"}),
+        *sections,
+        dcc.Store(id="about-load", data=True),
+        dcc.Store(id="about-scrolled"),
+        page_id="about",
+    )
+
+
+@callback(
+    Output("about-coverage", "figure"), Output("about-coverage-summary", "children"),
+    Output("about-coverage-source", "children"), Output("about-coverage-note", "children"),
+    Output("about-coverage-table", "children"),
+    Input("about-load", "data"),
+)
+def draw_coverage(_ready):
+    """The coverage map, its summary, source line, off-map note and table (least covered first)."""
+    counts, total, first, last = coverage_counts()
+    run = latest_run()
+    built = f", built {day(run['finished_at'])}" if run is not None else ""
+    source = (f"Source: this project's database{built}: observations of the {total} catalogue indicators from "
+              "every source listed under “Sources and licences”, each under its own licence.")
+    note = figures.off_map_note(counts.rename(columns={"n_indicators": "value"}))
+    ranked = counts.sort_values(["n_indicators", "name"])[["name", "iso3", "n_indicators"]]
+    table = html_block(fo.frame_table(ranked, {"name": "Economy", "iso3": "Code",
+                                               "n_indicators": f"Indicators with data, {first}–{last}"}))
+    return (fo.coverage_map(counts, total, first, last), fo.coverage_summary(counts, total, first, last), source,
+            note, table)
+
+
+# Scroll to the URL's fragment once the page exists (see the module docstring).
+clientside_callback(
+    """
+    function(ready) {
+        var hash = window.location.hash;
+        if (hash && hash.length > 1) {
+            var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+            if (target) { target.scrollIntoView(); }
+        }
+        return hash || "";
+    }
+    """,
+    Output("about-scrolled", "data"),
+    Input("about-load", "data"),
+)

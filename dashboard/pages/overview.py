@@ -1,0 +1,462 @@
+"""Overview: four headline numbers against their targets, and the 16 WSIS+20 themes at a glance.
+
+Everything here is read from the measures the ETL already computed (group_aggregate, affordability,
+target_progress, published_aggregate, theme): the page only picks the latest rows and formats them.
+It has no state of its own, so it takes no URL parameters; unknown ones are ignored silently.
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+from urllib.parse import urlencode
+
+import dash
+import pandas as pd
+from dash import Input, Output, callback, dcc, html
+
+from dashboard import components, data
+from dashboard import figures_overview as fo
+
+dash.register_page(__name__, path="/", name="Overview", title="Overview · Digital divide indicators")
+
+TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
+# Publishers' own world rows of Internet use: the World Bank's WLD (WDI) and ITU's Facts and Figures.
+PUBLISHED_WORLD_CODES = ("WLD", "itu:world")
+AFFORDABILITY_BASKET = "mobile_data_basket_gni"
+AFFORDABILITY_THRESHOLD = 2.0  # % of monthly GNI per capita (Broadband Commission, A4AI "1 for 2")
+SPARK_FIRST_YEAR = 2005
+KEY_PER_THEME = 3
+# Which indicators speak first for a theme (an editorial order: the headline measures of the review).
+# Indicators not listed follow: those with a world aggregate first, then by economies covered.
+KEY_ORDER = [
+    "internet_use", "people_offline", "internet_gender_parity", "mobile_data_basket_gni", "mobile_broadband_per_100",
+    "coverage_4g", "fixed_broadband_per_100", "electricity_access", "egov_development_index", "account_ownership",
+    "ict_services_exports_share", "secure_internet_servers", "cybersecurity_index_2024", "digital_bill_payment",
+    "mobile_money_account", "ewaste_generated_per_capita", "ewaste_collection_rate", "ict_activity_copy_move_file",
+    "ict_activity_programming", "egov_human_capital",
+]
+
+# Layout styles kept here (assets/style.css is shared); class names let a stylesheet take over later.
+GRID = {"display": "grid", "gridTemplateColumns": "repeat(auto-fill, minmax(260px, 1fr))", "gap": "1rem",
+        "margin": "1rem 0"}
+CARD = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.8rem",
+        "display": "flex", "flexDirection": "column", "gap": "0.3rem"}
+BIG = {"fontSize": "1.9rem", "fontWeight": 700, "margin": "0", "fontVariantNumeric": "tabular-nums"}
+SMALL = {"fontSize": "0.85rem", "color": "#555", "margin": "0"}
+SPARK_SECTION = {"border": "none", "padding": "0", "margin": "0.3rem 0 0"}
+LIST = {"margin": "0.2rem 0", "paddingLeft": "1.1rem", "fontSize": "0.9rem"}
+GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": "0.3rem 0.6rem", "margin": "0.3rem 0",
+            "fontSize": "0.9rem"}
+
+
+# --- data (all through dashboard.data.query: read-only, cached per database version) ---------------
+
+
+def world_series(indicator_id: str) -> pd.DataFrame:
+    """Our world aggregate by year (years below the coverage threshold have no value and are left out)."""
+    return data.query(f"""
+        SELECT year, value, population_coverage, n_countries, n_members
+        FROM group_aggregate
+        WHERE indicator_id = ? AND group_id = 'world' AND {TOTAL} AND value IS NOT NULL
+        ORDER BY year
+    """, [indicator_id])
+
+
+def published_world_internet() -> pd.DataFrame:
+    """The newest edition of a publisher's world Internet use (WDI's WLD or ITU's Facts and Figures)."""
+    return data.query("""
+        SELECT p.source_id, p.group_code, p.year, p.value
+        FROM published_aggregate p JOIN source s USING (source_id)
+        WHERE p.indicator_id = 'internet_use' AND p.group_code IN (?, ?) AND p.sex = 'total' AND p.area = 'total'
+          AND p.age = 'total'
+        QUALIFY s.vintage = max(s.vintage) OVER ()
+        ORDER BY p.year
+    """, list(PUBLISHED_WORLD_CODES))
+
+
+def itu_world_parity() -> pd.DataFrame:
+    """ITU's world Internet use by sex, newest Key ICT edition, as female ÷ male per year."""
+    frame = data.query("""
+        WITH edition AS (
+            SELECT source_id FROM source WHERE dataset_key = 'itu_key_ict'
+            ORDER BY vintage DESC NULLS LAST, source_id DESC LIMIT 1
+        )
+        SELECT p.source_id, p.year,
+               max(p.value) FILTER (WHERE p.sex = 'female') AS female,
+               max(p.value) FILTER (WHERE p.sex = 'male') AS male
+        FROM published_aggregate p JOIN edition USING (source_id)
+        WHERE p.indicator_id = 'internet_use' AND p.group_code = 'itu:world' AND p.area = 'total' AND p.age = 'total'
+          AND p.sex IN ('female', 'male')
+        GROUP BY p.source_id, p.year
+        HAVING female IS NOT NULL AND male IS NOT NULL
+        ORDER BY p.year
+    """)
+    return frame.assign(value=frame["female"] / frame["male"])
+
+
+def world_affordability(indicator_id: str = AFFORDABILITY_BASKET) -> pd.DataFrame:
+    return data.query("""
+        SELECT year, n_economies, n_meeting, share_meeting, median_value AS value
+        FROM affordability WHERE indicator_id = ? AND group_id = 'world' ORDER BY year
+    """, [indicator_id])
+
+
+def world_targets(indicator_id: str) -> pd.DataFrame:
+    """Targets set for the world (or for every economy) on `indicator_id`, with the world's progress.
+
+    Targets named for a group (LDCs, developing countries) are left to the Targets page: the world's
+    value says nothing about them.
+    """
+    return data.query("""
+        SELECT t.target_id, t.framework, t.label, t.comparator, t.value AS target_value, t.band, t.met_threshold,
+               t.bound, t.deadline_year, t.scope, t.note, i.unit, p.basis, p.status, p.latest_year, p.latest_value,
+               p.projected_year
+        FROM target t JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
+        JOIN indicator i ON i.indicator_id = t.indicator_id
+        WHERE t.indicator_id = ? AND t.scope IN ('world', 'each_country')
+        ORDER BY t.deadline_year, t.target_id
+    """, [indicator_id])
+
+
+def source_meta(source_id: str) -> pd.Series:
+    frame = data.query("SELECT * FROM source WHERE source_id = ?", [source_id])
+    return frame.iloc[0]
+
+
+def indicator_source(indicator_id: str) -> str:
+    return str(data.query("SELECT source_id FROM indicator WHERE indicator_id = ?", [indicator_id]).iloc[0, 0])
+
+
+def themes_with_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The 16 themes, and every (theme, indicator with data) pair with the indicator's latest world value."""
+    themes = data.query("SELECT * FROM theme ORDER BY first_paragraph")
+    pairs = data.query(f"""
+        WITH latest AS (
+            SELECT indicator_id, year, value, population_coverage
+            FROM group_aggregate WHERE group_id = 'world' AND {TOTAL} AND value IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY indicator_id ORDER BY year DESC) = 1
+        ), reach AS (
+            SELECT indicator_id, count(DISTINCT iso3) AS economies FROM observation GROUP BY indicator_id
+        )
+        SELECT it.theme_id, i.indicator_id, i.name, i.unit, r.economies,
+               l.year, l.value, l.population_coverage
+        FROM indicator_theme it JOIN indicator i USING (indicator_id) JOIN reach r USING (indicator_id)
+        LEFT JOIN latest l USING (indicator_id)
+    """)
+    return themes, pairs
+
+
+def key_indicators(pairs: list[dict], theme_id: str, limit: int = KEY_PER_THEME) -> list[dict]:
+    """Up to `limit` indicators for a theme: KEY_ORDER first, then world aggregates, then reach.
+
+    Plain Python over records: per-theme pandas filtering and sorting cost ~9 ms a theme.
+    """
+    rank = {indicator: position for position, indicator in enumerate(KEY_ORDER)}
+    mine = [row for row in pairs if row["theme_id"] == theme_id]
+    mine.sort(key=lambda row: (rank.get(row["indicator_id"], len(KEY_ORDER)), pd.isna(row["value"]),
+                               -row["economies"], row["name"]))
+    return mine[:limit]
+
+
+# --- text ------------------------------------------------------------------------------------------
+
+
+def release(meta: pd.Series) -> str:
+    if pd.notna(meta["vintage"]):
+        return f"release of {pd.Timestamp(meta['vintage']).date().isoformat()}"
+    if pd.notna(meta["retrieved_at"]):
+        return f"undated release, retrieved {pd.Timestamp(meta['retrieved_at']).date().isoformat()}"
+    return "undated release"
+
+
+def source_text(meta: pd.Series) -> str:
+    return f"{meta['publisher']}, {meta['dataset']} ({release(meta)}; licence {meta['license']})"
+
+
+def explore_href(indicator_id: str) -> str:
+    return dash.get_relative_path("/explore") + "?" + urlencode({"indicator": indicator_id})
+
+
+def percent(value: float) -> str:
+    return f"{value:,.1f} %"
+
+
+def target_unit(unit: str | None, bound) -> str:
+    """The short unit a target's value is written in."""
+    if unit == "% of monthly GNI per capita":
+        return "% of GNI p.c."
+    if bound == 100 or (unit or "").startswith("%"):
+        return "%"
+    return ""
+
+
+def target_item(row) -> html.Li:
+    """One target: its status (written out, with a colour edge), label, condition, deadline and basis."""
+    condition = fo.comparator_text(row.comparator, row.target_value, row.band, target_unit(row.unit, row.bound))
+    if pd.notna(row.met_threshold):
+        condition += f" (met at {row.met_threshold:,.0f} %)"
+    details = [f"{row.framework}"]
+    if row.basis.startswith("publisher:"):
+        details.append("judged on ITU's world series")
+    elif row.scope == "each_country":
+        details.append("set for each economy; judged here on the world median")
+    # For an each-economy target the world row is the group aggregate's median, which counts carried-forward
+    # prices (1.39 in 2025) where the card's median counts reporters only (1.38): the card's number speaks.
+    if pd.notna(row.latest_value) and row.scope != "each_country":
+        details.append(f"latest {fo.number(row.latest_value, row.unit)} ({int(row.latest_year)})")
+    if row.status != "met":
+        if pd.notna(row.projected_year):
+            details.append(f"reached in {int(row.projected_year)} at the current pace")
+        elif row.status not in ("no open indicator", "insufficient data"):
+            details.append("not reached at the current pace")
+    colour = fo.status_colour(row.status)
+    return html.Li(className="overview-target", style={"listStyle": "none", "margin": "0.25rem 0"}, children=[
+        html.Span(row.status, className="status-badge", **{"data-status": row.status}, style={
+            "borderLeft": f"6px solid {colour}", "background": "#f3f3f3", "padding": "0 0.35rem",
+            "fontWeight": 600, "fontSize": "0.85rem", "marginRight": "0.35rem"}),
+        html.Span(f"{row.label}: {condition} by {row.deadline_year}"),
+        html.Br(),
+        html.Span("; ".join(details) + ".", style=SMALL),
+    ])
+
+
+def targets_block(indicator_id: str, via: str | None = None) -> html.Div:
+    targets = world_targets(indicator_id)
+    heading = "Targets" + (f" (via {via})" if via else "")
+    if targets.empty:
+        return html.Div([html.P(heading, style=SMALL), html.P("No world target.", style=SMALL)])
+    return html.Div(className="overview-targets", children=[
+        html.P(heading, style={**SMALL, "fontWeight": 600}),
+        html.Ul([target_item(SimpleNamespace(**row)) for row in targets.to_dict("records")],
+                style={"padding": "0", "margin": "0"}),
+    ])
+
+
+# --- headline cards --------------------------------------------------------------------------------
+
+
+def card(card_id: str, title: str, value: str, year: int | str, lines: list, targets: html.Div) -> html.Article:
+    spark = components.chart(f"overview-spark-{card_id}")
+    spark.style = SPARK_SECTION
+    spark.children[1].config = {**components.graph_config(), "displayModeBar": False}
+    spark.children[1].style = {"height": f"{fo.SPARK_HEIGHT}px"}
+    return html.Article(className="overview-card", id=f"overview-card-{card_id}", style=CARD, children=[
+        html.H2(title, style={"fontSize": "1rem", "margin": "0"}),
+        html.P([html.Span(value, id=f"overview-{card_id}-value"), " ",
+                html.Span(f"({year})", id=f"overview-{card_id}-year", style={"fontSize": "1rem", "fontWeight": 400})],
+               style=BIG),
+        *[html.P(line, style=SMALL) if isinstance(line, str) else line for line in lines],
+        targets,
+        spark,
+    ])
+
+
+def offline_card() -> html.Article:
+    series = world_series("people_offline")
+    if series.empty:
+        return card("offline", "People offline, world", "no data", "–", [], targets_block("internet_use"))
+    last = series.iloc[-1]
+    return card("offline", "People offline, world", fo.people(last["value"]), int(last["year"]), [
+        html.P(f"Population coverage {percent(100 * last['population_coverage'])} "
+               f"({int(last['n_countries'])} of {int(last['n_members'])} economies).",
+               id="overview-offline-coverage", style=SMALL),
+    ], targets_block("internet_use", via="Internet use"))
+
+
+def internet_card() -> html.Article:
+    ours = world_series("internet_use")
+    published = published_world_internet()
+    if ours.empty:
+        return card("internet", "Internet use, world", "no data", "–", [], targets_block("internet_use"))
+    last = ours.iloc[-1]
+    year = int(last["year"])
+    lines = [html.P(f"Our population-weighted mean; coverage {percent(100 * last['population_coverage'])} "
+                    f"({int(last['n_countries'])} of {int(last['n_members'])} economies).",
+                    id="overview-internet-coverage", style=SMALL)]
+    if len(published):
+        meta = source_meta(published["source_id"].iloc[0])
+        same = published[published["year"] == year]
+        newest = published.iloc[-1]
+        text = f"{meta['publisher']} ({release(meta)}): "
+        text += f"{percent(same['value'].iloc[0])} in {year}" if len(same) else f"no figure for {year}"
+        if int(newest["year"]) != year:
+            text += f"; {percent(newest['value'])} in {int(newest['year'])}"
+        lines.append(html.P(["Published world figure — ", html.Span(text, id="overview-internet-published")],
+                            style=SMALL))
+    return card("internet", "Internet use, world", percent(last["value"]), year, lines,
+                targets_block("internet_use"))
+
+
+def parity_card() -> html.Article:
+    parity = itu_world_parity()
+    if parity.empty:
+        return card("parity", "Gender parity in Internet use, world", "no data", "–", [],
+                    targets_block("internet_gender_parity"))
+    last = parity.iloc[-1]
+    return card("parity", "Gender parity in Internet use, world", f"{last['value']:.2f}", int(last["year"]), [
+        html.P(f"Women {percent(last['female'])} ÷ men {percent(last['male'])} using the Internet "
+               "(ITU's world estimate); parity is 0.98–1.02.", id="overview-parity-detail", style=SMALL),
+    ], targets_block("internet_gender_parity"))
+
+
+def affordability_card() -> html.Article:
+    rows = world_affordability()
+    if rows.empty:
+        return card("afford", "Affordability of mobile data", "no data", "–", [],
+                    targets_block(AFFORDABILITY_BASKET))
+    last = rows.iloc[-1]
+    return card("afford", "Affordability of mobile data", f"{last['value']:.2f} %", int(last["year"]), [
+        html.P("Median price of ITU's data-only mobile-broadband basket, in % of monthly GNI per capita.",
+               style=SMALL),
+        html.P(f"{100 * last['share_meeting']:.0f} % of economies ({int(last['n_meeting'])} of "
+               f"{int(last['n_economies'])}) at or under 2 %.", id="overview-afford-share", style=SMALL),
+    ], targets_block(AFFORDABILITY_BASKET))
+
+
+# --- theme grid ------------------------------------------------------------------------------------
+
+
+def theme_card(theme: dict, pairs: list[dict]) -> html.Article:
+    first, last = theme["first_paragraph"], theme["last_paragraph"]
+    paragraphs = f"¶ {first}" if first == last else f"¶ {first}–{last}"
+    n = int(theme["n_indicators"])
+    if n == 0:
+        body = [html.P(["No open indicator yet — a finding for ¶ 82–84 (monitoring and measurement)."],
+                       className="overview-no-indicator", style=GAP_NOTE)]
+    else:
+        items = []
+        for row in key_indicators(pairs, theme["theme_id"]):
+            value = (f"{fo.number(row['value'], row['unit'])} (world, {int(row['year'])}; population coverage "
+                     f"{100 * row['population_coverage']:.0f} %)" if pd.notna(row["value"]) else "no world aggregate")
+            items.append(html.Li([dcc.Link(row["name"], href=explore_href(row["indicator_id"])), f": {value}"]))
+        body = [html.P(f"{n} indicator{'s' if n != 1 else ''}; key ones:", style=SMALL), html.Ul(items, style=LIST)]
+    return html.Article(className="overview-theme", id=f"overview-theme-{theme['theme_id']}", style=CARD, children=[
+        html.H3(dcc.Link(theme["title"], href=dash.get_relative_path("/about") + f"#theme-{theme['theme_id']}"),
+                style={"fontSize": "1rem", "margin": "0"}),
+        html.P(paragraphs + " of the Elements Paper", style=SMALL),
+        html.P(theme["summary"], style={"margin": "0", "fontSize": "0.9rem"}),
+        *body,
+    ])
+
+
+def theme_grid() -> html.Section:
+    themes, pairs = themes_with_indicators()
+    records = pairs.to_dict("records")
+    missing = int((themes["n_indicators"] == 0).sum())
+    return html.Section(className="overview-themes", children=[
+        html.H2("The 16 themes of the WSIS+20 Elements Paper"),
+        html.P(f"{len(themes) - missing} of {len(themes)} themes have at least one open indicator; {missing} have "
+               "none yet. Each indicator opens in Explore; each title opens the theme on the About page.",
+               className="caption"),
+        html.Div([theme_card(theme, records) for theme in themes.to_dict("records")], id="overview-theme-grid",
+                 style=GRID),
+    ])
+
+
+def layout(**_query) -> html.Main:
+    """No view state: any query parameter is ignored (a shared link with extras still opens)."""
+    try:
+        data.current_version()
+        cards = [offline_card(), internet_card(), parity_card(), affordability_card()]
+        grid = theme_grid()
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))
+    return components.page(
+        "The digital divide at a glance",
+        "Where the world stands on Internet use, affordability and the gender gap, against the 2025 and 2030 "
+        "targets; and which WSIS+20 themes open data can evidence. World values are our population-weighted "
+        "aggregates unless a publisher is named.",
+        html.Section(cards, className="overview-cards", id="overview-cards", style=GRID),
+        grid,
+        dcc.Store(id="overview-load", data=True),
+        page_id="overview",
+    )
+
+
+# --- the sparklines (one callback, fired once when the page is drawn) --------------------------------
+
+
+def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> dcc.Markdown:
+    """The data-table alternative as one HTML component (see figures_overview.frame_table for why)."""
+    return dcc.Markdown(fo.frame_table(frame, labels, digits), dangerously_allow_html=True, dedent=False)
+
+
+def _spark_offline():
+    series = world_series("people_offline")
+    shown = series[series["year"] >= SPARK_FIRST_YEAR].assign(value=lambda f: f["value"] / 1e9)
+    figure = fo.sparkline(shown, label="People offline (billions)", value_format=",.2f")
+    summary = fo.trend_sentence(series[series["year"] >= SPARK_FIRST_YEAR], "The number of people offline",
+                                fo.people)
+    derived, inputs = source_meta(indicator_source("people_offline")), source_meta(indicator_source("internet_use"))
+    source = (f"Source: {derived['publisher']}, population × (100 − Internet use) ÷ 100 from "
+              f"{source_text(inputs)}.")
+    table = _table(shown.assign(population_coverage=100 * shown["population_coverage"])[
+        ["year", "value", "population_coverage"]],
+        {"year": "Year", "value": "People offline (billions)", "population_coverage": "Population coverage (%)"},
+        digits=2)
+    return figure, summary, source, table
+
+
+def _spark_internet():
+    ours = world_series("internet_use")
+    ours = ours[ours["year"] >= SPARK_FIRST_YEAR]
+    published = published_world_internet()
+    published = published[published["year"] >= SPARK_FIRST_YEAR]
+    targets = world_targets("internet_use")
+    first = targets.iloc[0] if len(targets) else None
+    pub_meta = source_meta(published["source_id"].iloc[0]) if len(published) else None
+    pub_label = f"{pub_meta['publisher']} world" if pub_meta is not None else ""
+    figure = fo.sparkline(ours, label="Our world aggregate", reference=published, reference_label=pub_label,
+                          target=None if first is None else first["target_value"],
+                          target_label="" if first is None else f"{first['deadline_year']} target")
+    summary = fo.trend_sentence(ours, "World Internet use (our aggregate)", percent)
+    input_id = indicator_source("internet_use")
+    source = f"Source: our aggregate of {source_text(source_meta(input_id))}"
+    if pub_meta is not None:
+        source += ("; the dashed line is the publisher's own world figure" +
+                   (" from the same release" if pub_meta["source_id"] == input_id else f": {source_text(pub_meta)}"))
+    source += "."
+    merged = ours[["year", "value"]].merge(published[["year", "value"]].rename(columns={"value": "published"}),
+                                           on="year", how="outer").sort_values("year")
+    table = _table(merged, {"year": "Year", "value": "Ours (%)", "published": f"{pub_label} (%)"})
+    return figure, summary, source, table
+
+
+def _spark_parity():
+    parity = itu_world_parity()
+    figure = fo.sparkline(parity, label="Women ÷ men", value_format=".3f", target=1.0, target_label="parity")
+    summary = fo.trend_sentence(parity, "ITU's world gender parity score", lambda value: f"{value:.3f}")
+    source = (f"Source: {source_text(source_meta(parity['source_id'].iloc[0]))}." if len(parity)
+              else "Source: no ITU world series by sex in the database.")
+    table = _table(parity[["year", "female", "male", "value"]],
+                   {"year": "Year", "female": "Women (%)", "male": "Men (%)", "value": "Women ÷ men"}, digits=3)
+    return figure, summary, source, table
+
+
+def _spark_affordability():
+    rows = world_affordability()
+    figure = fo.sparkline(rows, label="Median, % of GNI p.c.", value_format=".2f", target=AFFORDABILITY_THRESHOLD,
+                          target_label="2 %")
+    summary = fo.trend_sentence(rows, "The world median price of the mobile-data basket",
+                                lambda value: f"{value:.2f} % of monthly GNI per capita")
+    summary += " The basket grew over time (1 GB to 2017, 5 GB from 2025), so later years are a stricter test."
+    source = f"Source: {source_text(source_meta(indicator_source(AFFORDABILITY_BASKET)))}; medians computed by us."
+    table = _table(rows.assign(share_meeting=100 * rows["share_meeting"])[
+        ["year", "value", "n_economies", "n_meeting", "share_meeting"]],
+        {"year": "Year", "value": "Median (% of GNI p.c.)", "n_economies": "Economies",
+         "n_meeting": "At or under 2 %", "share_meeting": "Share at or under 2 (%)"}, digits=2)
+    return figure, summary, source, table
+
+
+SPARKS = {"offline": _spark_offline, "internet": _spark_internet, "parity": _spark_parity,
+          "afford": _spark_affordability}
+
+
+@callback(
+    [Output(f"overview-spark-{key}{part}", prop) for key in SPARKS
+     for part, prop in (("", "figure"), ("-summary", "children"), ("-source", "children"), ("-table", "children"))],
+    Input("overview-load", "data"),
+)
+def draw_sparklines(_ready):
+    """Every card's sparkline, its one-sentence summary, source line and data table."""
+    return [item for build in SPARKS.values() for item in build()]

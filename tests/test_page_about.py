@@ -1,0 +1,175 @@
+"""About page (/about): sources and licences, targets, the Elements Paper mapping, data gaps, the coverage
+map, and its anchors, checked against the built database and in Chromium."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+import pytest
+
+from dashboard import figures_overview as fo
+
+pytestmark = pytest.mark.browser
+
+MIN_SHAPES = 150
+
+
+def db_rows(db: Path, sql: str, params: list | None = None) -> pd.DataFrame:
+    with duckdb.connect(str(db), read_only=True) as connection:
+        return connection.execute(sql, params or []).df()
+
+
+@pytest.fixture
+def about(built_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("DDI_DB", str(built_db))
+    import app  # noqa: F401  (the Dash app must exist before a page module registers itself)
+    from dashboard.pages import about as module
+
+    return module
+
+
+def find(component, component_id: str):
+    if getattr(component, "id", None) == component_id:
+        return component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "children") or hasattr(child, "id"):
+            found = find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def text(component) -> str:
+    if component is None:
+        return ""
+    if isinstance(component, str | int | float):
+        return str(component)
+    children = getattr(component, "children", None)
+    if isinstance(children, list | tuple):
+        return "".join(text(child) for child in children)
+    return text(children)
+
+
+# --- plain functions against the built database -------------------------------------------------------
+
+
+def test_sources_table_lists_every_source_with_publisher_and_licence(about, built_db: Path) -> None:
+    table = text(find(about.layout(), "sources"))
+    sources = db_rows(built_db, "SELECT source_id, publisher, license FROM source")
+    assert len(sources) >= 10
+    for row in sources.itertuples():
+        assert f"<code>{fo.esc(row.source_id)}</code></td><td>{fo.esc(row.publisher)}</td>" in table, row.source_id
+        assert fo.esc(row.license) in table, row.source_id
+    assert "ITU data are licensed CC BY-NC-SA 3.0 IGO" in table
+    assert "GSMA's Mobile Connectivity Index data may not be redistributed without checking GSMA's terms" in table
+
+
+def test_targets_and_gaps_come_from_the_database(about, built_db: Path) -> None:
+    page = about.layout()
+    targets = db_rows(built_db, "SELECT target_id, label, deadline_year, source_url FROM target")
+    listed = text(find(page, "targets"))
+    for row in targets.itertuples():
+        assert fo.esc(row.label) in listed and f'href="{fo.esc(row.source_url)}"' in listed, row.target_id
+    missing = db_rows(built_db, "SELECT DISTINCT target_id FROM target_progress WHERE status = 'no open indicator'")
+    labels = db_rows(built_db, "SELECT target_id, label FROM target").set_index("target_id")["label"]
+    gap_targets = text(find(page, "about-gap-targets"))
+    assert len(missing) >= 1
+    for target_id in missing["target_id"]:
+        assert about.md(labels[target_id]) in gap_targets
+    gap_themes = text(find(page, "about-gap-themes"))
+    empty = db_rows(built_db, "SELECT theme_id FROM theme WHERE n_indicators = 0")["theme_id"]
+    assert "(#theme-internet_governance)" in gap_themes
+    assert all(f"(#theme-{theme_id})" in gap_themes for theme_id in empty)
+
+
+def test_every_theme_has_an_anchor_paragraphs_and_its_indicators(about, built_db: Path) -> None:
+    page = about.layout()
+    themes = db_rows(built_db, "SELECT * FROM theme")
+    assert len(themes) == 16
+    for theme in themes.itertuples():
+        block = find(page, f"theme-{theme.theme_id}")
+        assert block is not None, theme.theme_id
+        assert f"¶ {theme.first_paragraph}" in text(block) and theme.summary in text(block)
+    security = text(find(page, "theme-security"))
+    assert '<a href="/explore?indicator=secure_internet_servers">Secure Internet servers</a>' in security
+    assert "No open indicator yet" in text(find(page, "theme-internet_governance"))
+
+
+def test_measures_define_each_measure(about) -> None:
+    measures = text(find(about.layout(), "about-measures"))
+    for term in ("Group aggregates", "People offline", "Gender parity score", "Affordability", "Progress to target",
+                 "Inequality across countries"):
+        assert f"**{term}.**" in measures
+    assert "0.98–1.02" in measures and "≥ 0.95 is on track" in measures and "2 %" in measures
+
+
+def test_coverage_counts_indicators_per_economy_in_the_latest_five_years(about, built_db: Path) -> None:
+    figure, summary, source, note, table = about.draw_coverage(True)
+    last = int(db_rows(built_db, "SELECT max(year) FROM observation").iloc[0, 0])
+    expected = db_rows(built_db, """SELECT iso3, count(DISTINCT indicator_id) AS n FROM observation
+        WHERE year BETWEEN ? AND ? GROUP BY iso3""", [last - 4, last]).set_index("iso3")["n"]
+    drawn = dict(zip(figure.data[0].locations, figure.data[0].z, strict=True))
+    assert len(drawn) == 217
+    assert drawn["NOR"] == expected["NOR"] and drawn["NGA"] == expected["NGA"]
+    assert f"{last - 4}–{last}" in figure.layout.title.text
+    assert summary.startswith(f"Between {last - 4} and {last} the median economy")
+    assert source.startswith("Source:") and "Kosovo" in note
+    assert "<table" in table.children
+
+
+def test_markdown_text_is_escaped(about) -> None:
+    assert about.md("a_b *c* [d](e) <script>") == r"a\_b \*c\* \[d\](e) \<script\>"
+    assert about.href("javascript:alert(1)") is None and about.href("README.md#measures") == "#measures"
+
+
+def test_coverage_map_figure_and_summary() -> None:
+    counts = pd.DataFrame({"iso3": ["NOR", "NGA", "ERI"], "name": ["Norway", "Nigeria", "Eritrea"],
+                           "n_indicators": [60, 40, 0]})
+    figure = fo.coverage_map(counts, 100, 2021, 2025)
+    assert list(figure.data[0].z) == [60, 40, 0]  # zero is a value, not "no data"
+    assert figure.data[0].zmin == 0 and figure.data[0].zmax == 60
+    assert fo.coverage_summary(counts, 100, 2021, 2025) == (
+        "Between 2021 and 2025 the median economy has data for 40 of 100 catalogue indicators, "
+        "from 0 in Eritrea to 60 in Norway.")
+
+
+# --- in Chromium -----------------------------------------------------------------------------------------
+
+
+def test_page_draws_coverage_map_offline_and_lists_sources(open_page, app_url: str, built_db: Path) -> None:
+    record = open_page("/about?anything=ignored")
+    page = record.page
+    page.wait_for_selector("#about-coverage path.choroplethlocation", state="attached", timeout=30_000)
+    assert page.locator("#about-coverage path.choroplethlocation").count() >= MIN_SHAPES
+    assert any(url.endswith("/topojson/world_110m.json") for url in record.requests)
+    rows = page.locator("#about-sources tbody tr")
+    sources = db_rows(built_db, "SELECT source_id, publisher, license FROM source")
+    assert rows.count() == len(sources)
+    shown = {row.split("\t")[0]: row for row in rows.all_inner_texts()}
+    for source in sources.itertuples():
+        assert source.publisher in shown[source.source_id] and source.license in shown[source.source_id]
+    assert "CC BY-NC-SA 3.0 IGO" in page.locator("#about-licence-note").inner_text()
+    assert record.errors == []
+    assert [url for url in record.requests if not url.startswith(app_url)] == []
+
+
+def in_view(page, element_id: str) -> None:
+    page.wait_for_function(
+        f"() => {{ const r = document.getElementById('{element_id}').getBoundingClientRect();"
+        " return r.top >= -2 && r.top < 200; }", timeout=10_000)
+
+
+def test_anchors_open_at_their_section(open_page) -> None:
+    record = open_page("/about#theme-ai")
+    page = record.page
+    page.wait_for_selector("#theme-ai h3")
+    in_view(page, "theme-ai")
+    page.locator("#about-toc a[href='#sources']").click()
+    in_view(page, "sources")
+    assert page.url.endswith("/about#sources")
+    page.locator("#about-gap-themes a[href='#theme-internet_governance']").click()
+    in_view(page, "theme-internet_governance")
+    assert record.errors == []
