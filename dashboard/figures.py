@@ -102,9 +102,9 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
 
 def source_caption(meta: pd.Series) -> str:
     """"Source: …" line shown under every chart: publisher, dataset, code, vintage, licence."""
-    vintage = pd.Timestamp(meta["vintage"]).date().isoformat() if pd.notna(meta["vintage"]) else "undated"
-    return (f"Source: {meta['attribution']} ({meta['source_code']}), release of {vintage}. "
-            f"Licence: {meta['license']}.")
+    release = (f"release of {pd.Timestamp(meta['vintage']).date().isoformat()}" if pd.notna(meta["vintage"])
+               else "undated release")
+    return f"Source: {meta['attribution']} ({meta['source_code']}), {release}. Licence: {meta['license']}."
 
 
 def off_map_note(values: pd.DataFrame) -> str:

@@ -1,0 +1,725 @@
+"""Targets: where the world, each group and each economy stand against the UMC 2030, Broadband Commission
+2025 and A4AI "1 for 2" targets, with the measure computed in the ETL (`target_progress`).
+
+State in the URL: ?framework=umc|bbc|a4ai|all & target=<target_id> & group_type=wb_region|income_group|
+m49_region|special & group=<group_id>. The layout is built from the query; every change is written back
+with history.replaceState (components.url_writer), so a copied link reproduces the view.
+
+Four callbacks draw the four views (board; trend of the chosen target; groups; economies), so that each
+stays fast; a fifth writes the canonical query string. Component trees that depend only on the database
+and the inputs are memoised per database version (`data.current_version()`), as `data.query` is.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import NamedTuple
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import components, data
+from dashboard import figures_targets as ft
+from dashboard.url_state import encode, parse_choice
+
+dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
+
+# Short, stable URL slugs for the frameworks in indicators/targets.yaml (a new framework gets a slug of its name).
+FRAMEWORK_SLUGS = {
+    "umc": "ITU/UN universal and meaningful connectivity (UMC) 2030",
+    "bbc": "Broadband Commission 2025",
+    "a4ai": 'A4AI "1 for 2"',
+}
+ALL = "all"
+ALL_GROUPS = "all"
+# URL group_type → (label, the country_group.group_type values it covers)
+GROUP_TYPES = {
+    "wb_region": ("World Bank regions", ("wb_region",)),
+    "income_group": ("World Bank income groups", ("income_group",)),
+    "m49_region": ("UN M49 regions", ("m49_region",)),
+    "special": ("LDCs, LLDCs and SIDS", ("ldc", "lldc", "sids")),
+}
+DEFAULT_GROUP_TYPE = "wb_region"
+TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
+STATUS_RANK = {status: rank for rank, status in enumerate((*ft.STATUSES, ft.NO_DATA))}
+METHOD = ("Status follows the Open SDG / Statistics Canada progress measure: the compound annual rate observed since "
+          "2015 (or the first year with data after it) against the rate required to reach the target by its "
+          "deadline. Ratio observed ÷ required ≥ 0.95: on track; 0.60–0.95: acceleration needed; 0–0.60: limited "
+          "progress; below 0: deteriorating. Met: the latest value satisfies the target (ITU scores a 100 % goal "
+          "as met at 95 %). Deadline passed: the latest value is for the deadline year or later and misses the "
+          "target. Insufficient data: fewer than 2 years between the base and the latest value. For shares capped "
+          "at 100 the rates apply to the shortfall (100 − value), for a price ceiling to the price, for parity to "
+          "the distance from 1. The projection continues the latest value at the observed rate.")
+CARD_STYLE = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.6rem 0.8rem",
+              "fontSize": "0.9rem"}
+GRID_STYLE = {"display": "grid", "gridTemplateColumns": "repeat(auto-fill, minmax(270px, 1fr))", "gap": "0.8rem"}
+
+
+# --- data (every read goes through dashboard.data.query: read-only and cached per database version) ------
+
+
+def _slug(framework: str) -> str:
+    for slug, name in FRAMEWORK_SLUGS.items():
+        if name == framework:
+            return slug
+    return re.sub(r"[^a-z0-9]+", "_", framework.lower()).strip("_")
+
+
+def targets() -> pd.DataFrame:
+    """Every target in catalogue order, with its indicator's name and unit and a URL slug for its framework."""
+    return _targets(data.current_version())
+
+
+@lru_cache(maxsize=4)
+def _targets(version: data.Version) -> pd.DataFrame:
+    frame = data.query("""
+        SELECT t.*, i.name AS indicator_name, i.unit, i.source_id AS indicator_source,
+               i.source_code AS indicator_code
+        FROM target t LEFT JOIN indicator i USING (indicator_id)
+        ORDER BY t.rowid""")
+    return frame.assign(slug=frame["framework"].map(_slug))
+
+
+def groups() -> pd.DataFrame:
+    frame = data.query("SELECT group_id, group_type, name FROM country_group ORDER BY group_type, name")
+    type_key = {kind: key for key, (_, kinds) in GROUP_TYPES.items() for kind in kinds}
+    return frame.assign(type_key=frame["group_type"].map(type_key))
+
+
+def headline_progress() -> pd.DataFrame:
+    """Per target: the world row and the row of the scope the target names."""
+    return data.query("""
+        SELECT p.* FROM target_progress p JOIN target t USING (target_id)
+        WHERE p.scope_id = 'world' OR p.scope_id = t.scope""")
+
+
+def country_status_counts() -> pd.DataFrame:
+    return data.query("""SELECT target_id, status, count(*) AS economies FROM target_progress
+                         WHERE scope_type = 'country' GROUP BY ALL""")
+
+
+def group_progress(target_id: str) -> pd.DataFrame:
+    """World and group rows of one target, with the population coverage of each latest value (our aggregates)."""
+    return data.query(f"""
+        SELECT p.*, coalesce(g.name, 'World') AS name, coalesce(g.group_type, 'world') AS group_type,
+               a.population_coverage, a.n_countries, a.n_members, a.method
+        FROM target_progress p JOIN target t USING (target_id)
+        LEFT JOIN country_group g ON g.group_id = p.scope_id
+        LEFT JOIN group_aggregate a ON p.basis = 'ours' AND a.indicator_id = t.indicator_id
+             AND a.group_id = p.scope_id AND a.year = p.latest_year AND a.{TOTAL.replace(" AND ", " AND a.")}
+        WHERE p.target_id = ? AND p.scope_type IN ('world', 'group')
+        ORDER BY g.name""", [target_id])
+
+
+def country_progress(target_id: str) -> pd.DataFrame:
+    """Every economy, with its row for the target (status NULL where it has none)."""
+    return data.query("""
+        SELECT c.iso3, c.name, p.status, p.base_year, p.base_value, p.latest_year, p.latest_value,
+               p.required_rate, p.observed_rate, p.ratio, p.projected_year, p.distance
+        FROM country c LEFT JOIN target_progress p
+             ON p.scope_id = c.iso3 AND p.target_id = ? AND p.scope_type = 'country'
+        ORDER BY c.name""", [target_id])
+
+
+def members(group_id: str) -> set[str]:
+    return set(data.query("SELECT iso3 FROM group_member WHERE group_id = ?", [group_id])["iso3"])
+
+
+def our_series(indicator_id: str, group_id: str) -> pd.DataFrame:
+    return data.query(f"""
+        SELECT year, value, population_coverage, n_countries, n_members FROM group_aggregate
+        WHERE indicator_id = ? AND group_id = ? AND {TOTAL} AND value IS NOT NULL ORDER BY year""",
+                      [indicator_id, group_id])
+
+
+def publisher_series(indicator_id: str, source_id: str) -> pd.DataFrame:
+    """The publisher's world series the ETL used (basis 'publisher:<source_id>'); parity is formed as women ÷ men,
+    as etl/measures/targets.py does."""
+    if indicator_id == "internet_gender_parity":
+        sql = """SELECT f.year, f.value / m.value AS value, f.group_code, f.source_id FROM published_aggregate f
+                 JOIN published_aggregate m USING (indicator_id, source_id, group_code, year, area, age)
+                 WHERE f.indicator_id = 'internet_use' AND f.sex = 'female' AND m.sex = 'male'
+                   AND f.area = 'total' AND f.age = 'total'"""
+        params = [source_id]
+    else:
+        sql = f"""SELECT year, value, group_code, source_id FROM published_aggregate
+                  WHERE indicator_id = ? AND {TOTAL}"""
+        params = [indicator_id, source_id]
+    return data.query(f"""
+        SELECT year, value FROM ({sql}) WHERE source_id = ? AND group_code IN ('WLD', 'itu:world')
+        QUALIFY row_number() OVER (PARTITION BY year ORDER BY group_code) = 1 ORDER BY year""", params)
+
+
+def source_row(source_id: str) -> dict | None:
+    rows = data.query("SELECT * FROM source WHERE source_id = ?", [source_id])
+    return None if rows.empty else rows.iloc[0].to_dict()
+
+
+def target_record(target_id: str) -> dict | None:
+    return _target_index(data.current_version()).get(target_id)
+
+
+@lru_cache(maxsize=4)
+def _target_index(version: data.Version) -> dict[str, dict]:
+    return {row["target_id"]: row for row in ft.records(_targets(version))}
+
+
+def _target(target_id: str | None) -> dict:
+    """The chosen target (the first one should a stale client send an unknown id)."""
+    return dict(target_record(target_id or "") or next(iter(_target_index(data.current_version()).values())))
+
+
+# --- state ---------------------------------------------------------------------------------------------
+
+
+class TargetsState(NamedTuple):
+    framework: str  # a slug or 'all'
+    target: str
+    group_type: str
+    group: str  # a group_id, or 'all' (every group of the type)
+
+
+def _in_framework(all_targets: pd.DataFrame, framework: str) -> pd.DataFrame:
+    return all_targets if framework == ALL else all_targets[all_targets["slug"] == framework]
+
+
+def default_target(all_targets: pd.DataFrame, framework: str) -> str:
+    """The first target of the framework that an open indicator measures (else simply the first)."""
+    chosen = _in_framework(all_targets, framework)
+    measured = chosen[chosen["indicator_id"].notna()]
+    return str((measured if len(measured) else chosen)["target_id"].iloc[0])
+
+
+def parse_state(query: dict, all_targets: pd.DataFrame, all_groups: pd.DataFrame) -> tuple[TargetsState, list[str]]:
+    """Query parameters → a valid state, with a notice for each value ignored."""
+    notices: list[str] = []
+    slugs = list(dict.fromkeys(all_targets["slug"]))
+    framework = parse_choice(query, "framework", [ALL, *slugs], ALL, notices, label="framework")
+    fallback = default_target(all_targets, framework)
+    asked = query.get("target")
+    asked = ((asked[0] if asked else "") if isinstance(asked, list) else (asked or "")).strip()
+    target = fallback
+    if asked:
+        if asked in set(_in_framework(all_targets, framework)["target_id"]):
+            target = asked
+        elif asked in set(all_targets["target_id"]):
+            notices.append(f"Target “{asked}” is not part of the chosen framework: showing {fallback} instead.")
+        else:
+            notices.append(f"Unknown target “{asked[:40]}”: showing {fallback} instead.")
+    group_type = parse_choice(query, "group_type", list(GROUP_TYPES), DEFAULT_GROUP_TYPE, notices,
+                              label="group type")
+    known = all_groups.dropna(subset=["type_key"])
+    group = parse_choice(query, "group", [ALL_GROUPS, *known["group_id"]], ALL_GROUPS, notices, label="group")
+    if group != ALL_GROUPS:
+        # A group brings its own type, so that the group chart lists it among its peers.
+        group_type = str(known.loc[known["group_id"] == group, "type_key"].iloc[0])
+    return TargetsState(framework, target, group_type, group), notices
+
+
+def encode_state(state: TargetsState) -> str:
+    return encode({"framework": state.framework, "target": state.target, "group_type": state.group_type,
+                   "group": None if state.group == ALL_GROUPS else state.group})
+
+
+# --- options -------------------------------------------------------------------------------------------
+
+
+def framework_options(all_targets: pd.DataFrame) -> list[dict]:
+    names = all_targets.drop_duplicates("slug")
+    return [{"label": "All frameworks", "value": ALL},
+            *({"label": row.framework, "value": row.slug} for row in names.itertuples())]
+
+
+def target_options(all_targets: pd.DataFrame, framework: str) -> list[dict]:
+    chosen = _in_framework(all_targets, framework)
+    return [{"label": f"{row.label} ({row.deadline_year})" + ("" if pd.notna(row.indicator_id)
+                                                              else " · no open indicator"),
+             "value": row.target_id} for row in chosen.itertuples()]
+
+
+def group_options(all_groups: pd.DataFrame, group_type: str) -> list[dict]:
+    label, kinds = GROUP_TYPES[group_type]
+    chosen = all_groups[all_groups["group_type"].isin(kinds)]
+    return [{"label": f"All {label}", "value": ALL_GROUPS},
+            *({"label": row.name, "value": row.group_id} for row in chosen.itertuples())]
+
+
+# --- texts ---------------------------------------------------------------------------------------------
+
+
+def _group_name(group_id: str) -> str:
+    all_groups = groups()
+    names = all_groups.loc[all_groups["group_id"] == group_id, "name"]
+    return str(names.iloc[0]) if len(names) else group_id
+
+
+def scope_of(target: dict) -> tuple[str, str]:
+    """The scope id and name the target names ('each_country' targets are headed by the world row)."""
+    if target["scope"] in ("world", "each_country"):
+        return "world", "World"
+    return str(target["scope"]), _group_name(str(target["scope"]))
+
+
+def _unit(target: dict) -> str:
+    if isinstance(target.get("unit"), str):
+        return target["unit"]
+    return "%" if ft.num(target.get("bound")) == 100 else ""
+
+
+def _vintage(source: dict) -> str:
+    return pd.Timestamp(source["vintage"]).date().isoformat() if pd.notna(source["vintage"]) else "undated"
+
+
+def basis_text(row: dict | None) -> str:
+    """Which series a row is computed from: our aggregate or the publisher's world series."""
+    basis = str((row or {}).get("basis") or "")
+    if basis.startswith("publisher:"):
+        source = source_row(basis.split(":", 1)[1])
+        if source is None:
+            return f"Basis: the publisher's world series ({basis})."
+        return (f"Basis: {source['publisher']}'s own world series (release {_vintage(source)}), as our world "
+                "aggregate has too few years.")
+    if basis == "ours":
+        return "Basis: our aggregate of national values."
+    return ""
+
+
+def caption(target: dict, basis: str | None = None) -> str:
+    """Source, release and licence of the series, and where the target comes from."""
+    text = ""
+    if basis and basis.startswith("publisher:"):
+        source = source_row(basis.split(":", 1)[1])
+        if source is not None:
+            release = f"release of {_vintage(source)}" if pd.notna(source["vintage"]) else "undated release"
+            text = (f"Source: {source['attribution']} (world series), {release}. "
+                    f"Licence: {source['license']}. ")
+    elif isinstance(target.get("indicator_id"), str):
+        source = source_row(target["indicator_source"])
+        if source is not None:
+            release = f"release of {_vintage(source)}" if pd.notna(source["vintage"]) else "undated release"
+            text = (f"Source: {source['attribution']} ({target['indicator_code']}), {release}. "
+                    f"Licence: {source['license']}. ")
+    return text + f"Target: {target['source_url']}"
+
+
+def _pace(rate, kind: str) -> str:
+    """A rate as progress towards the target per year (positive = towards it), as the group chart shows it."""
+    number = ft.towards(rate, kind)
+    if number is None:
+        return "—"
+    return f"{number:+,.2f}" if kind == "linear" else f"{number:+.1f} %"
+
+
+def _coverage(value) -> str:
+    number = ft.num(value)
+    return "—" if number is None else f"{number:.0%}"
+
+
+def markdown_table(frame: pd.DataFrame) -> dcc.Markdown | html.P:
+    """A long table as one Markdown component: Dash's renderer takes seconds to mount ~2,000 html.Td components
+    (217 economies × 8 columns took 20 s in headless Chromium), while one Markdown table mounts at once.
+    Cells are escaped (no HTML is rendered: dangerously_allow_html stays off)."""
+    if frame.empty:
+        return html.P("No data for this selection.")
+
+    def cell(value) -> str:
+        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+        return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text).replace("\n", " ")
+
+    shown = frame.head(components.TABLE_ROWS)
+    lines = ["| " + " | ".join(cell(c) for c in shown.columns) + " |", "|" + "---|" * len(shown.columns)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in zip(*(shown[c].tolist() for c in shown.columns),
+                                                                          strict=True)]
+    return dcc.Markdown("\n".join(lines), className="data-table", link_target="_blank")
+
+
+def _year(value) -> str:
+    number = ft.num(value)
+    return "—" if number is None else str(int(number))
+
+
+# --- (a) the status board ------------------------------------------------------------------------------
+
+
+def _badge(status: str, scope_id: str) -> html.Span:
+    return html.Span(status, className="status-badge", style=ft.status_badge_style(status),
+                     **{"data-scope": scope_id})
+
+
+def economies_line(counts: list[dict]) -> str:
+    """'Economies: 129 of 206 with a value have met it (1 on track, 75 deadline passed, …).'"""
+    counts = sorted(counts, key=lambda row: STATUS_RANK.get(row["status"], 99))
+    met = sum(row["economies"] for row in counts if row["status"] == "met")
+    others = ", ".join(f"{row['economies']} {row['status']}" for row in counts if row["status"] != "met")
+    return (f"Economies: {met} of {sum(row['economies'] for row in counts)} with a value have met it"
+            + (f" ({others})." if others else "."))
+
+
+def _card(target: dict, rows: dict, counts: list[dict], chosen: TargetsState) -> html.Article:
+    """One target: its value and deadline, the status of the scope it names (and the world's), the latest
+    value, the projected year, the basis and a link to the source of the target."""
+    tid, unit = target["target_id"], _unit(target)
+    scope_id, scope_name = scope_of(target)
+    selected = tid == chosen.target
+    where = "each economy" if target["scope"] == "each_country" else scope_name
+    children: list = [
+        html.H3(target["label"], style={"fontSize": "1rem", "margin": "0 0 0.3rem"}),
+        html.P(f"{where}: {ft.target_text(target, unit)}", className="caption"),
+    ]
+    note = f" {target['note']}" if isinstance(target.get("note"), str) else ""
+    if not isinstance(target.get("indicator_id"), str):
+        children += [html.P(["Status: ", _badge("no open indicator", "world")]),
+                     html.P("No open indicator measures this target yet." + note)]
+    else:
+        head = rows.get((tid, scope_id))
+        # An each-economy target is headed by the world aggregate (for prices, the median economy).
+        label = "World aggregate" if target["scope"] == "each_country" else scope_name
+        children.append(html.P([f"Status ({label}): ", _badge(head["status"] if head else ft.NO_DATA, scope_id)]))
+        if target["scope"] == "each_country":
+            children.append(html.P(economies_line(counts)))
+        if scope_id != "world" and (tid, "world") in rows:
+            children.append(html.P(["World: ", _badge(rows[(tid, "world")]["status"], "world")]))
+        if head and ft.num(head["latest_value"]) is not None:
+            since = ""
+            if ft.num(head["base_year"]) is not None and head["base_year"] != head["latest_year"]:
+                since = f", from {ft.fmt(head['base_value'], unit)} in {int(head['base_year'])}"
+            children += [
+                html.P(f"Latest: {ft.fmt(head['latest_value'], unit)} ({int(head['latest_year'])}){since}"),
+                html.P(ft.projected_sentence(head)),
+                html.P(basis_text(head), className="caption"),
+            ]
+    href = dash.get_relative_path("/targets") + encode_state(chosen._replace(target=tid))
+    measured = isinstance(target.get("indicator_id"), str)
+    children.append(html.P([
+        *([html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href), " · "]
+          if measured else []),
+        html.A("Source of the target", href=target["source_url"], target="_blank", rel="noopener noreferrer"),
+    ], style={"marginBottom": 0}))
+    style = {**CARD_STYLE, "border": "2px solid #0072B2"} if selected else CARD_STYLE
+    return html.Article(children, className="target-card", style=style, **{"data-target": tid},
+                        **({"aria-current": "true"} if selected else {}))
+
+
+@lru_cache(maxsize=256)
+def _board(version: data.Version, chosen: TargetsState) -> list:
+    """The cards of the chosen framework; their links keep the rest of the view (groups)."""
+    rows = {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
+    counts: dict[str, list[dict]] = {}
+    for row in ft.records(country_status_counts()):
+        counts.setdefault(row["target_id"], []).append(row)
+    shown = _in_framework(targets(), chosen.framework)
+    out: list = []
+    for name, members_ in shown.groupby("framework", sort=False):
+        out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
+        out.append(html.Div([_card(target, rows, counts.get(target["target_id"], []), chosen)
+                             for target in ft.records(members_)], style=GRID_STYLE))
+    return out
+
+
+def board(state: TargetsState) -> list:
+    return _board(data.current_version(), state)
+
+
+# --- (b) the chosen target over time -------------------------------------------------------------------
+
+
+def _series_of(target: dict, row: dict | None, scope_id: str) -> pd.DataFrame:
+    basis = str(row["basis"]) if row else "ours"
+    if basis.startswith("publisher:"):
+        return publisher_series(target["indicator_id"], basis.split(":", 1)[1])
+    return our_series(target["indicator_id"], scope_id)
+
+
+def _row_of(rows: pd.DataFrame, scope_id: str) -> dict | None:
+    found = rows[rows["scope_id"] == scope_id]
+    return found.iloc[0].to_dict() if len(found) else None
+
+
+def trend_view(target_id: str, group: str) -> tuple:
+    """Figure, summary, source line, table and details for the chosen target (plus the chosen group)."""
+    return _trend_view(data.current_version(), target_id, group)
+
+
+@lru_cache(maxsize=256)
+def _trend_view(version: data.Version, target_id: str, group: str) -> tuple:
+    target = _target(target_id)
+    unit, name = _unit(target), target.get("indicator_name")
+    if not isinstance(target.get("indicator_id"), str):
+        message = f"No open indicator measures “{target['label']}” yet."
+        note = target["note"] if isinstance(target.get("note"), str) else ""
+        return (ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target."),
+                [html.P(note)])
+    rows = group_progress(target["target_id"])
+    scope_id, scope_name = scope_of(target)
+    head = _row_of(rows, scope_id)
+    series = _series_of(target, head, scope_id)
+    extra = None
+    if group not in (ALL_GROUPS, scope_id):
+        group_row = _row_of(rows, group)
+        extra = (_group_name(group), _series_of(target, group_row, group), group_row)
+    figure = ft.target_chart(series, head, target, scope_name=scope_name, unit=unit, indicator_name=name,
+                             extra=extra)
+    summary = ft.chart_summary(head, target, scope_name, unit, name)
+    frames = [series.assign(scope=scope_name)]
+    if extra is not None:
+        summary += " " + ft.chart_summary(extra[2], target, extra[0], unit, name)
+        frames.append(extra[1].assign(scope=extra[0]))
+    both = pd.concat(frames, ignore_index=True)
+    table = pd.DataFrame({"Scope": both["scope"], "Year": both["year"].astype(int),
+                          name: [ft.fmt(v, unit) for v in both["value"]]})
+    if "population_coverage" in both:
+        table["Population coverage"] = [_coverage(v) for v in both["population_coverage"]]
+    detail = [html.Li(basis_text(head))]
+    if head is not None and ft.num(head.get("required_rate")) is not None:
+        kind = ft.pace_kind(target, head)
+        detail.append(html.Li(f"{scope_name}, pace since {int(head['base_year'])}: required "
+                              f"{_pace(head['required_rate'], kind)}, observed {_pace(head['observed_rate'], kind)} "
+                              f"(ratio {ft.fmt(head['ratio'], '', 2)}); the pace is the "
+                              f"{ft.pace_label(target, kind, unit).lower()}."))
+    if head is not None and ft.num(head.get("population_coverage")) is not None:
+        detail.append(html.Li(f"Population coverage of the latest {scope_name} value: "
+                             f"{_coverage(head['population_coverage'])} ({int(head['n_countries'])} of "
+                             f"{int(head['n_members'])} economies; {head['method'].replace('_', ' ')})."))
+    if isinstance(target.get("note"), str):
+        detail.append(html.Li(f"Note: {target['note']}"))
+    detail.append(html.Li(f"The chart starts in {ft.CHART_FROM}; the table lists every year."))
+    return (figure, summary, caption(target, head["basis"] if head else None), components.data_table(table),
+            html.Ul(detail))
+
+
+# --- (c) groups of one type ----------------------------------------------------------------------------
+
+
+def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, full: bool = True) -> pd.DataFrame:
+    """Rows of target_progress as text columns (one decimal for shares, three for ratios; '—' for none)."""
+    kind = ft.pace_kind(target)
+    records = ft.records(frame)
+    out = {first: [row["name"] for row in records], "Status": [row["status"] for row in records]}
+    if full:
+        out["Base year"] = [_year(row["base_year"]) for row in records]
+        out["Base value"] = [ft.fmt(row["base_value"], unit) for row in records]
+    out["Latest year"] = [_year(row["latest_year"]) for row in records]
+    out["Latest value"] = [ft.fmt(row["latest_value"], unit) for row in records]
+    if "population_coverage" in frame:
+        out["Population coverage"] = [_coverage(row["population_coverage"]) for row in records]
+        out["Basis"] = ["publisher's series" if str(row["basis"]).startswith("publisher") else "our aggregate"
+                        for row in records]
+    if full:
+        out["Required pace"] = [_pace(row["required_rate"], kind) for row in records]
+        out["Observed pace"] = [_pace(row["observed_rate"], kind) for row in records]
+        out["Ratio"] = [ft.fmt(row["ratio"], "", 2) for row in records]
+    out["Projected year"] = [ft.projected_text(row) for row in records]
+    out["Still to go"] = [ft.fmt_distance(row["distance"], unit) for row in records]
+    return pd.DataFrame(out)
+
+
+def groups_view(target_id: str, group_type: str, group: str) -> tuple:
+    return _groups_view(data.current_version(), target_id, group_type, group)
+
+
+@lru_cache(maxsize=256)
+def _groups_view(version: data.Version, target_id: str, group_type: str, group: str) -> tuple:
+    target = _target(target_id)
+    if not isinstance(target.get("indicator_id"), str):
+        message = f"No open indicator measures “{target['label']}” yet."
+        return ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target.")
+    unit = _unit(target)
+    rows = group_progress(target["target_id"])
+    label, kinds = GROUP_TYPES[group_type]
+    of_type = rows[rows["group_type"].isin(kinds)]
+    world = rows[rows["scope_id"] == "world"]
+    shown = pd.concat([world, of_type], ignore_index=True).rename(columns={"scope_id": "group_id"})
+    figure = ft.group_rates_chart(shown, target, unit, highlight=None if group == ALL_GROUPS else group)
+    summary = ft.groups_summary(of_type, label)
+    all_groups = groups()
+    missing = sorted(set(all_groups.loc[all_groups["group_type"].isin(kinds), "name"]) - set(of_type["name"]))
+    if missing:
+        summary += f" No value for: {', '.join(missing)}."
+    if len(world):
+        summary += f" World, for reference: {world.iloc[0]['status']}."
+    source = caption(target)
+    if len(world) and str(world.iloc[0]["basis"]).startswith("publisher:"):
+        source += " World row: " + basis_text(world.iloc[0].to_dict()).removeprefix("Basis: ")
+    table = html.Div([
+        html.P(f"Pace: {ft.pace_label(target, ft.pace_kind(target), unit).lower()}, from the base year; positive "
+               "means towards the target.", className="caption"),
+        components.data_table(progress_table(shown, target, unit, "Group"))])
+    return figure, summary, source, table
+
+
+# --- (d) economies -------------------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=64)
+def _economies(version: data.Version, target_id: str, group: str) -> tuple:
+    target = _target(target_id)
+    unit = _unit(target)
+    rows = ft.records(country_progress(target_id))
+    where = "in the world"
+    if group != ALL_GROUPS:
+        inside = members(group)
+        rows = [row for row in rows if row["iso3"] in inside]
+        where = f"in {_group_name(group)}"
+    for row in rows:
+        row["status"] = row["status"] if isinstance(row["status"], str) else ft.NO_DATA
+        row["latest_year_text"] = _year(row["latest_year"]) if ft.num(row["latest_year"]) is not None else ""
+        row["latest_text"] = ft.fmt(row["latest_value"], unit)
+        row["projected"] = ft.projected_text(row)
+    rows.sort(key=lambda row: (STATUS_RANK[row["status"]], row["name"]))
+    countries = pd.DataFrame(rows, columns=[*country_progress(target_id).columns, "latest_year_text", "latest_text",
+                                            "projected"])
+    counts = ft.status_counts(countries["status"])
+    figure = ft.status_map(countries, f"{target['label']}: status of each economy {where}",
+                           fit=group != ALL_GROUPS)
+    table = pd.DataFrame({
+        "Economy": [row["name"] for row in rows], "Code": [row["iso3"] for row in rows],
+        "Status": [row["status"] for row in rows],
+        "Latest year": [row["latest_year_text"] or "—" for row in rows],
+        "Latest value": [row["latest_text"] for row in rows], "Projected year": [row["projected"] for row in rows],
+        "Still to go": [ft.fmt_distance(row["distance"], unit) for row in rows],
+    })
+    counts_block = html.Section(className="chart", children=[
+        html.H2(f"Economies per status {where}", className="chart-title"),
+        components.data_table(pd.DataFrame({"Status": counts["status"], "Economies": counts["economies"].astype(str),
+                                            "Share": [f"{share:.0%}" for share in counts["share"]]})),
+    ])
+    note = "Grey: no data for this target (or not in the chosen group). "
+    off = ft.off_map(countries)
+    if off:
+        note += f"Not drawn (no shape on this map): {off}."
+    return (figure, ft.map_summary(counts, where), caption(target), markdown_table(table), note,
+            counts_block)
+
+
+def economies_view(target_id: str, group: str) -> tuple:
+    target = _target(target_id)
+    if not isinstance(target.get("indicator_id"), str):
+        message = f"No open indicator measures “{target['label']}” yet: no economy can be assessed."
+        return (ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target."),
+                "", None)
+    return _economies(data.current_version(), target["target_id"], group)
+
+
+# --- layout --------------------------------------------------------------------------------------------
+
+
+def layout(**query) -> html.Main:
+    try:
+        all_targets, all_groups = targets(), groups()
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))
+    state, notices = parse_state(query, all_targets, all_groups)
+
+    def control(label: str, control_id: str, options: list[dict], value: str, wide: bool = False) -> html.Div:
+        return html.Div(className="control control-wide" if wide else "control", children=[
+            html.Label(label, htmlFor=control_id),
+            dcc.Dropdown(id=control_id, options=options, value=value, clearable=False, searchable=False),
+        ])
+
+    return components.page(
+        "Progress towards connectivity targets",
+        "Where the world, each group and each economy stand against the ITU/UN 2030 universal and meaningful "
+        "connectivity targets, the Broadband Commission's 2025 targets and A4AI's \"1 for 2\". Each status "
+        "compares the pace observed since 2015 with the pace the target requires. The address bar keeps the view, "
+        "so a copied link reproduces it.",
+        html.Section(className="controls", children=[
+            control("Framework", "targets-framework", framework_options(all_targets), state.framework),
+            control("Target to chart", "targets-target", target_options(all_targets, state.framework),
+                    state.target, wide=True),
+        ]),
+        html.Section(className="board", **{"aria-labelledby": "targets-board-title"}, children=[
+            html.H2("Status board", id="targets-board-title", className="chart-title"),
+            html.P("Each card gives the status of the scope the target names (and the world's where that differs), "
+                   "the latest value and the year the target is reached at the observed pace. The colours are "
+                   "those of the map legend; the status is always written out.", className="caption"),
+            html.Div(id="targets-board", **{"aria-live": "polite"}),
+            html.Details(className="table-alternative", children=[
+                html.Summary("How the status is computed"), html.P(METHOD)]),
+        ]),
+        components.chart("targets-trend"),
+        html.Div(id="targets-trend-detail", className="caption"),
+        html.Section(className="controls", children=[
+            control("Groups", "targets-group-type",
+                    [{"label": label, "value": key} for key, (label, _) in GROUP_TYPES.items()], state.group_type),
+            control("Group (map, economies and a second line on the chart above)", "targets-group",
+                    group_options(all_groups, state.group_type), state.group, wide=True),
+        ]),
+        components.chart("targets-groups"),
+        components.chart("targets-map"),
+        html.P(id="targets-map-note", className="caption"),
+        html.Div(id="targets-counts"),
+        dcc.Store(id="targets-query"),
+        notices=notices, page_id="targets",
+    )
+
+
+# --- callbacks -----------------------------------------------------------------------------------------
+
+
+@callback(Output("targets-target", "options"), Output("targets-target", "value"),
+          Input("targets-framework", "value"), State("targets-target", "value"), prevent_initial_call=True)
+def update_targets(framework: str, current: str | None):
+    """A framework brings its own targets; keep the chosen one when it belongs to it."""
+    all_targets = targets()
+    options = target_options(all_targets, framework)
+    if current not in {option["value"] for option in options}:
+        current = default_target(all_targets, framework)
+    return options, current
+
+
+@callback(Output("targets-group", "options"), Output("targets-group", "value"),
+          Input("targets-group-type", "value"), State("targets-group", "value"), prevent_initial_call=True)
+def update_groups(group_type: str, current: str | None):
+    options = group_options(groups(), group_type)
+    if current not in {option["value"] for option in options}:
+        current = ALL_GROUPS
+    return options, current
+
+
+@callback(Output("targets-board", "children"),
+          Input("targets-framework", "value"), Input("targets-target", "value"),
+          Input("targets-group-type", "value"), Input("targets-group", "value"))
+def update_board(framework: str, target_id: str, group_type: str = DEFAULT_GROUP_TYPE, group: str | None = None):
+    return board(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
+
+
+@callback(
+    Output("targets-trend", "figure"), Output("targets-trend-summary", "children"),
+    Output("targets-trend-source", "children"), Output("targets-trend-table", "children"),
+    Output("targets-trend-detail", "children"),
+    Input("targets-target", "value"), Input("targets-group", "value"),
+)
+def update_trend(target_id: str, group: str | None):
+    return trend_view(target_id, group or ALL_GROUPS)
+
+
+@callback(
+    Output("targets-groups", "figure"), Output("targets-groups-summary", "children"),
+    Output("targets-groups-source", "children"), Output("targets-groups-table", "children"),
+    Input("targets-target", "value"), Input("targets-group-type", "value"), Input("targets-group", "value"),
+)
+def update_group_view(target_id: str, group_type: str, group: str | None):
+    return groups_view(target_id, group_type if group_type in GROUP_TYPES else DEFAULT_GROUP_TYPE,
+                       group or ALL_GROUPS)
+
+
+@callback(
+    Output("targets-map", "figure"), Output("targets-map-summary", "children"),
+    Output("targets-map-source", "children"), Output("targets-map-table", "children"),
+    Output("targets-map-note", "children"), Output("targets-counts", "children"),
+    Input("targets-target", "value"), Input("targets-group", "value"),
+)
+def update_economies(target_id: str, group: str | None):
+    return economies_view(target_id, group or ALL_GROUPS)
+
+
+@callback(Output("targets-query", "data"),
+          Input("targets-framework", "value"), Input("targets-target", "value"),
+          Input("targets-group-type", "value"), Input("targets-group", "value"))
+def update_query(framework: str, target_id: str, group_type: str, group: str | None):
+    return encode_state(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
+
+
+components.url_writer("targets-query")

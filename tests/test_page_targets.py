@@ -1,0 +1,307 @@
+"""The /targets page: status board, trend with projection, groups, economies; URL state; the projection maths."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+import pandas as pd
+import pytest
+
+import app  # noqa: F401  (registers the pages, as gunicorn does)
+from dashboard import figures_targets as ft
+from dashboard.pages import targets as page
+from etl.measures import progress
+
+SHARE_100 = {"comparator": ">=", "value": 100.0, "met_threshold": 95.0, "bound": 100.0, "band": None,
+             "deadline_year": 2030}
+
+
+def row(**fields) -> dict:
+    return {"status": "limited progress", **fields}
+
+
+# --- the projection, on hand-computed cases ------------------------------------------------------------
+
+
+def test_bounded_share_projects_the_shortfall_to_the_deadline() -> None:
+    # 60 % in 2024, the shortfall to 100 (40) shrinking 10 % a year: 36, 32.4, 29.16, … → values 64, 67.6, …
+    ahead = ft.projection(row(latest_year=2024, latest_value=60.0, observed_rate=-0.10), SHARE_100)
+    assert ahead["year"].tolist() == list(range(2024, 2031))
+    expected = [60, 64, 67.6, 70.84, 73.756, 76.3804, 78.74236]
+    assert ahead["value"].tolist() == pytest.approx(expected)
+
+
+def test_bounded_share_stops_when_the_met_threshold_is_reached() -> None:
+    # 90 % in 2024, shortfall 10 halving each year: 5 in 2025, i.e. 95 % = ITU's "met": no point after it.
+    ahead = ft.projection(row(latest_year=2024, latest_value=90.0, observed_rate=-0.5), SHARE_100)
+    assert ahead["year"].tolist() == [2024, 2025]
+    assert ahead["value"].tolist() == pytest.approx([90, 95])
+
+
+def test_a_widening_shortfall_projects_a_fall() -> None:
+    ahead = ft.projection(row(latest_year=2028, latest_value=80.0, observed_rate=0.25), SHARE_100)
+    assert ahead["value"].tolist() == pytest.approx([80, 75, 68.75])  # shortfall 20 → 25 → 31.25
+
+
+def test_unbounded_growth_compounds_the_value_itself() -> None:
+    target = {"comparator": ">=", "value": 10.0, "met_threshold": None, "bound": None, "band": None,
+              "deadline_year": 2030}
+    ahead = ft.projection(row(latest_year=2025, base_value=1.0, latest_value=4.0, observed_rate=0.5), target)
+    assert ahead["year"].tolist() == [2025, 2026, 2027, 2028]  # 4, 6, 9, 13.5 ≥ 10: stop
+    assert ahead["value"].tolist() == pytest.approx([4, 6, 9, 13.5])
+
+
+def test_unbounded_growth_from_zero_uses_the_linear_pace() -> None:
+    target = {"comparator": ">=", "value": 5.0, "met_threshold": None, "bound": None, "band": None,
+              "deadline_year": 2030}
+    ahead = ft.projection(row(latest_year=2025, base_value=0.0, latest_value=2.0, observed_rate=1.0), target)
+    assert ahead["value"].tolist() == pytest.approx([2, 3, 4, 5])
+
+
+def test_a_ceiling_shrinks_the_value_and_parity_closes_on_the_band() -> None:
+    price = {"comparator": "<=", "value": 2.0, "met_threshold": None, "bound": None, "band": None,
+             "deadline_year": 2030}
+    ahead = ft.projection(row(latest_year=2022, latest_value=4.0, observed_rate=-0.25), price)
+    assert ahead["value"].tolist() == pytest.approx([4, 3, 2.25, 1.6875])  # ≤ 2 in 2025: stop
+    parity = {"comparator": "between", "value": 1.0, "band": 0.02, "met_threshold": None, "bound": None,
+              "deadline_year": 2030}
+    ahead = ft.projection(row(latest_year=2025, latest_value=0.9, observed_rate=-0.5), parity)
+    assert ahead["value"].tolist() == pytest.approx([0.9, 0.95, 0.975, 0.9875])  # within 0.98–1.02: stop
+    above = ft.projection(row(latest_year=2025, latest_value=1.1, observed_rate=-0.5), parity)
+    assert above["value"].tolist() == pytest.approx([1.1, 1.05, 1.025, 1.0125])
+
+
+def test_nothing_is_projected_when_met_past_the_deadline_or_without_a_rate() -> None:
+    assert ft.projection(row(latest_year=2024, latest_value=96.0, observed_rate=-0.1, status="met"), SHARE_100).empty
+    assert ft.projection(row(latest_year=2030, latest_value=60.0, observed_rate=-0.1), SHARE_100).empty
+    assert ft.projection(row(latest_year=2024, latest_value=60.0, observed_rate=float("nan")), SHARE_100).empty
+    assert ft.projection(row(latest_year=None, latest_value=None, observed_rate=None), SHARE_100).empty
+
+
+def test_projection_agrees_with_the_etl_projected_year() -> None:
+    """The dashed line ends in the year etl/measures/progress.py projects (or at the deadline, when later)."""
+    years = [2015, 2018, 2021, 2024]
+    for values, spec in [([40, 50, 60, 70], SHARE_100), ([10, 14, 20, 27], {**SHARE_100, "met_threshold": None,
+                                                                             "value": 35.0, "deadline_year": 2035}),
+                         ([8, 6, 5, 4], {"comparator": "<=", "value": 2.0, "deadline_year": 2032})]:
+        target = progress.Target(comparator=spec["comparator"], value=spec["value"],
+                                 deadline_year=spec["deadline_year"], met_threshold=spec.get("met_threshold"),
+                                 bound=spec.get("bound"))
+        assessed = progress.assess(years, values, target)
+        ahead = ft.projection(vars(assessed), {"band": None, "bound": None, "met_threshold": None, **spec})
+        assert ahead["year"].iloc[-1] == min(assessed.projected_year, spec["deadline_year"])
+
+
+# --- figures -------------------------------------------------------------------------------------------
+
+
+def test_every_status_has_its_own_colour_and_the_etl_statuses_are_all_known() -> None:
+    colours = [ft.STATUS_COLOURS[status] for status in (*ft.STATUSES, ft.NO_DATA)]
+    assert len(set(colours)) == len(colours)
+    assert set(progress.STATUSES) <= set(ft.STATUSES)
+
+
+def test_status_map_has_one_legend_entry_per_status_with_counts() -> None:
+    countries = pd.DataFrame({
+        "iso3": ["NOR", "NGA", "IND", "XKX"], "name": ["Norway", "Nigeria", "India", "Kosovo"],
+        "status": ["met", "limited progress", "limited progress", ft.NO_DATA],
+        "latest_year_text": ["2024", "2024", "2024", ""], "latest_text": ["99.0%", "40.0%", "50.0%", "—"],
+        "projected": ["met in 2024", "2040", "2035", "—"],
+    })
+    figure = ft.status_map(countries, "title")
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["met (1)", "limited progress (2)", "no data (1)"]
+    assert figure["data"][1]["colorscale"][0][1] == ft.STATUS_COLOURS["limited progress"]
+    assert "limited progress" in figure["data"][1]["text"][0]  # the hover names the status, not only a colour
+    assert ft.off_map(countries) == ""  # Kosovo has no data here, so nothing is missing from the map
+    assert "Kosovo" in ft.off_map(countries.assign(status="met"))
+
+
+def test_group_chart_shows_pace_towards_the_target_and_writes_the_status() -> None:
+    groups = pd.DataFrame({"group_id": ["world", "ldc"], "name": ["World", "LDCs"],
+                           "status": ["limited progress", "deteriorating"],
+                           "required_rate": [-0.15, -0.2], "observed_rate": [-0.08, 0.01],
+                           "base_value": [40.0, 10.0], "latest_value": [70.0, 9.0]})
+    figure = ft.group_rates_chart(groups, SHARE_100, "% of population", highlight="ldc")
+    required = next(trace for trace in figure["data"] if trace.get("name", "").startswith("Required"))
+    assert required["x"] == pytest.approx([15, 20])  # a shortfall shrinking 15 % a year = 15 % closed a year
+    observed = {trace["name"]: trace for trace in figure["data"] if trace.get("name", "").startswith("Observed")}
+    assert observed["Observed pace: deteriorating"]["x"] == pytest.approx([-1])
+    assert required["y"] == ["World · limited progress", "▶ LDCs · deteriorating"]
+
+
+def test_trend_chart_draws_target_threshold_deadline_and_projection() -> None:
+    series = pd.DataFrame({"year": [2015, 2020, 2024], "value": [40.0, 58.0, 72.7],
+                           "population_coverage": [0.97, 0.98, 0.97]})
+    head = {"status": "limited progress", "base_year": 2015, "base_value": 40.0, "latest_year": 2024,
+            "latest_value": 72.7, "observed_rate": -0.084}
+    figure = ft.target_chart(series, head, SHARE_100, scope_name="World", unit="% of population",
+                             indicator_name="Internet use")
+    names = [trace["name"] for trace in figure["data"]]
+    assert names == ["World", "World: projection at the observed pace", "World: base year 2015"]
+    assert figure["data"][1]["line"]["dash"] == "dash" and figure["data"][1]["x"][-1] == 2030
+    texts = [note["text"] for note in figure["layout"]["annotations"]]
+    assert texts == ["Target: goal 100%", "scored as met at 95%", "Deadline 2030"]
+    assert ft.target_chart(series.iloc[:0], None, SHARE_100, scope_name="World", unit="%",
+                           indicator_name="X")["data"] == []
+
+
+def test_texts_say_the_target_and_when_it_is_reached() -> None:
+    assert ft.target_text(SHARE_100, "% of population") == "100% by 2030 (scored as met at 95%)"
+    assert ft.target_text({"comparator": "between", "value": 1.0, "band": 0.02, "deadline_year": 2030},
+                          "ratio") == "between 0.98 and 1.02 by 2030"
+    assert ft.projected_text({"status": "limited progress", "projected_year": None}) == "not at the current pace"
+    assert ft.projected_text({"status": "met", "projected_year": 2024}) == "met in 2024"
+    assert ft.fmt_distance(3.93, "% of population") == "3.9 pp"
+
+
+# --- the page against a database built from the real files --------------------------------------------
+
+
+@pytest.fixture
+def db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.setenv("DDI_DB", str(built_db))
+    return built_db
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from walk(child)
+
+
+def cards(board: list) -> dict[str, object]:
+    return {getattr(node, "data-target"): node for part in board for node in walk(part)
+            if getattr(node, "data-target", None)}
+
+
+def test_board_shows_the_world_statuses_of_target_progress(db: Path) -> None:
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = dict(con.execute(
+            "SELECT target_id, status FROM target_progress WHERE scope_id = 'world'").fetchall())
+        headline = dict(con.execute("""SELECT p.target_id, p.status FROM target_progress p JOIN target t
+                                       USING (target_id) WHERE p.scope_id = t.scope""").fetchall())
+    board = page.update_board("all", "umc_internet_use_2030")
+    shown = cards(board)
+    assert set(shown) == set(expected)  # one card per target, the four without an open indicator included
+    for target_id, card in shown.items():
+        world = [node.children for node in walk(card) if getattr(node, "data-scope", None) == "world"]
+        assert world == [expected[target_id]], target_id
+        for scope_id, status in [(getattr(n, "data-scope"), n.children) for n in walk(card)
+                                 if getattr(n, "data-scope", None) not in (None, "world")]:
+            assert status == headline[target_id], (target_id, scope_id)
+    assert "no open indicator" in expected.values()
+    bbc = cards(page.update_board("bbc", "bbc_internet_ldc_2025", "special", "ldc"))
+    ldc = bbc["bbc_internet_ldc_2025"]
+    assert [getattr(n, "data-scope") for n in walk(ldc) if getattr(n, "data-scope", None)] == ["ldc", "world"]
+    links = [node.href for node in walk(bbc["bbc_internet_world_2025"]) if type(node).__name__ == "Link"]
+    assert links == ["/targets?framework=bbc&target=bbc_internet_world_2025&group_type=special&group=ldc"]
+    assert len(cards(page.update_board("a4ai", "a4ai_1_for_2_2025"))) == 1
+
+
+def test_url_parameters_are_parsed_with_notices(db: Path) -> None:
+    all_targets, all_groups = page.targets(), page.groups()
+    state, notices = page.parse_state({}, all_targets, all_groups)
+    assert state == ("all", "umc_internet_use_2030", "wb_region", "all") and notices == []
+    state, notices = page.parse_state({"framework": "bbc", "target": "nope"}, all_targets, all_groups)
+    assert state.target == "bbc_internet_world_2025" and "Unknown target" in notices[0]
+    state, notices = page.parse_state({"framework": "a4ai", "target": "umc_internet_use_2030"}, all_targets,
+                                      all_groups)
+    assert state.target == "a4ai_1_for_2_2025" and "not part of" in notices[0]
+    state, notices = page.parse_state({"framework": "<script>", "group": "ldc", "group_type": "wb_region"},
+                                      all_targets, all_groups)
+    assert state.framework == "all" and state.group_type == "special" and state.group == "ldc"
+    assert "Unknown framework" in notices[0]
+    assert page.encode_state(state) == "?framework=all&target=umc_internet_use_2030&group_type=special&group=ldc"
+    assert page.parse_state({"framework": "umc"}, all_targets, all_groups)[0].target == "umc_internet_use_2030"
+
+
+def test_callbacks_fill_every_view(db: Path) -> None:
+    options, value = page.update_targets("bbc", "umc_internet_use_2030")
+    assert value == "bbc_internet_world_2025" and len(options) == 7
+    assert page.update_targets("all", "bbc_internet_ldc_2025")[1] == "bbc_internet_ldc_2025"
+    assert page.update_groups("special", "wb_region:south_asia")[1] == "all"
+
+    figure, summary, source, _, detail = page.update_trend("bbc_internet_ldc_2025", "wb_region:south_asia")
+    assert [trace["name"] for trace in figure["data"]][:2] == ["Least developed countries",
+                                                               "Least developed countries: projection at the "
+                                                               "observed pace"]
+    assert "South Asia" in [trace["name"] for trace in figure["data"]]
+    assert summary.startswith("Least developed countries: ") and "status: " in summary
+    assert "Licence:" in source and "broadbandcommission.org" in source
+    assert "Population coverage" in str(detail)
+
+    # The parity target's world row is the publisher's series: the page says so and draws that series.
+    figure, _, source, _, detail = page.update_trend("umc_gender_parity_2030", "all")
+    assert "ITU" in source and "world series" in str(detail)
+    with duckdb.connect(str(db), read_only=True) as con:
+        latest = con.execute("""SELECT latest_year, latest_value FROM target_progress
+                                WHERE target_id = 'umc_gender_parity_2030' AND scope_id = 'world'""").fetchone()
+    world = figure["data"][0]
+    assert world["x"][-1] == latest[0] and math.isclose(world["y"][-1], latest[1])
+
+    figure, summary, _, table = page.update_group_view("umc_internet_use_2030", "income_group", "all")
+    assert "Low income" in str(figure["layout"]["yaxis"]["categoryarray"]) and "groups" in summary
+    assert "Required pace" in str(table)
+
+    figure, summary, _, table, _, counts = page.update_economies("bbc_internet_ldc_2025", "ldc")
+    assert summary.startswith("Of 44 economies in Least developed countries")
+    assert sum(len(trace["locations"]) for trace in figure["data"]) == 44
+    assert "Afghanistan" in table.children and "met" in str(counts)
+
+    figure, summary, *_ = page.update_economies("umc_household_access_2030", "all")
+    assert "No open indicator" in summary and figure["data"] == []
+    assert page.update_query("umc", "umc_internet_use_2030", "special", "ldc") == (
+        "?framework=umc&target=umc_internet_use_2030&group_type=special&group=ldc")
+
+
+# --- in a browser ---------------------------------------------------------------------------------------
+
+
+def open_targets(open_page, path: str):
+    record = open_page(path)
+    record.page.wait_for_selector("#targets-map path.choroplethlocation", state="attached", timeout=30_000)
+    record.page.wait_for_selector("#targets-trend .scatterlayer .trace", state="attached", timeout=30_000)
+    record.page.wait_for_selector("#targets-board .target-card", timeout=30_000)
+    return record
+
+
+def query(page_) -> dict[str, list[str]]:
+    return parse_qs(urlparse(page_.url).query)
+
+
+@pytest.mark.browser
+def test_page_draws_offline_and_framework_changes_board_and_url(open_page, app_url: str) -> None:
+    record = open_targets(open_page, "/targets")
+    page_ = record.page
+    assert page_.locator("#targets-board .target-card").count() == 13
+    assert page_.locator("#targets-map path.choroplethlocation").count() >= 150
+    assert "Deadline 2030" in page_.locator("#targets-trend").text_content()
+    assert [url for url in record.requests if not url.startswith(app_url)] == []
+    page_.click("#targets-framework")
+    page_.get_by_role("option", name="Broadband Commission 2025").click()
+    page_.wait_for_function("() => window.location.search.includes('framework=bbc')")
+    page_.wait_for_function("() => document.querySelectorAll('#targets-board .target-card').length === 7")
+    assert query(page_)["target"] == ["bbc_internet_world_2025"]
+    page_.wait_for_function("() => document.querySelector('#targets-trend .gtitle')?.textContent"
+                            ".includes('World against the target')")
+    again = open_targets(open_page, page_.url)
+    assert again.page.locator("#targets-board .target-card").count() == 7
+    assert "Broadband Commission 2025" in again.page.locator("#targets-framework").inner_text()
+    assert query(again.page) == query(page_)
+    assert record.errors == [] and again.errors == []
+
+
+@pytest.mark.browser
+def test_unknown_target_gives_a_notice_and_the_default_view(open_page) -> None:
+    record = open_targets(open_page, "/targets?target=nope&framework=umc")
+    assert "Unknown target" in record.page.locator("#targets-notices").inner_text()
+    record.page.wait_for_function("() => window.location.search.includes('target=umc_internet_use_2030')")
+    card = record.page.locator('[data-target="umc_internet_use_2030"]')
+    assert card.get_attribute("aria-current") == "true"
+    assert record.errors == []
