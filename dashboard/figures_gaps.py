@@ -1,0 +1,585 @@
+"""Figures and one-sentence summaries for the Gaps page, as pure functions of (data, options).
+
+No database and no Dash here: the page queries the measures tables and passes frames in, so every
+builder can be checked on a small hand-made frame.
+
+Speed: each callback must answer within ~100 ms on a 2-core machine. Building go.Figure objects
+validates every property (15–20 ms a figure) and pandas costs milliseconds per operation on frames of
+a few dozen rows, so the builders turn each frame into plain records once and return plotly figure
+*dicts* (which dcc.Graph takes as they are). The tests validate every builder's output with
+go.Figure(figure), which raises on any invalid property.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboard.figures import LINE_COLOURS
+
+PARITY_BAND = (0.98, 1.02)  # ITU's parity band for a ratio of two rates (DESIGN.md §4)
+COVERAGE_THRESHOLD = 0.5  # group_aggregate leaves the value empty below this population coverage
+NO_VALUE_GREY = "#8c8c8c"
+BAND_FILL = "rgba(0, 158, 115, 0.18)"  # Okabe–Ito bluish green, light
+GRID = "#eeeeee"
+TABLE_ROWS = 300  # as components.TABLE_ROWS: the Data page has every row
+
+
+@dataclass(frozen=True)
+class Gap:
+    """One kind of gap: which breakdown it compares and which derived indicators measure it."""
+
+    key: str
+    label: str  # for the control
+    dimension: str  # the observation column that holds the breakdown: sex or area
+    pair: tuple[str, str]  # (usually less connected, usually more connected): the ratio is first ÷ second
+    names: dict[str, str]  # legend labels
+    nouns: dict[str, str]  # in sentences: "54 % of women", "58 % of rural residents"
+    colours: dict[str, str]
+    symbols: dict[str, str]
+    parity_indicator: str
+    gap_indicator: str
+    ratio_label: str
+    gap_label: str
+    below: str  # what a ratio under the band means
+
+
+GAPS: dict[str, Gap] = {
+    "gender": Gap(
+        key="gender", label="Women and men", dimension="sex", pair=("female", "male"),
+        names={"female": "Women", "male": "Men"}, nouns={"female": "women", "male": "men"},
+        colours={"female": "#D55E00", "male": "#0072B2"}, symbols={"female": "circle", "male": "diamond"},
+        parity_indicator="internet_gender_parity", gap_indicator="internet_gender_gap",
+        ratio_label="Gender parity score (women ÷ men)", gap_label="Gender gap (men − women), percentage points",
+        below="women less connected than men"),
+    "urban_rural": Gap(
+        key="urban_rural", label="Urban and rural", dimension="area", pair=("rural", "urban"),
+        names={"rural": "Rural", "urban": "Urban"}, nouns={"rural": "rural residents", "urban": "urban residents"},
+        colours={"rural": "#009E73", "urban": "#CC79A7"}, symbols={"rural": "circle", "urban": "diamond"},
+        parity_indicator="internet_rural_urban_ratio", gap_indicator="internet_urban_rural_gap",
+        ratio_label="Rural ÷ urban Internet use", gap_label="Urban–rural gap (urban − rural), percentage points",
+        below="rural residents less connected than urban ones"),
+}
+STATUS_STYLE = {  # colour and symbol both differ, so the status reads without colour vision
+    "below": ("Below the parity band", "#D55E00", "circle"),
+    "within": ("Within the band (0.98–1.02)", "#009E73", "square"),
+    "above": ("Above the band", "#0072B2", "diamond"),
+}
+
+
+# --- helpers ----------------------------------------------------------------------------------------------------
+
+
+def _plain(value):
+    """A JSON-ready Python value: NaN/NA → None, numpy scalars → Python numbers."""
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    return value.item() if hasattr(value, "item") else value
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of a small frame as plain dicts (much cheaper than pandas operations on a few dozen rows)."""
+    columns = list(frame.columns)
+    values = [[_plain(value) for value in frame[column].tolist()] for column in columns]
+    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
+
+
+def _pct(share: float) -> str:
+    return f"{100 * share:.0f} %"
+
+
+def _span(years: list[int]) -> str:
+    return "" if not years else str(min(years)) if min(years) == max(years) else f"{min(years)}–{max(years)}"
+
+
+def year_span(years) -> str:
+    """"2016–2020" (or "2019" for one year; "" for none) from any iterable of years."""
+    return _span([int(year) for year in (_plain(value) for value in years) if year is not None])
+
+
+def _figure(traces: list[dict], heading: str, height: int, *, note: str | None = None, **layout) -> dict:
+    """A plotly figure dict with this page's common layout; `note` is written across an empty chart."""
+    axis = {"gridcolor": GRID, "zeroline": False}
+    settings = {"margin": {"l": 55, "r": 15, "t": 40, "b": 40}, "legend": {"orientation": "h", "y": -0.18},
+                "xaxis": {}, "yaxis": {}}
+    settings.update(layout)
+    for key in [key for key in settings if key.startswith(("xaxis", "yaxis"))]:
+        settings[key] = {**axis, **settings[key]}
+    settings.update(height=height, plot_bgcolor="white", hovermode="closest",
+                    title={"text": heading, "x": 0.01, "font": {"size": 14}, **settings.get("title", {})})
+    if note:
+        settings["annotations"] = [*settings.get("annotations", []), {
+            "text": note, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
+            "font": {"size": 13, "color": "#555555"}}]
+    return {"data": traces, "layout": settings}
+
+
+def _by_year(rows: list[dict], gap: Gap) -> dict[int, dict[str, float]]:
+    """{year: {category: value}} for the years in which both sides of the gap have a value."""
+    years: dict[int, dict[str, float]] = {}
+    for row in rows:
+        if row["value"] is not None:
+            years.setdefault(int(row["year"]), {})[row["category"]] = float(row["value"])
+    return {year: values for year, values in years.items() if all(side in values for side in gap.pair)}
+
+
+def _years_list(years: list[int]) -> str:
+    """2016, 2017, 2018, 2020 → "2016–2018 and 2020"."""
+    runs: list[list[int]] = []
+    for year in sorted(years):
+        if runs and year == runs[-1][-1] + 1:
+            runs[-1].append(year)
+        else:
+            runs.append([year])
+    parts = [str(run[0]) if len(run) == 1 else f"{run[0]}–{run[-1]}" for run in runs]
+    return parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- (a) group series: ours and the publisher's ---------------------------------------------------------------
+
+
+def no_value_years(rows: pd.DataFrame | list[dict]) -> list[tuple[int, float]]:
+    """(year, population coverage) for each year our aggregate leaves empty (coverage under the threshold)."""
+    rows = records(rows) if isinstance(rows, pd.DataFrame) else rows
+    empty: dict[int, float] = {}
+    for row in rows:
+        if row["value"] is None:
+            coverage = row["population_coverage"] or 0.0
+            empty[int(row["year"])] = min(coverage, empty.get(int(row["year"]), coverage))
+    return sorted(empty.items())
+
+
+def group_series(rows: pd.DataFrame, gap: Gap, group_name: str) -> dict:
+    """Our population-weighted aggregate for each side of the gap, per year.
+
+    `rows`: year, category, value (NULL below 50 % coverage), population_coverage, n_countries, n_members.
+    Years without a value are drawn as grey crosses along the foot of the chart, so the gap in the
+    record is visible and its coverage is in the hover.
+    """
+    data = sorted(records(rows), key=lambda row: row["year"])
+    traces = []
+    for category in gap.pair:
+        part = [row for row in data if row["category"] == category and row["value"] is not None]
+        traces.append({
+            "type": "scatter", "x": [row["year"] for row in part], "y": [row["value"] for row in part],
+            "name": f"{gap.names[category]} (our aggregate)", "mode": "lines+markers",
+            "line": {"color": gap.colours[category], "width": 2},
+            "marker": {"size": 8, "symbol": gap.symbols[category]},
+            "customdata": [[100 * row["population_coverage"], row["n_countries"], row["n_members"]] for row in part],
+            "hovertemplate": (f"<b>{gap.names[category]}</b> %{{x}}: %{{y:.1f}} %<br>"
+                              "population coverage %{customdata[0]:.0f} % (%{customdata[1]} of %{customdata[2]} "
+                              "economies)<extra></extra>"),
+        })
+    empty = no_value_years(data)
+    if empty:
+        traces.append({
+            "type": "scatter", "x": [year for year, _ in empty], "y": [2] * len(empty),
+            "name": f"No value: coverage under {_pct(COVERAGE_THRESHOLD)}", "mode": "markers",
+            "marker": {"symbol": "x-thin-open", "size": 10, "color": NO_VALUE_GREY,
+                       "line": {"width": 2, "color": NO_VALUE_GREY}},
+            "customdata": [100 * coverage for _, coverage in empty],
+            "hovertemplate": "%{x}: no value; population coverage %{customdata:.0f} % (under 50 %)<extra></extra>",
+        })
+    years = [row["year"] for row in data]
+    has_value = any(row["value"] is not None for row in data)
+    note = (f"No data for {group_name}" if not data else None if has_value
+            else "No year reaches 50 % population coverage")
+    return _figure(traces, f"Internet use, {gap.label.lower()}: {group_name} (our aggregate)", 380, note=note,
+                   yaxis={"title": {"text": "% of population"}, "range": [0, 100]},
+                   xaxis={"dtick": 1} if years and max(years) - min(years) <= 12 else {})
+
+
+def coverage_note(rows: pd.DataFrame, group_name: str) -> str:
+    """Say which years have no value and why (DESIGN.md §4: aggregates show their coverage)."""
+    if rows.empty:
+        return f"No economy in {group_name} reports this breakdown."
+    empty = no_value_years(rows)
+    if not empty:
+        return ""
+    low, high = min(coverage for _, coverage in empty), max(coverage for _, coverage in empty)
+    coverage = _pct(high) if math.isclose(low, high, abs_tol=0.005) else f"{_pct(low)}–{_pct(high)}"
+    return (f"No value for {_years_list([year for year, _ in empty])}: the economies reporting cover only "
+            f"{coverage} of the population of {group_name}, under the {_pct(COVERAGE_THRESHOLD)} needed for an "
+            "aggregate (crosses along the foot of the chart).")
+
+
+def series_summary(rows: pd.DataFrame, gap: Gap, group_name: str) -> str:
+    low, high = gap.pair
+    data = records(rows)
+    both = _by_year(data, gap)
+    if not both:
+        if not data:
+            return f"Our aggregates have no data on {gap.label.lower()} for {group_name}."
+        best = max(row["population_coverage"] or 0.0 for row in data)
+        return (f"Our aggregate has no value for {group_name} in any year: the economies that report "
+                f"{gap.label.lower()} separately cover at most {_pct(best)} of its population.")
+    year = max(both)
+    latest = both[year]
+    coverage = min(row["population_coverage"] for row in data if row["year"] == year)
+    return (f"In {year}, {latest[low]:.1f} % of {gap.nouns[low]} and {latest[high]:.1f} % of "
+            f"{gap.nouns[high]} in {group_name} used the Internet by our aggregate (ratio "
+            f"{latest[low] / latest[high]:.2f}; population coverage {_pct(coverage)}).")
+
+
+def published_series(rows: pd.DataFrame, gap: Gap, edition: str) -> dict:
+    """ITU's own aggregates (one edition): each side of the gap, solid for the chosen group, dotted for World.
+
+    `rows`: group_code, group_name, year, category, value; the chosen group's rows first.
+    """
+    data = records(rows)
+    traces = []
+    for position, code in enumerate(dict.fromkeys(row["group_code"] for row in data)):
+        for category in gap.pair:
+            part = sorted((row for row in data if row["group_code"] == code and row["category"] == category),
+                          key=lambda row: row["year"])
+            if not part:
+                continue
+            name = part[0]["group_name"]
+            traces.append({
+                "type": "scatter", "x": [row["year"] for row in part], "y": [row["value"] for row in part],
+                "name": f"{gap.names[category]}, {name} (ITU)", "mode": "lines+markers",
+                "line": {"color": gap.colours[category], "width": 2, "dash": "solid" if position == 0 else "dot"},
+                "marker": {"size": 7, "symbol": gap.symbols[category]},
+                "hovertemplate": f"<b>{gap.names[category]}, {name}</b> (ITU) %{{x}}: %{{y:.1f}} %<extra></extra>",
+            })
+    return _figure(traces, f"ITU's published aggregates ({edition})", 380,
+                   note=None if data else "ITU publishes no such aggregate",
+                   yaxis={"title": {"text": "% of population"}, "range": [0, 100]}, xaxis={"dtick": 1})
+
+
+def published_summary(rows: pd.DataFrame, gap: Gap, edition: str) -> str:
+    data = records(rows)
+    if not data:
+        return f"ITU's {edition} publishes no aggregate of {gap.label.lower()} for this group."
+    first = data[0]
+    both = _by_year([row for row in data if row["group_code"] == first["group_code"]], gap)
+    low, high = gap.pair
+    if not both:
+        return f"ITU's {edition} has no year with both {gap.nouns[low]} and {gap.nouns[high]}."
+    year = max(both)
+    value_low, value_high = both[year][low], both[year][high]
+    return (f"ITU's {edition} (the publisher's own figures): in {year}, {value_low:.0f} % of "
+            f"{gap.nouns[low]} and {value_high:.0f} % of {gap.nouns[high]} in {first['group_name']} used the "
+            f"Internet (ratio {value_low / value_high:.2f}).")
+
+
+# --- (b) country parity scores ----------------------------------------------------------------------------------
+
+
+def parity_status(value: float) -> str:
+    low, high = PARITY_BAND
+    return "below" if value < low else "above" if value > high else "within"
+
+
+def _present(rows: pd.DataFrame) -> list[dict]:
+    """Members with a value, sorted by value then name."""
+    present = [row for row in records(rows) if row["value"] is not None]
+    return sorted(present, key=lambda row: (row["value"], row["name"]))
+
+
+def parity_dots(rows: pd.DataFrame, gap: Gap, group_name: str, group_value: dict | None = None) -> dict:
+    """One dot per member with a value (its latest survey, the year in the label), the parity band shaded.
+
+    `rows`: iso3, name, year, value (members without a value are left out here; the table lists them).
+    `group_value`: our group's own ratio {year, value}, drawn as a dashed line when there is one.
+    """
+    present = _present(rows)
+    labels = [f"{row['name']} ({int(row['year'])})" for row in present]
+    low, high = PARITY_BAND
+    shapes = [
+        {"type": "rect", "xref": "x", "yref": "paper", "x0": low, "x1": high, "y0": 0, "y1": 1,
+         "fillcolor": BAND_FILL, "line": {"width": 0}, "layer": "below"},
+        {"type": "line", "xref": "x", "yref": "paper", "x0": 1, "x1": 1, "y0": 0, "y1": 1,
+         "line": {"color": "#009E73", "width": 1}},
+    ]
+    annotations = [{"text": "parity band 0.98–1.02 ", "x": low, "y": 1, "xref": "x", "yref": "paper",
+                    "xanchor": "right", "yanchor": "top", "showarrow": False, "font": {"size": 11}}]
+    if group_value is not None and group_value.get("value") is not None:
+        value = float(group_value["value"])
+        shapes.append({"type": "line", "xref": "x", "yref": "paper", "x0": value, "x1": value, "y0": 0, "y1": 1,
+                       "line": {"color": "#000000", "dash": "dash", "width": 1.5}})
+        annotations.append({"text": f" {group_name} (our aggregate, {int(group_value['year'])}): {value:.2f}",
+                            "x": value, "y": 0, "xref": "x", "yref": "paper", "xanchor": "left",
+                            "yanchor": "bottom", "showarrow": False, "font": {"size": 11}})
+    traces = []
+    for status, (name, colour, symbol) in STATUS_STYLE.items():
+        part = [(row, label) for row, label in zip(present, labels, strict=True)
+                if parity_status(row["value"]) == status]
+        if not part:
+            continue
+        traces.append({
+            "type": "scatter", "x": [row["value"] for row, _ in part], "y": [label for _, label in part],
+            "name": name, "mode": "markers", "customdata": [row["iso3"] for row, _ in part],
+            "marker": {"color": colour, "symbol": symbol, "size": 9, "line": {"width": 0.5, "color": "white"}},
+            "hovertemplate": "<b>%{y}</b>: %{x:.2f}<extra></extra>",
+        })
+    values = [row["value"] for row in present]
+    top, bottom = 95, 30
+    plot_height = max(200, 17 * len(present))
+    height = plot_height + top + bottom
+    # The legend sits between the title and the x ticks (drawn on top: the list can be long), placed in
+    # pixels converted to the paper coordinates plotly wants.
+    return _figure(
+        traces, f"{gap.ratio_label}: members of {group_name}, latest survey year", height,
+        note=None if present else f"No member of {group_name} has survey data",
+        shapes=shapes, annotations=annotations,
+        xaxis={"range": [min([*values, low]) - 0.03, max([*values, high]) + 0.03], "side": "top"},
+        yaxis={"type": "category", "categoryorder": "array", "categoryarray": labels, "tickfont": {"size": 10},
+               "automargin": True, "range": [-0.7, max(len(present), 1) - 0.3]},
+        legend={"orientation": "h", "y": 1 + 28 / plot_height, "yanchor": "bottom", "x": 0, "xanchor": "left"},
+        margin={"l": 10, "r": 15, "t": top, "b": bottom},
+        title={"y": 1 - 8 / height, "yanchor": "top"})
+
+
+def parity_summary(rows: pd.DataFrame, gap: Gap, group_name: str) -> str:
+    present = _present(rows)
+    if not present:
+        return f"None of the {len(rows)} members of {group_name} has survey data on {gap.label.lower()}."
+    status = dict.fromkeys(STATUS_STYLE, 0)
+    for row in present:
+        status[parity_status(row["value"])] += 1
+    lowest = present[0]
+    return (f"{len(present)} of {len(rows)} members of {group_name} have a survey value (latest survey years "
+            f"{year_span(row['year'] for row in present)}): {status['within']} within the parity band, "
+            f"{status['below']} below it ({gap.below}) and {status['above']} above; lowest {lowest['name']} "
+            f"({lowest['value']:.2f} in {int(lowest['year'])}).")
+
+
+def parity_table(rows: pd.DataFrame) -> pd.DataFrame:
+    """Every member, with "no data" written out where there is no survey value."""
+    present = _present(rows)
+    missing = sorted((row for row in records(rows) if row["value"] is None), key=lambda row: row["name"])
+    return pd.DataFrame(
+        [(row["name"], row["iso3"], str(int(row["year"])), f"{row['value']:.3f}",
+          STATUS_STYLE[parity_status(row["value"])][0]) for row in present]
+        + [(row["name"], row["iso3"], "", "no data", "") for row in missing],
+        columns=["name", "iso3", "year", "value", "status"])
+
+
+# --- (c) gap against income -----------------------------------------------------------------------------------
+
+
+def gap_vs_income(rows: pd.DataFrame, gap: Gap, year_label: str) -> dict:
+    """Gap in points against GNI per capita (log scale), one colour per World Bank region.
+
+    `rows`: iso3, name, wb_region, year, gap, gni.
+    """
+    data = records(rows)
+    labelled = len(data) <= 25  # few points: name them on the chart
+    traces = []
+    regions = sorted({row["wb_region"] or "No region" for row in data})
+    for index, region in enumerate(regions):
+        part = [row for row in data if (row["wb_region"] or "No region") == region]
+        traces.append({
+            "type": "scatter", "x": [row["gni"] for row in part], "y": [row["gap"] for row in part], "name": region,
+            "mode": "markers+text" if labelled else "markers", "text": [row["name"] for row in part],
+            "textposition": "top center", "textfont": {"size": 10}, "customdata": [row["year"] for row in part],
+            "marker": {"color": LINE_COLOURS[index % len(LINE_COLOURS)], "size": 9, "opacity": 0.85,
+                       "line": {"width": 0.5, "color": "white"}},
+            "hovertemplate": "<b>%{text}</b> (%{customdata}): gap %{y:.1f} points; GNI per capita US$ %{x:,.0f}"
+                             "<extra></extra>",
+        })
+    ticks = [200, 500, 1_000, 2_000, 5_000, 10_000, 20_000, 50_000, 100_000, 200_000]
+    return _figure(
+        traces, f"{gap.gap_label} against GNI per capita, {year_label}", 460,
+        note=None if data else "No economy has both values",
+        shapes=[{"type": "line", "xref": "paper", "yref": "y", "x0": 0, "x1": 1, "y0": 0, "y1": 0,
+                 "line": {"color": "#555555", "width": 1}}],
+        xaxis={"title": {"text": "GNI per capita, Atlas method (current US$, log scale)"}, "type": "log",
+               "tickvals": ticks, "ticktext": [f"{tick:,}" for tick in ticks]},
+        yaxis={"title": {"text": "Gap (percentage points)"}},
+        legend={"orientation": "h", "y": -0.22})
+
+
+def _ranks(values: list[float]) -> list[float]:
+    """Ranks from 1, ties sharing their mean rank (as pandas' rank(method="average"))."""
+    order = sorted(range(len(values)), key=lambda index: values[index])
+    ranks = [0.0] * len(values)
+    start = 0
+    while start < len(order):
+        end = start
+        while end + 1 < len(order) and values[order[end + 1]] == values[order[start]]:
+            end += 1
+        for position in range(start, end + 1):
+            ranks[order[position]] = (start + end) / 2 + 1
+        start = end + 1
+    return ranks
+
+
+def rank_correlation(x: list[float], y: list[float]) -> float:
+    """Spearman's rank correlation (Pearson's on ranks); NaN when either side is constant."""
+    rx, ry = _ranks(x), _ranks(y)
+    mean_x, mean_y = sum(rx) / len(rx), sum(ry) / len(ry)
+    cov = sum((a - mean_x) * (b - mean_y) for a, b in zip(rx, ry, strict=True))
+    var_x = sum((a - mean_x) ** 2 for a in rx)
+    var_y = sum((b - mean_y) ** 2 for b in ry)
+    return cov / math.sqrt(var_x * var_y) if var_x and var_y else float("nan")
+
+
+def scatter_summary(rows: pd.DataFrame, gap: Gap, year_label: str) -> str:
+    data = records(rows)
+    if len(data) < 3:
+        return f"Too few economies ({len(data)}) have both the gap and GNI per capita for {year_label}."
+    rho = rank_correlation([row["gap"] for row in data], [row["gni"] for row in data])
+    direction = ("larger where incomes are lower" if rho < -0.1 else "larger where incomes are higher" if rho > 0.1
+                 else "not clearly related to income")
+    widest = max(data, key=lambda row: row["gap"])
+    return (f"Across {len(data)} economies ({year_label}), the gap is {direction} (rank correlation {rho:.2f}); "
+            f"the widest is {widest['name']} at {widest['gap']:.1f} points ({int(widest['year'])}).")
+
+
+# --- (d) chosen countries over time ---------------------------------------------------------------------------
+
+
+def country_trend(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> dict:
+    """Each chosen economy's total Internet use as a line, its survey values by breakdown as markers.
+
+    `totals`: iso3, name, year, value; `breakdown`: iso3, name, year, category, value.
+    """
+    lines, points = records(totals), records(breakdown)
+    traces = []
+    names = sorted({row["name"] for row in lines} | {row["name"] for row in points})
+    for index, name in enumerate(names):
+        colour = LINE_COLOURS[index % len(LINE_COLOURS)]
+        line = sorted((row for row in lines if row["name"] == name), key=lambda row: row["year"])
+        traces.append({
+            "type": "scatter", "x": [row["year"] for row in line], "y": [row["value"] for row in line],
+            "name": f"{name}: all", "mode": "lines", "legendgroup": name, "line": {"color": colour, "width": 1.5},
+            "hovertemplate": f"<b>{name}</b>, everyone %{{x}}: %{{y:.1f}} %<extra></extra>"})
+        for category in gap.pair:
+            part = [row for row in points if row["name"] == name and row["category"] == category]
+            if not part:
+                continue
+            filled = category == gap.pair[1]
+            traces.append({
+                "type": "scatter", "x": [row["year"] for row in part], "y": [row["value"] for row in part],
+                "name": f"{name}: {gap.nouns[category]}", "mode": "markers", "legendgroup": name,
+                "marker": {"color": colour if filled else "white", "size": 10, "symbol": gap.symbols[category],
+                           "line": {"color": colour, "width": 2}},
+                "hovertemplate": f"<b>{name}</b>, {gap.nouns[category]} %{{x}}: %{{y:.1f}} %<extra></extra>"})
+    return _figure(traces, f"Chosen economies: Internet use over time, with {gap.label.lower()} where surveyed", 420,
+                   note=None if names else "Choose countries to compare",
+                   yaxis={"title": {"text": "% of population"}, "range": [0, 100]})
+
+
+def country_summary(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> str:
+    lines, points = records(totals), records(breakdown)
+    if not lines and not points:
+        return "Choose countries to see their Internet use over time and their survey values by breakdown."
+    low, high = gap.pair
+    parts = []
+    for name in sorted({row["name"] for row in lines} | {row["name"] for row in points}):
+        both = _by_year([row for row in points if row["name"] == name], gap)
+        if not both:
+            parts.append(f"{name}: no survey by {gap.dimension}")
+            continue
+        year = max(both)
+        parts.append(f"{name} {year}: {gap.nouns[low]} {both[year][low]:.1f} %, "
+                     f"{gap.nouns[high]} {both[year][high]:.1f} %")
+    return "; ".join(parts) + "."
+
+
+# --- (e) inequality across countries --------------------------------------------------------------------------
+
+
+def inequality(rows: pd.DataFrame) -> dict:
+    """Gini on the left; Theil with its between- and within-region parts stacked on the right.
+
+    `rows`: year, n_countries, gini, theil, theil_between, theil_within.
+    """
+    data = sorted(records(rows), key=lambda row: row["year"])
+    years = [row["year"] for row in data]
+    traces = [{
+        "type": "scatter", "x": years, "y": [row["gini"] for row in data], "name": "Gini", "mode": "lines+markers",
+        "line": {"color": "#0072B2", "width": 2}, "marker": {"size": 4},
+        "customdata": [row["n_countries"] for row in data],
+        "hovertemplate": "Gini %{x}: %{y:.3f} (%{customdata} economies)<extra></extra>",
+    }]
+    for column, name, colour in (("theil_between", "Theil: between regions", "#E69F00"),
+                                 ("theil_within", "Theil: within regions", "#56B4E9")):
+        traces.append({
+            "type": "scatter", "x": years, "y": [row[column] for row in data], "name": name, "mode": "lines",
+            "stackgroup": "theil", "line": {"color": colour, "width": 1}, "fillcolor": colour,
+            "xaxis": "x2", "yaxis": "y2", "hovertemplate": f"{name} %{{x}}: %{{y:.3f}}<extra></extra>"})
+    panels = (("Gini (population-weighted)", 0.225), ("Theil index: between and within regions", 0.775))
+    titles = [{"text": text, "x": x, "y": 1.0, "xref": "paper", "yref": "paper", "xanchor": "center",
+               "yanchor": "bottom", "showarrow": False, "font": {"size": 14}} for text, x in panels]
+    return _figure(
+        traces, "", 400, note=None if data else "No inequality measures in this database",
+        annotations=titles, legend={"orientation": "h", "y": -0.15, "traceorder": "normal"},
+        xaxis={"domain": [0, 0.45], "anchor": "y"},
+        yaxis={"title": {"text": "Gini (0 = equal)"}, "rangemode": "tozero", "anchor": "x"},
+        xaxis2={"domain": [0.55, 1], "anchor": "y2"},
+        yaxis2={"title": {"text": "Theil T"}, "rangemode": "tozero", "anchor": "x2"})
+
+
+def inequality_direction(rows: pd.DataFrame, tolerance: float = 0.01) -> str:
+    """"narrowing", "widening" or "roughly unchanged", from the first and the last Gini ("unknown": < 2 years)."""
+    gini = [row["gini"] for row in sorted(records(rows), key=lambda row: row["year"]) if row["gini"] is not None]
+    if len(gini) < 2:
+        return "unknown"
+    change = gini[-1] - gini[0]
+    return "narrowing" if change < -tolerance else "widening" if change > tolerance else "roughly unchanged"
+
+
+def inequality_summary(rows: pd.DataFrame) -> str:
+    valid = [row for row in sorted(records(rows), key=lambda row: row["year"]) if row["gini"] is not None]
+    direction = inequality_direction(rows)
+    if direction == "unknown":
+        return "Too few years of data to say whether the divide between countries is narrowing."
+    first, last = valid[0], valid[-1]
+    verb = {"narrowing": "fell", "widening": "rose"}.get(direction, "moved")
+    earlier = [row for row in valid if row["year"] <= last["year"] - 5]
+    since = (f" ({earlier[-1]['gini']:.2f} in {earlier[-1]['year']})"
+             if earlier and earlier[-1]["year"] != first["year"] else "")
+    share = (f", and differences between regions make up {_pct(last['theil_between'] / last['theil'])} of the "
+             f"Theil index in {last['year']}" if last.get("theil") and last.get("theil_between") is not None else "")
+    return (f"The divide in Internet use between countries is {direction}: the population-weighted Gini {verb} "
+            f"from {first['gini']:.2f} in {first['year']} to {last['gini']:.2f} in {last['year']}{since}{share}.")
+
+
+# --- source lines and the data-table alternative --------------------------------------------------------------
+
+
+def source_line(sources: pd.DataFrame, lead: str = "Source") -> str:
+    """"Source: attribution — dataset (release of …; licence …)" for each row of the `source` table given."""
+    rows = records(sources)
+    if not rows:
+        return f"{lead}: not recorded in this database."
+    parts = []
+    for row in rows:
+        release = (f"release of {pd.Timestamp(row['vintage']).date().isoformat()}" if row["vintage"] is not None
+                   else "undated release")
+        parts.append(f"{row['attribution']} — {row['dataset']} ({release}; licence {row['license']})")
+    return f"{lead}: " + "; ".join(parts) + "."
+
+
+_MARKDOWN_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_{}[]<>()#+-.!|~"})
+
+
+def _cell(value, digits: int) -> str:
+    value = _plain(value)
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return "" if value is None else str(value).translate(_MARKDOWN_SPECIAL)
+
+
+def markdown_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> str:
+    """The rows behind a chart as one Markdown table (GitHub style), every cell escaped.
+
+    One dcc.Markdown component instead of an html.Table of one component per cell: with a few thousand
+    cells on this page, the Dash renderer took ~16 s of main-thread time to mount per-cell components.
+    """
+    if frame.empty:
+        return "No data for this selection."
+    labels = labels or {}
+    shown = frame.head(TABLE_ROWS)
+    columns = [shown[column].tolist() for column in shown.columns]
+    lines = ["| " + " | ".join(_cell(labels.get(column, column), digits) for column in shown.columns) + " |",
+             "|" + "---|" * len(shown.columns)]
+    lines += ["| " + " | ".join(_cell(value, digits) for value in row) + " |" for row in zip(*columns, strict=True)]
+    if len(frame) > TABLE_ROWS:
+        lines += ["", f"First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all."]
+    return "\n".join(lines)

@@ -1,0 +1,472 @@
+"""Gaps: women and men, rural and urban residents — by group over time, by country, against income —
+and whether the divide in Internet use between countries is narrowing.
+
+All state lives in the URL (?gap=gender&group=ldc&countries=BRA,MOZ&year=2019): layout(**query) builds
+the view from it, with a notice for anything it cannot use, and a callback writes the canonical query
+back with history.replaceState (components.url_writer). The page only filters the measures tables
+(group_aggregate, published_aggregate, observation, inequality); nothing heavy is computed here.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboard import components, data
+from dashboard import figures_gaps as fg
+from dashboard.url_state import encode, first, parse_choice, parse_codes
+
+dash.register_page(__name__, path="/gaps", name="Gaps", title="Gaps · Digital divide indicators")
+
+DEFAULT_GAP = "gender"
+DEFAULT_GROUP = "world"
+# Economies with both sex and urban/rural survey values, from four regions and income levels.
+DEFAULT_COUNTRIES = ("BRA", "CIV", "FRA", "MOZ")
+LATEST = "latest"  # the scatter's default: each economy's latest year with both values
+NO_COUNTRIES = "none"  # written to the URL when every country was removed, so the link keeps that choice
+GROUP_TYPE_ORDER = ["world", "wb_region", "income_group", "ldc", "lldc", "sids", "m49_region", "m49_subregion"]
+GROUP_TYPE_PREFIX = {"wb_region": "World Bank region: ", "income_group": "Income group: ",
+                     "m49_region": "UN region: ", "m49_subregion": "UN sub-region: "}
+# Our groups that ITU's Key ICT aggregates also publish (by the same definition, on ITU's own member lists).
+# ITU's regions (Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are ITU's own groupings and match
+# neither the UN M49 nor the World Bank regions, so they are not paired with ours.
+ITU_GROUPS = {
+    "world": "itu:world", "ldc": "itu:ldc", "lldc": "itu:lldc", "sids": "itu:sids",
+    "income_group:high_income": "itu:income_high", "income_group:upper_middle_income": "itu:income_upper_middle",
+    "income_group:lower_middle_income": "itu:income_lower_middle", "income_group:low_income": "itu:income_low",
+}
+BREAKDOWN_FILTER = {  # SQL over observation / aggregate rows: the two sides of each gap, the rest 'total'
+    "sex": "sex IN ('female', 'male') AND area = 'total' AND age = 'total'",
+    "area": "area IN ('urban', 'rural') AND sex = 'total' AND age = 'total'",
+}
+TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
+
+
+# --- queries (cached by dashboard.data per database version) --------------------------------------------------
+
+
+def groups() -> pd.DataFrame:
+    return _groups(data.current_version())
+
+
+@lru_cache(maxsize=4)
+def _groups(version: data.Version) -> pd.DataFrame:
+    """Groups in a sensible order with labels for the control (kept per database version)."""
+    frame = data.query("SELECT group_id, group_type, name FROM country_group")
+    order = {kind: index for index, kind in enumerate(GROUP_TYPE_ORDER)}
+    frame = frame.assign(rank=frame["group_type"].map(order).fillna(len(order)),
+                         label=[GROUP_TYPE_PREFIX.get(kind, "") + name
+                                for kind, name in zip(frame["group_type"], frame["name"], strict=True)])
+    return frame.sort_values(["rank", "name"]).reset_index(drop=True)
+
+
+def group_name(group_id: str) -> str:
+    frame = groups()
+    names = dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
+    return names.get(group_id, group_id)
+
+
+# Each query below reads every group at once for one gap, and the page splits the answer by group in
+# memory (kept per database version): switching groups then costs no query at all. Per-group queries
+# took 15–35 ms each on a first visit, several per callback.
+
+
+def _split(frame: pd.DataFrame, key: str = "group_id") -> dict[str, pd.DataFrame]:
+    return {name: part.drop(columns=key).reset_index(drop=True) for name, part in frame.groupby(key, sort=False)}
+
+
+@lru_cache(maxsize=8)
+def _series_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
+    gap = fg.GAPS[gap_key]
+    return _split(data.query(f"""
+        SELECT group_id, year, {gap.dimension} AS category, value, population_coverage, n_countries, n_members
+        FROM group_aggregate
+        WHERE indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[gap.dimension]}
+        ORDER BY group_id, year, category
+    """))
+
+
+def group_series(group_id: str, gap: fg.Gap) -> pd.DataFrame:
+    """Our aggregate of Internet use for each side of the gap (value NULL where coverage < 50 %)."""
+    empty = pd.DataFrame(columns=["year", "category", "value", "population_coverage", "n_countries", "n_members"])
+    return _series_by_group(data.current_version(), gap.key).get(group_id, empty)
+
+
+def newest_itu_edition() -> pd.Series | None:
+    editions = data.query("""
+        SELECT * FROM source WHERE dataset_key = 'itu_key_ict' ORDER BY vintage DESC NULLS LAST, source_id DESC
+    """)
+    return editions.iloc[0] if len(editions) else None
+
+
+def published_series(group_id: str, gap: fg.Gap) -> tuple[pd.DataFrame, pd.Series | None]:
+    """ITU's Key ICT aggregates from the newest edition: the matching group (if any) first, then World."""
+    edition = newest_itu_edition()
+    codes = list(dict.fromkeys([ITU_GROUPS.get(group_id, "itu:world"), "itu:world"]))
+    if edition is None:
+        return pd.DataFrame(columns=["group_code", "group_name", "year", "category", "value"]), None
+    rows = data.query(f"""
+        SELECT group_code, group_name, year, {gap.dimension} AS category, value
+        FROM published_aggregate
+        WHERE indicator_id = 'internet_use' AND source_id = ? AND group_code IN (?, ?)
+          AND {BREAKDOWN_FILTER[gap.dimension]}
+        ORDER BY group_code = ? DESC, year, category
+    """, [edition["source_id"], codes[0], codes[-1], codes[0]])
+    return rows, edition
+
+
+@lru_cache(maxsize=8)
+def _parity_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
+    return _split(data.query(f"""
+        WITH latest AS (
+            SELECT iso3, year, value FROM observation
+            WHERE indicator_id = ? AND {TOTAL}
+            QUALIFY row_number() OVER (PARTITION BY iso3 ORDER BY year DESC) = 1
+        )
+        SELECT m.group_id, c.iso3, c.name, l.year, l.value
+        FROM group_member m JOIN country c USING (iso3) LEFT JOIN latest l USING (iso3)
+        ORDER BY m.group_id, l.value NULLS LAST, c.name
+    """, [fg.GAPS[gap_key].parity_indicator]))
+
+
+def member_parity(group_id: str, gap: fg.Gap) -> pd.DataFrame:
+    """Every member of the group with its latest parity score (NULL: no survey)."""
+    empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
+    return _parity_by_group(data.current_version(), gap.key).get(group_id, empty)
+
+
+@lru_cache(maxsize=8)
+def _ratio_by_group(version: data.Version, gap_key: str) -> dict[str, dict]:
+    rows = data.query(f"""
+        SELECT group_id, year, value, population_coverage FROM group_aggregate
+        WHERE indicator_id = ? AND {TOTAL} AND value IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY group_id ORDER BY year DESC) = 1
+    """, [fg.GAPS[gap_key].parity_indicator])
+    return {row.pop("group_id"): row for row in fg.records(rows)}
+
+
+def group_parity(group_id: str, gap: fg.Gap) -> dict | None:
+    """Our group's own ratio (a ratio of aggregates), latest year with a value; only gender has one."""
+    return _ratio_by_group(data.current_version(), gap.key).get(group_id)
+
+
+@lru_cache(maxsize=8)
+def _pairs_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
+    """Every member's gap and GNI per capita in each year that has both, by group."""
+    return _split(data.query("""
+        WITH pairs AS (
+            SELECT o.iso3, o.year, o.value AS gap, g.value AS gni
+            FROM observation o JOIN observation g
+              ON g.iso3 = o.iso3 AND g.year = o.year AND g.indicator_id = 'gni_per_capita'
+                 AND g.sex = 'total' AND g.area = 'total' AND g.age = 'total' AND g.value > 0
+            WHERE o.indicator_id = ? AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
+        )
+        SELECT m.group_id, c.iso3, c.name, c.wb_region, p.year, p.gap, p.gni
+        FROM pairs p JOIN country c USING (iso3) JOIN group_member m ON m.iso3 = p.iso3
+        ORDER BY m.group_id, p.year DESC, c.name
+    """, [fg.GAPS[gap_key].gap_indicator]))
+
+
+def scatter_years(gap: fg.Gap) -> list[int]:
+    """Years in which at least one economy has both the gap and GNI per capita."""
+    world = _pairs_by_group(data.current_version(), gap.key).get("world")
+    return [] if world is None else sorted({int(year) for year in world["year"].tolist()})
+
+
+def scatter_rows(group_id: str, gap: fg.Gap, year: int | None) -> pd.DataFrame:
+    """Members' gap and GNI per capita: in `year`, or (None) each one's latest year with both."""
+    rows = _pairs_by_group(data.current_version(), gap.key).get(group_id)
+    if rows is None:
+        return pd.DataFrame(columns=["iso3", "name", "wb_region", "year", "gap", "gni"])
+    rows = rows[rows["year"] == year] if year is not None else rows.drop_duplicates("iso3")  # newest year first
+    return rows.sort_values("name").reset_index(drop=True)
+
+
+def country_rows(codes: tuple[str, ...], gap: fg.Gap) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chosen economies' total Internet use over time and their values for each side of the gap."""
+    if not codes:
+        empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
+        return empty, empty.assign(category=pd.Series(dtype=str))
+    marks = ", ".join("?" for _ in codes)
+    totals = data.query(f"""
+        SELECT o.iso3, c.name, o.year, o.value FROM observation o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND {TOTAL} AND o.iso3 IN ({marks}) ORDER BY c.name, o.year
+    """, list(codes))
+    breakdown = data.query(f"""
+        SELECT o.iso3, c.name, o.year, o.{gap.dimension} AS category, o.value
+        FROM observation o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[gap.dimension]} AND o.iso3 IN ({marks})
+        ORDER BY c.name, o.year, category
+    """, list(codes))
+    return totals, breakdown
+
+
+def inequality_rows() -> pd.DataFrame:
+    return data.query("""
+        SELECT year, n_countries, gini, theil, theil_between, theil_within FROM inequality
+        WHERE indicator_id = 'internet_use' ORDER BY year
+    """)
+
+
+def sources_of(indicator_id: str, dimension: str = "total") -> pd.DataFrame:
+    """The releases the rows of one indicator (and breakdown) actually come from."""
+    where = TOTAL if dimension == "total" else BREAKDOWN_FILTER[dimension]
+    return data.query(f"""
+        SELECT * FROM source WHERE source_id IN (
+            SELECT DISTINCT source_id FROM observation WHERE indicator_id = ? AND {where})
+        ORDER BY source_id
+    """, [indicator_id])
+
+
+def indicator_descriptions(ids: list[str]) -> pd.DataFrame:
+    marks = ", ".join("?" for _ in ids)
+    return data.query(f"SELECT indicator_id, name, description FROM indicator WHERE indicator_id IN ({marks})", ids)
+
+
+# --- URL state -------------------------------------------------------------------------------------------------
+
+
+def parse_year(params: dict, years: list[int], notices: list[str]) -> int | None:
+    """A scatter year; empty or "latest" means each economy's latest year with both values."""
+    text = first(params.get("year"))
+    if not text or text == LATEST:
+        return None
+    if text.isdigit() and int(text) in years:
+        return int(text)
+    span = f"{min(years)}–{max(years)}" if years else "none"
+    notices.append(f"No gap data for year “{text[:10]}” (years with data: {span}): showing each economy's "
+                   "latest year instead.")
+    return None
+
+
+def parse_query(params: dict) -> tuple[str, str, tuple[str, ...], int | None, list[str]]:
+    notices: list[str] = []
+    gap = parse_choice(params, "gap", list(fg.GAPS), DEFAULT_GAP, notices, label="gap")
+    group = parse_choice(params, "group", groups()["group_id"].tolist(), DEFAULT_GROUP, notices, label="group")
+    known = set(data.countries()["iso3"])
+    if first(params.get("countries")).lower() == NO_COUNTRIES:
+        countries: tuple[str, ...] = ()
+    else:
+        # Absent, or nothing usable in it (the notice says what was ignored): the default countries.
+        countries = parse_codes(params, "countries", known, notices) or tuple(
+            code for code in DEFAULT_COUNTRIES if code in known)
+    year = parse_year(params, scatter_years(fg.GAPS[gap]), notices)
+    return gap, group, countries, year, notices
+
+
+def encode_query(gap: str, group: str, countries: list[str] | tuple[str, ...] | None, year) -> str:
+    codes = tuple(countries or ()) or NO_COUNTRIES
+    year = None if year in (None, "", LATEST) else int(year)
+    return encode({"gap": gap, "group": group, "countries": codes, "year": year})
+
+
+# --- layout ----------------------------------------------------------------------------------------------------
+
+
+def _year_options(years: list[int]) -> list[dict]:
+    return [{"label": "Latest year for each economy", "value": LATEST}] + [
+        {"label": str(year), "value": str(year)} for year in reversed(years)]
+
+
+def _definitions() -> html.Details:
+    rows = indicator_descriptions([gap.parity_indicator for gap in fg.GAPS.values()]
+                                  + [gap.gap_indicator for gap in fg.GAPS.values()])
+    return html.Details(className="caption", children=[
+        html.Summary("Definitions"),
+        html.Ul([html.Li([html.Strong(row.name), ": ", row.description]) for row in rows.itertuples()]
+                + [html.Li("Group aggregates are population-weighted means over the members with data; the value "
+                           "is left empty where those members hold under 50 % of the group's population. A group's "
+                           "ratio is the ratio of its aggregates, not a mean of country ratios.")]),
+    ])
+
+
+def layout(**query) -> html.Main:
+    try:
+        gap, group, countries, year, notices = parse_query(query)
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))
+    group_options = [{"label": row.label, "value": row.group_id} for row in groups().itertuples()]
+    country_options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3}
+                       for row in data.countries().itertuples()]
+    # Two charts side by side when there is room. minmax(0, …) and min-width 0 keep the tracks from growing
+    # with the plotly graph inside them (a responsive graph in an auto-sized track resizes without end).
+    pair_grid = {"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(min(440px, 100%), 1fr))",
+                 "gap": "0 1rem"}
+    cell = {"minWidth": 0}
+    return components.page(
+        "Gaps: women and men, rural and urban",
+        "How far apart are women and men, and rural and urban residents, in Internet use — in each group over "
+        "time, in each country, against income — and is the divide between countries narrowing? The address "
+        "bar keeps the view, so a copied link reproduces it.",
+        html.Section(className="controls", children=[
+            html.Div(className="control", children=[
+                html.Label("Gap", htmlFor="gaps-gap"),
+                # A dropdown, not RadioItems: Dash 4 renders radio items as inputs nested in role=option
+                # labels, which axe-core reports as serious (nested-interactive, no accessible name).
+                dcc.Dropdown(id="gaps-gap", value=gap, clearable=False, searchable=False,
+                             options=[{"label": item.label, "value": key} for key, item in fg.GAPS.items()]),
+            ]),
+            html.Div(className="control", children=[
+                html.Label("Group", htmlFor="gaps-group"),
+                dcc.Dropdown(id="gaps-group", value=group, clearable=False, options=group_options),
+            ]),
+        ]),
+        _definitions(),
+        html.P(id="gaps-offline-note", className="notice", children=(
+            "How many women and men are offline? Counting them needs population by sex, which these data do not "
+            "include, so we do not estimate it; the charts show the share of women and of men using the Internet "
+            "instead. People offline in total (all ages and both sexes) are on the Explore page.")),
+        html.Div(style=pair_grid, children=[
+            html.Div(style=cell, children=[
+                components.chart("gaps-series", title="Our aggregate (computed here)"),
+                html.P(id="gaps-series-note", className="caption")]),
+            html.Div(style=cell, children=[
+                components.chart("gaps-published", title="The publisher's aggregate (ITU)"),
+                html.P(id="gaps-published-note", className="caption")]),
+        ]),
+        components.chart("gaps-parity", title="Country parity scores"),
+        html.Section(className="controls", children=[
+            html.Div(className="control", children=[
+                html.Label("Year of the comparison with income", htmlFor="gaps-year"),
+                dcc.Dropdown(id="gaps-year", value=str(year) if year else LATEST, clearable=False,
+                             options=_year_options(scatter_years(fg.GAPS[gap]))),
+            ]),
+        ]),
+        components.chart("gaps-scatter", title="Gap against income"),
+        html.Section(className="controls", children=[
+            html.Div(className="control control-wide", children=[
+                html.Label("Countries to follow over time", htmlFor="gaps-countries"),
+                dcc.Dropdown(id="gaps-countries", multi=True, value=list(countries), options=country_options,
+                             placeholder="Type a country name…"),
+            ]),
+        ]),
+        components.chart("gaps-countries-trend", title="Chosen countries over time"),
+        components.chart("gaps-inequality", title="Is the divide between countries narrowing?"),
+        dcc.Store(id="gaps-query"),
+        notices=notices, page_id="gaps",
+    )
+
+
+# --- callbacks (plain functions, registered below, so tests can call them directly) ---------------------------
+
+
+def update_year_options(gap_key: str, year: str | None):
+    """Each gap has its own survey years; keep the chosen year when the new gap has it."""
+    years = scatter_years(fg.GAPS[gap_key])
+    value = year if year in {str(item) for item in years} else LATEST
+    return _year_options(years), value
+
+
+def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> dcc.Markdown:
+    """The data-table alternative as one component (see figures_gaps.markdown_table for why)."""
+    return dcc.Markdown(fg.markdown_table(frame, labels, digits), className="data-table", dedent=False)
+
+
+def update_group_charts(gap_key: str, group_id: str, year: str | None):
+    """The group's series (ours and ITU's), its members' parity scores and the gap against income."""
+    gap = fg.GAPS[gap_key]
+    name = group_name(group_id)
+    breakdown_sources = sources_of("internet_use", gap.dimension)
+    population_sources = sources_of("population")
+
+    series = group_series(group_id, gap)
+    series_table = series.assign(category=series["category"].map(gap.names),
+                                 population_coverage=100 * series["population_coverage"])
+    series_source = (fg.source_line(breakdown_sources, "Our population-weighted aggregate of")[:-1] + ". "
+                     + fg.source_line(population_sources, "Weights (total population)"))
+
+    published, edition = published_series(group_id, gap)
+    edition_label = (f"Key ICT indicators, edition of {pd.Timestamp(edition['vintage']).date().isoformat()}"
+                     if edition is not None and pd.notna(edition["vintage"]) else "Key ICT indicators")
+    published_source = fg.source_line(pd.DataFrame([edition]) if edition is not None else pd.DataFrame(),
+                                      "Source (the publisher's own aggregate, not ours)")
+    if group_id in ITU_GROUPS and group_id != "world":
+        published_note = (f"Solid lines: ITU's own aggregate for {name} (ITU's member list, which may differ "
+                          "slightly from ours); dotted: ITU's World.")
+    elif group_id == "world":
+        published_note = "ITU's World aggregate, as published."
+    else:
+        published_note = (f"ITU publishes no aggregate for {name}, so its World is shown for reference. ITU's "
+                          "regions (Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are its own "
+                          "groupings and match neither UN nor World Bank regions.")
+    published_table = published.assign(category=published["category"].map(gap.names))
+
+    parity = member_parity(group_id, gap)
+    own_ratio = group_parity(group_id, gap)
+    parity_source = fg.source_line(breakdown_sources, f"{gap.ratio_label}, derived here from")
+
+    years = scatter_years(gap)
+    chosen = int(year) if year not in (None, "", LATEST) and int(year) in years else None
+    scatter = scatter_rows(group_id, gap, chosen)
+    year_label = str(chosen) if chosen else ", ".join(
+        part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
+    scatter_source = (fg.source_line(breakdown_sources, "Gap derived here from")[:-1] + ". "
+                      + fg.source_line(sources_of("gni_per_capita"), "GNI per capita"))
+    scatter_table = scatter[["name", "iso3", "wb_region", "year", "gap", "gni"]].sort_values("gap", ascending=False)
+
+    return (
+        fg.group_series(series, gap, name), fg.series_summary(series, gap, name), series_source,
+        _table(series_table[["year", "category", "value", "population_coverage", "n_countries", "n_members"]],
+               {"year": "Year", "category": gap.dimension.capitalize(), "value": "Internet use (%)",
+                "population_coverage": "Population coverage (%)", "n_countries": "Economies with data",
+                "n_members": "Members"}),
+        fg.coverage_note(series, name),
+        fg.published_series(published, gap, edition_label), fg.published_summary(published, gap, edition_label),
+        published_source,
+        _table(published_table[["group_name", "year", "category", "value"]],
+               {"group_name": "ITU group", "year": "Year", "category": gap.dimension.capitalize(),
+                "value": "Internet use (%)"}),
+        published_note,
+        fg.parity_dots(parity, gap, name, own_ratio), fg.parity_summary(parity, gap, name), parity_source,
+        _table(fg.parity_table(parity), {"name": "Economy", "iso3": "Code", "year": "Survey year",
+                                         "value": gap.ratio_label, "status": "Against the parity band"}),
+        fg.gap_vs_income(scatter, gap, year_label), fg.scatter_summary(scatter, gap, year_label), scatter_source,
+        _table(scatter_table, {"name": "Economy", "iso3": "Code", "wb_region": "Region", "year": "Year",
+                               "gap": "Gap (points)", "gni": "GNI per capita (US$)"}),
+    )
+
+
+def update_country_trend(gap_key: str, countries: list[str] | None):
+    gap = fg.GAPS[gap_key]
+    totals, breakdown = country_rows(tuple(countries or ()), gap)
+    source = (fg.source_line(sources_of("internet_use"), "All ages and sexes")[:-1] + ". "
+              + fg.source_line(sources_of("internet_use", gap.dimension), f"By {gap.dimension}"))
+    table = pd.concat([totals.assign(category="all"), breakdown.assign(category=breakdown["category"].map(
+        gap.names).str.lower())])[["name", "year", "category", "value"]].sort_values(["name", "year", "category"])
+    return (fg.country_trend(totals, breakdown, gap), fg.country_summary(totals, breakdown, gap), source,
+            _table(table, {"name": "Economy", "year": "Year", "category": "Who", "value": "Internet use (%)"}))
+
+
+def update_inequality(_trigger=None):
+    rows = inequality_rows()
+    source = fg.source_line(pd.concat([sources_of("internet_use"), sources_of("population")]),
+                            "Computed here (population-weighted, World Bank regions) from")
+    return (fg.inequality(rows), fg.inequality_summary(rows), source,
+            _table(rows, {"year": "Year", "n_countries": "Economies", "gini": "Gini", "theil": "Theil T",
+                          "theil_between": "Between regions", "theil_within": "Within regions"}, digits=3))
+
+
+def update_query(gap_key: str, group_id: str, countries: list[str] | None, year: str | None) -> str:
+    return encode_query(gap_key, group_id, countries, year)
+
+
+def _chart_outputs(graph_id: str) -> list[Output]:
+    return [Output(graph_id, "figure"), Output(f"{graph_id}-summary", "children"),
+            Output(f"{graph_id}-source", "children"), Output(f"{graph_id}-table", "children")]
+
+
+callback(Output("gaps-year", "options"), Output("gaps-year", "value"),
+         Input("gaps-gap", "value"), State("gaps-year", "value"), prevent_initial_call=True)(update_year_options)
+callback(*_chart_outputs("gaps-series"), Output("gaps-series-note", "children"),
+         *_chart_outputs("gaps-published"), Output("gaps-published-note", "children"),
+         *_chart_outputs("gaps-parity"), *_chart_outputs("gaps-scatter"),
+         Input("gaps-gap", "value"), Input("gaps-group", "value"), Input("gaps-year", "value"))(update_group_charts)
+callback(*_chart_outputs("gaps-countries-trend"),
+         Input("gaps-gap", "value"), Input("gaps-countries", "value"))(update_country_trend)
+callback(*_chart_outputs("gaps-inequality"), Input("gaps-main", "id"))(update_inequality)
+callback(Output("gaps-query", "data"), Input("gaps-gap", "value"), Input("gaps-group", "value"),
+         Input("gaps-countries", "value"), Input("gaps-year", "value"))(update_query)
+components.url_writer("gaps-query")
