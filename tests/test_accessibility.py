@@ -17,6 +17,9 @@ PAGES = {
     "/gaps": "#gaps-parity .scatterlayer .trace",
     "/targets": "#targets-map path.choroplethlocation",
     "/sql": "#sql-result table",
+    "/country/KEN": ".js-plotly-plot .scatterlayer .trace",
+    "/country": "#country-choose",
+    "/data?indicator=internet_use&group=ldc": "#data-table table",
 }
 
 

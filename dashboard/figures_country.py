@@ -1,0 +1,158 @@
+"""Country profile figures and wording: pure functions of (data, options), no database, no Dash."""
+
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from dashboard.figures import LINE_COLOURS
+
+# Okabe–Ito, as everywhere: the economy in blue, its region in vermilion, its income group in green;
+# the groups are also dashed / dotted so that the lines differ without colour too.
+LINE_STYLES = {
+    "economy": {"color": LINE_COLOURS[0], "dash": "solid", "width": 2.5},
+    "region": {"color": LINE_COLOURS[1], "dash": "dash", "width": 1.8},
+    "income": {"color": LINE_COLOURS[2], "dash": "dot", "width": 1.8},
+}
+THRESHOLD_COLOUR = "#555555"
+PARITY_BAND = (0.98, 1.02)  # ITU's gender parity band for the parity score (women ÷ men)
+
+
+def short_unit(unit: str) -> str:
+    return "%" if unit.startswith("%") else unit
+
+
+def format_number(value: float | None) -> str:
+    """A value with as many digits as its size needs: 1,234,567 · 99.0 · 2.37 · 0.905."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+        return "no data"
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:,.2f} bn"
+    if size >= 1e6:
+        return f"{value / 1e6:,.2f} M"
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    if size >= 1 or size == 0:
+        return f"{value:,.2f}"
+    return f"{value:,.3f}"
+
+
+def format_value(value: float | None, unit: str) -> str:
+    """A value with its short unit ("99.0 %", "0.905 index (0–1)"); "no data" when missing."""
+    text = format_number(value)
+    if text == "no data":
+        return text
+    short = short_unit(unit)
+    return f"{text} %" if short == "%" else f"{text} {short}"
+
+
+def coverage_text(coverage: float | None) -> str:
+    """Population coverage of a group value: "99 % of population"."""
+    if coverage is None or pd.isna(coverage):
+        return ""
+    return f"{coverage * 100:.0f} % of population"
+
+
+def parity_reading(score: float | None) -> str:
+    """What a gender parity score (women ÷ men) means against ITU's band 0.98–1.02."""
+    if score is None or pd.isna(score):
+        return ""
+    low, high = PARITY_BAND
+    if score < low:
+        return "women less likely than men"
+    if score > high:
+        return "men less likely than women"
+    return "parity"
+
+
+def rural_urban_reading(ratio: float | None) -> str:
+    if ratio is None or pd.isna(ratio):
+        return ""
+    if ratio < PARITY_BAND[0]:
+        return "rural residents less likely than urban residents"
+    if ratio > PARITY_BAND[1]:
+        return "rural residents more likely than urban residents"
+    return "no urban–rural gap"
+
+
+def split_lines(series: pd.DataFrame) -> dict[str, tuple[list[int], list[float]]]:
+    """{line: (years, values)} in year order, from a frame with columns line, year, value."""
+    lines: dict[str, list[tuple[int, float]]] = {}
+    for line, year, value in zip(series["line"].tolist(), series["year"].tolist(), series["value"].tolist(),
+                                 strict=True):
+        lines.setdefault(line, []).append((int(year), float(value)))
+    return {line: ([year for year, _ in sorted(points)], [value for _, value in sorted(points)])
+            for line, points in lines.items()}
+
+
+def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: str, unit: str, *,
+                   threshold: float | None = None, threshold_label: str = "") -> dict:
+    """The economy's series with its region and income-group aggregates, as a plotly figure dict.
+
+    `series` has columns line ('economy', 'region', 'income'), year, value; `lines` maps those keys to
+    the names shown in the legend (e.g. {'economy': 'Norway', 'region': 'Europe & Central Asia', …}).
+    A `threshold` (the 2 % affordability line) is drawn as a thin horizontal reference. A plain dict,
+    not a go.Figure: a profile draws four, and plotly's validation would cost most of the page's time.
+    """
+    short = short_unit(unit)
+    points = split_lines(series)
+    traces = []
+    for key in ("economy", "region", "income"):
+        if key not in points or key not in lines:
+            continue
+        name = lines[key]
+        traces.append({
+            "type": "scatter", "x": points[key][0], "y": points[key][1],
+            "name": name, "mode": "lines+markers" if key == "economy" else "lines", "line": dict(LINE_STYLES[key]),
+            "marker": {"size": 4}, "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.2f}} {short}<extra></extra>",
+        })
+    layout = {
+        "margin": {"l": 50, "r": 10, "t": 36, "b": 30}, "height": 300,
+        "title": {"text": indicator_name, "x": 0.01, "font": {"size": 14}},
+        "yaxis": {"title": {"text": short}, "gridcolor": "#eeeeee", "rangemode": "tozero"},
+        "xaxis": {"gridcolor": "#eeeeee"},
+        "legend": {"orientation": "h", "y": -0.12, "font": {"size": 11}},
+        "plot_bgcolor": "white", "hovermode": "closest", "shapes": [], "annotations": [],
+    }
+    if threshold is not None:
+        line = {"color": THRESHOLD_COLOUR, "width": 1, "dash": "longdashdot"}
+        layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": threshold,
+                                 "y1": threshold, "line": line})
+        layout["annotations"].append({"text": threshold_label, "xref": "paper", "x": 0, "xanchor": "left",
+                                      "yref": "y", "y": threshold, "yanchor": "bottom", "showarrow": False,
+                                      "font": {"size": 11, "color": THRESHOLD_COLOUR}})
+    if "economy" not in points:
+        layout["annotations"].append({"text": f"No data for {lines.get('economy', 'this economy')}",
+                                      "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
+                                      "font": {"size": 14}, "bgcolor": "rgba(255, 255, 255, 0.85)"})
+    return {"data": traces, "layout": layout}
+
+
+def headline_summary(series: pd.DataFrame, lines: dict[str, str], indicator_name: str, unit: str) -> str:
+    """One sentence: the economy's first and latest value, and its groups in that latest year."""
+    points = split_lines(series)
+    name = lines.get("economy", "This economy")
+    if "economy" not in points:
+        return f"No data on {indicator_name[:1].lower()}{indicator_name[1:]} for {name}."
+    years, values = points["economy"]
+    year = years[-1]
+    text = f"{indicator_name}: {name} {format_value(values[-1], unit)} in {year}"
+    if len(years) > 1:
+        text += f" (from {format_value(values[0], unit)} in {years[0]})"
+    groups = []
+    for key in ("region", "income"):
+        if key not in lines or key not in points:
+            continue
+        # The group in the economy's latest year, or in its own latest year before that (said so).
+        earlier = [(group_year, value) for group_year, value in zip(*points[key], strict=True) if group_year <= year]
+        if earlier:
+            group_year, value = earlier[-1]
+            groups.append(f"{lines[key]} {format_value(value, unit)}"
+                          + ("" if group_year == year else f" ({group_year})"))
+    if groups:
+        text += f"; in {year}: " + ", ".join(groups)
+    return text + "."

@@ -1,0 +1,538 @@
+"""Country profile: every indicator of one economy beside its World Bank region and income group,
+with the latest year and source of each value, its gaps by sex and area, and its target status.
+
+`/country` lists the economies; `/country/NOR` is Norway's profile (path_template `/country/<iso3>`);
+an unknown or malformed code gives a notice and the list. The profile is a pure function of the URL:
+the layout builds the tables (as escaped HTML, one block per table: ~80 rows of Dash components would
+be slow), and one callback draws the four headline charts from the economy code kept in a Store, so
+the text shows without waiting for them. print.css lays it out for paper.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+from urllib.parse import unquote
+
+import dash
+import pandas as pd
+from dash import Input, Output, callback, clientside_callback, dcc, html
+
+from dashboard import components, data
+from dashboard import figures_country as figures
+
+ISO3 = re.compile(r"[A-Z]{3}")
+# Headline series drawn as trends, with the reference line some carry (the 2 % affordability threshold).
+HEADLINES = [
+    ("internet_use", None),
+    ("mobile_broadband_per_100", None),
+    ("fixed_broadband_per_100", None),
+    ("mobile_data_basket_gni", 2.0),
+]
+# Gaps derived in the ETL (etl/measures/derive.sql): shown in their own section.
+GAP_INDICATORS = ["internet_gender_parity", "internet_gender_gap", "internet_rural_urban_ratio",
+                  "internet_urban_rural_gap"]
+NO_THEME = ("context", "Context (no WSIS+20 theme)")
+
+
+def _title(iso3: str | None = None, **_ignored) -> str:
+    """The browser tab names the economy (called by Dash's router with the path variables)."""
+    try:
+        economy = _economy(iso3.upper()) if iso3 else None
+    except data.DatabaseMissingError:
+        economy = None
+    name = f"{economy['name']} · " if economy is not None else ""
+    return f"{name}Country profiles · Digital divide indicators"
+
+
+dash.register_page(__name__, path="/country", path_template="/country/<iso3>", name="Countries", title=_title)
+
+
+# --- queries (through dashboard.data.query: read-only, cached per database version) ----------------
+
+def _economy(iso3: str) -> pd.Series | None:
+    if not ISO3.fullmatch(iso3 or ""):
+        return None
+    rows = data.query("SELECT * FROM country WHERE iso3 = ?", [iso3])
+    return rows.iloc[0] if len(rows) else None
+
+
+def economy_groups(iso3: str) -> dict[str, pd.Series]:
+    """The economy's World Bank region and income group ('region', 'income'), from group_member.
+
+    A low- or middle-income economy is also in 'low and middle income': its own, smallest income
+    group is the one shown.
+    """
+    rows = data.query("""
+        WITH sizes AS (SELECT group_id, count(*) AS members FROM group_member GROUP BY group_id)
+        SELECT cg.group_id, cg.group_type, cg.name, sizes.members
+        FROM group_member gm JOIN country_group cg ON cg.group_id = gm.group_id
+        JOIN sizes ON sizes.group_id = gm.group_id
+        WHERE gm.iso3 = ? AND cg.group_type IN ('wb_region', 'income_group')
+        QUALIFY row_number() OVER (PARTITION BY cg.group_type ORDER BY sizes.members, cg.group_id) = 1
+    """, [iso3])
+    key = {"wb_region": "region", "income_group": "income"}
+    return {key[row["group_type"]]: row for _, row in rows.iterrows()}
+
+
+def themes() -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The WSIS+20 themes in paragraph order, and which indicators evidence each.
+
+    `rank` is the theme's place in the indicator's own list (indicator.themes): 1 = its main theme.
+    """
+    listing = data.query("SELECT theme_id, title, first_paragraph, last_paragraph, summary FROM theme "
+                         "ORDER BY first_paragraph")
+    links = data.query("""
+        SELECT it.indicator_id, it.theme_id, coalesce(list_position(i.themes, it.theme_id), 99) AS rank
+        FROM indicator_theme it JOIN indicator i USING (indicator_id)
+        ORDER BY it.indicator_id, rank
+    """)
+    return listing, links
+
+
+def targets(iso3: str) -> pd.DataFrame:
+    return data.query("""
+        SELECT t.target_id, t.framework, t.label, t.indicator_id, t.comparator, t.value AS goal, t.band,
+               t.deadline_year, i.unit, p.basis, p.base_year, p.latest_year, p.latest_value, p.status,
+               p.projected_year, p.distance
+        FROM target_progress p JOIN target t USING (target_id) LEFT JOIN indicator i USING (indicator_id)
+        WHERE p.scope_id = $1
+          -- a target set for a group (LDCs, low and middle income) is shown for its members only
+          AND (t.scope IN ('world', 'each_country')
+               OR t.scope IN (SELECT group_id FROM group_member WHERE iso3 = $1))
+        ORDER BY t.deadline_year, t.framework, t.label
+    """, [iso3])
+
+
+def headline_series(iso3: str, group_ids: dict[str, str]) -> pd.DataFrame:
+    """The headline indicators' series for the economy ('economy') and its groups ('region', 'income')."""
+    ids = [indicator for indicator, _ in HEADLINES]
+    marks = ", ".join("?" for _ in ids)
+    groups = list(group_ids.items())
+    group_sql = " ".join(f"WHEN g.group_id = ? THEN '{key}'" for key, _ in groups)
+    group_part = f"""
+        UNION ALL
+        SELECT g.indicator_id, CASE {group_sql} END, g.year, g.value
+        FROM group_aggregate g
+        WHERE g.indicator_id IN ({marks}) AND g.group_id IN ({", ".join("?" for _ in groups)})
+          AND g.sex = 'total' AND g.area = 'total' AND g.age = 'total' AND g.value IS NOT NULL
+    """ if groups else ""
+    params = [*ids, iso3]
+    if groups:
+        params += [group for _, group in groups] + ids + [group for _, group in groups]
+    return data.query(f"""
+        SELECT o.indicator_id, 'economy' AS line, o.year, o.value
+        FROM observation o
+        WHERE o.indicator_id IN ({marks}) AND o.iso3 = ?
+          AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
+        {group_part}
+        ORDER BY 1, 2, 3
+    """, params)
+
+
+def indicator_meta() -> pd.DataFrame:
+    """Name, unit and source line of every indicator (for the headline charts' captions)."""
+    return data.query("""
+        SELECT i.indicator_id, i.name, i.unit, i.source_code, s.attribution, s.vintage, s.license
+        FROM indicator i JOIN source s USING (source_id)
+    """)
+
+
+# --- the profile as a table: one row per indicator, used by the layout and by the tests ---------------
+
+
+def profile(iso3: str) -> pd.DataFrame:
+    """One row per indicator with a total value for the economy, in one query.
+
+    Columns: indicator_id, name, unit, year, value (the latest), source_id, publisher, dataset, vintage,
+    license (of that value's release); region_/income_ year, value, coverage (the group aggregate for the
+    same year, or the nearest year with a value); female, male, sex_year and rural, urban, area_year (the
+    latest year with both).
+    """
+    groups = economy_groups(iso3)
+    region = groups["region"]["group_id"] if "region" in groups else ""
+    income = groups["income"]["group_id"] if "income" in groups else ""
+    return data.query("""
+        WITH mine AS MATERIALIZED (  -- the economy's observations, read once
+            SELECT indicator_id, year, sex, area, age, value, source_id FROM observation WHERE iso3 = $1
+        ), latest AS MATERIALIZED (
+            SELECT indicator_id, year, value, source_id FROM mine
+            WHERE sex = 'total' AND area = 'total' AND age = 'total'
+            QUALIFY row_number() OVER (PARTITION BY indicator_id ORDER BY year DESC) = 1
+        ), groups AS (
+            SELECT g.indicator_id, g.group_id, g.year, g.value, g.population_coverage
+            FROM group_aggregate g JOIN latest l USING (indicator_id)
+            WHERE g.group_id IN ($2, $3) AND g.sex = 'total' AND g.area = 'total' AND g.age = 'total'
+              AND g.value IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY g.indicator_id, g.group_id
+                                       ORDER BY abs(g.year - l.year), g.year DESC) = 1
+        ), pairs AS (
+            SELECT indicator_id, year, 'sex' AS kind, max(value) FILTER (WHERE sex = 'female') AS first,
+                   max(value) FILTER (WHERE sex = 'male') AS second
+            FROM mine WHERE area = 'total' AND age = 'total' AND sex <> 'total'
+            GROUP BY ALL
+            UNION ALL
+            SELECT indicator_id, year, 'area', max(value) FILTER (WHERE area = 'rural'),
+                   max(value) FILTER (WHERE area = 'urban')
+            FROM mine WHERE sex = 'total' AND age = 'total' AND area <> 'total'
+            GROUP BY ALL
+        ), latest_pairs AS (
+            SELECT * FROM pairs WHERE first IS NOT NULL AND second IS NOT NULL
+            QUALIFY row_number() OVER (PARTITION BY indicator_id, kind ORDER BY year DESC) = 1
+        )
+        SELECT l.indicator_id, i.name, i.unit, l.year, l.value, l.source_id, s.publisher, s.dataset, s.vintage,
+               s.license,
+               r.year AS region_year, r.value AS region_value, r.population_coverage AS region_coverage,
+               n.year AS income_year, n.value AS income_value, n.population_coverage AS income_coverage,
+               ps.first AS female, ps.second AS male, ps.year AS sex_year,
+               pa.first AS rural, pa.second AS urban, pa.year AS area_year
+        FROM latest l JOIN indicator i USING (indicator_id) JOIN source s ON s.source_id = l.source_id
+        LEFT JOIN groups r ON r.indicator_id = l.indicator_id AND r.group_id = $2
+        LEFT JOIN groups n ON n.indicator_id = l.indicator_id AND n.group_id = $3
+        LEFT JOIN latest_pairs ps ON ps.indicator_id = l.indicator_id AND ps.kind = 'sex'
+        LEFT JOIN latest_pairs pa ON pa.indicator_id = l.indicator_id AND pa.kind = 'area'
+        ORDER BY i.name
+    """, [iso3, region, income])
+
+
+# --- layout ------------------------------------------------------------------------------------------
+
+
+def _release(vintage) -> str:
+    return f"release of {pd.Timestamp(vintage).date().isoformat()}" if pd.notna(vintage) else "undated release"
+
+
+def _with_year(text: str, year, reference_year) -> str:
+    """Say the year of a value whenever it is not the year it is compared with."""
+    if pd.isna(year) or text == "no data":
+        return text
+    return text if int(year) == int(reference_year) else f"{text} ({int(year)})"
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tuple[str, str]]]]) -> dcc.Markdown:
+    """A table as one block of escaped HTML (as components.data_table does): a profile has ~80 rows, and a
+    Dash component per cell costs far more to build, send and render. `rows` are (attributes, cells), each
+    cell a (class, text) pair; the first cell is the row's heading."""
+    def tr(attributes: dict, cells: list[tuple[str, str]]) -> str:
+        attrs = "".join(f' {name}="{escape(str(value))}"' for name, value in attributes.items())
+        (_, head_text), *rest = cells
+        body = "".join(f'<td class="{css}">{escape(text)}</td>' if css else f"<td>{escape(text)}</td>"
+                       for css, text in rest)
+        return f'<tr{attrs}><th scope="row">{escape(head_text)}</th>{body}</tr>'
+
+    header = "".join(f'<th scope="col">{escape(text)}</th>' for text in head)
+    body = "".join(tr(attributes, cells) for attributes, cells in rows)
+    return dcc.Markdown(f'<table class="data-table {css_class}"><thead><tr>{header}</tr></thead>'
+                        f"<tbody>{body}</tbody></table>", dangerously_allow_html=True)
+
+
+def _group_cell(row: dict, key: str) -> tuple[str, str]:
+    value = row.get(f"{key}_value")
+    if _missing(value):
+        return "no-data", "no data"
+    text = _with_year(figures.format_number(value), row[f"{key}_year"], row["year"])
+    coverage = row[f"{key}_coverage"]
+    return "", text if _missing(coverage) else f"{text} ({coverage * 100:.0f} %)"
+
+
+def _pair_cell(row: dict, first: str, second: str, kind: str) -> tuple[str, str]:
+    if _missing(row.get(first)) or _missing(row.get(second)):
+        return "no-data", "—"
+    return "", (f"{figures.format_number(row[first])} · {figures.format_number(row[second])} "
+                f"({int(row[f'{kind}_year'])})")
+
+
+def _indicator_cells(row: dict) -> list[tuple[str, str]]:
+    return [
+        ("", f"{row['name']} ({row['unit']})"),
+        ("year", str(int(row["year"]))),
+        ("economy-value", figures.format_number(row["value"])),
+        _group_cell(row, "region"),
+        _group_cell(row, "income"),
+        _pair_cell(row, "female", "male", "sex"),
+        _pair_cell(row, "rural", "urban", "area"),
+        ("source-cell", f"{row['publisher']}, {_release(row['vintage'])}; {row['license']}"),
+    ]
+
+
+def _indicator_table(rows: list[dict], labels: dict[str, str]) -> dcc.Markdown:
+    head = ["Indicator (unit)", "Year", labels["economy"], f"{labels['region']} (population coverage)",
+            f"{labels['income']} (population coverage)", "Women · men", "Rural · urban", "Source, release; licence"]
+    return _html_table("profile-table", head, [({"data-indicator": row["indicator_id"]}, _indicator_cells(row))
+                                               for row in rows])
+
+
+def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str) -> list:
+    """One section per theme: the indicators whose main theme it is, and the others that also evidence it."""
+    listing, links = themes()
+    records = {row["indicator_id"]: row for row in rows}
+    main: dict[str, list[dict]] = {}
+    also: dict[str, list[str]] = {}
+    themed = set()
+    for indicator_id, theme_id, _rank in links.itertuples(index=False):  # main theme first
+        if indicator_id not in records:
+            continue
+        if indicator_id in themed:
+            also.setdefault(theme_id, []).append(records[indicator_id]["name"])
+        else:
+            themed.add(indicator_id)
+            main.setdefault(theme_id, []).append(records[indicator_id])
+    unthemed = [row for indicator_id, row in records.items() if indicator_id not in themed]
+    blocks = [(theme.theme_id, theme.title, f"¶{theme.first_paragraph}"
+               + (f"–{theme.last_paragraph}" if theme.last_paragraph != theme.first_paragraph else ""))
+              for theme in listing.itertuples()]
+    if unthemed:
+        main[NO_THEME[0]] = unthemed
+        blocks.append((*NO_THEME, ""))
+    sections = []
+    for theme_id, title, paragraphs in blocks:
+        content = [html.H3(f"{title} {paragraphs}".strip())]
+        mine = sorted(main.get(theme_id, []), key=lambda row: row["name"])
+        if mine:
+            content.append(_indicator_table(mine, labels))
+        others = sorted(also.get(theme_id, []))
+        if others:
+            content.append(html.P(f"Also evidenced by (listed under their main theme): {'; '.join(others)}.",
+                                  className="caption"))
+        if not mine and not others:
+            content.append(html.P(f"No open indicator with data for {economy_name} evidences this theme.",
+                                  className="no-data"))
+        sections.append(html.Section(className="theme-block", id=f"country-theme-{theme_id}", children=content))
+    return sections
+
+
+def _gap_section(rows: list[dict], labels: dict[str, str], economy_name: str) -> html.Section:
+    gaps = sorted((row for row in rows if row["indicator_id"] in GAP_INDICATORS),
+                  key=lambda row: GAP_INDICATORS.index(row["indicator_id"]))
+    if not gaps:
+        content = [html.P(f"No Internet use by sex or by area for {economy_name}: the gender parity score and the "
+                          "urban–rural ratio cannot be computed.", className="no-data")]
+    else:
+        items = []
+        for row in gaps:
+            reading = ""
+            if row["indicator_id"] == "internet_gender_parity":
+                reading = figures.parity_reading(row["value"])
+            elif row["indicator_id"] == "internet_rural_urban_ratio":
+                reading = figures.rural_urban_reading(row["value"])
+            groups = "; ".join(
+                f"{labels[key]} "
+                + _with_year(figures.format_number(row[f"{key}_value"]), row[f"{key}_year"], row["year"])
+                for key in ("region", "income") if key in labels and not _missing(row.get(f"{key}_value")))
+            items.append(html.Li(**{"data-indicator": row["indicator_id"]}, children=[
+                html.Strong(row["name"]), f": {figures.format_value(row['value'], row['unit'])} in {int(row['year'])}",
+                f" ({reading})" if reading else "", f". {groups}." if groups else ".",
+            ]))
+        content = [html.Ul(items, className="gap-list"),
+                   html.P("Parity score = women's rate ÷ men's rate; ITU reads 0.98–1.02 as parity. Group values are "
+                          "ratios of group aggregates, not means of country ratios. Source: this project's derived "
+                          "measures (README, Measures).", className="caption")]
+    return html.Section(className="chart gaps", id="country-gaps", children=[html.H2("Gaps in Internet use"),
+                                                                              *content])
+
+
+def _goal_text(row: dict) -> str:
+    unit = row["unit"] if isinstance(row["unit"], str) else ""
+    if row["comparator"] == "between":
+        band = 0 if _missing(row["band"]) else row["band"]
+        return f"{row['goal'] - band:g}–{row['goal'] + band:g} by {row['deadline_year']}"
+    symbol = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
+    goal = f"{row['goal']:g} %" if unit.startswith("%") else f"{row['goal']:g} {unit}".strip()
+    return f"{symbol} {goal} by {row['deadline_year']}"
+
+
+def _target_section(iso3: str, economy_name: str) -> html.Section:
+    rows = targets(iso3)
+    if rows.empty:
+        content = html.P(f"No target progress is computed for {economy_name}.", className="no-data")
+    else:
+        body = []
+        for row in rows.to_dict("records"):
+            unit = row["unit"] if isinstance(row["unit"], str) else ""
+            latest = (f"{figures.format_value(row['latest_value'], unit)} ({int(row['latest_year'])})"
+                      if not _missing(row["latest_value"]) else "no data")
+            projected = "—" if _missing(row["projected_year"]) else str(int(row["projected_year"]))
+            body.append(({"data-target": row["target_id"]}, [
+                ("", f"{row['label']} — {row['framework']}"), ("", _goal_text(row)), ("", latest),
+                (f"status status-{row['status'].replace(' ', '-')}", row["status"]), ("", projected),
+            ]))
+        content = _html_table("targets-table", ["Target", "Goal", "Latest", "Status", "Reached at current pace"],
+                              body)
+    return html.Section(className="chart", id="country-targets", children=[
+        html.H2("Targets"),
+        html.P(f"Global targets, and those set for groups {economy_name} belongs to, applied to its own series: "
+               "growth observed since the base year against the growth needed by the deadline (on track at 0.95 of "
+               "it or more; README, Measures).", className="caption"),
+        content,
+    ])
+
+
+def _wide(rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
+    """Year × line table of a headline chart (its data-table alternative)."""
+    keys = [key for key in ("economy", "region", "income") if key in labels]
+    table: dict[int, dict] = {}
+    for line, (years, values) in figures.split_lines(rows).items():
+        for year, value in zip(years, values, strict=True):
+            table.setdefault(year, {})[line] = value
+    return pd.DataFrame([[year, *(values.get(key) for key in keys)] for year, values in sorted(table.items())],
+                        columns=["Year", *(labels[key] for key in keys)])
+
+
+def _source_line(info: dict) -> str:
+    return (f"Source: {info['attribution']} ({info['source_code']}), {_release(info['vintage'])}. "
+            f"Licence: {info['license']}. Group lines: this project's aggregates (population-weighted means; "
+            "medians for prices).")
+
+
+def headline_outputs(iso3: str) -> list:
+    """Figure, summary, source line and data table of each headline chart, in HEADLINES order."""
+    economy = _economy(iso3)
+    if economy is None:
+        return [dash.no_update] * (4 * len(HEADLINES))
+    groups = economy_groups(iso3)
+    labels = {"economy": economy["name"], **{key: group["name"] for key, group in groups.items()}}
+    series = headline_series(iso3, {key: group["group_id"] for key, group in groups.items()})
+    meta = indicator_meta().set_index("indicator_id").to_dict("index")
+    by_indicator = dict(tuple(series.groupby("indicator_id")))
+    empty = series.iloc[0:0]
+    outputs = []
+    for indicator_id, threshold in HEADLINES:
+        if indicator_id not in meta:
+            outputs += [{}, f"{indicator_id} is not in this database.", "", html.P("No data.")]
+            continue
+        info = meta[indicator_id]
+        rows = by_indicator.get(indicator_id, empty)
+        outputs += [
+            figures.headline_trend(rows, labels, info["name"], info["unit"], threshold=threshold,
+                                   threshold_label="2 % of monthly GNI per capita" if threshold else ""),
+            figures.headline_summary(rows, labels, info["name"], info["unit"]),
+            _source_line(info),
+            components.data_table(_wide(rows, labels), digits=2),
+        ]
+    return outputs
+
+
+def _headline_charts() -> html.Section:
+    """Four small charts, two a row on screen (print.css stacks them), filled by `fill_headlines`."""
+    return html.Section(className="country-trends", children=[
+        components.chart(f"country-trend-{indicator_id}") for indicator_id, _ in HEADLINES
+    ], style={"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(440px, 1fr))", "columnGap": "1rem"})
+
+
+def _picker(value: str | None, options: list[dict]) -> html.Div:
+    return html.Div(className="controls country-controls", children=[
+        html.Div(className="control", children=[
+            html.Label("Economy", htmlFor="country-choose"),
+            dcc.Dropdown(id="country-choose", options=options, value=value, clearable=False,
+                         placeholder="Type an economy's name or code…"),
+        ]),
+        html.Button("Print this profile", id="country-print", className="button print-button", n_clicks=0)
+        if value else None,
+        dcc.Location(id="country-nav", refresh="callback-nav"),
+    ])
+
+
+def _directory(economies: pd.DataFrame) -> html.Section:
+    """Every economy, by World Bank region: plain links that work without the picker."""
+    blocks = []
+    for region, rows in economies.groupby(economies["wb_region"].fillna("No World Bank region"), sort=True):
+        blocks.append(html.Div(className="directory-region", children=[
+            html.H3(region),
+            html.Ul([html.Li(dcc.Link(row.name, href=dash.get_relative_path(f"/country/{row.iso3}")))
+                     for row in rows.sort_values("name").itertuples()], style={"columns": "15rem"}),
+        ]))
+    return html.Section(className="country-directory", id="country-directory",
+                        children=[html.H2("All economies"), *blocks])
+
+
+def layout(iso3: str | None = None, **_query) -> html.Main:
+    try:
+        economies = data.countries()
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))
+    options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in economies.itertuples()]
+    code = (iso3 or "").strip().upper()
+    economy = _economy(code) if code else None
+    if economy is None:
+        # Shown as text only (Dash escapes it); decoded so that /country/%3Cb%3E reads as typed.
+        notices = [f"No economy with the code “{unquote(iso3)[:40]}”: choose one below."] if iso3 else []
+        return components.page(
+            "Country profiles",
+            "Every indicator of one economy beside its World Bank region and income group, with the year and "
+            "source of each value, its gaps and its progress to the targets. Choose an economy.",
+            _picker(None, options), _directory(economies),
+            notices=notices, page_id="country",
+        )
+    return _profile_page(economy, options)
+
+
+def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
+    iso3, name = economy["iso3"], economy["name"]
+    groups = economy_groups(iso3)
+    labels = {"economy": name}
+    labels.update({key: group["name"] for key, group in groups.items()})
+    rows = profile(iso3).to_dict("records")
+    table_labels = {"economy": name, "region": labels.get("region", "Region"),
+                    "income": labels.get("income", "Income group")}
+    facts = [f"World Bank region: {labels.get('region', 'none')}",
+             f"income group: {labels.get('income', 'unclassified')}"
+             + (f" (FY{int(economy['income_group_fy'])})" if pd.notna(economy.get("income_group_fy")) else "")]
+    if pd.notna(economy.get("m49_subregion")):
+        facts.append(f"UN M49: {economy['m49_subregion']}")
+    facts += [label for flag, label in (("is_ldc", "least developed country"), ("is_lldc", "landlocked developing"),
+                                        ("is_sids", "small island developing state"))
+              if pd.notna(economy.get(flag)) and bool(economy.get(flag))]
+    missing_groups = [f"{name} belongs to no World Bank {what}: that column says no data."
+                      for key, what in (("region", "region"), ("income", "income group")) if key not in groups]
+    return components.page(
+        f"{name} ({iso3})",
+        f"{'; '.join(facts)}. {len(rows)} indicators have data for {name}. Each value is the latest reported; "
+        "group values are for the same year, or the nearest year with one (shown in brackets), with the share of "
+        "the group's population they cover.",
+        _picker(iso3, options),
+        html.H2("Headline trends"),
+        _headline_charts(),
+        dcc.Store(id="country-iso3", data=iso3),
+        _target_section(iso3, name),
+        _gap_section(rows, labels, name),
+        html.Section(id="country-themes", children=[
+            html.H2("Indicators by WSIS+20 theme"),
+            html.P("Themes follow the sections of the WSIS+20 Elements Paper (¶ = its paragraphs). An indicator is "
+                   "listed under its main theme and named under the others it evidences. “Women · men” and "
+                   "“Rural · urban” are the latest year with both.",
+                   className="caption"),
+            *_theme_sections(rows, table_labels, name),
+        ]),
+        html.P(html.A("All economies", href=dash.get_relative_path("/country")), className="back-link"),
+        notices=missing_groups, page_id="country",
+    )
+
+
+@callback(
+    [Output(f"country-trend-{indicator_id}{part}", prop) for indicator_id, _ in HEADLINES
+     for part, prop in (("", "figure"), ("-summary", "children"), ("-source", "children"), ("-table", "children"))],
+    Input("country-iso3", "data"),
+)
+def fill_headlines(iso3: str | None) -> list:
+    """The headline charts, in their own request: the profile's text and tables show without waiting for them."""
+    return headline_outputs(iso3 or "")
+
+
+@callback(Output("country-nav", "href"), Input("country-choose", "value"), prevent_initial_call=True)
+def go_to_profile(iso3: str | None) -> str:
+    """Picking an economy opens its profile (client-side navigation, no reload)."""
+    if not iso3 or not ISO3.fullmatch(iso3):
+        return dash.no_update
+    return dash.get_relative_path(f"/country/{iso3}")
+
+
+clientside_callback(
+    "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
+    Output("country-print", "id"),
+    Input("country-print", "n_clicks"),
+    prevent_initial_call=True,
+)

@@ -1,0 +1,256 @@
+"""The /data page: URL state, the on-screen table and the CSV / Parquet downloads against direct queries,
+and the page in a browser (filters, URL, a real download)."""
+
+from __future__ import annotations
+
+import base64
+import io
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+import duckdb
+import pandas as pd
+import pytest
+
+import app  # noqa: F401  (registers the pages, as gunicorn does)
+from dashboard.pages import data_download as page
+
+# A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
+# importing: generous on a busy 2-core machine (a drawn page takes about 3 s).
+READY_MS = 60_000
+DIRECT = """
+    SELECT o.indicator_id, o.iso3, c.name, o.year, o.sex, o.area, o.age, o.value, i.unit, o.source_id, s.license
+    FROM observation o JOIN country c ON c.iso3 = o.iso3 JOIN indicator i ON i.indicator_id = o.indicator_id
+    JOIN source s ON s.source_id = o.source_id
+    WHERE {where}
+"""
+KEYS = ["indicator_id", "iso3", "year", "sex", "area", "age"]
+
+
+@pytest.fixture
+def db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:
+    monkeypatch.setenv("DDI_DB", str(built_db))
+    connection = duckdb.connect(str(built_db), read_only=True)
+    yield connection
+    connection.close()
+
+
+def direct(db, where: str, params: list | None = None) -> pd.DataFrame:
+    """The rows a selection must hold, asked of the database without the page's code."""
+    return db.execute(DIRECT.format(where=where), params or []).df().sort_values(KEYS).reset_index(drop=True)
+
+
+def unpack(sent: dict) -> bytes:
+    return base64.b64decode(sent["content"]) if sent["base64"] else sent["content"].encode()
+
+
+class _Cells(HTMLParser):
+    """The body rows of an HTML table string, as lists of cell texts."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows, self.cell, self.in_body = [], None, False
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag == "tbody":
+            self.in_body = True
+        elif tag == "tr" and self.in_body:
+            self.rows.append([])
+        elif tag == "td" and self.in_body:
+            self.cell = ""
+
+    def handle_endtag(self, tag) -> None:
+        if tag == "td" and self.cell is not None:
+            self.rows[-1].append(self.cell)
+            self.cell = None
+
+    def handle_data(self, data) -> None:
+        if self.cell is not None:
+            self.cell += data
+
+
+def cells_of(table) -> list[list[str]]:
+    """The on-screen table's rows (the page renders them as escaped HTML in a dcc.Markdown block)."""
+    parser = _Cells()
+    parser.feed(table.children)
+    return parser.rows
+
+
+def read_csv(sent: dict) -> pd.DataFrame:
+    # keep_default_na=False: no code or label is read as missing; floats are read back exactly (pandas 3).
+    return pd.read_csv(io.BytesIO(unpack(sent)), keep_default_na=False)
+
+
+def same_rows(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
+    ordered = frame.sort_values(KEYS).reset_index(drop=True)
+    assert list(frame.columns) == page.COLUMNS
+    pd.testing.assert_frame_equal(ordered, expected, check_dtype=False, check_exact=True)
+
+
+# --- URL state --------------------------------------------------------------------------------------------------
+
+
+def test_parameters_give_a_state_and_the_canonical_query_round_trips(db) -> None:
+    state, notices = page.parse_params({"indicator": "internet_use,mobile_broadband_per_100", "group": "ldc",
+                                        "from": "2015", "to": "2020", "sex": "all", "page": "2"})
+    assert notices == []
+    assert state == page.DataState(("internet_use", "mobile_broadband_per_100"), (), "ldc", 2015, 2020, "all",
+                                   "total", "total", 2)
+    query = page.encode_params(state)
+    assert query == "?indicator=internet_use,mobile_broadband_per_100&group=ldc&from=2015&to=2020&sex=all&page=2"
+    assert page.state_from_query(query) == state
+
+
+def test_bad_parameters_fall_back_with_notices(db) -> None:
+    state, notices = page.parse_params({"indicator": "nope,<b>x</b>", "countries": "NOR,<script>", "group": "ldc",
+                                        "from": "20x5", "to": "1990", "sex": "robot", "age": "15-24"})
+    text = " ".join(notices)
+    for expected in ("Ignored unknown indicators", "No known indicator", "Ignored unknown country codes",
+                     "countries are used", "Ignored “from” year", "Unknown sex"):
+        assert expected in text
+    assert state.indicators == (page.DEFAULT_INDICATOR,)
+    assert (state.countries, state.group, state.year_from, state.year_to) == (("NOR",), None, None, 1990)
+    assert (state.sex, state.age) == ("total", "15-24")
+    swapped, notices = page.parse_params({"from": "2020", "to": "2010"})
+    assert (swapped.year_from, swapped.year_to) == (2010, 2020) and "swapped" in notices[0]
+
+
+# --- the table and the downloads against direct queries --------------------------------------------------------------
+
+
+def test_downloads_of_the_selection_hold_exactly_the_rows_on_screen(db) -> None:
+    state, _ = page.parse_params({"indicator": "internet_use,mobile_broadband_per_100,fixed_broadband_per_100",
+                                  "group": "ldc", "from": "2005", "to": "2020", "sex": "all"})
+    table, status, _, query, _, pages = page.render(state)
+    expected = direct(db, """o.indicator_id IN ('internet_use', 'mobile_broadband_per_100', 'fixed_broadband_per_100')
+        AND o.iso3 IN (SELECT iso3 FROM group_member WHERE group_id = 'ldc') AND o.year BETWEEN 2005 AND 2020
+        AND o.area = 'total' AND o.age = 'total'""")
+    assert page.PAGE_ROWS < len(expected) < page.SCREEN_CAP
+    assert f"of {len(expected):,}" in status and pages == -(-len(expected) // page.PAGE_ROWS)
+
+    csv = read_csv(page.download_selection_csv(1, query))
+    same_rows(csv, expected)
+    parquet = pd.read_parquet(io.BytesIO(unpack(page.download_selection_parquet(1, query))))
+    same_rows(parquet, expected)
+
+    # Every page of the on-screen table, in order, is the download.
+    shown = []
+    for number in range(1, pages + 1):
+        table, *_ = page.render(state._replace(page=number))
+        shown += cells_of(table)
+    assert [row[:7] for row in shown] == csv[page.COLUMNS[:7]].astype(str).values.tolist()
+    assert [float(row[7]) for row in shown] == pytest.approx(csv["value"].tolist(), rel=1e-5)
+
+
+def test_full_series_downloads_hold_every_observation_of_the_indicators(db) -> None:
+    query = "?indicator=internet_gender_parity,coverage_4g&countries=NOR&from=2020&sex=female"
+    expected = direct(db, "o.indicator_id IN ('internet_gender_parity', 'coverage_4g')")
+    csv = read_csv(page.download_full_csv(1, query))
+    same_rows(csv, expected)
+    sent = page.download_full_parquet(1, query)
+    assert sent["filename"] == "ddi_internet_gender_parity+coverage_4g_full.parquet"
+    same_rows(pd.read_parquet(io.BytesIO(unpack(sent))), expected)
+
+
+def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
+    state, _ = page.parse_params({"indicator": "population"})
+    rows, total = page.screen(state)
+    expected = direct(db, "o.indicator_id = 'population' AND o.sex = 'total' AND o.area = 'total' "
+                          "AND o.age = 'total'")
+    assert total == len(expected) > page.SCREEN_CAP
+    assert len(rows) == page.SCREEN_CAP
+    _, status, _, query, _, pages = page.render(state)
+    assert f"first {page.SCREEN_CAP:,} rows" in status and pages == page.SCREEN_CAP // page.PAGE_ROWS
+    csv = read_csv(page.download_selection_csv(1, query))
+    assert len(csv) == total
+    pd.testing.assert_frame_equal(csv.head(page.SCREEN_CAP), rows.reset_index(drop=True), check_dtype=False)
+
+
+def test_sources_name_each_release_and_licence(db) -> None:
+    state, _ = page.parse_params({"indicator": "internet_use", "countries": "IND", "sex": "all"})
+    found = page.sources(state)
+    expected = db.execute("""SELECT DISTINCT o.source_id FROM observation o WHERE indicator_id = 'internet_use'
+                             AND iso3 = 'IND' AND area = 'total' AND age = 'total'""").fetchall()
+    assert sorted(found["source_id"]) == sorted(source for (source,) in expected)
+    assert found["rows"].sum() == len(direct(db, "o.indicator_id = 'internet_use' AND o.iso3 = 'IND' "
+                                                 "AND o.area = 'total' AND o.age = 'total'"))
+    assert set(found["license"]) <= set(db.execute("SELECT license FROM source").df()["license"])
+
+
+def test_the_table_callback_as_a_function(db) -> None:
+    out = page.update_table(["internet_use"], ["NOR"], None, 2020, 2010, "total", "total", "total", 0, 0, 7)
+    table, status, _, query, page_number, years, _, previous_off, next_off, *_ = out
+    assert query == "?indicator=internet_use&countries=NOR&from=2010&to=2020"  # years put in order
+    assert page_number == 1 and previous_off and next_off  # 11 rows: one page
+    assert status.startswith("Rows 1–11 of 11")
+    assert [row[3] for row in cells_of(table)] == [str(year) for year in range(2010, 2021)]
+    assert years[0]["value"] >= 2024 and years[-1]["value"] <= 1990
+    empty = page.update_table([], None, None, None, None, "total", "total", "total", 0, 0, 1)
+    assert "Choose at least one indicator" in empty[0].children
+    # A hand-made request with values of the wrong types gets a sensible answer, not a server error.
+    odd = page.update_table(["internet_use", 5], "NOR", {"x": 1}, "2010", 2020, None, ["x"], "total", 0, 0, "x")
+    assert odd[3] == "?indicator=internet_use&to=2020"
+
+
+def test_a_download_click_without_a_query_uses_the_default_selection(db) -> None:
+    sent = page.download_selection_csv(1, None)
+    assert sent["filename"] == "ddi_internet_use_selection.csv"
+    assert page.download_selection_csv(0, "?indicator=internet_use") is page.dash.no_update
+
+
+# --- in a browser ------------------------------------------------------------------------------------------------
+
+
+def query_of(url: str) -> dict[str, list[str]]:
+    return parse_qs(urlparse(url).query)
+
+
+@pytest.mark.browser
+def test_filter_change_updates_table_and_url_and_the_url_restores_it(open_page, app_url: str) -> None:
+    record = open_page("/data?indicator=internet_use&countries=NOR,IND&from=2015")
+    browser_page = record.page
+    browser_page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
+    assert browser_page.locator("#data-rows tbody tr").count() > 10
+    browser_page.click("#data-sex")
+    browser_page.get_by_role("option", name="Female", exact=True).click()
+    browser_page.wait_for_function("() => window.location.search.includes('sex=female')")
+    browser_page.wait_for_function("() => document.querySelector('#data-status').textContent.startsWith('Rows 1–')"
+                                   " && [...document.querySelectorAll('#data-rows tbody tr td:nth-child(5)')]"
+                                   ".every(td => td.textContent === 'female')")
+    status = browser_page.locator("#data-status").inner_text()
+    again = open_page(browser_page.url)
+    again.page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
+    assert again.page.locator("#data-status").inner_text() == status
+    assert query_of(again.page.url) == query_of(browser_page.url)
+    assert record.errors == [] and again.errors == []
+    assert [url for url in record.requests + again.requests if not url.startswith(app_url)] == []
+
+
+@pytest.mark.browser
+def test_csv_download_matches_the_table(open_page) -> None:
+    record = open_page("/data?indicator=internet_use,fixed_broadband_per_100&countries=NOR,NGA&from=2018&to=2022")
+    browser_page = record.page
+    browser_page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
+    cells = browser_page.locator("#data-rows tbody tr").evaluate_all(
+        "rows => rows.map(row => [...row.cells].map(cell => cell.textContent))")
+    with browser_page.expect_download() as waiting:
+        browser_page.click("#data-download-selection-csv")
+    download = waiting.value
+    assert download.suggested_filename == "ddi_internet_use+fixed_broadband_per_100_selection.csv"
+    frame = pd.read_csv(download.path(), keep_default_na=False)
+    assert len(frame) == len(cells) > 10
+    assert [row[:7] for row in cells] == frame[page.COLUMNS[:7]].astype(str).values.tolist()
+    assert [float(row[7]) for row in cells] == pytest.approx(frame["value"].tolist(), rel=1e-5)
+    assert [row[8:] for row in cells] == frame[page.COLUMNS[8:]].values.tolist()
+    assert record.errors == []
+
+
+@pytest.mark.browser
+def test_bad_parameters_show_notices_and_a_default_table(open_page) -> None:
+    record = open_page("/data?indicator=%3Cscript%3Ealert(1)%3C/script%3E&from=abcd")
+    record.page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
+    notices = record.page.locator("#data-notices").inner_text()
+    assert "Ignored unknown indicators: <script>alert(1)</script>" in notices and "Ignored “from” year" in notices
+    assert query_of(record.page.url)["indicator"] == [page.DEFAULT_INDICATOR]
+    assert record.errors == []
