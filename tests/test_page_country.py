@@ -310,18 +310,8 @@ def test_parity_band_reading() -> None:
 @pytest.mark.browser
 def test_profile_loads_without_errors_or_requests_off_the_host(open_page, app_url: str, built_db: Path) -> None:
     record = open_page("/country/NOR")
-    responses = []
-    record.page.on("response", lambda r: responses.append((r.url[-40:], r.status)) if "_dash" in r.url else None)
-    try:
-        record.page.wait_for_selector("#country-trend-internet_use .scatterlayer .trace", state="attached",
-                                      timeout=20_000)
-    except Exception:
-        print("ERRORS", record.errors)
-        print("REQUESTS", [u[-60:] for u in record.requests])
-        print("RESPONSES", responses)
-        print("GRAPH", record.page.locator("#country-trend-internet_use").inner_html()[:500])
-        print("BODY", record.page.locator("body").inner_text()[:1500])
-        raise
+    record.page.wait_for_selector("#country-trend-internet_use .scatterlayer .trace", state="attached",
+                                  timeout=READY_MS)
     assert record.page.locator("h1").inner_text() == "Norway (NOR)"
     # The tables are HTML in dcc.Markdown, whose renderer loads on its own: wait for them too.
     record.page.wait_for_selector("#country-themes tr[data-indicator=internet_use] td", timeout=READY_MS)
@@ -334,6 +324,14 @@ def test_profile_loads_without_errors_or_requests_off_the_host(open_page, app_ur
     assert record.errors == []
     assert [url for url in record.requests if not url.startswith(app_url)] == []
     assert any(url.endswith("/assets/print.css") or "/assets/print.css?" in url for url in record.requests)
+    # On paper: the site's navigation, the picker and the table toggles go; the charts and tables stay.
+    record.page.emulate_media(media="print")
+    assert not record.page.locator(".site-header").is_visible()
+    assert not record.page.locator("#country-choose").is_visible()
+    assert record.page.locator("#country-themes tr[data-indicator=internet_use]").is_visible()
+    pdf = record.page.pdf(format="A4")
+    pages = len(re.findall(rb"/Type\s*/Page[^s]", pdf))
+    assert pdf.startswith(b"%PDF") and 2 <= pages <= 40, pages
 
 
 @pytest.mark.browser

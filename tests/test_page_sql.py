@@ -48,6 +48,7 @@ def test_sql_page_runs_a_query_and_keeps_serving_others(open_page, app_url: str)
     record = open_page("/sql?sql=" + quote("SELECT name FROM country WHERE iso3 = 'NOR'"))
     page = record.page
     page.wait_for_function("() => document.querySelector('#sql-status')?.textContent.includes('rows')")
+    page.wait_for_selector("#sql-result table", timeout=30_000)  # the grid's renderer loads on first use
     assert "Norway" in page.locator("#sql-result").inner_text()
     page.fill("#sql-text", "COPY country TO '/tmp/x.csv'")
     page.click("#sql-run")
