@@ -9,13 +9,24 @@ import dash
 import pandas as pd
 from dash import Output, clientside_callback, dcc, html
 
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2}}
+# No "Share chart" button: it uploads the chart to a Plotly server, off this host.
+GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
+                "modeBarButtonsToRemove": ["sendChartToCloud"]}
 TABLE_ROWS = 300  # the data-table alternative shows at most this many rows (the Data page has them all)
 
 
 def graph_config() -> dict:
     """Plotly config: map shapes from this app (app.py's /topojson/ route), never from a CDN."""
     return {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
+
+
+def graph(graph_id: str) -> html.Div:
+    """A plotly graph with its image downloads, both drawn by plotly.js in the browser (offline): PNG from
+    the modebar's camera, SVG from the button under it (assets/svg_download.js)."""
+    return html.Div(className="graph-box", children=[
+        dcc.Graph(id=graph_id, config=graph_config(), className="graph"),
+        html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": graph_id}),
+    ])
 
 
 def page(title: str, lede: str, *children, notices: list[str] | None = None, page_id: str = "page") -> html.Main:
@@ -42,7 +53,7 @@ def chart(graph_id: str, *, title: str | None = None) -> html.Section:
     """
     return html.Section(className="chart", children=[
         html.H2(title, className="chart-title") if title else None,
-        dcc.Graph(id=graph_id, config=graph_config(), className="graph"),
+        graph(graph_id),
         html.P(id=f"{graph_id}-summary", className="summary", **{"aria-live": "polite"}),
         html.P(id=f"{graph_id}-source", className="caption source"),
         html.Details(className="table-alternative", children=[

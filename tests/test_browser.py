@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -87,3 +88,21 @@ def test_bad_parameters_give_a_default_view_and_a_notice(visit) -> None:
     assert record.page.locator("#explore-map path.choroplethlocation").count() >= MIN_SHAPES
     assert record.errors == []
     assert query(record.page)["indicator"] == ["internet_use"]
+
+
+def test_charts_download_as_png_and_svg_offline(visit, app_url: str) -> None:
+    record = visit("/explore?countries=NOR,NGA")
+    page = record.page
+    with page.expect_download() as svg:
+        page.click("button.svg-download[data-graph=explore-trend]")
+    content = Path(svg.value.path()).read_text(encoding="utf-8")
+    assert svg.value.suggested_filename == "explore-trend.svg"
+    assert content.lstrip().startswith("<svg") and "Norway" in content
+    page.hover("#explore-map")
+    assert page.locator("#explore-map .modebar-btn[data-title^='Share']").count() == 0  # uploads off the host
+    with page.expect_download() as png:
+        page.click("#explore-map .modebar-btn[data-title='Download plot as a PNG']")
+    assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert record.errors == []
+    # The images are made in the page: blob: URLs of this origin, no request elsewhere.
+    assert [url for url in record.requests if not url.removeprefix("blob:").startswith(app_url)] == []

@@ -66,7 +66,7 @@ def layout(**query) -> html.Main:
             ]),
         ]),
         html.Section(className="chart", children=[
-            dcc.Graph(id="explore-map", config=components.graph_config(), className="graph"),
+            components.graph("explore-map"),
             html.P(id="explore-map-summary", className="summary", **{"aria-live": "polite"}),
             html.P(id="explore-map-note", className="caption"),
             html.P(id="explore-map-source", className="caption source"),
@@ -79,7 +79,7 @@ def layout(**query) -> html.Main:
                 dcc.Dropdown(id="explore-countries", multi=True, value=list(state.countries),
                              options=country_options, placeholder="Type a country name…"),
             ]),
-            dcc.Graph(id="explore-trend", config=components.graph_config(), className="graph"),
+            components.graph("explore-trend"),
             html.P(id="explore-trend-summary", className="summary", **{"aria-live": "polite"}),
             html.P(id="explore-trend-source", className="caption source"),
             html.Details(className="table-alternative", children=[
