@@ -21,11 +21,16 @@ def graph_config() -> dict:
 
 
 def graph(graph_id: str) -> html.Div:
-    """A plotly graph with its image downloads, both drawn by plotly.js in the browser (offline): PNG from
-    the modebar's camera, SVG from the button under it (assets/svg_download.js)."""
+    """A plotly graph with its downloads, all made in the browser (offline; assets/chart_downloads.js):
+    PNG from the modebar's camera, SVG of the chart, and CSV of the rows in its data table
+    (`<graph_id>-table`), exactly as they are on screen."""
     return html.Div(className="graph-box", children=[
         dcc.Graph(id=graph_id, config=graph_config(), className="graph"),
-        html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": graph_id}),
+        html.Div(className="chart-downloads", children=[
+            html.Button("Download CSV", type="button", className="csv-download",
+                        **{"data-table": f"{graph_id}-table", "data-name": graph_id}),
+            html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": graph_id}),
+        ]),
     ])
 
 
