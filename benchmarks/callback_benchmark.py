@@ -176,6 +176,7 @@ class Options:
 
     countries: list[str] = field(default_factory=list)
     explore_indicators: list[str] = field(default_factory=list)
+    explore_groups: list[str] = field(default_factory=list)  # 'all' and every country group
     explore_years: dict[str, tuple[int, int]] = field(default_factory=dict)  # the year slider's min, max
     gaps: list[str] = field(default_factory=list)
     gap_groups: list[str] = field(default_factory=list)
@@ -195,7 +196,10 @@ def gather_options(session: requests.Session, url: str, callbacks: list[Callback
     router = next(cb for cb in callbacks if cb.outputs[0]["id"] == ROUTER_OUTPUT)
     options = Options()
     explore = layout(session, url, router, "/explore")
-    options.explore_indicators = values_of(explore["explore-indicator"])
+    # The indicator list is grouped by theme under disabled header options, which cannot be chosen.
+    options.explore_indicators = [option["value"] for option in explore["explore-indicator"]["options"]
+                                  if not option.get("disabled")]
+    options.explore_groups = values_of(explore["explore-group"])
     options.countries = values_of(explore["explore-countries"])
 
     gaps = layout(session, url, router, "/gaps")
@@ -236,6 +240,7 @@ def gather_options(session: requests.Session, url: str, callbacks: list[Callback
         "indicator": set(options.explore_indicators) | set(options.data_indicators),
         "country": set(options.countries),
         "country_group": set(options.gap_groups) | set(options.data_groups)
+        | {group for group in options.explore_groups if group != "all"}
         | {group for groups in options.type_groups.values() for group in groups if group != "all"},
         "target": {target for targets in options.framework_targets.values() for target in targets},
     }
@@ -268,8 +273,12 @@ def explore(rng: random.Random, options: Options) -> dict:
     indicator = rng.choice(options.explore_indicators)
     year = rng.randint(*options.explore_years[indicator])
     countries = some(rng, options.countries, 0, MAX_COUNTRIES)
-    return {"explore-indicator.value": indicator, "explore-year.value": year, "explore-countries.value": countries,
-            "_path": ("/explore", query_string({"indicator": indicator, "year": year, "countries": countries}))}
+    group = rng.choice(options.explore_groups)
+    return {"explore-indicator.value": indicator, "explore-year.value": year, "explore-group.value": group,
+            "explore-countries.value": countries,
+            "_path": ("/explore", query_string({"indicator": indicator, "year": year,
+                                                "group": None if group == "all" else group,
+                                                "countries": countries}))}
 
 
 def gaps(rng: random.Random, options: Options) -> dict:

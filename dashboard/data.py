@@ -134,3 +134,45 @@ def published_world(indicator_id: str) -> pd.DataFrame:
         QUALIFY s.vintage = max(s.vintage) OVER ()  -- the newest edition only
         ORDER BY p.year
     """, [indicator_id])
+
+
+# --- Explore: themes, groups, group aggregates and targets -------------------------------------------
+TOTAL_SLICE = "sex = 'total' AND area = 'total' AND age = 'total'"
+
+
+def indicator_themes() -> pd.DataFrame:
+    """Indicators with observations, each under its first (primary) WSIS+20 theme; theme NULL when none."""
+    return query("""
+        SELECT i.indicator_id, i.name, t.theme_id, t.title AS theme
+        FROM indicator i LEFT JOIN theme t ON t.theme_id = i.themes[1]
+        WHERE EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)
+        ORDER BY t.first_paragraph NULLS LAST, i.name
+    """)
+
+
+def country_groups() -> pd.DataFrame:
+    """Every country group but the world itself (which is the unfiltered view)."""
+    return query("SELECT group_id, group_type, name FROM country_group WHERE group_type <> 'world' "
+                 "ORDER BY group_type, name")
+
+
+def group_members(group_id: str) -> pd.DataFrame:
+    return query("SELECT iso3 FROM group_member WHERE group_id = ? ORDER BY iso3", [group_id])
+
+
+def group_series(indicator_id: str, group_id: str) -> pd.DataFrame:
+    """Our aggregate of a group (or 'world') over time, with the share of its population it covers."""
+    return query(f"""
+        SELECT year, value, n_countries, n_members, population_coverage FROM group_aggregate
+        WHERE indicator_id = ? AND group_id = ? AND {TOTAL_SLICE} AND value IS NOT NULL ORDER BY year
+    """, [indicator_id, group_id])
+
+
+def indicator_targets(indicator_id: str) -> pd.DataFrame:
+    """The targets set on an indicator, in catalogue order."""
+    return query("SELECT * FROM target WHERE indicator_id = ? ORDER BY rowid", [indicator_id])
+
+
+def target_progress_row(target_id: str, scope_id: str) -> pd.DataFrame:
+    """One scope's progress towards one target (observed and required pace, projected year)."""
+    return query("SELECT * FROM target_progress WHERE target_id = ? AND scope_id = ?", [target_id, scope_id])

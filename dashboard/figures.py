@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 
 # Colour-blind-safe: viridis for continuous maps, Okabe–Ito for lines.
 MAP_SCALE = "Viridis"
 LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
 NO_DATA_GREY = "#d9d9d9"
+NOT_IN_GROUP = "#f7f7f7"  # economies outside a chosen group: paler than "no data", outlined
+NOT_IN_GROUP_LINE = "#b0b0b0"
+AGGREGATE_COLOUR = "#000000"  # the group (or world) aggregate and its projection; countries use the others
+COUNTRY_COLOURS = [colour for colour in LINE_COLOURS if colour != AGGREGATE_COLOUR]
 # Shapes plotly's world topojson lacks; data for them is said to be off the map, not dropped.
 NO_SHAPE = {"XKX": "Kosovo"}
 
@@ -32,72 +37,210 @@ def _si(number: float) -> str:
     return f"{number:,.0f}"
 
 
-def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *, log_scale: bool = False
-              ) -> go.Figure:
+def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *, log_scale: bool = False,
+              members: set[str] | None = None, group_name: str | None = None) -> dict:
     """Choropleth of one indicator in one year; economies without a value stay grey ("no data").
 
     With `log_scale`, colours follow log10 of the value (for money and head counts spanning
-    orders of magnitude); hover still shows the value itself.
+    orders of magnitude); hover still shows the value itself. With `members` (a chosen group), only
+    members are drawn: those with a value coloured, those without in grey ("no data"); every other
+    economy is left in a paler shade, outlined, as not in the group, and the map is fitted to the members.
+    A plain plotly dict: building go.Figure objects costs ~10x more, and callbacks must stay fast.
     """
+    if members is not None:
+        values = values[values["iso3"].isin(members)]
     with_data = values.dropna(subset=["value"])
     colorbar = {"title": {"text": _short_unit(unit)}, "thickness": 14}
-    z = with_data["value"]
+    z = with_data["value"].astype(float).tolist()
     if log_scale:
         with_data = with_data[with_data["value"] > 0]  # log of zero is undefined; such economies stay grey
-        z = np.log10(with_data["value"])
+        z = np.log10(with_data["value"].astype(float)).tolist()
         if len(with_data):
-            colorbar.update(_log_colorbar(with_data["value"]))
-    figure = go.Figure(go.Choropleth(
-        locations=with_data["iso3"],
-        z=z,
-        text=with_data["name"],
-        customdata=with_data["value"],
-        locationmode="ISO-3",
-        colorscale=MAP_SCALE,
-        marker_line_color="white",
-        marker_line_width=0.4,
-        colorbar=colorbar,
-        hovertemplate="<b>%{text}</b><br>%{customdata:,.1f} " + _short_unit(unit) + f" ({year})<extra></extra>",
-    ))
-    figure.update_geos(
-        showframe=False, showcoastlines=False, projection_type="natural earth",
-        showland=True, landcolor=NO_DATA_GREY, showcountries=True, countrycolor="white",
-        lataxis_range=[-58, 85],
-    )
-    figure.update_layout(
-        margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=460,
-        title={"text": f"{indicator_name}, {year}", "x": 0.01, "font": {"size": 15}},
-    )
-    return figure
+            ticks = _log_colorbar(with_data["value"])
+            colorbar.update({"tickvals": [float(tick) for tick in ticks["tickvals"]], "ticktext": ticks["ticktext"]})
+    traces = [{
+        "type": "choropleth", "locations": with_data["iso3"].tolist(), "z": z, "text": with_data["name"].tolist(),
+        "customdata": with_data["value"].astype(float).tolist(), "locationmode": "ISO-3", "colorscale": MAP_SCALE,
+        "marker": {"line": {"color": "white", "width": 0.4}}, "colorbar": colorbar, "name": indicator_name,
+        "hovertemplate": "<b>%{text}</b><br>%{customdata:,.1f} " + _short_unit(unit) + f" ({year})<extra></extra>",
+    }]
+    title = f"{indicator_name}, {year}"
+    geo = {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"}, "showland": True,
+           "showcountries": True}
+    if members is None:
+        geo.update({"landcolor": NO_DATA_GREY, "countrycolor": "white", "lataxis": {"range": [-58, 85]}})
+    else:
+        missing = values[~values["iso3"].isin(set(with_data["iso3"]))]
+        if len(missing):
+            traces.append({
+                "type": "choropleth", "locations": missing["iso3"].tolist(), "z": [0] * len(missing),
+                "text": missing["name"].tolist(), "locationmode": "ISO-3", "name": "No data",
+                "colorscale": [[0, NO_DATA_GREY], [1, NO_DATA_GREY]], "showscale": False,
+                "marker": {"line": {"color": "white", "width": 0.4}},
+                "hovertemplate": f"<b>%{{text}}</b><br>no data for {year}<extra></extra>",
+            })
+        geo.update({"landcolor": NOT_IN_GROUP, "countrycolor": NOT_IN_GROUP_LINE})
+        if len(values):
+            geo["fitbounds"] = "locations"
+        title += f" — {group_name or 'chosen group'} only"
+    return {"data": traces, "layout": {
+        "margin": {"l": 0, "r": 0, "t": 30, "b": 0}, "height": 460, "geo": geo,
+        "title": {"text": title, "x": 0.01, "font": {"size": 15}},
+    }}
 
 
-def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str) -> go.Figure:
-    """One line per chosen economy, plus the publisher's World aggregate as a dashed reference."""
-    figure = go.Figure()
+def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
+          aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
+          progress: Mapping | None = None) -> dict:
+    """One line per chosen economy, plus the publisher's World aggregate as a dashed reference.
+
+    `aggregate` = (label, frame of year, value, population_coverage) adds our own aggregate of the chosen
+    group (or of the world) as a thick black line whose hover gives its population coverage. With a `target`
+    (a row of the target table), its value is drawn as a horizontal line labelled with framework and
+    deadline; with the aggregate's `progress` row too, the aggregate is projected to the deadline at its
+    observed pace (figures_targets.projection) as a dashed line. A plain plotly dict, as world_map.
+    """
+    from dashboard import figures_targets as ft  # figures_targets imports this module's palette
+
+    traces: list[dict] = []
+    short = _short_unit(unit)
+    digits = 3 if unit == "ratio" else 1
     for index, (name, rows) in enumerate(series.groupby("name", sort=True)):
-        figure.add_trace(go.Scatter(
-            x=rows["year"], y=rows["value"], name=name, mode="lines+markers",
-            line={"color": LINE_COLOURS[index % len(LINE_COLOURS)], "width": 2}, marker={"size": 4},
-            hovertemplate=f"<b>{name}</b> %{{x}}: %{{y:,.1f}}<extra></extra>",
-        ))
+        traces.append({
+            "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
+            "name": name, "mode": "lines+markers", "marker": {"size": 4},
+            "line": {"color": COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)], "width": 2},
+            "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{digits}f}}<extra></extra>",
+        })
+    drawn = len(series) + len(reference)
+    if aggregate is not None and len(aggregate[1]):
+        label, rows = aggregate
+        traces.append({
+            "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
+            "name": f"{label} (our aggregate)", "mode": "lines+markers", "marker": {"size": 4},
+            "line": {"color": AGGREGATE_COLOUR, "width": 3},
+            "customdata": [coverage_text(value) for value in rows["population_coverage"]],
+            "hovertemplate": f"<b>{label}</b> %{{x}}: %{{y:,.{digits}f}} {short}<br>%{{customdata}}<extra></extra>",
+        })
+        drawn += len(rows)
+        if target is not None and progress is not None:
+            ahead = ft.projection(progress, target)
+            if len(ahead) > 1:
+                traces.append({
+                    "type": "scatter", "x": ahead["year"].astype(int).tolist(),
+                    "y": ahead["value"].astype(float).tolist(), "name": f"{label}: projection at the observed pace",
+                    "mode": "lines+markers", "line": {"color": AGGREGATE_COLOUR, "width": 2, "dash": "dash"},
+                    "marker": {"size": 5, "symbol": "circle-open"},
+                    "hovertemplate": f"<b>{label}, projected</b> %{{x}}: %{{y:,.{digits}f}} {short}<extra></extra>",
+                })
     if len(reference):
-        figure.add_trace(go.Scatter(
-            x=reference["year"], y=reference["value"], name="World (publisher's aggregate)", mode="lines",
-            line={"color": "#555555", "dash": "dash", "width": 1.5},
-            hovertemplate="<b>World</b> %{x}: %{y:,.1f}<extra></extra>",
-        ))
-    figure.update_layout(
-        margin={"l": 50, "r": 10, "t": 30, "b": 40}, height=380,
-        title={"text": f"{indicator_name} over time", "x": 0.01, "font": {"size": 15}},
-        yaxis_title=unit, xaxis_title=None, legend={"orientation": "h", "y": -0.15},
-        plot_bgcolor="white", hovermode="closest",
-    )
-    figure.update_xaxes(gridcolor="#eeeeee")
-    figure.update_yaxes(gridcolor="#eeeeee", rangemode="tozero")
-    if not len(series) and not len(reference):
-        figure.add_annotation(text="Choose countries to compare", showarrow=False, x=0.5, y=0.5,
-                              xref="paper", yref="paper")
-    return figure
+        traces.append({
+            "type": "scatter", "x": reference["year"].astype(int).tolist(),
+            "y": reference["value"].astype(float).tolist(), "name": "World (publisher's aggregate)", "mode": "lines",
+            "line": {"color": "#555555", "dash": "dash", "width": 1.5},
+            "hovertemplate": f"<b>World</b> %{{x}}: %{{y:,.{digits}f}}<extra></extra>",
+        })
+    layout = {
+        "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "height": 400,
+        "title": {"text": f"{indicator_name} over time", "x": 0.01, "font": {"size": 15}},
+        "xaxis": {"gridcolor": "#eeeeee"},
+        "yaxis": {"title": {"text": unit}, "gridcolor": "#eeeeee", "rangemode": "tozero"},
+        "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "closest",
+        "shapes": [], "annotations": [],
+    }
+    if target is not None and drawn:
+        _draw_target(layout, target, unit)
+    if not drawn:
+        layout["annotations"].append({"text": "Choose countries to compare", "showarrow": False, "x": 0.5, "y": 0.5,
+                                      "xref": "paper", "yref": "paper"})
+    return {"data": traces, "layout": layout}
+
+
+def _draw_target(layout: dict, target: Mapping, unit: str) -> None:
+    """The target value (or band) as a labelled horizontal line, and its deadline as a dotted vertical one."""
+    from dashboard import figures_targets as ft
+
+    value, deadline = float(target["value"]), int(target["deadline_year"])
+    if target["comparator"] == "between":
+        band = float(target["band"])
+        layout["shapes"].append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value - band,
+                                 "y1": value + band, "fillcolor": "#009E73", "opacity": 0.18, "line": {"width": 0},
+                                 "layer": "below"})
+    layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value,
+                             "line": {"color": "#000000", "width": 1.5}, "name": "target"})
+    layout["annotations"].append({
+        "text": f"Target ({target['framework']}): {ft.target_text(target, unit)}", "xref": "paper", "x": 0.01,
+        "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom", "showarrow": False, "font": {"size": 12},
+        "bgcolor": "rgba(255,255,255,0.8)"})
+    layout["shapes"].append({"type": "line", "xref": "x", "x0": deadline, "x1": deadline, "yref": "paper", "y0": 0,
+                             "y1": 1, "line": {"color": "#555555", "width": 1, "dash": "dot"}, "name": "deadline"})
+    layout["annotations"].append({"text": f"Deadline {deadline}", "xref": "x", "x": deadline, "xanchor": "right",
+                                  "yref": "paper", "y": 1, "yanchor": "bottom", "showarrow": False,
+                                  "font": {"size": 12}})
+
+
+def coverage_text(share) -> str:
+    """'covering 86 % of the group's population' (or that it is unknown)."""
+    if share is None or pd.isna(share):
+        return "population coverage unknown"
+    return f"covering {share:.0%} of the group's population".replace("%", " %")
+
+
+def aggregate_summary(label: str, rows: pd.DataFrame, unit: str) -> str:
+    """'Least developed countries: 31.1 % in 2024 (covering 86 % of the group's population).'"""
+    if rows.empty:
+        return f"{label}: no aggregate for this indicator."
+    latest = rows.iloc[-1]
+    digits = 3 if unit == "ratio" else 1
+    return (f"{label} (our aggregate): {latest['value']:,.{digits}f} {_short_unit(unit)} in {int(latest['year'])} "
+            f"({coverage_text(latest['population_coverage'])}).")
+
+
+def ranking(reported: pd.DataFrame, year: int) -> pd.DataFrame:
+    """The economies with a value, highest first: rank (ties share one), economy, value, year of the value."""
+    ranked = reported.sort_values(["value", "name"], ascending=[False, True])
+    return pd.DataFrame({
+        "rank": ranked["value"].rank(method="min", ascending=False).astype(int).tolist(),
+        "name": ranked["name"].tolist(), "value": ranked["value"].astype(float).tolist(),
+        "year": [int(year)] * len(ranked)})
+
+
+CONTEXT_THEME = "Context"
+GROUP_TYPES = {  # the group filter's sections, in order, with the word put before each name
+    "wb_region": "World Bank region", "income_group": "Income group", "m49_region": "UN M49 region",
+    "m49_subregion": "UN M49 subregion", "ldc": "UN group", "lldc": "UN group", "sids": "UN group"}
+
+
+def indicator_options(themed: pd.DataFrame) -> list[dict]:
+    """Dropdown options grouped under their (primary) theme: a disabled header per theme, then its indicators.
+
+    `themed` has indicator_id, name, theme (NULL for none: put under "Context" last), in display order. Each
+    indicator's search text includes its theme, so typing a theme name lists its indicators (with search_order
+    "original", the dropdown keeps this order while searching).
+    """
+    options: list[dict] = []
+    frame = themed.assign(theme=themed["theme"].fillna(CONTEXT_THEME))
+    order = list(dict.fromkeys(t for t in frame["theme"].tolist() if t != CONTEXT_THEME))
+    if (frame["theme"] == CONTEXT_THEME).any():
+        order.append(CONTEXT_THEME)
+    for theme in order:
+        rows = frame[frame["theme"] == theme]
+        # A header matches a search for its theme only: a search for an indicator's name then puts that indicator
+        # first, where the arrow key lands (a disabled header there would take Enter without choosing anything).
+        options.append({"label": f"— {theme} —", "value": f"theme:{theme}", "disabled": True, "search": theme})
+        options += [{"label": name, "value": indicator_id, "search": f"{name} {theme}"}
+                    for indicator_id, name in zip(rows["indicator_id"].tolist(), rows["name"].tolist(), strict=True)]
+    return options
+
+
+def group_options(groups: pd.DataFrame, all_value: str) -> list[dict]:
+    """'All economies', then each group named with its kind ('Income group: Low income'), in GROUP_TYPES order."""
+    options = [{"label": "All economies", "value": all_value}]
+    for kind, word in GROUP_TYPES.items():
+        rows = groups[groups["group_type"] == kind]
+        options += [{"label": f"{word}: {name}", "value": group_id}
+                    for group_id, name in zip(rows["group_id"].tolist(), rows["name"].tolist(), strict=True)]
+    return options
 
 
 def source_caption(meta: pd.Series) -> str:

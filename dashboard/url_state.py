@@ -18,6 +18,7 @@ MAX_COUNTRIES = 12
 # A year is shown by default when at least this share of the best-covered year's economies report.
 DEFAULT_YEAR_MIN_COVERAGE = 0.5
 ISO3 = re.compile(r"[A-Z]{3}")
+ALL_GROUPS = "all"  # the group filter's value for every economy (left out of the URL)
 
 
 @dataclass(frozen=True)
@@ -25,6 +26,7 @@ class ExploreState:
     indicator: str
     year: int
     countries: tuple[str, ...]
+    group: str | None = None  # a country_group id; None shows every economy
 
 
 def default_year(coverage: pd.DataFrame) -> int:
@@ -43,11 +45,12 @@ def first(value: str | list[str] | None) -> str:
     return (value or "").strip()
 
 
-def parse_state(params: dict, indicator_ids: list[str], coverage_of, known_countries: set[str]
-                ) -> tuple[ExploreState, list[str]]:
+def parse_state(params: dict, indicator_ids: list[str], coverage_of, known_countries: set[str],
+                known_groups: set[str] | frozenset[str] = frozenset()) -> tuple[ExploreState, list[str]]:
     """Turn query parameters into a valid state; return it with notices about anything ignored.
 
-    `coverage_of(indicator_id)` gives the years with data (columns year, economies).
+    `coverage_of(indicator_id)` gives the years with data (columns year, economies); `known_groups` the
+    country_group ids the group filter offers.
     """
     notices: list[str] = []
     fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in indicator_ids else indicator_ids[0]
@@ -57,12 +60,14 @@ def parse_state(params: dict, indicator_ids: list[str], coverage_of, known_count
     countries = parse_codes(params, "countries", known_countries, notices)
     if countries is None:
         countries = tuple(code for code in DEFAULT_COUNTRIES if code in known_countries)
-    return ExploreState(indicator, year, countries), notices
+    group = parse_group(params, "group", known_groups, notices)
+    return ExploreState(indicator, year, countries, group), notices
 
 
 def encode_state(state: ExploreState) -> str:
     """The canonical query string for a state (commas kept readable: ?countries=NOR,NGA)."""
-    return encode({"indicator": state.indicator, "year": state.year, "countries": state.countries})
+    return encode({"indicator": state.indicator, "year": state.year, "group": state.group,
+                   "countries": state.countries})
 
 
 # --- helpers for every page's own parameters -------------------------------------------------------
@@ -78,6 +83,17 @@ def parse_choice(params: dict, key: str, allowed: list[str], default: str, notic
         return value
     notices.append(f"Unknown {label or key} “{value[:40]}”: showing {default} instead.")
     return default
+
+
+def parse_group(params: dict, key: str, known: set[str] | frozenset[str], notices: list[str]) -> str | None:
+    """A country group id, or None (every economy) when absent, 'all' or unknown (with a notice)."""
+    value = first(params.get(key))
+    if not value or value == ALL_GROUPS:
+        return None
+    if value in known:
+        return value
+    notices.append(f"Unknown group “{value[:40]}”: showing all economies instead.")
+    return None
 
 
 def parse_codes(params: dict, key: str, known: set[str], notices: list[str], limit: int = MAX_COUNTRIES

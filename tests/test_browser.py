@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
+import duckdb
 import pytest
 
 pytestmark = pytest.mark.browser
@@ -19,6 +20,8 @@ def visit(open_page):
         record = open_page(path)
         record.page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=30_000)
         record.page.wait_for_selector("#explore-trend .scatterlayer .trace", state="attached", timeout=30_000)
+        # The ranking is HTML in dcc.Markdown, whose renderer loads on first use: wait for it as well.
+        record.page.wait_for_selector("#explore-ranking tbody tr", state="attached", timeout=30_000)
         return record
 
     return open_explore
@@ -106,3 +109,77 @@ def test_charts_download_as_png_and_svg_offline(visit, app_url: str) -> None:
     assert record.errors == []
     # The images are made in the page: blob: URLs of this origin, no request elsewhere.
     assert [url for url in record.requests if not url.removeprefix("blob:").startswith(app_url)] == []
+
+
+# --- the group filter and the ranking ------------------------------------------------------------------
+
+
+def members_with_names(db: Path, group_id: str) -> set[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT c.name FROM group_member m JOIN country c USING (iso3) WHERE m.group_id = ?",
+                           [group_id]).fetchall()
+    return {row[0] for row in rows}
+
+
+def ranked_names(page) -> list[str]:
+    return page.locator("#explore-ranking tbody tr td:nth-child(2)").all_text_contents()
+
+
+def coloured_shapes(page) -> int:
+    """Paths of the map's first trace (economies with a value); a group's members without one are a second trace."""
+    return page.locator("#explore-map .choroplethlayer .trace").first.locator("path.choroplethlocation").count()
+
+
+def test_a_group_in_the_url_narrows_map_and_ranking_to_its_members(visit, built_db: Path) -> None:
+    record = visit("/explore?group=ldc")
+    page = record.page
+    ldc = members_with_names(built_db, "ldc")
+    assert len(ldc) == 44
+    ranked = ranked_names(page)
+    assert 30 <= len(ranked) <= len(ldc) and set(ranked) <= ldc
+    # Every member with a value is coloured, bar the few islands too small for the 110m map.
+    assert len(ranked) - 6 <= coloured_shapes(page) <= len(ranked)
+    assert page.locator("#explore-map path.choroplethlocation").count() <= len(ldc)  # nobody else is drawn
+    assert "Least developed countries" in page.locator("#explore-map-summary").inner_text()
+    assert "Least developed countries" in page.locator("#explore-map .gtitle").text_content()
+    assert "Least developed countries (our aggregate)" in legend(page)
+    assert "covering" in page.locator("#explore-trend-summary").inner_text()
+    assert query(page)["group"] == ["ldc"]
+    assert record.errors == []
+
+
+def test_the_ranking_is_visible_and_ordered_without_a_group(visit) -> None:
+    record = visit("/explore?countries=NOR")
+    page = record.page
+    assert page.locator("#explore-ranking").is_visible()
+    ranks = [int(text) for text in page.locator("#explore-ranking tbody tr td:first-child").all_text_contents()]
+    assert len(ranks) >= MIN_SHAPES and ranks == sorted(ranks) and ranks[0] == 1
+    values = [float(text.replace(",", "")) for text in
+              page.locator("#explore-ranking tbody tr td:nth-child(3)").all_text_contents()]
+    assert values == sorted(values, reverse=True)
+    assert "group" not in query(page)
+
+
+def test_choosing_a_group_updates_url_map_and_ranking(visit, built_db: Path) -> None:
+    record = visit("/explore?countries=NOR")
+    page = record.page
+    page.click("#explore-group")
+    page.locator("input.dash-dropdown-search").fill("Small island")
+    page.get_by_role("option", name="UN group: Small island developing states").click()
+    page.wait_for_function("() => window.location.search.includes('group=sids')")
+    page.wait_for_function(
+        "() => document.querySelector('#explore-map .gtitle').textContent.includes('Small island developing')")
+    page.wait_for_function(
+        "() => document.querySelector('#explore-ranking').textContent.includes('in Small island developing')")
+    ranked = ranked_names(page)
+    assert ranked and set(ranked) <= members_with_names(built_db, "sids")
+    assert query(page)["countries"] == ["NOR"]
+    assert record.errors == []
+
+
+def test_an_unknown_group_gives_every_economy_and_a_notice(visit) -> None:
+    record = visit("/explore?group=atlantis")
+    assert "Unknown group" in record.page.locator("#explore-notices").inner_text()
+    assert record.page.locator("#explore-map path.choroplethlocation").count() >= MIN_SHAPES
+    record.page.wait_for_function("() => !window.location.search.includes('group=')")
+    assert record.errors == []

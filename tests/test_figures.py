@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures
@@ -11,7 +12,7 @@ from dashboard import figures
 def test_map_draws_only_economies_with_a_value() -> None:
     values = pd.DataFrame({"iso3": ["NOR", "NGA", "ERI"], "name": ["Norway", "Nigeria", "Eritrea"],
                            "value": [99.0, 41.0, None]})
-    figure = figures.world_map(values, "Internet use", "% of population", 2024)
+    figure = go.Figure(figures.world_map(values, "Internet use", "% of population", 2024))
     trace = figure.data[0]
     assert list(trace.locations) == ["NOR", "NGA"]
     assert list(trace.z) == [99.0, 41.0]
@@ -24,7 +25,7 @@ def test_trend_has_one_line_per_country_and_a_reference() -> None:
     series = pd.DataFrame({"iso3": ["NOR", "NOR", "NGA"], "name": ["Norway", "Norway", "Nigeria"],
                            "year": [2020, 2021, 2021], "value": [97.0, 99.0, 35.0]})
     reference = pd.DataFrame({"name": ["World"], "year": [2021], "value": [63.0]})
-    figure = figures.trend(series, reference, "Internet use", "% of population")
+    figure = go.Figure(figures.trend(series, reference, "Internet use", "% of population"))
     names = [trace.name for trace in figure.data]
     assert names == ["Nigeria", "Norway", "World (publisher's aggregate)"]
     assert figure.data[-1].line.dash == "dash"
@@ -33,7 +34,7 @@ def test_trend_has_one_line_per_country_and_a_reference() -> None:
 
 def test_empty_trend_invites_a_choice() -> None:
     empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
-    figure = figures.trend(empty, empty, "Internet use", "%")
+    figure = go.Figure(figures.trend(empty, empty, "Internet use", "%"))
     assert figure.data == ()
     assert "Choose countries" in figure.layout.annotations[0].text
 
@@ -54,7 +55,7 @@ def test_caption_names_source_release_and_licence() -> None:
 def test_log_scale_map_colours_by_magnitude_and_hovers_the_value() -> None:
     values = pd.DataFrame({"iso3": ["USA", "BDI", "ZZZ"], "name": ["United States", "Burundi", "Nowhere"],
                            "value": [83_490.0, 260.0, 0.0]})
-    figure = figures.world_map(values, "GNI per capita", "current US$", 2024, log_scale=True)
+    figure = go.Figure(figures.world_map(values, "GNI per capita", "current US$", 2024, log_scale=True))
     trace = figure.data[0]
     assert list(trace.locations) == ["USA", "BDI"]  # zero has no logarithm: left grey, not drawn as the minimum
     assert list(trace.z) == pytest.approx([4.9216, 2.4150], abs=1e-3)
@@ -69,3 +70,90 @@ def test_summaries_say_what_the_charts_show() -> None:
     assert "No economy" in figures.map_summary(reported.iloc[0:0], "Internet use", "%", 2024)
     series = pd.DataFrame({"name": ["Norway", "Norway"], "year": [2000, 2024], "value": [52.0, 99.0]})
     assert "Norway 52.0 (2000) → 99.0 % (2024)" in figures.trend_summary(series, "Internet use", "% of population")
+
+
+# --- Explore: group filter, ranking, aggregate line, target and projection, themed indicator list ---------
+
+TARGET = {"target_id": "umc_internet_use_2030", "framework": "ITU/UN universal and meaningful connectivity",
+          "comparator": ">=", "value": 100.0, "band": None, "met_threshold": 95.0, "bound": 100.0,
+          "deadline_year": 2030}
+PROGRESS = {"latest_year": 2024, "latest_value": 31.0674, "observed_rate": -0.0286, "base_year": 2015,
+            "base_value": 10.5115, "status": "limited progress", "projected_year": 2115}
+LDC = pd.DataFrame({"year": [2023, 2024], "value": [29.5, 31.0674], "population_coverage": [0.913, 0.8643]})
+
+
+def test_group_map_draws_members_only_and_leaves_the_rest_pale() -> None:
+    values = pd.DataFrame({"iso3": ["NOR", "NER", "BDI", "SSD"], "name": ["Norway", "Niger", "Burundi", "South Sudan"],
+                           "value": [99.0, 15.6, 8.6, None]})
+    figure = go.Figure(figures.world_map(values, "Internet use", "%", 2024, members={"NER", "BDI", "SSD"},
+                                         group_name="Least developed countries"))
+    coloured, no_data = figure.data
+    assert sorted(coloured.locations) == ["BDI", "NER"]
+    assert list(no_data.locations) == ["SSD"] and no_data.colorscale[0][1] == figures.NO_DATA_GREY
+    assert figure.layout.geo.landcolor == figures.NOT_IN_GROUP != figures.NO_DATA_GREY
+    assert figure.layout.geo.fitbounds == "locations"
+    assert "Least developed countries only" in figure.layout.title.text
+
+
+def test_trend_draws_the_group_aggregate_with_its_coverage_the_target_and_a_dashed_projection() -> None:
+    series = pd.DataFrame({"iso3": ["NGA"], "name": ["Nigeria"], "year": [2024], "value": [41.2]})
+    figure = go.Figure(figures.trend(series, series.iloc[0:0], "Internet use", "% of population",
+                                     aggregate=("Least developed countries", LDC), target=TARGET, progress=PROGRESS))
+    names = [trace.name for trace in figure.data]
+    assert names == ["Nigeria", "Least developed countries (our aggregate)",
+                     "Least developed countries: projection at the observed pace"]
+    group, projection = figure.data[1], figure.data[2]
+    assert list(group.customdata) == ["covering 91 % of the group's population",
+                                      "covering 86 % of the group's population"]
+    assert "%{customdata}" in group.hovertemplate
+    assert projection.line.dash == "dash"
+    assert projection.x[0] == 2024 and projection.x[-1] == 2030  # from the latest value to the deadline
+    assert projection.y[0] == pytest.approx(31.0674) and projection.y[-1] > projection.y[0]
+    target_lines = [shape for shape in figure.layout.shapes if shape.y0 == shape.y1 == 100.0]
+    assert len(target_lines) == 1
+    labels = " ".join(note.text for note in figure.layout.annotations)
+    assert "ITU/UN universal and meaningful connectivity" in labels and "2030" in labels
+
+
+def test_trend_without_a_target_has_no_target_line_or_projection() -> None:
+    figure = go.Figure(figures.trend(LDC.assign(name="x").iloc[0:0], LDC.iloc[0:0], "Internet use", "%",
+                                     aggregate=("World", LDC)))
+    assert [trace.name for trace in figure.data] == ["World (our aggregate)"]
+    assert not figure.layout.shapes
+
+
+def test_aggregate_summary_gives_the_population_coverage() -> None:
+    sentence = figures.aggregate_summary("Least developed countries", LDC, "% of population")
+    assert sentence == ("Least developed countries (our aggregate): 31.1 % in 2024 "
+                        "(covering 86 % of the group's population).")
+
+
+def test_ranking_is_highest_first_with_shared_ranks_and_the_year() -> None:
+    reported = pd.DataFrame({"iso3": ["A", "B", "C"], "name": ["Aland", "Bland", "Cland"], "value": [5.0, 9.0, 5.0]})
+    ranked = figures.ranking(reported, 2024)
+    assert ranked["name"].tolist() == ["Bland", "Aland", "Cland"]
+    assert ranked["rank"].tolist() == [1, 2, 2]
+    assert set(ranked["year"]) == {2024}
+
+
+def test_indicator_options_are_grouped_by_theme_with_each_indicator_once() -> None:
+    themed = pd.DataFrame({"indicator_id": ["internet_use", "account_ownership", "population", "gni"],
+                           "name": ["Internet use", "Account ownership", "Population", "GNI"],
+                           "theme": ["Bridging digital divides", "Digital economy", None, "Bridging digital divides"]})
+    options = figures.indicator_options(themed)
+    choosable = [option["value"] for option in options if not option.get("disabled")]
+    assert sorted(choosable) == sorted(themed["indicator_id"])  # each exactly once
+    headers = [option["label"] for option in options if option.get("disabled")]
+    assert headers == ["— Bridging digital divides —", "— Digital economy —", "— Context —"]
+    values = [option["value"] for option in options]
+    assert values.index("gni") < values.index("theme:Digital economy")  # under its own theme's header
+    assert values.index("population") > values.index("theme:Context")
+
+
+def test_group_options_name_each_group_with_its_kind() -> None:
+    groups = pd.DataFrame({"group_id": ["ldc", "income_group:low_income"], "group_type": ["ldc", "income_group"],
+                           "name": ["Least developed countries", "Low income"]})
+    options = figures.group_options(groups, "all")
+    assert options[0] == {"label": "All economies", "value": "all"}
+    assert {"label": "Income group: Low income", "value": "income_group:low_income"} in options
+    assert len(options) == 3

@@ -9,6 +9,7 @@ from dashboard.url_state import ExploreState, default_year, encode_state, parse_
 
 INDICATORS = ["internet_use", "population"]
 KNOWN = {"NOR", "NGA", "IND", "BRA", "KEN", "XKX"}
+GROUPS = {"ldc", "income_group:low_income"}
 COVERAGE = {
     "internet_use": pd.DataFrame({"year": [2000, 2022, 2023, 2024, 2025], "economies": [150, 182, 181, 182, 10]}),
     "population": pd.DataFrame({"year": [1960, 2023], "economies": [200, 217]}),
@@ -16,7 +17,7 @@ COVERAGE = {
 
 
 def parse(**params):
-    return parse_state(params, INDICATORS, COVERAGE.__getitem__, KNOWN)
+    return parse_state(params, INDICATORS, COVERAGE.__getitem__, KNOWN, GROUPS)
 
 
 def test_default_year_skips_a_thinly_reported_latest_year() -> None:
@@ -64,3 +65,26 @@ def test_repeated_parameters_and_duplicates() -> None:
     state, _ = parse(indicator=["population", "internet_use"], countries="NOR,NOR,nga")
     assert state.indicator == "population"
     assert state.countries == ("NOR", "NGA")
+
+
+def test_a_group_is_parsed_and_round_trips() -> None:
+    state, notices = parse(indicator="internet_use", year="2024", group="income_group:low_income", countries="NGA")
+    assert state.group == "income_group:low_income" and notices == []
+    query = encode_state(state)
+    assert query == "?indicator=internet_use&year=2024&group=income_group:low_income&countries=NGA"
+    again, _ = parse(**{key: value for key, value in (part.split("=") for part in query[1:].split("&"))})
+    assert again == state
+
+
+@pytest.mark.parametrize("group", [None, "", "all"])
+def test_no_group_means_every_economy_and_stays_out_of_the_url(group) -> None:
+    state, notices = parse(group=group)
+    assert state.group is None and notices == []
+    assert "group" not in encode_state(state)
+
+
+def test_an_unknown_group_gives_every_economy_and_a_notice() -> None:
+    state, notices = parse(group="<b>atlantis</b>", countries="NOR")
+    assert state.group is None
+    assert state.countries == ("NOR",)
+    assert notices == ["Unknown group “<b>atlantis</b>”: showing all economies instead."]

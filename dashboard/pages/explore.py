@@ -1,6 +1,10 @@
-"""Explore: a world map of one indicator in one year, and trends for chosen countries.
+"""Explore: a world map of one indicator in one year, ranked, and trends for chosen countries.
 
-All state lives in the URL (?indicator=…&year=…&countries=NOR,NGA): the layout is built from
+A group filter (?group=ldc) narrows the map and the ranking to the group's members and draws the group's
+own aggregate, with its population coverage, on the trend chart; an indicator with a target gets the target
+line and the aggregate's projection at its observed pace.
+
+All state lives in the URL (?indicator=…&year=…&group=…&countries=NOR,NGA): the layout is built from
 the query parameters, and every change is written back with history.replaceState so that a
 copied link reproduces the view without re-rendering the page.
 """
@@ -8,10 +12,12 @@ copied link reproduces the view without re-rendering the page.
 from __future__ import annotations
 
 import dash
+import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data, figures
-from dashboard.url_state import ExploreState, default_year, encode_state, parse_state
+from dashboard import figures_targets as ft
+from dashboard.url_state import ALL_GROUPS, ExploreState, default_year, encode_state, parse_state
 from indicators import catalogue
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore · Digital divide indicators")
@@ -44,7 +50,9 @@ def layout(**query) -> html.Main:
         known = set(data.countries()["iso3"])
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    state, notices = parse_state(query, indicators["indicator_id"].tolist(), data.year_coverage, known)
+    groups = data.country_groups()
+    state, notices = parse_state(query, indicators["indicator_id"].tolist(), data.year_coverage, known,
+                                 set(groups["group_id"]))
     first, last, marks = _slider_props(state.indicator)
     country_options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3}
                        for row in data.countries().itertuples()]
@@ -55,9 +63,14 @@ def layout(**query) -> html.Main:
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Indicator", htmlFor="explore-indicator"),
-                dcc.Dropdown(id="explore-indicator", clearable=False, value=state.indicator,
-                             options=[{"label": row.name, "value": row.indicator_id}
-                                      for row in indicators.itertuples()]),
+                dcc.Dropdown(id="explore-indicator", clearable=False, value=state.indicator, search_order="original",
+                             options=figures.indicator_options(data.indicator_themes()), maxHeight=360),
+            ]),
+            html.Div(className="control", children=[
+                html.Label("Economies shown", htmlFor="explore-group"),
+                dcc.Dropdown(id="explore-group", clearable=False, value=state.group or ALL_GROUPS,
+                             options=figures.group_options(groups, ALL_GROUPS), search_order="original",
+                             maxHeight=360),
             ]),
             html.Div(className="control control-wide", children=[
                 html.Label("Year", htmlFor="explore-year"),
@@ -66,12 +79,21 @@ def layout(**query) -> html.Main:
             ]),
         ]),
         html.Section(className="chart", children=[
-            components.graph("explore-map"),
-            html.P(id="explore-map-summary", className="summary", **{"aria-live": "polite"}),
-            html.P(id="explore-map-note", className="caption"),
-            html.P(id="explore-map-source", className="caption source"),
-            html.Details(className="table-alternative", children=[
-                html.Summary("Show the data as a table (ranked)"), html.Div(id="explore-map-table")]),
+            html.Div(className="map-and-ranking", children=[
+                html.Div(className="map-column", children=[
+                    components.graph("explore-map"),
+                    html.P(id="explore-map-summary", className="summary", **{"aria-live": "polite"}),
+                    html.P(id="explore-map-note", className="caption"),
+                    html.P(id="explore-map-source", className="caption source"),
+                    html.Details(className="table-alternative", children=[
+                        html.Summary("Show the data as a table (ranked)"), html.Div(id="explore-map-table")]),
+                ]),
+                html.Div(className="ranking-column", children=[
+                    html.H2("Ranking", id="explore-ranking-title", className="chart-title"),
+                    html.Div(id="explore-ranking", className="ranking", tabIndex="0", role="region",
+                             **{"aria-labelledby": "explore-ranking-title"}),
+                ]),
+            ]),
         ]),
         html.Section(className="chart", children=[
             html.Div(className="control", children=[
@@ -104,34 +126,89 @@ def update_year_range(indicator_id: str, year: int | None):
     return first, last, marks, year
 
 
+def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
+    """The indicator's target most relevant to the scope (one set on the scope itself, else a world one, the
+    latest deadline first) and the scope's progress row towards it."""
+    targets = ft.records(data.indicator_targets(indicator_id))
+    if not targets:
+        return None, None
+    own = [t for t in targets if t["scope"] == scope_id]
+    worldwide = [t for t in targets if t["scope"] in ("world", "each_country")]
+    target = (own or sorted(worldwide, key=lambda t: -int(t["deadline_year"])) or targets)[0]
+    rows = ft.records(data.target_progress_row(target["target_id"], scope_id))
+    return target, rows[0] if rows else None
+
+
 @callback(
     Output("explore-map", "figure"), Output("explore-map-source", "children"), Output("explore-map-note", "children"),
     Output("explore-map-summary", "children"), Output("explore-map-table", "children"),
+    Output("explore-ranking", "children"),
     Output("explore-trend", "figure"), Output("explore-trend-source", "children"),
     Output("explore-trend-summary", "children"), Output("explore-trend-table", "children"),
     Output("explore-query", "data"),
-    Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-countries", "value"),
+    Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-group", "value"),
+    Input("explore-countries", "value"),
 )
-def update_charts(indicator_id: str, year: int, countries: list[str] | None):
-    meta = data.indicators().set_index("indicator_id").loc[indicator_id]
+def update_charts(indicator_id: str, year: int, group: str | None, countries: list[str] | None):
+    metas = data.indicators().set_index("indicator_id")
+    if indicator_id not in metas.index:  # a theme header or a stale value: nothing to draw
+        raise dash.exceptions.PreventUpdate
+    meta = metas.loc[indicator_id]
+    groups = data.country_groups()
+    names = dict(zip(groups["group_id"].tolist(), groups["name"].tolist(), strict=True))
+    group_id = group if group in names else None
+    group_name = names.get(group_id, "")
     codes = tuple(countries or ())
     values = data.map_values(indicator_id, int(year))
+    members = set(data.group_members(group_id)["iso3"]) if group_id else None
+    shown = values if members is None else values[values["iso3"].isin(members)]
     caption = figures.source_caption(meta)
-    reported = values.dropna(subset=["value"])
-    note = f"{len(reported)} of {len(values)} economies report a value for {year}; grey means no data. "
-    note += figures.off_map_note(values)
+    reported = shown.dropna(subset=["value"])
+    unit = meta["unit"]
+    if members is None:
+        note = f"{len(reported)} of {len(values)} economies report a value for {year}; grey means no data. "
+        lead = ""
+    else:
+        note = (f"{len(reported)} of the {len(shown)} members of {group_name} report a value for {year}; grey "
+                "means no data, and economies outside the group are left pale. ")
+        lead = f"Showing the {len(shown)} members of {group_name} only. "
+    note += figures.off_map_note(shown)
+    ranked = reported.sort_values("value", ascending=False)[["name", "iso3", "value"]]
+    ranking = figures.ranking(reported, int(year))
+    ranking_caption = (f"{len(ranking)} economies{' in ' + group_name if group_id else ''} with a value for "
+                       f"{year}, highest first ({unit}).")
+    digits = 3 if unit == "ratio" else 1
     series = data.series(indicator_id, codes)
     world = data.published_world(indicator_id)
-    ranked = reported.sort_values("value", ascending=False)[["name", "iso3", "value"]]
-    state = ExploreState(indicator_id, int(year), codes)
+    scope_id = group_id or "world"
+    scope_label = group_name or "World"
+    aggregate = data.group_series(indicator_id, scope_id)
+    target, progress = _target_view(indicator_id, scope_id)
+    trend_text = figures.trend_summary(series, meta["name"], unit)
+    trend_text += " " + figures.aggregate_summary(scope_label, aggregate, unit)
+    if target is not None:
+        trend_text += " " + ft.chart_summary(progress, target, scope_label, unit, meta["name"])
+    trend_rows = pd.concat([
+        series[["name", "year", "value"]].assign(coverage=""),
+        pd.DataFrame({"name": f"{scope_label} (our aggregate)", "year": aggregate["year"].tolist(),
+                      "value": aggregate["value"].astype(float).tolist(),
+                      "coverage": [figures.coverage_text(v) for v in aggregate["population_coverage"]]}),
+    ], ignore_index=True)
+    state = ExploreState(indicator_id, int(year), codes, group_id)
     return (
-        figures.world_map(values, meta["name"], meta["unit"], int(year), log_scale=_log_scale(indicator_id)),
-        caption, note, figures.map_summary(reported, meta["name"], meta["unit"], int(year)),
-        components.data_table(ranked, {"name": "Economy", "iso3": "Code", "value": meta["unit"]}),
-        figures.trend(series, world, meta["name"], meta["unit"]), caption,
-        figures.trend_summary(series, meta["name"], meta["unit"]),
-        components.data_table(series[["name", "year", "value"]], {"name": "Economy", "year": "Year",
-                                                                  "value": meta["unit"]}),
+        figures.world_map(values, meta["name"], unit, int(year), log_scale=_log_scale(indicator_id),
+                          members=members, group_name=group_name),
+        caption, note, lead + figures.map_summary(reported, meta["name"], unit, int(year)),
+        components.data_table(ranked, {"name": "Economy", "iso3": "Code", "value": unit}, digits),
+        [html.P(ranking_caption, className="caption"),
+         components.data_table(ranking, {"rank": "Rank", "name": "Economy", "value": "Value", "year": "Year"},
+                               digits)],
+        figures.trend(series, world, meta["name"], unit, aggregate=(scope_label, aggregate), target=target,
+                      progress=progress),
+        caption + (f" Target: {target['source_url']}" if target is not None else ""),
+        trend_text,
+        components.data_table(trend_rows, {"name": "Economy or group", "year": "Year", "value": unit,
+                                           "coverage": "Population coverage"}, digits),
         encode_state(state),
     )
 
