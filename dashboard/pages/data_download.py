@@ -10,6 +10,7 @@ The module is data_download.py so as not to shadow dashboard/data.py.
 from __future__ import annotations
 
 import io
+import json
 import re
 from html import escape
 from typing import NamedTuple
@@ -17,7 +18,7 @@ from urllib.parse import parse_qs
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import components, data
 from dashboard.url_state import encode, parse_choice, parse_codes
@@ -35,6 +36,7 @@ LABELS = {"indicator_id": "Indicator", "iso3": "Code", "name": "Economy", "year"
 BREAKDOWNS = ("sex", "area", "age")
 DIMMED = {"opacity": 0.45, "cursor": "default"}  # a pager button with nowhere to go
 YEAR = re.compile(r"\d{4}")
+DOWNLOADS = [("selection", "csv"), ("selection", "parquet"), ("full", "csv"), ("full", "parquet")]
 
 
 class DataState(NamedTuple):
@@ -235,16 +237,14 @@ def parquet_bytes(frame: pd.DataFrame) -> bytes:
     return buffer.getvalue()
 
 
-def _filename(state: DataState, scope: str, extension: str) -> str:
+def filename(state: DataState, scope: str, extension: str) -> str:
     stem = "+".join(state.indicators) if len(state.indicators) <= 3 else f"{len(state.indicators)}_indicators"
     return f"ddi_{stem}_{scope}.{extension}"
 
 
-def _send(query: str | None, scope: str, extension: str) -> dict:
-    state = state_from_query(query)
-    frame = selection(state) if scope == "selection" else full_series(state.indicators)
-    content = csv_bytes(frame) if extension == "csv" else parquet_bytes(frame)
-    return dcc.send_bytes(content, _filename(state, scope, extension))
+def download_href(query: str, scope: str, extension: str) -> str:
+    """The URL of a file of this selection (served by dashboard/downloads.py)."""
+    return dash.get_relative_path(f"/download/{scope}.{extension}") + query
 
 
 # --- layout ------------------------------------------------------------------------------------------
@@ -254,6 +254,13 @@ def _labelled(label: str, control_id: str, control, wide: bool = False, narrow: 
     return html.Div(className="control control-wide" if wide else "control",
                     style={"minWidth": "150px"} if narrow else None,
                     children=[html.Label(label, htmlFor=control_id), control])
+
+
+def _download_links(query: str, scope: str, what: str) -> list[html.A]:
+    """CSV and Parquet links of one scope; their href follows the selection (clientside callback below)."""
+    return [html.A(label, id=f"data-download-{scope}-{extension}", className="button", download="",
+                   href=download_href(query, scope, extension), **{"aria-label": f"{what} as {label}"})
+            for extension, label in (("csv", "CSV"), ("parquet", "Parquet"))]
 
 
 def _year_options(indicators: tuple[str, ...]) -> list[dict]:
@@ -275,6 +282,7 @@ def layout(**query) -> html.Main:
     countries = data.countries()
     groups = group_choices()
     choices = breakdown_choices()
+    canonical = encode_params(state._replace(page=1))
     years = _year_options(state.indicators)
     breakdown_controls = [
         _labelled(key.capitalize(), f"data-{key}", dcc.Dropdown(
@@ -313,23 +321,15 @@ def layout(**query) -> html.Main:
             html.H2("Download", className="chart-title"),
             html.Div(className="download-row", children=[
                 html.Span("This selection: ", className="download-label"),
-                html.Button("CSV", id="data-download-selection-csv", className="button", n_clicks=0,
-                            **{"aria-label": "Download this selection as CSV"}),
-                html.Button("Parquet", id="data-download-selection-parquet", className="button", n_clicks=0,
-                            **{"aria-label": "Download this selection as Parquet"}),
+                *_download_links(canonical, "selection", "Download this selection"),
             ]),
             html.Div(className="download-row", children=[
                 html.Span("Full series of the chosen indicators (all years, economies and breakdowns): ",
                           className="download-label"),
-                html.Button("CSV", id="data-download-full-csv", className="button", n_clicks=0,
-                            **{"aria-label": "Download the full series as CSV"}),
-                html.Button("Parquet", id="data-download-full-parquet", className="button", n_clicks=0,
-                            **{"aria-label": "Download the full series as Parquet"}),
+                *_download_links(canonical, "full", "Download the full series"),
             ]),
             html.P(f"Columns: {', '.join(COLUMNS)}. CSV in UTF-8; Parquet via Apache Arrow. Values are rounded to six "
                    "significant digits on screen; the files keep every digit.", className="caption"),
-            dcc.Download(id="data-file-selection-csv"), dcc.Download(id="data-file-selection-parquet"),
-            dcc.Download(id="data-file-full-csv"), dcc.Download(id="data-file-full-parquet"),
         ]),
         html.Section(className="chart", children=[
             html.H2("Sources of this selection", className="chart-title"),
@@ -471,28 +471,17 @@ def one_kind_of_economy_filter(group, countries):
     return dash.no_update, dash.no_update
 
 
-@callback(Output("data-file-selection-csv", "data"), Input("data-download-selection-csv", "n_clicks"),
-          State("data-query", "data"), prevent_initial_call=True)
-def download_selection_csv(n_clicks, query):
-    return _send(query, "selection", "csv") if n_clicks else dash.no_update
-
-
-@callback(Output("data-file-selection-parquet", "data"), Input("data-download-selection-parquet", "n_clicks"),
-          State("data-query", "data"), prevent_initial_call=True)
-def download_selection_parquet(n_clicks, query):
-    return _send(query, "selection", "parquet") if n_clicks else dash.no_update
-
-
-@callback(Output("data-file-full-csv", "data"), Input("data-download-full-csv", "n_clicks"),
-          State("data-query", "data"), prevent_initial_call=True)
-def download_full_csv(n_clicks, query):
-    return _send(query, "full", "csv") if n_clicks else dash.no_update
-
-
-@callback(Output("data-file-full-parquet", "data"), Input("data-download-full-parquet", "n_clicks"),
-          State("data-query", "data"), prevent_initial_call=True)
-def download_full_parquet(n_clicks, query):
-    return _send(query, "full", "parquet") if n_clicks else dash.no_update
+# The download links follow the selection in the browser: no server round trip.
+clientside_callback(
+    f"""function (query) {{
+        const base = {json.dumps(dash.get_relative_path("/download/"))};
+        return {json.dumps([f"{scope}.{extension}" for scope, extension in DOWNLOADS])}
+            .map(file => base + file + (query || ""));
+    }}""",
+    *[Output(f"data-download-{scope}-{extension}", "href") for scope, extension in DOWNLOADS],
+    Input("data-query", "data"),
+    prevent_initial_call=True,
+)
 
 
 components.url_writer("data-query")
