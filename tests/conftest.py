@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import duckdb
 import pytest
 import requests
 
@@ -54,6 +55,15 @@ def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return sock.getsockname()[1]
+
+
+@pytest.fixture
+def db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:
+    """The app reads the built database (DDI_DB); the test checks it through its own read-only connection."""
+    monkeypatch.setenv("DDI_DB", str(built_db))
+    connection = duckdb.connect(str(built_db), read_only=True)
+    yield connection
+    connection.close()
 
 
 @pytest.fixture(scope="session")

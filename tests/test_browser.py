@@ -27,6 +27,13 @@ def visit(open_page):
     return open_explore
 
 
+def choose(page, dropdown: str, search: str, option: str) -> None:
+    """Open a dropdown, search its (long, virtualised) list as a user would, and pick an option."""
+    page.click(dropdown)
+    page.locator("input.dash-dropdown-search").fill(search)
+    page.get_by_role("option", name=option).click()
+
+
 def legend(page) -> list[str]:
     return page.locator("#explore-trend .legendtext").all_text_contents()
 
@@ -61,10 +68,7 @@ def test_countries_in_the_url_are_shown(visit) -> None:
 def test_changing_the_indicator_updates_chart_and_url_and_the_url_restores_it(visit) -> None:
     record = visit("/explore?countries=NOR")
     page = record.page
-    page.click("#explore-indicator")
-    # The list is long and virtualised: search it, as a user would.
-    page.locator("input.dash-dropdown-search").fill("Access to electricity")
-    page.get_by_role("option", name="Access to electricity").click()
+    choose(page, "#explore-indicator", "Access to electricity", "Access to electricity")
     page.wait_for_function("() => window.location.search.includes('indicator=electricity_access')")
     title = page.locator("#explore-map .gtitle").text_content()
     assert title.startswith("Access to electricity")
@@ -165,9 +169,7 @@ def test_the_ranking_is_visible_and_ordered_without_a_group(visit) -> None:
 def test_choosing_a_group_updates_url_map_and_ranking(visit, built_db: Path) -> None:
     record = visit("/explore?countries=NOR")
     page = record.page
-    page.click("#explore-group")
-    page.locator("input.dash-dropdown-search").fill("Small island")
-    page.get_by_role("option", name="UN group: Small island developing states").click()
+    choose(page, "#explore-group", "Small island", "UN group: Small island developing states")
     page.wait_for_function("() => window.location.search.includes('group=sids')")
     page.wait_for_function(
         "() => document.querySelector('#explore-map .gtitle').textContent.includes('Small island developing')")

@@ -22,15 +22,6 @@ READY_MS = 60_000
 TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
 
 
-@pytest.fixture
-def db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:
-    """The page reads the built database; the test checks it with its own read-only connection."""
-    monkeypatch.setenv("DDI_DB", str(built_db))
-    connection = duckdb.connect(str(built_db), read_only=True)
-    yield connection
-    connection.close()
-
-
 def walk(component):
     """Every component in a Dash tree."""
     yield component

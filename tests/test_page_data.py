@@ -5,10 +5,8 @@ from __future__ import annotations
 
 import io
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
-import duckdb
 import pandas as pd
 import pytest
 
@@ -25,14 +23,6 @@ DIRECT = """
     WHERE {where}
 """
 KEYS = ["indicator_id", "iso3", "year", "sex", "area", "age"]
-
-
-@pytest.fixture
-def db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnection:
-    monkeypatch.setenv("DDI_DB", str(built_db))
-    connection = duckdb.connect(str(built_db), read_only=True)
-    yield connection
-    connection.close()
 
 
 def direct(db, where: str, params: list | None = None) -> pd.DataFrame:
@@ -289,3 +279,10 @@ def test_bad_parameters_show_notices_and_a_default_table(open_page) -> None:
     assert "Ignored unknown indicators: <script>alert(1)</script>" in notices and "Ignored “from” year" in notices
     assert query_of(record.page.url)["indicator"] == [page.DEFAULT_INDICATOR]
     assert record.errors == []
+
+
+def test_a_download_without_a_database_says_so(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    monkeypatch.setenv("DDI_DB", str(tmp_path / "absent.duckdb"))
+    response = app.server.test_client().get("/download/full.csv?indicator=internet_use")
+    assert response.status_code == 503
+    assert "absent.duckdb" in response.get_data(as_text=True)
