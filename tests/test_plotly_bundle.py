@@ -1,5 +1,6 @@
 """The app serves plotly's geo bundle (scatter, choropleth, scattergeo) in place of the full one, at the
-version plotly.py was built for, and falls back to the full bundle when npm has not installed it."""
+version plotly.py was built for, and the regenerator runtime in place of @babel/polyfill; each falls back
+to Dash's own file when npm has not installed the smaller one."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import app
 ROOT = Path(__file__).resolve().parent.parent
 # The URL Dash's renderer asks for (fingerprinted with plotly.py's version and a timestamp).
 BUNDLE_URL = "/_dash-component-suites/plotly/package_data/plotly.v7_1_0m1700000000.min.js"
+POLYFILL_URL = "/_dash-component-suites/dash/deps/polyfill@7.v4_4_1m1700000000.12.1.min.js"
 # Trace types the figure builders use; the geo bundle must register each of them.
 TRACE_TYPE = re.compile(r'"type":\s*"(\w+)",\s*"(?:x|locations|lon|lat|y)"|go\.(\w+)\(')
 
@@ -47,3 +49,19 @@ def test_without_the_geo_bundle_the_full_one_is_served(monkeypatch: pytest.Monke
     response = app.server.test_client().get(BUNDLE_URL)
     assert response.status_code == 200
     assert re.search(r"plotly\.js v\d", response.get_data()[:200].decode())
+
+
+def test_the_polyfill_is_replaced_by_the_regenerator_runtime_dash_needs() -> None:
+    if not app.REGENERATOR_RUNTIME.is_file():
+        pytest.fail("node_modules/regenerator-runtime is missing: run `npm ci`")
+    body = app.server.test_client().get(POLYFILL_URL).get_data().decode()
+    assert "regeneratorRuntime = runtime" in body and "core-js" not in body
+    # Dash's lazy components call regeneratorRuntime.mark / .wrap: the runtime must define both.
+    assert "exports.mark = function" in body and "exports.wrap = wrap" in body
+
+
+def test_without_the_regenerator_runtime_dashs_polyfill_is_served(monkeypatch: pytest.MonkeyPatch,
+                                                                   tmp_path: Path) -> None:
+    monkeypatch.setattr(app, "REGENERATOR_RUNTIME", tmp_path / "absent.js")
+    response = app.server.test_client().get(POLYFILL_URL)
+    assert response.status_code == 200 and b"core-js" in response.get_data()

@@ -1,0 +1,61 @@
+"""The requested page, built into the site's first layout, so a page opens in one round trip fewer.
+
+Dash pages normally send an empty page container with the site's layout; the browser's dcc.Location
+then reports its address, and Dash's router callback sends the page: a second round trip before the
+page's own callbacks can even start. The layout request carries the page's address in its Referer
+header (same origin: the full URL; app.py also sends `Referrer-Policy: same-origin`), so the layout can
+hold the page already, with the Location's pathname and search set to that address: Location then has
+nothing to report and the router does not run. Without a usable Referer (a proxy stripped it), or if the
+page's layout fails, the container is sent empty and Dash's router does what it always did.
+"""
+
+from __future__ import annotations
+
+import logging
+from urllib.parse import urlsplit
+
+import dash
+from dash import dcc, html
+from dash._pages import _parse_query_string, _path_to_page  # Dash's own router uses these two
+
+# Dash's ids for the page container's parts (dash.dash._ID_*): the router callback and the title callback
+# are wired to them.
+LOCATION_ID, CONTENT_ID, STORE_ID, DUMMY_ID = "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"
+
+log = logging.getLogger(__name__)
+
+
+def page_container(referrer: str | None, host_url: str) -> html.Div:
+    """Dash's page container, filled with the page at `referrer` when that is a page of this site."""
+    built = _page_at(referrer, host_url)
+    if built is None:
+        return dash.page_container
+    pathname, search, content, title = built
+    return html.Div([
+        dcc.Location(id=LOCATION_ID, refresh="callback-nav", pathname=pathname, search=search),
+        html.Div(content, id=CONTENT_ID, disable_n_clicks=True),
+        dcc.Store(id=STORE_ID, data={"title": title}),  # Dash's clientside callback sets document.title from it
+        html.Div(id=DUMMY_ID, disable_n_clicks=True),
+    ])
+
+
+def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str] | None:
+    """(pathname, search, page layout, title) of the page at `referrer`, or None to leave it to the router."""
+    if not referrer:
+        return None
+    address = urlsplit(referrer)
+    if address.netloc != urlsplit(host_url).netloc:
+        return None  # another site's address says nothing about which of our pages is open
+    pathname, search = address.path or "/", f"?{address.query}" if address.query else ""
+    page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
+    if not page:
+        return None  # not a page: the router shows its "not found" view
+    try:
+        content = page["layout"]
+        if callable(content):
+            content = content(**{**(path_variables or {}), **_parse_query_string(search)})
+        title = page["title"](**(path_variables or {})) if callable(page["title"]) else page["title"]
+    except Exception:  # the router will build it again and report the error its usual way
+        log.exception("could not build %s%s with the site's layout; left to the router", pathname, search)
+        return None
+    return pathname, search, content, title

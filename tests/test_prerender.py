@@ -1,0 +1,85 @@
+"""The site's first layout holds the page named by the layout request's Referer (dashboard/prerender.py),
+so Dash's router callback has nothing to do; anything else leaves the page to the router, as before."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+import app  # registers the pages, as gunicorn does
+from dashboard import prerender
+
+SITE = "http://localhost"
+
+
+def layout_for(referrer: str | None) -> dict:
+    headers = {"Referer": referrer} if referrer else {}
+    response = app.server.test_client().get("/_dash-layout", headers=headers)
+    assert response.status_code == 200
+    return response.get_json()
+
+
+def find(tree, component_id: str) -> dict | None:
+    """The component with this id in a layout's JSON, or None."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == component_id:
+            return tree
+        children = tree.get("props", {}).get("children")
+        return find(children, component_id) if children is not None else None
+    if isinstance(tree, list):
+        for child in tree:
+            found = find(child, component_id)
+            if found is not None:
+                return found
+    return None
+
+
+def test_the_layout_holds_the_page_at_the_referrer_with_its_address_and_title(db) -> None:
+    tree = layout_for(f"{SITE}/explore?year=2010&countries=NOR,NGA")
+    location = find(tree, prerender.LOCATION_ID)["props"]
+    assert location["pathname"] == "/explore" and location["search"] == "?year=2010&countries=NOR,NGA"
+    assert find(tree, prerender.STORE_ID)["props"]["data"] == {"title": "Explore · Digital divide indicators"}
+    content = json.dumps(find(tree, prerender.CONTENT_ID))
+    assert '"explore-map"' in content and '"value": 2010' in content  # the year from the query string
+    assert find(tree, "load-table-code") is not None  # the site's frame is still around it
+
+
+def test_a_path_variable_reaches_the_page(db) -> None:
+    tree = layout_for(f"{SITE}/country/KEN")
+    assert find(tree, prerender.LOCATION_ID)["props"]["pathname"] == "/country/KEN"
+    assert find(tree, prerender.STORE_ID)["props"]["data"]["title"].startswith("Kenya · ")
+
+
+@pytest.mark.parametrize("referrer", [None, "http://elsewhere.example/explore", f"{SITE}/no-such-page"])
+def test_without_a_page_of_ours_the_container_is_left_to_the_router(db, referrer: str | None) -> None:
+    tree = layout_for(referrer)
+    location = find(tree, prerender.LOCATION_ID)["props"]
+    assert "pathname" not in location and "search" not in location  # so dcc.Location reports the address
+    assert find(tree, prerender.CONTENT_ID)["props"].get("children") is None
+
+
+def test_a_page_that_fails_is_left_to_the_router(db, monkeypatch: pytest.MonkeyPatch, caplog) -> None:
+    page = next(page for page in app.dash.page_registry.values() if page["path"] == "/gaps")
+
+    def broken(**_query):
+        raise RuntimeError("boom")
+
+    monkeypatch.setitem(page, "layout", broken)
+    tree = layout_for(f"{SITE}/gaps")
+    assert find(tree, prerender.CONTENT_ID)["props"].get("children") is None
+    assert "left to the router" in caplog.text and "boom" in caplog.text
+
+
+def test_every_response_asks_for_same_origin_referrers(db) -> None:
+    assert app.server.test_client().get("/").headers["Referrer-Policy"] == "same-origin"
+
+
+@pytest.mark.browser
+def test_in_the_browser_the_router_callback_does_not_run(open_page) -> None:
+    record = open_page("/gaps")
+    record.page.wait_for_selector("#gaps-parity .scatterlayer .trace", state="attached", timeout=60_000)
+    assert record.page.title() == "Gaps · Digital divide indicators"
+    assert record.errors == []
+    assert record.callback_bodies  # the page's own callbacks ran
+    assert not [body for body in record.callback_bodies if prerender.CONTENT_ID in body]
