@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 import dash
-from dash import dcc, html
+from dash import html
 from flask import abort, has_request_context, request, send_from_directory
 
 from dashboard import downloads, prerender
@@ -97,10 +97,6 @@ def site_layout() -> html.Div:
                      className="site-nav", **{"aria-label": "Pages"}),
         ]),
         html.Div(container, id="content"),
-        # Hidden and empty: it makes Dash fetch the table code (dcc.Markdown, which renders every data table)
-        # as the site opens, in parallel with the page's own layout, so tables draw with the page rather than
-        # after it. (Doing the same for plotly slowed the pages that have no chart more than it helped.)
-        html.Div(dcc.Markdown(id="load-table-code"), hidden=True, **{"aria-hidden": "true"}),
         html.Footer(className="site-footer", children=[
             html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
                    "each chart names its source, release and licence; the About page lists them all."),

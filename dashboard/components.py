@@ -3,16 +3,17 @@ a one-sentence summary, a data-table alternative, and notices for anything ignor
 
 from __future__ import annotations
 
-from html import escape
-
 import dash
 import pandas as pd
 from dash import Output, clientside_callback, dcc, html
 
+from dashboard.figures_overview import TABLE_ROWS  # noqa: F401 (the tables' row limit, for the pages)
+from dashboard.figures_overview import frame_table as table_html
+from dashboard.html_block import HtmlBlock
+
 # No "Share chart" button: it uploads the chart to a Plotly server, off this host.
 GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
                 "modeBarButtonsToRemove": ["sendChartToCloud"]}
-TABLE_ROWS = 300  # the data-table alternative shows at most this many rows (the Data page has them all)
 
 
 def graph_config() -> dict:
@@ -68,31 +69,10 @@ def chart(graph_id: str, *, title: str | None = None) -> html.Section:
     ])
 
 
-def table_html(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> str:
-    """A frame as an HTML table string, numbers formatted and every text escaped."""
-    if frame.empty:
-        return "<p>No data for this selection.</p>"
-    labels = labels or {}
-    shown = frame.head(TABLE_ROWS)
-
-    def cell(value) -> str:
-        if isinstance(value, float):
-            return "" if pd.isna(value) else f"{value:,.{digits}f}"
-        return "" if value is None or value is pd.NA else escape(str(value))
-
-    head = "".join(f'<th scope="col">{escape(str(labels.get(column, column)))}</th>' for column in shown.columns)
-    body = "".join("<tr>" + "".join(f"<td>{cell(value)}</td>" for value in row) + "</tr>"
-                   for row in shown.itertuples(index=False))
-    table = f'<table class="data-table"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
-    if len(frame) > TABLE_ROWS:
-        table += f'<p class="caption">First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all.</p>'
-    return table
-
-
-def data_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> dcc.Markdown:
-    """The chart's data-table alternative: one Markdown block of escaped HTML rather than a component per
-    cell, which Dash 4 renders an order of magnitude faster for a few hundred rows."""
-    return dcc.Markdown(table_html(frame, labels, digits), dangerously_allow_html=True)
+def data_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> HtmlBlock:
+    """The chart's data-table alternative: one block of escaped HTML rather than a component per cell,
+    which Dash 4 renders an order of magnitude faster for a few hundred rows."""
+    return HtmlBlock(table_html(frame, labels, digits))
 
 
 def url_writer(store_id: str) -> None:

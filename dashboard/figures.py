@@ -104,7 +104,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
 
     traces: list[dict] = []
     short = _short_unit(unit)
-    digits = 3 if unit == "ratio" else 1
+    digits = _digits(unit)
     for index, (name, rows) in enumerate(series.groupby("name", sort=True)):
         traces.append({
             "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
@@ -128,7 +128,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
             if len(ahead) > 1:
                 traces.append({
                     "type": "scatter", "x": ahead["year"].astype(int).tolist(),
-                    "y": ahead["value"].astype(float).tolist(), "name": f"{label}: projection at the observed pace",
+                    "y": ahead["value"].astype(float).tolist(), "name": _projection_name(label, progress),
                     "mode": "lines+markers", "line": {"color": AGGREGATE_COLOUR, "width": 2, "dash": "dash"},
                     "marker": {"size": 5, "symbol": "circle-open"},
                     "hovertemplate": f"<b>{label}, projected</b> %{{x}}: %{{y:,.{digits}f}} {short}<extra></extra>",
@@ -154,6 +154,16 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         layout["annotations"].append({"text": "Choose countries to compare", "showarrow": False, "x": 0.5, "y": 0.5,
                                       "xref": "paper", "yref": "paper"})
     return {"data": traces, "layout": layout}
+
+
+def _projection_name(label: str, progress: Mapping) -> str:
+    """The projection's legend entry; it says where it starts when that is not our aggregate's line (the world's
+    progress is measured on the publisher's own series, e.g. ITU's gender parity to 2025, while our aggregate by
+    sex ends with the surveys, in 2020)."""
+    basis = str(progress.get("basis") or "ours")
+    if basis == "ours":
+        return f"{label}: projection at the observed pace"
+    return f"{label}: projection from the publisher's {int(progress['latest_year'])} value, at its observed pace"
 
 
 def _draw_target(layout: dict, target: Mapping, unit: str) -> None:
@@ -191,7 +201,7 @@ def aggregate_summary(label: str, rows: pd.DataFrame, unit: str) -> str:
     if rows.empty:
         return f"{label}: no aggregate for this indicator."
     latest = rows.iloc[-1]
-    digits = 3 if unit == "ratio" else 1
+    digits = _digits(unit)
     return (f"{label} (our aggregate): {latest['value']:,.{digits}f} {_short_unit(unit)} in {int(latest['year'])} "
             f"({coverage_text(latest['population_coverage'])}).")
 
@@ -215,7 +225,7 @@ def indicator_options(themed: pd.DataFrame) -> list[dict]:
     """Dropdown options grouped under their (primary) theme: a disabled header per theme, then its indicators.
 
     `themed` has indicator_id, name, theme (NULL for none: put under "Context" last), in display order. Each
-    indicator's search text includes its theme, so typing a theme name lists its indicators (with search_order
+    indicator's search text is its theme, so typing a theme name lists its indicators (with search_order
     "original", the dropdown keeps this order while searching).
     """
     options: list[dict] = []
@@ -228,7 +238,9 @@ def indicator_options(themed: pd.DataFrame) -> list[dict]:
         # A header matches a search for its theme only: a search for an indicator's name then puts that indicator
         # first, where the arrow key lands (a disabled header there would take Enter without choosing anything).
         options.append({"label": f"— {theme} —", "value": f"theme:{theme}", "disabled": True, "search": theme})
-        options += [{"label": name, "value": indicator_id, "search": f"{name} {theme}"}
+        # The dropdown indexes label, value and search alike (every substring of every word, on each page
+        # load): the name is in the label already, so `search` adds only the theme.
+        options += [{"label": name, "value": indicator_id, "search": theme}
                     for indicator_id, name in zip(rows["indicator_id"].tolist(), rows["name"].tolist(), strict=True)]
     return options
 
@@ -257,15 +269,20 @@ def off_map_note(values: pd.DataFrame) -> str:
     return f"Not drawn (no shape on this map): {', '.join(missing)}." if missing else ""
 
 
+def _digits(unit: str) -> int:
+    """Decimals shown: parity ratios sit near 1, where one decimal would hide the gap (0.92 vs 1)."""
+    return 3 if unit == "ratio" else 1
+
+
 def map_summary(reported: pd.DataFrame, indicator_name: str, unit: str, year: int) -> str:
     """One sentence saying what the map shows: the range and where it is highest and lowest."""
     if reported.empty:
         return f"No economy reports {indicator_name.lower()} for {year}."
     top, bottom = reported.loc[reported["value"].idxmax()], reported.loc[reported["value"].idxmin()]
-    short = _short_unit(unit)
-    return (f"In {year}, {indicator_name.lower()} ranges from {bottom['value']:,.1f} {short} in {bottom['name']} "
-            f"to {top['value']:,.1f} {short} in {top['name']} ({len(reported)} economies; median "
-            f"{reported['value'].median():,.1f}).")
+    short, digits = _short_unit(unit), _digits(unit)
+    return (f"In {year}, {indicator_name.lower()} ranges from {bottom['value']:,.{digits}f} {short} in "
+            f"{bottom['name']} to {top['value']:,.{digits}f} {short} in {top['name']} ({len(reported)} economies; "
+            f"median {reported['value'].median():,.{digits}f}).")
 
 
 def trend_summary(series: pd.DataFrame, indicator_name: str, unit: str) -> str:
@@ -276,5 +293,7 @@ def trend_summary(series: pd.DataFrame, indicator_name: str, unit: str) -> str:
     parts = []
     for name, rows in series.groupby("name", sort=True):
         first, last = rows.iloc[0], rows.iloc[-1]
-        parts.append(f"{name} {first['value']:,.1f} ({first['year']}) → {last['value']:,.1f} {short} ({last['year']})")
+        digits = _digits(unit)
+        parts.append(f"{name} {first['value']:,.{digits}f} ({first['year']}) → {last['value']:,.{digits}f} {short} "
+                     f"({last['year']})")
     return f"{indicator_name}: " + "; ".join(parts) + "."

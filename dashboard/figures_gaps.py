@@ -24,7 +24,6 @@ COVERAGE_THRESHOLD = 0.5  # group_aggregate leaves the value empty below this po
 NO_VALUE_GREY = "#8c8c8c"
 BAND_FILL = "rgba(0, 158, 115, 0.18)"  # Okabe–Ito bluish green, light
 GRID = "#eeeeee"
-TABLE_ROWS = 300  # as components.TABLE_ROWS: the Data page has every row
 
 
 @dataclass(frozen=True)
@@ -554,32 +553,3 @@ def source_line(sources: pd.DataFrame, lead: str = "Source") -> str:
                    else "undated release")
         parts.append(f"{row['attribution']} — {row['dataset']} ({release}; licence {row['license']})")
     return f"{lead}: " + "; ".join(parts) + "."
-
-
-_MARKDOWN_SPECIAL = str.maketrans({char: f"\\{char}" for char in "\\`*_{}[]<>()#+-.!|~"})
-
-
-def _cell(value, digits: int) -> str:
-    value = _plain(value)
-    if isinstance(value, float):
-        return f"{value:,.{digits}f}"
-    return "" if value is None else str(value).translate(_MARKDOWN_SPECIAL)
-
-
-def markdown_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> str:
-    """The rows behind a chart as one Markdown table (GitHub style), every cell escaped.
-
-    One dcc.Markdown component instead of an html.Table of one component per cell: with a few thousand
-    cells on this page, the Dash renderer took ~16 s of main-thread time to mount per-cell components.
-    """
-    if frame.empty:
-        return "No data for this selection."
-    labels = labels or {}
-    shown = frame.head(TABLE_ROWS)
-    columns = [shown[column].tolist() for column in shown.columns]
-    lines = ["| " + " | ".join(_cell(labels.get(column, column), digits) for column in shown.columns) + " |",
-             "|" + "---|" * len(shown.columns)]
-    lines += ["| " + " | ".join(_cell(value, digits) for value in row) + " |" for row in zip(*columns, strict=True)]
-    if len(frame) > TABLE_ROWS:
-        lines += ["", f"First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all."]
-    return "\n".join(lines)

@@ -72,11 +72,11 @@ def comparator_text(comparator: str, value: float, band: float | None, unit: str
 
 
 # --- tables as HTML text --------------------------------------------------------------------------
-# The pages show long tables as one dcc.Markdown (HTML) component instead of one html.Td per cell:
+# The pages show long tables as one HtmlBlock (HTML; dashboard/html_block.py) instead of one html.Td per cell:
 # Dash 4's renderer does work per component on every store update, and a 217-row table of components
 # took seconds to draw on the 2-core machine. Every value is escaped here.
 
-TABLE_ROWS = 300
+TABLE_ROWS = 300  # a data-table alternative shows at most this many rows (the Data page has them all)
 
 
 def esc(value) -> str:
@@ -109,7 +109,7 @@ def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digit
     rows = [[cell(value) for value in row] for row in shown.itertuples(index=False)]
     table = html_table([labels.get(column, column) for column in shown.columns], rows)
     if len(frame) > TABLE_ROWS:
-        table += f'<p class="caption">First {TABLE_ROWS} of {len(frame):,} rows.</p>'
+        table += f'<p class="caption">First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all.</p>'
     return table
 
 

@@ -20,7 +20,7 @@ def visit(open_page):
         record = open_page(path)
         record.page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=30_000)
         record.page.wait_for_selector("#explore-trend .scatterlayer .trace", state="attached", timeout=30_000)
-        # The ranking is HTML in dcc.Markdown, whose renderer loads on first use: wait for it as well.
+        # The ranking is an HtmlBlock (HTML the server built), drawn with the page: wait for it as well.
         record.page.wait_for_selector("#explore-ranking tbody tr", state="attached", timeout=30_000)
         return record
 

@@ -115,6 +115,14 @@ def test_trend_draws_the_group_aggregate_with_its_coverage_the_target_and_a_dash
     assert "ITU/UN universal and meaningful connectivity" in labels and "2030" in labels
 
 
+def test_a_projection_from_the_publishers_series_says_so() -> None:
+    published = {**PROGRESS, "basis": "publisher:itu_key_ict:2025-11-13", "latest_year": 2025}
+    figure = go.Figure(figures.trend(LDC.iloc[0:0].assign(name="x"), LDC.iloc[0:0], "Internet use", "%",
+                                     aggregate=("World", LDC), target=TARGET, progress=published))
+    assert figure.data[-1].name == "World: projection from the publisher's 2025 value, at its observed pace"
+    assert figure.data[-1].x[0] == 2025
+
+
 def test_trend_without_a_target_has_no_target_line_or_projection() -> None:
     figure = go.Figure(figures.trend(LDC.assign(name="x").iloc[0:0], LDC.iloc[0:0], "Internet use", "%",
                                      aggregate=("World", LDC)))
@@ -157,3 +165,10 @@ def test_group_options_name_each_group_with_its_kind() -> None:
     assert options[0] == {"label": "All economies", "value": "all"}
     assert {"label": "Income group: Low income", "value": "income_group:low_income"} in options
     assert len(options) == 3
+
+
+def test_summaries_give_parity_ratios_three_decimals() -> None:
+    reported = pd.DataFrame({"iso3": ["NER", "NOR"], "name": ["Niger", "Norway"], "value": [0.4321, 1.0123]})
+    text = figures.map_summary(reported, "Gender parity in Internet use", "ratio", 2020)
+    assert "0.432" in text and "1.012" in text
+    assert "43.2" in figures.map_summary(reported.assign(value=[43.21, 99.0]), "Internet use", "% of population", 2024)

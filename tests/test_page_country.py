@@ -44,7 +44,7 @@ def text(component) -> str:
 
 
 class _Rows(HTMLParser):
-    """Rows of the HTML tables a page renders as Markdown blocks: {attribute value: [cell texts]}."""
+    """Rows of the HTML tables a page renders as HtmlBlocks: {attribute value: [cell texts]}."""
 
     def __init__(self, attribute: str) -> None:
         super().__init__()
@@ -70,10 +70,10 @@ class _Rows(HTMLParser):
 
 
 def table_rows(component, attribute: str = "data-indicator") -> dict[str, list[str]]:
-    """The cells of every table row carrying `attribute` in a component tree (HTML in dcc.Markdown blocks)."""
+    """The cells of every table row carrying `attribute` in a component tree (HTML in HtmlBlocks)."""
     parser = _Rows(attribute)
     for node in walk(component):
-        if type(node).__name__ == "Markdown":
+        if type(node).__name__ == "HtmlBlock":
             parser.feed(node.children)
     return parser.rows
 
@@ -161,7 +161,7 @@ def test_every_indicator_is_listed_once_under_a_theme(db) -> None:
     themes = next(node for node in walk(layout) if getattr(node, "id", None) == "country-themes")
     listed = []
     for node in walk(themes):
-        if type(node).__name__ == "Markdown":
+        if type(node).__name__ == "HtmlBlock":
             listed += re.findall(r'<tr data-indicator="([^"]+)"', node.children)
     with_data = db.execute(f"SELECT DISTINCT indicator_id FROM observation WHERE iso3 = 'NOR' AND {TOTAL}").fetchall()
     assert sorted(listed) == sorted(indicator for (indicator,) in with_data)
@@ -304,7 +304,7 @@ def test_profile_loads_without_errors_or_requests_off_the_host(open_page, app_ur
     record.page.wait_for_selector("#country-trend-internet_use .scatterlayer .trace", state="attached",
                                   timeout=READY_MS)
     assert record.page.locator("h1").inner_text() == "Norway (NOR)"
-    # The tables are HTML in dcc.Markdown, whose renderer loads on its own: wait for them too.
+    # The tables are HtmlBlocks (HTML the server built): wait for them too.
     record.page.wait_for_selector("#country-themes tr[data-indicator=internet_use] td", timeout=READY_MS)
     row = record.page.locator("#country-themes tr[data-indicator=internet_use] td").all_inner_texts()
     with duckdb.connect(str(built_db), read_only=True) as db:

@@ -72,7 +72,7 @@ class _Cells(HTMLParser):
 
 
 def cells_of(table) -> list[list[str]]:
-    """The on-screen table's rows (the page renders them as escaped HTML in a dcc.Markdown block)."""
+    """The on-screen table's rows (the page renders them as escaped HTML in one HtmlBlock)."""
     parser = _Cells()
     parser.feed(table.children)
     return parser.rows

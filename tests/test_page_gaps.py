@@ -111,13 +111,12 @@ def test_rank_correlation_matches_pandas() -> None:
     assert math.isclose(fg.rank_correlation(x, y), expected)
 
 
-def test_markdown_table_escapes_every_cell() -> None:
+def test_the_data_table_escapes_every_cell(gaps) -> None:
     frame = pd.DataFrame({"name": ["<script>alert(1)</script>", "A|B"], "value": [1.25, None]})
-    text = fg.markdown_table(frame, {"name": "Economy"})
-    assert "<script>" not in text and "\\<script\\>" in text
-    assert "A\\|B" in text
-    assert text.splitlines()[0] == "| Economy | value |"
-    assert len(text.splitlines()) == 4
+    text = gaps._table(frame, {"name": "Economy"}).children
+    assert "<script>" not in text and "&lt;script&gt;alert(1)&lt;/script&gt;" in text
+    assert '<th scope="col">Economy</th><th scope="col">value</th>' in text
+    assert text.count("<tr>") == 3 and "<td>1.2</td>" in text and "<td></td>" in text
 
 
 # --- callbacks against the built database -----------------------------------------------------------------------

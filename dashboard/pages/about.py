@@ -17,6 +17,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from dashboard import components, data, figures
 from dashboard import figures_overview as fo
+from dashboard.html_block import HtmlBlock
 
 dash.register_page(__name__, path="/about", name="About", title="About · Digital divide indicators")
 
@@ -143,9 +144,9 @@ def latest_run() -> pd.Series | None:
 
 
 # --- pieces ----------------------------------------------------------------------------------------
-# Long tables and lists are written as one Markdown component each (HTML for tables, every value escaped):
+# Long tables and lists are written as one HtmlBlock or Markdown component each (every value escaped):
 # Dash's renderer does work per component on every store update, and ~1,000 html.Td/html.Li components
-# made this page take many seconds to draw; a handful of Markdown blocks draw at once.
+# made this page take many seconds to draw; a handful of blocks draw at once.
 
 
 esc = fo.esc
@@ -170,12 +171,12 @@ def a_tag(text, url: str | None) -> str:
     return f'<a href="{esc(target)}" rel="noopener">{esc(text)}</a>' if target else esc(text)
 
 
-def html_block(text: str, **props) -> dcc.Markdown:
+def html_block(text: str, **props) -> HtmlBlock:
     """HTML built by figures_overview (every value escaped there) as one component."""
-    return dcc.Markdown(text, dangerously_allow_html=True, dedent=False, **props)
+    return HtmlBlock(text, **props)
 
 
-def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> dcc.Markdown:
+def html_table(table_id: str, headers: list[str], rows: list[list[str]]) -> HtmlBlock:
     return html_block(fo.html_table(headers, rows, table_id), style={"overflowX": "auto"})
 
 

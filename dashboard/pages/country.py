@@ -20,6 +20,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from dashboard import components, data
 from dashboard import figures_country as figures
+from dashboard.html_block import HtmlBlock
 
 ISO3 = re.compile(r"[A-Z]{3}")
 # Headline series drawn as trends, with the reference line some carry (the 2 % affordability threshold).
@@ -226,7 +227,7 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tuple[str, str]]]]) -> dcc.Markdown:
+def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tuple[str, str]]]]) -> HtmlBlock:
     """A table as one block of escaped HTML (as components.data_table does): a profile has ~80 rows, and a
     Dash component per cell costs far more to build, send and render. `rows` are (attributes, cells), each
     cell a (class, text) pair; the first cell is the row's heading."""
@@ -239,8 +240,8 @@ def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tup
 
     header = "".join(f'<th scope="col">{escape(text)}</th>' for text in head)
     body = "".join(tr(attributes, cells) for attributes, cells in rows)
-    return dcc.Markdown(f'<table class="data-table {css_class}"><thead><tr>{header}</tr></thead>'
-                        f"<tbody>{body}</tbody></table>", dangerously_allow_html=True)
+    return HtmlBlock(f'<table class="data-table {css_class}"><thead><tr>{header}</tr></thead>'
+                     f"<tbody>{body}</tbody></table>")
 
 
 def _group_cell(row: dict, key: str) -> tuple[str, str]:
@@ -272,7 +273,7 @@ def _indicator_cells(row: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _indicator_table(rows: list[dict], labels: dict[str, str]) -> dcc.Markdown:
+def _indicator_table(rows: list[dict], labels: dict[str, str]) -> HtmlBlock:
     head = ["Indicator (unit)", "Year", labels["economy"], f"{labels['region']} (population coverage)",
             f"{labels['income']} (population coverage)", "Women · men", "Rural · urban", "Source, release; licence"]
     return _html_table("profile-table", head, [({"data-indicator": row["indicator_id"]}, _indicator_cells(row))

@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import components, data
+from dashboard.html_block import HtmlBlock
 from dashboard.url_state import encode, parse_choice, parse_codes
 
 dash.register_page(__name__, path="/data", name="Data", title="Data · Digital divide indicators")
@@ -361,7 +362,7 @@ def _cell(column: str, value) -> str:
     return str(value)
 
 
-def table(rows: pd.DataFrame) -> dcc.Markdown | html.P:
+def table(rows: pd.DataFrame) -> HtmlBlock | html.P:
     """The rows as one block of escaped HTML (a Dash component per cell would be far slower to build,
     send and render: components.data_table does the same)."""
     if rows.empty:
@@ -370,8 +371,8 @@ def table(rows: pd.DataFrame) -> dcc.Markdown | html.P:
     body = "".join("<tr>" + "".join(f"<td>{escape(_cell(column, value))}</td>"
                                     for column, value in zip(COLUMNS, row, strict=True)) + "</tr>"
                    for row in rows.itertuples(index=False))
-    return dcc.Markdown(f'<table class="data-table" id="data-rows"><thead><tr>{head}</tr></thead>'
-                        f"<tbody>{body}</tbody></table>", dangerously_allow_html=True)
+    return HtmlBlock(f'<table class="data-table" id="data-rows"><thead><tr>{head}</tr></thead>'
+                     f"<tbody>{body}</tbody></table>")
 
 
 def sources_list(frame: pd.DataFrame) -> html.Ul | html.P:

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
 from dashboard import figures_gaps as fg
+from dashboard.html_block import HtmlBlock
 from dashboard.url_state import encode, first, parse_choice, parse_codes
 
 dash.register_page(__name__, path="/gaps", name="Gaps", title="Gaps · Digital divide indicators")
@@ -360,9 +361,9 @@ def update_year_options(gap_key: str, year: str | None):
     return _year_options(years), value
 
 
-def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> dcc.Markdown:
-    """The data-table alternative as one component (see figures_gaps.markdown_table for why)."""
-    return dcc.Markdown(fg.markdown_table(frame, labels, digits), className="data-table", dedent=False)
+def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> HtmlBlock:
+    """The data-table alternative as one block of escaped HTML (components.data_table)."""
+    return components.data_table(frame, labels, digits)
 
 
 def update_group_charts(gap_key: str, group_id: str, year: str | None):

@@ -16,6 +16,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboard import components, data
 from dashboard import figures_overview as fo
+from dashboard.html_block import HtmlBlock
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview · Digital divide indicators")
 
@@ -376,9 +377,9 @@ def layout(**_query) -> html.Main:
 # --- the sparklines (one callback, fired once when the page is drawn) --------------------------------
 
 
-def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> dcc.Markdown:
+def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> HtmlBlock:
     """The data-table alternative as one HTML component (see figures_overview.frame_table for why)."""
-    return dcc.Markdown(fo.frame_table(frame, labels, digits), dangerously_allow_html=True, dedent=False)
+    return HtmlBlock(fo.frame_table(frame, labels, digits))
 
 
 def _spark_offline():

@@ -22,6 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
 from dashboard import figures_targets as ft
+from dashboard.html_block import HtmlBlock
 from dashboard.url_state import encode, parse_choice
 
 dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
@@ -317,22 +318,12 @@ def _coverage(value) -> str:
     return "—" if number is None else f"{number:.0%}"
 
 
-def markdown_table(frame: pd.DataFrame) -> dcc.Markdown | html.P:
-    """A long table as one Markdown component: Dash's renderer takes seconds to mount ~2,000 html.Td components
-    (217 economies × 8 columns took 20 s in headless Chromium), while one Markdown table mounts at once.
-    Cells are escaped (no HTML is rendered: dangerously_allow_html stays off)."""
+def table_block(frame: pd.DataFrame) -> HtmlBlock | html.P:
+    """A long table as one block of escaped HTML: Dash's renderer takes seconds to mount ~2,000 html.Td
+    components (217 economies × 8 columns took 20 s in headless Chromium), while one block mounts at once."""
     if frame.empty:
         return html.P("No data for this selection.")
-
-    def cell(value) -> str:
-        text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
-        return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", text).replace("\n", " ")
-
-    shown = frame.head(components.TABLE_ROWS)
-    lines = ["| " + " | ".join(cell(c) for c in shown.columns) + " |", "|" + "---|" * len(shown.columns)]
-    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in zip(*(shown[c].tolist() for c in shown.columns),
-                                                                          strict=True)]
-    return dcc.Markdown("\n".join(lines), className="data-table", link_target="_blank")
+    return HtmlBlock(components.table_html(frame))
 
 
 def _year(value) -> str:
@@ -589,7 +580,7 @@ def _economies(version: data.Version, target_id: str, group: str) -> tuple:
     off = ft.off_map(countries)
     if off:
         note += f"Not drawn (no shape on this map): {off}."
-    return (figure, ft.map_summary(counts, where), caption(target), markdown_table(table), note,
+    return (figure, ft.map_summary(counts, where), caption(target), table_block(table), note,
             counts_block)
 
 
