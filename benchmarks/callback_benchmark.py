@@ -266,7 +266,7 @@ def query_string(params: dict) -> str:
 
 
 def overview(rng: random.Random, options: Options) -> dict:
-    return {"overview-load.data": True, "_path": ("/", "")}
+    return {"_path": ("/", "")}  # no callback of its own: the sparklines come with the layout
 
 
 def explore(rng: random.Random, options: Options) -> dict:

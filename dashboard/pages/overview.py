@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, dcc, html
+from dash import dcc, html
 
 from dashboard import components, data
 from dashboard import figures_overview as fo
@@ -358,7 +358,7 @@ def layout(**_query) -> html.Main:
     """No view state: any query parameter is ignored (a shared link with extras still opens)."""
     try:
         data.current_version()
-        cards = [offline_card(), internet_card(), parity_card(), affordability_card()]
+        cards = with_sparklines([offline_card(), internet_card(), parity_card(), affordability_card()])
         grid = theme_grid()
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
@@ -369,12 +369,11 @@ def layout(**_query) -> html.Main:
         "aggregates unless a publisher is named.",
         html.Section(cards, className="overview-cards", id="overview-cards", style=GRID),
         grid,
-        dcc.Store(id="overview-load", data=True),
         page_id="overview",
     )
 
 
-# --- the sparklines (one callback, fired once when the page is drawn) --------------------------------
+# --- the sparklines (built with the page's layout) ---------------------------------------------------
 
 
 def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> HtmlBlock:
@@ -453,11 +452,29 @@ SPARKS = {"offline": _spark_offline, "internet": _spark_internet, "parity": _spa
           "afford": _spark_affordability}
 
 
-@callback(
-    [Output(f"overview-spark-{key}{part}", prop) for key in SPARKS
-     for part, prop in (("", "figure"), ("-summary", "children"), ("-source", "children"), ("-table", "children"))],
-    Input("overview-load", "data"),
-)
-def draw_sparklines(_ready):
-    """Every card's sparkline, its one-sentence summary, source line and data table."""
+# Each sparkline's outputs: (component id, property), in the order draw_sparklines returns their values.
+SPARK_PARTS = [(f"overview-spark-{key}{part}", prop) for key in SPARKS
+               for part, prop in (("", "figure"), ("-summary", "children"), ("-source", "children"),
+                                  ("-table", "children"))]
+
+
+def draw_sparklines() -> list:
+    """Every card's sparkline, its one-sentence summary, source line and data table (SPARK_PARTS' order)."""
     return [item for build in SPARKS.values() for item in build()]
+
+
+def with_sparklines(cards: list[html.Article]) -> list[html.Article]:
+    """The cards with their sparklines drawn in: built with the page (the figures are small and cached)
+    rather than by a callback after it, which cost the browser a round trip before the first chart."""
+    values = dict(zip(SPARK_PARTS, draw_sparklines(), strict=True))
+    targets = {component_id: (prop, values[(component_id, prop)]) for component_id, prop in SPARK_PARTS}
+    pending = list(cards)
+    while pending:
+        node = pending.pop()
+        if getattr(node, "id", None) in targets:
+            prop, value = targets[node.id]
+            setattr(node, prop, value)
+        children = getattr(node, "children", None)
+        pending += [child for child in (children if isinstance(children, list) else [children])
+                    if hasattr(child, "to_plotly_json")]
+    return cards
