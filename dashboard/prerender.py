@@ -47,10 +47,10 @@ def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str
     if address.netloc != urlsplit(host_url).netloc:
         return None  # another site's address says nothing about which of our pages is open
     pathname, search = address.path or "/", f"?{address.query}" if address.query else ""
-    page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
-    if not page:
-        return None  # not a page: the router shows its "not found" view
     try:
+        page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
+        if not page:
+            return None  # not a page: the router shows its "not found" view
         content = page["layout"]
         if callable(content):
             content = content(**{**(path_variables or {}), **_parse_query_string(search)})

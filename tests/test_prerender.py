@@ -51,7 +51,8 @@ def test_a_path_variable_reaches_the_page(db) -> None:
     assert find(tree, prerender.STORE_ID)["props"]["data"]["title"].startswith("Kenya · ")
 
 
-@pytest.mark.parametrize("referrer", [None, "http://elsewhere.example/explore", f"{SITE}/no-such-page"])
+@pytest.mark.parametrize("referrer", [None, "http://elsewhere.example/explore", f"{SITE}/no-such-page",
+                                      f"{SITE}//%00/../explore?year=<script>", "not a URL at all"])
 def test_without_a_page_of_ours_the_container_is_left_to_the_router(db, referrer: str | None) -> None:
     tree = layout_for(referrer)
     location = find(tree, prerender.LOCATION_ID)["props"]
