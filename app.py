@@ -41,6 +41,11 @@ app = dash.Dash(
 server = app.server
 downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
+# Dash's renderer asks for the layout and the callback list only once all its scripts have run; the browser
+# fetches both while the scripts download instead (the renderer's own requests then take the preloaded answers).
+PRELOADS = "".join(f'<link rel="preload" href="{app.config.requests_pathname_prefix}{name}" as="fetch" crossorigin>'
+                   for name in ("_dash-layout", "_dash-dependencies"))
+app.index_string = app.index_string.replace("{%css%}", PRELOADS + "{%css%}", 1)
 app.index_string = app.index_string.replace(
     "{%scripts%}", f'<script src="{app.config.requests_pathname_prefix}geo-assets.js"></script>{{%scripts%}}', 1)
 
@@ -117,8 +122,13 @@ def full_referrer(response):
 # Dash sets itself up on each process's first request (registers the script files it may serve, copies
 # the callbacks) but marks that done before doing it, so another gunicorn thread arriving meanwhile got
 # a 500 and a blank page. One request here, as each process imports the app, finishes the setup first.
+# Then each page's layout is built once, which fills the process's query cache: the first visitor of a
+# country profile after a restart waited 0.5 s more for it (the profiles of all countries are one query).
+WARM_PAGES = [path for _, path in NAV] + ["/country/KEN"]
 with server.test_client() as warm_up:
     warm_up.get("/")
+    for path in WARM_PAGES:
+        warm_up.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
 
 
 if __name__ == "__main__":

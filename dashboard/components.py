@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Output, clientside_callback, dcc, html
+from dash import Output, clientside_callback, html
 
 from dashboard.figures_overview import TABLE_ROWS  # noqa: F401 (the tables' row limit, for the pages)
 from dashboard.figures_overview import frame_table as table_html
 from dashboard.html_block import HtmlBlock
+from dashboard.staged import StagedGraph
 
 # No "Share chart" button: it uploads the chart to a Plotly server, off this host.
 GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
@@ -26,7 +27,7 @@ def graph(graph_id: str) -> html.Div:
     PNG from the modebar's camera, SVG of the chart, and CSV of the rows in its data table
     (`<graph_id>-table`), exactly as they are on screen."""
     return html.Div(className="graph-box", children=[
-        dcc.Graph(id=graph_id, config=graph_config(), className="graph"),
+        StagedGraph(id=graph_id, config=graph_config(), className="graph"),
         html.Div(className="chart-downloads", children=[
             html.Button("Download CSV", type="button", className="csv-download",
                         **{"data-table": f"{graph_id}-table", "data-name": graph_id}),

@@ -11,6 +11,7 @@ import dash
 import duckdb
 import pandas as pd
 import pytest
+from dash import dcc
 
 import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard import figures_country as fc
@@ -196,7 +197,7 @@ def test_the_headline_charts_carry_the_groups_lines_summary_and_source(db) -> No
         in table.children
     affordability = outputs[12]
     assert affordability["layout"]["shapes"][0]["y0"] == 2.0
-    graphs = {node.id for node in walk(layout) if type(node).__name__ == "Graph"}
+    graphs = {node.id for node in walk(layout) if isinstance(node, dcc.Graph)}
     assert graphs == {f"country-trend-{indicator}" for indicator, _ in page.HEADLINES}
 
 

@@ -21,6 +21,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from dashboard import components, data
 from dashboard import figures_country as figures
 from dashboard.html_block import HtmlBlock
+from dashboard.staged import StagedDropdown
 
 ISO3 = re.compile(r"[A-Z]{3}")
 # Headline series drawn as trends, with the reference line some carry (the 2 % affordability threshold).
@@ -441,7 +442,7 @@ def _picker(value: str | None, options: list[dict]) -> html.Div:
     return html.Div(className="controls country-controls", children=[
         html.Div(className="control", children=[
             html.Label("Economy", htmlFor="country-choose"),
-            dcc.Dropdown(id="country-choose", options=options, value=value, clearable=False,
+            StagedDropdown(id="country-choose", options=options, value=value, clearable=False,
                          placeholder="Type an economy's name or code…"),
         ]),
         html.Button("Print this profile", id="country-print", className="button print-button", n_clicks=0)

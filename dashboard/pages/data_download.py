@@ -22,6 +22,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import components, data
 from dashboard.html_block import HtmlBlock
+from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, parse_choice, parse_codes
 
 dash.register_page(__name__, path="/data", name="Data", title="Data · Digital divide indicators")
@@ -286,7 +287,7 @@ def layout(**query) -> html.Main:
     canonical = encode_params(state._replace(page=1))
     years = _year_options(state.indicators)
     breakdown_controls = [
-        _labelled(key.capitalize(), f"data-{key}", dcc.Dropdown(
+        _labelled(key.capitalize(), f"data-{key}", StagedDropdown(
             id=f"data-{key}", clearable=False, value=getattr(state, key), searchable=False,
             options=[{"label": BREAKDOWN_LABELS.get(value, value.capitalize()), "value": value}
                      for value in ["all", *choices[key]]]), narrow=True)
@@ -298,23 +299,23 @@ def layout(**query) -> html.Main:
         "exactly this selection, or the full series of the chosen indicators, as CSV or Parquet. Every row names "
         "its source release and licence.",
         html.Section(className="controls data-controls", children=[
-            _labelled("Indicators", "data-indicator", dcc.Dropdown(
+            _labelled("Indicators", "data-indicator", StagedDropdown(
                 id="data-indicator", multi=True, value=list(state.indicators),
                 options=[{"label": f"{row.name} ({row.indicator_id})", "value": row.indicator_id}
                          for row in indicators.itertuples()], placeholder="Type an indicator…"), wide=True),
-            _labelled("Countries", "data-countries", dcc.Dropdown(
+            _labelled("Countries", "data-countries", StagedDropdown(
                 id="data-countries", multi=True, value=list(state.countries),
                 options=[{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in countries.itertuples()],
                 placeholder="All economies (or type a name…)")),
-            _labelled("…or a group", "data-group", dcc.Dropdown(
+            _labelled("…or a group", "data-group", StagedDropdown(
                 id="data-group", value=state.group, placeholder="All economies",
                 options=[{"label": f"{row.name} ({row.members})", "value": row.group_id}
                          for row in groups.itertuples()])),
         ]),
         html.Section(className="controls data-controls", children=[
-            _labelled("From", "data-from", dcc.Dropdown(id="data-from", value=state.year_from, options=years,
+            _labelled("From", "data-from", StagedDropdown(id="data-from", value=state.year_from, options=years,
                                                         placeholder="First year"), narrow=True),
-            _labelled("To", "data-to", dcc.Dropdown(id="data-to", value=state.year_to, options=years,
+            _labelled("To", "data-to", StagedDropdown(id="data-to", value=state.year_to, options=years,
                                                     placeholder="Latest year"), narrow=True),
             *breakdown_controls,
         ]),

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data, figures
 from dashboard import figures_targets as ft
+from dashboard.staged import StagedDropdown
 from dashboard.url_state import ALL_GROUPS, ExploreState, default_year, encode_state, parse_state
 from indicators import catalogue
 
@@ -63,12 +64,12 @@ def layout(**query) -> html.Main:
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Indicator", htmlFor="explore-indicator"),
-                dcc.Dropdown(id="explore-indicator", clearable=False, value=state.indicator, search_order="original",
+                StagedDropdown(id="explore-indicator", clearable=False, value=state.indicator, search_order="original",
                              options=figures.indicator_options(data.indicator_themes()), maxHeight=360),
             ]),
             html.Div(className="control", children=[
                 html.Label("Economies shown", htmlFor="explore-group"),
-                dcc.Dropdown(id="explore-group", clearable=False, value=state.group or ALL_GROUPS,
+                StagedDropdown(id="explore-group", clearable=False, value=state.group or ALL_GROUPS,
                              options=figures.group_options(groups, ALL_GROUPS), search_order="original",
                              maxHeight=360),
             ]),
@@ -98,7 +99,7 @@ def layout(**query) -> html.Main:
         html.Section(className="chart", children=[
             html.Div(className="control", children=[
                 html.Label("Countries to compare", htmlFor="explore-countries"),
-                dcc.Dropdown(id="explore-countries", multi=True, value=list(state.countries),
+                StagedDropdown(id="explore-countries", multi=True, value=list(state.countries),
                              options=country_options, placeholder="Type a country name…"),
             ]),
             components.graph("explore-trend"),

@@ -18,6 +18,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data
 from dashboard import figures_gaps as fg
 from dashboard.html_block import HtmlBlock
+from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first, parse_choice, parse_codes
 
 dash.register_page(__name__, path="/gaps", name="Gaps", title="Gaps · Digital divide indicators")
@@ -307,12 +308,12 @@ def layout(**query) -> html.Main:
                 html.Label("Gap", htmlFor="gaps-gap"),
                 # A dropdown, not RadioItems: Dash 4 renders radio items as inputs nested in role=option
                 # labels, which axe-core reports as serious (nested-interactive, no accessible name).
-                dcc.Dropdown(id="gaps-gap", value=gap, clearable=False, searchable=False,
+                StagedDropdown(id="gaps-gap", value=gap, clearable=False, searchable=False,
                              options=[{"label": item.label, "value": key} for key, item in fg.GAPS.items()]),
             ]),
             html.Div(className="control", children=[
                 html.Label("Group", htmlFor="gaps-group"),
-                dcc.Dropdown(id="gaps-group", value=group, clearable=False, options=group_options),
+                StagedDropdown(id="gaps-group", value=group, clearable=False, options=group_options),
             ]),
         ]),
         _definitions(),
@@ -332,7 +333,7 @@ def layout(**query) -> html.Main:
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Year of the comparison with income", htmlFor="gaps-year"),
-                dcc.Dropdown(id="gaps-year", value=str(year) if year else LATEST, clearable=False,
+                StagedDropdown(id="gaps-year", value=str(year) if year else LATEST, clearable=False,
                              options=_year_options(scatter_years(fg.GAPS[gap]))),
             ]),
         ]),
@@ -340,7 +341,7 @@ def layout(**query) -> html.Main:
         html.Section(className="controls", children=[
             html.Div(className="control control-wide", children=[
                 html.Label("Countries to follow over time", htmlFor="gaps-countries"),
-                dcc.Dropdown(id="gaps-countries", multi=True, value=list(countries), options=country_options,
+                StagedDropdown(id="gaps-countries", multi=True, value=list(countries), options=country_options,
                              placeholder="Type a country name…"),
             ]),
         ]),

@@ -9,6 +9,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
+from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first
 from etl.sandbox import EXAMPLE_QUERIES, ROW_CAP, TIME_LIMIT_S, SandboxError, run_query
 
@@ -42,7 +43,7 @@ def layout(**query) -> html.Main:
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Example queries", htmlFor="sql-example"),
-                dcc.Dropdown(id="sql-example", options=list(EXAMPLE_QUERIES), placeholder="Pick an example…",
+                StagedDropdown(id="sql-example", options=list(EXAMPLE_QUERIES), placeholder="Pick an example…",
                              clearable=True),
             ]),
         ]),

@@ -23,6 +23,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data
 from dashboard import figures_targets as ft
 from dashboard.html_block import HtmlBlock
+from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, parse_choice
 
 dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
@@ -606,7 +607,7 @@ def layout(**query) -> html.Main:
     def control(label: str, control_id: str, options: list[dict], value: str, wide: bool = False) -> html.Div:
         return html.Div(className="control control-wide" if wide else "control", children=[
             html.Label(label, htmlFor=control_id),
-            dcc.Dropdown(id=control_id, options=options, value=value, clearable=False, searchable=False),
+            StagedDropdown(id=control_id, options=options, value=value, clearable=False, searchable=False),
         ])
 
     return components.page(

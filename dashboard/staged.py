@@ -1,0 +1,30 @@
+"""Charts and dropdowns that leave their heavy work until it does not hold up the page's first chart.
+
+Their browser halves are in assets/staged.js; in Python each is its dcc component with the same
+properties, so callbacks see no difference.
+- StagedGraph: plotly.js draws all the charts a page hands it in one long task, so a page with six charts
+  showed none until all six were done and ignored clicks meanwhile. Each chart is now held back until the
+  previous one is painted, the one nearest the top of the window first.
+- StagedDropdown: dcc.Dropdown builds a search index of every substring of every word of its options as it
+  mounts (~75,000 entries for the indicator list; benchmarks/first_chart_benchmark.py measured ~0.15 s on
+  Explore). It mounts with just the chosen options and gets the full list when the browser is first idle,
+  or at once when the user reaches it (pointer or keyboard focus), whichever comes first.
+"""
+
+from __future__ import annotations
+
+from dash import dcc
+
+
+class StagedGraph(dcc.Graph):
+    """dcc.Graph, drawn in its turn (window.ddi_components.StagedGraph)."""
+
+    _namespace = "ddi_components"
+    _type = "StagedGraph"
+
+
+class StagedDropdown(dcc.Dropdown):
+    """dcc.Dropdown, given its full options once the page is idle or the user reaches it."""
+
+    _namespace = "ddi_components"
+    _type = "StagedDropdown"

@@ -1,0 +1,102 @@
+"""Work staged past the first chart (dashboard/staged.py, assets/staged.js, app.py's preloads and warm-up).
+
+In Chromium: a page's charts are drawn one at a time, the one nearest the top of the window first; a
+dropdown reached at once, by pointer or by keyboard, offers its full list; the layout is fetched once, by
+the page's preload. In Python: the staged components are their dcc components, and a freshly imported app
+has the pages' queries cached already.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from dash import dcc
+
+from dashboard.staged import StagedDropdown, StagedGraph
+from tests.conftest import PROJECT_ROOT
+
+# Notes the frame in which each chart first has plotly's SVG in it, from the page's first byte.
+DRAW_RECORDER = """
+window.__drawn = [];
+window.__frame = 0;
+(function count() { window.__frame += 1; requestAnimationFrame(count); })();
+new MutationObserver(() => {
+    for (const plot of document.querySelectorAll('.js-plotly-plot')) {
+        const box = plot.closest('[id]');
+        if (plot.querySelector('.main-svg') && !window.__drawn.some(entry => entry[0] === box.id)) {
+            window.__drawn.push([box.id, window.__frame]);
+        }
+    }
+}).observe(document, {childList: true, subtree: true});
+"""
+
+GAPS_CHARTS = ["gaps-series", "gaps-published", "gaps-parity", "gaps-scatter", "gaps-countries-trend",
+               "gaps-inequality"]
+
+
+def test_staged_components_are_the_dcc_components_under_another_name() -> None:
+    graph = StagedGraph(id="chart", figure={"data": []}, config={"displaylogo": False})
+    dropdown = StagedDropdown(id="pick", options=["a", "b"], value="a", multi=False)
+    assert isinstance(graph, dcc.Graph) and isinstance(dropdown, dcc.Dropdown)
+    assert graph.to_plotly_json()["namespace"] == dropdown.to_plotly_json()["namespace"] == "ddi_components"
+    assert graph.to_plotly_json()["props"]["config"] == {"displaylogo": False}
+    assert (graph.to_plotly_json()["type"], dropdown.to_plotly_json()["type"]) == ("StagedGraph", "StagedDropdown")
+
+
+def test_charts_are_drawn_one_at_a_time_nearest_the_top_first(open_page) -> None:
+    record = open_page("/gaps")
+    record.page.context.add_init_script(DRAW_RECORDER)
+    record.page.reload()  # recorded from the first byte this time
+    record.page.wait_for_function(f"window.__drawn.length === {len(GAPS_CHARTS)}", timeout=60_000)
+    drawn = record.page.evaluate("window.__drawn")
+    positions = record.page.evaluate("""ids => ids.map(id => {
+        const box = document.getElementById(id).getBoundingClientRect();
+        return [id, box.top, box.left];
+    })""", GAPS_CHARTS)
+    by_position = [chart_id for chart_id, _, _ in sorted(positions, key=lambda row: (row[1], row[2]))]
+    assert [chart_id for chart_id, _ in drawn] == by_position
+    frames = [frame for _, frame in drawn]
+    assert len(set(frames)) == len(frames), drawn  # each painted before the next was drawn
+    assert not record.errors
+
+
+def test_a_dropdown_reached_at_once_offers_every_option(open_page) -> None:
+    """Clicked as soon as it shows (charts still drawing), or reached with the keyboard: the full list."""
+    record = open_page("/explore")
+    page = record.page
+    page.locator("#explore-indicator").click()
+    page.locator("input.dash-dropdown-search").fill("e-waste")
+    page.get_by_role("option", name="E-waste generated per inhabitant").wait_for()
+    page.keyboard.press("Escape")
+
+    keyboard = open_page("/data").page
+    keyboard.wait_for_selector("#data-rows tbody tr")
+    keyboard.locator("#data-countries").focus()
+    keyboard.keyboard.press("ArrowDown")
+    keyboard.locator("input.dash-dropdown-search").fill("Norw")
+    keyboard.get_by_role("option", name="Norway (NOR)").wait_for()
+    assert not record.errors
+
+
+def test_the_layout_is_fetched_once_by_the_pages_preload(open_page) -> None:
+    record = open_page("/targets")
+    record.page.wait_for_selector("#targets-map path.choroplethlocation", state="attached", timeout=60_000)
+    html = record.page.content()
+    assert 'rel="preload" href="/_dash-layout"' in html and 'rel="preload" href="/_dash-dependencies"' in html
+    layout_requests = [url for url in record.requests if url.endswith("/_dash-layout")]
+    assert len(layout_requests) == 1  # the renderer took the preloaded answer
+    assert not [error for error in record.errors if "preload" in error]
+
+
+def test_a_freshly_imported_app_has_the_pages_queries_cached(built_db: Path) -> None:
+    """The country profiles (one query for all economies) are ready before the first visitor asks."""
+    probe = ("import app\nfrom dashboard import data\nfrom dashboard.pages import country\n"
+             "before = data._cached_query.cache_info().misses\ncountry.all_profiles()\n"
+             "print(data._cached_query.cache_info().misses - before)")
+    result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
+                            env={**os.environ, "DDI_DB": str(built_db)}, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[-1] == "0"
