@@ -27,11 +27,11 @@ from benchmarks.common import build_database, gunicorn
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-# A drawn chart (a trace or a map shape), anywhere on the page.
-ANY_CHART = ".js-plotly-plot .scatterlayer .trace, .js-plotly-plot path.choroplethlocation"
+# A drawn chart (a plotly trace or map shape, or a sparkline drawn as SVG on the server), anywhere on the page.
+ANY_CHART = ".js-plotly-plot .scatterlayer .trace, .js-plotly-plot path.choroplethlocation, svg.sparkline polyline"
 # label: (path, the selector that says the page's first chart is drawn; the tests in tests/test_page_*.py wait on them)
 PATHS = {
-    "overview": ("/", "#overview-spark-afford .scatterlayer .trace"),
+    "overview": ("/", "#overview-spark-afford svg.sparkline polyline"),
     "explore (default view)": ("/explore", "#explore-map path.choroplethlocation"),
     "explore (two countries, 2010)": ("/explore?year=2010&countries=NOR,NGA", "#explore-map path.choroplethlocation"),
     "gaps": ("/gaps", "#gaps-parity .scatterlayer .trace"),

@@ -22,18 +22,28 @@ def graph_config() -> dict:
     return {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
 
 
+def downloads(chart_id: str) -> html.Div:
+    """The chart's CSV (the rows of its data table `<chart_id>-table`, exactly as on screen) and SVG
+    downloads, both made in the browser (offline; assets/chart_downloads.js)."""
+    return html.Div(className="chart-downloads", children=[
+        html.Button("Download CSV", type="button", className="csv-download",
+                    **{"data-table": f"{chart_id}-table", "data-name": chart_id}),
+        html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": chart_id}),
+    ])
+
+
 def graph(graph_id: str) -> html.Div:
-    """A plotly graph with its downloads, all made in the browser (offline; assets/chart_downloads.js):
-    PNG from the modebar's camera, SVG of the chart, and CSV of the rows in its data table
-    (`<graph_id>-table`), exactly as they are on screen."""
+    """A plotly graph with its downloads (PNG from the modebar's camera, and those of `downloads`)."""
     return html.Div(className="graph-box", children=[
         StagedGraph(id=graph_id, config=graph_config(), className="graph"),
-        html.Div(className="chart-downloads", children=[
-            html.Button("Download CSV", type="button", className="csv-download",
-                        **{"data-table": f"{graph_id}-table", "data-name": graph_id}),
-            html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": graph_id}),
-        ]),
+        downloads(graph_id),
     ])
+
+
+def svg_chart(chart_id: str) -> html.Div:
+    """A chart drawn as SVG on the server (dashboard/sparkline.py), its markup set as the block's children."""
+    return html.Div(className="graph-box", children=[HtmlBlock(id=chart_id, className="svg-chart"),
+                                                     downloads(chart_id)])
 
 
 def page(title: str, lede: str, *children, notices: list[str] | None = None, page_id: str = "page") -> html.Main:
@@ -52,15 +62,16 @@ def missing_database(message: str) -> html.Main:
         html.H1("Digital divide indicators"), html.P(message, className="notice", role="alert")])
 
 
-def chart(graph_id: str, *, title: str | None = None) -> html.Section:
+def chart(graph_id: str, *, title: str | None = None, drawing: html.Div | None = None) -> html.Section:
     """A chart with its text summary, source line and data-table alternative (filled by callbacks).
 
     Callbacks fill `<graph_id>` (figure), `<graph_id>-summary` (one sentence), `<graph_id>-source`
-    (source, release, licence) and `<graph_id>-table` (the rows behind the chart).
+    (source, release, licence) and `<graph_id>-table` (the rows behind the chart). `drawing` replaces
+    the plotly graph (e.g. by `svg_chart`).
     """
     return html.Section(className="chart", children=[
         html.H2(title, className="chart-title") if title else None,
-        graph(graph_id),
+        drawing or graph(graph_id),
         html.P(id=f"{graph_id}-summary", className="summary", **{"aria-live": "polite"}),
         html.P(id=f"{graph_id}-source", className="caption source"),
         html.Details(className="table-alternative", children=[

@@ -1,7 +1,8 @@
 """Figures and number formats for the Overview and About pages: pure functions of (data, options).
 
 Sparklines are deliberately bare (no grid, no axis titles): the card around them carries the number,
-the year, the source and the target; the sparkline only shows the direction of travel.
+the year, the source and the target; the sparkline only shows the direction of travel. They are SVG
+drawn here (dashboard/sparkline.py says why), not plotly charts.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard.figures import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
+from dashboard.sparkline import line_from, sparkline_svg
 
 SPARK_COLOUR = LINE_COLOURS[0]   # Okabe–Ito blue
 REFERENCE_COLOUR = "#555555"     # the publisher's series, dashed
@@ -117,48 +119,14 @@ def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digit
 
 
 def sparkline(series: pd.DataFrame, *, label: str, value_format: str = ",.1f", reference: pd.DataFrame | None = None,
-              reference_label: str = "", target: float | None = None, target_label: str = "") -> go.Figure:
-    """A small line of `series` (year, value), optionally a dashed reference series and a dotted target.
-
-    The x axis keeps only the first and last year as ticks, so the time span stays readable. The figure is
-    built from one dict (plotly validates it once): add_hline and update_* cost ~50 ms per sparkline.
-    """
-    traces = []
-    if len(series):
-        last = series.iloc[-1]
-        traces += [
-            {"type": "scatter", "x": series["year"].tolist(), "y": series["value"].tolist(), "name": label,
-             "mode": "lines", "line": {"color": SPARK_COLOUR, "width": 2},
-             "hovertemplate": f"{label} %{{x}}: %{{y:{value_format}}}<extra></extra>"},
-            {"type": "scatter", "x": [last["year"]], "y": [last["value"]], "mode": "markers",
-             "marker": {"color": SPARK_COLOUR, "size": 6}, "hoverinfo": "skip", "showlegend": False},
-        ]
-    has_reference = reference is not None and len(reference) > 0
-    if has_reference:
-        traces.append({"type": "scatter", "x": reference["year"].tolist(), "y": reference["value"].tolist(),
-                       "name": reference_label, "mode": "lines",
-                       "line": {"color": REFERENCE_COLOUR, "width": 1.5, "dash": "dash"},
-                       "hovertemplate": f"{reference_label} %{{x}}: %{{y:{value_format}}}<extra></extra>"})
-    years = pd.concat([series["year"]] + ([reference["year"]] if has_reference else []))
-    ticks = [int(years.min()), int(years.max())] if len(years) else []
-    layout = {
-        "height": SPARK_HEIGHT, "margin": {"l": 18, "r": 18, "t": 6, "b": 22}, "showlegend": False,
-        "plot_bgcolor": "white", "paper_bgcolor": "white", "hovermode": "closest",
-        "xaxis": {"tickvals": ticks, "ticktext": [str(tick) for tick in ticks], "showgrid": False, "zeroline": False,
-                  "tickfont": {"size": 10}, "fixedrange": True},
-        "yaxis": {"visible": False, "fixedrange": True},
-        "shapes": [], "annotations": [],
-    }
-    if target is not None:
-        layout["shapes"].append({"type": "line", "xref": "x domain", "x0": 0, "x1": 1, "yref": "y", "y0": target,
-                                 "y1": target, "line": {"color": TARGET_COLOUR, "width": 1.2, "dash": "dot"}})
-        layout["annotations"].append({"text": target_label, "xref": "x domain", "x": 0, "xanchor": "left",
-                                      "yref": "y", "y": target, "yanchor": "bottom", "showarrow": False,
-                                      "font": {"size": 10, "color": TARGET_COLOUR}})
-    if not len(series):
-        layout["annotations"].append({"text": "no data", "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper",
-                                      "yref": "paper"})
-    return go.Figure({"data": traces, "layout": layout})
+              reference_label: str = "", target: float | None = None, target_label: str = "") -> str:
+    """A small line of `series` (year, value) as SVG, optionally a dashed reference series and a dotted
+    target; `value_format` formats the hover values (a Python format spec)."""
+    lines = [line_from(series, label, SPARK_COLOUR)]
+    if reference is not None and len(reference):
+        lines.append(line_from(reference, reference_label, REFERENCE_COLOUR, width=1.5, dash="5 3"))
+    return sparkline_svg(lines, height=SPARK_HEIGHT, value_format=value_format, label=f"Sparkline: {label}",
+                         target=target, target_label=target_label, target_colour=TARGET_COLOUR)
 
 
 def trend_sentence(series: pd.DataFrame, label: str, fmt) -> str:

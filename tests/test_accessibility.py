@@ -11,7 +11,7 @@ pytestmark = pytest.mark.browser
 AXE = Path(__file__).resolve().parent.parent / "node_modules" / "axe-core" / "axe.min.js"
 # Each page with the selector that says its main content has been drawn.
 PAGES = {
-    "/": "#overview-spark-afford .scatterlayer .trace",
+    "/": "#overview-spark-afford svg.sparkline polyline",
     "/explore?countries=NOR,NGA": "#explore-map path.choroplethlocation",
     "/about": "#about-coverage path.choroplethlocation",
     "/gaps": "#gaps-parity .scatterlayer .trace",

@@ -29,7 +29,7 @@ ROWS_ON_SCREEN = """(id) => Array.from(document.querySelectorAll('#' + id + ' ta
 def test_csv_holds_the_rows_on_screen_and_svg_the_chart(open_page, app_url: str, path: str, chart: str) -> None:
     record = open_page(path)
     page = record.page
-    page.wait_for_selector(f"#{chart} .main-svg", state="attached", timeout=READY_MS)
+    page.wait_for_selector(f"#{chart} .main-svg, #{chart} svg.sparkline", state="attached", timeout=READY_MS)
     page.wait_for_selector(f"#{chart}-table table tr td", state="attached", timeout=READY_MS)
     on_screen = page.evaluate(ROWS_ON_SCREEN, f"{chart}-table")
     with page.expect_download() as csv_file:

@@ -6,6 +6,7 @@ queries, so a wrong filter (edition, year, breakdown) in the page shows up as a 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -151,32 +152,53 @@ def test_sparklines_fill_every_card(overview) -> None:
     outputs = overview.draw_sparklines()
     assert len(outputs) == 16
     groups = [outputs[start:start + 4] for start in range(0, len(outputs), 4)]
-    for key, (figure, summary, source, table) in zip(overview.SPARKS, groups, strict=True):
-        assert len(figure.data) >= 1 and len(figure.data[0].x) > 5, key
+    for key, (drawing, summary, source, table) in zip(overview.SPARKS, groups, strict=True):
+        assert drawing.startswith("<svg") and drawing.count("<title>") > 5, key  # a point to hover per year
         assert summary.endswith(".") and " in 20" in summary, key
         assert source.startswith("Source:") and "licence" in source, key
         assert "<table" in table.children, key
     assert "CC BY-NC-SA 3.0 IGO" in outputs[10]  # parity: ITU's licence
-    # the Internet-use sparkline carries the publisher's world line and the 2025 target
+    # the Internet-use sparkline carries the publisher's world line (dashed) and the 2025 target (dotted)
     internet = outputs[4]
-    assert internet.data[-1].line.dash == "dash" and internet.layout.shapes[0].y0 == 75
+    assert internet.count("<polyline") == 2 and 'stroke-dasharray="5 3"' in internet
+    assert "2025 target" in internet and 'stroke-dasharray="2 3"' in internet
 
 
 # --- figure builders ---------------------------------------------------------------------------------
 
 
+def polyline_points(svg: str) -> list[list[tuple[float, float]]]:
+    return [[tuple(map(float, point.split(","))) for point in points.split()]
+            for points in re.findall(r'<polyline points="([^"]+)"', svg)]
+
+
 def test_sparkline_draws_series_reference_and_target() -> None:
     series = pd.DataFrame({"year": [2020, 2021, 2022], "value": [50.0, 55.0, 60.0]})
     reference = pd.DataFrame({"year": [2020, 2022], "value": [51.0, 61.0]})
-    figure = fo.sparkline(series, label="Ours", reference=reference, reference_label="WB", target=75,
-                          target_label="2025 target")
-    assert list(figure.data[0].y) == [50.0, 55.0, 60.0]
-    assert figure.data[1].x == (2022,)  # the latest point is marked
-    assert figure.data[2].line.dash == "dash"
-    assert figure.layout.shapes[0].y0 == 75
-    assert list(figure.layout.xaxis.tickvals) == [2020, 2022]
+    svg = fo.sparkline(series, label="Ours", reference=reference, reference_label="WB", target=75,
+                       target_label="2025 target", value_format=".1f")
+    reference_line, main_line = polyline_points(svg)  # drawn under the main series
+    assert len(main_line) == 3 and len(reference_line) == 2
+    # years run left to right from one edge of the plot to the other; higher values are higher up (smaller y)
+    assert [x for x, _ in main_line] == sorted(x for x, _ in main_line)
+    assert main_line[0][0] == reference_line[0][0] and main_line[-1][0] == reference_line[-1][0]
+    assert main_line[0][1] > main_line[1][1] > main_line[2][1]
+    target_y = float(re.search(r'<line [^>]*y1="([\d.]+)"', svg).group(1))
+    assert target_y < min(y for _, y in main_line + reference_line)  # 75 is above every value
+    assert "<title>Ours 2021: 55.0</title>" in svg and "<title>WB 2022: 61.0</title>" in svg
+    assert ">2020</text>" in svg and ">2022</text>" in svg
     empty = fo.sparkline(series.iloc[0:0], label="Ours")
-    assert empty.layout.annotations[0].text == "no data"
+    assert "no data" in empty and "<polyline" not in empty
+
+
+def test_sparkline_escapes_its_text_and_skips_missing_values() -> None:
+    series = pd.DataFrame({"year": [2020, 2021, 2022], "value": [1.0, None, 3.0]})
+    svg = fo.sparkline(series, label="<b>x</b>", reference=series, reference_label='"><script>', target=2,
+                       target_label="<i>")
+    assert "<script>" not in svg and "<b>" not in svg and "<i>" not in svg and "&lt;script&gt;" in svg
+    assert [len(line) for line in polyline_points(svg)] == [2, 2]
+    single = fo.sparkline(series.iloc[:1], label="One")  # one year: a point in the middle, one year label
+    assert single.count(">2020</text>") == 1 and "nan" not in single
 
 
 def test_number_formats() -> None:
@@ -200,8 +222,8 @@ def test_tables_escape_text() -> None:
 def test_the_layout_comes_with_the_sparklines_drawn(overview) -> None:
     page = overview.layout()
     for key in overview.SPARKS:
-        graph = find(page, f"overview-spark-{key}")
-        assert graph.figure is not None and len(graph.figure.data) >= 1, key
+        drawing = find(page, f"overview-spark-{key}")
+        assert drawing.children.startswith("<svg"), key
         assert "<table" in find(page, f"overview-spark-{key}-table").children.children, key
         assert text(find(page, f"overview-spark-{key}-summary")).endswith("."), key
 
@@ -211,7 +233,7 @@ def test_the_layout_comes_with_the_sparklines_drawn(overview) -> None:
 
 def wait_for_sparklines(page) -> None:
     for key in ("offline", "internet", "parity", "afford"):
-        page.wait_for_selector(f"#overview-spark-{key} .scatterlayer .trace", state="attached", timeout=30_000)
+        page.wait_for_selector(f"#overview-spark-{key} svg.sparkline polyline", state="attached", timeout=30_000)
 
 
 def test_page_draws_with_database_numbers_offline_and_without_errors(open_page, app_url: str, built_db: Path) -> None:
@@ -226,6 +248,8 @@ def test_page_draws_with_database_numbers_offline_and_without_errors(open_page, 
     assert page.locator("#overview-notices").inner_text() == ""
     assert record.errors == []
     assert [url for url in record.requests if not url.startswith(app_url)] == []
+    record.page.wait_for_load_state("networkidle")
+    assert not [url for url in record.requests if "plotly" in url]  # no plotly chart here: its script is not loaded
 
 
 def test_theme_and_indicator_links_open_their_pages(open_page) -> None:

@@ -237,10 +237,9 @@ def targets_block(indicator_id: str, via: str | None = None) -> html.Div:
 
 
 def card(card_id: str, title: str, value: str, year: int | str, lines: list, targets: html.Div) -> html.Article:
-    spark = components.chart(f"overview-spark-{card_id}")
+    spark_id = f"overview-spark-{card_id}"
+    spark = components.chart(spark_id, drawing=components.svg_chart(spark_id))
     spark.style = SPARK_SECTION
-    spark.children[1].config = {**components.graph_config(), "displayModeBar": False}
-    spark.children[1].style = {"height": f"{fo.SPARK_HEIGHT}px"}
     return html.Article(className="overview-card", id=f"overview-card-{card_id}", style=CARD, children=[
         html.H2(title, style={"fontSize": "1rem", "margin": "0"}),
         html.P([html.Span(value, id=f"overview-{card_id}-value"), " ",
@@ -454,7 +453,7 @@ SPARKS = {"offline": _spark_offline, "internet": _spark_internet, "parity": _spa
 
 # Each sparkline's outputs: (component id, property), in the order draw_sparklines returns their values.
 SPARK_PARTS = [(f"overview-spark-{key}{part}", prop) for key in SPARKS
-               for part, prop in (("", "figure"), ("-summary", "children"), ("-source", "children"),
+               for part, prop in (("", "children"), ("-summary", "children"), ("-source", "children"),
                                   ("-table", "children"))]
 
 
