@@ -20,7 +20,7 @@ OUT = Path(__file__).resolve().parent / "screenshots"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 # file name → (path, selector that says the page is drawn)
 PAGES = {
-    "overview": ("/", "#overview-spark-afford .scatterlayer .trace"),
+    "overview": ("/", "#overview-spark-afford svg.sparkline polyline"),
     "explore": ("/explore?indicator=internet_use&countries=NGA,IND,BRA,NOR", "#explore-map path.choroplethlocation"),
     "gaps": ("/gaps", "#gaps-parity .scatterlayer .trace"),
     "targets": ("/targets", "#targets-map path.choroplethlocation"),
