@@ -71,6 +71,21 @@ def time_first_chart(browser, url: str, selector: str) -> tuple[float, float]:
     return first / 1000, named / 1000
 
 
+# The same fixed piece of script every time: how fast this machine runs page code right now. This shared VM's
+# speed drifts (the same commit measured 1.1 s and 1.8 s to Explore's first chart an hour apart); printed
+# before and after the table, it says which kind of hour the figures come from.
+CPU_CHECK = "() => { const start = performance.now(); let sum = 0; for (let i = 0; i < 3e7; i++) sum += i % 7; " \
+            "return [performance.now() - start, sum]; }"
+
+
+def cpu_check(browser) -> float:
+    """Milliseconds Chromium takes for CPU_CHECK (median of 3) in a blank page."""
+    page = browser.new_page()
+    times = [page.evaluate(CPU_CHECK)[0] for _ in range(3)]
+    page.close()
+    return statistics.median(times)
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--loads", type=int, default=5)
@@ -86,12 +101,14 @@ def main() -> None:
             # Warm the server's query cache once per page, as a live server would be.
             for path, selector in PATHS.values():
                 time_first_chart(browser, url + path, selector)
+            before = cpu_check(browser)
             print(f"{'':34} {'first chart':^26}   {'named chart':^26}   (seconds, {args.loads} loads)")
             print(f"{'page':34} " + f"{'median':>8} {'min':>8} {'max':>8}   " * 2)
             for label, (path, selector) in PATHS.items():
                 loads = [time_first_chart(browser, url + path, selector) for _ in range(args.loads)]
                 cells = [f"{statistics.median(t):8.2f} {min(t):8.2f} {max(t):8.2f}" for t in zip(*loads, strict=True)]
                 print(f"{label:34} " + "   ".join(cells))
+            print(f"CPU check (a fixed loop in Chromium, ms): {before:.0f} before, {cpu_check(browser):.0f} after")
             browser.close()
 
 
