@@ -105,3 +105,18 @@ def url_writer(store_id: str) -> None:
         Output(store_id, "id"),
         dash.Input(store_id, "data"),
     )
+
+
+def fill(tree, values: dict[tuple[str, str], object]):
+    """Set each (component id, property) of `values` in `tree` (a page's layout, or a list of components)
+    and return the tree: a chart's figure, summary and table built with the page instead of by a callback."""
+    pending = list(tree) if isinstance(tree, list | tuple) else [tree]
+    while pending:
+        node = pending.pop()
+        for (component_id, prop), value in values.items():
+            if getattr(node, "id", None) == component_id:
+                setattr(node, prop, value)
+        children = getattr(node, "children", None)
+        pending += [child for child in (children if isinstance(children, list | tuple) else [children])
+                    if hasattr(child, "to_plotly_json")]
+    return tree

@@ -78,11 +78,11 @@ def test_targets_and_gaps_come_from_the_database(about, built_db: Path) -> None:
     gap_targets = text(find(page, "about-gap-targets"))
     assert len(missing) >= 1
     for target_id in missing["target_id"]:
-        assert about.md(labels[target_id]) in gap_targets
+        assert f"<strong>{fo.esc(labels[target_id])}</strong>" in gap_targets
     gap_themes = text(find(page, "about-gap-themes"))
     empty = db_rows(built_db, "SELECT theme_id FROM theme WHERE n_indicators = 0")["theme_id"]
-    assert "(#theme-internet_governance)" in gap_themes
-    assert all(f"(#theme-{theme_id})" in gap_themes for theme_id in empty)
+    assert 'href="#theme-internet_governance"' in gap_themes
+    assert all(f'href="#theme-{theme_id}"' in gap_themes for theme_id in empty)
 
 
 def test_every_theme_has_an_anchor_paragraphs_and_its_indicators(about, built_db: Path) -> None:
@@ -102,12 +102,12 @@ def test_measures_define_each_measure(about) -> None:
     measures = text(find(about.layout(), "about-measures"))
     for term in ("Group aggregates", "People offline", "Gender parity score", "Affordability", "Progress to target",
                  "Inequality across countries"):
-        assert f"**{term}.**" in measures
+        assert f"<strong>{term}.</strong>" in measures
     assert "0.98–1.02" in measures and "≥ 0.95 is on track" in measures and "2 %" in measures
 
 
 def test_coverage_counts_indicators_per_economy_in_the_latest_five_years(about, built_db: Path) -> None:
-    figure, summary, source, note, table = about.draw_coverage(True)
+    figure, summary, source, note, table = about.draw_coverage()
     last = int(db_rows(built_db, "SELECT max(year) FROM observation").iloc[0, 0])
     expected = db_rows(built_db, """SELECT iso3, count(DISTINCT indicator_id) AS n FROM observation
         WHERE year BETWEEN ? AND ? GROUP BY iso3""", [last - 4, last]).set_index("iso3")["n"]
@@ -120,8 +120,13 @@ def test_coverage_counts_indicators_per_economy_in_the_latest_five_years(about, 
     assert "<table" in table.children
 
 
-def test_markdown_text_is_escaped(about) -> None:
-    assert about.md("a_b *c* [d](e) <script>") == r"a\_b \*c\* \[d\](e) \<script\>"
+def test_lists_are_escaped_html_and_the_coverage_map_comes_with_the_page(about) -> None:
+    assert about.item_list([]) == "<p>None.</p>"
+    assert about.item_list(["<li>a</li>", "<li>b</li>"]) == "<ul><li>a</li><li>b</li></ul>"
+    page = about.layout()
+    coverage = find(page, "about-coverage")
+    assert coverage.figure is not None and len(coverage.figure.data[0].locations) == 217
+    assert "<table" in find(page, "about-coverage-table").children.children
     assert about.href("javascript:alert(1)") is None and about.href("README.md#measures") == "#measures"
 
 

@@ -10,7 +10,8 @@ pytestmark = pytest.mark.browser
 
 @pytest.mark.parametrize(("path", "table"), [("/explore", "#explore-ranking tbody tr"),
                                              ("/data", "#data-rows tbody tr"),
-                                             ("/country/KEN", "table.profile-table tbody tr")])
+                                             ("/country/KEN", "table.profile-table tbody tr"),
+                                             ("/about", "#about-coverage-table tbody tr")])
 def test_tables_draw_without_the_markdown_code(open_page, path: str, table: str) -> None:
     record = open_page(path)
     record.page.wait_for_selector(table, state="attached", timeout=60_000)

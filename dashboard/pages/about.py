@@ -8,12 +8,11 @@ attempt to jump to the fragment, so without it a link to /about#theme-ai would o
 
 from __future__ import annotations
 
-import re
 from urllib.parse import urlencode
 
 import dash
 import pandas as pd
-from dash import Input, Output, callback, clientside_callback, dcc, html
+from dash import Input, Output, clientside_callback, dcc, html
 
 from dashboard import components, data, figures
 from dashboard import figures_overview as fo
@@ -144,7 +143,7 @@ def latest_run() -> pd.Series | None:
 
 
 # --- pieces ----------------------------------------------------------------------------------------
-# Long tables and lists are written as one HtmlBlock or Markdown component each (every value escaped):
+# Long tables and lists are written as one HtmlBlock each (every value escaped):
 # Dash's renderer does work per component on every store update, and ~1,000 html.Td/html.Li components
 # made this page take many seconds to draw; a handful of blocks draw at once.
 
@@ -152,9 +151,9 @@ def latest_run() -> pd.Series | None:
 esc = fo.esc
 
 
-def md(text: str) -> str:
-    """Text from the database, safe inside Markdown (no emphasis, links or HTML by accident)."""
-    return re.sub(r"([\\`*_\[\]<>|#!])", r"\\\1", str(text))
+def item_list(items: list[str]) -> str:
+    """A list of already escaped <li> items, or "None." when there are none."""
+    return f"<ul>{''.join(items)}</ul>" if items else "<p>None.</p>"
 
 
 def href(url: str | None) -> str | None:
@@ -196,7 +195,8 @@ def measures_section() -> html.Section:
     return html.Section(id="measures", style=SECTION, children=[
         html.H2("Measures"),
         html.P("Computed once, when the database is built; the pages only filter and plot them.", className="caption"),
-        dcc.Markdown("\n\n".join(f"**{term}.** {text}" for term, text in MEASURES), id="about-measures"),
+        html_block("".join(f"<p><strong>{esc(term)}.</strong> {esc(text)}</p>" for term, text in MEASURES),
+                   id="about-measures"),
     ])
 
 
@@ -292,21 +292,23 @@ def gaps_section() -> html.Section:
     no_data = indicators_without_data()
     coverage = components.chart("about-coverage", title="Where the open data are: indicators per economy")
     coverage.children.insert(3, html.P(id="about-coverage-note", className="caption"))
-    theme_items = [f"- [{md(row['title'])} ({paragraphs(row['first_paragraph'], row['last_paragraph'])})]"
-                   f"(#theme-{row['theme_id']})" for row in empty.to_dict("records")]
-    target_items = [f"- **{md(row['label'])}** ({md(row['framework'])}, {row['deadline_year']})"
-                    + (f": {md(row['note'])}" if pd.notna(row["note"]) else "")
+    theme_items = [f'<li><a href="#theme-{esc(row["theme_id"])}">{esc(row["title"])} '
+                   f'({paragraphs(row["first_paragraph"], row["last_paragraph"])})</a></li>'
+                   for row in empty.to_dict("records")]
+    target_items = [f"<li><strong>{esc(row['label'])}</strong> ({esc(row['framework'])}, {row['deadline_year']})"
+                    + (f": {esc(row['note'])}" if pd.notna(row["note"]) else "") + "</li>"
                     for row in missing_targets.to_dict("records")]
-    indicator_items = [f"- {md(row['name'])} (`{row['indicator_id']}`)" for row in no_data.to_dict("records")]
+    indicator_items = [f"<li>{esc(row['name'])} (<code>{esc(row['indicator_id'])}</code>)</li>"
+                       for row in no_data.to_dict("records")]
     return html.Section(id="gaps", style=SECTION, children=[
         html.H2("Data gaps"),
         html.H3("Themes with no open indicator", style={"fontSize": "1.05rem"}),
-        dcc.Markdown("\n".join(theme_items) or "None.", id="about-gap-themes"),
+        html_block(item_list(theme_items), id="about-gap-themes"),
         html.H3("Targets no open indicator measures", style={"fontSize": "1.05rem"}),
-        dcc.Markdown("\n".join(target_items) or "None.", id="about-gap-targets"),
+        html_block(item_list(target_items), id="about-gap-targets"),
         html.H3("Catalogue indicators with no data in the files we hold", style={"fontSize": "1.05rem"}),
-        dcc.Markdown("\n".join(indicator_items) or "None.", id="about-gap-indicators"),
-        coverage,
+        html_block(item_list(indicator_items), id="about-gap-indicators"),
+        components.fill(coverage, dict(zip(COVERAGE_PARTS, draw_coverage(), strict=True))),
     ])
 
 
@@ -332,14 +334,15 @@ def layout(**_query) -> html.Main:
     )
 
 
-@callback(
-    Output("about-coverage", "figure"), Output("about-coverage-summary", "children"),
-    Output("about-coverage-source", "children"), Output("about-coverage-note", "children"),
-    Output("about-coverage-table", "children"),
-    Input("about-load", "data"),
-)
-def draw_coverage(_ready):
-    """The coverage map, its summary, source line, off-map note and table (least covered first)."""
+# The coverage map's outputs: (component id, property), in the order draw_coverage returns their values.
+COVERAGE_PARTS = [("about-coverage", "figure"), ("about-coverage-summary", "children"),
+                  ("about-coverage-source", "children"), ("about-coverage-note", "children"),
+                  ("about-coverage-table", "children")]
+
+
+def draw_coverage() -> tuple:
+    """The coverage map, its summary, source line, off-map note and table (least covered first): built with
+    the page's layout (cached queries), not by a callback after it."""
     counts, total, first, last = coverage_counts()
     run = latest_run()
     built = f", built {day(run['finished_at'])}" if run is not None else ""

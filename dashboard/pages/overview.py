@@ -465,15 +465,5 @@ def draw_sparklines() -> list:
 def with_sparklines(cards: list[html.Article]) -> list[html.Article]:
     """The cards with their sparklines drawn in: built with the page (the figures are small and cached)
     rather than by a callback after it, which cost the browser a round trip before the first chart."""
-    values = dict(zip(SPARK_PARTS, draw_sparklines(), strict=True))
-    targets = {component_id: (prop, values[(component_id, prop)]) for component_id, prop in SPARK_PARTS}
-    pending = list(cards)
-    while pending:
-        node = pending.pop()
-        if getattr(node, "id", None) in targets:
-            prop, value = targets[node.id]
-            setattr(node, prop, value)
-        children = getattr(node, "children", None)
-        pending += [child for child in (children if isinstance(children, list) else [children])
-                    if hasattr(child, "to_plotly_json")]
+    components.fill(cards, dict(zip(SPARK_PARTS, draw_sparklines(), strict=True)))
     return cards
