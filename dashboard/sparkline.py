@@ -43,6 +43,8 @@ def sparkline_svg(lines: list[Line], *, height: int, value_format: str, label: s
                   target: float | None = None, target_label: str = "", target_colour: str = "#D55E00") -> str:
     """The SVG markup. `lines[0]` is the main series (its latest point is marked); `value_format` is a
     Python format spec for the hover values (",.2f"); `label` names the chart for screen readers."""
+    if target is not None and target != target:  # NaN: a target without a value is not drawn
+        target = None
     drawn = [line for line in lines if line.years]
     years = [year for line in drawn for year in line.years]
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {WIDTH} {height}" '

@@ -6,9 +6,11 @@ properties, so callbacks see no difference.
   showed none until all six were done and ignored clicks meanwhile. Each chart is now held back until the
   previous one is painted, the one nearest the top of the window first.
 - StagedDropdown: dcc.Dropdown builds a search index of every substring of every word of its options as it
-  mounts (~75,000 entries for the indicator list; benchmarks/first_chart_benchmark.py measured ~0.15 s on
-  Explore). It mounts with just the chosen options and gets the full list when the browser is first idle,
-  or at once when the user reaches it (pointer or keyboard focus), whichever comes first.
+  mounts (~75,000 entries for Explore's lists, built before plotly could start; dropping the options
+  altogether saved ~0.15 s on Explore, staging them ~0.05-0.2 s on Explore and Data in interleaved runs of
+  benchmarks/first_chart_benchmark.py's timer). It mounts with just the chosen options and gets the full
+  list once the page's charts are drawn and the browser is idle, or at once when the user reaches it
+  (pointer or keyboard focus).
 """
 
 from __future__ import annotations

@@ -199,6 +199,8 @@ def test_sparkline_escapes_its_text_and_skips_missing_values() -> None:
     assert [len(line) for line in polyline_points(svg)] == [2, 2]
     single = fo.sparkline(series.iloc[:1], label="One")  # one year: a point in the middle, one year label
     assert single.count(">2020</text>") == 1 and "nan" not in single
+    no_target = fo.sparkline(series, label="T", target=float("nan"), target_label="goal")
+    assert "goal" not in no_target and "nan" not in no_target
 
 
 def test_number_formats() -> None:
