@@ -81,6 +81,13 @@ def chart(graph_id: str, *, title: str | None = None, drawing: html.Div | None =
     ])
 
 
+def chart_parts(graph_id: str) -> list[tuple[str, str]]:
+    """The four outputs of a `chart`, as (component id, property), in the order its view functions return
+    them: figure, summary, source line, table."""
+    return [(graph_id, "figure"), (f"{graph_id}-summary", "children"), (f"{graph_id}-source", "children"),
+            (f"{graph_id}-table", "children")]
+
+
 def data_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> HtmlBlock:
     """The chart's data-table alternative: one block of escaped HTML rather than a component per cell,
     which Dash 4 renders an order of magnitude faster for a few hundred rows."""
@@ -109,7 +116,12 @@ def url_writer(store_id: str) -> None:
 
 def fill(tree, values: dict[tuple[str, str], object]):
     """Set each (component id, property) of `values` in `tree` (a page's layout, or a list of components)
-    and return the tree: a chart's figure, summary and table built with the page instead of by a callback."""
+    and return the tree: a chart's figure, summary and table built with the page instead of by a callback.
+
+    The page then opens with its charts in the layout and runs no callback: each callback Dash runs at load
+    makes its renderer re-check every component of the page several times (measured on Targets: ~0.3 s of
+    the first chart's time went to four such callbacks). Callbacks filled this way are registered with
+    `prevent_initial_call=True` and redraw on a change only."""
     pending = list(tree) if isinstance(tree, list | tuple) else [tree]
     while pending:
         node = pending.pop()

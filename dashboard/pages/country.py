@@ -403,11 +403,9 @@ def _source_line(info: dict) -> str:
             "medians for prices).")
 
 
-def headline_outputs(iso3: str) -> list:
+def headline_outputs(economy: pd.Series) -> list:
     """Figure, summary, source line and data table of each headline chart, in HEADLINES order."""
-    economy = _economy(iso3)
-    if economy is None:
-        return [dash.no_update] * (4 * len(HEADLINES))
+    iso3 = economy["iso3"]
     groups = economy_groups(iso3)
     labels = {"economy": economy["name"], **{key: group["name"] for key, group in groups.items()}}
     series = headline_series(iso3, {key: group["group_id"] for key, group in groups.items()})
@@ -431,11 +429,13 @@ def headline_outputs(iso3: str) -> list:
     return outputs
 
 
-def _headline_charts() -> html.Section:
-    """Four small charts, two a row on screen (print.css stacks them), filled by `fill_headlines`."""
-    return html.Section(className="country-trends", children=[
+def _headline_charts(economy: pd.Series) -> html.Section:
+    """Four small charts, two a row on screen (print.css stacks them), drawn with the page (components.fill)."""
+    charts = html.Section(className="country-trends", children=[
         components.chart(f"country-trend-{indicator_id}") for indicator_id, _ in HEADLINES
     ], style={"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(440px, 1fr))", "columnGap": "1rem"})
+    parts = [part for indicator_id, _ in HEADLINES for part in components.chart_parts(f"country-trend-{indicator_id}")]
+    return components.fill(charts, dict(zip(parts, headline_outputs(economy), strict=True)))
 
 
 def _picker(value: str | None, options: list[dict]) -> html.Div:
@@ -510,8 +510,7 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
         "the group's population they cover.",
         _picker(iso3, options),
         html.H2("Headline trends"),
-        _headline_charts(),
-        dcc.Store(id="country-iso3", data=iso3),
+        _headline_charts(economy),
         _target_section(iso3, name),
         _gap_section(rows, labels, name),
         html.Section(id="country-themes", children=[
@@ -525,16 +524,6 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
         html.P(html.A("All economies", href=dash.get_relative_path("/country")), className="back-link"),
         notices=missing_groups, page_id="country",
     )
-
-
-@callback(
-    [Output(f"country-trend-{indicator_id}{part}", prop) for indicator_id, _ in HEADLINES
-     for part, prop in (("", "figure"), ("-summary", "children"), ("-source", "children"), ("-table", "children"))],
-    Input("country-iso3", "data"),
-)
-def fill_headlines(iso3: str | None) -> list:
-    """The headline charts, in their own request: the profile's text and tables show without waiting for them."""
-    return headline_outputs(iso3 or "")
 
 
 @callback(Output("country-nav", "href"), Input("country-choose", "value"), prevent_initial_call=True)

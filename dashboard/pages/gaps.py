@@ -298,7 +298,8 @@ def layout(**query) -> html.Main:
     pair_grid = {"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(min(440px, 100%), 1fr))",
                  "gap": "0 1rem"}
     cell = {"minWidth": 0}
-    return components.page(
+    year_value = str(year) if year else LATEST
+    page = components.page(
         "Gaps: women and men, rural and urban",
         "How far apart are women and men, and rural and urban residents, in Internet use — in each group over "
         "time, in each country, against income — and is the divide between countries narrowing? The address "
@@ -333,7 +334,7 @@ def layout(**query) -> html.Main:
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Year of the comparison with income", htmlFor="gaps-year"),
-                StagedDropdown(id="gaps-year", value=str(year) if year else LATEST, clearable=False,
+                StagedDropdown(id="gaps-year", value=year_value, clearable=False,
                              options=_year_options(scatter_years(fg.GAPS[gap]))),
             ]),
         ]),
@@ -347,9 +348,14 @@ def layout(**query) -> html.Main:
         ]),
         components.chart("gaps-countries-trend", title="Chosen countries over time"),
         components.chart("gaps-inequality", title="Is the divide between countries narrowing?"),
-        dcc.Store(id="gaps-query"),
+        dcc.Store(id="gaps-query", data=update_query(gap, group, list(countries), year_value)),
         notices=notices, page_id="gaps",
     )
+    return components.fill(page, {
+        **dict(zip(GROUP_PARTS, update_group_charts(gap, group, year_value), strict=True)),
+        **dict(zip(COUNTRY_PARTS, update_country_trend(gap, list(countries)), strict=True)),
+        **dict(zip(components.chart_parts("gaps-inequality"), update_inequality(), strict=True)),
+    })
 
 
 # --- callbacks (plain functions, registered below, so tests can call them directly) ---------------------------
@@ -455,20 +461,20 @@ def update_query(gap_key: str, group_id: str, countries: list[str] | None, year:
     return encode_query(gap_key, group_id, countries, year)
 
 
-def _chart_outputs(graph_id: str) -> list[Output]:
-    return [Output(graph_id, "figure"), Output(f"{graph_id}-summary", "children"),
-            Output(f"{graph_id}-source", "children"), Output(f"{graph_id}-table", "children")]
-
+# The outputs of update_group_charts and update_country_trend, in the order they return them. The layout
+# holds the view the address asks for (components.fill), so no callback runs at load.
+GROUP_PARTS = [*components.chart_parts("gaps-series"), ("gaps-series-note", "children"),
+               *components.chart_parts("gaps-published"), ("gaps-published-note", "children"),
+               *components.chart_parts("gaps-parity"), *components.chart_parts("gaps-scatter")]
+COUNTRY_PARTS = components.chart_parts("gaps-countries-trend")
 
 callback(Output("gaps-year", "options"), Output("gaps-year", "value"),
          Input("gaps-gap", "value"), State("gaps-year", "value"), prevent_initial_call=True)(update_year_options)
-callback(*_chart_outputs("gaps-series"), Output("gaps-series-note", "children"),
-         *_chart_outputs("gaps-published"), Output("gaps-published-note", "children"),
-         *_chart_outputs("gaps-parity"), *_chart_outputs("gaps-scatter"),
-         Input("gaps-gap", "value"), Input("gaps-group", "value"), Input("gaps-year", "value"))(update_group_charts)
-callback(*_chart_outputs("gaps-countries-trend"),
-         Input("gaps-gap", "value"), Input("gaps-countries", "value"))(update_country_trend)
-callback(*_chart_outputs("gaps-inequality"), Input("gaps-main", "id"))(update_inequality)
+callback(*[Output(*part) for part in GROUP_PARTS],
+         Input("gaps-gap", "value"), Input("gaps-group", "value"), Input("gaps-year", "value"),
+         prevent_initial_call=True)(update_group_charts)
+callback(*[Output(*part) for part in COUNTRY_PARTS],
+         Input("gaps-gap", "value"), Input("gaps-countries", "value"), prevent_initial_call=True)(update_country_trend)
 callback(Output("gaps-query", "data"), Input("gaps-gap", "value"), Input("gaps-group", "value"),
-         Input("gaps-countries", "value"), Input("gaps-year", "value"))(update_query)
+         Input("gaps-countries", "value"), Input("gaps-year", "value"), prevent_initial_call=True)(update_query)
 components.url_writer("gaps-query")

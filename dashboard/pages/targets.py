@@ -610,7 +610,7 @@ def layout(**query) -> html.Main:
             StagedDropdown(id=control_id, options=options, value=value, clearable=False, searchable=False),
         ])
 
-    return components.page(
+    page = components.page(
         "Progress towards connectivity targets",
         "Where the world, each group and each economy stand against the ITU/UN 2030 universal and meaningful "
         "connectivity targets, the Broadband Commission's 2025 targets and A4AI's \"1 for 2\". Each status "
@@ -642,9 +642,23 @@ def layout(**query) -> html.Main:
         components.chart("targets-map"),
         html.P(id="targets-map-note", className="caption"),
         html.Div(id="targets-counts"),
-        dcc.Store(id="targets-query"),
+        dcc.Store(id="targets-query", data=encode_state(state)),
         notices=notices, page_id="targets",
     )
+    return components.fill(page, {
+        ("targets-board", "children"): board(state),
+        **dict(zip(TREND_PARTS, trend_view(state.target, state.group), strict=True)),
+        **dict(zip(GROUPS_PARTS, groups_view(state.target, state.group_type, state.group), strict=True)),
+        **dict(zip(ECONOMIES_PARTS, economies_view(state.target, state.group), strict=True)),
+    })
+
+
+# The charts' outputs, (component id, property) in the order their view functions return them: the layout
+# holds the view the address asks for, and the callbacks (not run at load) redraw it on a change.
+TREND_PARTS = [*components.chart_parts("targets-trend"), ("targets-trend-detail", "children")]
+GROUPS_PARTS = components.chart_parts("targets-groups")
+ECONOMIES_PARTS = [*components.chart_parts("targets-map"), ("targets-map-note", "children"),
+                   ("targets-counts", "children")]
 
 
 # --- callbacks -----------------------------------------------------------------------------------------
@@ -672,25 +686,23 @@ def update_groups(group_type: str, current: str | None):
 
 @callback(Output("targets-board", "children"),
           Input("targets-framework", "value"), Input("targets-target", "value"),
-          Input("targets-group-type", "value"), Input("targets-group", "value"))
+          Input("targets-group-type", "value"), Input("targets-group", "value"), prevent_initial_call=True)
 def update_board(framework: str, target_id: str, group_type: str = DEFAULT_GROUP_TYPE, group: str | None = None):
     return board(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
 
 
 @callback(
-    Output("targets-trend", "figure"), Output("targets-trend-summary", "children"),
-    Output("targets-trend-source", "children"), Output("targets-trend-table", "children"),
-    Output("targets-trend-detail", "children"),
-    Input("targets-target", "value"), Input("targets-group", "value"),
+    *[Output(*part) for part in TREND_PARTS],
+    Input("targets-target", "value"), Input("targets-group", "value"), prevent_initial_call=True,
 )
 def update_trend(target_id: str, group: str | None):
     return trend_view(target_id, group or ALL_GROUPS)
 
 
 @callback(
-    Output("targets-groups", "figure"), Output("targets-groups-summary", "children"),
-    Output("targets-groups-source", "children"), Output("targets-groups-table", "children"),
+    *[Output(*part) for part in GROUPS_PARTS],
     Input("targets-target", "value"), Input("targets-group-type", "value"), Input("targets-group", "value"),
+    prevent_initial_call=True,
 )
 def update_group_view(target_id: str, group_type: str, group: str | None):
     return groups_view(target_id, group_type if group_type in GROUP_TYPES else DEFAULT_GROUP_TYPE,
@@ -698,10 +710,8 @@ def update_group_view(target_id: str, group_type: str, group: str | None):
 
 
 @callback(
-    Output("targets-map", "figure"), Output("targets-map-summary", "children"),
-    Output("targets-map-source", "children"), Output("targets-map-table", "children"),
-    Output("targets-map-note", "children"), Output("targets-counts", "children"),
-    Input("targets-target", "value"), Input("targets-group", "value"),
+    *[Output(*part) for part in ECONOMIES_PARTS],
+    Input("targets-target", "value"), Input("targets-group", "value"), prevent_initial_call=True,
 )
 def update_economies(target_id: str, group: str | None):
     return economies_view(target_id, group or ALL_GROUPS)
@@ -709,7 +719,7 @@ def update_economies(target_id: str, group: str | None):
 
 @callback(Output("targets-query", "data"),
           Input("targets-framework", "value"), Input("targets-target", "value"),
-          Input("targets-group-type", "value"), Input("targets-group", "value"))
+          Input("targets-group-type", "value"), Input("targets-group", "value"), prevent_initial_call=True)
 def update_query(framework: str, target_id: str, group_type: str, group: str | None):
     return encode_state(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
 
