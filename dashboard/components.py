@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Output, clientside_callback, html
+from dash import html
 
 from dashboard.figures_overview import TABLE_ROWS  # noqa: F401 (the tables' row limit, for the pages)
 from dashboard.figures_overview import frame_table as table_html
@@ -92,26 +92,6 @@ def data_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits
     """The chart's data-table alternative: one block of escaped HTML rather than a component per cell,
     which Dash 4 renders an order of magnitude faster for a few hundred rows."""
     return HtmlBlock(table_html(frame, labels, digits))
-
-
-def url_writer(store_id: str) -> None:
-    """Write a page's canonical query string (kept in a Store) to the address bar.
-
-    history.replaceState fires no router event, so the page is not re-rendered, and a copied link
-    reproduces the view.
-    """
-    clientside_callback(
-        """
-        function(query) {
-            if (typeof query === "string" && window.location.search !== query) {
-                window.history.replaceState(null, "", window.location.pathname + query);
-            }
-            return window.dash_clientside.no_update;
-        }
-        """,
-        Output(store_id, "id"),
-        dash.Input(store_id, "data"),
-    )
 
 
 def fill(tree, values: dict[tuple[str, str], object]):

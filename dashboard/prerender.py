@@ -39,6 +39,31 @@ def page_container(referrer: str | None, host_url: str) -> html.Div:
     ])
 
 
+def page_title(pathname: str) -> str | None:
+    """The title of the page at `pathname` (for the index's <title>), or None when it is not a page."""
+    try:
+        page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
+        if not page:
+            return None
+        return page["title"](**(path_variables or {})) if callable(page["title"]) else page["title"]
+    except Exception:  # a title that cannot be built leaves the site's own
+        log.exception("no title for %s", pathname)
+        return None
+
+
+def title_from_index(app: dash.Dash) -> None:
+    """Dash's pages set document.title with a clientside callback that also runs as every page loads. The
+    index already carries the page's title (page_title), so it now runs when the router changes the page
+    only: each callback run at load makes Dash's renderer re-check every component of the page (the address
+    writer that was such a callback cost Targets ~0.1 s before its first chart). Call once Dash has set its
+    pages up (after the first request)."""
+    for entry in app._callback_list:  # the list Dash serves as /_dash-dependencies
+        if entry["output"] == f"{DUMMY_ID}.children" and entry["inputs"] == [{"id": STORE_ID, "property": "data"}]:
+            entry["prevent_initial_call"] = True
+            return
+    raise RuntimeError("Dash's page-title callback was not found: has Dash changed how pages set the title?")
+
+
 def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str] | None:
     """(pathname, search, page layout, title) of the page at `referrer`, or None to leave it to the router."""
     if not referrer:

@@ -13,6 +13,7 @@ import pytest
 import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard import figures_targets as ft
 from dashboard.pages import targets as page
+from dashboard.static_html import render
 from etl.measures import progress
 
 SHARE_100 = {"comparator": ">=", "value": 100.0, "met_threshold": 95.0, "bound": 100.0, "band": None,
@@ -186,7 +187,9 @@ def test_board_shows_the_world_statuses_of_target_progress(db: Path) -> None:
             "SELECT target_id, status FROM target_progress WHERE scope_id = 'world'").fetchall())
         headline = dict(con.execute("""SELECT p.target_id, p.status FROM target_progress p JOIN target t
                                        USING (target_id) WHERE p.scope_id = t.scope""").fetchall())
-    board = page.update_board("all", "umc_internet_use_2030")
+    state = page.TargetsState("all", "umc_internet_use_2030", page.DEFAULT_GROUP_TYPE, page.ALL_GROUPS)
+    board = page.board_cards(state)
+    assert page.update_board("all", "umc_internet_use_2030").children == render(board)  # what the page shows
     shown = cards(board)
     assert set(shown) == set(expected)  # one card per target, the four without an open indicator included
     for target_id, card in shown.items():
@@ -196,12 +199,13 @@ def test_board_shows_the_world_statuses_of_target_progress(db: Path) -> None:
                                  if getattr(n, "data-scope", None) not in (None, "world")]:
             assert status == headline[target_id], (target_id, scope_id)
     assert "no open indicator" in expected.values()
-    bbc = cards(page.update_board("bbc", "bbc_internet_ldc_2025", "special", "ldc"))
+    bbc = cards(page.board_cards(page.TargetsState("bbc", "bbc_internet_ldc_2025", "special", "ldc")))
     ldc = bbc["bbc_internet_ldc_2025"]
     assert [getattr(n, "data-scope") for n in walk(ldc) if getattr(n, "data-scope", None)] == ["ldc", "world"]
     links = [node.href for node in walk(bbc["bbc_internet_world_2025"]) if type(node).__name__ == "Link"]
     assert links == ["/targets?framework=bbc&target=bbc_internet_world_2025&group_type=special&group=ldc"]
-    assert len(cards(page.update_board("a4ai", "a4ai_1_for_2_2025"))) == 1
+    a4ai = page.TargetsState("a4ai", "a4ai_1_for_2_2025", page.DEFAULT_GROUP_TYPE, page.ALL_GROUPS)
+    assert len(cards(page.board_cards(a4ai))) == 1
 
 
 def test_url_parameters_are_parsed_with_notices(db: Path) -> None:

@@ -77,10 +77,39 @@ def test_every_response_asks_for_same_origin_referrers(db) -> None:
 
 
 @pytest.mark.browser
-def test_in_the_browser_the_router_callback_does_not_run(open_page) -> None:
-    record = open_page("/gaps")
-    record.page.wait_for_selector("#gaps-parity .scatterlayer .trace", state="attached", timeout=60_000)
-    assert record.page.title() == "Gaps · Digital divide indicators"
+@pytest.mark.parametrize(("path", "chart", "title"), [
+    ("/gaps", "#gaps-parity .scatterlayer .trace", "Gaps · Digital divide indicators"),
+    ("/targets", "#targets-map path.choroplethlocation", "Targets · Digital divide indicators"),
+    ("/country/KEN", "#country-trend-internet_use .scatterlayer .trace",
+     "Kenya · Country profiles · Digital divide indicators"),
+])
+def test_in_the_browser_a_page_opens_without_any_callback(open_page, path: str, chart: str, title: str) -> None:
+    record = open_page(path)
+    record.page.wait_for_selector(chart, state="attached", timeout=60_000)
+    record.page.wait_for_load_state("networkidle")
+    assert record.page.title() == title  # from the index itself: Dash's title callback waits for navigation
     assert record.errors == []
     # Neither the router nor the page's own callbacks: the layout holds the page with its charts drawn.
     assert record.callback_bodies == []
+
+
+def test_the_index_is_titled_with_its_page(db) -> None:
+    client = app.server.test_client()
+    assert "<title>Kenya · Country profiles · Digital divide indicators</title>" in client.get("/country/KEN").text
+    assert "<title>Digital divide indicators</title>" in client.get("/no-such-page").text
+    titles = [entry for entry in json.loads(client.get("/_dash-dependencies").data)
+              if entry["output"] == f"{prerender.DUMMY_ID}.children"]
+    assert [entry["prevent_initial_call"] for entry in titles] == [True]
+
+
+@pytest.mark.browser
+def test_in_the_browser_navigating_by_link_sets_the_title(open_page) -> None:
+    """A link inside the app changes the page without a reload: the router runs, then the title callback."""
+    record = open_page("/country")
+    record.page.get_by_role("link", name="Kenya", exact=True).click()
+    record.page.wait_for_selector("#country-trend-internet_use .scatterlayer .trace", state="attached",
+                                  timeout=60_000)
+    record.page.wait_for_function("() => document.title.startsWith('Kenya')")
+    assert record.page.title() == "Kenya · Country profiles · Digital divide indicators"
+    assert any(prerender.CONTENT_ID in body for body in record.callback_bodies)  # no reload: the router ran
+    assert record.errors == []

@@ -21,6 +21,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import components, data
+from dashboard.address_query import AddressQuery
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, parse_choice, parse_codes
@@ -345,7 +346,7 @@ def layout(**query) -> html.Main:
             ]),
             html.Div(id="data-table", className="data-scroll"),
         ]),
-        dcc.Store(id="data-query"),
+        AddressQuery(id="data-query"),
         dcc.Store(id="data-page", data=state.page),
         notices=notices, page_id="data",
     )
@@ -486,4 +487,3 @@ clientside_callback(
 )
 
 
-components.url_writer("data-query")

@@ -17,6 +17,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data, figures
 from dashboard import figures_targets as ft
+from dashboard.address_query import AddressQuery
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import ALL_GROUPS, ExploreState, default_year, encode_state, parse_state
 from indicators import catalogue
@@ -108,7 +109,7 @@ def layout(**query) -> html.Main:
             html.Details(className="table-alternative", children=[
                 html.Summary("Show the data as a table"), html.Div(id="explore-trend-table")]),
         ]),
-        dcc.Store(id="explore-query"),
+        AddressQuery(id="explore-query"),
         notices=notices, page_id="explore",
     )
 
@@ -214,4 +215,3 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     )
 
 
-components.url_writer("explore-query")

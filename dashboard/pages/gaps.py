@@ -3,7 +3,7 @@ and whether the divide in Internet use between countries is narrowing.
 
 All state lives in the URL (?gap=gender&group=ldc&countries=BRA,MOZ&year=2019): layout(**query) builds
 the view from it, with a notice for anything it cannot use, and a callback writes the canonical query
-back with history.replaceState (components.url_writer). The page only filters the measures tables
+back with history.replaceState (dashboard/address_query.py). The page only filters the measures tables
 (group_aggregate, published_aggregate, observation, inequality); nothing heavy is computed here.
 """
 
@@ -13,10 +13,11 @@ from functools import lru_cache
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, html
 
 from dashboard import components, data
 from dashboard import figures_gaps as fg
+from dashboard.address_query import AddressQuery
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first, parse_choice, parse_codes
@@ -348,7 +349,7 @@ def layout(**query) -> html.Main:
         ]),
         components.chart("gaps-countries-trend", title="Chosen countries over time"),
         components.chart("gaps-inequality", title="Is the divide between countries narrowing?"),
-        dcc.Store(id="gaps-query", data=update_query(gap, group, list(countries), year_value)),
+        AddressQuery(id="gaps-query", data=update_query(gap, group, list(countries), year_value)),
         notices=notices, page_id="gaps",
     )
     return components.fill(page, {
@@ -477,4 +478,3 @@ callback(*[Output(*part) for part in COUNTRY_PARTS],
          Input("gaps-gap", "value"), Input("gaps-countries", "value"), prevent_initial_call=True)(update_country_trend)
 callback(Output("gaps-query", "data"), Input("gaps-gap", "value"), Input("gaps-group", "value"),
          Input("gaps-countries", "value"), Input("gaps-year", "value"), prevent_initial_call=True)(update_query)
-components.url_writer("gaps-query")

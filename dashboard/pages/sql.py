@@ -9,6 +9,7 @@ import dash
 from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
+from dashboard.address_query import AddressQuery
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first
 from etl.sandbox import EXAMPLE_QUERIES, ROW_CAP, TIME_LIMIT_S, SandboxError, run_query
@@ -61,7 +62,7 @@ def layout(**query) -> html.Main:
             html.Div(id="sql-result", className="sql-result", tabIndex="0", role="region",
                      **{"aria-label": "Query result"}),
         ]),
-        dcc.Store(id="sql-query"),
+        AddressQuery(id="sql-query"),
         notices=notices, page_id="sql",
     )
 
@@ -102,4 +103,3 @@ def download(_clicks: int, sql: str):
     return dcc.send_data_frame(result.rows.to_csv, "query.csv", index=False)
 
 
-components.url_writer("sql-query")

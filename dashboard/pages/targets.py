@@ -3,7 +3,7 @@
 
 State in the URL: ?framework=umc|bbc|a4ai|all & target=<target_id> & group_type=wb_region|income_group|
 m49_region|special & group=<group_id>. The layout is built from the query; every change is written back
-with history.replaceState (components.url_writer), so a copied link reproduces the view.
+with history.replaceState (dashboard/address_query.py), so a copied link reproduces the view.
 
 Four callbacks draw the four views (board; trend of the chosen target; groups; economies), so that each
 stays fast; a fifth writes the canonical query string. Component trees that depend only on the database
@@ -22,8 +22,10 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
 from dashboard import figures_targets as ft
+from dashboard.address_query import AddressQuery
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
+from dashboard.static_html import static_block
 from dashboard.url_state import encode, parse_choice
 
 dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
@@ -394,9 +396,13 @@ def _card(target: dict, rows: dict, counts: list[dict], chosen: TargetsState) ->
                         **({"aria-current": "true"} if selected else {}))
 
 
+def board_cards(state: TargetsState) -> list:
+    """The cards of the chosen framework, as components; their links keep the rest of the view (groups)."""
+    return _board_cards(data.current_version(), state)
+
+
 @lru_cache(maxsize=256)
-def _board(version: data.Version, chosen: TargetsState) -> list:
-    """The cards of the chosen framework; their links keep the rest of the view (groups)."""
+def _board_cards(version: data.Version, chosen: TargetsState) -> list:
     rows = {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
     counts: dict[str, list[dict]] = {}
     for row in ft.records(country_status_counts()):
@@ -410,8 +416,15 @@ def _board(version: data.Version, chosen: TargetsState) -> list:
     return out
 
 
-def board(state: TargetsState) -> list:
+def board(state: TargetsState) -> HtmlBlock:
+    """The board as one block of HTML (static_html): no callback reads the cards, and as components they
+    were most of the page's."""
     return _board(data.current_version(), state)
+
+
+@lru_cache(maxsize=256)
+def _board(version: data.Version, state: TargetsState) -> HtmlBlock:
+    return static_block(_board_cards(version, state))
 
 
 # --- (b) the chosen target over time -------------------------------------------------------------------
@@ -642,7 +655,7 @@ def layout(**query) -> html.Main:
         components.chart("targets-map"),
         html.P(id="targets-map-note", className="caption"),
         html.Div(id="targets-counts"),
-        dcc.Store(id="targets-query", data=encode_state(state)),
+        AddressQuery(id="targets-query", data=encode_state(state)),
         notices=notices, page_id="targets",
     )
     return components.fill(page, {
@@ -724,4 +737,3 @@ def update_query(framework: str, target_id: str, group_type: str, group: str | N
     return encode_state(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
 
 
-components.url_writer("targets-query")

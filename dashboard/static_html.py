@@ -1,0 +1,86 @@
+"""Static parts of a page as one HtmlBlock: Dash html components rendered to escaped HTML on the server.
+
+Dash's renderer does work for every component it mounts, and again for every component each time its
+store changes (a callback's output, a dropdown's value): a card of ten components costs ten times what
+one HtmlBlock costs. Text, headings, lists and links that no callback reads or writes gain nothing from
+being components, so pages write them as usual (html.P, html.Ul, dcc.Link, …) and pass the tree to
+`static_block`, which turns it into one HtmlBlock. dcc.Link becomes a plain link, as the site's own
+navigation is. Anything a static block cannot carry (a graph, a dropdown, a click counter) raises
+StaticHtmlError at build time rather than losing it silently.
+"""
+
+from __future__ import annotations
+
+import re
+from html import escape
+
+from dash import dcc, html
+
+from dashboard.html_block import HtmlBlock
+
+# Dash prop name → HTML attribute name, where they differ.
+ATTRIBUTES = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
+              "rowSpan": "rowspan"}
+PLAIN = {"id", "title", "href", "target", "rel", "role", "lang", "scope", "src", "alt", "width", "height",
+         "download", "type"}
+BOOLEAN = {"open", "hidden"}
+IGNORED = {"children", "disable_n_clicks", "n_clicks", "n_clicks_timestamp"}
+VOID = {"br", "hr", "img", "wbr"}
+# CSS properties that take a bare number (React adds "px" to every other number).
+UNITLESS = {"fontWeight", "lineHeight", "opacity", "zIndex", "flex", "flexGrow", "flexShrink", "order"}
+CSS_NAME = re.compile(r"[A-Z]")
+
+
+class StaticHtmlError(ValueError):
+    """A component or property that cannot be written as static HTML."""
+
+
+def static_block(tree, *, id: str | None = None, className: str | None = None) -> HtmlBlock:
+    """`tree` (a component, a string or a list of them) as one HtmlBlock with this `id` and `className`."""
+    return HtmlBlock(render(tree), id=id, className=className)
+
+
+def render(node) -> str:
+    """HTML for a component tree; every text and attribute value is escaped."""
+    if node is None:
+        return ""
+    if isinstance(node, str | int | float):
+        return escape(str(node), quote=False)
+    if isinstance(node, list | tuple):
+        return "".join(render(child) for child in node)
+    if isinstance(node, HtmlBlock):
+        return f"<div{_attributes(node)}>{node.children or ''}</div>"  # already escaped where it was built
+    if isinstance(node, dcc.Link):
+        return f"<a{_attributes(node)}>{render(node.children)}</a>"
+    if getattr(node, "_namespace", None) != html.Div._namespace:
+        raise StaticHtmlError(f"{type(node).__name__} (id {getattr(node, 'id', None)!r}) has to stay a component")
+    tag = node._type.lower()
+    if tag in VOID:
+        return f"<{tag}{_attributes(node)}>"
+    return f"<{tag}{_attributes(node)}>{render(getattr(node, 'children', None))}</{tag}>"
+
+
+def _attributes(node) -> str:
+    parts = []
+    # Sorted: Dash lists wildcard properties (aria-*, data-*) in no fixed order.
+    for name, value in sorted(node.to_plotly_json()["props"].items()):
+        if name in IGNORED or value is None:
+            continue
+        if name == "style":
+            parts.append(f' style="{escape(_css(value))}"')
+        elif name in BOOLEAN:
+            parts.append(f" {name}" if value else "")
+        elif name in ATTRIBUTES or name in PLAIN or name.startswith(("aria-", "data-")):
+            parts.append(f' {ATTRIBUTES.get(name, name)}="{escape(str(value))}"')
+        else:
+            raise StaticHtmlError(f"{type(node).__name__}.{name} has no static HTML form")
+    return "".join(parts)
+
+
+def _css(style: dict) -> str:
+    declarations = []
+    for name, value in style.items():
+        if isinstance(value, int | float) and not isinstance(value, bool) and name not in UNITLESS:
+            value = f"{value}px"
+        declarations.append(f"{CSS_NAME.sub(lambda match: '-' + match.group().lower(), name)}: {value}")
+    return "; ".join(declarations)
