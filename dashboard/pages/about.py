@@ -2,8 +2,8 @@
 onto the WSIS+20 Elements Paper, and where open data are missing.
 
 The page has no view state; query parameters are ignored. Anchors (#measures, #sources, #theme-<id>, …)
-are scrolled to by a clientside callback once the page is drawn: Dash renders after the browser's own
-attempt to jump to the fragment, so without it a link to /about#theme-ai would open at the top.
+are scrolled to by assets/fragment.js once they exist: Dash renders after the browser's own attempt to
+jump to the fragment, so without it a link to /about#theme-ai would open at the top.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from urllib.parse import urlencode
 
 import dash
 import pandas as pd
-from dash import Input, Output, clientside_callback, dcc, html
+from dash import html
 
 from dashboard import components, data, figures
 from dashboard import figures_overview as fo
@@ -328,8 +328,6 @@ def layout(**_query) -> html.Main:
                                 "padding": 0, "margin": "0.5rem 0"}),
                  id="about-toc", **{"aria-label": "On this page"}),
         *sections,
-        dcc.Store(id="about-load", data=True),
-        dcc.Store(id="about-scrolled"),
         page_id="about",
     )
 
@@ -354,20 +352,3 @@ def draw_coverage() -> tuple:
                                                "n_indicators": f"Indicators with data, {first}–{last}"}))
     return (fo.coverage_map(counts, total, first, last), fo.coverage_summary(counts, total, first, last), source,
             note, table)
-
-
-# Scroll to the URL's fragment once the page exists (see the module docstring).
-clientside_callback(
-    """
-    function(ready) {
-        var hash = window.location.hash;
-        if (hash && hash.length > 1) {
-            var target = document.getElementById(decodeURIComponent(hash.slice(1)));
-            if (target) { target.scrollIntoView(); }
-        }
-        return hash || "";
-    }
-    """,
-    Output("about-scrolled", "data"),
-    Input("about-load", "data"),
-)

@@ -4,8 +4,8 @@ with the latest year and source of each value, its gaps by sex and area, and its
 `/country` lists the economies; `/country/NOR` is Norway's profile (path_template `/country/<iso3>`);
 an unknown or malformed code gives a notice and the list. The profile is a pure function of the URL:
 the layout builds the tables (as escaped HTML, one block per table: ~80 rows of Dash components would
-be slow), and one callback draws the four headline charts from the economy code kept in a Store, so
-the text shows without waiting for them. print.css lays it out for paper.
+be slow) and the four headline charts, so the page opens without a callback (components.fill).
+print.css lays it out for paper.
 """
 
 from __future__ import annotations
