@@ -82,6 +82,8 @@ def test_every_response_asks_for_same_origin_referrers(db) -> None:
     ("/targets", "#targets-map path.choroplethlocation", "Targets · Digital divide indicators"),
     ("/country/KEN", "#country-trend-internet_use .scatterlayer .trace",
      "Kenya · Country profiles · Digital divide indicators"),
+    ("/data?indicator=internet_use&page=2", "#data-rows tbody tr", "Data · Digital divide indicators"),
+    ("/about#sources", "#about-coverage path.choroplethlocation", "About · Digital divide indicators"),
 ])
 def test_in_the_browser_a_page_opens_without_any_callback(open_page, path: str, chart: str, title: str) -> None:
     record = open_page(path)

@@ -294,7 +294,7 @@ def layout(**query) -> html.Main:
                      for value in ["all", *choices[key]]]), narrow=True)
         for key in BREAKDOWNS
     ]
-    return components.page(
+    page = components.page(
         "Data",
         "The observations behind every chart: choose indicators, economies, years and breakdowns, then download "
         "exactly this selection, or the full series of the chosen indicators, as CSV or Parquet. Every row names "
@@ -350,6 +350,9 @@ def layout(**query) -> html.Main:
         dcc.Store(id="data-page", data=state.page),
         notices=notices, page_id="data",
     )
+    shown = update_table(list(state.indicators), list(state.countries), state.group, state.year_from, state.year_to,
+                         state.sex, state.area, state.age, 0, 0, state.page)
+    return components.fill(page, dict(zip(TABLE_PARTS, shown, strict=True)))
 
 
 # --- rendering of one selection ------------------------------------------------------------------------
@@ -421,17 +424,21 @@ def _triggered() -> str | None:
         return None
 
 
+# update_table's outputs, in its order. The layout holds the table the address asks for (components.fill), so
+# the callback does not run at load.
+TABLE_PARTS = [("data-table", "children"), ("data-status", "children"), ("data-sources", "children"),
+               ("data-query", "data"), ("data-page", "data"), ("data-from", "options"), ("data-to", "options"),
+               ("data-previous", "disabled"), ("data-next", "disabled"), ("data-previous", "style"),
+               ("data-next", "style")]
+
+
 @callback(
-    Output("data-table", "children"), Output("data-status", "children"), Output("data-sources", "children"),
-    Output("data-query", "data"), Output("data-page", "data"),
-    Output("data-from", "options"), Output("data-to", "options"),
-    Output("data-previous", "disabled"), Output("data-next", "disabled"),
-    Output("data-previous", "style"), Output("data-next", "style"),
+    *[Output(*part) for part in TABLE_PARTS],
     Input("data-indicator", "value"), Input("data-countries", "value"), Input("data-group", "value"),
     Input("data-from", "value"), Input("data-to", "value"),
     Input("data-sex", "value"), Input("data-area", "value"), Input("data-age", "value"),
     Input("data-previous", "n_clicks"), Input("data-next", "n_clicks"),
-    State("data-page", "data"),
+    State("data-page", "data"), prevent_initial_call=True,
 )
 def update_table(indicators, countries, group, year_from, year_to, sex, area, age, _previous, _next, page):
     """Any filter change goes back to the first page; the pager buttons turn pages."""
