@@ -12,9 +12,11 @@ from __future__ import annotations
 
 from dash import dcc
 
+from dashboard.namespace import NAMESPACE
+
 
 class AddressQuery(dcc.Store):
     """dcc.Store whose `data` (a query string, "?a=1&b=2", or "") is kept in the address bar."""
 
-    _namespace = "ddi_components"
+    _namespace = NAMESPACE
     _type = "AddressQuery"

@@ -13,6 +13,8 @@ from typing import ClassVar
 
 from dash.development.base_component import Component
 
+from dashboard.namespace import NAMESPACE
+
 PROPS = ["children", "id", "className", "style"]
 
 
@@ -21,7 +23,7 @@ class HtmlBlock(Component):
 
     _children_props: ClassVar[list[str]] = []
     _base_nodes: ClassVar[list[str]] = ["children"]
-    _namespace = "ddi_components"  # window.ddi_components.HtmlBlock, defined in assets/html_block.js
+    _namespace = NAMESPACE  # window.ddi_components.HtmlBlock, defined in assets/html_block.js
     _type = "HtmlBlock"
 
     def __init__(self, children: str = "", id: str | None = None, className: str | None = None,

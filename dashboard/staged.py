@@ -17,16 +17,18 @@ from __future__ import annotations
 
 from dash import dcc
 
+from dashboard.namespace import NAMESPACE
+
 
 class StagedGraph(dcc.Graph):
     """dcc.Graph, drawn in its turn (window.ddi_components.StagedGraph)."""
 
-    _namespace = "ddi_components"
+    _namespace = NAMESPACE
     _type = "StagedGraph"
 
 
 class StagedDropdown(dcc.Dropdown):
     """dcc.Dropdown, given its full options once the page is idle or the user reaches it."""
 
-    _namespace = "ddi_components"
+    _namespace = NAMESPACE
     _type = "StagedDropdown"

@@ -87,9 +87,21 @@ def _targets(version: data.Version) -> pd.DataFrame:
 
 
 def groups() -> pd.DataFrame:
+    """Every country group with its type and its key in GROUP_TYPES (cached: the cards ask for names often)."""
+    return _groups(data.current_version())
+
+
+@lru_cache(maxsize=4)
+def _groups(version: data.Version) -> pd.DataFrame:
     frame = data.query("SELECT group_id, group_type, name FROM country_group ORDER BY group_type, name")
     type_key = {kind: key for key, (_, kinds) in GROUP_TYPES.items() for kind in kinds}
     return frame.assign(type_key=frame["group_type"].map(type_key))
+
+
+@lru_cache(maxsize=4)
+def _group_names(version: data.Version) -> dict[str, str]:
+    frame = _groups(version)
+    return dict(zip(frame["group_id"].tolist(), frame["name"].astype(str).tolist(), strict=True))
 
 
 def headline_progress() -> pd.DataFrame:
@@ -254,9 +266,7 @@ def group_options(all_groups: pd.DataFrame, group_type: str) -> list[dict]:
 
 
 def _group_name(group_id: str) -> str:
-    all_groups = groups()
-    names = all_groups.loc[all_groups["group_id"] == group_id, "name"]
-    return str(names.iloc[0]) if len(names) else group_id
+    return _group_names(data.current_version()).get(group_id, group_id)
 
 
 def scope_of(target: dict) -> tuple[str, str]:
