@@ -2,8 +2,9 @@
 and whether the divide in Internet use between countries is narrowing.
 
 All state lives in the URL (?gap=gender&group=ldc&countries=BRA,MOZ&year=2019): layout(**query) builds
-the view from it, with a notice for anything it cannot use, and a callback writes the canonical query
-back with history.replaceState (dashboard/address_query.py). The page only filters the measures tables
+the view from it, charts included (components.fill), with a notice for anything it cannot use; the
+canonical query goes back to the address bar with history.replaceState (dashboard/address_query.py), and
+the callbacks redraw on a change only. The page only filters the measures tables
 (group_aggregate, published_aggregate, observation, inequality); nothing heavy is computed here.
 """
 

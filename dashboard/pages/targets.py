@@ -5,8 +5,9 @@ State in the URL: ?framework=umc|bbc|a4ai|all & target=<target_id> & group_type=
 m49_region|special & group=<group_id>. The layout is built from the query; every change is written back
 with history.replaceState (dashboard/address_query.py), so a copied link reproduces the view.
 
-Four callbacks draw the four views (board; trend of the chosen target; groups; economies), so that each
-stays fast; a fifth writes the canonical query string. Component trees that depend only on the database
+The layout comes with the four views drawn (board; trend of the chosen target; groups; economies:
+components.fill); four callbacks redraw them on a change, each alone so that each stays fast, and a
+fifth writes the canonical query string. Component trees that depend only on the database
 and the inputs are memoised per database version (`data.current_version()`), as `data.query` is.
 """
 
