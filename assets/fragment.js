@@ -1,24 +1,38 @@
-// Scrolls to the address's #fragment once that element exists. Dash draws the page after the browser's own
-// attempt to jump there, so a link to /about#theme-ai would otherwise open at the top. Watches the page
-// for a few seconds at most, and stops if the user scrolls first.
+// Scrolls to the address's #fragment once that element exists. Dash draws a page after the browser's own
+// attempt to jump there, so a link to /about#theme-ai would otherwise open at the top; so does a dcc.Link
+// within the app (it changes the address, then Dash's router fetches the page). Watches the page for a
+// few seconds at most, and stops if the user scrolls first.
 (function () {
-  var hash = window.location.hash;
-  if (!hash || hash.length < 2) return;
-  var id = decodeURIComponent(hash.slice(1));
-  var observer = new MutationObserver(function () {
-    var target = document.getElementById(id);
-    if (!target) return;
-    stop();
-    // After the frame that draws it, so the layout above it is in place.
-    requestAnimationFrame(function () { target.scrollIntoView(); });
-  });
+  var observer = null;
+
   function stop() {
-    observer.disconnect();
+    if (observer) observer.disconnect();
+    observer = null;
     window.removeEventListener("wheel", stop);
     window.removeEventListener("keydown", stop);
   }
-  observer.observe(document, {childList: true, subtree: true});
-  window.addEventListener("wheel", stop, {passive: true});
-  window.addEventListener("keydown", stop);
-  setTimeout(stop, 5000);
+
+  function watch() {
+    stop();
+    var hash = window.location.hash;
+    if (!hash || hash.length < 2) return;
+    var id = decodeURIComponent(hash.slice(1));
+    function scrollWhenThere() {
+      var target = document.getElementById(id);
+      if (!target) return;
+      stop();
+      // After the frame that draws it, so the layout above it is in place.
+      requestAnimationFrame(function () { target.scrollIntoView(); });
+    }
+    var mine = observer = new MutationObserver(scrollWhenThere);
+    observer.observe(document, {childList: true, subtree: true});
+    window.addEventListener("wheel", stop, {passive: true});
+    window.addEventListener("keydown", stop);
+    setTimeout(function () { if (observer === mine) stop(); }, 5000);  // not a later navigation's watch
+  }
+
+  watch();
+  // dcc.Link announces its client-side navigations with this event; back and forward with popstate.
+  window.addEventListener("_dashprivate_pushstate", watch);
+  window.addEventListener("popstate", watch);
 })();
