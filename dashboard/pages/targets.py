@@ -362,12 +362,42 @@ def economies_line(counts: list[dict]) -> str:
             + (f" ({others})." if others else "."))
 
 
-def _card(target: dict, rows: dict, counts: list[dict], chosen: TargetsState) -> html.Article:
+@lru_cache(maxsize=4)
+def _progress_lookup(version: data.Version) -> tuple[dict, dict[str, list[dict]]]:
+    """Headline progress rows by (target, scope), and each target's economies per status."""
+    rows = {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
+    counts: dict[str, list[dict]] = {}
+    for row in ft.records(country_status_counts()):
+        counts.setdefault(row["target_id"], []).append(row)
+    return rows, counts
+
+
+def _card(version: data.Version, target: dict, chosen: TargetsState) -> html.Article:
     """One target: its value and deadline, the status of the scope it names (and the world's), the latest
     value, the projected year, the basis and a link to the source of the target."""
-    tid, unit = target["target_id"], _unit(target)
+    tid, selected = target["target_id"], target["target_id"] == chosen.target
+    children = list(_card_body(version, tid))
+    href = dash.get_relative_path("/targets") + encode_state(chosen._replace(target=tid))
+    measured = isinstance(target.get("indicator_id"), str)
+    children.append(html.P([
+        *([html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href), " · "]
+          if measured else []),
+        html.A("Source of the target", href=target["source_url"], target="_blank", rel="noopener noreferrer"),
+    ], style={"marginBottom": 0}))
+    style = {**CARD_STYLE, "border": "2px solid #0072B2"} if selected else CARD_STYLE
+    return html.Article(children, className="target-card", style=style, **{"data-target": tid},
+                        **({"aria-current": "true"} if selected else {}))
+
+
+@lru_cache(maxsize=64)
+def _card_body(version: data.Version, tid: str) -> tuple:
+    """A card's content above its links, which depends on the target alone (cached: a board is rebuilt for
+    every view, the chosen target and group changing only the links and the highlight)."""
+    target = _target_index(version)[tid]
+    rows, all_counts = _progress_lookup(version)
+    counts = all_counts.get(tid, [])
+    unit = _unit(target)
     scope_id, scope_name = scope_of(target)
-    selected = tid == chosen.target
     where = "each economy" if target["scope"] == "each_country" else scope_name
     children: list = [
         html.H3(target["label"], style={"fontSize": "1rem", "margin": "0 0 0.3rem"}),
@@ -395,16 +425,7 @@ def _card(target: dict, rows: dict, counts: list[dict], chosen: TargetsState) ->
                 html.P(ft.projected_sentence(head)),
                 html.P(basis_text(head), className="caption"),
             ]
-    href = dash.get_relative_path("/targets") + encode_state(chosen._replace(target=tid))
-    measured = isinstance(target.get("indicator_id"), str)
-    children.append(html.P([
-        *([html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href), " · "]
-          if measured else []),
-        html.A("Source of the target", href=target["source_url"], target="_blank", rel="noopener noreferrer"),
-    ], style={"marginBottom": 0}))
-    style = {**CARD_STYLE, "border": "2px solid #0072B2"} if selected else CARD_STYLE
-    return html.Article(children, className="target-card", style=style, **{"data-target": tid},
-                        **({"aria-current": "true"} if selected else {}))
+    return tuple(children)
 
 
 def board_cards(state: TargetsState) -> list:
@@ -414,16 +435,11 @@ def board_cards(state: TargetsState) -> list:
 
 @lru_cache(maxsize=256)
 def _board_cards(version: data.Version, chosen: TargetsState) -> list:
-    rows = {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
-    counts: dict[str, list[dict]] = {}
-    for row in ft.records(country_status_counts()):
-        counts.setdefault(row["target_id"], []).append(row)
     shown = _in_framework(targets(), chosen.framework)
     out: list = []
     for name, members_ in shown.groupby("framework", sort=False):
         out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
-        out.append(html.Div([_card(target, rows, counts.get(target["target_id"], []), chosen)
-                             for target in ft.records(members_)], style=GRID_STYLE))
+        out.append(html.Div([_card(version, target, chosen) for target in ft.records(members_)], style=GRID_STYLE))
     return out
 
 
