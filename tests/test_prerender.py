@@ -115,3 +115,28 @@ def test_in_the_browser_navigating_by_link_sets_the_title(open_page) -> None:
     assert record.page.title() == "Kenya · Country profiles · Digital divide indicators"
     assert any(prerender.CONTENT_ID in body for body in record.callback_bodies)  # no reload: the router ran
     assert record.errors == []
+
+
+@pytest.mark.browser
+def test_in_the_browser_without_a_referer_the_router_builds_the_page(open_page, browser, app_url: str) -> None:
+    """A proxy that strips the Referer leaves the page to Dash's router: it still draws, writes the canonical
+    address, shows its notices and gets its title."""
+    context = browser.new_context()
+    try:
+        def no_referrer(route) -> None:  # the page as a proxy with `Referrer-Policy: no-referrer` passes it on
+            response = route.fetch()
+            route.fulfill(response=response, headers={**response.headers, "referrer-policy": "no-referrer"})
+
+        context.route("**/gaps?group=zzz", no_referrer)
+        page = context.new_page()
+        bodies: list[str] = []
+        page.on("request", lambda request: bodies.append(request.post_data or "")
+                if "/_dash-update-component" in request.url else None)
+        page.goto(f"{app_url}/gaps?group=zzz")
+        page.wait_for_selector("#gaps-parity .scatterlayer .trace", state="attached", timeout=60_000)
+        page.wait_for_function("() => window.location.search.includes('group=world')")
+        assert any(prerender.CONTENT_ID in body for body in bodies)  # the router ran
+        assert page.title() == "Gaps · Digital divide indicators"
+        assert "Unknown group “zzz”" in page.locator("#gaps-notices").inner_text()
+    finally:
+        context.close()
