@@ -31,6 +31,7 @@ REGENERATOR_RUNTIME = ROOT / "node_modules" / "regenerator-runtime" / "runtime.j
 POLYFILL_PATH = "/_dash-component-suites/dash/deps/polyfill@"
 COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 
+
 class DashboardApp(dash.Dash):
     def interpolate_index(self, **parts) -> str:
         """The index page, titled with the page it opens (dashboard.prerender.title_from_index)."""

@@ -99,7 +99,7 @@ def fill(tree, values: dict[tuple[str, str], object]):
     and return the tree: a chart's figure, summary and table built with the page instead of by a callback.
 
     The page then opens with its charts in the layout and runs no callback: each callback Dash runs at load
-    makes its renderer re-check every component of the page several times (measured on Targets: ~0.3 s of
+    makes its renderer re-check every component of the page several times (measured on Targets: 0.16-0.27 s of
     the first chart's time went to four such callbacks). Callbacks filled this way are registered with
     `prevent_initial_call=True` and redraw on a change only."""
     pending = list(tree) if isinstance(tree, list | tuple) else [tree]

@@ -43,9 +43,7 @@ def page_title(pathname: str) -> str | None:
     """The title of the page at `pathname` (for the index's <title>), or None when it is not a page."""
     try:
         page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
-        if not page:
-            return None
-        return page["title"](**(path_variables or {})) if callable(page["title"]) else page["title"]
+        return _title(page, path_variables) if page else None
     except Exception:  # a title that cannot be built leaves the site's own
         log.exception("no title for %s", pathname)
         return None
@@ -79,8 +77,13 @@ def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str
         content = page["layout"]
         if callable(content):
             content = content(**{**(path_variables or {}), **_parse_query_string(search)})
-        title = page["title"](**(path_variables or {})) if callable(page["title"]) else page["title"]
+        title = _title(page, path_variables)
     except Exception:  # the router will build it again and report the error its usual way
         log.exception("could not build %s%s with the site's layout; left to the router", pathname, search)
         return None
     return pathname, search, content, title
+
+
+def _title(page: dict, path_variables: dict | None) -> str:
+    """A registered page's title, which Dash lets be a function of the path's variables."""
+    return page["title"](**(path_variables or {})) if callable(page["title"]) else page["title"]

@@ -24,7 +24,7 @@ ATTRIBUTES = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "c
 PLAIN = {"id", "title", "href", "target", "rel", "role", "lang", "scope", "src", "alt", "width", "height",
          "download", "type"}
 BOOLEAN = {"open", "hidden"}
-IGNORED = {"children", "disable_n_clicks", "n_clicks", "n_clicks_timestamp"}
+IGNORED = {"children", "disable_n_clicks"}  # a click counter (n_clicks) is refused: nothing would count
 VOID = {"br", "hr", "img", "wbr"}
 # CSS properties that take a bare number (React adds "px" to every other number).
 UNITLESS = {"fontWeight", "lineHeight", "opacity", "zIndex", "flex", "flexGrow", "flexShrink", "order"}

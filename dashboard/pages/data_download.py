@@ -492,5 +492,3 @@ clientside_callback(
     Input("data-query", "data"),
     prevent_initial_call=True,
 )
-
-

@@ -213,5 +213,3 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
                                            "coverage": "Population coverage"}, digits),
         encode_state(state),
     )
-
-

@@ -101,5 +101,3 @@ def download(_clicks: int, sql: str):
     except SandboxError:
         return dash.no_update
     return dcc.send_data_frame(result.rows.to_csv, "query.csv", index=False)
-
-

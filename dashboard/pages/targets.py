@@ -762,5 +762,3 @@ def update_economies(target_id: str, group: str | None):
           Input("targets-group-type", "value"), Input("targets-group", "value"), prevent_initial_call=True)
 def update_query(framework: str, target_id: str, group_type: str, group: str | None):
     return encode_state(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
-
-
