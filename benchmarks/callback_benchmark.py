@@ -286,7 +286,7 @@ def gaps(rng: random.Random, options: Options) -> dict:
     year = rng.choice(options.gap_years[gap])
     countries = some(rng, options.countries, 0, MAX_COUNTRIES)
     return {"gaps-gap.value": gap, "gaps-group.value": group, "gaps-year.value": year,
-            "gaps-countries.value": countries, "gaps-main.id": "gaps-main",
+            "gaps-countries.value": countries,
             "_path": ("/gaps", query_string({"gap": gap, "group": group, "countries": countries or "none",
                                              "year": None if year == "latest" else year}))}
 
@@ -302,7 +302,7 @@ def targets(rng: random.Random, options: Options) -> dict:
 
 def country(rng: random.Random, options: Options) -> dict:
     iso3 = rng.choice(options.countries)
-    return {"country-iso3.data": iso3, "country-choose.value": rng.choice(options.countries),
+    return {"country-choose.value": rng.choice(options.countries),
             "_path": (f"/country/{iso3}", "")}
 
 
