@@ -7,6 +7,7 @@ import dash
 import pandas as pd
 from dash import html
 
+from dashboard import map_preview
 from dashboard.figures_overview import TABLE_ROWS  # noqa: F401 (the tables' row limit, for the pages)
 from dashboard.figures_overview import frame_table as table_html
 from dashboard.html_block import HtmlBlock
@@ -32,9 +33,13 @@ def downloads(chart_id: str) -> html.Div:
     ])
 
 
-def graph(graph_id: str) -> html.Div:
-    """A plotly graph with its downloads (PNG from the modebar's camera, and those of `downloads`)."""
+def graph(graph_id: str, *, preview: bool = False) -> html.Div:
+    """A plotly graph with its downloads (PNG from the modebar's camera, and those of `downloads`).
+
+    With `preview`, a map drawn on the server (`<graph_id>-preview`, dashboard/map_preview.py) stands in its
+    place until plotly has drawn it; `fill` draws it from the figure it sets."""
     return html.Div(className="graph-box", children=[
+        HtmlBlock(id=f"{graph_id}-preview", className="chart-preview") if preview else None,
         StagedGraph(id=graph_id, config=graph_config(), className="graph"),
         downloads(graph_id),
     ])
@@ -62,16 +67,17 @@ def missing_database(message: str) -> html.Main:
         html.H1("Digital divide indicators"), html.P(message, className="notice", role="alert")])
 
 
-def chart(graph_id: str, *, title: str | None = None, drawing: html.Div | None = None) -> html.Section:
+def chart(graph_id: str, *, title: str | None = None, drawing: html.Div | None = None,
+          preview: bool = False) -> html.Section:
     """A chart with its text summary, source line and data-table alternative (filled by callbacks).
 
     Callbacks fill `<graph_id>` (figure), `<graph_id>-summary` (one sentence), `<graph_id>-source`
     (source, release, licence) and `<graph_id>-table` (the rows behind the chart). `drawing` replaces
-    the plotly graph (e.g. by `svg_chart`).
+    the plotly graph (e.g. by `svg_chart`); `preview` is `graph`'s.
     """
     return html.Section(className="chart", children=[
         html.H2(title, className="chart-title") if title else None,
-        drawing or graph(graph_id),
+        drawing or graph(graph_id, preview=preview),
         html.P(id=f"{graph_id}-summary", className="summary", **{"aria-live": "polite"}),
         html.P(id=f"{graph_id}-source", className="caption source"),
         html.Details(className="table-alternative", children=[
@@ -101,13 +107,18 @@ def fill(tree, values: dict[tuple[str, str], object]):
     The page then opens with its charts in the layout and runs no callback: each callback Dash runs at load
     makes its renderer re-check every component of the page several times (measured on Targets: 0.16-0.27 s of
     the first chart's time went to four such callbacks). Callbacks filled this way are registered with
-    `prevent_initial_call=True` and redraw on a change only."""
+    `prevent_initial_call=True` and redraw on a change only. A figure set on a graph with a preview block
+    (`graph(..., preview=True)`) draws the preview too."""
+    previews = {f"{component_id}-preview": (value, component_id)
+                for (component_id, prop), value in values.items() if prop == "figure"}
     pending = list(tree) if isinstance(tree, list | tuple) else [tree]
     while pending:
         node = pending.pop()
         for (component_id, prop), value in values.items():
             if getattr(node, "id", None) == component_id:
                 setattr(node, prop, value)
+        if getattr(node, "id", None) in previews:
+            node.children = map_preview.render(*previews[node.id])
         children = getattr(node, "children", None)
         pending += [child for child in (children if isinstance(children, list | tuple) else [children])
                     if hasattr(child, "to_plotly_json")]

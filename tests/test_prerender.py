@@ -78,6 +78,9 @@ def test_every_response_asks_for_same_origin_referrers(db) -> None:
 
 @pytest.mark.browser
 @pytest.mark.parametrize(("path", "chart", "title"), [
+    ("/explore", "#explore-map path.choroplethlocation", "Explore · Digital divide indicators"),
+    ("/explore?group=ldc&countries=NOR,NGA&year=2015", "#explore-trend .scatterlayer .trace",
+     "Explore · Digital divide indicators"),
     ("/gaps", "#gaps-parity .scatterlayer .trace", "Gaps · Digital divide indicators"),
     ("/targets", "#targets-map path.choroplethlocation", "Targets · Digital divide indicators"),
     ("/country/KEN", "#country-trend-internet_use .scatterlayer .trace",

@@ -290,7 +290,8 @@ def gaps_section() -> html.Section:
     empty = frame[frame["n_indicators"] == 0]
     missing_targets = targets_without_indicator()
     no_data = indicators_without_data()
-    coverage = components.chart("about-coverage", title="Where the open data are: indicators per economy")
+    coverage = components.chart("about-coverage", title="Where the open data are: indicators per economy",
+                                preview=True)
     coverage.children.insert(3, html.P(id="about-coverage-note", className="caption"))
     theme_items = [f'<li><a href="#theme-{esc(row["theme_id"])}">{esc(row["title"])} '
                    f'({paragraphs(row["first_paragraph"], row["last_paragraph"])})</a></li>'

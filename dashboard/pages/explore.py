@@ -5,8 +5,9 @@ own aggregate, with its population coverage, on the trend chart; an indicator wi
 line and the aggregate's projection at its observed pace.
 
 All state lives in the URL (?indicator=…&year=…&group=…&countries=NOR,NGA): the layout is built from
-the query parameters, and every change is written back with history.replaceState so that a
-copied link reproduces the view without re-rendering the page.
+the query parameters with the view drawn (components.fill; the world map also as a server-drawn picture
+until plotly has drawn it), and every change is redrawn by one callback and written back with
+history.replaceState so that a copied link reproduces the view without re-rendering the page.
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ def layout(**query) -> html.Main:
     first, last, marks = _slider_props(state.indicator)
     country_options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3}
                        for row in data.countries().itertuples()]
-    return components.page(
+    page = components.page(
         "Explore an indicator",
         "Pick an indicator, a year and countries to compare. The address bar keeps the view, so a copied "
         "link reproduces it.",
@@ -83,7 +84,7 @@ def layout(**query) -> html.Main:
         html.Section(className="chart", children=[
             html.Div(className="map-and-ranking", children=[
                 html.Div(className="map-column", children=[
-                    components.graph("explore-map"),
+                    components.graph("explore-map", preview=True),
                     html.P(id="explore-map-summary", className="summary", **{"aria-live": "polite"}),
                     html.P(id="explore-map-note", className="caption"),
                     html.P(id="explore-map-source", className="caption source"),
@@ -112,6 +113,8 @@ def layout(**query) -> html.Main:
         AddressQuery(id="explore-query"),
         notices=notices, page_id="explore",
     )
+    view = update_charts(state.indicator, state.year, state.group or ALL_GROUPS, list(state.countries))
+    return components.fill(page, dict(zip(VIEW_PARTS, view, strict=True)))
 
 
 @callback(
@@ -141,17 +144,8 @@ def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | 
     return target, rows[0] if rows else None
 
 
-@callback(
-    Output("explore-map", "figure"), Output("explore-map-source", "children"), Output("explore-map-note", "children"),
-    Output("explore-map-summary", "children"), Output("explore-map-table", "children"),
-    Output("explore-ranking", "children"),
-    Output("explore-trend", "figure"), Output("explore-trend-source", "children"),
-    Output("explore-trend-summary", "children"), Output("explore-trend-table", "children"),
-    Output("explore-query", "data"),
-    Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-group", "value"),
-    Input("explore-countries", "value"),
-)
-def update_charts(indicator_id: str, year: int, group: str | None, countries: list[str] | None):
+def update_charts(indicator_id: str, year: int, group: str | None, countries: list[str] | None) -> tuple:
+    """The whole view (VIEW_PARTS, in order): map, ranking, trend, their texts and tables, the address."""
     metas = data.indicators().set_index("indicator_id")
     if indicator_id not in metas.index:  # a theme header or a stale value: nothing to draw
         raise dash.exceptions.PreventUpdate
@@ -213,3 +207,16 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
                                            "coverage": "Population coverage"}, digits),
         encode_state(state),
     )
+
+
+# The outputs of update_charts, in its order. The layout holds the view the address asks for (components.fill),
+# its map drawn on the server until plotly draws it, so no callback runs at load.
+VIEW_PARTS = [("explore-map", "figure"), ("explore-map-source", "children"), ("explore-map-note", "children"),
+              ("explore-map-summary", "children"), ("explore-map-table", "children"),
+              ("explore-ranking", "children"),
+              ("explore-trend", "figure"), ("explore-trend-source", "children"),
+              ("explore-trend-summary", "children"), ("explore-trend-table", "children"),
+              ("explore-query", "data")]
+callback(*[Output(*part) for part in VIEW_PARTS],
+         Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-group", "value"),
+         Input("explore-countries", "value"), prevent_initial_call=True)(update_charts)

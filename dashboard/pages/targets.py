@@ -679,7 +679,7 @@ def layout(**query) -> html.Main:
                     group_options(all_groups, state.group_type), state.group, wide=True),
         ]),
         components.chart("targets-groups"),
-        components.chart("targets-map"),
+        components.chart("targets-map", preview=True),
         html.P(id="targets-map-note", className="caption"),
         html.Div(id="targets-counts"),
         AddressQuery(id="targets-query", data=encode_state(state)),
