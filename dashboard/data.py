@@ -10,14 +10,18 @@ from __future__ import annotations
 
 import os
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, wraps
 from pathlib import Path
+from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
 from etl import settings
+
+T = TypeVar("T")
 
 
 class DatabaseMissingError(RuntimeError):
@@ -67,6 +71,20 @@ def _connection(version: Version) -> duckdb.DuckDBPyConnection:
 def query(sql: str, params: list | None = None) -> pd.DataFrame:
     """Run one read-only query against the current database version (uncached)."""
     return _cached_query(current_version(), sql, tuple(params or ()))
+
+
+def per_version(function: Callable[..., T]) -> Callable[..., T]:
+    """Cache what `function` builds from the database (dropdown options, lookups), once per database version
+    and hashable arguments, like the queries it reads. Callers must not change what it returns."""
+    @lru_cache(maxsize=64)
+    def cached(version: Version, *args: object) -> T:
+        return function(*args)
+
+    @wraps(function)
+    def current(*args: object) -> T:
+        return cached(current_version(), *args)
+
+    return current
 
 
 @lru_cache(maxsize=512)
