@@ -1,7 +1,8 @@
 // The browser half of dashboard/staged.py: dcc.Graph and dcc.Dropdown with their heavy work staged, so
 // that the page's first chart is not kept waiting.
 // - StagedGraph: a page's charts are drawn one at a time, the one nearest the top of the window first,
-//   each painted before the next begins (plotly draws all it is given in one long task).
+//   each painted before the next begins (plotly draws all it is given in one long task); each keeps its
+//   height while plotly loads.
 // - StagedDropdown: mounts with the chosen options only (the full list makes dcc.Dropdown build a large
 //   search index); the full list follows once the charts are drawn and the browser is idle, or at once when
 //   the user reaches the dropdown.
@@ -71,8 +72,12 @@
         }
       };
     }, []);
-    if (released) return React.createElement(window.dash_core_components.Graph, props);
     var layout = (props.figure && props.figure.layout) || {};
+    // dcc.Graph draws nothing until plotly.js has loaded: the wrapper keeps the chart's height meanwhile, so
+    // the text below does not jump up and back (and a map preview, drawn over this box, hides nothing).
+    if (released) return React.createElement("div", {className: "staged-graph",
+                                                     style: {minHeight: (layout.height || 450) + "px"}},
+                                             React.createElement(window.dash_core_components.Graph, props));
     return React.createElement("div", {
       id: props.id,
       ref: placeholder,

@@ -1,6 +1,7 @@
 """Work staged past the first chart (dashboard/staged.py, assets/staged.js, app.py's preloads and warm-up).
 
-In Chromium: a page's charts are drawn one at a time, the one nearest the top of the window first; a
+In Chromium: a page's charts are drawn one at a time, the one nearest the top of the window first, each
+keeping its height while plotly loads; a
 dropdown reached at once, by pointer or by keyboard, offers its full list; the layout is fetched once, by
 the page's preload. In Python: the staged components are their dcc components, and a freshly imported app
 has the pages' queries cached already.
@@ -61,6 +62,31 @@ def test_charts_are_drawn_one_at_a_time_nearest_the_top_first(open_page) -> None
     frames = [frame for _, frame in drawn]
     assert len(set(frames)) == len(frames), drawn  # each painted before the next was drawn
     assert not record.errors
+
+
+# The first chart's box (its .graph-box) at every frame until plotly has drawn in it: [height, drawn].
+HEIGHT_RECORDER = """
+window.__heights = [];
+(function sample() {
+    const box = document.querySelector('.graph-box');
+    const drawn = box !== null && box.querySelector('.main-svg') !== null;
+    if (box) window.__heights.push([box.getBoundingClientRect().height, drawn]);
+    if (!drawn) requestAnimationFrame(sample);
+})();
+"""
+
+
+def test_a_chart_keeps_its_height_while_plotly_loads(open_page) -> None:
+    # dcc.Graph draws nothing until plotly.js has loaded: without the wrapper's height the text below the
+    # chart moved up for ~0.5 s and back down (and on a map, under its preview).
+    record = open_page("/country/KEN")
+    record.page.context.add_init_script(HEIGHT_RECORDER)
+    record.page.reload()
+    record.page.wait_for_function("window.__heights.length > 0 && window.__heights.at(-1)[1]", timeout=60_000)
+    heights = record.page.evaluate("window.__heights")
+    final = heights[-1][0]
+    assert len(heights) > 2 and final > 250  # sampled before plotly drew, and the chart is drawn
+    assert min(height for height, _ in heights) >= final - 1, heights
 
 
 def test_a_dropdown_reached_at_once_offers_every_option(open_page) -> None:
