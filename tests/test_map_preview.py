@@ -133,6 +133,9 @@ def test_in_the_browser_the_preview_stands_where_plotly_draws_and_then_goes(open
         assert page.locator("#explore-ranking tbody tr").count() > 10  # the rest of the view came with it
         coloured = "".join(f":not([fill='{grey}'])" for grey in (figures.NO_DATA_GREY, figures.NOT_IN_GROUP))
         preview = page.evaluate(extent, [f"#explore-map-preview path{coloured}", "#explore-map-preview"])
+        # Without plotly the preview keeps its place: the text under the map is not covered.
+        assert page.evaluate("""() => document.querySelector('#explore-map-summary').getBoundingClientRect().top
+            >= document.querySelector('#explore-map-preview').getBoundingClientRect().bottom""")
     finally:
         context.close()
     record = open_page(path)
