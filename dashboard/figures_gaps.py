@@ -78,10 +78,19 @@ def _plain(value):
     return value.item() if hasattr(value, "item") else value
 
 
+def _plain_fast(value):
+    """_plain, with the common cases (text, whole numbers, floats, NaN) answered without pandas."""
+    if value is None or isinstance(value, str | bool | int):
+        return value
+    if isinstance(value, float):
+        return None if value != value else value
+    return _plain(value)
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """The rows of a small frame as plain dicts (much cheaper than pandas operations on a few dozen rows)."""
     columns = list(frame.columns)
-    values = [[_plain(value) for value in frame[column].tolist()] for column in columns]
+    values = [[_plain_fast(value) for value in frame[column].tolist()] for column in columns]
     return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 

@@ -370,6 +370,12 @@ def update_year_options(gap_key: str, year: str | None):
     return _year_options(years), value
 
 
+@data.per_version
+def _source_line(lead: str, *sources: tuple[str, str]) -> str:
+    """fg.source_line of the releases behind these (indicator, breakdown) pairs, built once per database."""
+    return fg.source_line(pd.concat([sources_of(*pair) for pair in sources]), lead)
+
+
 def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> HtmlBlock:
     """The data-table alternative as one block of escaped HTML (components.data_table)."""
     return components.data_table(frame, labels, digits)
@@ -379,14 +385,13 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
     """The group's series (ours and ITU's), its members' parity scores and the gap against income."""
     gap = fg.GAPS[gap_key]
     name = group_name(group_id)
-    breakdown_sources = sources_of("internet_use", gap.dimension)
-    population_sources = sources_of("population")
+    breakdown = ("internet_use", gap.dimension)
 
     series = group_series(group_id, gap)
     series_table = series.assign(category=series["category"].map(gap.names),
                                  population_coverage=100 * series["population_coverage"])
-    series_source = (fg.source_line(breakdown_sources, "Our population-weighted aggregate of")[:-1] + ". "
-                     + fg.source_line(population_sources, "Weights (total population)"))
+    series_source = (_source_line("Our population-weighted aggregate of", breakdown)[:-1] + ". "
+                     + _source_line("Weights (total population)", ("population", "total")))
 
     published, edition = published_series(group_id, gap)
     edition_label = (f"Key ICT indicators, edition of {pd.Timestamp(edition['vintage']).date().isoformat()}"
@@ -406,15 +411,15 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
 
     parity = member_parity(group_id, gap)
     own_ratio = group_parity(group_id, gap)
-    parity_source = fg.source_line(breakdown_sources, f"{gap.ratio_label}, derived here from")
+    parity_source = _source_line(f"{gap.ratio_label}, derived here from", breakdown)
 
     years = scatter_years(gap)
     chosen = int(year) if year not in (None, "", LATEST) and int(year) in years else None
     scatter = scatter_rows(group_id, gap, chosen)
     year_label = str(chosen) if chosen else ", ".join(
         part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
-    scatter_source = (fg.source_line(breakdown_sources, "Gap derived here from")[:-1] + ". "
-                      + fg.source_line(sources_of("gni_per_capita"), "GNI per capita"))
+    scatter_source = (_source_line("Gap derived here from", breakdown)[:-1] + ". "
+                      + _source_line("GNI per capita", ("gni_per_capita", "total")))
     scatter_table = scatter[["name", "iso3", "wb_region", "year", "gap", "gni"]].sort_values("gap", ascending=False)
 
     return (
@@ -442,18 +447,20 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
 def update_country_trend(gap_key: str, countries: list[str] | None):
     gap = fg.GAPS[gap_key]
     totals, breakdown = country_rows(tuple(countries or ()), gap)
-    source = (fg.source_line(sources_of("internet_use"), "All ages and sexes")[:-1] + ". "
-              + fg.source_line(sources_of("internet_use", gap.dimension), f"By {gap.dimension}"))
+    source = (_source_line("All ages and sexes", ("internet_use", "total"))[:-1] + ". "
+              + _source_line(f"By {gap.dimension}", ("internet_use", gap.dimension)))
     table = pd.concat([totals.assign(category="all"), breakdown.assign(category=breakdown["category"].map(
         gap.names).str.lower())])[["name", "year", "category", "value"]].sort_values(["name", "year", "category"])
     return (fg.country_trend(totals, breakdown, gap), fg.country_summary(totals, breakdown, gap), source,
             _table(table, {"name": "Economy", "year": "Year", "category": "Who", "value": "Internet use (%)"}))
 
 
-def update_inequality(_trigger=None):
+@data.per_version
+def update_inequality() -> tuple:
+    """The Gini/Theil chart and its parts: the same for every view, so built once per database."""
     rows = inequality_rows()
-    source = fg.source_line(pd.concat([sources_of("internet_use"), sources_of("population")]),
-                            "Computed here (population-weighted, World Bank regions) from")
+    source = _source_line("Computed here (population-weighted, World Bank regions) from", ("internet_use", "total"),
+                          ("population", "total"))
     return (fg.inequality(rows), fg.inequality_summary(rows), source,
             _table(rows, {"year": "Year", "n_countries": "Economies", "gini": "Gini", "theil": "Theil T",
                           "theil_between": "Between regions", "theil_within": "Within regions"}, digits=3))

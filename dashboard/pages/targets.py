@@ -585,21 +585,29 @@ def _groups_view(version: data.Version, target_id: str, group_type: str, group: 
 
 
 @lru_cache(maxsize=64)
-def _economies(version: data.Version, target_id: str, group: str) -> tuple:
-    target = _target(target_id)
-    unit = _unit(target)
+def _economy_rows(version: data.Version, target_id: str) -> tuple[dict, ...]:
+    """Every economy's progress row with its texts, in status order: the part of a view that does not depend
+    on the group (cached, so that a new group only filters them)."""
+    unit = _unit(_target(target_id))
     rows = ft.records(country_progress(target_id))
-    where = "in the world"
-    if group != ALL_GROUPS:
-        inside = members(group)
-        rows = [row for row in rows if row["iso3"] in inside]
-        where = f"in {_group_name(group)}"
     for row in rows:
         row["status"] = row["status"] if isinstance(row["status"], str) else ft.NO_DATA
         row["latest_year_text"] = _year(row["latest_year"]) if ft.num(row["latest_year"]) is not None else ""
         row["latest_text"] = ft.fmt(row["latest_value"], unit)
         row["projected"] = ft.projected_text(row)
-    rows.sort(key=lambda row: (STATUS_RANK[row["status"]], row["name"]))
+    return tuple(sorted(rows, key=lambda row: (STATUS_RANK[row["status"]], row["name"])))
+
+
+@lru_cache(maxsize=64)
+def _economies(version: data.Version, target_id: str, group: str) -> tuple:
+    target = _target(target_id)
+    unit = _unit(target)
+    rows = list(_economy_rows(version, target_id))
+    where = "in the world"
+    if group != ALL_GROUPS:
+        inside = members(group)
+        rows = [row for row in rows if row["iso3"] in inside]
+        where = f"in {_group_name(group)}"
     countries = pd.DataFrame(rows, columns=[*country_progress(target_id).columns, "latest_year_text", "latest_text",
                                             "projected"])
     counts = ft.status_counts(countries["status"])
