@@ -142,8 +142,15 @@ app.layout = site_layout
 
 @server.after_request
 def full_referrer(response):
-    """Browsers send the full address to this origin by default; say so, for dashboard.prerender's sake."""
+    """Browsers send the full address to this origin by default; say so, for dashboard.prerender's sake.
+
+    The layout holds the page its Referer names, at one address for every page: kept in the browser's
+    cache, Back from a page reached by a plain link (the site's header) showed that page's content under
+    the previous address. So the layout is never stored, and caches are told that it varies by Referer."""
     response.headers.setdefault("Referrer-Policy", "same-origin")
+    if request.path.endswith("/_dash-layout"):
+        response.headers["Cache-Control"] = "no-store"
+        response.headers.add("Vary", "Referer")
     return response
 
 

@@ -4,6 +4,7 @@ so Dash's router callback has nothing to do; anything else leaves the page to th
 from __future__ import annotations
 
 import json
+from urllib.parse import urlparse
 
 import pytest
 
@@ -96,6 +97,24 @@ def test_in_the_browser_a_page_opens_without_any_callback(open_page, path: str, 
     assert record.errors == []
     # Neither the router nor the page's own callbacks: the layout holds the page with its charts drawn.
     assert record.callback_bodies == []
+
+
+def test_the_layout_is_never_stored(db) -> None:
+    # One address holds every page's layout (chosen by the Referer): a stored copy would be another page's.
+    response = app.server.test_client().get("/_dash-layout", headers={"Referer": f"{SITE}/gaps"})
+    assert response.headers["Cache-Control"] == "no-store" and "Referer" in response.headers["Vary"]
+
+
+@pytest.mark.browser
+def test_in_the_browser_back_from_a_plain_link_shows_the_page_before(open_page) -> None:
+    record = open_page("/gaps")
+    record.page.wait_for_selector("#gaps-parity .scatterlayer .trace", state="attached", timeout=60_000)
+    record.page.locator(".site-nav a[href='/about']").click()  # a plain link: a new document
+    record.page.wait_for_selector("#about-main", timeout=60_000)
+    record.page.go_back()
+    record.page.wait_for_selector("#gaps-main", timeout=60_000)
+    assert record.page.locator("#about-main").count() == 0 and urlparse(record.page.url).path == "/gaps"
+    assert record.errors == []
 
 
 def test_the_index_is_titled_with_its_page(db) -> None:
