@@ -12,8 +12,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import pytest
+from dash import html
 
 from dashboard import figures_overview as fo
+from dashboard.html_block import HtmlBlock
+from dashboard.static_html import render
 
 pytestmark = pytest.mark.browser
 
@@ -103,13 +106,13 @@ def text(component) -> str:
 
 
 def test_cards_equal_the_database(overview, built_db: Path) -> None:
-    page = overview.layout()
+    page = html.Div(overview.content())
     for component_id, expected in expected_cards(built_db).items():
         assert expected in text(find(page, component_id)), component_id
 
 
 def test_each_card_names_its_targets_with_status_and_deadline(overview, built_db: Path) -> None:
-    page = overview.layout()
+    page = html.Div(overview.content())
     progress = db_rows(built_db, """SELECT t.target_id, t.label, t.deadline_year, p.status FROM target t
         JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
         WHERE t.indicator_id = 'internet_use' AND t.scope = 'world'""")
@@ -122,7 +125,7 @@ def test_each_card_names_its_targets_with_status_and_deadline(overview, built_db
 
 
 def test_theme_grid_has_16_cards_and_says_where_no_indicator_exists(overview, built_db: Path) -> None:
-    grid = find(overview.layout(), "overview-theme-grid")
+    grid = find(html.Div(overview.content()), "overview-theme-grid")
     assert len(grid.children) == 16
     empty = set(db_rows(built_db, "SELECT theme_id FROM theme WHERE n_indicators = 0")["theme_id"])
     assert "internet_governance" in empty
@@ -144,8 +147,13 @@ def test_theme_grid_has_16_cards_and_says_where_no_indicator_exists(overview, bu
 def test_unknown_parameters_are_ignored_silently(overview) -> None:
     plain, odd = overview.layout(), overview.layout(foo="bar", countries="<script>alert(1)</script>")
     assert text(find(odd, "overview-notices")) == ""
-    assert text(find(odd, "overview-cards")) == text(find(plain, "overview-cards"))
+    assert find(odd, "overview-content").children == find(plain, "overview-content").children
     assert "<script>" not in text(odd)
+
+
+def test_the_layout_holds_the_content_as_one_block_of_html(overview) -> None:
+    block = find(overview.layout(), "overview-content")
+    assert isinstance(block, HtmlBlock) and block.children == render(overview.content())
 
 
 def test_sparklines_fill_every_card(overview) -> None:
@@ -222,7 +230,7 @@ def test_tables_escape_text() -> None:
 
 
 def test_the_layout_comes_with_the_sparklines_drawn(overview) -> None:
-    page = overview.layout()
+    page = html.Div(overview.content())
     for key in overview.SPARKS:
         drawing = find(page, f"overview-spark-{key}")
         assert drawing.children.startswith("<svg"), key
