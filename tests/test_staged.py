@@ -123,6 +123,21 @@ def test_the_layout_is_fetched_once_by_the_pages_preload(open_page) -> None:
     assert not [error for error in record.errors if "preload" in error]
 
 
+def test_pages_whose_first_chart_is_plotlys_preload_it_and_use_the_preload(open_page) -> None:
+    record = open_page("/gaps")
+    record.page.wait_for_selector("#gaps-series .scatterlayer .trace", state="attached", timeout=60_000)
+    record.page.wait_for_load_state("networkidle")
+    content = record.page.content()
+    for name in ("async-graph.js", "plotly.min.js"):
+        assert f'{name}" as="script"' in content, name
+        assert len([url for url in record.requests if url.endswith(name)]) == 1, name  # the chunk loader used it
+    assert record.errors == []
+    explore = open_page("/explore")  # its first chart is drawn on the server: plotly is not preloaded
+    explore.page.wait_for_selector("#explore-map-preview .map-preview path", state="attached", timeout=60_000)
+    assert "plotly.min.js" not in "".join(explore.page.locator("link[rel=preload]").evaluate_all(
+        "links => links.map(link => link.href)"))
+
+
 def test_a_freshly_imported_app_has_the_pages_queries_cached(built_db: Path) -> None:
     """The country profiles (one query for all economies) are ready before the first visitor asks."""
     probe = ("import app\nfrom dashboard import data\nfrom dashboard.pages import country\n"
