@@ -145,10 +145,23 @@ def members(group_id: str) -> set[str]:
 
 
 def our_series(indicator_id: str, group_id: str) -> pd.DataFrame:
-    return data.query(f"""
-        SELECT year, value, population_coverage, n_countries, n_members FROM group_aggregate
-        WHERE indicator_id = ? AND group_id = ? AND {TOTAL} AND value IS NOT NULL ORDER BY year""",
-                      [indicator_id, group_id])
+    """Our aggregate of one group over the years (year, value, population_coverage, n_countries, n_members)."""
+    every = _our_series_by_group(indicator_id)
+    return every.get(group_id, every[None])
+
+
+@data.per_version
+def _our_series_by_group(indicator_id: str) -> dict[str | None, pd.DataFrame]:
+    """Every group's series of one indicator from one query, sliced by group (None: an empty frame): a view
+    of a new target × group asked the database for its group's series alone."""
+    rows = data.query(f"""
+        SELECT group_id, year, value, population_coverage, n_countries, n_members FROM group_aggregate
+        WHERE indicator_id = ? AND {TOTAL} AND value IS NOT NULL ORDER BY group_id, year""", [indicator_id])
+    columns = ["year", "value", "population_coverage", "n_countries", "n_members"]
+    series: dict[str | None, pd.DataFrame] = {
+        group_id: part[columns].reset_index(drop=True) for group_id, part in rows.groupby("group_id", sort=False)}
+    series[None] = rows[columns].iloc[0:0]
+    return series
 
 
 def publisher_series(indicator_id: str, source_id: str) -> pd.DataFrame:
