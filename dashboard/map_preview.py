@@ -19,6 +19,7 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import math
 from dataclasses import dataclass
 from functools import lru_cache
 from html import escape
@@ -309,8 +310,8 @@ def _legend(traces: list[dict], title: str) -> str:
 
 def render(figure: dict, key: str) -> str:
     """The preview's HTML for a plotly figure (dict, or anything with `to_plotly_json`), or "" when the
-    figure has no choropleth, is zoomed to its locations, or the shapes are not installed. `key` makes the SVG's
-    ids unique on the page. A figure it cannot read is logged and gets no preview: the page still opens."""
+    figure has no choropleth or the shapes are not installed. `key` makes the SVG's ids unique on the page.
+    A figure or shapes file it cannot read is logged and gets no preview: the page still opens."""
     try:
         return _draw(figure, key)
     except (KeyError, TypeError, ValueError, IndexError, AttributeError):
@@ -333,14 +334,18 @@ def _draw(figure: dict, key: str) -> str:
     colour_bar, legend_rows = "", []
     for trace in traces:
         stops = _scale(trace.get("colorscale") or "Plasma")
-        z = [float(v) for v in _values(trace.get("z"))]
+        # A location without a number (None, NaN) is left uncoloured, as plotly leaves it.
+        pairs = [(code, float(value)) for code, value in zip(_values(trace.get("locations")),
+                                                             _values(trace.get("z")), strict=False)
+                 if value is not None and math.isfinite(float(value))]
+        z = [value for _, value in pairs]
         low = float(trace["zmin"]) if trace.get("zmin") is not None else min(z, default=0.0)
         high = float(trace["zmax"]) if trace.get("zmax") is not None else max(z, default=1.0)
         line = ((trace.get("marker") or {}).get("line") or {}).get("color", DEFAULT_LINE)
-        for code, value in zip(_values(trace.get("locations")), z, strict=False):
+        for code, value in pairs:
             fills[code] = _colour_at(stops, (value - low) / (high - low) if high > low else 0.5)
             lines[code] = line
-        if trace.get("showscale", True) and not colour_bar:
+        if trace.get("showscale", True) and z and not colour_bar:
             colour_bar = _colour_bar(trace, low, high, stops, height - top, key)
         if trace.get("showlegend"):
             legend_rows.append((trace.get("name", ""), _colour_at(stops, 0.5)))

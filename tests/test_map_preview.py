@@ -104,6 +104,35 @@ def test_what_it_cannot_draw_gets_no_preview(caplog: pytest.LogCaptureFixture) -
     assert "no map preview for broken" in caplog.text
 
 
+def test_economies_without_a_number_stay_grey_and_an_empty_map_has_no_colour_bar() -> None:
+    figure = world_map({"NOR": 99.0, "NGA": 39.0})
+    figure["data"][0]["locations"] += ["KEN", "BRA"]
+    figure["data"][0]["z"] += [float("nan"), None]
+    colours = fills(map_preview.render(figure, "map"))
+    assert "#fde725" in colours and "#440154" in colours  # NaN and None do not stretch the scale
+    assert colours.count(figures.NO_DATA_GREY) == len(colours) - 2
+    empty = world_map({})
+    html = map_preview.render(empty, "empty")
+    assert set(fills(html)) == {figures.NO_DATA_GREY} and "map-preview-scale" not in html
+
+
+@pytest.mark.parametrize("content", [None, "{not json", '{"type": "Topology", "objects": {}}'])
+def test_a_missing_or_malformed_shapes_file_gives_no_preview(tmp_path, monkeypatch, caplog, content) -> None:
+    shapes_file = tmp_path / "world_110m.json"
+    if content is not None:
+        shapes_file.write_text(content)
+    monkeypatch.setattr(map_preview, "WORLD_SHAPES", shapes_file)
+    for cached in (map_preview.outlines, map_preview.shapes, map_preview._paths):
+        cached.cache_clear()
+    try:
+        with caplog.at_level(logging.ERROR):
+            assert map_preview.render(world_map({"NOR": 99.0}), "map") == ""
+        assert ("no map preview" in caplog.text) == (content is not None)  # a broken file is logged
+    finally:
+        for cached in (map_preview.outlines, map_preview.shapes, map_preview._paths):
+            cached.cache_clear()
+
+
 def test_fill_draws_the_preview_of_a_graph_that_has_one() -> None:
     figure = world_map({"NOR": 99.0})
     with_preview, without = components.graph("a", preview=True), components.graph("b")
