@@ -20,7 +20,7 @@ from etl.errors import EtlError, NoRawDataError, ValidationError
 from etl.measures.run import derived_source_id, run_measures
 from etl.schema_docs import apply_comments
 from etl.sources import parser_modules
-from indicators import catalogue
+from indicators import catalogue, load_publisher_groups
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
 TABLES = ["country", "country_group", "group_member", "source", "source_file", "indicator", "observation",
@@ -119,6 +119,10 @@ def load_catalogue_tables(con: duckdb.DuckDBPyConnection, cat) -> None:
                     [[t.theme_id, t.title, t.first_paragraph, t.last_paragraph, t.summary, counts[t.theme_id]]
                      for t in cat.themes.values()])
     con.executemany("INSERT INTO indicator_theme VALUES (?, ?)", [list(link) for link in links])
+    known_groups = {row[0] for row in con.execute("SELECT group_id FROM country_group").fetchall()}
+    con.executemany("INSERT INTO publisher_group VALUES (?, ?, ?, ?, ?)",
+                    [[g.group_id, g.dataset, g.code, g.match, g.note] for g in load_publisher_groups().groups
+                     if g.group_id in known_groups])
 
 
 def drop_empty_derived(con: duckdb.DuckDBPyConnection) -> None:

@@ -127,13 +127,38 @@ CREATE TABLE group_aggregate (  -- Group values computed by this project, with t
     sex                 VARCHAR NOT NULL,  -- as in observation
     area                VARCHAR NOT NULL,  -- as in observation
     age                 VARCHAR NOT NULL,  -- as in observation
-    value               DOUBLE,             -- NULL where population_coverage is under the threshold (50 %)
-    n_countries         INTEGER NOT NULL,   -- members with a value (reported or carried forward)
+    value               DOUBLE,             -- NULL under 50 % population coverage or under 3 reporting members
+    n_countries         INTEGER NOT NULL,   -- members with a value of their own (reported, interpolated or carried forward)
     n_members           INTEGER NOT NULL,  -- economies in the group
     n_carried_forward   INTEGER NOT NULL,   -- members whose value is an earlier year's (at most 3 years old)
-    population_coverage DOUBLE,             -- share of the group's population with a value
+    population_coverage DOUBLE,             -- share of the group's population with a value of its own
     method              VARCHAR NOT NULL,   -- weighted_mean, mean, median, sum, ratio_of_aggregates, …
+    n_interpolated      INTEGER,            -- members whose value lies on the line between two of their reported years
+    n_imputed           INTEGER,            -- members with no value of their own, imputed from their peers (weighted means)
+    population_imputed  DOUBLE,             -- share of the group's population whose value is imputed
     PRIMARY KEY (indicator_id, group_id, year, sex, area, age)
+);
+
+CREATE TABLE aggregate_estimate (  -- The values that stand in for a member's missing year in group_aggregate (observation holds the reported ones).
+    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- the series
+    iso3          VARCHAR NOT NULL REFERENCES country (iso3),  -- the economy
+    year          SMALLINT NOT NULL,  -- the year it stands in for
+    sex           VARCHAR NOT NULL,  -- as in observation
+    area          VARCHAR NOT NULL,  -- as in observation
+    age           VARCHAR NOT NULL,  -- as in observation
+    value         DOUBLE NOT NULL,  -- in the indicator's unit
+    kind          VARCHAR NOT NULL,  -- 'interpolated', 'carried_forward' or 'imputed' (from its peers: docs/methodology.md)
+    anchor_year   SMALLINT,  -- the economy's own year the value starts from (NULL: imputed with no value of its own)
+    PRIMARY KEY (indicator_id, iso3, year, sex, area, age)
+);
+
+CREATE TABLE publisher_group (  -- Publishers' aggregates named like our groups (indicators/publisher_groups.yaml): shown beside ours.
+    group_id     VARCHAR NOT NULL REFERENCES country_group (group_id),  -- our group
+    dataset_key  VARCHAR NOT NULL,  -- the publisher's dataset, as in source.dataset_key
+    group_code   VARCHAR NOT NULL,  -- the publisher's code, as in published_aggregate.group_code
+    match        VARCHAR NOT NULL,  -- 'same' economies, 'classification' (another edition of the income list) or 'approximate'
+    note         VARCHAR,  -- how the groups differ, for 'approximate'
+    PRIMARY KEY (group_id, dataset_key, group_code)
 );
 
 CREATE TABLE target (  -- Numeric targets adopted by UN agencies (indicators/targets.yaml).

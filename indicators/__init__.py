@@ -209,3 +209,59 @@ def load_targets(directory: Path = CATALOGUE_DIR, catalogue_: Catalogue | None =
     if problems:
         raise CatalogueError("; ".join(problems))
     return specs
+
+
+PUBLISHER_MATCHES = ("same", "classification", "approximate")
+
+
+@dataclass(frozen=True)
+class PublisherGroup:
+    """A publisher's aggregate named like one of our groups (publisher_groups.yaml)."""
+
+    group_id: str
+    dataset: str
+    code: str
+    match: str  # same, classification or approximate
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class KnownDifference:
+    """Where our aggregate and a publisher's differ by more than half a point, and why."""
+
+    codes: tuple[str, ...]
+    first_year: int
+    last_year: int
+    reason: str
+
+
+@dataclass(frozen=True)
+class PublisherGroups:
+    groups: tuple[PublisherGroup, ...]
+    income_classification: dict[str, int]  # source_id → World Bank fiscal year of its income groups
+    known_differences: tuple[KnownDifference, ...]
+
+
+def load_publisher_groups(directory: Path = CATALOGUE_DIR) -> PublisherGroups:
+    """publisher_groups.yaml, checked: known match kinds, a note for every approximate match."""
+    spec = _read("publisher_groups.yaml", directory) or {}
+    problems, groups = [], []
+    for entry in spec.get("groups", []):
+        where = f"publisher group {entry.get('group_id', '?')} ~ {entry.get('code', '?')}"
+        missing = [key for key in ("group_id", "dataset", "code", "match") if key not in entry]
+        if missing:
+            problems.append(f"{where}: missing {', '.join(missing)}")
+            continue
+        if entry["match"] not in PUBLISHER_MATCHES:
+            problems.append(f"{where}: match must be one of {PUBLISHER_MATCHES}, not {entry['match']!r}")
+        if entry["match"] == "approximate" and not entry.get("note"):
+            problems.append(f"{where}: an approximate match needs a note saying how the groups differ")
+        groups.append(PublisherGroup(entry["group_id"], entry["dataset"], entry["code"], entry["match"],
+                                     entry.get("note")))
+    differences = []
+    for entry in spec.get("known_differences", []):
+        first, last = entry["years"]
+        differences.append(KnownDifference(tuple(entry["codes"]), int(first), int(last), entry["reason"].strip()))
+    if problems:
+        raise CatalogueError("; ".join(problems))
+    return PublisherGroups(tuple(groups), dict(spec.get("income_classification", {})), tuple(differences))
