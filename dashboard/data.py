@@ -186,6 +186,13 @@ def group_series(indicator_id: str, group_id: str) -> pd.DataFrame:
     """, [indicator_id, group_id])
 
 
+def definition_changes(indicator_id: str) -> tuple[tuple[int, str], ...]:
+    """The years a spliced series (ITU's price baskets) changes definition, with their labels ("5 GB from
+    2025"), oldest first; () for every other series."""
+    rows = query("SELECT year, label FROM definition_change WHERE indicator_id = ? ORDER BY year", [indicator_id])
+    return tuple((int(year), str(label)) for year, label in zip(rows["year"], rows["label"], strict=True))
+
+
 def indicator_targets(indicator_id: str) -> pd.DataFrame:
     """The targets set on an indicator, in catalogue order."""
     return query("SELECT * FROM target WHERE indicator_id = ? ORDER BY rowid", [indicator_id])

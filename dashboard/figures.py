@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -89,16 +89,46 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
     }}
 
 
+CHANGE_COLOUR = "#CC79A7"  # definition changes of a spliced series (dash-dot vertical lines)
+
+
+def mark_definition_changes(layout: dict, changes: Sequence[tuple[int, str]], *, first: int | None = None,
+                            last: int | None = None) -> None:
+    """A labelled dash-dot vertical line between the last year of a basket definition and the first of the next
+    ("5 GB from 2025"), for each change of a spliced series within [first, last]; added to a plotly layout."""
+    for year, label in changes:
+        if (first is not None and year < first) or (last is not None and year > last):
+            continue
+        x = year - 0.5
+        layout.setdefault("shapes", []).append({
+            "type": "line", "name": f"definition change {year}", "xref": "x", "x0": x, "x1": x, "yref": "paper",
+            "y0": 0, "y1": 1, "line": {"color": CHANGE_COLOUR, "width": 1.5, "dash": "dashdot"}})
+        layout.setdefault("annotations", []).append({
+            "name": f"definition change {year}", "text": label, "xref": "x", "x": x, "xanchor": "right",
+            "yref": "paper", "y": 1, "yanchor": "top", "textangle": -90, "showarrow": False,
+            "font": {"size": 10, "color": "#8B3A6B"}})
+
+
+def definition_changes_note(changes: Sequence[tuple[int, str]]) -> str:
+    """The sentence under a chart or table of a spliced series: its definition changes ('' when none)."""
+    if not changes:
+        return ""
+    return ("The basket changed definition: " + ", ".join(label for _, label in changes)
+            + " (dash-dot lines on the chart); values across a change are not comparable.")
+
+
 def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
           aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
-          progress: Mapping | None = None) -> dict:
+          progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = ()) -> dict:
     """One line per chosen economy, plus the publisher's World aggregate as a dashed reference.
 
     `aggregate` = (label, frame of year, value, population_coverage) adds our own aggregate of the chosen
     group (or of the world) as a thick black line whose hover gives its population coverage. With a `target`
     (a row of the target table), its value is drawn as a horizontal line labelled with framework and
     deadline; with the aggregate's `progress` row too, the aggregate is projected to the deadline at its
-    observed pace (figures_targets.projection) as a dashed line. A plain plotly dict, as world_map.
+    observed pace (figures_targets.projection) as a dashed line. `changes` (a spliced price basket's
+    definition changes, data.definition_changes) are marked by labelled vertical lines. A plain plotly dict,
+    as world_map.
     """
     from dashboard import figures_targets as ft  # figures_targets imports this module's palette
 
@@ -150,6 +180,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     }
     if target is not None and drawn:
         _draw_target(layout, target, unit)
+    if drawn:
+        mark_definition_changes(layout, changes)
     if not drawn:
         layout["annotations"].append({"text": "Choose countries to compare", "showarrow": False, "x": 0.5, "y": 0.5,
                                       "xref": "paper", "yref": "paper"})

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard.figures import LINE_COLOURS
+from dashboard.figures import LINE_COLOURS, mark_definition_changes
 
 # Okabe–Ito, as everywhere: the economy in blue, its region in vermilion, its income group in green;
 # the groups are also dashed / dotted so that the lines differ without colour too.
@@ -90,12 +91,14 @@ def split_lines(series: pd.DataFrame) -> dict[str, tuple[list[int], list[float]]
 
 
 def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: str, unit: str, *,
-                   threshold: float | None = None, threshold_label: str = "") -> dict:
+                   threshold: float | None = None, threshold_label: str = "",
+                   changes: Sequence[tuple[int, str]] = ()) -> dict:
     """The economy's series with its region and income-group aggregates, as a plotly figure dict.
 
     `series` has columns line ('economy', 'region', 'income'), year, value; `lines` maps those keys to
     the names shown in the legend (e.g. {'economy': 'Norway', 'region': 'Europe & Central Asia', …}).
-    A `threshold` (the 2 % affordability line) is drawn as a thin horizontal reference. A plain dict,
+    A `threshold` (the 2 % affordability line) is drawn as a thin horizontal reference, and `changes` (a
+    spliced price basket's definition changes) as labelled vertical lines. A plain dict,
     not a go.Figure: a profile draws four, and plotly's validation would cost most of the page's time.
     """
     short = short_unit(unit)
@@ -125,6 +128,7 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
         layout["annotations"].append({"text": threshold_label, "xref": "paper", "x": 0, "xanchor": "left",
                                       "yref": "y", "y": threshold, "yanchor": "bottom", "showarrow": False,
                                       "font": {"size": 11, "color": THRESHOLD_COLOUR}})
+    mark_definition_changes(layout, changes)
     if "economy" not in points:
         layout["annotations"].append({"text": f"No data for {lines.get('economy', 'this economy')}",
                                       "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",

@@ -9,11 +9,11 @@ this module only draws it, and projects the latest value forward at the observed
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from dashboard.figures import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE
+from dashboard.figures import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
 
 # Every status the ETL writes (etl/measures/progress.py STATUSES + "no open indicator"), best first, and
 # "no data" for economies with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.
@@ -254,11 +254,13 @@ def _hline(y: float, text: str, *, dash: str = "solid", width: float = 1.5, belo
 
 
 def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, scope_name: str, unit: str,
-                 indicator_name: str, extra: tuple[str, pd.DataFrame, Mapping | None] | None = None) -> dict:
+                 indicator_name: str, extra: tuple[str, pd.DataFrame, Mapping | None] | None = None,
+                 changes: Sequence[tuple[int, str]] = ()) -> dict:
     """The scope's series over time with the target, the deadline and a dashed projection at the observed pace.
 
     `series` has year, value and optionally population_coverage; `extra` = (name, series, progress row) adds a
-    second scope (a chosen group) with its own projection.
+    second scope (a chosen group) with its own projection. `changes` (a spliced price basket's definition
+    changes) are marked by labelled vertical lines inside the years shown.
     """
     if series.empty and (extra is None or extra[1].empty):
         return empty_figure(f"No {scope_name} series for {indicator_name.lower()}")
@@ -328,6 +330,10 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
                   "y": 1, "yanchor": "bottom", "showarrow": False})
     first = max(CHART_FROM, min(years)) if years else CHART_FROM
     last = max(deadline, *years) if years else deadline
+    changed: dict = {}
+    mark_definition_changes(changed, changes, first=first + 1, last=last)
+    shapes += changed.get("shapes", [])
+    notes += changed.get("annotations", [])
     yaxis = {**AXIS, "title": {"text": unit}}
     if not ratio:
         top = max([value, *[t for trace in traces for t in trace["y"] if t is not None]])

@@ -100,7 +100,8 @@ def write_database(path: Path, tables: Tables, run: dict, history: pd.DataFrame 
 
 
 def load_catalogue_tables(con: duckdb.DuckDBPyConnection, cat) -> None:
-    """Themes and the indicator ↔ theme links, and the derived indicators' own rows."""
+    """Themes and the indicator ↔ theme links, the spliced series' definition changes, and the derived
+    indicators' own rows."""
     derived = [ind for ind in cat.indicators.values() if ind.source.source_key == DERIVED]
     source = cat.sources[DERIVED]
     sid = derived_source_id()
@@ -123,6 +124,10 @@ def load_catalogue_tables(con: duckdb.DuckDBPyConnection, cat) -> None:
     con.executemany("INSERT INTO publisher_group VALUES (?, ?, ?, ?, ?)",
                     [[g.group_id, g.dataset, g.code, g.match, g.note] for g in load_publisher_groups().groups
                      if g.group_id in known_groups])
+    changes = [[ind.indicator_id, year, label] for ind in cat.indicators.values() if ind.indicator_id in present
+               for year, label in ind.definition_changes]
+    if changes:
+        con.executemany("INSERT INTO definition_change VALUES (?, ?, ?)", changes)
 
 
 def drop_empty_derived(con: duckdb.DuckDBPyConnection) -> None:

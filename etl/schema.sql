@@ -103,6 +103,13 @@ CREATE TABLE etl_run (  -- Each build that published this file, with the history
     message      VARCHAR NOT NULL     -- one-line summary
 );
 
+CREATE TABLE definition_change (  -- Years a spliced series changes definition (ITU price baskets): charts mark them.
+    indicator_id  VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- a spliced series (catalogue definition_changes)
+    year          SMALLINT NOT NULL,  -- first year of the new definition
+    label         VARCHAR NOT NULL,  -- what it became, e.g. '5 GB from 2025'
+    PRIMARY KEY (indicator_id, year)
+);
+
 -- Measures computed in the build (etl/measures; definitions in the README, "Measures").
 
 CREATE TABLE theme (  -- The 16 sections of the WSIS+20 Elements Paper.

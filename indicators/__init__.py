@@ -68,6 +68,8 @@ class Indicator:
     usual_economies: int | None = None  # economies the source usually covers; a build below half fails
     also_from: tuple[tuple[str, str], ...] = ()  # other (dataset, source_code) pairs giving the same series
     aggregate: str = "none"  # how group values are formed: the unit's rule unless the entry overrides it
+    # A spliced series (ITU's price baskets): (first year of a new definition, label such as "5 GB from 2025").
+    definition_changes: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -157,6 +159,10 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
         unknown_themes = sorted(set(spec["themes"]) - set(themes))
         if unknown_themes:
             problems.append(f"{where}: unknown themes {unknown_themes}")
+        changes = spec.get("definition_changes") or []
+        if not all(isinstance(c, dict) and isinstance(c.get("year"), int) and isinstance(c.get("label"), str)
+                   for c in changes):
+            problems.append(f"{where}: each definition_changes entry needs an integer year and a label")
         if problems:
             continue
         indicators[spec["id"]] = Indicator(
@@ -172,6 +178,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             usual_economies=spec.get("usual_economies"),
             also_from=also_from,
             aggregate=spec.get("aggregate", units[spec["unit"]].aggregate),
+            definition_changes=tuple(sorted((c["year"], c["label"]) for c in changes)),
         )
     if problems:
         raise CatalogueError("; ".join(problems))

@@ -172,3 +172,21 @@ def test_summaries_give_parity_ratios_three_decimals() -> None:
     text = figures.map_summary(reported, "Gender parity in Internet use", "ratio", 2020)
     assert "0.432" in text and "1.012" in text
     assert "43.2" in figures.map_summary(reported.assign(value=[43.21, 99.0]), "Internet use", "% of population", 2024)
+
+
+def test_explore_trend_of_a_spliced_basket_marks_each_definition_change() -> None:
+    """Explore's trend: a labelled dash-dot line between the last year of a basket and the first of the next (a
+    valid plotly figure); the note names every change; a series without changes gets neither."""
+    series = pd.DataFrame({"iso3": ["KEN"] * 4, "name": ["Kenya"] * 4, "year": [2017, 2018, 2024, 2025],
+                           "value": [4.0, 3.5, 1.8, 4.1]})
+    changes = ((2018, "1.5 GB from 2018"), (2021, "2 GB from 2021"), (2025, "5 GB from 2025"))
+    figure = go.Figure(figures.trend(series, series.iloc[0:0], "Data basket", "% of monthly GNI per capita",
+                                     changes=changes))
+    marks = [shape for shape in figure.layout.shapes if (shape.name or "").startswith("definition change")]
+    assert [shape.x0 for shape in marks] == [2017.5, 2020.5, 2024.5]
+    assert {shape.line.dash for shape in marks} == {"dashdot"}
+    assert [note.text for note in figure.layout.annotations] == [label for _, label in changes]
+    note = figures.definition_changes_note(changes)
+    assert "1.5 GB from 2018, 2 GB from 2021, 5 GB from 2025" in note and "not comparable" in note
+    plain = go.Figure(figures.trend(series, series.iloc[0:0], "Internet use", "%"))
+    assert plain.layout.shapes == () and figures.definition_changes_note(()) == ""

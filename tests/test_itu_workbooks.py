@@ -159,9 +159,61 @@ def test_publisher_codes_hold_exactly_the_sheets_cells(frames, price_cells) -> N
     raw = obs[obs["source_code"].str.startswith("i")]
     got = {(r.source_code, r.entity, r.year): r.value for r in raw.itertuples()}
     codes = set(raw["source_code"])
-    assert len(codes) == 39  # 13 basket definitions × (GNI, PPP, USD)
+    assert len(codes) == 45  # 15 basket definitions × (GNI, PPP, USD)
     expected = {key: value for key, value in price_cells.items() if key[0] in codes}
     assert got == pytest.approx(expected)
+
+
+def test_every_basket_of_the_workbook_is_read(price_grid) -> None:
+    """Every code of the sheet's Code column is one of BASKETS × units: no basket is left unread."""
+    sheet_codes = {row[2] for row in price_grid[1:] if row[2]}
+    ours = {code + suffix for code in itu_workbooks.BASKETS for suffix, _ in itu_workbooks.BASKET_UNITS.values()}
+    assert sheet_codes == ours
+
+
+def test_every_basket_is_a_catalogued_indicator_named_by_its_definition(price_grid) -> None:
+    """Each publisher code resolves to its own indicator, in the unit its suffix says, whose name gives the
+    basket's size or definition and the years the workbook prices it; the spliced series say so and list
+    the year each definition changes."""
+    catalogue = load_catalogue()
+    units = {"gni": "percent_gni", "usd": "current_usd", "ppp": "ppp_dollars"}
+    header = price_grid[0]
+    years_at = {i: int(y) for i, y in enumerate(header) if isinstance(y, int | float)}
+    years: dict[str, set[int]] = {}
+    for row in price_grid[1:]:
+        years.setdefault(row[2], set()).update(y for i, y in years_at.items() if isinstance(row[i], int | float))
+    ids = set()
+    for code, definition in itu_workbooks.BASKETS.items():
+        for unit, (suffix, _) in itu_workbooks.BASKET_UNITS.items():
+            indicator = catalogue.resolve("itu_price_baskets", code + suffix)
+            assert indicator is not None, code + suffix
+            assert indicator.unit.unit_id == units[unit]
+            first, last = min(years[code + suffix]), max(years[code + suffix])
+            span = f"({first}–{last})" if first != last else f"({first})"
+            assert span in indicator.name, (indicator.indicator_id, indicator.name)
+            size = re.search(r"\d+(\.\d+)? ?(GB|MB|calls|min)", definition.label).group(0).replace(" ", "")
+            assert size in indicator.name.replace(" ", ""), (indicator.indicator_id, size)
+            assert "spliced" not in indicator.name and not indicator.definition_changes
+            assert indicator.usual_economies
+            ids.add(indicator.indicator_id)
+    assert len(ids) == 45
+    for family, definitions in itu_workbooks.BASKET_FAMILIES.items():
+        for unit in itu_workbooks.BASKET_UNITS:
+            spliced = catalogue.resolve("itu_price_baskets", f"{family}_{unit}")
+            assert "spliced" in spliced.name and "Spliced series" in spliced.description
+            assert [year for year, _ in spliced.definition_changes] == [d.first_year for d in definitions[1:]]
+            for year, label in spliced.definition_changes:
+                assert label.endswith(f"from {year}")
+
+
+def test_the_1_gb_data_basket_spans_recent_years(frames, price_cells) -> None:
+    """The workbook's data-only 1 GB basket (experimental collections, 2023–2025) is read cell for cell."""
+    obs = frames[PRICES].observations
+    one_gb = obs[obs["source_code"] == "i271mb_1GB_GNI"]
+    assert sorted(one_gb["year"].unique()) == [2023, 2024, 2025]
+    cells = {(iso3, year): v for (code, iso3, year), v in price_cells.items() if code == "i271mb_1GB_GNI"}
+    assert {(r.entity, r.year): r.value for r in one_gb.itertuples()} == pytest.approx(cells)
+    assert len(cells) > 600
 
 
 def test_data_only_basket_spot_values(frames, price_cells) -> None:
@@ -197,6 +249,8 @@ def test_chained_series_take_each_year_from_that_years_basket(frames, price_cell
     assert ("i154_MobLow_GNI", "KEN", 2017) not in price_cells
     assert _obs(frames[PRICES], "mobile_cellular_low_gni", "KEN", 2017) == price_cells[("i154_Mob_GNI", "KEN", 2017)]
     assert any("not comparable" in w for w in frames[PRICES].warnings)
+    assert not any("kept as well" in w for w in frames[PRICES].warnings)
+    assert any("Every basket is also catalogued" in w for w in frames[PRICES].warnings)
 
 
 def test_price_economies_map_to_iso3(frames, index) -> None:

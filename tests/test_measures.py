@@ -98,6 +98,65 @@ def test_count_meeting_two_percent_matches_the_workbook(con, shared_raw: Path) -
     assert (n_economies, n_meeting) == (len(priced), len(meeting))
 
 
+def _workbook_cells(shared_raw: Path, economies: set[str]) -> dict[str, dict[tuple[str, int], float]]:
+    """Publisher code → {(IsoCode, year): value} for every numeric cell of the economies sheet, our economies."""
+    workbook = openpyxl.load_workbook(shared_raw / PRICE_BASKETS, read_only=True, data_only=True)
+    try:
+        rows = workbook["economies_2008-2025"].iter_rows(values_only=True)
+        header = list(next(rows))
+        years = {i: int(y) for i, y in enumerate(header) if isinstance(y, int | float)}
+        cells: dict[str, dict[tuple[str, int], float]] = {}
+        for row in rows:
+            if row[2] is None:
+                continue
+            by_code = cells.setdefault(row[2], {})
+            for i, year in years.items():
+                if row[0] in economies and isinstance(row[i], int | float):
+                    by_code[(row[0], year)] = float(row[i])
+        return cells
+    finally:
+        workbook.close()
+
+
+def test_every_basket_of_the_workbook_is_an_indicator_holding_its_cells(con, shared_raw: Path) -> None:
+    """Each code of the workbook's Code column (every basket definition × GNI/USD/PPP) is one indicator of
+    the database whose observations are exactly the workbook's cells for the economies we hold."""
+    economies = {row[0] for row in con.execute("SELECT iso3 FROM country").fetchall()}
+    cells = _workbook_cells(shared_raw, economies)
+    assert len(cells) == 45
+    indicators = dict(con.execute("""SELECT source_code, indicator_id FROM indicator
+        WHERE source_id LIKE 'itu_price_baskets:%'""").fetchall())
+    assert set(cells) <= set(indicators), sorted(set(cells) - set(indicators))
+    for code, expected in cells.items():
+        got = dict(((iso3, year), value) for iso3, year, value in con.execute(f"""
+            SELECT iso3, year, value FROM observation WHERE indicator_id = ? AND {TOTAL}""",
+            [indicators[code]]).fetchall())
+        assert got == pytest.approx(expected), code
+    assert indicators["i271mb_1GB_GNI"] == "mobile_data_1gb_basket_gni"
+
+
+def test_affordability_covers_every_basket_in_gni_with_the_1_gb_basket(con, shared_raw: Path) -> None:
+    """The affordability table has every basket in % of GNI p.c. (by unit), the 1 GB data basket among them,
+    and its 2025 world count matches the workbook."""
+    in_gni = {row[0] for row in con.execute("""SELECT indicator_id FROM indicator
+        WHERE unit = '% of monthly GNI per capita' AND source_id LIKE 'itu_price_baskets:%'""").fetchall()}
+    assert len(in_gni) == 20  # 15 definitions + 5 spliced families
+    assert {row[0] for row in con.execute("SELECT DISTINCT indicator_id FROM affordability").fetchall()} >= in_gni
+    economies = {row[0] for row in con.execute("SELECT iso3 FROM country").fetchall()}
+    one_gb = {iso3: v for (iso3, year), v in _workbook_cells(shared_raw, economies)["i271mb_1GB_GNI"].items()
+              if year == 2025}
+    n_economies, n_meeting = con.execute("""SELECT n_economies, n_meeting FROM affordability
+        WHERE indicator_id = 'mobile_data_1gb_basket_gni' AND group_id = 'world' AND year = 2025""").fetchone()
+    assert (n_economies, n_meeting) == (len(one_gb), sum(v <= 2 for v in one_gb.values()))
+
+
+def test_spliced_baskets_record_their_definition_changes(con) -> None:
+    changes = con.execute("""SELECT year, label FROM definition_change
+        WHERE indicator_id = 'mobile_data_basket_gni' ORDER BY year""").fetchall()
+    assert changes == [(2018, "1.5 GB from 2018"), (2021, "2 GB from 2021"), (2025, "5 GB from 2025")]
+    assert con.execute("SELECT count(DISTINCT indicator_id) FROM definition_change").fetchone()[0] == 15
+
+
 def test_people_offline_is_population_times_the_share_offline(con) -> None:
     rows = con.execute(f"""
         SELECT d.value, p.value * (100 - i.value) / 100 FROM observation d

@@ -198,6 +198,11 @@ def test_the_headline_charts_carry_the_groups_lines_summary_and_source(db) -> No
         in table.children
     affordability = outputs[12]
     assert affordability["layout"]["shapes"][0]["y0"] == 2.0
+    # The spliced data basket: each definition change is marked and named under the chart.
+    marks = [s["x0"] for s in affordability["layout"]["shapes"] if s.get("name", "").startswith("definition change")]
+    assert marks == [2017.5, 2020.5, 2024.5]
+    assert "5 GB from 2025" in outputs[14]
+    assert not [s for s in outputs[0]["layout"]["shapes"] if s.get("name")]  # Internet use: no change
     graphs = {node.id for node in walk(layout) if isinstance(node, dcc.Graph)}
     assert graphs == {f"country-trend-{indicator}" for indicator, _ in page.HEADLINES}
 

@@ -181,6 +181,51 @@ def cards(board: list) -> dict[str, object]:
             if getattr(node, "data-target", None)}
 
 
+def test_trend_chart_marks_basket_changes_in_the_years_shown() -> None:
+    """A spliced basket's definition changes are dash-dot vertical lines between the two years, labelled; a change
+    before the chart's first year is not drawn, and a series without changes gets none."""
+    series = pd.DataFrame({"year": [2016, 2020, 2025], "value": [4.0, 3.0, 2.5]})
+    target = {"comparator": "<=", "value": 2.0, "met_threshold": None, "bound": None, "band": None,
+              "deadline_year": 2025}
+    changes = ((2010, "old from 2010"), (2018, "1.5 GB from 2018"), (2025, "5 GB from 2025"))
+    figure = ft.target_chart(series, None, target, scope_name="World", unit="% of monthly GNI per capita",
+                             indicator_name="Basket", changes=changes)
+    marks = [shape for shape in figure["layout"]["shapes"] if shape.get("name", "").startswith("definition change")]
+    assert [(shape["x0"], shape["line"]["dash"]) for shape in marks] == [(2017.5, "dashdot"), (2024.5, "dashdot")]
+    texts = [note["text"] for note in figure["layout"]["annotations"]]
+    assert "1.5 GB from 2018" in texts and "5 GB from 2025" in texts and "old from 2010" not in texts
+    plain = ft.target_chart(series, None, target, scope_name="World", unit="% of monthly GNI per capita",
+                            indicator_name="Basket")
+    assert not [shape for shape in plain["layout"]["shapes"] if shape.get("name")]
+
+
+def test_the_a4ai_target_is_drawn_on_the_1_gb_basket_only(db: Path) -> None:
+    """A4AI "1 for 2" reads the data-only 1 GB basket (ITU code i271mb_1GB_GNI): every status and every value
+    of its progress is that basket's, and its chart has no basket change to mark. The Broadband Commission's
+    target stays on the spliced basket, whose chart marks each change and whose details name them."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        indicator, code, note = con.execute("""SELECT t.indicator_id, i.source_code, t.note FROM target t
+            JOIN indicator i USING (indicator_id) WHERE t.target_id = 'a4ai_1_for_2_2025'""").fetchone()
+        assert (indicator, code) == ("mobile_data_1gb_basket_gni", "i271mb_1GB_GNI")
+        assert "1 GB" in note and "2023" in note
+        off = con.execute("""SELECT count(*) FROM target_progress p WHERE p.target_id = 'a4ai_1_for_2_2025'
+            AND p.scope_type = 'country' AND p.latest_value IS NOT NULL AND NOT EXISTS (
+                SELECT 1 FROM observation o WHERE o.indicator_id = 'mobile_data_1gb_basket_gni' AND o.iso3 = p.scope_id
+                AND o.year = p.latest_year AND o.value = p.latest_value)""").fetchone()[0]
+        assert off == 0
+        assert con.execute("""SELECT min(base_year) FROM target_progress
+            WHERE target_id = 'a4ai_1_for_2_2025' AND base_year IS NOT NULL""").fetchone()[0] == 2023
+        assert con.execute("SELECT indicator_id FROM target WHERE target_id = 'bbc_broadband_price_2025'"
+                           ).fetchone()[0] == "mobile_data_basket_gni"
+    figure, _, _, _, detail = page.update_trend("a4ai_1_for_2_2025", "all")
+    assert not [s for s in figure["layout"]["shapes"] if s.get("name", "").startswith("definition change")]
+    figure, _, _, _, detail = page.update_trend("bbc_broadband_price_2025", "all")
+    marks = [s["x0"] for s in figure["layout"]["shapes"] if s.get("name", "").startswith("definition change")]
+    assert marks == [2017.5, 2020.5, 2024.5]
+    assert "5 GB from 2025" in [note["text"] for note in figure["layout"]["annotations"]]
+    assert "changed definition: 1.5 GB from 2018, 2 GB from 2021, 5 GB from 2025" in str(detail)
+
+
 def test_board_shows_the_world_statuses_of_target_progress(db: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         expected = dict(con.execute(

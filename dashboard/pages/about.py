@@ -57,8 +57,10 @@ MEASURES = [
     ("Affordability",
      "ITU's price baskets as a percentage of monthly gross national income per person. A basket counts as "
      "affordable at or under 2 % (the Broadband Commission's and A4AI's threshold). For each group and year we "
-     "give the median price and how many economies, and what share, meet the threshold. The baskets grew over "
-     "time (mobile data: 1 GB to 2017, up to 5 GB from 2025), so later years are a stricter test."),
+     "give the median price and how many economies, and what share, meet the threshold. ITU's headline baskets "
+     "grew over time (mobile data: 1 GB to 2017, 1.5 GB from 2018, 2 GB from 2021, 5 GB from 2025), so later years "
+     "of these spliced series are a stricter test; the charts mark each change. Every basket definition is also "
+     "its own indicator (e.g. the 1 GB data basket, priced 2023–2025, on which the A4AI target is drawn)."),
     ("Progress to target",
      "The Open SDG / Statistics Canada method: the compound annual rate of change observed since 2015 against the "
      "rate needed to reach the target by its deadline. Observed ÷ required ≥ 0.95 is on track, 0.60–0.95 "

@@ -20,6 +20,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from dashboard import components, data
 from dashboard import figures_country as figures
+from dashboard.figures import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 
@@ -422,11 +423,14 @@ def headline_outputs(economy: pd.Series) -> list:
             continue
         info = meta[indicator_id]
         rows = by_indicator.get(indicator_id, empty)
+        changes = data.definition_changes(indicator_id)
+        note = definition_changes_note(changes)
         outputs += [
             figures.headline_trend(rows, labels, info["name"], info["unit"], threshold=threshold,
-                                   threshold_label="2 % of monthly GNI per capita" if threshold else ""),
+                                   threshold_label="2 % of monthly GNI per capita" if threshold else "",
+                                   changes=changes),
             figures.headline_summary(rows, labels, info["name"], info["unit"]),
-            _source_line(info),
+            _source_line(info) + (f" {note}" if note else ""),
             components.data_table(_wide(rows, labels), digits=2),
         ]
     return outputs

@@ -192,6 +192,8 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     scope_label = group_name or "World"
     aggregate = data.group_series(indicator_id, scope_id)
     target, progress = _target_view(indicator_id, scope_id)
+    changes = data.definition_changes(indicator_id)
+    note = figures.definition_changes_note(changes)
     trend_text = figures.trend_summary(series, meta["name"], unit)
     trend_text += " " + figures.aggregate_summary(scope_label, aggregate, unit)
     if target is not None:
@@ -212,8 +214,8 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
          components.data_table(ranking, {"rank": "Rank", "name": "Economy", "value": "Value", "year": "Year"},
                                digits)],
         figures.trend(series, world, meta["name"], unit, aggregate=(scope_label, aggregate), target=target,
-                      progress=progress),
-        caption + (f" Target: {target['source_url']}" if target is not None else ""),
+                      progress=progress, changes=changes),
+        caption + (f" Target: {target['source_url']}" if target is not None else "") + (f" {note}" if note else ""),
         trend_text,
         components.data_table(trend_rows, {"name": "Economy or group", "year": "Year", "value": unit,
                                            "coverage": "Population coverage"}, digits),

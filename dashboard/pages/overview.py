@@ -16,6 +16,7 @@ from dash import dcc, html
 
 from dashboard import components, data
 from dashboard import figures_overview as fo
+from dashboard.figures import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.static_html import static_block
 
@@ -447,7 +448,8 @@ def _spark_affordability():
                           target_label="2 %")
     summary = fo.trend_sentence(rows, "The world median price of the mobile-data basket",
                                 lambda value: f"{value:.2f} % of monthly GNI per capita")
-    summary += " The basket grew over time (1 GB to 2017, 5 GB from 2025), so later years are a stricter test."
+    note = definition_changes_note(data.definition_changes(AFFORDABILITY_BASKET))
+    summary += f" {note} The basket grew over time, so later years are a stricter test." if note else ""
     source = f"Source: {source_text(source_meta(indicator_source(AFFORDABILITY_BASKET)))}; medians computed by us."
     table = _table(rows.assign(share_meeting=100 * rows["share_meeting"])[
         ["year", "value", "n_economies", "n_meeting", "share_meeting"]],

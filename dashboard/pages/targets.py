@@ -24,6 +24,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
+from dashboard.figures import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 from dashboard.static_html import static_block
@@ -504,8 +505,9 @@ def _trend_view(version: data.Version, target_id: str, group: str) -> tuple:
     if group not in (ALL_GROUPS, scope_id):
         group_row = _row_of(rows, group)
         extra = (_group_name(group), _series_of(target, group_row, group), group_row)
+    changes = data.definition_changes(target["indicator_id"])
     figure = ft.target_chart(series, head, target, scope_name=scope_name, unit=unit, indicator_name=name,
-                             extra=extra)
+                             extra=extra, changes=changes)
     summary = ft.chart_summary(head, target, scope_name, unit, name)
     frames = [series.assign(scope=scope_name)]
     if extra is not None:
@@ -529,6 +531,8 @@ def _trend_view(version: data.Version, target_id: str, group: str) -> tuple:
                              f"{int(head['n_members'])} economies; {head['method'].replace('_', ' ')})."))
     if isinstance(target.get("note"), str):
         detail.append(html.Li(f"Note: {target['note']}"))
+    if changes:
+        detail.append(html.Li(definition_changes_note(changes)))
     detail.append(html.Li(f"The chart starts in {ft.CHART_FROM}; the table lists every year."))
     return (figure, summary, caption(target, head["basis"] if head else None), components.data_table(table),
             html.Ul(detail))

@@ -6,10 +6,11 @@ Three datasets of indicators/sources.yaml, one `SourceFrames` per file found:
   per (economy, basket code), columns IsoCode, Economy, Code, Basket name, Unit (GNIpc/PPP/USD),
   group flags, then one column per year. Missing values are the string 'NA'. The basket codes end
   in `_GNI`, `_PPP` or `$` (the BasketHistory sheet says `_GNIpc`; the data sheet does not).
-  ITU redefined every basket over time; we keep the publisher's per-definition codes and add one
-  chained series per basket family that takes, for each year, the definition ITU used that year
-  (BASKET_FAMILIES). Vintage: the Overview sheet's "Release date:" (2025-12-02 in the Dec 2025
-  release; the workbook was last saved on 2025-12-10 by Excel Online, without an author).
+  ITU redefined every basket over time; we keep every basket under the publisher's code (BASKETS, each
+  catalogued as its own indicator) and add one spliced series per basket family that takes, for each
+  year, the definition ITU used that year (BASKET_FAMILIES). Vintage: the Overview sheet's
+  "Release date:" (2025-12-02 in the Dec 2025 release; the workbook was last saved on 2025-12-10 by
+  Excel Online, without an author).
 - `itu_key_ict`, `ITU_regional_global_Key_ICT_indicator_aggregates_<Mon>_<year>.xlsx` (Facts and
   Figures): presentation sheets holding only ITU's own aggregates (World, income groups, LDC,
   LLDC, SIDS, ITU regions), so everything goes to the `reference` frame. Each indicator is a
@@ -73,38 +74,45 @@ BASKET_UNITS = {"gni": ("_GNI", "GNIpc"), "usd": ("$", "USD"), "ppp": ("_PPP", "
 class BasketDefinition:
     code: str  # the publisher's code without the unit suffix
     label: str
-    first_year: int
+    first_year: int  # first year of the definition in ITU's series (BasketHistory)
     last_year: int | None  # None: still in force
+    experimental: bool = False  # priced only in ITU's experimental collections, never in its series
 
 
-# The basket ITU used each year (sheet BasketHistory, checked against the data). A chained series
-# joins definitions that are not comparable; the catalogue descriptions give the year ranges.
+# Every basket of the workbook (sheet BasketHistory, checked against the data), each catalogued as its
+# own indicator per unit (indicators/catalogue/itu_workbooks.yaml, source_code = code + unit suffix).
+# A definition's cells outside its years (ITU's experimental collections, e.g. 5 GB in 2022–2024) are
+# kept under its own code.
+BASKETS: dict[str, BasketDefinition] = {d.code: d for d in (
+    BasketDefinition("i154_FBB", "fixed broadband 1 GB", 2008, 2017),
+    BasketDefinition("i154_FBB5", "fixed broadband 5 GB", 2018, None),
+    BasketDefinition("i271md_pd_B1GB", "mobile broadband postpaid computer-based 1 GB", 2013, 2017),
+    BasketDefinition("i271mb_1GB5", "data-only mobile broadband 1.5 GB", 2018, 2020),
+    BasketDefinition("i271mb_2GB", "data-only mobile broadband 2 GB", 2021, 2024),
+    BasketDefinition("i271mb_5GB", "data-only mobile broadband 5 GB", 2025, None),
+    BasketDefinition("i271mb_1GB", "data-only mobile broadband 1 GB", 2021, None, experimental=True),
+    BasketDefinition("i271mb_10GB", "data-only mobile broadband 10 GB", 2021, None, experimental=True),
+    BasketDefinition("i271mb_low_500", "70 min + 20 SMS + 500 MB", 2018, 2024),
+    BasketDefinition("i271mb_low_1GB", "70 min + 50 SMS + 1 GB", 2025, None),
+    BasketDefinition("i271mb_high_1GB5", "140 min + 70 SMS + 1.5 GB", 2018, 2020),
+    BasketDefinition("i271mb_high_2GB", "140 min + 70 SMS + 2 GB", 2021, 2024),
+    BasketDefinition("i271mb_high_5GB", "140 min + 20 SMS + 5 GB", 2025, None),
+    BasketDefinition("i154_Mob", "mobile-cellular 30 calls + 100 SMS", 2008, 2017),
+    BasketDefinition("i154_MobLow", "mobile-cellular low usage 70 min + 20 SMS", 2018, 2024),
+)}
+
+# The basket ITU used each year, per family: the spliced series `<family>_<unit>` joins them. A spliced
+# series joins definitions that are not comparable; the catalogue lists the years each one changes
+# (`definition_changes`, loaded into the `definition_change` table for the charts).
 BASKET_FAMILIES: dict[str, tuple[BasketDefinition, ...]] = {
-    "fixed_broadband": (
-        BasketDefinition("i154_FBB", "fixed broadband 1 GB", 2008, 2017),
-        BasketDefinition("i154_FBB5", "fixed broadband 5 GB", 2018, None),
-    ),
-    "mobile_data_only": (
-        BasketDefinition("i271md_pd_B1GB", "mobile broadband postpaid computer-based 1 GB", 2013, 2017),
-        BasketDefinition("i271mb_1GB5", "data-only mobile broadband 1.5 GB", 2018, 2020),
-        BasketDefinition("i271mb_2GB", "data-only mobile broadband 2 GB", 2021, 2024),
-        BasketDefinition("i271mb_5GB", "data-only mobile broadband 5 GB", 2025, None),
-    ),
-    "mobile_data_voice_low": (
-        BasketDefinition("i271mb_low_500", "70 min + 20 SMS + 500 MB", 2018, 2024),
-        BasketDefinition("i271mb_low_1GB", "70 min + 50 SMS + 1 GB", 2025, None),
-    ),
-    "mobile_data_voice_high": (
-        BasketDefinition("i271mb_high_1GB5", "140 min + 70 SMS + 1.5 GB", 2018, 2020),
-        BasketDefinition("i271mb_high_2GB", "140 min + 70 SMS + 2 GB", 2021, 2024),
-        BasketDefinition("i271mb_high_5GB", "140 min + 20 SMS + 5 GB", 2025, None),
-    ),
+    "fixed_broadband": (BASKETS["i154_FBB"], BASKETS["i154_FBB5"]),
+    "mobile_data_only": (BASKETS["i271md_pd_B1GB"], BASKETS["i271mb_1GB5"], BASKETS["i271mb_2GB"],
+                         BASKETS["i271mb_5GB"]),
+    "mobile_data_voice_low": (BASKETS["i271mb_low_500"], BASKETS["i271mb_low_1GB"]),
+    "mobile_data_voice_high": (BASKETS["i271mb_high_1GB5"], BASKETS["i271mb_high_2GB"], BASKETS["i271mb_high_5GB"]),
     # BasketHistory puts the 70 min + 20 SMS basket in 2017, but the data sheet has no 2017 value
     # for it and 181 economies' 2017 values for the 30 calls + 100 SMS basket: we follow the data.
-    "mobile_cellular_low": (
-        BasketDefinition("i154_Mob", "mobile-cellular 30 calls + 100 SMS", 2008, 2017),
-        BasketDefinition("i154_MobLow", "mobile-cellular low usage 70 min + 20 SMS", 2018, 2024),
-    ),
+    "mobile_cellular_low": (BASKETS["i154_Mob"], BASKETS["i154_MobLow"]),
 }
 PRICE_SHEET = re.compile(r"economies_\d{4}-\d{4}")
 PRICE_ID_COLUMNS = ("IsoCode", "Code", "Unit")
@@ -283,7 +291,8 @@ def _price_vintage(workbook: Workbook, path: Path) -> tuple[date | None, list[st
 
 
 def read_price_baskets(path: Path) -> SourceFrames:
-    """The economies sheet in long format: the publisher's codes plus the chained family series."""
+    """The economies sheet in long format: every basket under the publisher's code, plus the spliced
+    family series."""
     workbook = _open(path)
     try:
         vintage, warnings = _price_vintage(workbook, path)
@@ -292,9 +301,7 @@ def read_price_baskets(path: Path) -> SourceFrames:
             raise RawFileError(path, f"expected one sheet named economies_<first>-<last>, found sheets "
                                      f"{workbook.sheetnames}")
         sheet = sheets[0]
-        wanted = {definition.code + suffix: unit
-                  for family in BASKET_FAMILIES.values() for definition in family
-                  for unit, (suffix, _) in BASKET_UNITS.items()}
+        wanted = {code + suffix: unit for code in BASKETS for unit, (suffix, _) in BASKET_UNITS.items()}
         records, seen = _read_price_rows(workbook[sheet], path, sheet, wanted)
     finally:
         workbook.close()
@@ -377,16 +384,17 @@ def _chain_baskets(raw: pd.DataFrame) -> tuple[pd.DataFrame, list[str]]:
         f"{family}: " + " → ".join(f"{d.label} ({d.first_year}–{d.last_year or ''})" for d in definitions)
         for family, definitions in BASKET_FAMILIES.items())
     warnings = [
-        "ITU redefined the price baskets over time and the chained series (<family>_gni/_usd/_ppp) join "
-        f"definitions that are not comparable across a change: {spans}. The publisher's per-definition "
-        "codes (e.g. i271mb_2GB_GNI) are kept as well.",
+        "ITU redefined the price baskets over time and the spliced series (<family>_gni/_usd/_ppp) join "
+        f"definitions that are not comparable across a change: {spans}. Every basket is also catalogued "
+        f"on its own under the publisher's code ({len(BASKETS)} definitions × GNI/USD/PPP, e.g. "
+        "i271mb_1GB_GNI, the data-only 1 GB basket of ITU's experimental collections, 2023–2025).",
         "BasketHistory lists the 70 min + 20 SMS mobile-cellular basket from 2017, but the data sheet has no "
-        "2017 value for it; the chained mobile_cellular_low series takes 2017 from the 30 calls + 100 SMS "
+        "2017 value for it; the spliced mobile_cellular_low series takes 2017 from the 30 calls + 100 SMS "
         "basket, which has 2017 values. No mobile-cellular voice basket is priced in 2025.",
     ]
     if outside:
         warnings.append("values outside a definition's years (experimental or overlap collections) are kept "
-                        "under the publisher's code only, not in the chained series: " + "; ".join(outside))
+                        "in that basket's own indicator only, not in the spliced series: " + "; ".join(outside))
     return pd.concat(parts, ignore_index=True), warnings
 
 
