@@ -201,3 +201,11 @@ def indicator_targets(indicator_id: str) -> pd.DataFrame:
 def target_progress_row(target_id: str, scope_id: str) -> pd.DataFrame:
     """One scope's progress towards one target (observed and required pace, projected year)."""
     return query("SELECT * FROM target_progress WHERE target_id = ? AND scope_id = ?", [target_id, scope_id])
+
+
+def publisher_match(group_id: str, dataset_key: str) -> dict | None:
+    """The publisher's aggregate named like our group (table publisher_group): group_code, match ('same',
+    'classification', 'approximate') and note; None when the publisher has none."""
+    rows = query("""SELECT group_code, match, note FROM publisher_group WHERE group_id = ? AND dataset_key = ?
+                    ORDER BY match = 'approximate', group_code""", [group_id, dataset_key])
+    return rows.iloc[0].to_dict() if len(rows) else None

@@ -202,6 +202,12 @@ def test_publisher_series_is_the_newest_itu_edition_for_the_matching_group(gaps,
     other = gaps.update_group_charts("gender", "m49_region:oceania", "latest")
     assert {trace["name"] for trace in other[PUBLISHED]["data"]} == {"Women, World (ITU)", "Men, World (ITU)"}
     assert "ITU publishes no aggregate for Oceania" in other[PUBLISHED_NOTE]
+    # A group ITU publishes under another definition is shown beside ours, saying how they differ
+    # (indicators/publisher_groups.yaml): ITU's Africa for Sub-Saharan Africa.
+    africa = gaps.update_group_charts("gender", "wb_region:sub_saharan_africa", "latest")
+    assert {trace["name"] for trace in africa[PUBLISHED]["data"]} >= {"Women, Africa (ITU)", "Men, Africa (ITU)"}
+    assert "not the same" in africa[PUBLISHED_NOTE] and "Arab States" in africa[PUBLISHED_NOTE]
+    assert "publishes no aggregate" not in africa[PUBLISHED_NOTE]
 
 
 @pytest.mark.parametrize(("gap", "group"), [(GENDER, "ldc"), (URBAN, "world")])

@@ -34,14 +34,6 @@ NO_COUNTRIES = "none"  # written to the URL when every country was removed, so t
 GROUP_TYPE_ORDER = ["world", "wb_region", "income_group", "ldc", "lldc", "sids", "m49_region", "m49_subregion"]
 GROUP_TYPE_PREFIX = {"wb_region": "World Bank region: ", "income_group": "Income group: ",
                      "m49_region": "UN region: ", "m49_subregion": "UN sub-region: "}
-# Our groups that ITU's Key ICT aggregates also publish (by the same definition, on ITU's own member lists).
-# ITU's regions (Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are ITU's own groupings and match
-# neither the UN M49 nor the World Bank regions, so they are not paired with ours.
-ITU_GROUPS = {
-    "world": "itu:world", "ldc": "itu:ldc", "lldc": "itu:lldc", "sids": "itu:sids",
-    "income_group:high_income": "itu:income_high", "income_group:upper_middle_income": "itu:income_upper_middle",
-    "income_group:lower_middle_income": "itu:income_lower_middle", "income_group:low_income": "itu:income_low",
-}
 BREAKDOWN_FILTER = {  # SQL over observation / aggregate rows: the two sides of each gap, the rest 'total'
     "sex": "sex IN ('female', 'male') AND area = 'total' AND age = 'total'",
     "area": "area IN ('urban', 'rural') AND sex = 'total' AND age = 'total'",
@@ -109,7 +101,8 @@ def newest_itu_edition() -> pd.Series | None:
 def published_series(group_id: str, gap: fg.Gap) -> tuple[pd.DataFrame, pd.Series | None]:
     """ITU's Key ICT aggregates from the newest edition: the matching group (if any) first, then World."""
     edition = newest_itu_edition()
-    codes = list(dict.fromkeys([ITU_GROUPS.get(group_id, "itu:world"), "itu:world"]))
+    match = data.publisher_match(group_id, "itu_key_ict")
+    codes = list(dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"]))
     if edition is None:
         return pd.DataFrame(columns=["group_code", "group_name", "year", "category", "value"]), None
     rows = data.query(f"""
@@ -381,6 +374,27 @@ def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> Html
     return components.data_table(frame, labels, digits)
 
 
+# What ITU's aggregate beside ours is, by how its group matches ours (indicators/publisher_groups.yaml).
+PUBLISHED_NOTES = {
+    "same": "Solid lines: ITU's own aggregate for {name} (the same economies); dotted: ITU's World.",
+    "classification": ("Solid lines: ITU's own aggregate for {name}, over the World Bank income classification "
+                       "of ITU's edition (ours is today's, so a few economies differ); dotted: ITU's World."),
+    "approximate": ("Solid lines: ITU's {code_name}, the nearest of ITU's groups to {name}, not the same: {note} "
+                    "Dotted: ITU's World."),
+}
+
+
+def _published_note(group_id: str, name: str) -> str:
+    if group_id == "world":
+        return "ITU's World aggregate, as published."
+    match = data.publisher_match(group_id, "itu_key_ict")
+    if match is None:
+        return (f"ITU publishes no aggregate for {name}, so its World is shown for reference. ITU's regions "
+                "(Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are its own groupings.")
+    code_name = str(match["group_code"]).removeprefix("itu:").replace("_", " ").title()
+    return PUBLISHED_NOTES[match["match"]].format(name=name, code_name=code_name, note=match["note"] or "")
+
+
 def update_group_charts(gap_key: str, group_id: str, year: str | None):
     """The group's series (ours and ITU's), its members' parity scores and the gap against income."""
     gap = fg.GAPS[gap_key]
@@ -398,15 +412,7 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
                      if edition is not None and pd.notna(edition["vintage"]) else "Key ICT indicators")
     published_source = fg.source_line(pd.DataFrame([edition]) if edition is not None else pd.DataFrame(),
                                       "Source (the publisher's own aggregate, not ours)")
-    if group_id in ITU_GROUPS and group_id != "world":
-        published_note = (f"Solid lines: ITU's own aggregate for {name} (ITU's member list, which may differ "
-                          "slightly from ours); dotted: ITU's World.")
-    elif group_id == "world":
-        published_note = "ITU's World aggregate, as published."
-    else:
-        published_note = (f"ITU publishes no aggregate for {name}, so its World is shown for reference. ITU's "
-                          "regions (Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are its own "
-                          "groupings and match neither UN nor World Bank regions.")
+    published_note = _published_note(group_id, name)
     published_table = published.assign(category=published["category"].map(gap.names))
 
     parity = member_parity(group_id, gap)
