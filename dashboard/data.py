@@ -209,3 +209,11 @@ def publisher_match(group_id: str, dataset_key: str) -> dict | None:
     rows = query("""SELECT group_code, match, note FROM publisher_group WHERE group_id = ? AND dataset_key = ?
                     ORDER BY match = 'approximate', group_code""", [group_id, dataset_key])
     return rows.iloc[0].to_dict() if len(rows) else None
+
+
+def publisher_difference(group_code: str, year: int) -> str | None:
+    """Why our figure differs from the publisher's `group_code` in `year` by more than half a point (the
+    reasons indicators/publisher_groups.yaml states and a test holds to), or None: they agree."""
+    rows = query("SELECT reason FROM publisher_difference WHERE group_code = ? AND ? BETWEEN first_year AND last_year",
+                 [group_code, year])
+    return str(rows.iloc[0, 0]) if len(rows) else None

@@ -121,9 +121,13 @@ def load_catalogue_tables(con: duckdb.DuckDBPyConnection, cat) -> None:
                      for t in cat.themes.values()])
     con.executemany("INSERT INTO indicator_theme VALUES (?, ?)", [list(link) for link in links])
     known_groups = {row[0] for row in con.execute("SELECT group_id FROM country_group").fetchall()}
+    publishers = load_publisher_groups()
     con.executemany("INSERT INTO publisher_group VALUES (?, ?, ?, ?, ?)",
-                    [[g.group_id, g.dataset, g.code, g.match, g.note] for g in load_publisher_groups().groups
+                    [[g.group_id, g.dataset, g.code, g.match, g.note] for g in publishers.groups
                      if g.group_id in known_groups])
+    con.executemany("INSERT INTO publisher_difference VALUES (?, ?, ?, ?)",
+                    [[code, d.first_year, d.last_year, d.reason] for d in publishers.known_differences
+                     for code in d.codes])
     changes = [[ind.indicator_id, year, label] for ind in cat.indicators.values() if ind.indicator_id in present
                for year, label in ind.definition_changes]
     if changes:

@@ -168,6 +168,14 @@ CREATE TABLE publisher_group (  -- Publishers' aggregates named like our groups 
     PRIMARY KEY (group_id, dataset_key, group_code)
 );
 
+CREATE TABLE publisher_difference (  -- Where our Internet use differs from a publisher's figure by over half a point, and why.
+    group_code  VARCHAR NOT NULL,  -- the publisher's code, as in publisher_group.group_code
+    first_year  SMALLINT NOT NULL,  -- first year the reason covers
+    last_year   SMALLINT NOT NULL,  -- last year the reason covers
+    reason      VARCHAR NOT NULL,  -- why, in a sentence or two (tests/test_publisher_agreement.py checks it is needed)
+    PRIMARY KEY (group_code, first_year)
+);
+
 CREATE TABLE target (  -- Numeric targets adopted by UN agencies (indicators/targets.yaml).
     target_id      VARCHAR PRIMARY KEY,  -- stable id
     framework      VARCHAR NOT NULL,    -- UMC 2030, Broadband Commission 2025, A4AI

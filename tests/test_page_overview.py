@@ -139,9 +139,43 @@ def test_theme_grid_has_16_cards_and_says_where_no_indicator_exists(overview, bu
     world = db_rows(built_db, f"""SELECT year, value, population_coverage FROM group_aggregate
         WHERE indicator_id = 'internet_use' AND group_id = 'world' AND {TOTAL} AND value IS NOT NULL
         ORDER BY year DESC LIMIT 1""").iloc[0]
-    assert (f"Individuals using the Internet: {world['value']:.1f} % (world, {int(world['year'])}; "
+    # The headline card shows the publisher's figure of the same concept, so the grid names both, each with
+    # its year and source.
+    assert (f"; ours {world['value']:.1f} % (world, {int(world['year'])}; "
             f"population coverage {100 * world['population_coverage']:.0f} %)") in text(divides)
+    assert re.search(r"Individuals using the Internet: \d+\.\d % \(World Bank, 20\d\d\); ours", text(divides))
     assert divides.children[0].children.href == "/about#theme-digital_divides"
+
+
+def test_one_number_per_concept_parity_and_gap_name_their_source_and_year(overview, built_db: Path) -> None:
+    """The reviewer's case: parity 0.92 (ITU, 2025) on the card and 0.92 (2020) in the grid, a gap of 4.7 points
+    beside the 6.1 its own headline implies. Every value now carries its year and source, and the gap in points
+    is computed from the pair the card shows."""
+    content = html.Div(overview.content())
+    card = text(find(content, "overview-parity-detail"))
+    women, men = (float(x) for x in re.findall(r"(\d+\.\d) %", card)[:2])
+    assert f"a gap of {men - women:.1f} points" in card
+    grid = text(find(content, "overview-theme-grid"))
+    year = text(find(content, "overview-parity-year")).strip("()")
+    assert "Gender parity" in grid
+    for name in ("parity", "gap"):
+        found = re.findall(rf"{name}[^:]*: ([^;]+); ours ([^)]+\))", grid, flags=re.IGNORECASE)
+        assert found, name
+        theirs, ours = found[0]
+        assert f"ITU, {year}" in theirs and re.search(r"world, 20\d\d", ours), found[0]
+    assert f"{men - women:.1f} points (ITU, {year})" in grid
+
+
+def test_world_internet_use_says_why_it_differs_from_the_publishers(overview, built_db: Path) -> None:
+    why = text(find(html.Div(overview.content()), "overview-internet-why"))
+    ours, theirs = (float(x) for x in db_rows(built_db, f"""
+        SELECT g.value, p.value FROM group_aggregate g JOIN published_aggregate p USING (indicator_id, year)
+        JOIN source s ON s.source_id = p.source_id
+        WHERE g.indicator_id = 'internet_use' AND g.group_id = 'world' AND g.{TOTAL.replace(' AND ', ' AND g.')}
+          AND g.value IS NOT NULL AND p.group_code = 'WLD' AND p.{TOTAL.replace(' AND ', ' AND p.')}
+        QUALIFY s.vintage = max(s.vintage) OVER () ORDER BY g.year DESC LIMIT 1""").iloc[0])
+    assert f"Ours is {ours - theirs:+.1f} points from World Bank's" in why
+    assert "estimate the economies without a" in why or "China" in why
 
 
 def test_unknown_parameters_are_ignored_silently(overview) -> None:

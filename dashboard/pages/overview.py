@@ -58,7 +58,7 @@ GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": 
 def world_series(indicator_id: str) -> pd.DataFrame:
     """Our world aggregate by year (years below the coverage threshold have no value and are left out)."""
     return data.query(f"""
-        SELECT year, value, population_coverage, n_countries, n_members
+        SELECT year, value, population_coverage, n_countries, n_members, n_imputed, population_imputed
         FROM group_aggregate
         WHERE indicator_id = ? AND group_id = 'world' AND {TOTAL} AND value IS NOT NULL
         ORDER BY year
@@ -285,8 +285,42 @@ def internet_card() -> html.Article:
             text += f"; {percent(newest['value'])} in {int(newest['year'])}"
         lines.append(html.P(["Published world figure — ", html.Span(text, id="overview-internet-published")],
                             style=SMALL))
+        if len(same):
+            lines.append(html.P(why_they_differ(last, same.iloc[0], meta), id="overview-internet-why", style=SMALL))
     return card("internet", "Internet use, world", percent(last["value"]), year, lines,
                 targets_block("internet_use"))
+
+
+def why_they_differ(ours: pd.Series, theirs: pd.Series, meta: pd.Series) -> str:
+    """One sentence on why our world figure and the publisher's of the same year differ: the stated reason
+    (publisher_difference) beyond half a point, else what both do with the economies without a value."""
+    year, gap = int(ours["year"]), float(ours["value"]) - float(theirs["value"])
+    reason = data.publisher_difference(str(theirs["group_code"]), year)
+    if reason:
+        return f"Ours is {gap:+.1f} points from {meta['publisher']}'s. {reason}"
+    imputed = ours.get("population_imputed")
+    share = f" ({100 * imputed:.1f} % of the world's population)" if pd.notna(imputed) and imputed > 0 else ""
+    return (f"Ours is {gap:+.1f} points from {meta['publisher']}'s: both estimate the economies without a {year} "
+            f"value{share}, each its own way (About, Measures).")
+
+
+def publisher_world_values() -> dict[str, dict]:
+    """The headline publisher figures the cards show, by indicator: Internet use and, from ITU's women's and
+    men's Internet use, gender parity and the gap in points (the gap computed from the pair shown)."""
+    values = {}
+    published = published_world_internet()
+    if len(published):
+        newest = published.iloc[-1]
+        meta = source_meta(newest["source_id"])
+        values["internet_use"] = {"value": newest["value"], "year": int(newest["year"]), "who": meta["publisher"]}
+    parity = itu_world_parity()
+    if len(parity):
+        last = parity.iloc[-1]
+        who = source_meta(last["source_id"])["publisher"]
+        values["internet_gender_parity"] = {"value": last["value"], "year": int(last["year"]), "who": who}
+        values["internet_gender_gap"] = {"value": last["male"] - last["female"], "year": int(last["year"]),
+                                         "who": who}
+    return values
 
 
 def parity_card() -> html.Article:
@@ -297,7 +331,8 @@ def parity_card() -> html.Article:
     last = parity.iloc[-1]
     return card("parity", "Gender parity in Internet use, world", f"{last['value']:.2f}", int(last["year"]), [
         html.P(f"Women {percent(last['female'])} ÷ men {percent(last['male'])} using the Internet "
-               "(ITU's world estimate); parity is 0.98–1.02.", id="overview-parity-detail", style=SMALL),
+               f"(ITU's world estimate): a gap of {last['male'] - last['female']:.1f} points; parity is 0.98–1.02.",
+               id="overview-parity-detail", style=SMALL),
     ], targets_block("internet_gender_parity"))
 
 
@@ -318,7 +353,19 @@ def affordability_card() -> html.Article:
 # --- theme grid ------------------------------------------------------------------------------------
 
 
-def theme_card(theme: dict, pairs: list[dict]) -> html.Article:
+def world_value_text(row: dict, published: dict | None) -> str:
+    """An indicator's world value in the theme grid. Where a headline card shows a publisher's figure of the same
+    concept, that figure comes first with its year and source, and ours follows with its own: never two
+    numbers of one concept without both."""
+    ours = (f"{fo.number(row['value'], row['unit'])} (world, {int(row['year'])}; population coverage "
+            f"{100 * row['population_coverage']:.0f} %)" if pd.notna(row["value"]) else "no world aggregate")
+    if published is None:
+        return ours
+    theirs = f"{fo.number(published['value'], row['unit'])} ({published['who']}, {published['year']})"
+    return f"{theirs}; ours {ours}" if pd.notna(row["value"]) else theirs
+
+
+def theme_card(theme: dict, pairs: list[dict], published: dict[str, dict]) -> html.Article:
     first, last = theme["first_paragraph"], theme["last_paragraph"]
     paragraphs = f"¶ {first}" if first == last else f"¶ {first}–{last}"
     n = int(theme["n_indicators"])
@@ -328,9 +375,8 @@ def theme_card(theme: dict, pairs: list[dict]) -> html.Article:
     else:
         items = []
         for row in key_indicators(pairs, theme["theme_id"]):
-            value = (f"{fo.number(row['value'], row['unit'])} (world, {int(row['year'])}; population coverage "
-                     f"{100 * row['population_coverage']:.0f} %)" if pd.notna(row["value"]) else "no world aggregate")
-            items.append(html.Li([dcc.Link(row["name"], href=explore_href(row["indicator_id"])), f": {value}"]))
+            items.append(html.Li([dcc.Link(row["name"], href=explore_href(row["indicator_id"])),
+                                  f": {world_value_text(row, published.get(row['indicator_id']))}"]))
         body = [html.P(f"{n} indicator{'s' if n != 1 else ''}; key ones:", style=SMALL), html.Ul(items, style=LIST)]
     return html.Article(className="overview-theme", id=f"overview-theme-{theme['theme_id']}", style=CARD, children=[
         html.H3(dcc.Link(theme["title"], href=dash.get_relative_path("/about") + f"#theme-{theme['theme_id']}"),
@@ -344,14 +390,15 @@ def theme_card(theme: dict, pairs: list[dict]) -> html.Article:
 def theme_grid() -> html.Section:
     themes, pairs = themes_with_indicators()
     records = pairs.to_dict("records")
+    published = publisher_world_values()
     missing = int((themes["n_indicators"] == 0).sum())
     return html.Section(className="overview-themes", children=[
         html.H2("The 16 themes of the WSIS+20 Elements Paper"),
         html.P(f"{len(themes) - missing} of {len(themes)} themes have at least one open indicator; {missing} have "
                "none yet. Each indicator opens in Explore; each title opens the theme on the About page.",
                className="caption"),
-        html.Div([theme_card(theme, records) for theme in themes.to_dict("records")], id="overview-theme-grid",
-                 style=GRID),
+        html.Div([theme_card(theme, records, published) for theme in themes.to_dict("records")],
+                 id="overview-theme-grid", style=GRID),
     ])
 
 
