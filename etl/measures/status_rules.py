@@ -166,9 +166,11 @@ def rules_table() -> list[dict[str, str]]:
 
 # Which scopes a target is about (rows of target_progress), by the target's `scope`.
 SCOPES = (
-    ("world", "The world, every group (the Targets page charts each group against it) and every economy."),
-    ("<group_id>", "That group and its member economies only (never the world)."),
-    ("each_country", "Every economy only: the headline is the count of economies per status, not an aggregate."),
+    ("A world target", "the world, every group (the Targets page charts each group against it) and every economy."),
+    ("A group's target (least developed countries, developing countries)",
+     "that group and its member economies only, never the world."),
+    ("A target for each economy", "every economy only: its headline is the count of economies per status, not "
+                                  "an aggregate."),
 )
 
 

@@ -125,6 +125,7 @@ def target_progress(con: duckdb.DuckDBPyConnection, specs: list[dict], current_y
     for group_id, iso3 in con.execute("SELECT group_id, iso3 FROM group_member").fetchall():
         members.setdefault(group_id, set()).add(iso3)
     units = dict(con.execute("SELECT indicator_id, unit FROM indicator").fetchall())
+    economies = {row[0] for row in con.execute("SELECT iso3 FROM country").fetchall()}
     target_rows, results = [], []
     for spec in specs:
         target_rows.append({
@@ -185,6 +186,17 @@ def target_progress(con: duckdb.DuckDBPyConnection, specs: list[dict], current_y
                     deadline = None
                 verdicts.append(_verdict(row, target, spec, current_year, unit, deadline))
             results.append(pd.concat([assessed.drop(columns="status"), pd.DataFrame(verdicts)], axis=1))
+        # Every economy the target names has a row, with or without data, so that every page counts economies
+        # out of the same denominator.
+        named = economies if scope in ("world", "each_country") else members.get(scope, set()) & economies
+        unseen = sorted(named - set(countries["scope_id"]))
+        if unseen:
+            facts = status_rules.Facts(current_year, target.deadline_year)
+            rule = status_rules.decide(facts)
+            results.append(pd.DataFrame({
+                "target_id": spec["id"], "scope_id": unseen, "scope_type": "country", "basis": "ours",
+                "status": rule.status, "rule_id": rule.rule_id, "status_text": status_rules.text(rule, facts, unit),
+                "deadline_passed": facts.deadline_passed}))
     table = pd.concat(results, ignore_index=True)
     for column in ("status_year",):
         table[column] = table[column].astype("Int64")
