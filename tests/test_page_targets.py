@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -323,3 +324,15 @@ def test_unknown_target_gives_a_notice_and_the_default_view(open_page) -> None:
     card = record.page.locator('[data-target="umc_internet_use_2030"]')
     assert card.get_attribute("aria-current") == "true"
     assert record.errors == []
+
+
+def test_the_about_page_prints_every_status_rule_from_the_table(db: Path) -> None:
+    """The rules users read are the rules the ETL applies: the About table is generated from RULES."""
+    from dashboard.pages import about
+
+    section = str(about.targets_section())
+    for rule in status_rules.RULES:
+        for part in (rule.rule_id, rule.status, rule.when):
+            assert html.escape(part, quote=False) in section or part in section, part
+    assert 'id="status-rules"' in section or "'id': 'status-rules'" in section or "status-rules" in section
+    assert f"more than {status_rules.MAX_AGE} years old" in section

@@ -161,7 +161,14 @@ def text(rule: Rule, facts: Facts, unit: str | None = None) -> str:
 
 def rules_table() -> list[dict[str, str]]:
     """The rules in order, for the About page: rule, status, condition and the badge it gives."""
-    return [{"rule": rule.rule_id, "status": rule.status, "when": rule.when, "badge": rule.text} for rule in RULES]
+    placeholders = {"deadline_value": "value", "deadline_year": "deadline year", "deadline_basis": "source",
+                    "latest_value": "latest value", "latest_year": "latest year", "projected_year": "projected year",
+                    "projection": "reached in ‹projected year› or not reached at the observed pace"}
+    def readable(template: str) -> str:
+        return template.format(**{key: ("{}" if key == "projection" else "‹{}›").format(word)
+                                  for key, word in placeholders.items()})
+    return [{"rule": rule.rule_id, "status": rule.status, "when": rule.when, "badge": readable(rule.text)}
+            for rule in RULES]
 
 
 # Which scopes a target is about (rows of target_progress), by the target's `scope`.
