@@ -24,7 +24,7 @@ SPARK_HEIGHT = 120
 # Target status → colour of the badge's edge (Okabe–Ito; the status is always written out too).
 STATUS_COLOURS = {
     "met": "#009E73", "on track": "#0072B2", "acceleration needed": "#E69F00", "limited progress": "#D55E00",
-    "deteriorating": "#CC79A7", "deadline passed": "#000000",
+    "deteriorating": "#CC79A7", "not met": "#000000",
 }
 STATUS_OTHER = "#999999"  # insufficient data, no open indicator
 

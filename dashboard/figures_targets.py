@@ -15,9 +15,9 @@ import pandas as pd
 
 from dashboard.figures import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
 
-# Every status the ETL writes (etl/measures/progress.py STATUSES + "no open indicator"), best first, and
-# "no data" for economies with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.
-STATUSES = ("met", "on track", "acceleration needed", "limited progress", "deteriorating", "deadline passed",
+# Every status the ETL writes (etl/measures/status_rules.py STATUSES), best first, and "no data" for economies
+# with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.
+STATUSES = ("met", "on track", "acceleration needed", "limited progress", "deteriorating", "not met",
             "insufficient data", "no open indicator")
 NO_DATA = "no data"
 STATUS_COLOURS = {
@@ -26,7 +26,7 @@ STATUS_COLOURS = {
     "acceleration needed": "#F0E442",  # yellow
     "limited progress": "#E69F00",     # orange
     "deteriorating": "#D55E00",        # vermillion
-    "deadline passed": "#CC79A7",      # reddish purple
+    "not met": "#CC79A7",              # reddish purple
     "insufficient data": "#8C8C8C",    # mid grey
     "no open indicator": "#BBBBBB",
     NO_DATA: NO_DATA_GREY,
@@ -114,7 +114,8 @@ def projection(row: Mapping, target: Mapping) -> pd.DataFrame:
     latest_year, latest, rate = num(row.get("latest_year")), num(row.get("latest_value")), num(
         row.get("observed_rate"))
     deadline = int(target["deadline_year"])
-    if latest_year is None or latest is None or rate is None or row.get("status") == "met":
+    if (latest_year is None or latest is None or rate is None or row.get("status") in ("met", "not met")
+            or row.get("deadline_passed") is True):
         return empty
     latest_year = int(latest_year)
     if latest_year >= deadline:
@@ -178,11 +179,14 @@ def target_text(target: Mapping, unit: str) -> str:
 def projected_text(row: Mapping) -> str:
     """When the target is reached at the observed pace, in words."""
     status = row.get("status")
-    year = num(row.get("projected_year"))
+    year = num(row.get("status_year")) if num(row.get("status_year")) is not None else num(row.get("projected_year"))
     if status == "met":
         return f"met in {int(year)}" if year is not None else "met"
+    if status == "not met":
+        return "deadline passed"
     if status in ("insufficient data", "no open indicator", NO_DATA):
         return "—"
+    year = num(row.get("projected_year"))
     if year is None:
         return "not at the current pace"
     return str(int(year))
@@ -193,8 +197,10 @@ def projected_sentence(row: Mapping) -> str:
     when = projected_text(row)
     if when.startswith("met"):
         return f"Target {when}."
+    if when == "deadline passed":
+        return "The deadline has passed."
     if when == "—":
-        return "No projection (too few years of data)."
+        return "No projection."
     if when == "not at the current pace":
         return "Not reached at the observed pace."
     return f"Reached in {when} at the observed pace."
@@ -462,8 +468,9 @@ def chart_summary(row: Mapping | None, target: Mapping, scope_name: str, unit: s
     if num(row.get("base_year")) is not None and int(row["base_year"]) != int(row["latest_year"]):
         base = f" (from {fmt(row['base_value'], unit)} in {int(row['base_year'])})"
     status = row["status"]
-    text = f"{scope_name}: {latest}{base}; target {target_text(target, unit)}; status: {status}"
-    if status == "met":
+    label = row.get("status_text") if isinstance(row.get("status_text"), str) else status
+    text = f"{scope_name}: {latest}{base}; target {target_text(target, unit)}; status: {label}"
+    if status in ("met", "not met") or row.get("deadline_passed") is True:
         return text + "."
     when = projected_text(row)
     if when == "—":

@@ -192,22 +192,29 @@ CREATE TABLE target (  -- Numeric targets adopted by UN agencies (indicators/tar
     note           VARCHAR  -- caveats of the measurement
 );
 
-CREATE TABLE target_progress (  -- Progress of the world, every group and every economy towards each target.
+CREATE TABLE target_progress (  -- Status of each target for the scopes it names (world target: the world, every group and every economy; a group's target: the group and its members; each_country: every economy). Rules: etl/measures/status_rules.py, printed on the About page.
     target_id      VARCHAR NOT NULL REFERENCES target (target_id),  -- the target
     scope_id       VARCHAR NOT NULL,    -- 'world', a group_id, or an ISO3 code
     scope_type     VARCHAR NOT NULL,    -- world, group, country
-    basis          VARCHAR NOT NULL,    -- 'ours' (our aggregates/observations) or 'publisher:<source_id>'
+    basis          VARCHAR NOT NULL,    -- series of the pace: 'ours' (our aggregates/observations) or 'publisher:<source_id>'
     base_year      SMALLINT,  -- first year with data from 2015
     base_value     DOUBLE,  -- value in the base year
     latest_year    SMALLINT,  -- last year with data
     latest_value   DOUBLE,  -- value in the latest year
     required_rate  DOUBLE,              -- compound annual rate needed from the base (on the shortfall for shares)
     observed_rate  DOUBLE,  -- compound annual rate observed since the base (same basis as required_rate)
-    ratio          DOUBLE,              -- observed ÷ required
-    status         VARCHAR NOT NULL,    -- met, on track, acceleration needed, limited progress, deteriorating,
-                                        -- deadline passed, insufficient data, no open indicator
-    projected_year SMALLINT,            -- when the target is reached at the observed pace (NULL: never)
-    distance       DOUBLE,              -- still to go, in the indicator's unit (percentage points for shares)
+    ratio          DOUBLE,              -- observed ÷ required (Open SDG pace ratio; an input of the status, not the verdict)
+    status         VARCHAR NOT NULL,    -- met, not met, on track, acceleration needed, limited progress, deteriorating,
+                                        -- insufficient data, no open indicator (the first rule of status_rules.RULES that holds)
+    projected_year SMALLINT,            -- when the target is reached at the observed pace from the latest value (NULL: never)
+    distance       DOUBLE,              -- still to go from the latest value, in the indicator's unit (percentage points for shares)
+    pace_status    VARCHAR,             -- the Open SDG category of the ratio alone (≥ 0.95 on track, ≥ 0.60 acceleration needed, ≥ 0 limited progress, else deteriorating); NULL: no ratio
+    deadline_passed BOOLEAN,            -- the deadline year is before the build's year, or a value for the deadline year exists
+    status_value   DOUBLE,              -- the value the status rests on (the deadline year's once the deadline has passed, else the latest)
+    status_year    SMALLINT,            -- the year of status_value
+    status_basis   VARCHAR,             -- where status_value comes from: 'ours' or 'publisher:<source_id>' (the newest edition with that year)
+    status_text    VARCHAR,             -- the badge, e.g. 'not met: 73.6 % in 2025 (World Bank, Jul 2026)'
+    rule_id        VARCHAR,             -- the rule of etl/measures/status_rules.py that gave the status
     PRIMARY KEY (target_id, scope_id)
 );
 

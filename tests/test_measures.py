@@ -12,6 +12,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from etl.measures import status_rules
+
 TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
 
 
@@ -190,26 +192,87 @@ def test_low_coverage_groups_have_no_value(con) -> None:
     assert below == 0
 
 
-def test_every_target_has_a_world_row_and_statuses_are_known(con) -> None:
-    targets = {row[0] for row in con.execute("SELECT target_id FROM target").fetchall()}
-    world = {row[0] for row in con.execute("SELECT target_id FROM target_progress WHERE scope_id = 'world'").fetchall()}
-    assert targets == world
+def test_every_target_has_a_headline_row_and_statuses_are_known(con) -> None:
+    """A world or group target has a row for its scope; an each-economy target has economies only."""
+    missing = con.execute("""SELECT t.target_id FROM target t WHERE NOT EXISTS (
+        SELECT 1 FROM target_progress p WHERE p.target_id = t.target_id
+          AND (p.scope_id = t.scope OR (t.scope = 'each_country' AND p.scope_type IN ('country', 'world'))))
+        """).fetchall()
+    assert missing == []
     statuses = {row[0] for row in con.execute("SELECT DISTINCT status FROM target_progress").fetchall()}
-    assert statuses <= {"met", "on track", "acceleration needed", "limited progress", "deteriorating",
-                        "deadline passed", "insufficient data", "no open indicator"}
+    assert statuses <= set(status_rules.STATUSES)
     assert con.execute("""SELECT status FROM target_progress WHERE target_id = 'umc_household_access_2030'
         AND scope_id = 'world'""").fetchone()[0] == "no open indicator"
 
 
-def test_readme_question_ldcs_on_track_for_35_percent(con) -> None:
-    """The README's one-query answer to "which LDCs are on track for 35 % Internet use by 2025?"."""
+def test_readme_question_ldcs_met_35_percent(con) -> None:
+    """The README's one-query answer to "which LDCs met 35 % Internet use by 2025?"."""
     readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
     sql = readme.split("<!-- ldc-query -->")[1].split("```sql")[1].split("```")[0]
     answer = con.execute(sql).df()
     assert len(answer) > 0
-    assert set(answer["status"]) <= {"met", "on track"}
+    assert set(answer["status"]) == {"met"}
     ldcs = {row[0] for row in con.execute("SELECT iso3 FROM group_member WHERE group_id = 'ldc'").fetchall()}
     assert set(answer["iso3"]) <= ldcs
+
+
+# --- the status rules on the real database (etl/measures/status_rules.py) ---------------------------
+
+
+def test_no_row_is_on_track_past_its_deadline_or_projection(con) -> None:
+    bad = con.execute("""SELECT p.target_id, p.scope_id, p.projected_year, t.deadline_year
+        FROM target_progress p JOIN target t USING (target_id)
+        WHERE p.status = 'on track' AND (p.projected_year IS NULL OR p.projected_year > t.deadline_year
+                                         OR p.deadline_passed OR t.deadline_year < year(current_date))""").fetchall()
+    assert bad == []
+
+
+def test_a_passed_deadline_gives_met_not_met_or_insufficient_data(con) -> None:
+    bad = con.execute("""SELECT p.target_id, p.scope_id, p.status FROM target_progress p JOIN target t USING (target_id)
+        WHERE t.deadline_year < year(current_date) AND t.indicator_id IS NOT NULL
+          AND p.status NOT IN ('met', 'not met', 'insufficient data')""").fetchall()
+    assert bad == []
+    assert con.execute("""SELECT count(*) FROM target_progress p JOIN target t USING (target_id)
+        WHERE t.deadline_year < year(current_date) AND p.status IN ('met', 'not met')
+          AND p.status_year = t.deadline_year AND p.rule_id NOT IN ('deadline_met', 'deadline_missed')
+        """).fetchone()[0] == 0
+
+
+def test_no_status_rests_on_data_older_than_the_rule_allows(con) -> None:
+    oldest = year_now(con) - status_rules.MAX_AGE
+    bad = con.execute("""SELECT target_id, scope_id, status, status_year FROM target_progress
+        WHERE status NOT IN ('insufficient data', 'no open indicator') AND status_year < ?""", [oldest]).fetchall()
+    assert bad == []
+    for sudan in con.execute("""SELECT status_text FROM target_progress
+            WHERE target_id = 'umc_internet_use_2030' AND scope_id IN ('SDN', 'TUV')""").fetchall():
+        assert sudan[0] == "insufficient data (latest: 2017)"
+
+
+def test_rows_only_for_the_scopes_a_target_names(con) -> None:
+    rows = con.execute("""SELECT p.target_id, t.scope, p.scope_id, p.scope_type,
+               p.scope_type = 'country' AND EXISTS (SELECT 1 FROM group_member m
+                                                    WHERE m.group_id = t.scope AND m.iso3 = p.scope_id) AS member
+        FROM target_progress p JOIN target t USING (target_id)""").fetchall()
+    for target_id, scope, scope_id, scope_type, member in rows:
+        if target_id in {"umc_household_access_2030", "umc_digital_skills_2030", "bbc_digital_skills_2025",
+                         "bbc_digital_finance_2025"}:
+            continue  # the one 'no open indicator' row
+        assert scope_type in status_rules.named_scope_types(scope), (target_id, scope_id)
+        if scope not in ("world", "each_country"):
+            assert scope_id == scope or member, (target_id, scope_id)
+    assert con.execute("""SELECT count(*) FROM target_progress
+        WHERE target_id = 'bbc_internet_ldc_2025' AND scope_id = 'world'""").fetchone()[0] == 0
+
+
+def test_the_world_75_percent_target_was_not_met_in_2025(con) -> None:
+    status, text, value = con.execute("""SELECT status, status_text, status_value FROM target_progress
+        WHERE target_id = 'bbc_internet_world_2025' AND scope_id = 'world'""").fetchone()
+    assert status == "not met" and value < 75
+    assert text.startswith("not met: 73.6 % in 2025 (")
+
+
+def year_now(con) -> int:
+    return con.execute("SELECT year(current_date)").fetchone()[0]
 
 
 def test_inequality_falls_as_the_world_connects(con) -> None:

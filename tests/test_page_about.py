@@ -103,7 +103,20 @@ def test_measures_define_each_measure(about) -> None:
     for term in ("Group aggregates", "People offline", "Gender parity score", "Affordability", "Progress to target",
                  "Inequality across countries"):
         assert f"<strong>{term}.</strong>" in measures
-    assert "0.98–1.02" in measures and "≥ 0.95 is on track" in measures and "2 %" in measures
+    assert "0.98–1.02" in measures and "2 %" in measures
+    assert "on track only when the projection reaches the target by the deadline" in measures
+
+
+def test_status_rules_are_printed_from_the_rules_table(about) -> None:
+    """Every rule the ETL applies, in its order, with its condition: the doc cannot drift from the code."""
+    from etl.measures import status_rules
+
+    rules = text(find(about.layout(), "targets")).split("about-status-rules", 1)[1]
+    positions = [rules.index(f"<td>{number}</td><td>{rule.rule_id}</td><td>{rule.status}</td>")
+                 for number, rule in enumerate(status_rules.RULES, start=1)]
+    assert positions == sorted(positions)
+    for rule in status_rules.RULES:
+        assert fo.esc(rule.when) in rules, rule.rule_id
 
 
 def test_coverage_counts_indicators_per_economy_in_the_latest_five_years(about, built_db: Path) -> None:

@@ -63,8 +63,8 @@ def expected_cards(db: Path) -> dict[str, str]:
         "overview-parity-year": f"({parity_year})",
         "overview-afford-value": f"{afford['median_value']:.2f} %",
         "overview-afford-year": f"({int(afford['year'])})",
-        "overview-afford-share": (f"{100 * afford['share_meeting']:.0f} % of economies "
-                                  f"({int(afford['n_meeting'])} of {int(afford['n_economies'])})"),
+        "overview-afford-share": (f"{100 * afford['share_meeting']:.0f} % of the economies priced in "
+                                  f"{int(afford['year'])} at or under 2 %"),
     }
 
 
@@ -113,15 +113,52 @@ def test_cards_equal_the_database(overview, built_db: Path) -> None:
 
 def test_each_card_names_its_targets_with_status_and_deadline(overview, built_db: Path) -> None:
     page = html.Div(overview.content())
-    progress = db_rows(built_db, """SELECT t.target_id, t.label, t.deadline_year, p.status FROM target t
+    progress = db_rows(built_db, """SELECT t.target_id, t.label, t.deadline_year, p.status_text FROM target t
         JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
         WHERE t.indicator_id = 'internet_use' AND t.scope = 'world'""")
     internet = text(find(page, "overview-card-internet"))
     assert len(progress) >= 2
     for row in progress.itertuples():
-        assert f"{row.status}{row.label}" in internet and f"by {row.deadline_year}" in internet
+        assert f"{row.status_text}{row.label}" in internet and f"by {row.deadline_year}" in internet
     parity = text(find(page, "overview-card-parity"))
     assert "Gender parity in Internet use" in parity and "2030" in parity
+
+
+def test_the_world_75_percent_card_says_not_met_with_2025_data(overview) -> None:
+    """The deadline has passed: the badge gives the verdict on the 2025 value, not a pace."""
+    internet = find(html.Div(overview.content()), "overview-card-internet")
+    badges = [node for node in walk(internet) if getattr(node, "data-status", None)]
+    item = next(node for node in walk(internet) if getattr(node, "data-target", None) == "bbc_internet_world_2025")
+    badge = next(node for node in walk(item) if getattr(node, "data-status", None))
+    assert getattr(badge, "data-status") == "not met" and badges
+    assert badge.children.startswith("not met: 73.6 % in 2025 (")
+
+
+def test_overview_and_targets_count_the_a4ai_economies_alike(overview, built_db: Path) -> None:
+    """An each-economy target is headed by its economies per status, with one denominator on both pages."""
+    from dashboard.pages import targets as targets_page
+
+    afford = text(find(html.Div(overview.content()), "overview-card-afford"))
+    state = targets_page.TargetsState("a4ai", "a4ai_1_for_2_2025", "wb_region", "all")
+    card = text(html.Div(targets_page.board_cards(state)))
+    line = re.search(r"Economies: (\d+) of (\d+) met it; [^.]*\.", card).group(0)
+    assert line in afford
+    met, total = db_rows(built_db, """SELECT count(*) FILTER (status = 'met'), count(*) FROM target_progress
+        WHERE target_id = 'a4ai_1_for_2_2025' AND scope_type = 'country'""").iloc[0]
+    assert line.startswith(f"Economies: {met} of {total} met it;")
+    assert total == db_rows(built_db, "SELECT count(*) AS n FROM country")["n"].iloc[0]
+    assert "World aggregate" not in card
+    item = next(node for node in walk(find(html.Div(overview.content()), "overview-card-afford"))
+                if getattr(node, "data-target", None) == "a4ai_1_for_2_2025")
+    assert "median" not in text(item) and " met:" not in text(item)  # never a verdict on the world median
+
+
+def walk(component):
+    yield component
+    children = getattr(component, "children", None)
+    for child in children if isinstance(children, list | tuple) else [children]:
+        if child is not None and not isinstance(child, str | int | float):
+            yield from walk(child)
 
 
 def test_theme_grid_has_16_cards_and_says_where_no_indicator_exists(overview, built_db: Path) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import math
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
@@ -14,7 +15,7 @@ import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard import figures_targets as ft
 from dashboard.pages import targets as page
 from dashboard.static_html import render
-from etl.measures import progress
+from etl.measures import progress, status_rules
 
 SHARE_100 = {"comparator": ">=", "value": 100.0, "met_threshold": 95.0, "bound": 100.0, "band": None,
              "deadline_year": 2030}
@@ -102,7 +103,7 @@ def test_projection_agrees_with_the_etl_projected_year() -> None:
 def test_every_status_has_its_own_colour_and_the_etl_statuses_are_all_known() -> None:
     colours = [ft.STATUS_COLOURS[status] for status in (*ft.STATUSES, ft.NO_DATA)]
     assert len(set(colours)) == len(colours)
-    assert set(progress.STATUSES) <= set(ft.STATUSES)
+    assert set(status_rules.STATUSES) <= set(ft.STATUSES)
 
 
 def test_status_map_has_one_legend_entry_per_status_with_counts() -> None:
@@ -226,31 +227,42 @@ def test_the_a4ai_target_is_drawn_on_the_1_gb_basket_only(db: Path) -> None:
     assert "changed definition: 1.5 GB from 2018, 2 GB from 2021, 5 GB from 2025" in str(detail)
 
 
-def test_board_shows_the_world_statuses_of_target_progress(db: Path) -> None:
+def test_board_shows_the_statuses_of_target_progress_with_value_and_year(db: Path) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         expected = dict(con.execute(
-            "SELECT target_id, status FROM target_progress WHERE scope_id = 'world'").fetchall())
-        headline = dict(con.execute("""SELECT p.target_id, p.status FROM target_progress p JOIN target t
+            "SELECT target_id, status_text FROM target_progress WHERE scope_id = 'world'").fetchall())
+        headline = dict(con.execute("""SELECT p.target_id, p.status_text FROM target_progress p JOIN target t
                                        USING (target_id) WHERE p.scope_id = t.scope""").fetchall())
+        each = [row[0] for row in con.execute("SELECT target_id FROM target WHERE scope = 'each_country'").fetchall()]
     state = page.TargetsState("all", "umc_internet_use_2030", page.DEFAULT_GROUP_TYPE, page.ALL_GROUPS)
     board = page.board_cards(state)
     assert page.update_board("all", "umc_internet_use_2030").children == render(board)  # what the page shows
     shown = cards(board)
-    assert set(shown) == set(expected)  # one card per target, the four without an open indicator included
+    assert len(shown) == 13  # one card per target, the four without an open indicator included
     for target_id, card in shown.items():
         world = [node.children for node in walk(card) if getattr(node, "data-scope", None) == "world"]
-        assert world == [expected[target_id]], target_id
-        for scope_id, status in [(getattr(n, "data-scope"), n.children) for n in walk(card)
-                                 if getattr(n, "data-scope", None) not in (None, "world")]:
-            assert status == headline[target_id], (target_id, scope_id)
+        assert world == ([expected[target_id]] if target_id in expected else []), target_id
+        for scope_id, badge in [(getattr(n, "data-scope"), n.children) for n in walk(card)
+                                if getattr(n, "data-scope", None) not in (None, "world", "economies")]:
+            assert badge == headline[target_id], (target_id, scope_id)
     assert "no open indicator" in expected.values()
+    assert expected["bbc_internet_world_2025"].startswith("not met: 73.6 % in 2025 (")
+    for target_id in each:  # set for each economy: headed by the economies per status, no aggregate's status
+        scopes = [getattr(n, "data-scope") for n in walk(shown[target_id]) if getattr(n, "data-scope", None)]
+        assert scopes == ["economies"], target_id
     bbc = cards(page.board_cards(page.TargetsState("bbc", "bbc_internet_ldc_2025", "special", "ldc")))
     ldc = bbc["bbc_internet_ldc_2025"]
-    assert [getattr(n, "data-scope") for n in walk(ldc) if getattr(n, "data-scope", None)] == ["ldc", "world"]
+    assert [getattr(n, "data-scope") for n in walk(ldc) if getattr(n, "data-scope", None)] == ["ldc"]
     links = [node.href for node in walk(bbc["bbc_internet_world_2025"]) if type(node).__name__ == "Link"]
     assert links == ["/targets?framework=bbc&target=bbc_internet_world_2025&group_type=special&group=ldc"]
     a4ai = page.TargetsState("a4ai", "a4ai_1_for_2_2025", page.DEFAULT_GROUP_TYPE, page.ALL_GROUPS)
     assert len(cards(page.board_cards(a4ai))) == 1
+
+
+def test_the_method_is_the_rules_table(db: Path) -> None:
+    items = [node for part in page.method() for node in walk(part) if type(node).__name__ == "Li"]
+    assert len(items) == len(status_rules.RULES)
+    assert [item.children[0].children for item in items] == [rule.status for rule in status_rules.RULES]
 
 
 def test_url_parameters_are_parsed_with_notices(db: Path) -> None:
@@ -277,9 +289,9 @@ def test_callbacks_fill_every_view(db: Path) -> None:
     assert page.update_groups("special", "wb_region:south_asia")[1] == "all"
 
     figure, summary, source, _, detail = page.update_trend("bbc_internet_ldc_2025", "wb_region:south_asia")
-    assert [trace["name"] for trace in figure["data"]][:2] == ["Least developed countries",
-                                                               "Least developed countries: projection at the "
-                                                               "observed pace"]
+    names = [trace["name"] for trace in figure["data"]]
+    assert names[0] == "Least developed countries"
+    assert not any("projection" in name for name in names)  # the deadline has passed: nothing to project
     assert "South Asia" in [trace["name"] for trace in figure["data"]]
     assert summary.startswith("Least developed countries: ") and "status: " in summary
     assert "Licence:" in source and "broadbandcommission.org" in source
@@ -302,6 +314,9 @@ def test_callbacks_fill_every_view(db: Path) -> None:
     assert summary.startswith("Of 44 economies in Least developed countries")
     assert sum(len(trace["locations"]) for trace in figure["data"]) == 44
     assert "Afghanistan" in table.children and "met" in str(counts)
+    # a group's target lists its members only, even with every group chosen
+    assert page.update_economies("bbc_internet_ldc_2025", "all")[1].startswith(
+        "Of 44 economies in Least developed countries")
 
     figure, summary, *_ = page.update_economies("umc_household_access_2030", "all")
     assert "No open indicator" in summary and figure["data"] == []
@@ -354,3 +369,15 @@ def test_unknown_target_gives_a_notice_and_the_default_view(open_page) -> None:
     card = record.page.locator('[data-target="umc_internet_use_2030"]')
     assert card.get_attribute("aria-current") == "true"
     assert record.errors == []
+
+
+def test_the_about_page_prints_every_status_rule_from_the_table(db: Path) -> None:
+    """The rules users read are the rules the ETL applies: the About table is generated from RULES."""
+    from dashboard.pages import about
+
+    section = str(about.targets_section())
+    for rule in status_rules.RULES:
+        for part in (rule.rule_id, rule.status, rule.when):
+            assert html.escape(part, quote=False) in section or part in section, part
+    assert 'id="status-rules"' in section or "'id': 'status-rules'" in section or "status-rules" in section
+    assert f"more than {status_rules.MAX_AGE} years old" in section

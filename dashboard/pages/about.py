@@ -14,9 +14,10 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import components, data, figures
+from dashboard import components, data, figures, target_status
 from dashboard import figures_overview as fo
 from dashboard.html_block import HtmlBlock
+from etl.measures import status_rules
 
 dash.register_page(__name__, path="/about", name="About", title="About · Digital divide indicators")
 
@@ -29,7 +30,8 @@ GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": 
 LICENCE_NOTE = {"background": "#fff4d6", "borderLeft": "4px solid #E69F00", "padding": "0.5rem 0.8rem",
                 "margin": "0.5rem 0"}
 
-TOC = [("measures", "Measures"), ("targets", "Targets"), ("sources", "Sources and licences"),
+TOC = [("measures", "Measures"), ("targets", "Targets"), ("status-rules", "Status rules"),
+       ("sources", "Sources and licences"),
        ("themes", "WSIS+20 Elements Paper"), ("gaps", "Data gaps")]
 
 # (term, definition): our own short wording of README.md's "Measures" section.
@@ -74,12 +76,12 @@ MEASURES = [
      "its own indicator (e.g. the 1 GB data basket, priced 2023–2025, on which the A4AI target is drawn)."),
     ("Progress to target",
      "The Open SDG / Statistics Canada method: the compound annual rate of change observed since 2015 against the "
-     "rate needed to reach the target by its deadline. Observed ÷ required ≥ 0.95 is on track, 0.60–0.95 "
-     "acceleration needed, 0–0.60 limited progress, below 0 deteriorating; a target already reached is met. For "
-     "shares capped at 100 the rates are computed on the shortfall (100 − value), and ITU's convention of "
-     "scoring a 100 % goal as met at 95 % applies. We also give the year the target would be reached at the "
-     "current pace and the distance still to go. Deadline passed: the deadline has been reached and the target "
-     "missed. No open indicator: nothing in the open data measures it."),
+     "rate needed to reach the target by its deadline (their ratio), and the year the target would be reached at "
+     "the observed pace. For shares capped at 100 the rates are computed on the shortfall (100 − value), and "
+     "ITU's convention of scoring a 100 % goal as met at 95 % applies. The status itself follows the rules under "
+     "Targets (status rules): a passed deadline is met or not met on the deadline year's value; on track only when "
+     "the projection reaches the target by the deadline; never on data more than 5 years old. No open indicator: "
+     "nothing in the open data measures it."),
     ("Inequality across countries",
      "The population-weighted Gini coefficient of Internet use across economies, per year, and the Theil index "
      "split into the part due to differences between World Bank regions and the part within them: the divide "
@@ -238,6 +240,13 @@ def targets_section() -> html.Section:
                "progress towards each.", className="caption"),
         html_table("about-targets", ["Framework", "Target", "Value", "Scope", "Deadline", "Measured with", "Source",
                                      "Note"], rows),
+        html.H3("Status rules", id="status-rules"),
+        html.P(target_status.rules_intro(), className="caption"),
+        html_table("about-status-rules", ["#", "Rule (rule_id)", "Status", "When", "Badge (its template)"],
+                   [[esc(cell) for cell in row] for row in target_status.rules_rows()]),
+        html.P("Which scopes have a status: " + " ".join(f"{scope}: {text}" for scope, text in status_rules.SCOPES)
+               + " Every economy a target names has a row, with or without data, so every page counts economies "
+                 "out of the same total.", className="caption"),
     ])
 
 

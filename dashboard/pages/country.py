@@ -104,7 +104,7 @@ def targets(iso3: str) -> pd.DataFrame:
     everyone = data.query("""
         SELECT p.scope_id AS iso3, t.target_id, t.framework, t.label, t.indicator_id, t.comparator,
                t.value AS goal, t.band, t.deadline_year, i.unit, p.basis, p.base_year, p.latest_year,
-               p.latest_value, p.status, p.projected_year, p.distance
+               p.latest_value, p.status, p.projected_year, p.distance, p.status_text, p.deadline_passed
         FROM target_progress p JOIN target t USING (target_id) LEFT JOIN indicator i USING (indicator_id)
         WHERE p.scope_id IN (SELECT iso3 FROM country)
           -- a target set for a group (LDCs, low and middle income) is shown for its members only
@@ -374,18 +374,21 @@ def _target_section(iso3: str, economy_name: str) -> html.Section:
             unit = row["unit"] if isinstance(row["unit"], str) else ""
             latest = (f"{figures.format_value(row['latest_value'], unit)} ({int(row['latest_year'])})"
                       if not _missing(row["latest_value"]) else "no data")
-            projected = "—" if _missing(row["projected_year"]) else str(int(row["projected_year"]))
+            projected = ("—" if _missing(row["projected_year"]) or row["deadline_passed"] is True
+                         else str(int(row["projected_year"])))
+            shown = row["status_text"] if isinstance(row["status_text"], str) else row["status"]
             body.append(({"data-target": row["target_id"]}, [
                 ("", f"{row['label']} — {row['framework']}"), ("", _goal_text(row)), ("", latest),
-                (f"status status-{row['status'].replace(' ', '-')}", row["status"]), ("", projected),
+                (f"status status-{row['status'].replace(' ', '-')}", shown), ("", projected),
             ]))
         content = _html_table("targets-table", ["Target", "Goal", "Latest", "Status", "Reached at current pace"],
                               body)
     return html.Section(className="chart", id="country-targets", children=[
         html.H2("Targets"),
         html.P(f"Global targets, and those set for groups {economy_name} belongs to, applied to its own series: "
-               "growth observed since the base year against the growth needed by the deadline (on track at 0.95 of "
-               "it or more; README, Measures).", className="caption"),
+               "a passed deadline is met or not met on the deadline year's value; otherwise on track when the pace "
+               "observed since the base year reaches the target by the deadline (About, status rules).",
+               className="caption"),
         content,
     ])
 

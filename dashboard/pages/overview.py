@@ -14,7 +14,7 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import components, data
+from dashboard import components, data, target_status
 from dashboard import figures_overview as fo
 from dashboard.figures import definition_changes_note
 from dashboard.html_block import HtmlBlock
@@ -105,7 +105,8 @@ def world_affordability(indicator_id: str = AFFORDABILITY_BASKET) -> pd.DataFram
 
 
 def world_targets(indicator_id: str) -> pd.DataFrame:
-    """Targets set for the world (or for every economy) on `indicator_id`, with the world's progress.
+    """Targets set for the world (or for every economy) on `indicator_id`, with the world's row (none for an
+    each-economy target: its headline is the count of economies per status, dashboard/target_status.py).
 
     Targets named for a group (LDCs, developing countries) are left to the Targets page: the world's
     value says nothing about them.
@@ -113,8 +114,8 @@ def world_targets(indicator_id: str) -> pd.DataFrame:
     return data.query("""
         SELECT t.target_id, t.framework, t.label, t.comparator, t.value AS target_value, t.band, t.met_threshold,
                t.bound, t.deadline_year, t.scope, t.note, i.unit, p.basis, p.status, p.latest_year, p.latest_value,
-               p.projected_year
-        FROM target t JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
+               p.projected_year, p.status_text, p.status_basis, p.deadline_passed
+        FROM target t LEFT JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
         JOIN indicator i ON i.indicator_id = t.indicator_id
         WHERE t.indicator_id = ? AND t.scope IN ('world', 'each_country')
         ORDER BY t.deadline_year, t.target_id
@@ -194,32 +195,30 @@ def target_unit(unit: str | None, bound) -> str:
 
 
 def target_item(row) -> html.Li:
-    """One target: its status (written out, with a colour edge), label, condition, deadline and basis."""
+    """One target: its status with the value and year it rests on (written out, with a colour edge), label,
+    condition, deadline and basis; for a target set for each economy, the count of economies per status."""
     condition = fo.comparator_text(row.comparator, row.target_value, row.band, target_unit(row.unit, row.bound))
     if pd.notna(row.met_threshold):
         condition += f" (met at {row.met_threshold:,.0f} %)"
     details = [f"{row.framework}"]
-    if row.basis.startswith("publisher:"):
-        details.append("judged on ITU's world series")
-    elif row.scope == "each_country":
-        details.append("set for each economy; judged here on the world median")
-    # For an each-economy target the world row is the group aggregate's median, which counts carried-forward
-    # prices (1.39 in 2025) where the card's median counts reporters only (1.38): the card's number speaks.
-    if pd.notna(row.latest_value) and row.scope != "each_country":
-        details.append(f"latest {fo.number(row.latest_value, row.unit)} ({int(row.latest_year)})")
-    if row.status != "met":
-        if pd.notna(row.projected_year):
-            details.append(f"reached in {int(row.projected_year)} at the current pace")
-        elif row.status not in ("no open indicator", "insufficient data"):
-            details.append("not reached at the current pace")
-    colour = fo.status_colour(row.status)
-    return html.Li(className="overview-target", style={"listStyle": "none", "margin": "0.25rem 0"}, children=[
-        html.Span(row.status, className="status-badge", **{"data-status": row.status}, style={
+    each = row.scope == "each_country"
+    if each:
+        status, badge = "each economy", "each economy"
+        details.append(target_status.economies_line(target_status.economy_counts(row.target_id)))
+    else:
+        status = row.status if isinstance(row.status, str) else "no data"
+        badge = row.status_text if isinstance(row.status_text, str) else status
+        if isinstance(row.basis, str) and row.basis.startswith("publisher:"):
+            details.append("judged on ITU's world series")
+    colour = fo.status_colour(status)
+    return html.Li(className="overview-target", style={"listStyle": "none", "margin": "0.25rem 0"},
+                   **{"data-target": row.target_id}, children=[
+        html.Span(badge, className="status-badge", **{"data-status": status}, style={
             "borderLeft": f"6px solid {colour}", "background": "#f3f3f3", "padding": "0 0.35rem",
             "fontWeight": 600, "fontSize": "0.85rem", "marginRight": "0.35rem"}),
         html.Span(f"{row.label}: {condition} by {row.deadline_year}"),
         html.Br(),
-        html.Span("; ".join(details) + ".", style=SMALL),
+        html.Span("; ".join(details).rstrip(".") + ".", style=SMALL),
     ])
 
 
@@ -345,8 +344,8 @@ def affordability_card() -> html.Article:
     return card("afford", "Affordability of mobile data", f"{last['value']:.2f} %", int(last["year"]), [
         html.P("Median price of ITU's data-only mobile-broadband basket, in % of monthly GNI per capita.",
                style=SMALL),
-        html.P(f"{100 * last['share_meeting']:.0f} % of economies ({int(last['n_meeting'])} of "
-               f"{int(last['n_economies'])}) at or under 2 %.", id="overview-afford-share", style=SMALL),
+        html.P(f"{100 * last['share_meeting']:.0f} % of the economies priced in {int(last['year'])} at or under "
+               "2 %; economies per target status below.", id="overview-afford-share", style=SMALL),
     ], targets_block(AFFORDABILITY_BASKET))
 
 

@@ -21,7 +21,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data
+from dashboard import components, data, target_status
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.figures import definition_changes_note
@@ -50,14 +50,6 @@ GROUP_TYPES = {
 DEFAULT_GROUP_TYPE = "wb_region"
 TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
 STATUS_RANK = {status: rank for rank, status in enumerate((*ft.STATUSES, ft.NO_DATA))}
-METHOD = ("Status follows the Open SDG / Statistics Canada progress measure: the compound annual rate observed since "
-          "2015 (or the first year with data after it) against the rate required to reach the target by its "
-          "deadline. Ratio observed ÷ required ≥ 0.95: on track; 0.60–0.95: acceleration needed; 0–0.60: limited "
-          "progress; below 0: deteriorating. Met: the latest value satisfies the target (ITU scores a 100 % goal "
-          "as met at 95 %). Deadline passed: the latest value is for the deadline year or later and misses the "
-          "target. Insufficient data: fewer than 2 years between the base and the latest value. For shares capped "
-          "at 100 the rates apply to the shortfall (100 − value), for a price ceiling to the price, for parity to "
-          "the distance from 1. The projection continues the latest value at the observed rate.")
 CARD_STYLE = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.6rem 0.8rem",
               "fontSize": "0.9rem"}
 GRID_STYLE = {"display": "grid", "gridTemplateColumns": "repeat(auto-fill, minmax(270px, 1fr))", "gap": "0.8rem"}
@@ -113,11 +105,6 @@ def headline_progress() -> pd.DataFrame:
         WHERE p.scope_id = 'world' OR p.scope_id = t.scope""")
 
 
-def country_status_counts() -> pd.DataFrame:
-    return data.query("""SELECT target_id, status, count(*) AS economies FROM target_progress
-                         WHERE scope_type = 'country' GROUP BY ALL""")
-
-
 def group_progress(target_id: str) -> pd.DataFrame:
     """World and group rows of one target, with the population coverage of each latest value (our aggregates)."""
     return data.query(f"""
@@ -135,7 +122,8 @@ def country_progress(target_id: str) -> pd.DataFrame:
     """Every economy, with its row for the target (status NULL where it has none)."""
     return data.query("""
         SELECT c.iso3, c.name, p.status, p.base_year, p.base_value, p.latest_year, p.latest_value,
-               p.required_rate, p.observed_rate, p.ratio, p.projected_year, p.distance
+               p.required_rate, p.observed_rate, p.ratio, p.projected_year, p.distance, p.status_text,
+               p.status_year, p.deadline_passed
         FROM country c LEFT JOIN target_progress p
              ON p.scope_id = c.iso3 AND p.target_id = ? AND p.scope_type = 'country'
         ORDER BY c.name""", [target_id])
@@ -285,7 +273,8 @@ def _group_name(group_id: str) -> str:
 
 
 def scope_of(target: dict) -> tuple[str, str]:
-    """The scope id and name the target names ('each_country' targets are headed by the world row)."""
+    """The scope id and name the target names ('each_country' targets have no aggregate row: the world's
+    series is charted for reference)."""
     if target["scope"] in ("world", "each_country"):
         return "world", "World"
     return str(target["scope"]), _group_name(str(target["scope"]))
@@ -362,28 +351,21 @@ def _year(value) -> str:
 # --- (a) the status board ------------------------------------------------------------------------------
 
 
-def _badge(status: str, scope_id: str) -> html.Span:
-    return html.Span(status, className="status-badge", style=ft.status_badge_style(status),
-                     **{"data-scope": scope_id})
+def _badge(row: dict | None, scope_id: str) -> html.Span:
+    """The status written out with the value and year it rests on ('not met: 73.6 % in 2025 (…)')."""
+    status = str(row["status"]) if row else ft.NO_DATA
+    label = row.get("status_text") if row else None
+    return html.Span(label if isinstance(label, str) and label else status, className="status-badge",
+                     style=ft.status_badge_style(status), **{"data-scope": scope_id, "data-status": status})
 
 
-def economies_line(counts: list[dict]) -> str:
-    """'Economies: 129 of 206 with a value have met it (1 on track, 75 deadline passed, …).'"""
-    counts = sorted(counts, key=lambda row: STATUS_RANK.get(row["status"], 99))
-    met = sum(row["economies"] for row in counts if row["status"] == "met")
-    others = ", ".join(f"{row['economies']} {row['status']}" for row in counts if row["status"] != "met")
-    return (f"Economies: {met} of {sum(row['economies'] for row in counts)} with a value have met it"
-            + (f" ({others})." if others else "."))
+economies_line = target_status.economies_line
 
 
 @lru_cache(maxsize=4)
-def _progress_lookup(version: data.Version) -> tuple[dict, dict[str, list[dict]]]:
-    """Headline progress rows by (target, scope), and each target's economies per status."""
-    rows = {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
-    counts: dict[str, list[dict]] = {}
-    for row in ft.records(country_status_counts()):
-        counts.setdefault(row["target_id"], []).append(row)
-    return rows, counts
+def _progress_lookup(version: data.Version) -> dict:
+    """Headline progress rows by (target, scope)."""
+    return {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
 
 
 def _card(version: data.Version, target: dict, chosen: TargetsState) -> html.Article:
@@ -408,37 +390,43 @@ def _card_body(version: data.Version, tid: str) -> tuple:
     """A card's content above its links, which depends on the target alone (cached: a board is rebuilt for
     every view, the chosen target and group changing only the links and the highlight)."""
     target = _target_index(version)[tid]
-    rows, all_counts = _progress_lookup(version)
-    counts = all_counts.get(tid, [])
+    rows = _progress_lookup(version)
     unit = _unit(target)
     scope_id, scope_name = scope_of(target)
-    where = "each economy" if target["scope"] == "each_country" else scope_name
+    each = target["scope"] == "each_country"
+    where = "each economy" if each else scope_name
     children: list = [
         html.H3(target["label"], style={"fontSize": "1rem", "margin": "0 0 0.3rem"}),
         html.P(f"{where}: {ft.target_text(target, unit)}", className="caption"),
     ]
     note = f" {target['note']}" if isinstance(target.get("note"), str) else ""
     if not isinstance(target.get("indicator_id"), str):
-        children += [html.P(["Status: ", _badge("no open indicator", "world")]),
+        children += [html.P(["Status: ", _badge({"status": "no open indicator"}, "world")]),
                      html.P("No open indicator measures this target yet." + note)]
+    elif each:
+        # Set for each economy: the headline is the count of economies per status, never an aggregate's.
+        children.append(html.P(target_status.economies_line(target_status.economy_counts(tid)),
+                               className="economies-line", **{"data-scope": "economies"}))
     else:
         head = rows.get((tid, scope_id))
-        # An each-economy target is headed by the world aggregate (for prices, the median economy).
-        label = "World aggregate" if target["scope"] == "each_country" else scope_name
-        children.append(html.P([f"Status ({label}): ", _badge(head["status"] if head else ft.NO_DATA, scope_id)]))
-        if target["scope"] == "each_country":
-            children.append(html.P(economies_line(counts)))
+        children.append(html.P([f"Status ({scope_name}): ", _badge(head, scope_id)]))
         if scope_id != "world" and (tid, "world") in rows:
-            children.append(html.P(["World: ", _badge(rows[(tid, "world")]["status"], "world")]))
+            children.append(html.P(["World: ", _badge(rows[(tid, "world")], "world")]))
         if head and ft.num(head["latest_value"]) is not None:
             since = ""
             if ft.num(head["base_year"]) is not None and head["base_year"] != head["latest_year"]:
                 since = f", from {ft.fmt(head['base_value'], unit)} in {int(head['base_year'])}"
-            children += [
-                html.P(f"Latest: {ft.fmt(head['latest_value'], unit)} ({int(head['latest_year'])}){since}"),
-                html.P(ft.projected_sentence(head)),
-                html.P(basis_text(head), className="caption"),
-            ]
+            children.append(html.P(f"Latest: {ft.fmt(head['latest_value'], unit)} ({int(head['latest_year'])})"
+                                   f"{since}"))
+            if not head.get("deadline_passed"):
+                children.append(html.P(ft.projected_sentence(head)))
+            children.append(html.P(basis_text(head), className="caption"))
+            if str(head.get("status_basis") or "").startswith("publisher:") and head["status_basis"] != head["basis"]:
+                children.append(html.P(f"The status rests on the publisher's value for {int(head['status_year'])} "
+                                       "(newest edition): our aggregate has none with enough coverage.",
+                                       className="caption"))
+        children.append(html.P(target_status.economies_line(target_status.economy_counts(tid)),
+                               className="caption"))
     return tuple(children)
 
 
@@ -509,6 +497,9 @@ def _trend_view(version: data.Version, target_id: str, group: str) -> tuple:
     figure = ft.target_chart(series, head, target, scope_name=scope_name, unit=unit, indicator_name=name,
                              extra=extra, changes=changes)
     summary = ft.chart_summary(head, target, scope_name, unit, name)
+    if target["scope"] == "each_country":
+        summary = (f"Set for each economy: the world's median is drawn for reference only. "
+                   f"{target_status.economies_line(target_status.economy_counts(target['target_id']))}")
     frames = [series.assign(scope=scope_name)]
     if extra is not None:
         summary += " " + ft.chart_summary(extra[2], target, extra[0], unit, name)
@@ -545,7 +536,9 @@ def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, 
     """Rows of target_progress as text columns (one decimal for shares, three for ratios; '—' for none)."""
     kind = ft.pace_kind(target)
     records = ft.records(frame)
-    out = {first: [row["name"] for row in records], "Status": [row["status"] for row in records]}
+    out = {first: [row["name"] for row in records],
+           "Status": [row["status_text"] if isinstance(row.get("status_text"), str) else row["status"]
+                      for row in records]}
     if full:
         out["Base year"] = [_year(row["base_year"]) for row in records]
         out["Base value"] = [ft.fmt(row["base_value"], unit) for row in records]
@@ -575,6 +568,10 @@ def _groups_view(version: data.Version, target_id: str, group_type: str, group: 
         message = f"No open indicator measures “{target['label']}” yet."
         return ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target.")
     unit = _unit(target)
+    if target["scope"] == "each_country":
+        message = (f"“{target['label']}” is set for each economy: no group aggregate is judged against it. The "
+                   "economies below each have their status.")
+        return ft.empty_figure(message, height=140), message, caption(target), html.P("No group rows.")
     rows = group_progress(target["target_id"])
     label, kinds = GROUP_TYPES[group_type]
     of_type = rows[rows["group_type"].isin(kinds)]
@@ -621,10 +618,14 @@ def _economies(version: data.Version, target_id: str, group: str) -> tuple:
     unit = _unit(target)
     rows = list(_economy_rows(version, target_id))
     where = "in the world"
-    if group != ALL_GROUPS:
+    if target["scope"] not in ("world", "each_country"):  # a group's target names its members only
+        inside = members(str(target["scope"]))
+        rows = [row for row in rows if row["iso3"] in inside]
+        where = f"in {_group_name(str(target['scope']))}"
+    if group not in (ALL_GROUPS, target["scope"]):
         inside = members(group)
         rows = [row for row in rows if row["iso3"] in inside]
-        where = f"in {_group_name(group)}"
+        where = f"in {_group_name(group)}" if where == "in the world" else f"{where} and {_group_name(group)}"
     countries = pd.DataFrame(rows, columns=[*country_progress(target_id).columns, "latest_year_text", "latest_text",
                                             "projected"])
     counts = ft.status_counts(countries["status"])
@@ -632,7 +633,8 @@ def _economies(version: data.Version, target_id: str, group: str) -> tuple:
                            fit=group != ALL_GROUPS)
     table = pd.DataFrame({
         "Economy": [row["name"] for row in rows], "Code": [row["iso3"] for row in rows],
-        "Status": [row["status"] for row in rows],
+        "Status": [row["status_text"] if isinstance(row.get("status_text"), str) else row["status"]
+                   for row in rows],
         "Latest year": [row["latest_year_text"] or "—" for row in rows],
         "Latest value": [row["latest_text"] for row in rows], "Projected year": [row["projected"] for row in rows],
         "Still to go": [ft.fmt_distance(row["distance"], unit) for row in rows],
@@ -662,6 +664,15 @@ def economies_view(target_id: str, group: str) -> tuple:
 # --- layout --------------------------------------------------------------------------------------------
 
 
+def method() -> list:
+    """The status rules, from the table the ETL applies (also on the About page)."""
+    return [html.P(target_status.rules_intro()),
+            html.Ol([html.Li([html.Strong(status), f": {when}"])
+                     for _, _, status, when, _ in target_status.rules_rows()]),
+            html.P(["The same rules with their badges: ",
+                    dcc.Link("About, status rules", href=dash.get_relative_path("/about") + "#status-rules"), "."])]
+
+
 def layout(**query) -> html.Main:
     try:
         all_targets, all_groups = targets(), groups()
@@ -688,12 +699,13 @@ def layout(**query) -> html.Main:
         ]),
         html.Section(className="board", **{"aria-labelledby": "targets-board-title"}, children=[
             html.H2("Status board", id="targets-board-title", className="chart-title"),
-            html.P("Each card gives the status of the scope the target names (and the world's where that differs), "
-                   "the latest value and the year the target is reached at the observed pace. The colours are "
-                   "those of the map legend; the status is always written out.", className="caption"),
+            html.P("Each card gives the status of the scope the target names (and the world's where that differs) "
+                   "with the value and year it rests on, and the count of economies per status; a target set for "
+                   "each economy is headed by that count. The colours are those of the map legend; the status is "
+                   "always written out.", className="caption"),
             html.Div(id="targets-board", **{"aria-live": "polite"}),
             html.Details(className="table-alternative", children=[
-                html.Summary("How the status is computed"), html.P(METHOD)]),
+                html.Summary("How the status is computed"), *method()]),
         ]),
         components.chart("targets-trend"),
         html.Div(id="targets-trend-detail", className="caption"),

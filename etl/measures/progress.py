@@ -2,6 +2,10 @@
 
 This follows the Open SDG / Statistics Canada progress measure, with a correction for bounded shares.
 
+The status `assess` returns is the pace's own reading (stored as `target_progress.pace_status` where a ratio
+exists); the verdict users see is given by the rules table in etl/measures/status_rules.py, which takes the
+ratio and the projected year from here as inputs (on track only when projected_year <= deadline_year).
+
 Rules:
 
 - Observations with a missing value are ignored. The *base* is the value at ``base_year`` or, when that is
