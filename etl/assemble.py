@@ -44,6 +44,9 @@ class Tables:
     indicator: pd.DataFrame
     observation: pd.DataFrame  # with a `raw_file` column for validation messages (not stored)
     published_aggregate: pd.DataFrame
+    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)  # every file's rows, before the choice
+    choice_problems: list[str] = field(default_factory=list)  # winners that shrink a series (etl/choose.py)
+    shrunk: set[str] = field(default_factory=set)  # indicators with such a winner
     rows_by_source: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -136,6 +139,9 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
         indicator=indicator,
         observation=kept,
         published_aggregate=reference[reference["indicator_id"].isin(indicator["indicator_id"])],
+        candidates=all_obs,
+        choice_problems=choice.problems,
+        shrunk=choice.shrunk,
         rows_by_source=kept.groupby("dataset").size().astype(int).to_dict(),
         warnings=warnings,
     )

@@ -170,9 +170,11 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
             steps.update()
             steps.set_postfix_str("validate")
             problems = validate.check_countries(tables.country, min_economies)
-            problems += validate.check_observations(tables.observation, tables.country, cat)
-            problems += validate.check_coverage(tables.observation, cat)
-            problems += validate.check_breakdowns(tables.observation)
+            problems += validate.check_files(tables.candidates, cat)  # every copy, chosen or not
+            problems += tables.choice_problems
+            problems += validate.check_observations(tables.observation, tables.country)
+            problems += validate.check_coverage(tables.observation, cat, skip=tables.shrunk)
+            problems += validate.check_breakdowns(tables.candidates)
             if problems:
                 raise ValidationError(problems)
             steps.update()

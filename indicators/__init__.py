@@ -65,7 +65,7 @@ class Indicator:
     higher_is_better: bool | None
     breakdowns: tuple[str, ...]
     themes: tuple[str, ...]
-    usual_economies: int | None = None  # economies the source usually covers; a build below half fails
+    usual_economies: int | None = None  # economies in the series' best year; a build below half fails
     also_from: tuple[tuple[str, str], ...] = ()  # other (dataset, source_code) pairs giving the same series
     aggregate: str = "none"  # how group values are formed: the unit's rule unless the entry overrides it
 

@@ -19,6 +19,7 @@ import pytest
 
 from etl import validate
 from etl.sources import worldbank
+from indicators import catalogue
 from tests.conftest import PROJECT_ROOT, run_etl
 from tests.rawfiles import wb_cells, wb_metadata_regions
 
@@ -110,6 +111,18 @@ def test_values_respect_their_units(con) -> None:
     assert out_of_range == 0
     assert con.execute("SELECT min(year) >= 1960, max(year) <= year(current_date) FROM observation").fetchone() \
         == (True, True)
+
+
+def test_usual_coverage_is_the_best_year_of_the_real_data(con) -> None:
+    """`usual_economies` is the number of economies with a total value in the series' best year."""
+    best = dict(con.execute("""
+        SELECT indicator_id, max(n) FROM (
+            SELECT indicator_id, year, count(DISTINCT iso3) AS n FROM observation
+            WHERE sex = 'total' AND area = 'total' AND age = 'total' AND value IS NOT NULL GROUP BY ALL)
+        GROUP BY ALL""").fetchall())
+    for indicator in catalogue().indicators.values():
+        if indicator.source.source_key != "ddi_derived":
+            assert best.get(indicator.indicator_id, 0) == indicator.usual_economies, indicator.indicator_id
 
 
 def test_run_is_recorded(con) -> None:
@@ -266,3 +279,65 @@ def test_build_killed_before_publishing_leaves_the_old_database(raw_copy: Path, 
     assert result.returncode == 0, result.stderr
     assert not staging.exists()
     assert sha256(published) != digest
+
+
+# --- a broken copy fails the build even where another copy would win ------------------------------
+
+POPULATION_2025 = "worldbank/wdi_bulk_indicator_csv/2025-04-15/API_SP.POP.TOTL_DS2_en_csv_v2_391465.csv"
+
+
+def mirrored_raw(shared_raw: Path, tmp_path: Path, edited: str, edit) -> tuple[Path, Path]:
+    """The whole real raw directory, every file a symlink (rglob does not follow symlinked folders)
+    except `edited`, written as `edit(its bytes)`."""
+    target = tmp_path / "raw"
+    for path in shared_raw.rglob("*"):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(shared_raw)
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if relative == Path(edited):
+            (target / relative).write_bytes(edit(path.read_bytes()))
+        else:
+            (target / relative).symlink_to(path)
+    return target, target / edited
+
+
+def error_lines(stderr: str) -> list[str]:
+    lines = stderr.strip().splitlines()
+    assert lines and all(line.startswith("error: ") for line in lines), stderr
+    return lines
+
+
+def test_truncated_newest_copy_fails_naming_both_files(shared_raw: Path, tmp_path: Path, published: Path) -> None:
+    """The July 2026 Internet-use file cut to its first 60,000 bytes (92 economies instead of 213) would
+    win the choice as the newest copy: the build fails with one line naming it and the complete copy."""
+    digest = sha256(published)
+    raw, truncated = mirrored_raw(shared_raw, tmp_path, INTERNET_2026, lambda data: data[:60_000])
+    resaved = raw / INTERNET_2026.replace("2026-07-13/", "2026-07-13_excel-resaved/")
+    result = run_etl("build", "--raw-dir", str(raw), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    both = [line for line in error_lines(result.stderr) if str(truncated) in line and str(resaved) in line]
+    assert len(both) == 1, result.stderr
+    assert "covers 91 economies of internet_use, under half of the 208" in both[0]
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_negative_population_in_a_losing_copy_fails(shared_raw: Path, tmp_path: Path, published: Path) -> None:
+    """The April 2025 population file loses to the datahub copy; edited, it still fails the build."""
+    digest = sha256(published)
+
+    def negative_norway(data: bytes) -> bytes:
+        text = data.decode("utf-8-sig")
+        norway = next(line for line in text.splitlines() if line.startswith('"Norway"'))
+        return text.replace(norway, norway.replace('"3581239"', '"-3581239"', 1)).encode("utf-8")
+
+    with duckdb.connect(str(published), read_only=True) as connection:  # built from the real files
+        assert connection.execute("SELECT role FROM source_file WHERE path = ?",
+                                  [POPULATION_2025]).fetchone() == ("passed_over",)
+    raw, edited = mirrored_raw(shared_raw, tmp_path, POPULATION_2025, negative_norway)
+    result = run_etl("build", "--raw-dir", str(raw), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    (line,) = error_lines(result.stderr)
+    assert line.startswith(f"error: validation failed: {edited}: 1 values of population outside 0–"), line
+    assert "NOR 1960 -3581239" in line
+    assert_unchanged_and_usable(published, digest)
