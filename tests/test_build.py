@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from etl import validate
-from etl.sources import worldbank
+from etl.sources import parser_modules, worldbank
 from indicators import catalogue
 from tests.conftest import PROJECT_ROOT, run_etl
 from tests.rawfiles import wb_cells, wb_metadata_regions
@@ -103,6 +103,36 @@ def test_vintages_and_provenance_are_recorded(con, shared_raw: Path) -> None:
     license_, attribution = con.execute(
         "SELECT DISTINCT license, attribution FROM source WHERE dataset_key = 'wdi'").fetchone()
     assert license_ == "CC BY 4.0" and "World Bank" in attribution
+
+
+def test_every_source_that_supplied_rows_has_a_file_in_use(con) -> None:
+    """A file giving only publisher aggregates (ITU Key ICT workbooks) is 'aggregates', never 'unused'."""
+    roles = dict(con.execute("SELECT path, role FROM source_file").fetchall())
+    for path in ("itu/key_ict_aggregates/ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx",
+                 "itu/key_ict_aggregates/ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2025.xlsx"):
+        assert roles[path] == "aggregates", path
+    unused = con.execute("""
+        SELECT source_id, list(role) FROM source_file
+        WHERE source_id IN (SELECT source_id FROM observation UNION SELECT source_id FROM published_aggregate)
+        GROUP BY source_id HAVING bool_and(role IN ('unused', 'metadata'))""").fetchall()
+    assert unused == []
+    assert con.execute("SELECT count(*) FROM published_aggregate JOIN source_file USING (source_id) "
+                       "WHERE role = 'aggregates'").fetchone()[0] == 4816
+
+
+def test_source_code_is_a_code_of_the_source_dataset(con, shared_raw: Path) -> None:
+    """indicator.source_code is a series code found in the files of indicator.source_id's dataset."""
+    codes: dict[str, set[str]] = {}
+    for module in parser_modules():
+        for frame in module.parse(shared_raw):
+            found = codes.setdefault(frame.dataset, set())
+            found.update(frame.observations["source_code"], frame.reference["source_code"])
+    rows = con.execute("""SELECT indicator_id, dataset_key, source_code FROM indicator JOIN source USING (source_id)
+                          WHERE dataset_key <> 'ddi_derived'""").fetchall()
+    assert len(rows) > 90
+    wrong = [(indicator_id, dataset, code) for indicator_id, dataset, code in rows if code not in codes[dataset]]
+    assert wrong == []
+    assert ("fixed_broadband_per_100", "wdi_datahub", "IT.NET.BBND.P2") in rows
 
 
 def test_values_respect_their_units(con) -> None:
