@@ -45,8 +45,9 @@ class Tables:
     observation: pd.DataFrame  # with a `raw_file` column for validation messages (not stored)
     published_aggregate: pd.DataFrame  # with `raw_file` too (not stored)
     candidates: pd.DataFrame = field(default_factory=pd.DataFrame)  # every file's rows, before the choice
+    aggregate_candidates: pd.DataFrame = field(default_factory=pd.DataFrame)  # every file's aggregates
     choice_problems: list[str] = field(default_factory=list)  # winners that shrink a series (etl/choose.py)
-    shrunk: set[str] = field(default_factory=set)  # indicators with such a winner
+    shrunk: set[tuple[str, str]] = field(default_factory=set)  # (winner raw_file, indicator) pairs
     rows_by_source: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -142,6 +143,8 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
         observation=kept,
         published_aggregate=reference,
         candidates=all_obs,
+        aggregate_candidates=pd.concat(references, ignore_index=True) if references else pd.DataFrame(
+            columns=["indicator_id", "group_code", "year", "value", "raw_file"]),
         choice_problems=choice.problems,
         shrunk=choice.shrunk,
         rows_by_source=kept.groupby("dataset").size().astype(int).to_dict(),

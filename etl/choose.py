@@ -46,7 +46,7 @@ class Choice:
     observations: pd.DataFrame  # the winners' rows
     passed_over: dict[str, str]  # loser raw_file → the winner it lost to (for reporting)
     problems: list[str] = field(default_factory=list)  # winners that shrink the series (one line each)
-    shrunk: set[str] = field(default_factory=set)  # indicators with such a winner
+    shrunk: set[tuple[str, str]] = field(default_factory=set)  # (winner, indicator) pairs reported
 
 
 def choose(observations: pd.DataFrame, files: dict[str, RawFile]) -> Choice:
@@ -89,7 +89,7 @@ def choose(observations: pd.DataFrame, files: dict[str, RawFile]) -> Choice:
         also = f" (and {len(more)} more slices)" if more else ""
         problems.append(f"{winner}: chosen (newest first), but its best year covers {mine} economies of {label}{also}, "
                         f"under half of the {theirs} of {loser}, the copy it would replace: truncated or broken?")
-    shrunk = {label.split("[")[0] for _, label in displaced}
+    shrunk = {(winner, label.split("[")[0]) for winner, label in displaced}
     return Choice(kept, passed_over, problems, shrunk)
 
 

@@ -1,5 +1,9 @@
 """Rules every build must pass before it is published. Each check returns problems, never raises,
-so one failed build reports everything wrong at once."""
+so one failed build reports everything wrong at once, one line per problem.
+
+Every parsed file is checked on its own before the choice between copies (check_files,
+check_file_aggregates, check_file_coverage), so a broken copy fails the build even where another
+copy would win; the chosen rows are then checked together (keys, codes, coverage, vocabulary)."""
 
 from __future__ import annotations
 
@@ -32,6 +36,20 @@ def check_countries(country: pd.DataFrame, min_economies: int) -> list[str]:
     return problems
 
 
+def _out_of_range(raw_file: str, rows: pd.DataFrame, catalogue: Catalogue, what: str, where: str) -> list[str]:
+    """One problem per indicator of a file with values outside its unit's range."""
+    problems = []
+    for indicator_id, series in rows.groupby("indicator_id", sort=True):
+        unit = catalogue.indicators[indicator_id].unit
+        low = series["value"] < unit.min if unit.min is not None else False
+        high = series["value"] > unit.max if unit.max is not None else False
+        out = series[low | high]
+        if len(out):
+            problems.append(f"{raw_file}: {len(out)} {what} of {indicator_id} outside {unit.min}–{unit.max} "
+                            f"({unit.label}), e.g. {_examples(out, [where, 'year', 'value'])}")
+    return problems
+
+
 def check_files(obs: pd.DataFrame, catalogue: Catalogue, today: date | None = None) -> list[str]:
     """Every parsed file on its own, before the choice between copies (etl/choose.py), so a broken copy
     fails the build even where another copy would win: keys unique within the file, years plausible,
@@ -50,14 +68,40 @@ def check_files(obs: pd.DataFrame, catalogue: Catalogue, today: date | None = No
         if len(missing):
             problems.append(f"{raw_file}: {len(missing)} empty values, e.g. "
                             f"{_examples(missing, ['indicator_id', 'iso3', 'year'])}")
-        for indicator_id, series in rows.groupby("indicator_id", sort=True):
-            unit = catalogue.indicators[indicator_id].unit
-            low = series["value"] < unit.min if unit.min is not None else False
-            high = series["value"] > unit.max if unit.max is not None else False
-            out = series[low | high]
-            if len(out):
-                problems.append(f"{raw_file}: {len(out)} values of {indicator_id} outside {unit.min}–{unit.max} "
-                                f"({unit.label}), e.g. {_examples(out, ['iso3', 'year', 'value'])}")
+        problems += _out_of_range(raw_file, rows, catalogue, "values", "iso3")
+    return problems
+
+
+def check_file_aggregates(ref: pd.DataFrame, catalogue: Catalogue, today: date | None = None) -> list[str]:
+    """The publisher aggregates of every file (published_aggregate), before copies are deduplicated:
+    years plausible, values within their unit's range. Each problem names its file."""
+    problems = []
+    last_year = (today or date.today()).year
+    ref = ref[ref["value"].notna()]
+    for raw_file, rows in ref.groupby("raw_file", sort=True):
+        years = rows[(rows["year"] < FIRST_PLAUSIBLE_YEAR) | (rows["year"] > last_year)]
+        if len(years):
+            problems.append(f"{raw_file}: {len(years)} aggregates outside {FIRST_PLAUSIBLE_YEAR}–{last_year}, e.g. "
+                            f"{_examples(years, ['indicator_id', 'group_code', 'year'])}")
+        problems += _out_of_range(raw_file, rows, catalogue, "aggregates", "group_code")
+    return problems
+
+
+def check_file_coverage(obs: pd.DataFrame, catalogue: Catalogue,
+                        skip: set[tuple[str, str]] = frozenset()) -> dict[str, list[str]]:
+    """Each file on its own: its best year must cover at least half of the series' usual economies,
+    unless the catalogue marks its dataset `partial` for that series (a table of a few economies).
+    Returns indicator → problems; (raw_file, indicator) pairs in `skip` are already reported."""
+    problems: dict[str, list[str]] = {}
+    datasets = obs.drop_duplicates("raw_file").set_index("raw_file")["dataset"]
+    for (indicator_id, raw_file), economies in best_year_economies(obs, ["indicator_id", "raw_file"]).items():
+        indicator = catalogue.indicators[indicator_id]
+        usual = indicator.usual_economies
+        if ((raw_file, indicator_id) not in skip and datasets[raw_file] not in indicator.partial_from
+                and usual and economies < usual / 2):
+            problems.setdefault(indicator_id, []).append(
+                f"{raw_file}: its best year covers {economies} economies of {indicator_id}, under half of the "
+                f"usual {usual}: truncated or broken?")
     return problems
 
 
@@ -86,7 +130,7 @@ def check_coverage(obs: pd.DataFrame, catalogue: Catalogue, skip: set[str] = fro
     """A series whose best year covers under half of its usual economies is a broken or truncated file.
 
     `usual_economies` (the catalogue) is the best year of the series built from the real raw files;
-    indicators in `skip` already have a coverage problem reported (etl/choose.py's rule).
+    indicators in `skip` already have a coverage problem reported (a file's, or etl/choose.py's rule).
     """
     problems = []
     totals = obs[(obs["sex"] == "total") & (obs["area"] == "total") & (obs["age"] == "total")]

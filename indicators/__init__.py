@@ -67,6 +67,7 @@ class Indicator:
     themes: tuple[str, ...]
     usual_economies: int | None = None  # economies in the series' best year; a build below half fails
     also_from: tuple[tuple[str, str], ...] = ()  # other (dataset, source_code) pairs giving the same series
+    partial_from: tuple[str, ...] = ()  # also_from datasets covering a few economies by design (`partial: true`)
     aggregate: str = "none"  # how group values are formed: the unit's rule unless the entry overrides it
 
 
@@ -171,6 +172,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             themes=tuple(spec["themes"]),
             usual_economies=spec.get("usual_economies"),
             also_from=also_from,
+            partial_from=tuple(alt["source"] for alt in spec.get("also_from", []) if alt.get("partial")),
             aggregate=spec.get("aggregate", units[spec["unit"]].aggregate),
         )
     if problems:

@@ -371,3 +371,33 @@ def test_negative_population_in_a_losing_copy_fails(shared_raw: Path, tmp_path: 
     assert line.startswith(f"error: validation failed: {edited}: 1 values of population outside 0–"), line
     assert "NOR 1960 -3581239" in line
     assert_unchanged_and_usable(published, digest)
+
+
+def test_truncated_older_copy_fails_though_it_would_lose(shared_raw: Path, tmp_path: Path,
+                                                          published: Path) -> None:
+    digest = sha256(published)
+    older = INTERNET_2026.replace("2026-07-13/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086",
+                                  "2025-04-15/API_IT.NET.USER.ZS_DS2_en_csv_v2_384634")
+    raw, truncated = mirrored_raw(shared_raw, tmp_path, older, lambda data: data[:30_000])  # of 100,129 bytes
+    result = run_etl("build", "--raw-dir", str(raw), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    (line,) = error_lines(result.stderr)
+    assert line.startswith(f"error: validation failed: {truncated}: its best year covers ")
+    assert "economies of internet_use, under half of the usual 208" in line
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_per_file_checks_name_the_file_and_spare_partial_tables() -> None:
+    cat = catalogue()
+    rows = pd.DataFrame({"indicator_id": "internet_use", "sex": "total", "area": "total", "age": "total",
+                         "year": 2020, "iso3": [f"C{i:03d}" for i in range(62)], "value": 50.0})
+    table = rows.assign(raw_file="itu/table10.xlsx", dataset="itu_gender_urban_table")
+    copy = rows.assign(raw_file="worldbank/copy.csv", dataset="wdi_datahub")
+    problems = validate.check_file_coverage(pd.concat([table, copy]), cat)
+    assert list(problems) == ["internet_use"]
+    assert problems["internet_use"] == ["worldbank/copy.csv: its best year covers 62 economies of internet_use, "
+                                        "under half of the usual 208: truncated or broken?"]
+    aggregates = pd.DataFrame({"indicator_id": "internet_use", "group_code": ["WLD", "LMY"], "year": 2020,
+                               "value": [67.4, -3.0], "raw_file": "worldbank/copy.csv"})
+    assert validate.check_file_aggregates(aggregates, cat) == [
+        "worldbank/copy.csv: 1 aggregates of internet_use outside 0–100 (% of population), e.g. LMY 2020 -3.0"]

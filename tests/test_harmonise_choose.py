@@ -123,7 +123,7 @@ def test_a_winner_covering_under_half_of_the_copy_it_replaces_is_a_problem() -> 
     assert result.problems == ["new: chosen (newest first), but its best year covers 9 economies of "
                                "internet_use[female] (and 1 more slices), under half of the 20 of old, the copy it "
                                "would replace: truncated or broken?"]
-    assert result.shrunk == {"internet_use"}
+    assert result.shrunk == {("new", "internet_use")}
 
 
 def test_a_winner_covering_half_or_more_is_fine() -> None:
