@@ -144,10 +144,10 @@ def check_coverage(obs: pd.DataFrame, catalogue: Catalogue, skip: set[str] = fro
 
 
 def check_breakdowns(obs: pd.DataFrame) -> list[str]:
-    """sex, area and age use the shared vocabulary (etl/tidy.py)."""
+    """sex, area and age use the shared vocabulary (etl/tidy.py); each problem names its file."""
     problems = []
     for column, allowed in (("sex", SEXES), ("area", AREAS), ("age", AGES)):
-        odd = sorted(set(obs[column]) - allowed)
-        if odd:
-            problems.append(f"observation: unknown {column} values {odd}")
+        odd = obs[~obs[column].isin(allowed)]
+        for raw_file, rows in odd.groupby("raw_file", sort=True):
+            problems.append(f"{raw_file}: unknown {column} values {sorted(set(rows[column]))}")
     return problems

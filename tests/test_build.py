@@ -401,3 +401,6 @@ def test_per_file_checks_name_the_file_and_spare_partial_tables() -> None:
                                "value": [67.4, -3.0], "raw_file": "worldbank/copy.csv"})
     assert validate.check_file_aggregates(aggregates, cat) == [
         "worldbank/copy.csv: 1 aggregates of internet_use outside 0–100 (% of population), e.g. LMY 2020 -3.0"]
+    breakdowns = pd.DataFrame({"sex": ["total", "women"], "area": "total", "age": "total",
+                               "raw_file": ["worldbank/copy.csv", "itu/table10.xlsx"]})
+    assert validate.check_breakdowns(breakdowns) == ["itu/table10.xlsx: unknown sex values ['women']"]
