@@ -1,4 +1,5 @@
-"""Command line: python -m etl {build,ensure,pull,status,export,query}. Failures print one line and exit non-zero."""
+"""Command line: python -m etl {build,ensure,pull,status,export,query}. Failures print one line per problem
+and exit non-zero."""
 
 from __future__ import annotations
 
@@ -141,7 +142,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.handler(args)
     except EtlError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        for line in exc.lines():
+            print(f"error: {line}", file=sys.stderr)
         return 1
     except duckdb.Error as exc:
         print(f"error: database: {exc}", file=sys.stderr)

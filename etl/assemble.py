@@ -43,7 +43,11 @@ class Tables:
     source_file: pd.DataFrame
     indicator: pd.DataFrame
     observation: pd.DataFrame  # with a `raw_file` column for validation messages (not stored)
-    published_aggregate: pd.DataFrame
+    published_aggregate: pd.DataFrame  # with `raw_file` too (not stored)
+    candidates: pd.DataFrame = field(default_factory=pd.DataFrame)  # every file's rows, before the choice
+    aggregate_candidates: pd.DataFrame = field(default_factory=pd.DataFrame)  # every file's aggregates
+    choice_problems: list[str] = field(default_factory=list)  # winners that shrink a series (etl/choose.py)
+    shrunk: set[tuple[str, str]] = field(default_factory=set)  # (winner raw_file, indicator) pairs
     rows_by_source: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
@@ -108,11 +112,14 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
         vintage=[files[f][1].vintage for f in kept["raw_file"]],
     )
     reference = _reference_table(references, files)
-    used_paths = set(kept["raw_file"])
+    indicator = _indicator_table(kept, reference, catalogue)
+    reference = reference[reference["indicator_id"].isin(indicator["indicator_id"])]
+    used_paths, aggregate_paths = set(kept["raw_file"]), set(reference["raw_file"])
     source_rows, file_rows = {}, []
     for path, (dataset, file) in [*files.items(), *((str(f.path), (d, f)) for d, f in classification.files)]:
         role = ("metadata" if file.role == "metadata" else "data" if path in used_paths
-                else "passed_over" if path in choice.passed_over else "unused")
+                else "passed_over" if path in choice.passed_over
+                else "aggregates" if path in aggregate_paths else "unused")
         meta = catalogue.sources[dataset]
         sid = source_id(dataset, file)
         source_rows.setdefault(sid, {
@@ -127,7 +134,6 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
             "passed_over_for": _relative(choice.passed_over[path], raw_dir) if path in choice.passed_over else None,
         })
 
-    indicator = _indicator_table(kept, reference, catalogue)
     country_group, group_member = groups(classification.country)
     return Tables(
         country=classification.country, country_group=country_group, group_member=group_member,
@@ -135,7 +141,12 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
         source_file=pd.DataFrame(file_rows).drop_duplicates("path"),
         indicator=indicator,
         observation=kept,
-        published_aggregate=reference[reference["indicator_id"].isin(indicator["indicator_id"])],
+        published_aggregate=reference,
+        candidates=all_obs,
+        aggregate_candidates=pd.concat(references, ignore_index=True) if references else pd.DataFrame(
+            columns=["indicator_id", "group_code", "year", "value", "raw_file"]),
+        choice_problems=choice.problems,
+        shrunk=choice.shrunk,
         rows_by_source=kept.groupby("dataset").size().astype(int).to_dict(),
         warnings=warnings,
     )
@@ -162,7 +173,8 @@ def _with_known_retrieval(frame: SourceFrames) -> SourceFrames:
 
 def _reference_table(references: list[pd.DataFrame], files: dict[str, tuple[str, RawFile]]) -> pd.DataFrame:
     """Publisher aggregates: every edition kept (source_id differs); same-vintage copies deduplicated."""
-    columns = ["indicator_id", "source_id", "group_code", "group_name", "year", "sex", "area", "age", "value"]
+    columns = ["indicator_id", "source_id", "group_code", "group_name", "year", "sex", "area", "age", "value",
+               "raw_file", "source_code"]
     if not references:
         return pd.DataFrame(columns=columns)
     ref = pd.concat(references, ignore_index=True)
@@ -176,17 +188,22 @@ def _reference_table(references: list[pd.DataFrame], files: dict[str, tuple[str,
 
 
 def _indicator_table(observation: pd.DataFrame, reference: pd.DataFrame, catalogue: Catalogue) -> pd.DataFrame:
-    """Catalogue indicators with data; `source_id` is the source of most of their observations."""
-    counts = pd.concat([observation[["indicator_id", "source_id"]], reference[["indicator_id", "source_id"]]])
-    main_source = counts.groupby(["indicator_id", "source_id"]).size().reset_index(name="n") \
-        .sort_values(["indicator_id", "n"], ascending=[True, False]).drop_duplicates("indicator_id") \
-        .set_index("indicator_id")["source_id"]
+    """Catalogue indicators with data. `source_id` is the source of most of their rows (observations and
+    publisher aggregates), and `source_code` that source's own code for the series, as its files spell
+    it (the catalogue's `source_code` or an `also_from` code): the two always name the same dataset."""
+    columns = ["indicator_id", "source_id", "source_code"]
+    counts = pd.concat([observation[columns], reference[columns]]).groupby(columns).size().reset_index(name="n")
+    per_source = counts.groupby(["indicator_id", "source_id"], as_index=False)["n"].sum() \
+        .sort_values(["indicator_id", "n", "source_id"], ascending=[True, False, True]).drop_duplicates("indicator_id")
+    main = per_source[["indicator_id", "source_id"]].merge(counts, on=["indicator_id", "source_id"]) \
+        .sort_values(["indicator_id", "n", "source_code"], ascending=[True, False, True]) \
+        .drop_duplicates("indicator_id").set_index("indicator_id")
     rows = []
-    for indicator_id, sid in main_source.items():
+    for indicator_id, (sid, code) in main[["source_id", "source_code"]].iterrows():
         entry = catalogue.indicators[indicator_id]
         rows.append({
             "indicator_id": indicator_id, "name": entry.name, "unit": entry.unit.label,
-            "description": entry.description, "source_id": sid, "source_code": entry.source_code,
+            "description": entry.description, "source_id": sid, "source_code": code,
             "higher_is_better": entry.higher_is_better, "breakdowns": list(entry.breakdowns),
             "themes": list(entry.themes),
         })

@@ -183,9 +183,15 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
             steps.update()
             steps.set_postfix_str("validate")
             problems = validate.check_countries(tables.country, min_economies)
-            problems += validate.check_observations(tables.observation, tables.country, cat)
-            problems += validate.check_coverage(tables.observation, cat)
-            problems += validate.check_breakdowns(tables.observation)
+            problems += validate.check_files(tables.candidates, cat)  # every copy, chosen or not
+            problems += validate.check_file_aggregates(tables.aggregate_candidates, cat)
+            problems += tables.choice_problems  # a winner shrinking the series (etl/choose.py)
+            file_coverage = validate.check_file_coverage(tables.candidates, cat, skip=tables.shrunk)
+            problems += [problem for found in file_coverage.values() for problem in found]
+            problems += validate.check_observations(tables.observation, tables.country)
+            reported = {indicator_id for _, indicator_id in tables.shrunk} | set(file_coverage)
+            problems += validate.check_coverage(tables.observation, cat, skip=reported)
+            problems += validate.check_breakdowns(tables.candidates)
             if problems:
                 raise ValidationError(problems)
             steps.update()

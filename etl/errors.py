@@ -8,6 +8,10 @@ from pathlib import Path
 class EtlError(Exception):
     """Base class: the CLI prints the message and exits non-zero."""
 
+    def lines(self) -> list[str]:
+        """What the CLI prints, one line per problem."""
+        return [str(self)]
+
 
 class RawFileError(EtlError):
     """A raw file does not have the publisher's layout."""
@@ -28,6 +32,9 @@ class ValidationError(EtlError):
     def __init__(self, problems: list[str]) -> None:
         super().__init__("validation failed: " + "; ".join(problems))
         self.problems = problems
+
+    def lines(self) -> list[str]:
+        return [f"validation failed: {problem}" for problem in self.problems]
 
 
 class BuildLockedError(EtlError):

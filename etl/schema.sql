@@ -42,8 +42,10 @@ CREATE TABLE source (  -- One row per dataset release read; licence and attribut
 CREATE TABLE source_file (  -- Every raw file the build read, and whether it was used or passed over.
     source_id       VARCHAR NOT NULL REFERENCES source (source_id),  -- the dataset release the file belongs to
     path            VARCHAR NOT NULL,     -- relative to the raw directory
-    role            VARCHAR NOT NULL,     -- 'data', 'metadata', 'passed_over' (lost to another copy: etl/choose.py)
-                                          -- or 'unused' (no series the catalogue uses)
+    role            VARCHAR NOT NULL,     -- 'data' (gives observations), 'metadata', 'passed_over' (lost to another
+                                          -- copy: etl/choose.py; its aggregates may still be kept), 'aggregates'
+                                          -- (gives only publisher aggregates: published_aggregate) or 'unused'
+                                          -- (nothing the catalogue uses)
     sha256          VARCHAR,              -- of the file (NULL for a pulled folder of pages: see its _origin.yml)
     passed_over_for VARCHAR,              -- for 'passed_over': the path of the file that won
     PRIMARY KEY (path)

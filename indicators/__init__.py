@@ -65,8 +65,9 @@ class Indicator:
     higher_is_better: bool | None
     breakdowns: tuple[str, ...]
     themes: tuple[str, ...]
-    usual_economies: int | None = None  # economies the source usually covers; a build below half fails
+    usual_economies: int | None = None  # economies in the series' best year; a build below half fails
     also_from: tuple[tuple[str, str], ...] = ()  # other (dataset, source_code) pairs giving the same series
+    partial_from: tuple[str, ...] = ()  # also_from datasets covering a few economies by design (`partial: true`)
     aggregate: str = "none"  # how group values are formed: the unit's rule unless the entry overrides it
     # A spliced series (ITU's price baskets): (first year of a new definition, label such as "5 GB from 2025").
     definition_changes: tuple[tuple[int, str], ...] = ()
@@ -177,6 +178,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             themes=tuple(spec["themes"]),
             usual_economies=spec.get("usual_economies"),
             also_from=also_from,
+            partial_from=tuple(alt["source"] for alt in spec.get("also_from", []) if alt.get("partial")),
             aggregate=spec.get("aggregate", units[spec["unit"]].aggregate),
             definition_changes=tuple(sorted((c["year"], c["label"]) for c in changes)),
         )

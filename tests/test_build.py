@@ -18,7 +18,8 @@ import pandas as pd
 import pytest
 
 from etl import validate
-from etl.sources import worldbank
+from etl.sources import parser_modules, worldbank
+from indicators import catalogue
 from tests.conftest import PROJECT_ROOT, run_etl
 from tests.rawfiles import wb_cells, wb_metadata_regions
 
@@ -104,12 +105,57 @@ def test_vintages_and_provenance_are_recorded(con, shared_raw: Path) -> None:
     assert license_ == "CC BY 4.0" and "World Bank" in attribution
 
 
+def test_every_source_that_supplied_rows_has_a_file_in_use(con) -> None:
+    """A file giving only publisher aggregates (ITU Key ICT workbooks) is 'aggregates', never 'unused'."""
+    roles = dict(con.execute("SELECT path, role FROM source_file").fetchall())
+    for path in ("itu/key_ict_aggregates/ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2024.xlsx",
+                 "itu/key_ict_aggregates/ITU_regional_global_Key_ICT_indicator_aggregates_Nov_2025.xlsx"):
+        assert roles[path] == "aggregates", path
+    unused = con.execute("""
+        SELECT source_id, list(role) FROM source_file
+        WHERE source_id IN (SELECT source_id FROM observation UNION SELECT source_id FROM published_aggregate)
+        GROUP BY source_id HAVING bool_and(role IN ('unused', 'metadata'))""").fetchall()
+    assert unused == []
+    assert con.execute("SELECT count(*) FROM published_aggregate JOIN source_file USING (source_id) "
+                       "WHERE role = 'aggregates'").fetchone()[0] == 4816
+
+
+def test_source_code_is_a_code_of_the_source_dataset(con, shared_raw: Path) -> None:
+    """indicator.source_code is a series code found in the files of indicator.source_id's dataset."""
+    codes: dict[str, set[str]] = {}
+    for module in parser_modules():
+        for frame in module.parse(shared_raw):
+            found = codes.setdefault(frame.dataset, set())
+            found.update(frame.observations["source_code"], frame.reference["source_code"])
+    rows = con.execute("""SELECT indicator_id, dataset_key, source_code FROM indicator JOIN source USING (source_id)
+                          WHERE dataset_key <> 'ddi_derived'""").fetchall()
+    assert len(rows) > 90
+    wrong = [(indicator_id, dataset, code) for indicator_id, dataset, code in rows if code not in codes[dataset]]
+    assert wrong == []
+    assert ("fixed_broadband_per_100", "wdi_datahub", "IT.NET.BBND.P2") in rows
+
+
 def test_values_respect_their_units(con) -> None:
     out_of_range = con.execute("""SELECT count(*) FROM observation o JOIN indicator i USING (indicator_id)
         WHERE i.unit LIKE '%%of population' AND (value < 0 OR value > 100)""").fetchone()[0]
     assert out_of_range == 0
     assert con.execute("SELECT min(year) >= 1960, max(year) <= year(current_date) FROM observation").fetchone() \
         == (True, True)
+
+
+def test_usual_coverage_is_the_best_year_of_the_real_data(con) -> None:
+    """`usual_economies` is set from the number of economies with a total value in the series' best year: never
+    above what the data hold, nor so far below that the coverage check would pass a file missing a fifth of them
+    (a snapshot that grows does not break it)."""
+    best = dict(con.execute("""
+        SELECT indicator_id, max(n) FROM (
+            SELECT indicator_id, year, count(DISTINCT iso3) AS n FROM observation
+            WHERE sex = 'total' AND area = 'total' AND age = 'total' AND value IS NOT NULL GROUP BY ALL)
+        GROUP BY ALL""").fetchall())
+    for indicator in catalogue().indicators.values():
+        if indicator.source.source_key != "ddi_derived":
+            usual, most = indicator.usual_economies, best.get(indicator.indicator_id, 0)
+            assert 0.8 * most <= usual <= most, (indicator.indicator_id, usual, most)
 
 
 def test_run_is_recorded(con) -> None:
@@ -266,3 +312,98 @@ def test_build_killed_before_publishing_leaves_the_old_database(raw_copy: Path, 
     assert result.returncode == 0, result.stderr
     assert not staging.exists()
     assert sha256(published) != digest
+
+
+# --- a broken copy fails the build even where another copy would win ------------------------------
+
+POPULATION_2025 = "worldbank/wdi_bulk_indicator_csv/2025-04-15/API_SP.POP.TOTL_DS2_en_csv_v2_391465.csv"
+
+
+def mirrored_raw(shared_raw: Path, tmp_path: Path, edited: str, edit) -> tuple[Path, Path]:
+    """The whole real raw directory, every file a symlink (rglob does not follow symlinked folders)
+    except `edited`, written as `edit(its bytes)`."""
+    target = tmp_path / "raw"
+    for path in shared_raw.rglob("*"):
+        if path.is_dir():
+            continue
+        relative = path.relative_to(shared_raw)
+        (target / relative).parent.mkdir(parents=True, exist_ok=True)
+        if relative == Path(edited):
+            (target / relative).write_bytes(edit(path.read_bytes()))
+        else:
+            (target / relative).symlink_to(path)
+    return target, target / edited
+
+
+def error_lines(stderr: str) -> list[str]:
+    lines = stderr.strip().splitlines()
+    assert lines and all(line.startswith("error: ") for line in lines), stderr
+    return lines
+
+
+def test_truncated_newest_copy_fails_naming_both_files(shared_raw: Path, tmp_path: Path, published: Path) -> None:
+    """The July 2026 Internet-use file cut to its first 60,000 bytes (92 economies instead of 213) would
+    win the choice as the newest copy: the build fails with one line naming it and the complete copy."""
+    digest = sha256(published)
+    raw, truncated = mirrored_raw(shared_raw, tmp_path, INTERNET_2026, lambda data: data[:60_000])
+    resaved = raw / INTERNET_2026.replace("2026-07-13/", "2026-07-13_excel-resaved/")
+    result = run_etl("build", "--raw-dir", str(raw), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    both = [line for line in error_lines(result.stderr) if str(truncated) in line and str(resaved) in line]
+    assert len(both) == 1, result.stderr
+    assert "covers 91 economies of internet_use, under half of the 208" in both[0]
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_negative_population_in_a_losing_copy_fails(shared_raw: Path, tmp_path: Path, published: Path) -> None:
+    """The April 2025 population file loses to the datahub copy; edited, it still fails the build."""
+    digest = sha256(published)
+
+    def negative_norway(data: bytes) -> bytes:
+        text = data.decode("utf-8-sig")
+        norway = next(line for line in text.splitlines() if line.startswith('"Norway"'))
+        return text.replace(norway, norway.replace('"3581239"', '"-3581239"', 1)).encode("utf-8")
+
+    with duckdb.connect(str(published), read_only=True) as connection:  # built from the real files
+        assert connection.execute("SELECT role FROM source_file WHERE path = ?",
+                                  [POPULATION_2025]).fetchone() == ("passed_over",)
+    raw, edited = mirrored_raw(shared_raw, tmp_path, POPULATION_2025, negative_norway)
+    result = run_etl("build", "--raw-dir", str(raw), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    (line,) = error_lines(result.stderr)
+    assert line.startswith(f"error: validation failed: {edited}: 1 values of population outside 0–"), line
+    assert "NOR 1960 -3581239" in line
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_truncated_older_copy_fails_though_it_would_lose(shared_raw: Path, tmp_path: Path,
+                                                          published: Path) -> None:
+    digest = sha256(published)
+    older = INTERNET_2026.replace("2026-07-13/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086",
+                                  "2025-04-15/API_IT.NET.USER.ZS_DS2_en_csv_v2_384634")
+    raw, truncated = mirrored_raw(shared_raw, tmp_path, older, lambda data: data[:30_000])  # of 100,129 bytes
+    result = run_etl("build", "--raw-dir", str(raw), "--db", str(published), "--quiet")
+    assert result.returncode != 0
+    (line,) = error_lines(result.stderr)
+    assert line.startswith(f"error: validation failed: {truncated}: its best year covers ")
+    assert "economies of internet_use, under half of the usual 208" in line
+    assert_unchanged_and_usable(published, digest)
+
+
+def test_per_file_checks_name_the_file_and_spare_partial_tables() -> None:
+    cat = catalogue()
+    rows = pd.DataFrame({"indicator_id": "internet_use", "sex": "total", "area": "total", "age": "total",
+                         "year": 2020, "iso3": [f"C{i:03d}" for i in range(62)], "value": 50.0})
+    table = rows.assign(raw_file="itu/table10.xlsx", dataset="itu_gender_urban_table")
+    copy = rows.assign(raw_file="worldbank/copy.csv", dataset="wdi_datahub")
+    problems = validate.check_file_coverage(pd.concat([table, copy]), cat)
+    assert list(problems) == ["internet_use"]
+    assert problems["internet_use"] == ["worldbank/copy.csv: its best year covers 62 economies of internet_use, "
+                                        "under half of the usual 208: truncated or broken?"]
+    aggregates = pd.DataFrame({"indicator_id": "internet_use", "group_code": ["WLD", "LMY"], "year": 2020,
+                               "value": [67.4, -3.0], "raw_file": "worldbank/copy.csv"})
+    assert validate.check_file_aggregates(aggregates, cat) == [
+        "worldbank/copy.csv: 1 aggregates of internet_use outside 0–100 (% of population), e.g. LMY 2020 -3.0"]
+    breakdowns = pd.DataFrame({"sex": ["total", "women"], "area": "total", "age": "total",
+                               "raw_file": ["worldbank/copy.csv", "itu/table10.xlsx"]})
+    assert validate.check_breakdowns(breakdowns) == ["itu/table10.xlsx: unknown sex values ['women']"]

@@ -119,7 +119,8 @@ def test_catalogue_series_are_emitted_with_their_usual_coverage(frames, shared_r
     entries = [i for i in catalogue().indicators.values() if i.source.source_key == "findex"]
     assert {i.source_code for i in entries} >= {"account_t_d", "mobileaccount_t_d"}
     for indicator in entries:
-        covered = totals.loc[totals["source_code"] == indicator.source_code, "iso3"].nunique()
+        rows = totals[totals["source_code"] == indicator.source_code]
+        covered = rows.groupby("year")["iso3"].nunique().max()  # the best year
         assert covered == indicator.usual_economies, indicator.indicator_id
 
 

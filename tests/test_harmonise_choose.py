@@ -104,3 +104,30 @@ def test_editions_with_disjoint_years_complete_each_other() -> None:
     assert sorted(result.observations["year"]) == [2020, 2022]
     assert set(result.observations["raw_file"]) == {"2020", "2022"}
     assert result.passed_over == {"copy2022": "2022"}
+
+
+def _economies(raw_file: str, n: int, sex: str = "total") -> pd.DataFrame:
+    codes = [f"C{i:02d}" for i in range(n)]
+    return pd.DataFrame({"indicator_id": "internet_use", "sex": sex, "area": "total", "age": "total",
+                         "year": 2020, "iso3": codes, "value": 1.0, "raw_file": raw_file})
+
+
+def test_a_winner_covering_under_half_of_the_copy_it_replaces_is_a_problem() -> None:
+    files = {"old": RawFile(Path("old"), date(2025, 4, 15)), "other": RawFile(Path("other"), date(2024, 1, 1)),
+             "new": RawFile(Path("new"), date(2026, 7, 13))}
+    obs = pd.concat([_economies("old", 20), _economies("other", 30), _economies("new", 14),
+                     _economies("old", 20, sex="female"), _economies("new", 9, sex="female")])
+    result = choose.choose(obs, files)
+    assert set(result.observations["raw_file"]) == {"new"}  # the rule reports; the choice stays the same
+    # One line for the winner: its worst slice, against the best competing copy in that slice.
+    assert result.problems == ["new: chosen (newest first), but its best year covers 9 economies of "
+                               "internet_use[female] (and 1 more slices), under half of the 20 of old, the copy it "
+                               "would replace: truncated or broken?"]
+    assert result.shrunk == {("new", "internet_use")}
+
+
+def test_a_winner_covering_half_or_more_is_fine() -> None:
+    files = {"old": RawFile(Path("old"), date(2025, 4, 15)), "new": RawFile(Path("new"), date(2026, 7, 13))}
+    result = choose.choose(pd.concat([_economies("old", 20), _economies("new", 10)]), files)
+    assert result.problems == [] and result.shrunk == set()
+    assert result.passed_over == {"old": "new"}
