@@ -7,6 +7,8 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from dashboard import formatting
+
 # Colour-blind-safe: viridis for continuous maps, Okabe–Ito for lines.
 MAP_SCALE = "Viridis"
 LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -20,7 +22,7 @@ NO_SHAPE = {"XKX": "Kosovo"}
 
 
 def _short_unit(unit: str) -> str:
-    return "%" if unit.startswith("%") else unit
+    return formatting.short_unit(unit)
 
 
 def _log_colorbar(values: pd.Series) -> dict:
@@ -62,7 +64,8 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         "type": "choropleth", "locations": with_data["iso3"].tolist(), "z": z, "text": with_data["name"].tolist(),
         "customdata": with_data["value"].astype(float).tolist(), "locationmode": "ISO-3", "colorscale": MAP_SCALE,
         "marker": {"line": {"color": "white", "width": 0.4}}, "colorbar": colorbar, "name": indicator_name,
-        "hovertemplate": "<b>%{text}</b><br>%{customdata:,.1f} " + _short_unit(unit) + f" ({year})<extra></extra>",
+        "hovertemplate": ("<b>%{text}</b><br>%{customdata:" + formatting.hover_format(unit) + "} " + _short_unit(unit)
+                          + f" ({year})<extra></extra>"),
     }]
     title = f"{indicator_name}, {year}"
     geo = {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"}, "showland": True,
@@ -201,8 +204,7 @@ def aggregate_summary(label: str, rows: pd.DataFrame, unit: str) -> str:
     if rows.empty:
         return f"{label}: no aggregate for this indicator."
     latest = rows.iloc[-1]
-    digits = _digits(unit)
-    return (f"{label} (our aggregate): {latest['value']:,.{digits}f} {_short_unit(unit)} in {int(latest['year'])} "
+    return (f"{label} (our aggregate): {formatting.value(latest['value'], unit)} in {int(latest['year'])} "
             f"({coverage_text(latest['population_coverage'])}).")
 
 
@@ -270,30 +272,28 @@ def off_map_note(values: pd.DataFrame) -> str:
 
 
 def _digits(unit: str) -> int:
-    """Decimals shown: parity ratios sit near 1, where one decimal would hide the gap (0.92 vs 1)."""
-    return 3 if unit == "ratio" else 1
+    """Decimals shown (formatting.digits): parity ratios sit near 1, where one decimal hides the gap (0.92)."""
+    return formatting.digits(unit)
 
 
 def map_summary(reported: pd.DataFrame, indicator_name: str, unit: str, year: int) -> str:
     """One sentence saying what the map shows: the range and where it is highest and lowest."""
+    name = formatting.in_sentence(indicator_name)
     if reported.empty:
-        return f"No economy reports {indicator_name.lower()} for {year}."
+        return f"No economy reports {name} for {year}."
     top, bottom = reported.loc[reported["value"].idxmax()], reported.loc[reported["value"].idxmin()]
-    short, digits = _short_unit(unit), _digits(unit)
-    return (f"In {year}, {indicator_name.lower()} ranges from {bottom['value']:,.{digits}f} {short} in "
-            f"{bottom['name']} to {top['value']:,.{digits}f} {short} in {top['name']} ({len(reported)} economies; "
-            f"median {reported['value'].median():,.{digits}f}).")
+    return (f"In {year}, {name} ranges from {formatting.value(bottom['value'], unit)} in "
+            f"{bottom['name']} to {formatting.value(top['value'], unit)} in {top['name']} ({len(reported)} economies; "
+            f"median {formatting.value(reported['value'].median(), unit)}).")
 
 
 def trend_summary(series: pd.DataFrame, indicator_name: str, unit: str) -> str:
     """One sentence per chart: each chosen economy's first and latest value."""
     if series.empty:
         return "Choose countries to compare their trends."
-    short = _short_unit(unit)
     parts = []
     for name, rows in series.groupby("name", sort=True):
         first, last = rows.iloc[0], rows.iloc[-1]
-        digits = _digits(unit)
-        parts.append(f"{name} {first['value']:,.{digits}f} ({first['year']}) → {last['value']:,.{digits}f} {short} "
-                     f"({last['year']})")
+        parts.append(f"{name} {formatting.number(first['value'], unit)} ({first['year']}) → "
+                     f"{formatting.value(last['value'], unit)} ({last['year']})")
     return f"{indicator_name}: " + "; ".join(parts) + "."

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import math
-
 import pandas as pd
 
+from dashboard import formatting
 from dashboard.figures import LINE_COLOURS
 
 # Okabe–Ito, as everywhere: the economy in blue, its region in vermilion, its income group in green;
@@ -20,34 +19,17 @@ PARITY_BAND = (0.98, 1.02)  # ITU's gender parity band for the parity score (wom
 
 
 def short_unit(unit: str) -> str:
-    return "%" if unit.startswith("%") else unit
+    return formatting.short_unit(unit)
 
 
 def format_number(value: float | None) -> str:
-    """A value with as many digits as its size needs: 1,234,567 · 99.0 · 2.37 · 0.905."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
-        return "no data"
-    size = abs(value)
-    if size >= 1e9:
-        return f"{value / 1e9:,.2f} bn"
-    if size >= 1e6:
-        return f"{value / 1e6:,.2f} M"
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:,.1f}"
-    if size >= 1 or size == 0:
-        return f"{value:,.2f}"
-    return f"{value:,.3f}"
+    """A value of no stated unit, with as many digits as its size needs (formatting.compact); "no data" when missing."""
+    return "no data" if formatting.missing(value) else formatting.compact(float(value))
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A value with its short unit ("99.0 %", "0.905 index (0–1)"); "no data" when missing."""
-    text = format_number(value)
-    if text == "no data":
-        return text
-    short = short_unit(unit)
-    return f"{text} %" if short == "%" else f"{text} {short}"
+    """A value with its short unit, to its unit's precision ("99.0 %", "0.85"); "no data" when missing."""
+    return formatting.value(value, unit)
 
 
 def coverage_text(coverage: float | None) -> str:
@@ -137,7 +119,7 @@ def headline_summary(series: pd.DataFrame, lines: dict[str, str], indicator_name
     points = split_lines(series)
     name = lines.get("economy", "This economy")
     if "economy" not in points:
-        return f"No data on {indicator_name[:1].lower()}{indicator_name[1:]} for {name}."
+        return f"No data on {formatting.in_sentence(indicator_name)} for {name}."
     years, values = points["economy"]
     year = years[-1]
     text = f"{indicator_name}: {name} {format_value(values[-1], unit)} in {year}"

@@ -13,6 +13,7 @@ from collections.abc import Mapping
 
 import pandas as pd
 
+from dashboard import formatting
 from dashboard.figures import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE
 
 # Every status the ETL writes (etl/measures/progress.py STATUSES + "no open indicator"), best first, and
@@ -261,7 +262,7 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     second scope (a chosen group) with its own projection.
     """
     if series.empty and (extra is None or extra[1].empty):
-        return empty_figure(f"No {scope_name} series for {indicator_name.lower()}")
+        return empty_figure(f"No {scope_name} series for {formatting.in_sentence(indicator_name)}")
     ratio = unit == "ratio"
     digits = 3 if ratio else 1
     short = "%" if unit.startswith("%") else f" {unit}"
@@ -450,7 +451,7 @@ def off_map(countries: pd.DataFrame) -> str:
 def chart_summary(row: Mapping | None, target: Mapping, scope_name: str, unit: str, indicator_name: str) -> str:
     """One sentence: where the scope stands, its status and when the target is reached at the observed pace."""
     if row is None or num(row.get("latest_value")) is None:
-        return f"No {scope_name} value for {indicator_name.lower()}: progress cannot be assessed."
+        return f"No {scope_name} value for {formatting.in_sentence(indicator_name)}: progress cannot be assessed."
     latest = f"{fmt(row['latest_value'], unit)} in {int(row['latest_year'])}"
     base = ""
     if num(row.get("base_year")) is not None and int(row["base_year"]) != int(row["latest_year"]):

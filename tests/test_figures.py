@@ -167,8 +167,29 @@ def test_group_options_name_each_group_with_its_kind() -> None:
     assert len(options) == 3
 
 
-def test_summaries_give_parity_ratios_three_decimals() -> None:
+def test_summaries_give_parity_ratios_two_decimals_and_no_unit_word() -> None:
     reported = pd.DataFrame({"iso3": ["NER", "NOR"], "name": ["Niger", "Norway"], "value": [0.4321, 1.0123]})
     text = figures.map_summary(reported, "Gender parity in Internet use", "ratio", 2020)
-    assert "0.432" in text and "1.012" in text
+    assert "from 0.43 in Niger to 1.01 in Norway" in text and "ratio" not in text
     assert "43.2" in figures.map_summary(reported.assign(value=[43.21, 99.0]), "Internet use", "% of population", 2024)
+
+
+def test_summaries_write_people_in_millions_and_keep_names_case() -> None:
+    reported = pd.DataFrame({"iso3": ["TUV", "IND"], "name": ["Tuvalu", "India"], "value": [0.0, 508_647_353.5]})
+    text = figures.map_summary(reported, "People not using the Internet", "people", 2023)
+    assert "from 0 people in Tuvalu to 508.6 million people in India" in text
+    assert "0.0 people" not in text and "508,647,353" not in text
+    priced = figures.map_summary(reported.assign(value=[1.234, 5.0]),
+                                 "Price of 1 GB of mobile data, share of monthly income (A4AI)",
+                                 "% of monthly GNI per capita", 2023)
+    assert priced.startswith("In 2023, price of 1 GB of mobile data, share of monthly income (A4AI) ranges")
+    assert "1.2 % of GNI p.c." in priced
+    trend = figures.trend_summary(pd.DataFrame({"name": ["India"] * 2, "year": [2015, 2023],
+                                                "value": [700_123_456.0, 508_647_353.5]}), "People offline", "people")
+    assert "India 700.1 million (2015) → 508.6 million people (2023)" in trend
+
+
+def test_hover_labels_read_to_the_units_precision() -> None:
+    values = pd.DataFrame({"iso3": ["NER"], "name": ["Niger"], "value": [0.4321]})
+    assert "%{customdata:,.2f}" in figures.world_map(values, "Parity", "ratio", 2020)["data"][0]["hovertemplate"]
+    assert "%{customdata:,.0f}" in figures.world_map(values, "Offline", "people", 2020)["data"][0]["hovertemplate"]

@@ -273,13 +273,13 @@ def test_trend_without_economy_data_says_so() -> None:
     assert [trace["name"] for trace in figure["data"]] == ["South Asia"]
     assert "No data for India" in figure["layout"]["annotations"][0]["text"]
     assert fc.headline_summary(series(region=[(2020, 40.0)]), LABELS, "Internet use", "%") == \
-        "No data on internet use for India."
+        "No data on Internet use for India."
 
 
 def test_summary_gives_the_groups_in_the_same_year_or_names_their_year() -> None:
     frame = series(economy=[(2010, 7.0), (2025, 70.0)], region=[(2024, 63.3)], income=[(2025, 60.0)])
     assert fc.headline_summary(frame, LABELS, "Internet use", "% of population") == (
-        "Internet use: India 70.0 % in 2025 (from 7.00 % in 2010); in 2025: South Asia 63.3 % (2024), "
+        "Internet use: India 70.0 % in 2025 (from 7.0 % in 2010); in 2025: South Asia 63.3 % (2024), "
         "Lower middle income 60.0 %.")
 
 
