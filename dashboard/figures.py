@@ -25,6 +25,16 @@ def _short_unit(unit: str) -> str:
     return formatting.short_unit(unit)
 
 
+_FLAG = "%{hovertext}"  # the publisher's flag (" · estimate"), set by _flags on every trace that has them
+
+
+def _flags(rows: pd.DataFrame) -> dict:
+    """A trace's publisher flags as hover text (formatting.flag_note: " · estimate", "" for a normal value)."""
+    if "obs_status" not in rows.columns:
+        return {"hovertext": [""] * len(rows)}
+    return {"hovertext": [formatting.flag_note(status) for status in rows["obs_status"].tolist()]}
+
+
 def _log_colorbar(values: pd.Series) -> dict:
     """Colour bar ticks at powers of ten, labelled with the real values (1k, 10k, …)."""
     low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
@@ -65,7 +75,8 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         "customdata": with_data["value"].astype(float).tolist(), "locationmode": "ISO-3", "colorscale": MAP_SCALE,
         "marker": {"line": {"color": "white", "width": 0.4}}, "colorbar": colorbar, "name": indicator_name,
         "hovertemplate": ("<b>%{text}</b><br>%{customdata:" + formatting.hover_format(unit) + "} " + _short_unit(unit)
-                          + f" ({year})<extra></extra>"),
+                          + f" ({year}){_FLAG}<extra></extra>"),
+        **_flags(with_data),
     }]
     title = f"{indicator_name}, {year}"
     geo = {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"}, "showland": True,
@@ -88,6 +99,7 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         title += f" — {group_name or 'chosen group'} only"
     return {"data": traces, "layout": {
         "margin": {"l": 0, "r": 0, "t": 30, "b": 0}, "height": 460, "geo": geo,
+        "meta": {"indicator": f"{indicator_name}, {year}", "unit": unit},  # for the downloads (chart_downloads.js)
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
     }}
 
@@ -113,7 +125,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
             "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
             "name": name, "mode": "lines+markers", "marker": {"size": 4},
             "line": {"color": COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)], "width": 2},
-            "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{digits}f}}<extra></extra>",
+            "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{digits}f}} {short}{_FLAG}<extra></extra>",
+            **_flags(rows),
         })
     drawn = len(series) + len(reference)
     if aggregate is not None and len(aggregate[1]):
@@ -149,7 +162,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         "xaxis": {"gridcolor": "#eeeeee"},
         "yaxis": {"title": {"text": unit}, "gridcolor": "#eeeeee", "rangemode": "tozero"},
         "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "closest",
-        "shapes": [], "annotations": [],
+        "shapes": [], "annotations": [], "meta": {"indicator": indicator_name, "unit": unit},
     }
     if target is not None and drawn:
         _draw_target(layout, target, unit)

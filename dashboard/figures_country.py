@@ -99,6 +99,7 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
         "xaxis": {"gridcolor": "#eeeeee"},
         "legend": {"orientation": "h", "y": -0.12, "font": {"size": 11}},
         "plot_bgcolor": "white", "hovermode": "closest", "shapes": [], "annotations": [],
+        "meta": {"indicator": indicator_name, "unit": unit},  # for the downloads (assets/chart_downloads.js)
     }
     if threshold is not None:
         line = {"color": THRESHOLD_COLOUR, "width": 1, "dash": "longdashdot"}

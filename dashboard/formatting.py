@@ -142,3 +142,9 @@ def flag(status) -> str:
         return ""
     text = status.strip()
     return FLAG_WORDS.get(text.lower(), text)
+
+
+def flag_note(status) -> str:
+    """The flag as a hover label's suffix: " · estimate"; "" for a normal value."""
+    words = flag(status)
+    return f" · {words}" if words else ""

@@ -193,3 +193,17 @@ def test_hover_labels_read_to_the_units_precision() -> None:
     values = pd.DataFrame({"iso3": ["NER"], "name": ["Niger"], "value": [0.4321]})
     assert "%{customdata:,.2f}" in figures.world_map(values, "Parity", "ratio", 2020)["data"][0]["hovertemplate"]
     assert "%{customdata:,.0f}" in figures.world_map(values, "Offline", "people", 2020)["data"][0]["hovertemplate"]
+
+
+def test_hover_labels_show_the_publishers_flag_where_present() -> None:
+    values = pd.DataFrame({"iso3": ["NER", "NOR", "MLI"], "name": ["Niger", "Norway", "Mali"],
+                           "value": [20.0, 99.0, None], "obs_status": ["Estimated", None, None]})
+    trace = figures.world_map(values, "Internet use", "% of population", 2020)["data"][0]
+    assert trace["hovertext"] == [" · estimate", ""] and "%{hovertext}" in trace["hovertemplate"]
+    series = pd.DataFrame({"name": ["Niger"] * 3, "iso3": ["NER"] * 3, "year": [2019, 2020, 2021],
+                           "value": [18.0, 20.0, 22.0], "obs_status": ["A", "Break", "E"]})
+    line = figures.trend(series, pd.DataFrame(columns=["year", "value"]), "Internet use", "% of population")["data"][0]
+    assert line["hovertext"] == ["", " · break in series", " · estimate"]
+    assert "%{hovertext}" in line["hovertemplate"]
+    layout = figures.trend(series, pd.DataFrame(columns=["year", "value"]), "Internet use", "% of population")["layout"]
+    assert layout["meta"] == {"indicator": "Internet use", "unit": "% of population"}  # named in the downloads
