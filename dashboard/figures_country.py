@@ -22,9 +22,12 @@ def short_unit(unit: str) -> str:
     return formatting.short_unit(unit)
 
 
-def format_number(value: float | None) -> str:
-    """A value of no stated unit, with as many digits as its size needs (formatting.compact); "no data" when missing."""
-    return "no data" if formatting.missing(value) else formatting.compact(float(value))
+def format_number(value: float | None, unit: str = "") -> str:
+    """A value without its unit word: to the unit's precision when given (formatting.number: "0.85" for a ratio),
+    else with as many digits as its size needs (formatting.compact); "no data" when missing."""
+    if formatting.missing(value):
+        return "no data"
+    return formatting.number(value, unit) if unit else formatting.compact(float(value))
 
 
 def format_value(value: float | None, unit: str) -> str:

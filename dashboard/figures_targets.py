@@ -141,12 +141,12 @@ def projection(row: Mapping, target: Mapping) -> pd.DataFrame:
 
 
 def fmt(value, unit: str = "", digits: int | None = None) -> str:
-    """A number for reading: shares with one decimal, ratios with two/three; '—' for none."""
+    """A number for reading, to its unit's precision (formatting.digits): shares 1 decimal, ratios 2; "—" if none."""
     number = num(value)
     if number is None:
         return "—"
     if digits is None:
-        digits = 3 if unit == "ratio" else 1
+        digits = formatting.digits(unit)
     suffix = "%" if unit.startswith("%") else ""
     return f"{number:,.{digits}f}{suffix}"
 
@@ -158,7 +158,7 @@ def fmt_distance(value, unit: str) -> str:
         return "—"
     if unit.startswith("%"):
         return f"{number:,.1f} pp"
-    return f"{number:,.3f}" if unit == "ratio" else f"{number:,.1f}"
+    return f"{number:,.{formatting.digits(unit)}f}"
 
 
 def target_text(target: Mapping, unit: str) -> str:

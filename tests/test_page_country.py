@@ -341,3 +341,11 @@ def test_bad_code_shows_a_notice_and_the_picker_opens_a_profile(open_page) -> No
     page_.wait_for_selector("#country-trend-internet_use .scatterlayer .trace", state="attached", timeout=READY_MS)
     assert page_.locator("h1").inner_text() == "Nigeria (NGA)"
     assert record.errors == []
+
+
+def test_values_with_a_unit_read_to_its_precision() -> None:
+    """A ratio to two decimals without a unit word ("0.85", not "0.848 ratio"); people in millions."""
+    assert fc.format_value(0.848, "ratio") == "0.85"
+    assert fc.format_number(0.596, "index (0–1)") == "0.60"
+    assert fc.format_value(508_647_353.5, "people") == "508.6 million people"
+    assert fc.format_value(0.0, "people") == "0 people"

@@ -309,3 +309,10 @@ def test_unknown_target_gives_a_notice_and_the_default_view(open_page) -> None:
     card = record.page.locator('[data-target="umc_internet_use_2030"]')
     assert card.get_attribute("aria-current") == "true"
     assert record.errors == []
+
+
+def test_target_texts_give_ratios_two_decimals() -> None:
+    from dashboard import figures_targets
+
+    assert figures_targets.fmt(0.9204, "ratio") == "0.92"
+    assert figures_targets.fmt_distance(0.0596, "ratio") == "0.06"
