@@ -78,13 +78,18 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
                    threshold: float | None = None, threshold_label: str = "") -> dict:
     """The economy's series with its region and income-group aggregates, as a plotly figure dict.
 
-    `series` has columns line ('economy', 'region', 'income'), year, value; `lines` maps those keys to
+    `series` has columns line ('economy', 'region', 'income'), year, value (and obs_status, the publisher's
+    flag, shown in the hover label where present); `lines` maps those keys to
     the names shown in the legend (e.g. {'economy': 'Norway', 'region': 'Europe & Central Asia', …}).
     A `threshold` (the 2 % affordability line) is drawn as a thin horizontal reference. A plain dict,
     not a go.Figure: a profile draws four, and plotly's validation would cost most of the page's time.
     """
     short = short_unit(unit)
     points = split_lines(series)
+    # The publisher's flag of each value (" · estimate"), shown in the hover label; groups have none.
+    flags = ({(line, int(year)): formatting.flag_note(status) for line, year, status in
+              zip(series["line"].tolist(), series["year"].tolist(), series["obs_status"].tolist(), strict=True)}
+             if "obs_status" in series.columns else {})
     traces = []
     for key in ("economy", "region", "income"):
         if key not in points or key not in lines:
@@ -93,7 +98,9 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
         traces.append({
             "type": "scatter", "x": points[key][0], "y": points[key][1],
             "name": name, "mode": "lines+markers" if key == "economy" else "lines", "line": dict(LINE_STYLES[key]),
-            "marker": {"size": 4}, "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.2f}} {short}<extra></extra>",
+            "marker": {"size": 4}, "hovertext": [flags.get((key, year), "") for year in points[key][0]],
+            "hovertemplate": (f"<b>{name}</b> %{{x}}: %{{y:{formatting.hover_format(unit)}}} {short}%{{hovertext}}"
+                              "<extra></extra>"),
         })
     layout = {
         "margin": {"l": 50, "r": 10, "t": 36, "b": 30}, "height": 300,

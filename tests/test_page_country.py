@@ -349,3 +349,12 @@ def test_values_with_a_unit_read_to_its_precision() -> None:
     assert fc.format_number(0.596, "index (0–1)") == "0.60"
     assert fc.format_value(508_647_353.5, "people") == "508.6 million people"
     assert fc.format_value(0.0, "people") == "0 people"
+
+
+def test_trend_hover_shows_the_publishers_flag() -> None:
+    rows = series(economy=[(2021, 50.0), (2020, 43.0)], region=[(2020, 40.0)])
+    rows["obs_status"] = ["Estimated", None, None]
+    figure = fc.headline_trend(rows, LABELS, "Internet use", "% of population")
+    economy, region = figure["data"]
+    assert economy["x"] == [2020, 2021] and economy["hovertext"] == ["", " · estimate"]
+    assert region["hovertext"] == [""] and "%{hovertext}" in economy["hovertemplate"]

@@ -119,7 +119,7 @@ def headline_series(iso3: str, group_ids: dict[str, str]) -> pd.DataFrame:
     ids = [indicator for indicator, _ in HEADLINES]
     marks = ", ".join("?" for _ in ids)
     economies = data.query(f"""
-        SELECT indicator_id, iso3, year, value FROM observation
+        SELECT indicator_id, iso3, year, value, obs_status FROM observation
         WHERE indicator_id IN ({marks}) AND sex = 'total' AND area = 'total' AND age = 'total'
     """, ids)
     groups = data.query(f"""
@@ -131,7 +131,7 @@ def headline_series(iso3: str, group_ids: dict[str, str]) -> pd.DataFrame:
     own = economies[economies["iso3"] == iso3].drop(columns="iso3").assign(line="economy")
     theirs = groups[groups["group_id"].isin(line_of_group)]
     theirs = theirs.assign(line=theirs["group_id"].map(line_of_group)).drop(columns="group_id")
-    return (pd.concat([own, theirs], ignore_index=True)[["indicator_id", "line", "year", "value"]]
+    return (pd.concat([own, theirs], ignore_index=True)[["indicator_id", "line", "year", "value", "obs_status"]]
             .sort_values(["indicator_id", "line", "year"], ignore_index=True))
 
 
