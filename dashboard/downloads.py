@@ -36,6 +36,10 @@ def download(scope: str, extension: str) -> Response:
             content = page.csv_bytes(frame)
         elif extension == "parquet":
             content = page.parquet_bytes(frame)
+        elif len(frame) > page.XLSX_MAX_ROWS:
+            return Response(f"XLSX holds at most {page.XLSX_MAX_ROWS:,} rows; this selection has {len(frame):,}: "
+                            "download it as CSV or Parquet, or choose fewer indicators.\n", status=413,
+                            mimetype="text/plain")
         else:
             content = page.xlsx_bytes(frame, page.sources(state))
     except data.DatabaseMissingError as exc:

@@ -181,6 +181,14 @@ def test_xlsx_holds_the_rows_and_a_sheet_of_metadata(db) -> None:
         index=False, name=None)) == sorted(releases)
 
 
+def test_an_xlsx_past_its_row_limit_says_to_take_csv_or_parquet(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page, "XLSX_MAX_ROWS", 10)
+    response = app.server.test_client().get("/download/selection.xlsx?indicator=internet_use&countries=NOR")
+    assert response.status_code == 413 and response.mimetype == "text/plain"
+    assert "at most 10 rows" in response.get_data(as_text=True) and "CSV or Parquet" in response.get_data(as_text=True)
+    assert fetch("selection", "csv", "?indicator=internet_use&countries=NOR").status_code == 200
+
+
 def test_every_row_carries_the_publishers_flag_to_screen_and_file(db) -> None:
     flagged = db.execute("""SELECT indicator_id, iso3, year, obs_status FROM observation
         WHERE obs_status IN ('Estimated', 'Break') AND sex = 'total' AND area = 'total' AND age = 'total'
