@@ -13,9 +13,9 @@ from dashboard.figures_overview import frame_table as table_html
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedGraph
 
-# No "Share chart" button: it uploads the chart to a Plotly server, off this host.
-GRAPH_CONFIG = {"displaylogo": False, "toImageButtonOptions": {"format": "png", "scale": 2},
-                "modeBarButtonsToRemove": ["sendChartToCloud"]}
+# No "Share chart" button: it uploads the chart to a Plotly server, off this host. No camera either: its PNG
+# carried no source or licence; "Download PNG" under the chart (assets/chart_downloads.js) adds them.
+GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud", "toImage"]}
 
 
 def graph_config() -> dict:
@@ -23,25 +23,28 @@ def graph_config() -> dict:
     return {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
 
 
-def downloads(chart_id: str) -> html.Div:
-    """The chart's CSV (the rows of its data table `<chart_id>-table`, exactly as on screen) and SVG
-    downloads, both made in the browser (offline; assets/chart_downloads.js)."""
-    return html.Div(className="chart-downloads", children=[
-        html.Button("Download CSV", type="button", className="csv-download",
-                    **{"data-table": f"{chart_id}-table", "data-name": chart_id}),
-        html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": chart_id}),
-    ])
+def downloads(chart_id: str, *, png: bool = False) -> html.Div:
+    """The chart's CSV (the rows of its data table `<chart_id>-table`, exactly as on screen, after a block of
+    "# key,value" metadata lines), SVG and, for a plotly chart, PNG downloads, all made in the browser (offline;
+    assets/chart_downloads.js). Each names the chart, its unit, its source line (`<chart_id>-source`: publisher,
+    dataset, release, licence), the page and the day; the images carry them in a footer."""
+    buttons = [html.Button("Download CSV", type="button", className="csv-download",
+                           **{"data-table": f"{chart_id}-table", "data-name": chart_id})]
+    if png:
+        buttons.append(html.Button("Download PNG", type="button", className="png-download", **{"data-graph": chart_id}))
+    buttons.append(html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": chart_id}))
+    return html.Div(className="chart-downloads", children=buttons)
 
 
 def graph(graph_id: str, *, preview: bool = False) -> html.Div:
-    """A plotly graph with its downloads (PNG from the modebar's camera, and those of `downloads`).
+    """A plotly graph with its downloads (CSV, PNG and SVG: `downloads`).
 
     With `preview`, a map drawn on the server (`<graph_id>-preview`, dashboard/map_preview.py) stands in its
     place until plotly has drawn it; `fill` draws it from the figure it sets."""
     return html.Div(className="graph-box", children=[
         HtmlBlock(id=f"{graph_id}-preview", className="chart-preview") if preview else None,
         StagedGraph(id=graph_id, config=graph_config(), className="graph"),
-        downloads(graph_id),
+        downloads(graph_id, png=True),
     ])
 
 

@@ -118,9 +118,10 @@ def year_coverage(indicator_id: str) -> pd.DataFrame:
 
 
 def map_values(indicator_id: str, year: int) -> pd.DataFrame:
-    """One value per economy for `year`: every economy is listed, with NULL where there is no data."""
+    """One value per economy for `year` (with the publisher's flag): every economy is listed, with NULL where
+    there is no data."""
     return query("""
-        SELECT c.iso3, c.name, c.wb_region, c.income_group, o.value
+        SELECT c.iso3, c.name, c.wb_region, c.income_group, o.value, o.obs_status
         FROM country c
         LEFT JOIN observation o ON o.iso3 = c.iso3 AND o.indicator_id = ? AND o.year = ?
              AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
@@ -129,12 +130,12 @@ def map_values(indicator_id: str, year: int) -> pd.DataFrame:
 
 
 def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
-    """Time series of the chosen economies."""
+    """Time series of the chosen economies, with the publisher's flag of each value."""
     if not iso3_codes:
-        return pd.DataFrame(columns=["iso3", "name", "year", "value"])
+        return pd.DataFrame(columns=["iso3", "name", "year", "value", "obs_status"])
     placeholders = ", ".join("?" for _ in iso3_codes)
     return query(f"""
-        SELECT o.iso3, c.name, o.year, o.value
+        SELECT o.iso3, c.name, o.year, o.value, o.obs_status
         FROM observation o JOIN country c USING (iso3)
         WHERE o.indicator_id = ? AND o.iso3 IN ({placeholders})
           AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'

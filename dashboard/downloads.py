@@ -1,8 +1,10 @@
-"""The Data page's files as plain URLs: /download/<selection|full>.<csv|parquet>?<the Data page's query>.
+"""The Data page's files as plain URLs: /download/<selection|full>.<csv|parquet|xlsx>?<the Data page's query>.
 
 Links rather than Dash callbacks: the file goes straight to the browser (no base64 inside a JSON
 answer, which cost a full series 3–4× its size), and a link can be shared or fetched with curl. The
-query is read exactly as the page reads it, so odd parameters give the page's default selection.
+query is read as the page reads it, but strictly: an unknown indicator, country, group, year or breakdown is
+a 400 with one line of text naming it (the page shows a notice and a default; a file must not silently hold
+other rows than the link asks for). A link without an indicator gives the default one (Internet use).
 """
 
 from __future__ import annotations
@@ -12,21 +14,36 @@ from flask import Flask, Response, abort, request
 from dashboard import data
 
 SCOPES = ("selection", "full")
-FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet"}
+FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
+           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
 def download(scope: str, extension: str) -> Response:
     """One file of the selection (uncapped, in the on-screen order) or of the full series."""
     if scope not in SCOPES or extension not in FORMATS:
-        abort(404, description="Downloads are /download/selection.csv|parquet or /download/full.csv|parquet")
+        abort(404, description="Downloads are /download/selection.csv|parquet|xlsx or /download/full.csv|parquet|xlsx")
     from dashboard.pages import data_download as page  # the page module registers itself once the app exists
 
     try:
+        errors = page.query_errors(request.args.to_dict())
+        if errors:
+            return Response(f"Bad download link: {'; '.join(errors)}.\n", status=400, mimetype="text/plain")
         state = page.state_from_query(request.query_string.decode("utf-8", errors="replace"))
-        frame = page.selection(state) if scope == "selection" else page.full_series(state.indicators)
+        if scope == "full":
+            state = page.DataState(state.indicators, sex="all", area="all", age="all")
+        frame = page.selection(state)
+        if extension == "csv":
+            content = page.csv_bytes(frame)
+        elif extension == "parquet":
+            content = page.parquet_bytes(frame)
+        elif len(frame) > page.XLSX_MAX_ROWS:
+            return Response(f"XLSX holds at most {page.XLSX_MAX_ROWS:,} rows; this selection has {len(frame):,}: "
+                            "download it as CSV or Parquet, or choose fewer indicators.\n", status=413,
+                            mimetype="text/plain")
+        else:
+            content = page.xlsx_bytes(frame, page.sources(state))
     except data.DatabaseMissingError as exc:
         return Response(str(exc), status=503, mimetype="text/plain")
-    content = page.csv_bytes(frame) if extension == "csv" else page.parquet_bytes(frame)
     filename = page.filename(state, scope, extension)
     return Response(content, mimetype=FORMATS[extension],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})

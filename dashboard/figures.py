@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from dashboard import formatting
+
 # Colour-blind-safe: viridis for continuous maps, Okabe–Ito for lines.
 MAP_SCALE = "Viridis"
 LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
@@ -20,7 +22,17 @@ NO_SHAPE = {"XKX": "Kosovo"}
 
 
 def _short_unit(unit: str) -> str:
-    return "%" if unit.startswith("%") else unit
+    return formatting.short_unit(unit)
+
+
+_FLAG = "%{hovertext}"  # the publisher's flag (" · estimate"), set by _flags on every trace that has them
+
+
+def _flags(rows: pd.DataFrame) -> dict:
+    """A trace's publisher flags as hover text (formatting.flag_note: " · estimate", "" for a normal value)."""
+    if "obs_status" not in rows.columns:
+        return {"hovertext": [""] * len(rows)}
+    return {"hovertext": [formatting.flag_note(status) for status in rows["obs_status"].tolist()]}
 
 
 def _log_colorbar(values: pd.Series) -> dict:
@@ -62,7 +74,9 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         "type": "choropleth", "locations": with_data["iso3"].tolist(), "z": z, "text": with_data["name"].tolist(),
         "customdata": with_data["value"].astype(float).tolist(), "locationmode": "ISO-3", "colorscale": MAP_SCALE,
         "marker": {"line": {"color": "white", "width": 0.4}}, "colorbar": colorbar, "name": indicator_name,
-        "hovertemplate": "<b>%{text}</b><br>%{customdata:,.1f} " + _short_unit(unit) + f" ({year})<extra></extra>",
+        "hovertemplate": ("<b>%{text}</b><br>%{customdata:" + formatting.hover_format(unit) + "} " + _short_unit(unit)
+                          + f" ({year}){_FLAG}<extra></extra>"),
+        **_flags(with_data),
     }]
     title = f"{indicator_name}, {year}"
     geo = {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"}, "showland": True,
@@ -85,6 +99,7 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         title += f" — {group_name or 'chosen group'} only"
     return {"data": traces, "layout": {
         "margin": {"l": 0, "r": 0, "t": 30, "b": 0}, "height": 460, "geo": geo,
+        "meta": {"indicator": f"{indicator_name}, {year}", "unit": unit},  # for the downloads (chart_downloads.js)
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
     }}
 
@@ -140,7 +155,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
             "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
             "name": name, "mode": "lines+markers", "marker": {"size": 4},
             "line": {"color": COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)], "width": 2},
-            "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{digits}f}}<extra></extra>",
+            "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{digits}f}} {short}{_FLAG}<extra></extra>",
+            **_flags(rows),
         })
     drawn = len(series) + len(reference)
     if aggregate is not None and len(aggregate[1]):
@@ -176,7 +192,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         "xaxis": {"gridcolor": "#eeeeee"},
         "yaxis": {"title": {"text": unit}, "gridcolor": "#eeeeee", "rangemode": "tozero"},
         "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "closest",
-        "shapes": [], "annotations": [],
+        "shapes": [], "annotations": [], "meta": {"indicator": indicator_name, "unit": unit},
     }
     if target is not None and drawn:
         _draw_target(layout, target, unit)
@@ -233,8 +249,7 @@ def aggregate_summary(label: str, rows: pd.DataFrame, unit: str) -> str:
     if rows.empty:
         return f"{label}: no aggregate for this indicator."
     latest = rows.iloc[-1]
-    digits = _digits(unit)
-    return (f"{label} (our aggregate): {latest['value']:,.{digits}f} {_short_unit(unit)} in {int(latest['year'])} "
+    return (f"{label} (our aggregate): {formatting.value(latest['value'], unit)} in {int(latest['year'])} "
             f"({coverage_text(latest['population_coverage'])}).")
 
 
@@ -302,30 +317,28 @@ def off_map_note(values: pd.DataFrame) -> str:
 
 
 def _digits(unit: str) -> int:
-    """Decimals shown: parity ratios sit near 1, where one decimal would hide the gap (0.92 vs 1)."""
-    return 3 if unit == "ratio" else 1
+    """Decimals shown (formatting.digits): parity ratios sit near 1, where one decimal hides the gap (0.92)."""
+    return formatting.digits(unit)
 
 
 def map_summary(reported: pd.DataFrame, indicator_name: str, unit: str, year: int) -> str:
     """One sentence saying what the map shows: the range and where it is highest and lowest."""
+    name = formatting.in_sentence(indicator_name)
     if reported.empty:
-        return f"No economy reports {indicator_name.lower()} for {year}."
+        return f"No economy reports {name} for {year}."
     top, bottom = reported.loc[reported["value"].idxmax()], reported.loc[reported["value"].idxmin()]
-    short, digits = _short_unit(unit), _digits(unit)
-    return (f"In {year}, {indicator_name.lower()} ranges from {bottom['value']:,.{digits}f} {short} in "
-            f"{bottom['name']} to {top['value']:,.{digits}f} {short} in {top['name']} ({len(reported)} economies; "
-            f"median {reported['value'].median():,.{digits}f}).")
+    return (f"In {year}, {name} ranges from {formatting.value(bottom['value'], unit)} in "
+            f"{bottom['name']} to {formatting.value(top['value'], unit)} in {top['name']} ({len(reported)} economies; "
+            f"median {formatting.value(reported['value'].median(), unit)}).")
 
 
 def trend_summary(series: pd.DataFrame, indicator_name: str, unit: str) -> str:
     """One sentence per chart: each chosen economy's first and latest value."""
     if series.empty:
         return "Choose countries to compare their trends."
-    short = _short_unit(unit)
     parts = []
     for name, rows in series.groupby("name", sort=True):
         first, last = rows.iloc[0], rows.iloc[-1]
-        digits = _digits(unit)
-        parts.append(f"{name} {first['value']:,.{digits}f} ({first['year']}) → {last['value']:,.{digits}f} {short} "
-                     f"({last['year']})")
+        parts.append(f"{name} {formatting.number(first['value'], unit)} ({first['year']}) → "
+                     f"{formatting.value(last['value'], unit)} ({last['year']})")
     return f"{indicator_name}: " + "; ".join(parts) + "."

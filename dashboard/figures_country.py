@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
 
 import pandas as pd
 
+from dashboard import formatting
 from dashboard.figures import LINE_COLOURS, mark_definition_changes
 
 # Okabe–Ito, as everywhere: the economy in blue, its region in vermilion, its income group in green;
@@ -21,34 +21,20 @@ PARITY_BAND = (0.98, 1.02)  # ITU's gender parity band for the parity score (wom
 
 
 def short_unit(unit: str) -> str:
-    return "%" if unit.startswith("%") else unit
+    return formatting.short_unit(unit)
 
 
-def format_number(value: float | None) -> str:
-    """A value with as many digits as its size needs: 1,234,567 · 99.0 · 2.37 · 0.905."""
-    if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
+def format_number(value: float | None, unit: str = "") -> str:
+    """A value without its unit word: to the unit's precision when given (formatting.number: "0.85" for a ratio),
+    else with as many digits as its size needs (formatting.compact); "no data" when missing."""
+    if formatting.missing(value):
         return "no data"
-    size = abs(value)
-    if size >= 1e9:
-        return f"{value / 1e9:,.2f} bn"
-    if size >= 1e6:
-        return f"{value / 1e6:,.2f} M"
-    if size >= 1000:
-        return f"{value:,.0f}"
-    if size >= 10:
-        return f"{value:,.1f}"
-    if size >= 1 or size == 0:
-        return f"{value:,.2f}"
-    return f"{value:,.3f}"
+    return formatting.number(value, unit) if unit else formatting.compact(float(value))
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A value with its short unit ("99.0 %", "0.905 index (0–1)"); "no data" when missing."""
-    text = format_number(value)
-    if text == "no data":
-        return text
-    short = short_unit(unit)
-    return f"{text} %" if short == "%" else f"{text} {short}"
+    """A value with its short unit, to its unit's precision ("99.0 %", "0.85"); "no data" when missing."""
+    return formatting.value(value, unit)
 
 
 def coverage_text(coverage: float | None) -> str:
@@ -95,7 +81,8 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
                    changes: Sequence[tuple[int, str]] = ()) -> dict:
     """The economy's series with its region and income-group aggregates, as a plotly figure dict.
 
-    `series` has columns line ('economy', 'region', 'income'), year, value; `lines` maps those keys to
+    `series` has columns line ('economy', 'region', 'income'), year, value (and obs_status, the publisher's
+    flag, shown in the hover label where present); `lines` maps those keys to
     the names shown in the legend (e.g. {'economy': 'Norway', 'region': 'Europe & Central Asia', …}).
     A `threshold` (the 2 % affordability line) is drawn as a thin horizontal reference, and `changes` (a
     spliced price basket's definition changes) as labelled vertical lines. A plain dict,
@@ -103,6 +90,10 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
     """
     short = short_unit(unit)
     points = split_lines(series)
+    # The publisher's flag of each value (" · estimate"), shown in the hover label; groups have none.
+    flags = ({(line, int(year)): formatting.flag_note(status) for line, year, status in
+              zip(series["line"].tolist(), series["year"].tolist(), series["obs_status"].tolist(), strict=True)}
+             if "obs_status" in series.columns else {})
     traces = []
     for key in ("economy", "region", "income"):
         if key not in points or key not in lines:
@@ -111,7 +102,9 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
         traces.append({
             "type": "scatter", "x": points[key][0], "y": points[key][1],
             "name": name, "mode": "lines+markers" if key == "economy" else "lines", "line": dict(LINE_STYLES[key]),
-            "marker": {"size": 4}, "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.2f}} {short}<extra></extra>",
+            "marker": {"size": 4}, "hovertext": [flags.get((key, year), "") for year in points[key][0]],
+            "hovertemplate": (f"<b>{name}</b> %{{x}}: %{{y:{formatting.hover_format(unit)}}} {short}%{{hovertext}}"
+                              "<extra></extra>"),
         })
     layout = {
         "margin": {"l": 50, "r": 10, "t": 36, "b": 30}, "height": 300,
@@ -120,6 +113,7 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
         "xaxis": {"gridcolor": "#eeeeee"},
         "legend": {"orientation": "h", "y": -0.12, "font": {"size": 11}},
         "plot_bgcolor": "white", "hovermode": "closest", "shapes": [], "annotations": [],
+        "meta": {"indicator": indicator_name, "unit": unit},  # for the downloads (assets/chart_downloads.js)
     }
     if threshold is not None:
         line = {"color": THRESHOLD_COLOUR, "width": 1, "dash": "longdashdot"}
@@ -141,7 +135,7 @@ def headline_summary(series: pd.DataFrame, lines: dict[str, str], indicator_name
     points = split_lines(series)
     name = lines.get("economy", "This economy")
     if "economy" not in points:
-        return f"No data on {indicator_name[:1].lower()}{indicator_name[1:]} for {name}."
+        return f"No data on {formatting.in_sentence(indicator_name)} for {name}."
     years, values = points["economy"]
     year = years[-1]
     text = f"{indicator_name}: {name} {format_value(values[-1], unit)} in {year}"

@@ -338,7 +338,7 @@ def parity_dots(rows: pd.DataFrame, gap: Gap, group_name: str, group_value: dict
                "automargin": True, "range": [-0.7, max(len(present), 1) - 0.3]},
         legend={"orientation": "h", "y": 1 + 28 / plot_height, "yanchor": "bottom", "x": 0, "xanchor": "left"},
         margin={"l": 10, "r": 15, "t": top, "b": bottom},
-        title={"y": 1 - 8 / height, "yanchor": "top"})
+        title={"y": 1 - 8 / height, "yanchor": "top"}, meta={"unit": "ratio"})  # the downloads name the unit
 
 
 def parity_summary(rows: pd.DataFrame, gap: Gap, group_name: str) -> str:

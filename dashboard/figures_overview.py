@@ -13,6 +13,7 @@ import math
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboard import formatting
 from dashboard.figures import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
 from dashboard.sparkline import line_from, sparkline_svg
 
@@ -37,31 +38,13 @@ def status_colour(status: str | None) -> str:
 
 
 def people(value: float) -> str:
-    """Head counts: 2,217,833,000 → "2.22 billion"; 35,400,000 → "35.4 million"."""
-    if value >= 1e9:
-        return f"{value / 1e9:,.2f} billion"
-    if value >= 1e6:
-        return f"{value / 1e6:,.1f} million"
-    return f"{value:,.0f}"
+    """Head counts: 2,217,833,000 → "2.22 billion"; 35,400,000 → "35.4 million" (formatting.people)."""
+    return formatting.people(value)
 
 
 def number(value: float | None, unit: str) -> str:
-    """A value with its unit, short: "72.7 %", "0.92", "1.38 % of GNI p.c.", "2.22 billion people"."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "no data"
-    if unit == "% of monthly GNI per capita":
-        return f"{value:,.2f} % of GNI p.c."
-    if unit.startswith("%"):
-        return f"{value:,.1f} %"
-    if unit in ("people", "persons"):
-        return f"{people(value)} people"
-    if unit in ("ratio", "index (0–1)"):
-        return f"{value:,.2f}"
-    if unit == "percentage points":
-        return f"{value:,.1f} points"
-    if abs(value) >= 1e6:
-        return f"{people(value)} {unit}"
-    return f"{value:,.1f} {unit}"
+    """A value with its unit, short: "72.7 %", "0.92", "1.4 % of GNI p.c.", "2.22 billion people" (formatting.value)."""
+    return formatting.value(value, unit)
 
 
 def comparator_text(comparator: str, value: float, band: float | None, unit: str) -> str:
@@ -132,7 +115,7 @@ def sparkline(series: pd.DataFrame, *, label: str, value_format: str = ",.1f", r
 def trend_sentence(series: pd.DataFrame, label: str, fmt) -> str:
     """"<label> went from X in Y0 to Z in Y1." — the sparkline's one-sentence summary."""
     if series.empty:
-        return f"No data for {label.lower()}."
+        return f"No data for {formatting.in_sentence(label)}."
     first, last = series.iloc[0], series.iloc[-1]
     verb = "rose" if last["value"] > first["value"] else "fell" if last["value"] < first["value"] else "stayed"
     return (f"{label} {verb} from {fmt(first['value'])} in {int(first['year'])} "

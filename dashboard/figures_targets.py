@@ -13,6 +13,7 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
+from dashboard import formatting
 from dashboard.figures import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
 
 # Every status the ETL writes (etl/measures/status_rules.py STATUSES), best first, and "no data" for economies
@@ -141,12 +142,12 @@ def projection(row: Mapping, target: Mapping) -> pd.DataFrame:
 
 
 def fmt(value, unit: str = "", digits: int | None = None) -> str:
-    """A number for reading: shares with one decimal, ratios with two/three; '—' for none."""
+    """A number for reading, to its unit's precision (formatting.digits): shares 1 decimal, ratios 2; "—" if none."""
     number = num(value)
     if number is None:
         return "—"
     if digits is None:
-        digits = 3 if unit == "ratio" else 1
+        digits = formatting.digits(unit)
     suffix = "%" if unit.startswith("%") else ""
     return f"{number:,.{digits}f}{suffix}"
 
@@ -158,7 +159,7 @@ def fmt_distance(value, unit: str) -> str:
         return "—"
     if unit.startswith("%"):
         return f"{number:,.1f} pp"
-    return f"{number:,.3f}" if unit == "ratio" else f"{number:,.1f}"
+    return f"{number:,.{formatting.digits(unit)}f}"
 
 
 def target_text(target: Mapping, unit: str) -> str:
@@ -269,7 +270,7 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     changes) are marked by labelled vertical lines inside the years shown.
     """
     if series.empty and (extra is None or extra[1].empty):
-        return empty_figure(f"No {scope_name} series for {indicator_name.lower()}")
+        return empty_figure(f"No {scope_name} series for {formatting.in_sentence(indicator_name)}")
     ratio = unit == "ratio"
     digits = 3 if ratio else 1
     short = "%" if unit.startswith("%") else f" {unit}"
@@ -462,7 +463,7 @@ def off_map(countries: pd.DataFrame) -> str:
 def chart_summary(row: Mapping | None, target: Mapping, scope_name: str, unit: str, indicator_name: str) -> str:
     """One sentence: where the scope stands, its status and when the target is reached at the observed pace."""
     if row is None or num(row.get("latest_value")) is None:
-        return f"No {scope_name} value for {indicator_name.lower()}: progress cannot be assessed."
+        return f"No {scope_name} value for {formatting.in_sentence(indicator_name)}: progress cannot be assessed."
     latest = f"{fmt(row['latest_value'], unit)} in {int(row['latest_year'])}"
     base = ""
     if num(row.get("base_year")) is not None and int(row["base_year"]) != int(row["latest_year"]):

@@ -109,8 +109,11 @@ def test_charts_download_as_png_and_svg_offline(visit, app_url: str) -> None:
     assert content.lstrip().startswith("<svg") and "Norway" in content
     page.hover("#explore-map")
     assert page.locator("#explore-map .modebar-btn[data-title^='Share']").count() == 0  # uploads off the host
+    # No camera in the modebar (its PNG had no source); "Download PNG" draws one with a source footer.
+    assert page.locator("#explore-map .modebar-btn[data-title='Download plot as a PNG']").count() == 0
     with page.expect_download() as png:
-        page.click("#explore-map .modebar-btn[data-title='Download plot as a PNG']")
+        page.click("button.png-download[data-graph=explore-map]")
+    assert png.value.suggested_filename == "explore-map.png"
     assert Path(png.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert record.errors == []
     # The images are made in the page: blob: URLs of this origin, no request elsewhere.

@@ -167,10 +167,10 @@ def test_group_options_name_each_group_with_its_kind() -> None:
     assert len(options) == 3
 
 
-def test_summaries_give_parity_ratios_three_decimals() -> None:
+def test_summaries_give_parity_ratios_two_decimals_and_no_unit_word() -> None:
     reported = pd.DataFrame({"iso3": ["NER", "NOR"], "name": ["Niger", "Norway"], "value": [0.4321, 1.0123]})
     text = figures.map_summary(reported, "Gender parity in Internet use", "ratio", 2020)
-    assert "0.432" in text and "1.012" in text
+    assert "from 0.43 in Niger to 1.01 in Norway" in text and "ratio" not in text
     assert "43.2" in figures.map_summary(reported.assign(value=[43.21, 99.0]), "Internet use", "% of population", 2024)
 
 
@@ -190,3 +190,38 @@ def test_explore_trend_of_a_spliced_basket_marks_each_definition_change() -> Non
     assert "1.5 GB from 2018, 2 GB from 2021, 5 GB from 2025" in note and "not comparable" in note
     plain = go.Figure(figures.trend(series, series.iloc[0:0], "Internet use", "%"))
     assert plain.layout.shapes == () and figures.definition_changes_note(()) == ""
+
+
+def test_summaries_write_people_in_millions_and_keep_names_case() -> None:
+    reported = pd.DataFrame({"iso3": ["TUV", "IND"], "name": ["Tuvalu", "India"], "value": [0.0, 508_647_353.5]})
+    text = figures.map_summary(reported, "People not using the Internet", "people", 2023)
+    assert "from 0 people in Tuvalu to 508.6 million people in India" in text
+    assert "0.0 people" not in text and "508,647,353" not in text
+    priced = figures.map_summary(reported.assign(value=[1.234, 5.0]),
+                                 "Price of 1 GB of mobile data, share of monthly income (A4AI)",
+                                 "% of monthly GNI per capita", 2023)
+    assert priced.startswith("In 2023, price of 1 GB of mobile data, share of monthly income (A4AI) ranges")
+    assert "1.23 % of GNI p.c." in priced
+    trend = figures.trend_summary(pd.DataFrame({"name": ["India"] * 2, "year": [2015, 2023],
+                                                "value": [700_123_456.0, 508_647_353.5]}), "People offline", "people")
+    assert "India 700.1 million (2015) → 508.6 million people (2023)" in trend
+
+
+def test_hover_labels_read_to_the_units_precision() -> None:
+    values = pd.DataFrame({"iso3": ["NER"], "name": ["Niger"], "value": [0.4321]})
+    assert "%{customdata:,.2f}" in figures.world_map(values, "Parity", "ratio", 2020)["data"][0]["hovertemplate"]
+    assert "%{customdata:,.0f}" in figures.world_map(values, "Offline", "people", 2020)["data"][0]["hovertemplate"]
+
+
+def test_hover_labels_show_the_publishers_flag_where_present() -> None:
+    values = pd.DataFrame({"iso3": ["NER", "NOR", "MLI"], "name": ["Niger", "Norway", "Mali"],
+                           "value": [20.0, 99.0, None], "obs_status": ["Estimated", None, None]})
+    trace = figures.world_map(values, "Internet use", "% of population", 2020)["data"][0]
+    assert trace["hovertext"] == [" · estimate", ""] and "%{hovertext}" in trace["hovertemplate"]
+    series = pd.DataFrame({"name": ["Niger"] * 3, "iso3": ["NER"] * 3, "year": [2019, 2020, 2021],
+                           "value": [18.0, 20.0, 22.0], "obs_status": ["A", "Break", "E"]})
+    line = figures.trend(series, pd.DataFrame(columns=["year", "value"]), "Internet use", "% of population")["data"][0]
+    assert line["hovertext"] == ["", " · break in series", " · estimate"]
+    assert "%{hovertext}" in line["hovertemplate"]
+    layout = figures.trend(series, pd.DataFrame(columns=["year", "value"]), "Internet use", "% of population")["layout"]
+    assert layout["meta"] == {"indicator": "Internet use", "unit": "% of population"}  # named in the downloads

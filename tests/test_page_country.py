@@ -278,13 +278,13 @@ def test_trend_without_economy_data_says_so() -> None:
     assert [trace["name"] for trace in figure["data"]] == ["South Asia"]
     assert "No data for India" in figure["layout"]["annotations"][0]["text"]
     assert fc.headline_summary(series(region=[(2020, 40.0)]), LABELS, "Internet use", "%") == \
-        "No data on internet use for India."
+        "No data on Internet use for India."
 
 
 def test_summary_gives_the_groups_in_the_same_year_or_names_their_year() -> None:
     frame = series(economy=[(2010, 7.0), (2025, 70.0)], region=[(2024, 63.3)], income=[(2025, 60.0)])
     assert fc.headline_summary(frame, LABELS, "Internet use", "% of population") == (
-        "Internet use: India 70.0 % in 2025 (from 7.00 % in 2010); in 2025: South Asia 63.3 % (2024), "
+        "Internet use: India 70.0 % in 2025 (from 7.0 % in 2010); in 2025: South Asia 63.3 % (2024), "
         "Lower middle income 60.0 %.")
 
 
@@ -346,3 +346,20 @@ def test_bad_code_shows_a_notice_and_the_picker_opens_a_profile(open_page) -> No
     page_.wait_for_selector("#country-trend-internet_use .scatterlayer .trace", state="attached", timeout=READY_MS)
     assert page_.locator("h1").inner_text() == "Nigeria (NGA)"
     assert record.errors == []
+
+
+def test_values_with_a_unit_read_to_its_precision() -> None:
+    """A ratio to two decimals without a unit word ("0.85", not "0.848 ratio"); people in millions."""
+    assert fc.format_value(0.848, "ratio") == "0.85"
+    assert fc.format_number(0.596, "index (0–1)") == "0.60"
+    assert fc.format_value(508_647_353.5, "people") == "508.6 million people"
+    assert fc.format_value(0.0, "people") == "0 people"
+
+
+def test_trend_hover_shows_the_publishers_flag() -> None:
+    rows = series(economy=[(2021, 50.0), (2020, 43.0)], region=[(2020, 40.0)])
+    rows["obs_status"] = ["Estimated", None, None]
+    figure = fc.headline_trend(rows, LABELS, "Internet use", "% of population")
+    economy, region = figure["data"]
+    assert economy["x"] == [2020, 2021] and economy["hovertext"] == ["", " · estimate"]
+    assert region["hovertext"] == [""] and "%{hovertext}" in economy["hovertemplate"]

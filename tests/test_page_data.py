@@ -17,7 +17,8 @@ from dashboard.pages import data_download as page
 # importing: generous on a busy 2-core machine (a drawn page takes about 3 s).
 READY_MS = 60_000
 DIRECT = """
-    SELECT o.indicator_id, o.iso3, c.name, o.year, o.sex, o.area, o.age, o.value, i.unit, o.source_id, s.license
+    SELECT o.indicator_id, o.iso3, c.name, o.year, o.sex, o.area, o.age, o.value, o.obs_status, i.unit, o.source_id,
+           s.license
     FROM observation o JOIN country c ON c.iso3 = o.iso3 JOIN indicator i ON i.indicator_id = o.indicator_id
     JOIN source s ON s.source_id = o.source_id
     WHERE {where}
@@ -91,10 +92,16 @@ def attachment_name(response) -> str:
     return response.headers["Content-Disposition"].removeprefix('attachment; filename="').rstrip('"')
 
 
+def flags_as_text(frame: pd.DataFrame) -> pd.DataFrame:
+    """obs_status with "" for no flag (CSV and XLSX write a missing flag as an empty cell)."""
+    return frame.assign(obs_status=frame["obs_status"].astype(object).where(frame["obs_status"].notna(), "")
+                        .astype(str))
+
+
 def same_rows(frame: pd.DataFrame, expected: pd.DataFrame) -> None:
-    ordered = frame.sort_values(KEYS).reset_index(drop=True)
+    ordered = flags_as_text(frame.sort_values(KEYS).reset_index(drop=True))
     assert list(frame.columns) == page.COLUMNS
-    pd.testing.assert_frame_equal(ordered, expected, check_dtype=False, check_exact=True)
+    pd.testing.assert_frame_equal(ordered, flags_as_text(expected), check_dtype=False, check_exact=True)
 
 
 # --- URL state --------------------------------------------------------------------------------------------------
@@ -151,6 +158,53 @@ def test_downloads_of_the_selection_hold_exactly_the_rows_on_screen(db) -> None:
     assert [float(row[7]) for row in shown] == pytest.approx(csv["value"].tolist(), rel=1e-5)
 
 
+def test_xlsx_holds_the_rows_and_a_sheet_of_metadata(db) -> None:
+    query = "?indicator=internet_use,people_offline&countries=NOR,IND&from=2019&to=2022"
+    expected = direct(db, """o.indicator_id IN ('internet_use', 'people_offline') AND o.iso3 IN ('NOR', 'IND')
+        AND o.year BETWEEN 2019 AND 2022 AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'""")
+    response = fetch("selection", "xlsx", query)
+    assert attachment_name(response) == "ddi_internet_use+people_offline_selection.xlsx"
+    sheets = pd.read_excel(io.BytesIO(response.get_data()), sheet_name=None, keep_default_na=False)
+    assert list(sheets) == ["data", "metadata"]
+    rows = sheets["data"]
+    # Excel holds 15 significant digits (openpyxl writes some doubles so): equal to that, and the rest exactly.
+    assert rows.sort_values(KEYS)["value"].tolist() == pytest.approx(expected["value"].tolist(), rel=1e-14)
+    same_rows(rows.drop(columns="value").assign(value=0.0)[page.COLUMNS], expected.assign(value=0.0))
+    about = sheets["metadata"]
+    assert {"Indicator", "Unit", "Publisher", "Dataset", "Source release", "Release date", "Licence",
+            "Attribution"} <= set(about.columns)
+    releases = db.execute("""SELECT DISTINCT o.indicator_id, o.source_id, s.license, s.attribution, i.unit
+        FROM observation o JOIN source s USING (source_id) JOIN indicator i USING (indicator_id)
+        WHERE o.indicator_id IN ('internet_use', 'people_offline') AND o.iso3 IN ('NOR', 'IND')
+        AND o.year BETWEEN 2019 AND 2022 AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'""").fetchall()
+    assert sorted(about[["Indicator", "Source release", "Licence", "Attribution", "Unit"]].itertuples(
+        index=False, name=None)) == sorted(releases)
+
+
+def test_an_xlsx_past_its_row_limit_says_to_take_csv_or_parquet(db, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(page, "XLSX_MAX_ROWS", 10)
+    response = app.server.test_client().get("/download/selection.xlsx?indicator=internet_use&countries=NOR")
+    assert response.status_code == 413 and response.mimetype == "text/plain"
+    assert "at most 10 rows" in response.get_data(as_text=True) and "CSV or Parquet" in response.get_data(as_text=True)
+    assert fetch("selection", "csv", "?indicator=internet_use&countries=NOR").status_code == 200
+
+
+def test_every_row_carries_the_publishers_flag_to_screen_and_file(db) -> None:
+    flagged = db.execute("""SELECT indicator_id, iso3, year, obs_status FROM observation
+        WHERE obs_status IN ('Estimated', 'Break') AND sex = 'total' AND area = 'total' AND age = 'total'
+        ORDER BY obs_status DESC, indicator_id, iso3, year LIMIT 1""").fetchone()
+    indicator, iso3, year, status = flagged
+    query = f"?indicator={indicator}&countries={iso3}&from={year}&to={year}"
+    for frame in (read_csv(fetch("selection", "csv", query)), read_parquet(fetch("selection", "parquet", query)),
+                  pd.read_excel(io.BytesIO(fetch("selection", "xlsx", query).get_data()), sheet_name="data")):
+        assert frame["obs_status"].tolist() == [status]
+    table, *_ = page.render(page.state_from_query(query))
+    assert 'scope="col">Flag<' in table.children
+    flag_column = page.COLUMNS.index("obs_status")
+    words = {"Estimated": "estimate", "Break": "break in series"}
+    assert [row[flag_column] for row in cells_of(table)] == [words[status]]
+
+
 def test_full_series_downloads_hold_every_observation_of_the_indicators(db) -> None:
     query = "?indicator=internet_gender_parity,coverage_4g&countries=NOR&from=2020&sex=female"
     expected = direct(db, "o.indicator_id IN ('internet_gender_parity', 'coverage_4g')")
@@ -171,7 +225,8 @@ def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
     assert f"first {page.SCREEN_CAP:,} rows" in status and pages == page.SCREEN_CAP // page.PAGE_ROWS
     csv = read_csv(fetch("selection", "csv", query))
     assert len(csv) == total
-    pd.testing.assert_frame_equal(csv.head(page.SCREEN_CAP), rows.reset_index(drop=True), check_dtype=False)
+    pd.testing.assert_frame_equal(flags_as_text(csv.head(page.SCREEN_CAP)), flags_as_text(rows.reset_index(drop=True)),
+                                  check_dtype=False)
 
 
 def test_sources_name_each_release_and_licence(db) -> None:
@@ -207,12 +262,28 @@ def test_a_download_url_without_a_query_gives_the_default_selection(db) -> None:
     expected = direct(db, "o.indicator_id = 'internet_use' AND o.sex = 'total' AND o.area = 'total' "
                           "AND o.age = 'total'")
     same_rows(read_csv(plain), expected)
-    # Odd or hostile parameters are read as the page reads them: the default selection, never an error.
-    odd = fetch("selection", "csv", "?indicator=%3Cscript%3E&countries=NOR%27;DROP&from=abc&sex=%00")
-    assert attachment_name(odd) == "ddi_internet_use_selection.csv"
     client = app.server.test_client()
     assert client.get("/download/everything.csv").status_code == 404
-    assert client.get("/download/selection.xlsx").status_code == 404
+    assert client.get("/download/selection.json").status_code == 404
+
+
+@pytest.mark.parametrize(("query", "named"), [
+    ("?indicator=bogus", "unknown indicator bogus"),
+    ("?indicator=internet_use,bogus", "unknown indicator bogus"),
+    ("?indicator=internet_use&countries=NOR,XXX", "unknown country XXX"),
+    ("?indicator=internet_use&group=atlantis", "unknown group atlantis"),
+    ("?indicator=internet_use&from=abc", "“from” is not a four-digit year: abc"),
+    ("?indicator=internet_use&sex=robot", "unknown sex robot"),
+    ("?indicator=%3Cscript%3E&countries=NOR%27;DROP&from=abc&sex=%00", "unknown indicator <script>"),
+])
+@pytest.mark.parametrize("file", ["selection.csv", "full.parquet", "selection.xlsx"])
+def test_a_download_link_with_an_unknown_value_is_a_400_with_one_line(db, query: str, named: str, file: str) -> None:
+    """Not a 500, and not the default selection under the asked-for name: one line naming the problem."""
+    response = app.server.test_client().get(f"/download/{file}{query}")
+    assert response.status_code == 400
+    assert response.mimetype == "text/plain"
+    text = response.get_data(as_text=True)
+    assert named in text and text.count("\n") == 1 and text.startswith("Bad download link:")
 
 
 def test_the_links_carry_the_selection(db) -> None:

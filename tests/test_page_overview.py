@@ -288,7 +288,8 @@ def test_number_formats() -> None:
     assert fo.people(2_217_833_000) == "2.22 billion"
     assert fo.people(35_400_000) == "35.4 million"
     assert fo.number(72.677, "% of population") == "72.7 %"
-    assert fo.number(1.38, "% of monthly GNI per capita") == "1.38 % of GNI p.c."
+    assert fo.number(1.38, "% of monthly GNI per capita") == "1.4 % of GNI p.c."  # shares to one decimal
+    assert fo.number(0.848, "ratio") == "0.85" and fo.number(0.0, "people") == "0 people"
     assert fo.number(float("nan"), "ratio") == "no data"
     assert fo.comparator_text(">=", 75, None, "%") == "≥ 75 %"
     assert fo.comparator_text("between", 1.0, 0.02, "") == "0.98–1.02"

@@ -381,3 +381,10 @@ def test_the_about_page_prints_every_status_rule_from_the_table(db: Path) -> Non
             assert html.escape(part, quote=False) in section or part in section, part
     assert 'id="status-rules"' in section or "'id': 'status-rules'" in section or "status-rules" in section
     assert f"more than {status_rules.MAX_AGE} years old" in section
+
+
+def test_target_texts_give_ratios_two_decimals() -> None:
+    from dashboard import figures_targets
+
+    assert figures_targets.fmt(0.9204, "ratio") == "0.92"
+    assert figures_targets.fmt_distance(0.0596, "ratio") == "0.06"

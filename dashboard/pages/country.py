@@ -120,7 +120,7 @@ def headline_series(iso3: str, group_ids: dict[str, str]) -> pd.DataFrame:
     ids = [indicator for indicator, _ in HEADLINES]
     marks = ", ".join("?" for _ in ids)
     economies = data.query(f"""
-        SELECT indicator_id, iso3, year, value FROM observation
+        SELECT indicator_id, iso3, year, value, obs_status FROM observation
         WHERE indicator_id IN ({marks}) AND sex = 'total' AND area = 'total' AND age = 'total'
     """, ids)
     groups = data.query(f"""
@@ -132,7 +132,7 @@ def headline_series(iso3: str, group_ids: dict[str, str]) -> pd.DataFrame:
     own = economies[economies["iso3"] == iso3].drop(columns="iso3").assign(line="economy")
     theirs = groups[groups["group_id"].isin(line_of_group)]
     theirs = theirs.assign(line=theirs["group_id"].map(line_of_group)).drop(columns="group_id")
-    return (pd.concat([own, theirs], ignore_index=True)[["indicator_id", "line", "year", "value"]]
+    return (pd.concat([own, theirs], ignore_index=True)[["indicator_id", "line", "year", "value", "obs_status"]]
             .sort_values(["indicator_id", "line", "year"], ignore_index=True))
 
 
@@ -253,7 +253,7 @@ def _group_cell(row: dict, key: str) -> tuple[str, str]:
     value = row.get(f"{key}_value")
     if _missing(value):
         return "no-data", "no data"
-    text = _with_year(figures.format_number(value), row[f"{key}_year"], row["year"])
+    text = _with_year(figures.format_number(value, row["unit"]), row[f"{key}_year"], row["year"])
     coverage = row[f"{key}_coverage"]
     return "", text if _missing(coverage) else f"{text} ({coverage * 100:.0f} %)"
 
@@ -261,7 +261,8 @@ def _group_cell(row: dict, key: str) -> tuple[str, str]:
 def _pair_cell(row: dict, first: str, second: str, kind: str) -> tuple[str, str]:
     if _missing(row.get(first)) or _missing(row.get(second)):
         return "no-data", "—"
-    return "", (f"{figures.format_number(row[first])} · {figures.format_number(row[second])} "
+    unit = row["unit"]
+    return "", (f"{figures.format_number(row[first], unit)} · {figures.format_number(row[second], unit)} "
                 f"({int(row[f'{kind}_year'])})")
 
 
@@ -269,7 +270,7 @@ def _indicator_cells(row: dict) -> list[tuple[str, str]]:
     return [
         ("", f"{row['name']} ({row['unit']})"),
         ("year", str(int(row["year"]))),
-        ("economy-value", figures.format_number(row["value"])),
+        ("economy-value", figures.format_number(row["value"], row["unit"])),
         _group_cell(row, "region"),
         _group_cell(row, "income"),
         _pair_cell(row, "female", "male", "sex"),
@@ -340,7 +341,7 @@ def _gap_section(rows: list[dict], labels: dict[str, str], economy_name: str) ->
                 reading = figures.rural_urban_reading(row["value"])
             groups = "; ".join(
                 f"{labels[key]} "
-                + _with_year(figures.format_number(row[f"{key}_value"]), row[f"{key}_year"], row["year"])
+                + _with_year(figures.format_number(row[f"{key}_value"], row["unit"]), row[f"{key}_year"], row["year"])
                 for key in ("region", "income") if key in labels and not _missing(row.get(f"{key}_value")))
             items.append(html.Li(**{"data-indicator": row["indicator_id"]}, children=[
                 html.Strong(row["name"]), f": {figures.format_value(row['value'], row['unit'])} in {int(row['year'])}",

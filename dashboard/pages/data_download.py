@@ -1,9 +1,11 @@
-"""Data: the observations behind every chart, filtered in the URL and downloaded as CSV or Parquet.
+"""Data: the observations behind every chart, filtered in the URL and downloaded as CSV, Parquet or XLSX.
 
 `/data?indicator=internet_use,mobile_broadband_per_100&group=ldc&from=2015&to=2024&sex=female` —
 indicators, economies (`countries=NOR,NGA` or `group=<group_id>`), years and breakdowns. The table
 pages through at most SCREEN_CAP rows; the downloads of the selection run the same query without the
 cap, in the same order, so a download of a selection under the cap has exactly the rows on screen.
+Every row carries the publisher's flag (`obs_status`: estimate, break in series…); the XLSX file adds a
+sheet of metadata (indicator, unit, source, release, licence, attribution).
 The module is data_download.py so as not to shadow dashboard/data.py.
 """
 
@@ -20,7 +22,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import components, data
+from dashboard import components, data, formatting
 from dashboard.address_query import AddressQuery
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
@@ -32,14 +34,16 @@ DEFAULT_INDICATOR = "internet_use"
 SCREEN_CAP = 5000  # rows the on-screen table pages through; downloads are uncapped
 PAGE_ROWS = 500  # rows per page of the on-screen table
 MAX_INDICATORS = 20
-COLUMNS = ["indicator_id", "iso3", "name", "year", "sex", "area", "age", "value", "unit", "source_id", "license"]
+COLUMNS = ["indicator_id", "iso3", "name", "year", "sex", "area", "age", "value", "obs_status", "unit", "source_id",
+           "license"]
 LABELS = {"indicator_id": "Indicator", "iso3": "Code", "name": "Economy", "year": "Year", "sex": "Sex",
-          "area": "Area", "age": "Age", "value": "Value", "unit": "Unit", "source_id": "Source release",
-          "license": "Licence"}
+          "area": "Area", "age": "Age", "value": "Value", "obs_status": "Flag", "unit": "Unit",
+          "source_id": "Source release", "license": "Licence"}
 BREAKDOWNS = ("sex", "area", "age")
 DIMMED = {"opacity": 0.45, "cursor": "default"}  # a pager button with nowhere to go
 YEAR = re.compile(r"\d{4}")
-DOWNLOADS = [("selection", "csv"), ("selection", "parquet"), ("full", "csv"), ("full", "parquet")]
+EXTENSIONS = (("csv", "CSV"), ("parquet", "Parquet"), ("xlsx", "XLSX"))
+DOWNLOADS = [(scope, extension) for scope in ("selection", "full") for extension, _ in EXTENSIONS]
 
 
 class DataState(NamedTuple):
@@ -154,6 +158,37 @@ def encode_params(state: DataState) -> str:
     })
 
 
+def query_errors(params: dict) -> list[str]:
+    """What a download link asks for that the database does not know (a download answers 400 with these; the
+    page, for a person, shows notices and a default instead). No indicator at all means the default one."""
+    errors = []
+    known_indicators = set(indicator_choices()["indicator_id"])
+    asked = [part.strip() for part in _first(params.get("indicator")).split(",") if part.strip()]
+    unknown = [part for part in asked if part not in known_indicators]
+    if unknown:
+        errors.append(f"unknown indicator {', '.join(part[:40] for part in unknown[:5])}")
+    if len(set(asked)) > MAX_INDICATORS:
+        errors.append(f"at most {MAX_INDICATORS} indicators at once")
+    known_countries = set(data.countries()["iso3"])
+    codes = [code.strip().upper() for code in _first(params.get("countries")).split(",") if code.strip()]
+    unknown = [code for code in codes if code not in known_countries]
+    if unknown:
+        errors.append(f"unknown country {', '.join(code[:10] for code in unknown[:5])}")
+    group = _first(params.get("group"))
+    if group and group not in set(group_choices()["group_id"]):
+        errors.append(f"unknown group {group[:40]}")
+    for key in ("from", "to"):
+        text = _first(params.get(key))
+        if text and not (YEAR.fullmatch(text) and 1900 <= int(text) <= 2100):
+            errors.append(f"“{key}” is not a four-digit year: {text[:10]}")
+    choices = breakdown_choices()
+    for key in BREAKDOWNS:
+        text = _first(params.get(key))
+        if text and text not in ("all", *choices[key]):
+            errors.append(f"unknown {key} {text[:20]}")
+    return errors
+
+
 def state_from_query(query: str | None) -> DataState:
     """The selection a canonical query string (the page's Store) stands for."""
     params = {key: values[0] for key, values in parse_qs((query or "").lstrip("?")).items()}
@@ -186,7 +221,8 @@ def _where(state: DataState) -> tuple[str, list]:
 
 
 _SELECT = """
-    SELECT o.indicator_id, o.iso3, c.name, o.year, o.sex, o.area, o.age, o.value, i.unit, o.source_id, s.license
+    SELECT o.indicator_id, o.iso3, c.name, o.year, o.sex, o.area, o.age, o.value, o.obs_status, i.unit, o.source_id,
+           s.license
     FROM observation o JOIN country c ON c.iso3 = o.iso3 JOIN indicator i ON i.indicator_id = o.indicator_id
     JOIN source s ON s.source_id = o.source_id
     WHERE {where}
@@ -219,7 +255,7 @@ def sources(state: DataState) -> pd.DataFrame:
     where, params = _where(state)
     return data.query(f"""
         SELECT o.indicator_id, i.name, i.unit, i.source_code, o.source_id, s.publisher, s.dataset, s.vintage,
-               s.license, s.license_url, s.url, count(*) AS rows
+               s.license, s.license_url, s.attribution, s.url, count(*) AS rows
         FROM observation o JOIN indicator i ON i.indicator_id = o.indicator_id
         JOIN source s ON s.source_id = o.source_id
         WHERE {where}
@@ -237,6 +273,41 @@ def csv_bytes(frame: pd.DataFrame) -> bytes:
 def parquet_bytes(frame: pd.DataFrame) -> bytes:
     buffer = io.BytesIO()
     frame.to_parquet(buffer, index=False)  # pyarrow
+    return buffer.getvalue()
+
+
+METADATA_COLUMNS = {"indicator_id": "Indicator", "name": "Name", "unit": "Unit", "publisher": "Publisher",
+                    "dataset": "Dataset", "source_code": "Publisher's code", "source_id": "Source release",
+                    "vintage": "Release date", "license": "Licence", "license_url": "Licence URL",
+                    "attribution": "Attribution", "url": "Source URL", "rows": "Rows"}
+
+
+XLSX_MAX_ROWS = 100_000  # openpyxl writes ~5,000 rows a second here: past this a CSV or Parquet file is the way
+
+
+def _cells(frame: pd.DataFrame):
+    """The frame's rows as lists of plain cells (None for a missing value)."""
+    for row in frame.itertuples(index=False, name=None):
+        yield [None if formatting.missing(value) and not isinstance(value, str) else value for value in row]
+
+
+def xlsx_bytes(frame: pd.DataFrame, metadata: pd.DataFrame) -> bytes:
+    """The rows on a sheet "data" (Excel's 15 significant digits) and, on a sheet "metadata", one row per
+    indicator and source release: name, unit, publisher, dataset, release, licence and attribution.
+    openpyxl's write-only mode: ~30 % faster than pandas' to_excel (7.3 s against 10.1 s for 37,475 rows)."""
+    from openpyxl import Workbook
+
+    about = metadata[list(METADATA_COLUMNS)].rename(columns=METADATA_COLUMNS)
+    about["Release date"] = [pd.Timestamp(day).date().isoformat() if pd.notna(day) else ""
+                             for day in about["Release date"]]
+    book = Workbook(write_only=True)
+    for name, sheet in (("data", frame), ("metadata", about)):
+        page = book.create_sheet(name)
+        page.append([str(column) for column in sheet.columns])
+        for cells in _cells(sheet):
+            page.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
     return buffer.getvalue()
 
 
@@ -260,10 +331,10 @@ def _labelled(label: str, control_id: str, control, wide: bool = False, narrow: 
 
 
 def _download_links(query: str, scope: str, what: str) -> list[html.A]:
-    """CSV and Parquet links of one scope; their href follows the selection (clientside callback below)."""
+    """CSV, Parquet and XLSX links of one scope; their href follows the selection (clientside callback below)."""
     return [html.A(label, id=f"data-download-{scope}-{extension}", className="button", download="",
                    href=download_href(query, scope, extension), **{"aria-label": f"{what} as {label}"})
-            for extension, label in (("csv", "CSV"), ("parquet", "Parquet"))]
+            for extension, label in EXTENSIONS]
 
 
 def _year_options(indicators: tuple[str, ...]) -> list[dict]:
@@ -297,8 +368,8 @@ def layout(**query) -> html.Main:
     page = components.page(
         "Data",
         "The observations behind every chart: choose indicators, economies, years and breakdowns, then download "
-        "exactly this selection, or the full series of the chosen indicators, as CSV or Parquet. Every row names "
-        "its source release and licence.",
+        "exactly this selection, or the full series of the chosen indicators, as CSV, Parquet or XLSX. Every row "
+        "names its source release, licence and the publisher's flag.",
         html.Section(className="controls data-controls", children=[
             _labelled("Indicators", "data-indicator", StagedDropdown(
                 id="data-indicator", multi=True, value=list(state.indicators),
@@ -331,8 +402,12 @@ def layout(**query) -> html.Main:
                           className="download-label"),
                 *_download_links(canonical, "full", "Download the full series"),
             ]),
-            html.P(f"Columns: {', '.join(COLUMNS)}. CSV in UTF-8; Parquet via Apache Arrow. Values are rounded to six "
-                   "significant digits on screen; the files keep every digit.", className="caption"),
+            html.P(f"Columns: {', '.join(COLUMNS)}. CSV in UTF-8; Parquet via Apache Arrow; XLSX (at most "
+                   f"{XLSX_MAX_ROWS:,} rows) with a second sheet “metadata” (indicator, unit, source, release, "
+                   "licence, attribution). Values are rounded to six significant digits on screen; CSV and Parquet "
+                   "keep every digit, XLSX Excel's 15 significant digits. obs_status is the publisher's flag (e.g. "
+                   "Estimated, Break; A for a normal value; derived for values computed here), shown in words on "
+                   "screen.", className="caption"),
         ]),
         html.Section(className="chart", children=[
             html.H2("Sources of this selection", className="chart-title"),
@@ -361,6 +436,8 @@ def layout(**query) -> html.Main:
 def _cell(column: str, value) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
+    if column == "obs_status":
+        return formatting.flag(value)
     if column == "value":
         # Six significant digits on screen (8.260000229 → 8.26, as published); the files keep every digit.
         return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"

@@ -16,7 +16,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data, figures
+from dashboard import components, data, figures, formatting
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.staged import StagedDropdown
@@ -185,7 +185,7 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     ranking = figures.ranking(reported, int(year))
     ranking_caption = (f"{len(ranking)} economies{' in ' + group_name if group_id else ''} with a value for "
                        f"{year}, highest first ({unit}).")
-    digits = 3 if unit == "ratio" else 1
+    digits = formatting.digits(unit)
     series = data.series(indicator_id, codes)
     world = data.published_world(indicator_id)
     scope_id = group_id or "world"

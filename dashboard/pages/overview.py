@@ -483,7 +483,7 @@ def _spark_internet():
 def _spark_parity():
     parity = itu_world_parity()
     figure = fo.sparkline(parity, label="Women ÷ men", value_format=".3f", target=1.0, target_label="parity")
-    summary = fo.trend_sentence(parity, "ITU's world gender parity score", lambda value: f"{value:.3f}")
+    summary = fo.trend_sentence(parity, "ITU's world gender parity score", lambda value: fo.number(value, "ratio"))
     source = (f"Source: {source_text(source_meta(parity['source_id'].iloc[0]))}." if len(parity)
               else "Source: no ITU world series by sex in the database.")
     table = _table(parity[["year", "female", "male", "value"]],

@@ -1,0 +1,155 @@
+"""Numbers and names as text: the one place every page and figure formats a value for reading.
+
+Numbers are written to the precision they have: head counts to thousands or as millions and billions
+("508.6 million people", never "508,647,353.5 people" nor "0.0 people"), percentages to one decimal
+("72.7 %"), ratios and 0–1 indices to two ("0.85"), other quantities by size. Units and proper names keep
+their case ("price of 1 GB … (A4AI)"): `in_sentence` lower-cases only an ordinary first word.
+
+Downloads (CSV, Parquet, XLSX) never go through here: they keep every digit, for machines.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+
+PEOPLE_UNITS = ("people", "persons")
+RATIO_UNITS = ("ratio", "index (0–1)")
+# Units with a shorter form in running text.
+SHORT_UNITS = {"% of monthly GNI per capita": "% of GNI p.c.", "percentage points": "points"}
+# First words that are proper names, kept capitalised mid-sentence.
+PROPER_WORDS = {"Internet", "Global", "Africa", "Asia", "Europe"}
+# Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use).
+FLAG_WORDS = {"a": "", "normal": "", "e": "estimate", "estimated": "estimate", "estimate": "estimate",
+              "b": "break in series", "break": "break in series", "p": "provisional", "provisional": "provisional",
+              "f": "forecast", "forecast": "forecast", "m": "missing", "derived": "derived"}
+
+
+def missing(value) -> bool:
+    """None, NaN, pandas' NA or anything not a number."""
+    if value is None:
+        return True
+    try:
+        return math.isnan(float(value))
+    except (TypeError, ValueError):
+        return True
+
+
+def people(value: float) -> str:
+    """A head count: 2,217,833,000 → "2.22 billion"; 508,647,353.5 → "508.6 million"; 45,312 → "45,000";
+    612 → "612"; 0 → "0"."""
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:,.2f} billion"
+    if size >= 1e6:
+        return f"{value / 1e6:,.1f} million"
+    if size >= 1e4:
+        return f"{round(value, -3):,.0f}"
+    return f"{value:,.0f}"
+
+
+# Prices in % of monthly GNI per capita are read against the 2 % threshold: one decimal would write 1.96 %
+# (met) as "2.0 %" and 2.04 % (not met) the same, so a status could not be checked against its number.
+THRESHOLD_UNITS = ("% of monthly GNI per capita",)
+
+
+def digits(unit: str) -> int:
+    """Decimals a value of this unit is read to (hover labels, tables)."""
+    if unit in RATIO_UNITS or unit in THRESHOLD_UNITS:
+        return 2
+    if unit in PEOPLE_UNITS:
+        return 0
+    return 1
+
+
+def hover_format(unit: str) -> str:
+    """The d3 format of a value of this unit in a plotly hover label (`%{y:<format>}`)."""
+    return f",.{digits(unit)}f"
+
+
+def plain(value: float) -> str:
+    """A number of no known unit, by size: 1,234,567 → "1.2 million"; 1,234 → "1,234"; 56.78 → "56.8";
+    2.345 → "2.35"; 0.0123 → "0.012"."""
+    size = abs(value)
+    if size >= 1e6:
+        return people(value)
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    if size >= 1 or size == 0:
+        return f"{value:,.2f}"
+    return f"{value:,.2g}" if size >= 1e-4 else f"{value:.1e}"
+
+
+def compact(value: float) -> str:
+    """A number for a narrow card, by size: 4.71 bn · 5.52 M · 97,310 · 99.0 · 2.50 · 0.707."""
+    size = abs(value)
+    if size >= 1e9:
+        return f"{value / 1e9:,.2f} bn"
+    if size >= 1e6:
+        return f"{value / 1e6:,.2f} M"
+    if size >= 1000:
+        return f"{value:,.0f}"
+    if size >= 10:
+        return f"{value:,.1f}"
+    if size >= 1 or size == 0:
+        return f"{value:,.2f}"
+    return f"{value:,.3f}"
+
+
+def number(value, unit: str) -> str:
+    """A value without its unit, to the unit's precision ("72.7", "0.85", "508.6 million"); "no data" when missing."""
+    if missing(value):
+        return "no data"
+    value = float(value)
+    if unit in PEOPLE_UNITS:
+        return people(value)
+    if unit in RATIO_UNITS or unit in THRESHOLD_UNITS:
+        return f"{value:,.2f}"
+    if unit.startswith("%") or unit == "percentage points":
+        return f"{value:,.1f}"
+    return plain(value)
+
+
+def short_unit(unit: str) -> str:
+    """The unit as written after a number: "%" for every share, "points", otherwise the unit as is."""
+    if unit in SHORT_UNITS:
+        return SHORT_UNITS[unit]
+    return "%" if unit.startswith("%") else unit
+
+
+def value(value, unit: str) -> str:
+    """A value with its unit, for reading: "72.7 %", "1.38 % of GNI p.c.", "0.85", "508.6 million people",
+    "3.2 points", "45.0 score (0–100)"; "no data" when missing. A ratio or index needs no unit word."""
+    text = number(value, unit)
+    if text == "no data" or unit in RATIO_UNITS or not unit:
+        return text
+    return f"{text} {short_unit(unit)}"
+
+
+def in_sentence(name: str) -> str:
+    """An indicator's name inside a sentence: the first letter lower-cased only when the first word is an
+    ordinary word ("Price of 1 GB of mobile data (A4AI)" → "price of 1 GB of mobile data (A4AI)"); acronyms
+    (ICT, GNI, E-Government), proper names (Internet) and titles of indices keep their case."""
+    if not name:
+        return name
+    first = re.split(r"[\s,:(]", name, maxsplit=1)[0]
+    if (first in PROPER_WORDS or any(letter.isupper() for letter in first[1:]) or " Index" in name
+            or not first[:1].isupper()):
+        return name
+    return name[:1].lower() + name[1:]
+
+
+def flag(status) -> str:
+    """A publisher's observation flag in words ("estimate", "break in series"); "" for a normal value."""
+    if missing(status) if not isinstance(status, str) else not status.strip():
+        return ""
+    text = status.strip()
+    return FLAG_WORDS.get(text.lower(), text)
+
+
+def flag_note(status) -> str:
+    """The flag as a hover label's suffix: " · estimate"; "" for a normal value."""
+    words = flag(status)
+    return f" · {words}" if words else ""
