@@ -117,9 +117,12 @@ def trend_sentence(series: pd.DataFrame, label: str, fmt) -> str:
     if series.empty:
         return f"No data for {formatting.in_sentence(label)}."
     first, last = series.iloc[0], series.iloc[-1]
-    verb = "rose" if last["value"] > first["value"] else "fell" if last["value"] < first["value"] else "stayed"
-    return (f"{label} {verb} from {fmt(first['value'])} in {int(first['year'])} "
-            f"to {fmt(last['value'])} in {int(last['year'])}.")
+    start, end = fmt(first["value"]), fmt(last["value"])
+    if start == end:
+        # "fell from 0.92 to 0.92" would contradict itself: a change smaller than the precision shown is none.
+        return f"{label} was {start} in {int(first['year'])} and still {end} in {int(last['year'])}."
+    verb = "rose" if last["value"] > first["value"] else "fell"
+    return f"{label} {verb} from {start} in {int(first['year'])} to {end} in {int(last['year'])}."
 
 
 # --- the About page's coverage map ----------------------------------------------------------------

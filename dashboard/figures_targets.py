@@ -141,13 +141,19 @@ def projection(row: Mapping, target: Mapping) -> pd.DataFrame:
 # --- texts -----------------------------------------------------------------------------------------
 
 
+# Targets on a ratio are a band of ±0.02 around parity, judged to the third decimal (as the status badges
+# write them): at two decimals a fall from 0.925 to 0.920 would read "0.92, from 0.92" beside "deteriorating".
+TARGET_RATIO_DIGITS = 3
+
+
 def fmt(value, unit: str = "", digits: int | None = None) -> str:
-    """A number for reading, to its unit's precision (formatting.digits): shares 1 decimal, ratios 2; "—" if none."""
+    """A number for reading, to its unit's precision (formatting.digits): shares 1 decimal, prices in % of GNI 2,
+    ratios 3 (TARGET_RATIO_DIGITS); "—" if none."""
     number = num(value)
     if number is None:
         return "—"
     if digits is None:
-        digits = formatting.digits(unit)
+        digits = TARGET_RATIO_DIGITS if unit == "ratio" else formatting.digits(unit)
     suffix = "%" if unit.startswith("%") else ""
     return f"{number:,.{digits}f}{suffix}"
 
@@ -157,9 +163,11 @@ def fmt_distance(value, unit: str) -> str:
     number = num(value)
     if number is None:
         return "—"
+    if unit == "% of monthly GNI per capita":
+        return f"{number:,.2f} pp"
     if unit.startswith("%"):
         return f"{number:,.1f} pp"
-    return f"{number:,.{formatting.digits(unit)}f}"
+    return f"{number:,.{TARGET_RATIO_DIGITS if unit == 'ratio' else formatting.digits(unit)}f}"
 
 
 def target_text(target: Mapping, unit: str) -> str:

@@ -288,7 +288,7 @@ def test_number_formats() -> None:
     assert fo.people(2_217_833_000) == "2.22 billion"
     assert fo.people(35_400_000) == "35.4 million"
     assert fo.number(72.677, "% of population") == "72.7 %"
-    assert fo.number(1.38, "% of monthly GNI per capita") == "1.4 % of GNI p.c."  # shares to one decimal
+    assert fo.number(1.38, "% of monthly GNI per capita") == "1.38 % of GNI p.c."  # read against 2 %: two decimals
     assert fo.number(0.848, "ratio") == "0.85" and fo.number(0.0, "people") == "0 people"
     assert fo.number(float("nan"), "ratio") == "no data"
     assert fo.comparator_text(">=", 75, None, "%") == "≥ 75 %"
@@ -296,6 +296,10 @@ def test_number_formats() -> None:
     assert fo.comparator_text("<=", 2, None, "% of GNI p.c.") == "≤ 2 % of GNI p.c."
     assert fo.trend_sentence(pd.DataFrame({"year": [2005, 2024], "value": [5.5e9, 2.2e9]}), "People offline",
                              fo.people) == "People offline fell from 5.50 billion in 2005 to 2.20 billion in 2024."
+    # A change below the precision shown is not told as a rise or a fall ("fell from 0.92 to 0.92").
+    flat = fo.trend_sentence(pd.DataFrame({"year": [2019, 2025], "value": [0.9248, 0.9204]}), "Parity",
+                             lambda value: f"{value:.2f}")
+    assert flat == "Parity was 0.92 in 2019 and still 0.92 in 2025."
 
 
 def test_tables_escape_text() -> None:

@@ -383,8 +383,12 @@ def test_the_about_page_prints_every_status_rule_from_the_table(db: Path) -> Non
     assert f"more than {status_rules.MAX_AGE} years old" in section
 
 
-def test_target_texts_give_ratios_two_decimals() -> None:
+def test_target_texts_give_ratios_to_the_third_decimal_the_band_is_judged_on() -> None:
+    """A parity band of ±0.02 is judged to the third decimal, as the badges write it: "0.920, from 0.925" beside
+    "deteriorating", never "0.92, from 0.92"."""
     from dashboard import figures_targets
 
-    assert figures_targets.fmt(0.9204, "ratio") == "0.92"
-    assert figures_targets.fmt_distance(0.0596, "ratio") == "0.06"
+    assert figures_targets.fmt(0.9204, "ratio") == "0.920"
+    assert figures_targets.fmt(0.9248, "ratio") != figures_targets.fmt(0.9204, "ratio")
+    assert figures_targets.fmt_distance(0.0596, "ratio") == "0.060"
+    assert figures_targets.fmt(1.96, "% of monthly GNI per capita") == "1.96%"

@@ -689,9 +689,10 @@ def layout(**query) -> html.Main:
     page = components.page(
         "Progress towards connectivity targets",
         "Where the world, each group and each economy stand against the ITU/UN 2030 universal and meaningful "
-        "connectivity targets, the Broadband Commission's 2025 targets and A4AI's \"1 for 2\". Each status "
-        "compares the pace observed since 2015 with the pace the target requires. The address bar keeps the view, "
-        "so a copied link reproduces it.",
+        "connectivity targets, the Broadband Commission's 2025 targets and A4AI's \"1 for 2\". A passed deadline "
+        "is met or not met on the deadline year's value; before it, a target is on track only when the pace "
+        "observed since 2015 reaches it in time; a status never rests on data more than five years old (the rules "
+        "are listed below). The address bar keeps the view, so a copied link reproduces it.",
         html.Section(className="controls", children=[
             control("Framework", "targets-framework", framework_options(all_targets), state.framework),
             control("Target to chart", "targets-target", target_options(all_targets, state.framework),
