@@ -45,7 +45,8 @@ def test_newest_original_vintage_wins(shared_raw: Path) -> None:
     """etl/choose.py on the real files: newest release first, the original over the Excel re-save."""
     (frames,) = worldbank.parse(shared_raw)
     files = {str(f.path): f for f in frames.files}
-    obs = frames.observations.assign(indicator_id=frames.observations["source_code"])
+    obs = frames.observations.assign(indicator_id=frames.observations["source_code"],
+                                     iso3=frames.observations["entity"])  # as harmonised, before the choice
     choice = choose.choose(obs, files)
     first_file = choice.observations.groupby("source_code")["raw_file"].first()
     winners = {code: files[path] for code, path in first_file.items()}
