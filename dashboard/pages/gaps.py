@@ -21,7 +21,7 @@ from dashboard import figures_gaps as fg
 from dashboard.address_query import AddressQuery
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
-from dashboard.url_state import encode, first, parse_choice, parse_codes
+from dashboard.url_state import encode, first, parse_choice, parse_codes, parse_int
 
 dash.register_page(__name__, path="/gaps", name="Gaps", title="Gaps · Digital divide indicators")
 
@@ -231,8 +231,9 @@ def parse_year(params: dict, years: list[int], notices: list[str]) -> int | None
     text = first(params.get("year"))
     if not text or text == LATEST:
         return None
-    if text.isdigit() and int(text) in years:
-        return int(text)
+    number = parse_int(text)
+    if number is not None and number in years:
+        return number
     span = f"{min(years)}–{max(years)}" if years else "none"
     notices.append(f"No gap data for year “{text[:10]}” (years with data: {span}): showing each economy's "
                    "latest year instead.")
@@ -256,7 +257,7 @@ def parse_query(params: dict) -> tuple[str, str, tuple[str, ...], int | None, li
 
 def encode_query(gap: str, group: str, countries: list[str] | tuple[str, ...] | None, year) -> str:
     codes = tuple(countries or ()) or NO_COUNTRIES
-    year = None if year in (None, "", LATEST) else int(year)
+    year = parse_int(year) if isinstance(year, str) else year if isinstance(year, int) else None
     return encode({"gap": gap, "group": group, "countries": codes, "year": year})
 
 
@@ -420,7 +421,8 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
     parity_source = _source_line(f"{gap.ratio_label}, derived here from", breakdown)
 
     years = scatter_years(gap)
-    chosen = int(year) if year not in (None, "", LATEST) and int(year) in years else None
+    chosen = parse_int(year)
+    chosen = chosen if chosen in years else None
     scatter = scatter_rows(group_id, gap, chosen)
     year_label = str(chosen) if chosen else ", ".join(
         part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
