@@ -66,8 +66,11 @@ def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str
     """(pathname, search, page layout, title) of the page at `referrer`, or None to leave it to the router."""
     if not referrer:
         return None
-    address = urlsplit(referrer)
-    if address.netloc != urlsplit(host_url).netloc:
+    try:
+        address, host = urlsplit(referrer), urlsplit(host_url)
+    except ValueError:  # not a URL urllib can split ("http://[::1": "Invalid IPv6 URL"): the plain layout
+        return None
+    if address.netloc != host.netloc:
         return None  # another site's address says nothing about which of our pages is open
     pathname, search = address.path or "/", f"?{address.query}" if address.query else ""
     try:
