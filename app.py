@@ -12,7 +12,7 @@ import dash
 from dash import html
 from flask import abort, has_request_context, request, send_from_directory
 
-from dashboard import downloads, prerender
+from dashboard import callbacks, downloads, prerender
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -69,6 +69,7 @@ app = DashboardApp(
 )
 server = app.server
 downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
+callbacks.guard(app)  # a malformed callback post is a 400, before Dash reads it
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
 # Dash's renderer asks for the layout and the callback list only once all its scripts have run; the browser
 # fetches both while the scripts download instead (the renderer's own requests then take the preloaded answers).

@@ -23,6 +23,7 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import components, data, formatting
 from dashboard.address_query import AddressQuery
+from dashboard.callbacks import checked, clicks, codes, number, text, texts
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, parse_choice, parse_codes, parse_int
@@ -516,6 +517,8 @@ TABLE_PARTS = [("data-table", "children"), ("data-status", "children"), ("data-s
     Input("data-previous", "n_clicks"), Input("data-next", "n_clicks"),
     State("data-page", "data"), prevent_initial_call=True,
 )
+@checked(texts(), codes(), text(), number(1900, 2100), number(1900, 2100), text(default="total"), text(default="total"),
+         text(default="total"), clicks(), clicks(), number(1, SCREEN_CAP // PAGE_ROWS + 1, default=1))
 def update_table(indicators, countries, group, year_from, year_to, sex, area, age, _previous, _next, page):
     """Any filter change goes back to the first page; the pager buttons turn pages."""
     trigger = _triggered()
@@ -547,6 +550,7 @@ def update_table(indicators, countries, group, year_from, year_to, sex, area, ag
 
 @callback(Output("data-group", "value"), Output("data-countries", "value"),
           Input("data-group", "value"), Input("data-countries", "value"), prevent_initial_call=True)
+@checked(text(), codes())
 def one_kind_of_economy_filter(group, countries):
     """Countries or a group, not both: choosing one clears the other."""
     trigger = _triggered()

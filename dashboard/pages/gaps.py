@@ -19,6 +19,7 @@ from dash import Input, Output, State, callback, html
 from dashboard import components, data
 from dashboard import figures_gaps as fg
 from dashboard.address_query import AddressQuery
+from dashboard.callbacks import checked, codes, text
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first, parse_choice, parse_codes, parse_int
@@ -485,12 +486,22 @@ GROUP_PARTS = [*components.chart_parts("gaps-series"), ("gaps-series-note", "chi
                *components.chart_parts("gaps-parity"), *components.chart_parts("gaps-scatter")]
 COUNTRY_PARTS = components.chart_parts("gaps-countries-trend")
 
+def _group_ids() -> list[str]:
+    return groups()["group_id"].tolist()
+
+
+# Each callback's inputs by kind (dashboard.callbacks): a wrong type or an unknown id gets the default.
+GAP, GROUP, YEAR = text(known=fg.GAPS, default=DEFAULT_GAP), text(known=_group_ids, default=DEFAULT_GROUP), \
+    text(default=LATEST)
 callback(Output("gaps-year", "options"), Output("gaps-year", "value"),
-         Input("gaps-gap", "value"), State("gaps-year", "value"), prevent_initial_call=True)(update_year_options)
+         Input("gaps-gap", "value"), State("gaps-year", "value"), prevent_initial_call=True)(
+    checked(GAP, YEAR)(update_year_options))
 callback(*[Output(*part) for part in GROUP_PARTS],
          Input("gaps-gap", "value"), Input("gaps-group", "value"), Input("gaps-year", "value"),
-         prevent_initial_call=True)(update_group_charts)
+         prevent_initial_call=True)(checked(GAP, GROUP, YEAR)(update_group_charts))
 callback(*[Output(*part) for part in COUNTRY_PARTS],
-         Input("gaps-gap", "value"), Input("gaps-countries", "value"), prevent_initial_call=True)(update_country_trend)
+         Input("gaps-gap", "value"), Input("gaps-countries", "value"), prevent_initial_call=True)(
+    checked(GAP, codes())(update_country_trend))
 callback(Output("gaps-query", "data"), Input("gaps-gap", "value"), Input("gaps-group", "value"),
-         Input("gaps-countries", "value"), Input("gaps-year", "value"), prevent_initial_call=True)(update_query)
+         Input("gaps-countries", "value"), Input("gaps-year", "value"), prevent_initial_call=True)(
+    checked(GAP, GROUP, codes(), YEAR)(update_query))
