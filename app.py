@@ -9,10 +9,11 @@ from html import escape
 from pathlib import Path
 
 import dash
+import duckdb
 from dash import html
 from flask import abort, has_request_context, request, send_from_directory
 
-from dashboard import callbacks, downloads, prerender
+from dashboard import callbacks, data, downloads, prerender
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -154,6 +155,17 @@ def site_layout() -> html.Div:
 
 
 app.layout = site_layout
+
+
+@server.errorhandler(data.DatabaseMissingError)  # and DatabaseReadError: the file replaced in place, corrupt
+@server.errorhandler(duckdb.Error)  # the SQL page's sandbox reads the file itself
+def database_unreadable(error: Exception):
+    """A request that could not read the database (a page's callback, the SQL console) says so, with a 503 and
+    a time to retry, instead of a 500: pages built in the layout say it in place (dashboard/prerender.py)."""
+    server.logger.error("database not readable for %s: %s", request.path, error)
+    message = str(error) if isinstance(error, data.DatabaseMissingError) else \
+        f"The database could not be read (it may be being replaced): try again in a moment. ({str(error)[:200]})"
+    return server.response_class(message + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "5"})
 
 
 @server.after_request
