@@ -9,10 +9,11 @@ from html import escape
 from pathlib import Path
 
 import dash
+import duckdb
 from dash import html
 from flask import abort, has_request_context, request, send_from_directory
 
-from dashboard import downloads, prerender
+from dashboard import callbacks, data, downloads, prerender
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -69,6 +70,7 @@ app = DashboardApp(
 )
 server = app.server
 downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
+callbacks.guard(app)  # a malformed callback post is a 400, before Dash reads it
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
 # Dash's renderer asks for the layout and the callback list only once all its scripts have run; the browser
 # fetches both while the scripts download instead (the renderer's own requests then take the preloaded answers).
@@ -153,6 +155,17 @@ def site_layout() -> html.Div:
 
 
 app.layout = site_layout
+
+
+@server.errorhandler(data.DatabaseMissingError)  # and DatabaseReadError: the file replaced in place, corrupt
+@server.errorhandler(duckdb.Error)  # the SQL page's sandbox reads the file itself
+def database_unreadable(error: Exception):
+    """A request that could not read the database (a page's callback, the SQL console) says so, with a 503 and
+    a time to retry, instead of a 500: pages built in the layout say it in place (dashboard/prerender.py)."""
+    server.logger.error("database not readable for %s: %s", request.path, error)
+    message = str(error) if isinstance(error, data.DatabaseMissingError) else \
+        f"The database could not be read (it may be being replaced): try again in a moment. ({str(error)[:200]})"
+    return server.response_class(message + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "5"})
 
 
 @server.after_request

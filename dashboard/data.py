@@ -28,6 +28,11 @@ class DatabaseMissingError(RuntimeError):
     """The database file does not exist yet."""
 
 
+class DatabaseReadError(DatabaseMissingError):
+    """The file is there but could not be read (overwritten in place, corrupt): the pages show it like a missing
+    database, the server answers 503 (app.py)."""
+
+
 @dataclass(frozen=True)
 class Version:
     """Identity of one published file: a rename gives a new inode, a rebuild a new mtime."""
@@ -90,7 +95,17 @@ def per_version(function: Callable[..., T]) -> Callable[..., T]:
 @lru_cache(maxsize=512)
 def _cached_query(version: Version, sql: str, params: tuple) -> pd.DataFrame:
     # The version is part of the key: a newly published file is never answered from old results.
-    return _connection(version).execute(sql, list(params)).df()
+    try:
+        return _connection(version).execute(sql, list(params)).df()
+    except (duckdb.ParserException, duckdb.BinderException):  # our SQL is wrong: a bug, not the file
+        raise
+    except duckdb.Error as exc:
+        held = getattr(_local, "held", None)
+        if held is not None and held[0] == version:  # reopened on the next query
+            held[1].close()
+            _local.held = None
+        raise DatabaseReadError(f"The database at {version.path} could not be read (it may be being replaced): "
+                                f"try again in a moment. ({str(exc)[:200]})") from exc
 
 
 def indicators() -> pd.DataFrame:

@@ -18,6 +18,8 @@ import dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page  # Dash's own router uses these two
 
+from dashboard import components, data
+
 # Dash's ids for the page container's parts (dash.dash._ID_*): the router callback and the title callback
 # are wired to them.
 LOCATION_ID, CONTENT_ID, STORE_ID, DUMMY_ID = "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"
@@ -66,8 +68,11 @@ def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str
     """(pathname, search, page layout, title) of the page at `referrer`, or None to leave it to the router."""
     if not referrer:
         return None
-    address = urlsplit(referrer)
-    if address.netloc != urlsplit(host_url).netloc:
+    try:
+        address, host = urlsplit(referrer), urlsplit(host_url)
+    except ValueError:  # not a URL urllib can split ("http://[::1": "Invalid IPv6 URL"): the plain layout
+        return None
+    if address.netloc != host.netloc:
         return None  # another site's address says nothing about which of our pages is open
     pathname, search = address.path or "/", f"?{address.query}" if address.query else ""
     try:
@@ -78,6 +83,9 @@ def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str
         if callable(content):
             content = content(**{**(path_variables or {}), **_parse_query_string(search)})
         title = _title(page, path_variables)
+    except data.DatabaseMissingError as exc:  # and DatabaseReadError (replaced in place, corrupt): say so
+        log.error("could not build %s%s: %s", pathname, search, exc)
+        content, title = components.missing_database(str(exc)), "Digital divide indicators"
     except Exception:  # the router will build it again and report the error its usual way
         log.exception("could not build %s%s with the site's layout; left to the router", pathname, search)
         return None

@@ -18,6 +18,9 @@ MAX_COUNTRIES = 12
 # A year is shown by default when at least this share of the best-covered year's economies report.
 DEFAULT_YEAR_MIN_COVERAGE = 0.5
 ISO3 = re.compile(r"[A-Z]{3}")
+# A number in a link: ASCII digits only ("²".isdigit() and "١٢".isdigit() are true; int("²") raises), and short
+# enough to be a year or a page (int() refuses strings of over 4,300 digits).
+ASCII_INT = re.compile(r"[0-9]{1,9}")
 ALL_GROUPS = "all"  # the group filter's value for every economy (left out of the URL)
 
 
@@ -116,10 +119,20 @@ def parse_year(params: dict, key: str, years: set[int], default: int, notices: l
     text = first(params.get(key))
     if not text:
         return default
-    if text.isdigit() and int(text) in years:
-        return int(text)
+    number = parse_int(text)
+    if number is not None and number in years:
+        return number
     notices.append(f"No data for year “{text[:10]}” ({min(years)}–{max(years)} available): showing {default}.")
     return default
+
+
+def parse_int(text: object) -> int | None:
+    """The integer a URL value spells in ASCII digits, else None (the caller's default and notice). Every
+    number read from an address goes through here."""
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return int(text) if ASCII_INT.fullmatch(text) else None
 
 
 def encode(params: dict[str, str | int | tuple | list | None]) -> str:

@@ -135,6 +135,14 @@ def test_bad_parameters_fall_back_with_notices(db) -> None:
 # --- the table and the downloads against direct queries --------------------------------------------------------------
 
 
+@pytest.mark.parametrize("odd", ["²", "١٢", "9" * 5000, "2\x00"])
+def test_unicode_or_huge_numbers_in_the_link_fall_back(db, odd: str) -> None:
+    state, notices = page.parse_params({"page": odd, "from": odd, "to": odd})
+    assert (state.page, state.year_from, state.year_to) == (1, None, None)
+    assert sum("four-digit year" in notice for notice in notices) == 2
+    assert page.query_errors({"from": odd}) == [f"“from” is not a four-digit year: {odd[:10]}"]
+
+
 def test_downloads_of_the_selection_hold_exactly_the_rows_on_screen(db) -> None:
     state, _ = page.parse_params({"indicator": "internet_use,mobile_broadband_per_100,fixed_broadband_per_100",
                                   "group": "ldc", "from": "2005", "to": "2020", "sex": "all"})

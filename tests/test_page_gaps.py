@@ -111,6 +111,14 @@ def test_rank_correlation_matches_pandas() -> None:
     assert math.isclose(fg.rank_correlation(x, y), expected)
 
 
+@pytest.mark.parametrize("odd", ["²", "١٢", "9" * 5000])
+def test_a_unicode_or_huge_year_falls_back_to_the_latest(gaps, odd: str) -> None:
+    *_, year, notices = gaps.parse_query({"year": odd})
+    assert year is None and any("No gap data for year" in notice for notice in notices)
+    assert "year" not in gaps.encode_query("gender", "world", ("NOR",), odd)
+    assert gaps.update_group_charts("gender", "world", odd)[SCATTER_SUMMARY]  # each economy's latest year
+
+
 def test_the_data_table_escapes_every_cell(gaps) -> None:
     frame = pd.DataFrame({"name": ["<script>alert(1)</script>", "A|B"], "value": [1.25, None]})
     text = gaps._table(frame, {"name": "Economy"}).children

@@ -53,7 +53,8 @@ def test_a_path_variable_reaches_the_page(db) -> None:
 
 
 @pytest.mark.parametrize("referrer", [None, "http://elsewhere.example/explore", f"{SITE}/no-such-page",
-                                      f"{SITE}//%00/../explore?year=<script>", "not a URL at all"])
+                                      f"{SITE}//%00/../explore?year=<script>", "not a URL at all",
+                                      "http://[::1", "http://[::1/explore?year=2010", "http://[", "%00"])
 def test_without_a_page_of_ours_the_container_is_left_to_the_router(db, referrer: str | None) -> None:
     tree = layout_for(referrer)
     location = find(tree, prerender.LOCATION_ID)["props"]

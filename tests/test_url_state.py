@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboard.url_state import ExploreState, default_year, encode_state, parse_state
+from dashboard.url_state import ExploreState, default_year, encode_state, parse_int, parse_state
 
 INDICATORS = ["internet_use", "population"]
 KNOWN = {"NOR", "NGA", "IND", "BRA", "KEN", "XKX"}
@@ -45,6 +45,9 @@ def test_no_parameters_gives_the_default_view() -> None:
     ({"indicator": "drop table"}, "Unknown indicator"),
     ({"year": "1850"}, "No data for year"),
     ({"year": "20x4"}, "No data for year"),
+    ({"year": "²"}, "No data for year"),  # "²".isdigit() is true, int("²") raises
+    ({"year": "٢٠٢٣"}, "No data for year"),  # Arabic-Indic digits: int() reads them, a link should not
+    ({"year": "9" * 5000}, "No data for year"),  # int() refuses over 4,300 digits
     ({"countries": "<script>alert(1)</script>"}, "Ignored unknown country codes"),
     ({"countries": "NOR,ZZZ"}, "ZZZ"),
 ])
@@ -88,3 +91,11 @@ def test_an_unknown_group_gives_every_economy_and_a_notice() -> None:
     assert state.group is None
     assert state.countries == ("NOR",)
     assert notices == ["Unknown group “<b>atlantis</b>”: showing all economies instead."]
+
+
+@pytest.mark.parametrize(("text", "number"), [
+    ("2020", 2020), (" 7 ", 7), ("0", 0), ("²", None), ("١٢", None), ("-1", None), ("1e3", None), ("", None),
+    ("2020\x00", None), ("9" * 5000, None), (None, None), (2020, None), (["2020"], None),
+])
+def test_integers_are_read_from_ascii_digits_only(text, number) -> None:
+    assert parse_int(text) == number

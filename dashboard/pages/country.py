@@ -20,6 +20,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 
 from dashboard import components, data
 from dashboard import figures_country as figures
+from dashboard.callbacks import checked, text
 from dashboard.figures import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
@@ -538,6 +539,7 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
 
 
 @callback(Output("country-nav", "href"), Input("country-choose", "value"), prevent_initial_call=True)
+@checked(text())
 def go_to_profile(iso3: str | None) -> str:
     """Picking an economy opens its profile (client-side navigation, no reload)."""
     if not iso3 or not ISO3.fullmatch(iso3):

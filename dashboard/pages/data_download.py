@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import io
 import json
-import re
 from html import escape
 from typing import NamedTuple
 from urllib.parse import parse_qs
@@ -24,9 +23,10 @@ from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import components, data, formatting
 from dashboard.address_query import AddressQuery
+from dashboard.callbacks import checked, clicks, codes, number, text, texts
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
-from dashboard.url_state import encode, parse_choice, parse_codes
+from dashboard.url_state import encode, parse_choice, parse_codes, parse_int
 
 dash.register_page(__name__, path="/data", name="Data", title="Data · Digital divide indicators")
 
@@ -41,7 +41,6 @@ LABELS = {"indicator_id": "Indicator", "iso3": "Code", "name": "Economy", "year"
           "source_id": "Source release", "license": "Licence"}
 BREAKDOWNS = ("sex", "area", "age")
 DIMMED = {"opacity": 0.45, "cursor": "default"}  # a pager button with nowhere to go
-YEAR = re.compile(r"\d{4}")
 EXTENSIONS = (("csv", "CSV"), ("parquet", "Parquet"), ("xlsx", "XLSX"))
 DOWNLOADS = [(scope, extension) for scope in ("selection", "full") for extension, _ in EXTENSIONS]
 
@@ -107,8 +106,9 @@ def _parse_year(params: dict, key: str, label: str, notices: list[str]) -> int |
     text = _first(params.get(key))
     if not text:
         return None
-    if YEAR.fullmatch(text) and 1900 <= int(text) <= 2100:
-        return int(text)
+    year = parse_int(text)
+    if year is not None and 1900 <= year <= 2100:
+        return year
     notices.append(f"Ignored “{label}” year “{text[:10]}”: a four-digit year is expected.")
     return None
 
@@ -143,8 +143,8 @@ def parse_params(params: dict) -> tuple[DataState, list[str]]:
         year_from, year_to = year_to, year_from
     choices = breakdown_choices()
     breakdown = {key: parse_choice(params, key, ["all", *choices[key]], "total", notices) for key in BREAKDOWNS}
-    page_text = _first(params.get("page"))
-    page = int(page_text) if page_text.isdigit() and 0 < int(page_text) <= SCREEN_CAP // PAGE_ROWS else 1
+    page = parse_int(_first(params.get("page")))
+    page = page if page is not None and 0 < page <= SCREEN_CAP // PAGE_ROWS else 1
     return DataState(indicators, countries, group, year_from, year_to, page=page, **breakdown), notices
 
 
@@ -179,7 +179,7 @@ def query_errors(params: dict) -> list[str]:
         errors.append(f"unknown group {group[:40]}")
     for key in ("from", "to"):
         text = _first(params.get(key))
-        if text and not (YEAR.fullmatch(text) and 1900 <= int(text) <= 2100):
+        if text and not 1900 <= (parse_int(text) or 0) <= 2100:
             errors.append(f"“{key}” is not a four-digit year: {text[:10]}")
     choices = breakdown_choices()
     for key in BREAKDOWNS:
@@ -517,6 +517,8 @@ TABLE_PARTS = [("data-table", "children"), ("data-status", "children"), ("data-s
     Input("data-previous", "n_clicks"), Input("data-next", "n_clicks"),
     State("data-page", "data"), prevent_initial_call=True,
 )
+@checked(texts(), codes(), text(), number(1900, 2100), number(1900, 2100), text(default="total"), text(default="total"),
+         text(default="total"), clicks(), clicks(), number(1, SCREEN_CAP // PAGE_ROWS + 1, default=1))
 def update_table(indicators, countries, group, year_from, year_to, sex, area, age, _previous, _next, page):
     """Any filter change goes back to the first page; the pager buttons turn pages."""
     trigger = _triggered()
@@ -548,6 +550,7 @@ def update_table(indicators, countries, group, year_from, year_to, sex, area, ag
 
 @callback(Output("data-group", "value"), Output("data-countries", "value"),
           Input("data-group", "value"), Input("data-countries", "value"), prevent_initial_call=True)
+@checked(text(), codes())
 def one_kind_of_economy_filter(group, countries):
     """Countries or a group, not both: choosing one clears the other."""
     trigger = _triggered()

@@ -19,6 +19,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data, figures, formatting
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
+from dashboard.callbacks import PREVENT, checked, codes, number, text
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import ALL_GROUPS, ExploreState, default_year, encode_state, parse_state
 from indicators import catalogue
@@ -129,12 +130,21 @@ def layout(**query) -> html.Main:
     return components.fill(page, dict(zip(VIEW_PARTS, view, strict=True)))
 
 
+def _indicator_ids() -> set[str]:
+    return set(_indicator_metas().index)
+
+
+def _group_ids() -> set[str]:
+    return {ALL_GROUPS, *data.country_groups()["group_id"]}
+
+
 @callback(
     Output("explore-year", "min"), Output("explore-year", "max"), Output("explore-year", "marks"),
     Output("explore-year", "value"),
     Input("explore-indicator", "value"), State("explore-year", "value"),
     prevent_initial_call=True,
 )
+@checked(text(known=_indicator_ids, default=PREVENT), number(1000, 3000))
 def update_year_range(indicator_id: str, year: int | None):
     """A new indicator brings its own years; keep the chosen year when that indicator has it."""
     first, last, marks = _slider_props(indicator_id)
@@ -162,6 +172,8 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     if indicator_id not in metas.index:  # a theme header or a stale value: nothing to draw
         raise dash.exceptions.PreventUpdate
     meta = metas.loc[indicator_id]
+    if year is None:  # a wrong one, from a hand-made request (dashboard.callbacks)
+        year = default_year(data.year_coverage(indicator_id))
     groups = data.country_groups()
     names = dict(zip(groups["group_id"].tolist(), groups["name"].tolist(), strict=True))
     group_id = group if group in names else None
@@ -233,4 +245,6 @@ VIEW_PARTS = [("explore-map", "figure"), ("explore-map-source", "children"), ("e
               ("explore-query", "data")]
 callback(*[Output(*part) for part in VIEW_PARTS],
          Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-group", "value"),
-         Input("explore-countries", "value"), prevent_initial_call=True)(update_charts)
+         Input("explore-countries", "value"), prevent_initial_call=True)(
+    checked(text(known=_indicator_ids, default=PREVENT), number(1000, 3000), text(known=_group_ids, default=ALL_GROUPS),
+            codes())(update_charts))

@@ -19,9 +19,10 @@ from dash import Input, Output, State, callback, html
 from dashboard import components, data
 from dashboard import figures_gaps as fg
 from dashboard.address_query import AddressQuery
+from dashboard.callbacks import checked, codes, text
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
-from dashboard.url_state import encode, first, parse_choice, parse_codes
+from dashboard.url_state import encode, first, parse_choice, parse_codes, parse_int
 
 dash.register_page(__name__, path="/gaps", name="Gaps", title="Gaps · Digital divide indicators")
 
@@ -231,8 +232,9 @@ def parse_year(params: dict, years: list[int], notices: list[str]) -> int | None
     text = first(params.get("year"))
     if not text or text == LATEST:
         return None
-    if text.isdigit() and int(text) in years:
-        return int(text)
+    number = parse_int(text)
+    if number is not None and number in years:
+        return number
     span = f"{min(years)}–{max(years)}" if years else "none"
     notices.append(f"No gap data for year “{text[:10]}” (years with data: {span}): showing each economy's "
                    "latest year instead.")
@@ -256,7 +258,7 @@ def parse_query(params: dict) -> tuple[str, str, tuple[str, ...], int | None, li
 
 def encode_query(gap: str, group: str, countries: list[str] | tuple[str, ...] | None, year) -> str:
     codes = tuple(countries or ()) or NO_COUNTRIES
-    year = None if year in (None, "", LATEST) else int(year)
+    year = parse_int(year) if isinstance(year, str) else year if isinstance(year, int) else None
     return encode({"gap": gap, "group": group, "countries": codes, "year": year})
 
 
@@ -420,7 +422,8 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
     parity_source = _source_line(f"{gap.ratio_label}, derived here from", breakdown)
 
     years = scatter_years(gap)
-    chosen = int(year) if year not in (None, "", LATEST) and int(year) in years else None
+    chosen = parse_int(year)
+    chosen = chosen if chosen in years else None
     scatter = scatter_rows(group_id, gap, chosen)
     year_label = str(chosen) if chosen else ", ".join(
         part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
@@ -483,12 +486,22 @@ GROUP_PARTS = [*components.chart_parts("gaps-series"), ("gaps-series-note", "chi
                *components.chart_parts("gaps-parity"), *components.chart_parts("gaps-scatter")]
 COUNTRY_PARTS = components.chart_parts("gaps-countries-trend")
 
+def _group_ids() -> list[str]:
+    return groups()["group_id"].tolist()
+
+
+# Each callback's inputs by kind (dashboard.callbacks): a wrong type or an unknown id gets the default.
+GAP, GROUP, YEAR = text(known=fg.GAPS, default=DEFAULT_GAP), text(known=_group_ids, default=DEFAULT_GROUP), \
+    text(default=LATEST)
 callback(Output("gaps-year", "options"), Output("gaps-year", "value"),
-         Input("gaps-gap", "value"), State("gaps-year", "value"), prevent_initial_call=True)(update_year_options)
+         Input("gaps-gap", "value"), State("gaps-year", "value"), prevent_initial_call=True)(
+    checked(GAP, YEAR)(update_year_options))
 callback(*[Output(*part) for part in GROUP_PARTS],
          Input("gaps-gap", "value"), Input("gaps-group", "value"), Input("gaps-year", "value"),
-         prevent_initial_call=True)(update_group_charts)
+         prevent_initial_call=True)(checked(GAP, GROUP, YEAR)(update_group_charts))
 callback(*[Output(*part) for part in COUNTRY_PARTS],
-         Input("gaps-gap", "value"), Input("gaps-countries", "value"), prevent_initial_call=True)(update_country_trend)
+         Input("gaps-gap", "value"), Input("gaps-countries", "value"), prevent_initial_call=True)(
+    checked(GAP, codes())(update_country_trend))
 callback(Output("gaps-query", "data"), Input("gaps-gap", "value"), Input("gaps-group", "value"),
-         Input("gaps-countries", "value"), Input("gaps-year", "value"), prevent_initial_call=True)(update_query)
+         Input("gaps-countries", "value"), Input("gaps-year", "value"), prevent_initial_call=True)(
+    checked(GAP, GROUP, codes(), YEAR)(update_query))

@@ -10,6 +10,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboard import components, data
 from dashboard.address_query import AddressQuery
+from dashboard.callbacks import MAX_TEXT, checked, clicks, text
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first
 from etl.sandbox import EXAMPLE_QUERIES, ROW_CAP, TIME_LIMIT_S, SandboxError, run_query
@@ -68,6 +69,7 @@ def layout(**query) -> html.Main:
 
 
 @callback(Output("sql-text", "value"), Input("sql-example", "value"), prevent_initial_call=True)
+@checked(text())
 def load_example(name: str | None):
     return EXAMPLE_QUERIES[name].strip() if name in EXAMPLE_QUERIES else dash.no_update
 
@@ -89,12 +91,14 @@ def execute(sql: str) -> tuple[str, object, str]:
     Output("sql-status", "children"), Output("sql-result", "children"), Output("sql-query", "data"),
     Input("sql-run", "n_clicks"), State("sql-text", "value"),
 )
+@checked(clicks(), text(default="", max_length=MAX_TEXT))
 def run(_clicks: int, sql: str):
     return execute(sql)
 
 
 @callback(Output("sql-download", "data"), Input("sql-download-button", "n_clicks"), State("sql-text", "value"),
           prevent_initial_call=True)
+@checked(clicks(), text(default="", max_length=MAX_TEXT))
 def download(_clicks: int, sql: str):
     try:
         result = run_query(sql or "", data.database_path())

@@ -24,6 +24,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data, target_status
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
+from dashboard.callbacks import checked, text
 from dashboard.figures import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
@@ -741,9 +742,16 @@ ECONOMIES_PARTS = [*components.chart_parts("targets-map"), ("targets-map-note", 
 
 # --- callbacks -----------------------------------------------------------------------------------------
 
+# Each callback's inputs by kind (dashboard.callbacks): a wrong type or an unknown id gets the default.
+FRAMEWORK = text(known=lambda: {ALL, *targets()["slug"]}, default=ALL)
+TARGET = text(known=lambda: set(targets()["target_id"]), default=lambda: default_target(targets(), ALL))
+GROUP_TYPE = text(known=GROUP_TYPES, default=DEFAULT_GROUP_TYPE)
+GROUP = text(known=lambda: {ALL_GROUPS, *groups()["group_id"]}, default=ALL_GROUPS)
+
 
 @callback(Output("targets-target", "options"), Output("targets-target", "value"),
           Input("targets-framework", "value"), State("targets-target", "value"), prevent_initial_call=True)
+@checked(FRAMEWORK, text())
 def update_targets(framework: str, current: str | None):
     """A framework brings its own targets; keep the chosen one when it belongs to it."""
     all_targets = targets()
@@ -755,6 +763,7 @@ def update_targets(framework: str, current: str | None):
 
 @callback(Output("targets-group", "options"), Output("targets-group", "value"),
           Input("targets-group-type", "value"), State("targets-group", "value"), prevent_initial_call=True)
+@checked(GROUP_TYPE, text())
 def update_groups(group_type: str, current: str | None):
     options = group_options(groups(), group_type)
     if current not in {option["value"] for option in options}:
@@ -765,6 +774,7 @@ def update_groups(group_type: str, current: str | None):
 @callback(Output("targets-board", "children"),
           Input("targets-framework", "value"), Input("targets-target", "value"),
           Input("targets-group-type", "value"), Input("targets-group", "value"), prevent_initial_call=True)
+@checked(FRAMEWORK, TARGET, GROUP_TYPE, GROUP)
 def update_board(framework: str, target_id: str, group_type: str = DEFAULT_GROUP_TYPE, group: str | None = None):
     return board(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
 
@@ -773,6 +783,7 @@ def update_board(framework: str, target_id: str, group_type: str = DEFAULT_GROUP
     *[Output(*part) for part in TREND_PARTS],
     Input("targets-target", "value"), Input("targets-group", "value"), prevent_initial_call=True,
 )
+@checked(TARGET, GROUP)
 def update_trend(target_id: str, group: str | None):
     return trend_view(target_id, group or ALL_GROUPS)
 
@@ -782,6 +793,7 @@ def update_trend(target_id: str, group: str | None):
     Input("targets-target", "value"), Input("targets-group-type", "value"), Input("targets-group", "value"),
     prevent_initial_call=True,
 )
+@checked(TARGET, GROUP_TYPE, GROUP)
 def update_group_view(target_id: str, group_type: str, group: str | None):
     return groups_view(target_id, group_type if group_type in GROUP_TYPES else DEFAULT_GROUP_TYPE,
                        group or ALL_GROUPS)
@@ -791,6 +803,7 @@ def update_group_view(target_id: str, group_type: str, group: str | None):
     *[Output(*part) for part in ECONOMIES_PARTS],
     Input("targets-target", "value"), Input("targets-group", "value"), prevent_initial_call=True,
 )
+@checked(TARGET, GROUP)
 def update_economies(target_id: str, group: str | None):
     return economies_view(target_id, group or ALL_GROUPS)
 
@@ -798,5 +811,6 @@ def update_economies(target_id: str, group: str | None):
 @callback(Output("targets-query", "data"),
           Input("targets-framework", "value"), Input("targets-target", "value"),
           Input("targets-group-type", "value"), Input("targets-group", "value"), prevent_initial_call=True)
+@checked(FRAMEWORK, TARGET, GROUP_TYPE, GROUP)
 def update_query(framework: str, target_id: str, group_type: str, group: str | None):
     return encode_state(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))

@@ -1,0 +1,196 @@
+"""Callbacks that hold against any request: Dash's callback posts are checked for shape before Dash reads them,
+and each callback's inputs are coerced by their declared kind.
+
+The page's own controls only ever send the values they offer, but a hand-made post may send anything: a string
+for a year, a list for a framework, a dict, None, a number past any range. A value of the wrong type or outside
+its known set is treated like a bad value in a link: the callback gets the default (and a log line says what was
+ignored; nobody looks at a hand-made post's page). Usage, under `@callback(...)`:
+
+    @checked(text(known=indicator_ids, default=DEFAULT_INDICATOR), number(1900, 2100), codes())
+    def update(indicator, year, countries): ...
+
+Malformed bodies (not JSON, missing keys, inputs that are not the callback's) are answered 400 by `guard`,
+before Dash, which raised on them (a 500). What Dash sends (its wire format) is known here and nowhere else but
+dashboard/prerender.py (the page container's ids).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from functools import wraps
+
+import dash
+from flask import abort, request
+
+from dashboard.prerender import LOCATION_ID
+from dashboard.url_state import ISO3
+
+log = logging.getLogger(__name__)
+
+MAX_TEXT = 100_000  # the longest text an input takes (an SQL query is the longest the pages send)
+PREVENT = object()  # a default that means: leave the outputs as they are (Dash answers 204)
+_WRONG = object()
+
+
+@dataclass(frozen=True)
+class Kind:
+    """How to read one input: `read` gives the value or _WRONG; `default` (a value, or a function giving it)
+    stands in for a wrong one."""
+
+    name: str
+    read: Callable[[object], object]
+    default: object = None
+
+    def coerce(self, value: object) -> tuple[object, bool]:
+        read = self.read(value)
+        if read is not _WRONG:
+            return read, True
+        if self.default is PREVENT:
+            raise dash.exceptions.PreventUpdate
+        return (self.default() if callable(self.default) else self.default), False
+
+
+def text(known: Callable[[], Collection[str]] | Collection[str] | None = None, default: object = None,
+         max_length: int = 200) -> Kind:
+    """A string (of at most `max_length` characters, and one of `known` when given: a collection or a function
+    giving one, e.g. the ids a dropdown offers). None reads as the default, like an empty link value."""
+    def read(value: object) -> object:
+        if not isinstance(value, str) or len(value) > max_length:
+            return _WRONG
+        allowed = known() if callable(known) else known
+        return value if allowed is None or value in allowed else _WRONG
+
+    return Kind(f"text{' (known)' if known is not None else ''}", read, default)
+
+
+def number(low: int, high: int, default: object = None) -> Kind:
+    """An integer (not a bool, not a float, not a string of digits) from `low` to `high`."""
+    def read(value: object) -> object:
+        return value if type(value) is int and low <= value <= high else _WRONG
+
+    return Kind(f"integer {low}–{high}", read, default)
+
+
+def clicks() -> Kind:
+    """A button's n_clicks: a count, 0 when wrong."""
+    return number(0, 2 ** 53, default=0)
+
+
+def texts(known: Callable[[], Collection[str]] | Collection[str] | None = None, max_items: int = 300) -> Kind:
+    """A list of strings (a multi-select's value); the items that are not strings (or not `known`) are dropped,
+    anything but a list reads as []."""
+    def read(value: object) -> object:
+        if not isinstance(value, list):
+            return _WRONG
+        allowed = known() if callable(known) else known
+        return [item for item in value[:max_items]
+                if isinstance(item, str) and len(item) <= 200 and (allowed is None or item in allowed)]
+
+    return Kind("list of strings", read, list)
+
+
+def codes() -> Kind:
+    """A list of ISO3 codes (a country multi-select): items that are not codes dropped, anything else []."""
+    items = texts()
+
+    def read(value: object) -> object:
+        read_items = items.read(value)
+        return _WRONG if read_items is _WRONG else [item for item in read_items if ISO3.fullmatch(item)]
+
+    return Kind("list of ISO3 codes", read, list)
+
+
+def checked(*kinds: Kind) -> Callable[[Callable], Callable]:
+    """Coerce a callback's arguments (its inputs, then its states) by `kinds`, in order: see the module."""
+    def wrap(function: Callable) -> Callable:
+        @wraps(function)
+        def run(*args: object):
+            if len(args) > len(kinds):
+                raise TypeError(f"{function.__name__} takes {len(kinds)} inputs, got {len(args)}")
+            values = []  # arguments left out (a direct call) keep the function's own defaults
+            for position, (kind, value) in enumerate(zip(kinds, args, strict=False)):
+                coerced, fine = kind.coerce(value)
+                if not fine and value is not None:
+                    log.info("%s: input %d is not a %s (%.40r): using %r", function.__name__, position, kind.name,
+                             value, coerced)
+                values.append(coerced)
+            return function(*values)
+
+        run.kinds = kinds
+        return run
+
+    return wrap
+
+
+# --- the shape of Dash's callback posts -------------------------------------------------------------------------
+
+UPDATE_PATH = "_dash-update-component"
+# The inputs of Dash's own callbacks (which `checked` cannot wrap) and what they take: the pages' router reads
+# the address of dcc.Location, and raised on anything but a path under the app's prefix and a string query.
+DASH_INPUTS = {
+    (LOCATION_ID, "pathname"): ("a path", lambda value, prefix: isinstance(value, str) and value.startswith(prefix)),
+    (LOCATION_ID, "search"): ("a string", lambda value, _prefix: value is None or isinstance(value, str)),
+}
+
+
+def _matches(items: object, declared: Iterable[dict]) -> bool:
+    """Whether posted `items` are exactly the declared {id, property} pairs, in order (their values are the
+    callback's to check). The site has no pattern-matching callbacks, whose items would be lists."""
+    declared = list(declared)
+    if not isinstance(items, list) or len(items) != len(declared):
+        return False
+    return all(isinstance(item, dict) and item.get("id") == spec["id"] and item.get("property") == spec["property"]
+               for item, spec in zip(items, declared, strict=True))
+
+
+def _declared_outputs(output: str) -> list[dict]:
+    """The outputs a callback's id names: "..a.x...b.y.." for several, "a.x" for one."""
+    parts = output[2:-2].split("...") if output.startswith("..") else [output]
+    return [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in parts]
+
+
+def body_problem(body: object, callback_map: dict, prefix: str = "/") -> str | None:
+    """What is wrong with a callback post's JSON for Dash (None: nothing). Dash indexes into the body and the
+    callback's entry without checking, so a missing key or a wrong shape raised inside Dash (a 500)."""
+    if not isinstance(body, dict):
+        return "the body is not a JSON object"
+    output = body.get("output")
+    if not isinstance(output, str) or output not in callback_map:
+        return "no such callback"
+    entry = callback_map[output]
+    if not _matches(body.get("inputs"), entry["inputs"]):
+        return "the inputs are not the callback's"
+    if not _matches(body.get("state", []), entry.get("state", [])):
+        return "the state is not the callback's"
+    for item in body["inputs"]:
+        what, fits = DASH_INPUTS.get((item["id"], item["property"]), ("", None))
+        if fits and not fits(item.get("value"), prefix):
+            return f"{item['id']}.{item['property']} is not {what}"
+    if not entry.get("no_output"):
+        outputs = body.get("outputs")
+        declared = _declared_outputs(output)
+        if output.startswith(".."):
+            if not _matches(outputs, declared):
+                return "the outputs are not the callback's"
+        elif not _matches([outputs], declared):
+            return "the output is not the callback's"
+    changed = body.get("changedPropIds", [])
+    if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
+        return "changedPropIds is not a list of strings"
+    return None
+
+
+def guard(app: dash.Dash) -> None:
+    """Answer a malformed callback post 400 (with one line saying what is wrong) before Dash reads it."""
+    path = app.config.routes_pathname_prefix + UPDATE_PATH
+
+    @app.server.before_request
+    def check_callback_body():
+        if request.path != path or request.method != "POST":
+            return None
+        problem = body_problem(request.get_json(silent=True), app.callback_map, app.config.requests_pathname_prefix)
+        if problem:
+            abort(400, description=f"Malformed callback request: {problem}.")
+        return None
