@@ -62,11 +62,11 @@ ROW_CAP = 10_000
 TIME_LIMIT_S = 5.0
 MEMORY_LIMIT = "512MB"  # DuckDB's own limit (its buffer manager)
 PROCESS_HEADROOM_BYTES = 1 << 30  # the child's address space: what it uses once warmed up, plus this
-MAX_RESULT_BYTES = 64 << 20  # a result (pickled) larger than this is not sent back
+MAX_RESULT_BYTES = 32 << 20  # a result (pickled) larger than this is not sent back
 MAX_SQL_CHARS = 100_000
 CONCURRENT_QUERIES = 2  # per process (gunicorn worker): beyond that, SandboxBusy at once
 KILL_GRACE_S = 0.5  # the child's own interrupt fires at the limit; the parent kills it this much later
-STARTUP_TIMEOUT_S = 60.0  # a child's start (imports), not counted in the query's time limit
+STARTUP_TIMEOUT_S = 60.0  # a child started ahead of need (warm_up) may take this long
 QUERIES_PER_CHILD = 200  # then the child is replaced (memory fragmentation)
 BUSY_MESSAGE = "The SQL console is busy, try again in a few seconds."
 # After the deadline the watchdog interrupts again at this interval until the query has stopped: DuckDB
@@ -533,9 +533,9 @@ class _Child:
         self.queries = 0
         self.ready = False
 
-    def wait_ready(self) -> None:
+    def wait_ready(self, deadline: float | None = None) -> None:
         if not self.ready:
-            self.read(time.monotonic() + STARTUP_TIMEOUT_S, 1 << 16)
+            self.read(deadline or time.monotonic() + STARTUP_TIMEOUT_S, 1 << 16)
             self.ready = True
 
     def send(self, request: dict) -> None:
@@ -628,6 +628,11 @@ class _Pool:
             thread.start()
         for thread in threads if wait else []:
             thread.join()
+        while wait:  # children started earlier (a spare) may still be starting
+            with self._lock:
+                if len(self._idle) >= min(children, self.size) or not self._starting:
+                    return
+            time.sleep(0.05)
 
     def _start_one(self) -> None:
         try:
@@ -652,27 +657,33 @@ class _Pool:
             slots.release()
 
     def _run(self, request: dict, time_limit_s: float) -> QueryResult:
+        # The limit is wall time from here: a child's start (about a second, cold) counts in it, and the child is
+        # given what is left; the parent kills it KILL_GRACE_S after that.
+        started = time.monotonic()
+        deadline = started + time_limit_s
         for attempt in range(2):
             child = self._take()
             if self._keep_spare:
                 self.warm_up(1)
             try:
-                child.wait_ready()
-                child.send(request)
+                child.wait_ready(deadline)
+                child.send({**request, "time_limit_s": max(0.01, deadline - time.monotonic())})
                 break
-            except (_Late, _Gone, OSError) as exc:  # an idle child that died meanwhile: once more, afresh
+            except _Late:
+                child.kill()
+                raise QueryTimeout(time_limit_s, time.monotonic() - started) from None
+            except (_Gone, OSError) as exc:  # an idle child that died meanwhile: once more, afresh
                 child.kill()
                 if attempt:
                     raise SandboxError(f"the SQL sandbox's process did not start ({type(exc).__name__})") from None
             except BaseException:
                 child.kill()
                 raise
-        sent = time.monotonic()
         try:
-            outcome, value = child.read(sent + time_limit_s + KILL_GRACE_S, MAX_RESULT_BYTES + (1 << 16))
+            outcome, value, keep = child.read(deadline + KILL_GRACE_S, MAX_RESULT_BYTES + (1 << 16))
         except _Late:
             child.kill()
-            raise QueryTimeout(time_limit_s, time.monotonic() - sent) from None
+            raise QueryTimeout(time_limit_s, time.monotonic() - started) from None
         except _TooBig:
             child.kill()
             raise result_too_big(MAX_RESULT_BYTES) from None
@@ -682,7 +693,10 @@ class _Pool:
         except BaseException:  # Ctrl-C in the CLI, or anything unforeseen: the child must not outlive it
             child.kill()
             raise
-        self._give_back(child)
+        if keep:
+            self._give_back(child)
+        else:
+            child.kill()  # it exits after a memory failure; not to be handed the next query
         if outcome == "ok":
             return value
         raise value

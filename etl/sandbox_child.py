@@ -1,7 +1,8 @@
 """The child process of the SQL sandbox (etl/sandbox.py): runs one query at a time for its parent.
 
 Started by `etl.sandbox`'s pool as `python -m etl.sandbox_child HEADROOM_BYTES`; reads requests (pickled dicts,
-length-prefixed) on stdin and answers each with ("ok", QueryResult) or ("error", SandboxError) on stdout. Its
+length-prefixed) on stdin and answers each with ("ok", QueryResult, True) or ("error", SandboxError, keep) on
+stdout; keep is False when the child exits after answering (after a memory failure: start afresh). Its
 address space is capped (RLIMIT_AS: what it needs once warmed up, plus HEADROOM_BYTES), so a query that tries to
 allocate gigabytes fails or kills only this process; the parent kills it outright when a query outlives its time
 limit (DuckDB cannot interrupt every operation: a long levenshtein() or a huge UNION ALL chain's planning).
@@ -59,21 +60,22 @@ def main() -> None:
         max_bytes = request.pop("max_result_bytes")
         retire = False
         try:
-            answer = ("ok", sandbox.run_here(**request))
+            answer = ("ok", sandbox.run_here(**request), True)
             if answer[1].rows.memory_usage(deep=True).sum() > max_bytes:
                 raise sandbox.result_too_big(max_bytes)
             payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
             if len(payload) > max_bytes:
                 raise sandbox.result_too_big(max_bytes)
         except sandbox.SandboxError as exc:
-            payload = pickle.dumps(("error", exc))
+            retire = "memory" in str(exc)  # what DuckDB or malloc gave back may not be reusable: start afresh
+            payload = pickle.dumps(("error", exc, not retire))
         except MemoryError:
-            answer = None
-            payload = pickle.dumps(("error", sandbox.out_of_memory()))
+            answer = None  # let the result go before pickling the error
             retire = True
+            payload = pickle.dumps(("error", sandbox.out_of_memory(), False))
         except Exception as exc:  # any other failure: one line for the user
-            payload = pickle.dumps(("error", sandbox.QueryFailed(sandbox.first_line(exc))))
             retire = True
+            payload = pickle.dumps(("error", sandbox.QueryFailed(sandbox.first_line(exc)), False))
         answer = None
         sandbox.write_payload(channel_out, payload)
         if retire:
