@@ -65,7 +65,7 @@ PROCESS_HEADROOM_BYTES = 1 << 30  # the child's address space: what it uses once
 MAX_RESULT_BYTES = 32 << 20  # a result (pickled) larger than this is not sent back
 MAX_SQL_CHARS = 100_000
 CONCURRENT_QUERIES = 2  # per process (gunicorn worker): beyond that, SandboxBusy at once
-KILL_GRACE_S = 0.5  # the child's own interrupt fires at the limit; the parent kills it this much later
+KILL_GRACE_S = 0.3  # the child's own interrupt fires at the limit; the parent kills it this much later
 STARTUP_TIMEOUT_S = 60.0  # a child started ahead of need (warm_up) may take this long
 QUERIES_PER_CHILD = 200  # then the child is replaced (memory fragmentation)
 BUSY_MESSAGE = "The SQL console is busy, try again in a few seconds."
@@ -563,13 +563,18 @@ class _Child:
         return b"".join(chunks)
 
     def kill(self) -> None:
+        """SIGKILL, and reap it in the background: a child holding gigabytes takes a moment to be torn down,
+        which the caller need not wait for."""
         with contextlib.suppress(OSError):
             self.process.kill()
-        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
-            self.process.wait(timeout=5)
         for stream in (self.process.stdin, self.process.stdout):
             with contextlib.suppress(OSError):
                 stream.close()
+        threading.Thread(target=self._reap, name="sql-sandbox-reap", daemon=True).start()
+
+    def _reap(self) -> None:
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            self.process.wait(timeout=60)
 
 
 class _Pool:
