@@ -27,12 +27,22 @@ Layers, each enough on its own for the common attacks, together for defence in d
    over the limit the query fails), a time limit enforced with `connection.interrupt()`, and a row cap:
    the query runs as a subquery under LIMIT row_cap + 1 (the wrapped text is parsed again: what runs is
    one SELECT), so a huge result is never materialised.
+4. A child process per query (etl/sandbox_child.py, from a small warm pool per process): DuckDB cannot
+   interrupt every operation (levenshtein() on 150,000-character strings ran 33 s past a 5 s limit;
+   planning a 30,000-branch UNION ALL, 80 s) and its memory_limit does not govern every allocation (10,000
+   rows of 1 MB strings took a gunicorn worker to 7.6 GB). The child's address space is capped (RLIMIT_AS:
+   its warmed-up size + PROCESS_HEADROOM_BYTES), a result over MAX_RESULT_BYTES is not sent back, and the
+   parent kills the child KILL_GRACE_S after the time limit (wall time from the call). At most
+   CONCURRENT_QUERIES run at once per process; another gets SandboxBusy at once, so a web server's threads
+   never queue behind SQL.
+5. Text checks before anything runs: not UTF-8 (lone surrogates), NUL characters or over MAX_SQL_CHARS
+   characters are refused in one line.
 
-Residual risk (documented, not hidden): DuckDB's memory_limit governs its buffer manager, not every
-allocation; a deliberately pathological SELECT (very long strings in many rows) can briefly use a few
-GB before the interrupt lands. For an Internet-facing /sql page, also cap the worker's memory at the
-OS level (systemd MemoryMax or ulimit -v on gunicorn). `duckdb_databases()` shows the database file's
-path; `read_text`/`read_blob` may read the attached database file itself (public data) and nothing else.
+Residual risk (documented, not hidden): each process may hold CONCURRENT_QUERIES children of up to about
+1 GB each over their idle size; `duckdb_databases()` shows the database file's path; `read_text`/`read_blob`
+may read the attached database file itself (public data) and nothing else. Children answer with pickles the
+parent loads: they run only this module's code, but a flaw in DuckDB that let SQL write to the child's stdout
+could reach the parent.
 """
 
 from __future__ import annotations
