@@ -253,6 +253,7 @@ ORDER BY observations DESC, s.source_id""",
 
 def check_sql(sql: str) -> str:
     """The text of the single allowed statement in `sql`; raises QueryRefused or QueryFailed (syntax)."""
+    check_text(sql)
     with duckdb.connect(":memory:", config=dict(_INSTANCE_CONFIG)) as con:
         return _check(con, sql)[0]
 
