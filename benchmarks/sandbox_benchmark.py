@@ -1,9 +1,12 @@
 """SQL sandbox and export on a database built from ../shared/data/raw.
 
-Prints: how long the interrupt takes to land on a runaway query (median of N), p50/p95 of each example query
-(and all together), and the export's wall time with Parquet and CSV bytes per table.
+Prints: how long past its limit a runaway query returns (median of N); the cost of running each query in a child
+process: a simple query in-process (`run_here`, as before) against `run_query` in a warm child, interleaved pairs,
+and a cold child's start; how long each hostile query (uninterruptible, memory bomb, huge result) runs in the
+sandbox; p50/p95 of each example query (and all together); the export's wall time with Parquet and CSV bytes per
+table.
 
-Run: .venv/bin/python benchmarks/sandbox_benchmark.py [--runs 20] [--runaways 5] [--time-limit 1.0]
+Run: .venv/bin/python benchmarks/sandbox_benchmark.py [--runs 20] [--runaways 5] [--time-limit 1.0] [--pairs 50]
 """
 
 from __future__ import annotations
@@ -17,10 +20,18 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import build_database
+from etl import sandbox
 from etl.export import export
-from etl.sandbox import EXAMPLE_QUERIES, QueryTimeout, run_query
+from etl.sandbox import EXAMPLE_QUERIES, QueryTimeout, SandboxError, run_here, run_query, warm_up
 
 RUNAWAY = "SELECT count(*) FROM range(1000000000) a, range(1000) b"
+SIMPLE = "SELECT name FROM country WHERE iso3 = 'NOR'"
+HOSTILE = {
+    "levenshtein on 150,000 characters": "SELECT levenshtein(repeat('a', 150000), repeat('b', 150000))",
+    "UNION ALL of 5,000 branches": " UNION ALL ".join(["SELECT 1"] * 5000),
+    "10,000 rows of 1 MB": "SELECT repeat('x', 1000000) FROM range(10000)",
+    "10,000 rows of 5 kB (50 MB)": "SELECT repeat('x', 5000) FROM range(10000)",
+}
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -29,20 +40,56 @@ def percentile(values: list[float], share: float) -> float:
 
 
 def interrupt_latency(db: Path, runs: int, time_limit: float) -> None:
-    latencies, overruns = [], []
+    overruns = []
+    warm_up(2, wait=True)
     for _ in range(runs):
         started = time.perf_counter()
         try:
             run_query(RUNAWAY, db, time_limit_s=time_limit)
-        except QueryTimeout as exc:
-            latencies.append(exc.interrupt_latency_s)
+        except QueryTimeout:
             overruns.append(time.perf_counter() - started - time_limit)
         else:
             sys.exit("the runaway query finished: it is not a runaway on this machine")
-    print(f"interrupt latency:   median {statistics.median(latencies) * 1000:.1f} ms, "
-          f"max {max(latencies) * 1000:.1f} ms over {runs} runaways (time limit {time_limit:g} s)")
-    print(f"return after limit:  median {statistics.median(overruns) * 1000:.1f} ms "
-          "(interrupt + closing the connection)")
+    print(f"return after limit:  median {statistics.median(overruns) * 1000:.1f} ms, max "
+          f"{max(overruns) * 1000:.1f} ms over {runs} runaways (time limit {time_limit:g} s)")
+
+
+def child_overhead(db: Path, pairs: int) -> None:
+    """A simple query in-process (the old path) and in a warm child (the new), interleaved, order alternating."""
+    warm_up(2, wait=True)
+    old, new = [], []
+    for index in range(pairs):
+        for which in (("old", "new") if index % 2 else ("new", "old")):
+            started = time.perf_counter()
+            if which == "old":
+                run_here(SIMPLE, db)
+                old.append(time.perf_counter() - started)
+            else:
+                run_query(SIMPLE, db)
+                new.append(time.perf_counter() - started)
+    extra = [b - a for a, b in zip(old, new, strict=True)]
+    print(f"\nsimple query, {pairs} interleaved pairs:")
+    for label, times in (("in-process (before)", old), ("warm child (now)", new)):
+        p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
+        print(f"  {label:<21} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
+    print(f"  paired difference     median {statistics.median(extra) * 1000:+6.1f} ms")
+    sandbox._POOL.close()
+    started = time.perf_counter()
+    run_query(SIMPLE, db)
+    print(f"  cold child (start + query) {(time.perf_counter() - started) * 1000:.0f} ms")
+
+
+def hostile_queries(db: Path) -> None:
+    print("\nhostile queries in the sandbox (5 s limit):")
+    for name, sql in HOSTILE.items():
+        warm_up(2, wait=True)
+        started = time.perf_counter()
+        try:
+            run_query(sql, db)
+            outcome = "ran"
+        except SandboxError as exc:
+            outcome = str(exc)[:90]
+        print(f"  {name:<36} {time.perf_counter() - started:5.2f} s  {outcome}")
 
 
 def example_queries(db: Path, runs: int) -> None:
@@ -79,11 +126,14 @@ def main() -> None:
     options.add_argument("--runs", type=int, default=20, help="runs of each example query")
     options.add_argument("--runaways", type=int, default=5, help="runaway queries to interrupt")
     options.add_argument("--time-limit", type=float, default=1.0, help="sandbox time limit for the runaways (s)")
+    options.add_argument("--pairs", type=int, default=50, help="interleaved in-process/child pairs")
     args = options.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         db = Path(scratch) / "digital_divide.duckdb"
         print(f"database built in {build_database(db):.1f} s (python -m etl build --quiet)\n")
         interrupt_latency(db, args.runaways, args.time_limit)
+        child_overhead(db, args.pairs)
+        hostile_queries(db)
         example_queries(db, args.runs)
         export_figures(db, Path(scratch))
 

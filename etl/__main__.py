@@ -14,7 +14,7 @@ from etl import schema_docs, settings
 from etl.build import build
 from etl.errors import EtlError, NetworkUnavailableError
 from etl.export import export
-from etl.sandbox import ROW_CAP, TIME_LIMIT_S, format_table, run_query
+from etl.sandbox import ROW_CAP, TIME_LIMIT_S, decode_sql, format_table, run_query
 from etl.status import status
 
 
@@ -79,7 +79,7 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_query(args: argparse.Namespace) -> int:
-    sql = sys.stdin.read() if args.sql == "-" else args.sql
+    sql = decode_sql(sys.stdin.buffer.read()) if args.sql == "-" else args.sql  # argv: surrogates if not UTF-8
     result = run_query(sql, args.db, row_cap=args.max_rows, time_limit_s=args.timeout)
     print(format_table(result))
     return 0

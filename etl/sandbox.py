@@ -27,19 +27,37 @@ Layers, each enough on its own for the common attacks, together for defence in d
    over the limit the query fails), a time limit enforced with `connection.interrupt()`, and a row cap:
    the query runs as a subquery under LIMIT row_cap + 1 (the wrapped text is parsed again: what runs is
    one SELECT), so a huge result is never materialised.
+4. A child process per query (etl/sandbox_child.py, from a small warm pool per process): DuckDB cannot
+   interrupt every operation (levenshtein() on 150,000-character strings ran 33 s past a 5 s limit;
+   planning a 30,000-branch UNION ALL, 80 s) and its memory_limit does not govern every allocation (10,000
+   rows of 1 MB strings took a gunicorn worker to 7.6 GB). The child's address space is capped (RLIMIT_AS:
+   its warmed-up size + PROCESS_HEADROOM_BYTES), a result over MAX_RESULT_BYTES is not sent back, and the
+   parent kills the child KILL_GRACE_S after the time limit (wall time from the call). At most
+   CONCURRENT_QUERIES run at once per process; another gets SandboxBusy at once, so a web server's threads
+   never queue behind SQL.
+5. Text checks before anything runs: not UTF-8 (lone surrogates), NUL characters or over MAX_SQL_CHARS
+   characters are refused in one line.
 
-Residual risk (documented, not hidden): DuckDB's memory_limit governs its buffer manager, not every
-allocation; a deliberately pathological SELECT (very long strings in many rows) can briefly use a few
-GB before the interrupt lands. For an Internet-facing /sql page, also cap the worker's memory at the
-OS level (systemd MemoryMax or ulimit -v on gunicorn). `duckdb_databases()` shows the database file's
-path; `read_text`/`read_blob` may read the attached database file itself (public data) and nothing else.
+Residual risk (documented, not hidden): each process may hold CONCURRENT_QUERIES children of up to about
+1 GB each over their idle size; `duckdb_databases()` shows the database file's path; `read_text`/`read_blob`
+may read the attached database file itself (public data) and nothing else. Children answer with pickles the
+parent loads: they run only this module's code, but a flaw in DuckDB that let SQL write to the child's stdout
+could reach the parent.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import dataclasses
 import math
+import os
+import pickle
 import re
+import select
+import struct
+import subprocess
+import sys
 import threading
 import time
 from dataclasses import dataclass
@@ -52,7 +70,15 @@ from etl.errors import EtlError
 
 ROW_CAP = 10_000
 TIME_LIMIT_S = 5.0
-MEMORY_LIMIT = "512MB"
+MEMORY_LIMIT = "512MB"  # DuckDB's own limit (its buffer manager)
+PROCESS_HEADROOM_BYTES = 1 << 30  # the child's address space: what it uses once warmed up, plus this
+MAX_RESULT_BYTES = 32 << 20  # a result (pickled) larger than this is not sent back
+MAX_SQL_CHARS = 100_000
+CONCURRENT_QUERIES = 2  # per process (gunicorn worker): beyond that, SandboxBusy at once
+KILL_GRACE_S = 0.3  # the child's own interrupt fires at the limit; the parent kills it this much later
+STARTUP_TIMEOUT_S = 60.0  # a child started ahead of need (warm_up) may take this long
+QUERIES_PER_CHILD = 200  # then the child is replaced (memory fragmentation)
+BUSY_MESSAGE = "The SQL console is busy, try again in a few seconds."
 # After the deadline the watchdog interrupts again at this interval until the query has stopped: DuckDB
 # drops an interrupt that arrives while no query is executing (measured: an interrupt before execute() is
 # lost), so one single shot could miss a query that was between two steps.
@@ -94,6 +120,16 @@ class SandboxError(EtlError):
     """A query the sandbox did not answer; the message is one line for the user."""
 
 
+class SandboxBusy(SandboxError):
+    """Every query slot of this process is taken: the caller should try again shortly (nothing waits)."""
+
+    def __init__(self) -> None:
+        super().__init__(BUSY_MESSAGE)
+
+    def __reduce__(self):
+        return (type(self), ())
+
+
 class QueryRefused(SandboxError):
     """The query is not allowed here (checked before running, or stopped by DuckDB's permissions)."""
 
@@ -101,16 +137,23 @@ class QueryRefused(SandboxError):
         super().__init__(f"query refused: {reason}")
         self.reason = reason
 
+    def __reduce__(self):  # the child sends its errors back pickled
+        return (type(self), (self.reason,))
+
 
 class QueryTimeout(SandboxError):
     """The query ran past the time limit and was interrupted."""
 
-    def __init__(self, time_limit_s: float, elapsed_s: float, interrupt_latency_s: float) -> None:
-        super().__init__(f"query stopped at the {time_limit_s:g} s time limit (it ran {elapsed_s:.2f} s; "
-                         f"the interrupt took {interrupt_latency_s:.3f} s to land)")
+    def __init__(self, time_limit_s: float, elapsed_s: float, interrupt_latency_s: float | None = None) -> None:
+        how = (f"the interrupt took {interrupt_latency_s:.3f} s to land" if interrupt_latency_s is not None
+               else "DuckDB could not interrupt it, so its process was stopped")
+        super().__init__(f"query stopped at the {time_limit_s:g} s time limit (it ran {elapsed_s:.2f} s; {how})")
         self.time_limit_s = time_limit_s
         self.elapsed_s = elapsed_s
         self.interrupt_latency_s = interrupt_latency_s
+
+    def __reduce__(self):
+        return (type(self), (self.time_limit_s, self.elapsed_s, self.interrupt_latency_s))
 
 
 class QueryFailed(SandboxError):
@@ -120,6 +163,9 @@ class QueryFailed(SandboxError):
         super().__init__(f"query failed: {reason}")
         self.reason = reason
         self.detail = detail or reason  # DuckDB's full message, with the LINE/caret context
+
+    def __reduce__(self):
+        return (type(self), (self.reason, self.detail))
 
 
 @dataclass(frozen=True)
@@ -207,6 +253,7 @@ ORDER BY observations DESC, s.source_id""",
 
 def check_sql(sql: str) -> str:
     """The text of the single allowed statement in `sql`; raises QueryRefused or QueryFailed (syntax)."""
+    check_text(sql)
     with duckdb.connect(":memory:", config=dict(_INSTANCE_CONFIG)) as con:
         return _check(con, sql)[0]
 
@@ -273,9 +320,9 @@ def _keyword(query: str, kind: str) -> str:
 # Running
 
 
-def run_query(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: float = TIME_LIMIT_S,
+def run_here(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: float = TIME_LIMIT_S,
               memory_limit: str = MEMORY_LIMIT) -> QueryResult:
-    """Run one read-only query in a fresh sandboxed DuckDB instance; at most `row_cap` rows come back."""
+    """Run one query in a fresh sandboxed DuckDB instance in *this* process (the child's half of run_query)."""
     started = time.perf_counter()
     db_path = Path(db_path)
     if not db_path.is_file():
@@ -384,8 +431,324 @@ def _dates_as_dates(frame: pd.DataFrame, description: list | None) -> pd.DataFra
     return frame
 
 
-def _first_line(exc: BaseException) -> str:
+def first_line(exc: BaseException) -> str:
     return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+_first_line = first_line
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Text checks: one clear line for text DuckDB's parser should never see
+
+
+def decode_sql(raw: bytes) -> str:
+    """Bytes (stdin) as text, or QueryRefused naming the first byte that is not UTF-8."""
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QueryRefused(f"the query is not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at byte "
+                           f"{exc.start + 1:,})") from None
+
+
+def check_text(sql: object, max_chars: int = MAX_SQL_CHARS) -> str:
+    """`sql` if it is text the parser can take; else QueryRefused with one line (invalid UTF-8 arrives here as
+    lone surrogates: from argv via Python's surrogateescape, or from a JSON body's \\udxxx escapes)."""
+    if not isinstance(sql, str):
+        raise QueryRefused("the query must be text")
+    if len(sql) > max_chars:
+        raise QueryRefused(f"the query is {len(sql):,} characters long; at most {max_chars:,} are accepted")
+    if "\x00" in sql:
+        raise QueryRefused(f"the query contains a NUL character (at character {sql.index(chr(0)) + 1:,})")
+    try:
+        sql.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise QueryRefused(f"the query is not valid UTF-8 text (at character {exc.start + 1:,})") from None
+    return sql
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Each query in a child process (etl/sandbox_child.py), from a small pool per process
+#
+# DuckDB cannot interrupt everything (measured: levenshtein() on two 150,000-character strings ran 33 s past a 5 s
+# limit; planning a 30,000-branch UNION ALL 80 s), and its memory_limit does not govern every allocation (one worker
+# reached 7.6 GB). So the query runs in a child whose address space is capped, and the parent kills it at the time
+# limit plus KILL_GRACE_S. Children are started with subprocess (fork + exec, not a fork of a process holding DuckDB
+# connections) and reused: a start costs about a second of imports; a query in a warm child costs a few ms more
+# than in-process (benchmarks/sandbox_benchmark.py). At most CONCURRENT_QUERIES run per process; further ones get
+# SandboxBusy at once, so the web server's threads never queue behind SQL.
+
+_HEADER = struct.Struct(">Q")
+_PROJECT_ROOT = Path(__file__).resolve().parent.parent
+
+
+def write_frame(stream, obj: object) -> None:
+    write_payload(stream, pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL))
+
+
+def write_payload(stream, payload: bytes) -> None:
+    stream.write(_HEADER.pack(len(payload)) + payload)
+    stream.flush()
+
+
+def read_frame_blocking(stream) -> object | None:
+    """The next frame from a trusted parent, or None at end of input."""
+    header = _read_exactly(stream, _HEADER.size)
+    if header is None:
+        return None
+    payload = _read_exactly(stream, _HEADER.unpack(header)[0])
+    return None if payload is None else pickle.loads(payload)
+
+
+def _read_exactly(stream, size: int) -> bytes | None:
+    chunks, left = [], size
+    while left:
+        chunk = stream.read(left)
+        if not chunk:
+            return None
+        chunks.append(chunk)
+        left -= len(chunk)
+    return b"".join(chunks)
+
+
+def result_too_big(max_bytes: int) -> QueryFailed:
+    return QueryFailed(f"the result is larger than the {max_bytes / 2**20:g} MB the sandbox sends back; "
+                       "select fewer or shorter columns, or fewer rows")
+
+
+def out_of_memory() -> QueryFailed:
+    return QueryFailed("the query needs more memory than the sandbox allows (its process was stopped)")
+
+
+class _Late(Exception):
+    pass
+
+
+class _Gone(Exception):
+    pass
+
+
+class _TooBig(Exception):
+    pass
+
+
+class _Child:
+    """One child process and the pipes to it."""
+
+    def __init__(self) -> None:
+        env = {**os.environ, "MALLOC_ARENA_MAX": "2",
+               "PYTHONPATH": os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "etl.sandbox_child", str(PROCESS_HEADROOM_BYTES)], cwd=_PROJECT_ROOT,
+            env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
+        self.queries = 0
+        self.ready = False
+
+    def wait_ready(self, deadline: float | None = None) -> None:
+        if not self.ready:
+            self.read(deadline or time.monotonic() + STARTUP_TIMEOUT_S, 1 << 16)
+            self.ready = True
+
+    def send(self, request: dict) -> None:
+        write_frame(self.process.stdin, request)
+        self.queries += 1
+
+    def read(self, deadline: float, max_bytes: int) -> object:
+        header = self._read(_HEADER.size, deadline)
+        size = _HEADER.unpack(header)[0]
+        if size > max_bytes:
+            raise _TooBig
+        return pickle.loads(self._read(size, deadline))
+
+    def _read(self, size: int, deadline: float) -> bytes:
+        fd, chunks, left = self.process.stdout.fileno(), [], size
+        while left:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+                raise _Late
+            chunk = os.read(fd, min(left, 1 << 20))
+            if not chunk:
+                raise _Gone
+            chunks.append(chunk)
+            left -= len(chunk)
+        return b"".join(chunks)
+
+    def kill(self) -> None:
+        """SIGKILL, and reap it in the background: a child holding gigabytes takes a moment to be torn down,
+        which the caller need not wait for."""
+        with contextlib.suppress(OSError):
+            self.process.kill()
+        for stream in (self.process.stdin, self.process.stdout):
+            with contextlib.suppress(OSError):
+                stream.close()
+        threading.Thread(target=self._reap, name="sql-sandbox-reap", daemon=True).start()
+
+    def _reap(self) -> None:
+        with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+            self.process.wait(timeout=60)
+
+
+class _Pool:
+    """Up to `size` queries at once in this process, each in a child; idle children are kept warm."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._lock = threading.Lock()
+        self._reset()
+
+    def _reset(self) -> None:
+        self._pid = os.getpid()  # a forked copy of the pool (gunicorn --preload) starts afresh
+        self._slots = threading.BoundedSemaphore(self.size)
+        self._idle: list[_Child] = []
+        self._starting = 0
+        self._keep_spare = False
+
+    def _state(self) -> threading.BoundedSemaphore:
+        with self._lock:
+            if self._pid != os.getpid():
+                self._reset()
+            return self._slots
+
+    def _take(self) -> _Child:
+        with self._lock:
+            while self._idle:
+                child = self._idle.pop()
+                if child.process.poll() is None:
+                    return child
+                child.kill()
+        return _Child()
+
+    def _give_back(self, child: _Child) -> None:
+        if child.queries >= QUERIES_PER_CHILD or child.process.poll() is not None:
+            child.kill()
+            return
+        with self._lock:
+            if self._pid == os.getpid() and len(self._idle) < self.size:
+                self._idle.append(child)
+                return
+        child.kill()
+
+    def warm_up(self, children: int = 1, wait: bool = False) -> None:
+        """Start children in the background until `children` are idle or starting (at most `size`); from then
+        on, a query that takes the last idle child starts a spare (a server's policy, not the CLI's)."""
+        with self._lock:
+            if self._pid != os.getpid():
+                self._reset()
+            self._keep_spare = True
+            pending = len(self._idle) + self._starting
+            missing = max(0, min(children, self.size) - pending)
+            self._starting += missing
+        threads = [threading.Thread(target=self._start_one, name="sql-sandbox-warm-up", daemon=True)
+                   for _ in range(missing)]
+        for thread in threads:
+            thread.start()
+        for thread in threads if wait else []:
+            thread.join()
+        while wait:  # children started earlier (a spare) may still be starting
+            with self._lock:
+                if len(self._idle) >= min(children, self.size) or not self._starting:
+                    return
+            time.sleep(0.05)
+
+    def _start_one(self) -> None:
+        try:
+            child = _Child()
+            try:
+                child.wait_ready()
+            except BaseException:
+                child.kill()
+                return
+        finally:
+            with self._lock:
+                self._starting -= 1
+        self._give_back(child)
+
+    def run(self, request: dict, time_limit_s: float) -> QueryResult:
+        slots = self._state()
+        if not slots.acquire(blocking=False):
+            raise SandboxBusy
+        try:
+            return self._run(request, time_limit_s)
+        finally:
+            slots.release()
+
+    def _run(self, request: dict, time_limit_s: float) -> QueryResult:
+        # The limit is wall time from here: a child's start (about a second, cold) counts in it, and the child is
+        # given what is left; the parent kills it KILL_GRACE_S after that.
+        started = time.monotonic()
+        deadline = started + time_limit_s
+        for attempt in range(2):
+            child = self._take()
+            if self._keep_spare:
+                self.warm_up(1)
+            try:
+                child.wait_ready(deadline)
+                child.send({**request, "time_limit_s": max(0.01, deadline - time.monotonic())})
+                break
+            except _Late:
+                child.kill()
+                raise QueryTimeout(time_limit_s, time.monotonic() - started) from None
+            except (_Gone, OSError) as exc:  # an idle child that died meanwhile: once more, afresh
+                child.kill()
+                if attempt:
+                    raise SandboxError(f"the SQL sandbox's process did not start ({type(exc).__name__})") from None
+            except BaseException:
+                child.kill()
+                raise
+        try:
+            outcome, value, keep = child.read(deadline + KILL_GRACE_S, MAX_RESULT_BYTES + (1 << 16))
+        except _Late:
+            child.kill()
+            raise QueryTimeout(time_limit_s, time.monotonic() - started) from None
+        except _TooBig:
+            child.kill()
+            raise result_too_big(MAX_RESULT_BYTES) from None
+        except _Gone:
+            child.kill()
+            raise out_of_memory() from None
+        except BaseException:  # Ctrl-C in the CLI, or anything unforeseen: the child must not outlive it
+            child.kill()
+            raise
+        if keep:
+            self._give_back(child)
+        else:
+            child.kill()  # it exits after a memory failure; not to be handed the next query
+        if outcome == "ok":
+            return value
+        raise value
+
+    def close(self) -> None:
+        with self._lock:
+            idle, self._idle = self._idle, []
+        for child in idle:
+            child.kill()
+
+
+_POOL = _Pool(CONCURRENT_QUERIES)
+atexit.register(_POOL.close)
+
+
+def warm_up(children: int = 1, wait: bool = False) -> None:
+    """Have a child ready for this process's next query, and keep a spare from then on (the /sql page calls this
+    as it renders; the CLI, with one query, does not)."""
+    _POOL.warm_up(children, wait)
+
+
+def run_query(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: float = TIME_LIMIT_S,
+              memory_limit: str = MEMORY_LIMIT) -> QueryResult:
+    """Run one read-only query in a child process's fresh sandboxed DuckDB instance; at most `row_cap` rows
+    come back. Raises SandboxBusy at once if CONCURRENT_QUERIES queries of this process are running."""
+    started = time.perf_counter()
+    sql = check_text(sql)
+    db_path = Path(db_path)
+    if not db_path.is_file():
+        raise SandboxError(f"{db_path}: no database; run `python -m etl build` first")
+    if row_cap < 1 or time_limit_s <= 0:
+        raise ValueError("row_cap must be at least 1 and time_limit_s positive")
+    request = {"sql": sql, "db_path": str(db_path.resolve()), "row_cap": row_cap, "time_limit_s": time_limit_s,
+               "memory_limit": memory_limit, "max_result_bytes": MAX_RESULT_BYTES}
+    result = _POOL.run(request, time_limit_s)
+    return dataclasses.replace(result, elapsed_s=time.perf_counter() - started)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -437,5 +800,6 @@ def format_table(result: QueryResult) -> str:
     return "\n".join(lines)
 
 
-__all__ = ["EXAMPLE_QUERIES", "MEMORY_LIMIT", "ROW_CAP", "TIME_LIMIT_S", "QueryFailed", "QueryRefused",
-           "QueryResult", "QueryTimeout", "SandboxError", "check_sql", "format_table", "run_query"]
+__all__ = ["BUSY_MESSAGE", "EXAMPLE_QUERIES", "MAX_SQL_CHARS", "MEMORY_LIMIT", "ROW_CAP", "TIME_LIMIT_S",
+           "QueryFailed", "QueryRefused", "QueryResult", "QueryTimeout", "SandboxBusy", "SandboxError", "check_sql",
+           "check_text", "decode_sql", "format_table", "run_query", "warm_up"]

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import json
+import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
 import pytest
+import requests
 
 import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard.pages import sql as sql_page
+from etl.sandbox import BUSY_MESSAGE
 
 RUNAWAY = "SELECT count(*) FROM range(1000000000) a, range(1000) b"
 
@@ -47,6 +52,12 @@ def test_long_or_unknown_url_queries_fall_back_with_a_notice() -> None:
 def test_sql_page_runs_a_query_and_keeps_serving_others(open_page, app_url: str) -> None:
     record = open_page("/sql?sql=" + quote("SELECT name FROM country WHERE iso3 = 'NOR'"))
     page = record.page
+    page.wait_for_selector("#sql-run")
+    page.wait_for_timeout(1500)  # what the page would do on its own at load
+    assert "Press" in page.locator("#sql-status").inner_text()  # a link shows its query; it does not run it
+    assert not any("sql-run" in body for body in record.callback_bodies)
+    assert "NOR" in page.locator("#sql-text").input_value() and "NOR" in page.url
+    page.click("#sql-run")
     page.wait_for_function("() => document.querySelector('#sql-status')?.textContent.includes('rows')")
     page.wait_for_selector("#sql-result table", timeout=30_000)  # the grid's renderer loads on first use
     assert "Norway" in page.locator("#sql-result").inner_text()
@@ -66,3 +77,128 @@ def test_sql_page_runs_a_query_and_keeps_serving_others(open_page, app_url: str)
                            timeout=20_000)
     assert record.errors == [] and other.errors == []
     assert not Path("/tmp/x.csv").exists() or Path("/tmp/x.csv").stat().st_mtime < started - 60
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Against the real gunicorn (2 workers × 4 threads): hostile posts, the busy limit, the workers' memory
+
+LEVENSHTEIN = "SELECT levenshtein(repeat('a', 150000), repeat('b', 150000))"
+MEMORY_BOMB = "SELECT repeat('x', 1000000) FROM range(10000)"
+
+
+def gunicorn_workers(app_url: str) -> list[int]:
+    """The worker processes of the gunicorn serving app_url (children of the master bound to its port)."""
+    bind = app_url.removeprefix("http://")
+    serving = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                cmdline = (entry / "cmdline").read_bytes().split(b"\0")
+                ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+            if b"gunicorn" in b" ".join(cmdline) and bind.encode() in cmdline:
+                serving[int(entry.name)] = ppid
+    workers = [pid for pid, ppid in serving.items() if ppid in serving]
+    assert len(workers) == 2, serving
+    return workers
+
+
+def vm_rss(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(pid)
+
+
+def run_on_server(app_url: str, sql: str) -> tuple[int, str, float]:
+    """Press "Run query" as the browser does (a POST to the run callback): (HTTP status, status line, seconds)."""
+    body = {
+        "output": "..sql-status.children...sql-result.children...sql-query.data..",
+        "outputs": [{"id": "sql-status", "property": "children"}, {"id": "sql-result", "property": "children"},
+                    {"id": "sql-query", "property": "data"}],
+        "inputs": [{"id": "sql-run", "property": "n_clicks", "value": 1}],
+        "state": [{"id": "sql-text", "property": "value", "value": sql}],
+        "changedPropIds": ["sql-run.n_clicks"],
+    }
+    started = time.monotonic()
+    response = requests.post(f"{app_url}/_dash-update-component", data=json.dumps(body), timeout=120,
+                             headers={"Content-Type": "application/json"})
+    took = time.monotonic() - started
+    if response.status_code != 200:
+        return response.status_code, response.text[:200], took
+    return 200, response.json()["response"]["sql-status"]["children"], took
+
+
+def test_a_link_does_not_run_its_query(app_url: str) -> None:
+    """The run callback fires on a click only (before: on load too, so a shared link ran its query)."""
+    dependencies = requests.get(f"{app_url}/_dash-dependencies", timeout=30).json()
+    run = [d for d in dependencies if any(i["id"] == "sql-run" and i["property"] == "n_clicks" for i in d["inputs"])
+           and "sql-status" in d["output"]]
+    assert len(run) == 1 and run[0]["prevent_initial_call"] is True
+    layout = requests.get(f"{app_url}/_dash-layout", timeout=30,
+                          headers={"Referer": f"{app_url}/sql?sql={quote('SELECT 42')}"}).text
+    assert "SELECT 42" in layout and "Press" in layout
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT '\udcff' AS x", "not valid UTF-8"),
+    ("SELECT 1\x00", "NUL character"),
+    ("SELECT 1 " + " " * 200_000, "characters long"),
+])
+def test_invalid_text_is_one_line_on_the_page(app_url: str, sql: str, expected: str) -> None:
+    status, line, _ = run_on_server(app_url, sql)
+    assert status == 200, line
+    assert line.startswith("Not run: query refused") and expected in line and "\n" not in line
+
+
+def test_hostile_queries_end_on_time_and_leave_the_workers_memory_alone(app_url: str) -> None:
+    workers = gunicorn_workers(app_url)
+    requests.get(f"{app_url}/_dash-layout", headers={"Referer": f"{app_url}/sql"}, timeout=30)  # warm children
+    time.sleep(3)
+    before = {pid: vm_rss(pid) for pid in workers}
+    peak = dict(before)
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.05):
+            for pid in workers:
+                peak[pid] = max(peak[pid], vm_rss(pid))
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        answers = {sql: run_on_server(app_url, sql) for sql in (LEVENSHTEIN, MEMORY_BOMB)}
+    finally:
+        done.set()
+        watcher.join()
+    print(f"\n{answers}\nworker RSS before {before}, peak {peak}")
+    (status, line, took), (bomb_status, bomb_line, bomb_took) = answers[LEVENSHTEIN], answers[MEMORY_BOMB]
+    assert status == 200 and "time limit" in line and "\n" not in line
+    assert took < sql_page.TIME_LIMIT_S + 1
+    assert bomb_status == 200 and "more memory" in bomb_line and "\n" not in bomb_line
+    assert bomb_took < sql_page.TIME_LIMIT_S + 1
+    assert all(peak[pid] - before[pid] < 300 * 2**20 for pid in workers)
+
+
+def test_more_sql_than_slots_is_told_busy_and_pages_keep_answering(app_url: str) -> None:
+    """Eight uninterruptible queries at once (the reviewer's attack held all 8 threads for 80 s): at most two
+    run per worker, the others hear "busy" at once, and a plain page answers meanwhile."""
+    requests.get(f"{app_url}/_dash-layout", headers={"Referer": f"{app_url}/sql"}, timeout=30)
+    time.sleep(2)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        posts = [pool.submit(run_on_server, app_url, LEVENSHTEIN) for _ in range(8)]
+        time.sleep(1)  # the first ones are running
+        started = time.monotonic()
+        page = requests.get(f"{app_url}/_dash-layout", headers={"Referer": f"{app_url}/explore"}, timeout=60)
+        index = requests.get(f"{app_url}/", timeout=60)
+        page_took = time.monotonic() - started
+        answers = [post.result(timeout=60) for post in posts]
+    print(f"\n{[(round(took, 2), line[:40]) for _, line, took in answers]}; two pages in {page_took:.2f} s")
+    assert page.status_code == 200 and index.status_code == 200
+    assert page_took < 2
+    busy = [took for status, line, took in answers if status == 200 and line == BUSY_MESSAGE]
+    stopped = [took for status, line, took in answers if status == 200 and "time limit" in line]
+    assert len(busy) >= 4 and len(busy) + len(stopped) == 8
+    assert max(busy) < 1.5
+    assert max(stopped) < sql_page.TIME_LIMIT_S + 1

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import os
+import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -24,6 +26,7 @@ from etl.sandbox import (
     check_sql,
     format_table,
     run_query,
+    warm_up,
 )
 from tests.conftest import PROJECT_ROOT
 
@@ -197,7 +200,8 @@ def test_sandbox_leaves_the_dashboards_connection_alone(db: Path) -> None:
 
 
 def test_a_runaway_does_not_block_other_users(db: Path) -> None:
-    """Two users at once: the runaway holds its own single thread; the other query comes back promptly."""
+    """Two users at once: the runaway holds its own child process; the other query comes back promptly."""
+    warm_up(2, wait=True)  # as on the server: warm children (a cold start costs about a second of imports)
     outcome: dict[str, object] = {}
 
     def runaway() -> None:
@@ -289,3 +293,153 @@ def test_no_file_written_across_a_session_of_queries(db: Path, tmp_path: Path) -
     assert snapshot(db) == before
     assert (PROJECT_ROOT / ".tmp").exists() == cwd_before
     assert not list(db.parent.glob("*.wal")) and not list(db.parent.glob("*.tmp"))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# Hostile queries DuckDB cannot interrupt or bound: each query runs in a child process, killed at the limit
+
+
+def vm_rss(pid: int | str = "self") -> int:
+    """Resident memory of a process in bytes (/proc/<pid>/status VmRSS)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024
+    raise AssertionError(f"no VmRSS for {pid}")
+
+
+LEVENSHTEIN = "SELECT levenshtein(repeat('a', 150000), repeat('b', 150000))"
+MEMORY_BOMB = "SELECT repeat('x', 1000000) FROM range(10000)"
+
+
+def one_line(exc: BaseException) -> str:
+    message = str(exc)
+    assert message and "\n" not in message and "Traceback" not in message
+    return message
+
+
+def test_uninterruptible_query_is_stopped_within_a_second_of_its_limit(db: Path) -> None:
+    """levenshtein() on 150,000-character strings ignores DuckDB's interrupt (33 s at a 5 s limit, in-process)."""
+    warm_up(2, wait=True)
+    limit = 2.0
+    started = time.perf_counter()
+    with pytest.raises(QueryTimeout) as caught:
+        run_query(LEVENSHTEIN, db, time_limit_s=limit)
+    took = time.perf_counter() - started
+    print(f"\nlevenshtein stopped after {took:.2f} s (limit {limit:g} s)")
+    assert took < limit + 1
+    assert "time limit" in one_line(caught.value)
+
+
+def test_union_all_chain_is_stopped_or_refused(db: Path) -> None:
+    """Planning a long UNION ALL chain cannot be interrupted either: 5,000 branches (within the length cap) are
+    stopped at the limit; the reviewer's 30,000 (570,000 characters) are refused before anything runs."""
+    warm_up(2, wait=True)
+    limit = 1.0
+    started = time.perf_counter()
+    with pytest.raises(QueryTimeout) as caught:
+        run_query(" UNION ALL ".join(["SELECT 1"] * 5000), db, time_limit_s=limit)
+    took = time.perf_counter() - started
+    print(f"\n5,000-branch UNION ALL stopped after {took:.2f} s (limit {limit:g} s)")
+    assert took < limit + 1
+    one_line(caught.value)
+    started = time.perf_counter()
+    with pytest.raises(QueryRefused, match="characters long") as caught:
+        run_query(" UNION ALL ".join(["SELECT 1"] * 30000), db)
+    assert time.perf_counter() - started < 1
+    one_line(caught.value)
+
+
+def test_memory_bomb_kills_only_the_child(db: Path) -> None:
+    """10,000 rows of 1 MB strings pushed a gunicorn worker to 7.6 GB in-process; now the child's address space is
+    capped and this process's memory stays where it was."""
+    warm_up(2, wait=True)
+    before = peak = vm_rss()
+    done = threading.Event()
+
+    def watch() -> None:
+        nonlocal peak
+        while not done.wait(0.05):
+            peak = max(peak, vm_rss())
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    started = time.perf_counter()
+    try:
+        with pytest.raises(QueryFailed, match="more memory") as caught:
+            run_query(MEMORY_BOMB, db, time_limit_s=5)
+    finally:
+        done.set()
+        watcher.join()
+    took = time.perf_counter() - started
+    print(f"\nmemory bomb failed after {took:.2f} s; this process's RSS {before / 2**20:.0f} → peak "
+          f"{peak / 2**20:.0f} MB")
+    assert took < 5 + 1
+    assert peak - before < 200 * 2**20
+    one_line(caught.value)
+
+
+def test_huge_result_is_not_sent_back(db: Path) -> None:
+    """10,000 rows of 5 kB (50 MB): under the memory cap, over the bytes a result may have."""
+    with pytest.raises(QueryFailed, match="larger than") as caught:
+        run_query("SELECT repeat('x', 5000) AS s FROM range(10000)", db)
+    one_line(caught.value)
+
+
+def test_more_concurrent_queries_than_slots_are_told_busy_at_once(db: Path) -> None:
+    warm_up(2, wait=True)
+    outcomes: list[tuple[str, float]] = []
+
+    def one() -> None:
+        started = time.perf_counter()
+        try:
+            run_query(LEVENSHTEIN, db, time_limit_s=2)
+            outcomes.append(("ran", time.perf_counter() - started))
+        except SandboxError as exc:
+            outcomes.append((type(exc).__name__, time.perf_counter() - started))
+
+    threads = [threading.Thread(target=one) for _ in range(5)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=20)
+    busy = [took for kind, took in outcomes if kind == "SandboxBusy"]
+    print(f"\n{sorted(outcomes)}")
+    assert len(outcomes) == 5 and len(busy) == 3
+    assert max(busy) < 0.5
+    assert sorted(kind for kind, _ in outcomes).count("QueryTimeout") == 2
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT '\udcff' AS x", "not valid UTF-8"),
+    ("SELECT '\ud800'", "not valid UTF-8"),
+    ("SELECT 1\x00", "NUL character"),
+    ("SELECT 1 " + " " * 200_000, "characters long"),
+    (b"SELECT 1", "must be text"),
+])
+def test_invalid_text_is_refused_in_one_line(db: Path, sql: object, expected: str) -> None:
+    with pytest.raises(QueryRefused, match=expected) as caught:
+        run_query(sql, db)
+    one_line(caught.value)
+
+
+def run_cli_query(argument: bytes, stdin: bytes | None = None) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "etl", "query", "--db", str(DB_FOR_CLI[0]), argument],
+                          cwd=PROJECT_ROOT, input=stdin, capture_output=True, timeout=60)
+
+
+DB_FOR_CLI: list[Path] = []
+
+
+@pytest.mark.parametrize(("argument", "stdin", "expected"), [
+    (b"SELECT '\xff\xfe' AS x", None, b"not valid UTF-8"),
+    (b"-", b"SELECT '\xc3\x28' AS x", b"not valid UTF-8"),
+    (b"-", b"SELECT 1\x00", b"NUL character"),
+    (b"-", b"SELECT 1 " + b" " * 200_000, b"characters long"),
+])
+def test_cli_refuses_invalid_text_in_one_line(db: Path, argument: bytes, stdin: bytes | None,
+                                              expected: bytes) -> None:
+    DB_FOR_CLI[:] = [db]
+    result = run_cli_query(argument, stdin)
+    assert result.returncode == 1
+    assert expected in result.stderr
+    assert result.stderr.count(b"\n") == 1 and b"Traceback" not in result.stderr

@@ -1,6 +1,9 @@
 """SQL console: one read-only SELECT against the database, through the same sandbox as
-`python -m etl query` (etl/sandbox.py): external access off, configuration locked, a row cap and a
-time limit enforced by interrupting the query. The query lives in the URL (?sql=…) so it can be shared.
+`python -m etl query` (etl/sandbox.py): each query in a child process with capped memory, killed at the
+time limit; external access off, configuration locked, a row cap. The query lives in the URL (?sql=…) so
+it can be shared, but a link only shows it: it runs when the reader presses "Run query". At most two
+queries run at once per server process; more get a one-line "busy" message at once, so other pages never
+wait behind SQL.
 """
 
 from __future__ import annotations
@@ -13,7 +16,15 @@ from dashboard.address_query import AddressQuery
 from dashboard.callbacks import MAX_TEXT, checked, clicks, text
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first
-from etl.sandbox import EXAMPLE_QUERIES, ROW_CAP, TIME_LIMIT_S, SandboxError, run_query
+from etl.sandbox import (
+    EXAMPLE_QUERIES,
+    ROW_CAP,
+    TIME_LIMIT_S,
+    SandboxBusy,
+    SandboxError,
+    run_query,
+    warm_up,
+)
 
 dash.register_page(__name__, path="/sql", name="SQL", title="SQL · Digital divide indicators")
 
@@ -37,11 +48,13 @@ def initial_sql(params: dict, notices: list[str]) -> str:
 def layout(**query) -> html.Main:
     notices: list[str] = []
     sql = initial_sql(query, notices)
+    warm_up()  # a reader here is likely to run a query: have a sandbox process ready (in the background)
     return components.page(
         "Query the database",
-        f"Run one read-only SELECT over the tables documented in the README. Results are capped at "
-        f"{ROW_CAP:,} rows and queries stop after {TIME_LIMIT_S:g} seconds; files, extensions and settings "
-        "are out of reach. The same sandbox serves `python -m etl query`.",
+        f"Run one read-only SELECT over the tables documented in the README. A query runs when you press "
+        f"“Run query” (a shared link only fills it in). Results are capped at {ROW_CAP:,} rows and queries "
+        f"stop after {TIME_LIMIT_S:g} seconds; files, extensions and settings are out of reach. The same "
+        "sandbox serves `python -m etl query`.",
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Example queries", htmlFor="sql-example"),
@@ -58,7 +71,7 @@ def layout(**query) -> html.Main:
                 html.Button("Download CSV", id="sql-download-button", n_clicks=0, className="button"),
                 dcc.Download(id="sql-download"),
             ]),
-            html.P(id="sql-status", className="summary", role="status"),
+            html.P("Press “Run query” to run it.", id="sql-status", className="summary", role="status"),
             # Scrollable, so keyboard users must be able to focus it to scroll.
             html.Div(id="sql-result", className="sql-result", tabIndex="0", role="region",
                      **{"aria-label": "Query result"}),
@@ -74,25 +87,38 @@ def load_example(name: str | None):
     return EXAMPLE_QUERIES[name].strip() if name in EXAMPLE_QUERIES else dash.no_update
 
 
+def shareable(sql: object) -> str:
+    """The canonical query string for `sql`, or no_update (the address stays) if it cannot be a link: not
+    UTF-8 text, or longer than a link may carry."""
+    if not isinstance(sql, str) or len(sql) > MAX_SQL_CHARS:
+        return dash.no_update
+    try:
+        return encode({"sql": sql})
+    except UnicodeEncodeError:  # lone surrogates (invalid UTF-8 sent as \udcxx escapes)
+        return dash.no_update
+
+
 def execute(sql: str) -> tuple[str, object, str]:
     """Run through the sandbox; return (status sentence, result table, canonical query string)."""
     try:
         result = run_query(sql or "", data.database_path())
+    except SandboxBusy as exc:
+        return str(exc), html.P(), shareable(sql)
     except SandboxError as exc:
-        return f"Not run: {exc}", html.P(), encode({"sql": sql})
+        return f"Not run: {exc}", html.P(), shareable(sql)
     except data.DatabaseMissingError as exc:
         return str(exc), html.P(), ""
     status = (f"First {ROW_CAP:,} rows (capped)" if result.truncated else f"{len(result.rows):,} rows") + \
         f" in {result.elapsed_s * 1000:,.0f} ms."
-    return status, components.data_table(result.rows, digits=2), encode({"sql": sql})
+    return status, components.data_table(result.rows, digits=2), shareable(sql)
 
 
 @callback(
     Output("sql-status", "children"), Output("sql-result", "children"), Output("sql-query", "data"),
-    Input("sql-run", "n_clicks"), State("sql-text", "value"),
+    Input("sql-run", "n_clicks"), State("sql-text", "value"), prevent_initial_call=True,
 )
 @checked(clicks(), text(default="", max_length=MAX_TEXT))
-def run(_clicks: int, sql: str):
+def run(_clicks: int, sql: str):  # on a click only: a link (?sql=…) shows its query, it does not run it
     return execute(sql)
 
 
