@@ -12,7 +12,7 @@ import dash
 from dash import html
 from flask import abort, has_request_context, request, send_from_directory
 
-from dashboard import downloads, prerender
+from dashboard import data, downloads, prerender
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -68,6 +68,7 @@ app = DashboardApp(
     eager_loading=False,
 )
 server = app.server
+data.register(server)  # one database version per request (dashboard/data.py)
 downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
 # Dash's renderer asks for the layout and the callback list only once all its scripts have run; the browser

@@ -5,6 +5,8 @@ time limit enforced by interrupting the query. The query lives in the URL (?sql=
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
@@ -75,7 +77,7 @@ def load_example(name: str | None):
 def execute(sql: str) -> tuple[str, object, str]:
     """Run through the sandbox; return (status sentence, result table, canonical query string)."""
     try:
-        result = run_query(sql or "", data.database_path())
+        result = run_query(sql or "", Path(data.current_version().path))
     except SandboxError as exc:
         return f"Not run: {exc}", html.P(), encode({"sql": sql})
     except data.DatabaseMissingError as exc:
@@ -97,7 +99,7 @@ def run(_clicks: int, sql: str):
           prevent_initial_call=True)
 def download(_clicks: int, sql: str):
     try:
-        result = run_query(sql or "", data.database_path())
-    except SandboxError:
+        result = run_query(sql or "", Path(data.current_version().path))
+    except (SandboxError, data.DatabaseMissingError):
         return dash.no_update
     return dcc.send_data_frame(result.rows.to_csv, "query.csv", index=False)
