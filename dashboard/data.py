@@ -112,11 +112,13 @@ def _instance(version: Version) -> duckdb.DuckDBPyConnection:
         escaped = version.path.replace("'", "''")
         try:
             instance.execute(f"ATTACH '{escaped}' AS ddi (READ_ONLY)")
-        except duckdb.IOException as exc:
+            inode = os.stat(version.path).st_ino
+        except (duckdb.IOException, FileNotFoundError) as exc:
             instance.close()
+            if resolve_version() != version:  # removed since: a newer version replaced it
+                raise VersionChangedError(version.path) from exc
             raise DatabaseMissingError(f"{version.path}: {exc}") from exc
-        stat = os.stat(version.path)
-        if stat.st_ino != version.inode:  # a plain file replaced between stat and attach: not this version
+        if inode != version.inode:  # a plain file replaced between stat and attach: not this version
             instance.close()
             raise VersionChangedError(version.path)
         _instances[version] = instance
