@@ -69,6 +69,7 @@ app = DashboardApp(
     eager_loading=False,
 )
 server = app.server
+data.register(server)  # one database version per request (dashboard/data.py)
 downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
 callbacks.guard(app)  # a malformed callback post is a 400, before Dash reads it
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language

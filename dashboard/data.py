@@ -1,9 +1,17 @@
 """Read-only access to the published DuckDB file, with results cached per database version.
 
-DuckDB connections are not fork-safe, so nothing is opened at import: each thread of each
-worker opens its own read-only connection on first use. When the ETL publishes a new file
-(an atomic rename), the file's identity changes; connections are reopened and the cache key
-changes with it, so no stale result outlives the data it came from.
+Each build is published as its own file and `digital_divide.duckdb` links to the current one
+(`etl/publish.py`). A request resolves the link once, on its first query, and every query of that
+request reads that version (`current_version()` is pinned for the request): the next request after a
+publish reads the new file, a request in flight finishes on the old one, and no page mixes the two.
+
+DuckDB connections are not fork-safe, so nothing is opened at import. Each worker opens one DuckDB
+instance per version, an in-memory instance that ATTACHes the file read-only: not `duckdb.connect(path)`,
+whose per-path instance cache hands back whatever instance another thread still holds for that path (the
+old file, after a plain file was renamed over it). Threads query it through their own cursors.
+
+Results are cached per version in byte-bounded LRUs (`dashboard.cache`): QUERY_CACHE_BYTES for query
+results, VERSIONED_CACHE_BYTES for what pages build from them; downloads are read uncached.
 """
 
 from __future__ import annotations
@@ -12,16 +20,22 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache, wraps
+from functools import wraps
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 import pandas as pd
 
-from etl import settings
+from dashboard.cache import ByteLRU
+from etl import publish, settings
 
 T = TypeVar("T")
+MB = 1024 * 1024
+QUERY_CACHE_BYTES = int(os.environ.get("DDI_QUERY_CACHE_MB", "256")) * MB
+VERSIONED_CACHE_BYTES = int(os.environ.get("DDI_VERSIONED_CACHE_MB", "64")) * MB
+# DuckDB's own buffer pool, per version open in a worker (usually one; two just after a publish).
+DUCKDB_MEMORY_LIMIT = os.environ.get("DDI_DUCKDB_MEMORY", "256MB")
 
 
 class DatabaseMissingError(RuntimeError):
@@ -35,7 +49,7 @@ class DatabaseReadError(DatabaseMissingError):
 
 @dataclass(frozen=True)
 class Version:
-    """Identity of one published file: a rename gives a new inode, a rebuild a new mtime."""
+    """Identity of one published file: its own path (versioned), inode, mtime and size."""
 
     path: str
     inode: int
@@ -44,57 +58,100 @@ class Version:
 
 
 _local = threading.local()
+_instances: dict[Version, duckdb.DuckDBPyConnection] = {}  # this worker's DuckDB instance per version
+_instances_lock = threading.Lock()
+KEEP_INSTANCES = 2
+query_cache = ByteLRU(QUERY_CACHE_BYTES)
+versioned_cache = ByteLRU(VERSIONED_CACHE_BYTES)
 
 
 def database_path() -> Path:
     return settings.db_path()
 
 
-def current_version() -> Version:
-    path = database_path()
+def resolve_version() -> Version:
+    """The version published now: one readlink and one stat."""
+    path = publish.resolve(database_path())
     try:
         stat = os.stat(path)
     except FileNotFoundError as exc:
         raise DatabaseMissingError(
-            f"No database at {path}. Build it with `python -m etl build --raw-dir DIR` (or `make run`)."
+            f"No database at {database_path()}. Build it with `python -m etl build --raw-dir DIR` (or `make run`)."
         ) from exc
     return Version(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
 
 
+def current_version() -> Version:
+    """The version this request reads (resolved on its first call in a request, then kept to its end); outside a
+    request, the version published now."""
+    if not getattr(_local, "in_request", False):
+        return resolve_version()
+    pinned = getattr(_local, "pinned", None)
+    if pinned is None:
+        pinned = _local.pinned = resolve_version()
+    return pinned
+
+
+def begin_request() -> None:
+    _local.in_request, _local.pinned = True, None
+
+
+def end_request(_exc: BaseException | None = None) -> None:
+    _local.in_request, _local.pinned = False, None
+
+
+def register(server) -> None:
+    """Pin one version per request of the Flask `server` (pages, callbacks, downloads alike)."""
+    server.before_request(begin_request)
+    server.teardown_request(end_request)
+
+
+def _instance(version: Version) -> duckdb.DuckDBPyConnection:
+    """This worker's DuckDB instance for `version`, opened on first use; the oldest beyond KEEP_INSTANCES is let
+    go (not closed: a thread still querying it keeps it alive through its cursor until done)."""
+    with _instances_lock:
+        instance = _instances.get(version)
+        if instance is not None:
+            return instance
+        instance = duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        escaped = version.path.replace("'", "''")
+        try:
+            instance.execute(f"ATTACH '{escaped}' AS ddi (READ_ONLY)")
+            inode = os.stat(version.path).st_ino
+        except (duckdb.IOException, FileNotFoundError) as exc:
+            instance.close()
+            if resolve_version() != version:  # removed since: a newer version replaced it
+                raise VersionChangedError(version.path) from exc
+            raise DatabaseMissingError(f"{version.path}: {exc}") from exc
+        if inode != version.inode:  # a plain file replaced between stat and attach: not this version
+            instance.close()
+            raise VersionChangedError(version.path)
+        _instances[version] = instance
+        for old in list(_instances)[:-KEEP_INSTANCES]:
+            del _instances[old]
+        return instance
+
+
+class VersionChangedError(RuntimeError):
+    """The file changed under a version being opened (only possible for a plain file renamed over)."""
+
+
 def _connection(version: Version) -> duckdb.DuckDBPyConnection:
-    """This thread's read-only connection to `version`, reopened when the file was replaced."""
+    """This thread's cursor on `version`, replaced when the version changes."""
     held = getattr(_local, "held", None)
     if held is not None and held[0] == version:
         return held[1]
+    cursor = _instance(version).cursor()
+    cursor.execute("USE ddi")
     if held is not None:
         held[1].close()
-    connection = duckdb.connect(version.path, read_only=True)
-    _local.held = (version, connection)
-    return connection
+    _local.held = (version, cursor)
+    return cursor
 
 
-def query(sql: str, params: list | None = None) -> pd.DataFrame:
-    """Run one read-only query against the current database version (uncached)."""
-    return _cached_query(current_version(), sql, tuple(params or ()))
-
-
-def per_version(function: Callable[..., T]) -> Callable[..., T]:
-    """Cache what `function` builds from the database (dropdown options, lookups), once per database version
-    and hashable arguments, like the queries it reads. Callers must not change what it returns."""
-    @lru_cache(maxsize=64)
-    def cached(version: Version, *args: object) -> T:
-        return function(*args)
-
-    @wraps(function)
-    def current(*args: object) -> T:
-        return cached(current_version(), *args)
-
-    return current
-
-
-@lru_cache(maxsize=512)
-def _cached_query(version: Version, sql: str, params: tuple) -> pd.DataFrame:
-    # The version is part of the key: a newly published file is never answered from old results.
+def _execute(version: Version, sql: str, params: tuple) -> pd.DataFrame:
+    """One query on `version`; a file that cannot be read (overwritten in place, corrupt) is a typed error the
+    pages show in place and callbacks answer with a 503, never a 500."""
     try:
         return _connection(version).execute(sql, list(params)).df()
     except (duckdb.ParserException, duckdb.BinderException):  # our SQL is wrong: a bug, not the file
@@ -106,6 +163,52 @@ def _cached_query(version: Version, sql: str, params: tuple) -> pd.DataFrame:
             _local.held = None
         raise DatabaseReadError(f"The database at {version.path} could not be read (it may be being replaced): "
                                 f"try again in a moment. ({str(exc)[:200]})") from exc
+
+
+def _read(sql: str, params: tuple, cached: bool) -> pd.DataFrame:
+    for _ in range(3):
+        version = current_version()
+        try:
+            if not cached:
+                return _execute(version, sql, params)
+            return query_cache.get((version, sql, params), lambda v=version: _execute(v, sql, params))
+        except VersionChangedError:  # re-resolve; nothing of this request was read from the changed file
+            _local.pinned = None
+    raise DatabaseMissingError(f"{database_path()} keeps changing while it is opened")
+
+
+def query(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Run one read-only query against this request's database version (cached by version, SQL and params).
+    Callers must not change what it returns."""
+    return _read(sql, tuple(params or ()), cached=True)
+
+
+def query_uncached(sql: str, params: list | None = None) -> pd.DataFrame:
+    """Like `query`, but neither read from nor kept in the cache (downloads: large, rarely asked twice)."""
+    return _read(sql, tuple(params or ()), cached=False)
+
+
+def per_version(function: Callable[..., T]) -> Callable[..., T]:
+    """Cache what `function` builds from the database (dropdown options, lookups), once per database version
+    and hashable arguments, like the queries it reads. Callers must not change what it returns."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def current(*args: object) -> T:
+        return versioned_cache.get((current_version(), name, *args), lambda: function(*args))
+
+    return current
+
+
+def by_version(function: Callable[..., T]) -> Callable[..., T]:
+    """Cache `function(version, *args)` in the byte-bounded cache of things built per version."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def cached(version: Version, *args: object) -> T:
+        return versioned_cache.get((version, name, *args), lambda: function(version, *args))
+
+    return cached
 
 
 def indicators() -> pd.DataFrame:

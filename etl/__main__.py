@@ -9,8 +9,8 @@ from pathlib import Path
 
 import duckdb
 
+from etl import publish, schema_docs, settings
 from etl import pull as pull_module
-from etl import schema_docs, settings
 from etl.build import build
 from etl.errors import EtlError, NetworkUnavailableError
 from etl.export import export
@@ -24,8 +24,8 @@ def _has_raw_files(raw_dir: Path) -> bool:
 
 def cmd_build(args: argparse.Namespace) -> int:
     report = build(args.raw_dir, args.db, progress=not args.quiet)
-    print(f"published {report.db_path}: {report.rows:,} observations, {report.economies} economies, "
-          f"{report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
+    print(f"published {report.db_path} -> {report.published.name}: {report.rows:,} observations, "
+          f"{report.economies} economies, {report.bytes / 1e6:.1f} MB in {report.seconds:.1f} s")
     if args.verbose:
         for warning in report.warnings:
             print(f"  warning: {warning}")
@@ -87,7 +87,7 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 def cmd_docs(args: argparse.Namespace) -> int:
     """Regenerate the README's table reference from the database (or, with --check, compare)."""
-    with duckdb.connect(str(args.db), read_only=True) as con:
+    with duckdb.connect(str(publish.resolve(args.db)), read_only=True) as con:
         if args.check:
             if schema_docs.readme_section() != schema_docs.render(con):
                 raise EtlError("README.md's schema reference differs from the database: run `python -m etl docs`")

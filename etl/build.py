@@ -34,6 +34,7 @@ HOLD_ENV = "DDI_BUILD_HOLD_S"
 @dataclass
 class BuildReport:
     db_path: Path
+    published: Path  # the versioned file db_path now links to
     rows: int
     economies: int
     seconds: float
@@ -58,7 +59,7 @@ def previous_runs(db_path: Path) -> pd.DataFrame | None:
     if not db_path.exists():
         return None
     try:
-        with duckdb.connect(str(db_path), read_only=True) as con:
+        with duckdb.connect(str(publish.resolve(db_path)), read_only=True) as con:
             return con.execute("SELECT * FROM etl_run").df()
     except duckdb.Error:
         return None
@@ -213,7 +214,7 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
                 raise ValidationError(problems)
             if os.environ.get(HOLD_ENV):
                 time.sleep(float(os.environ[HOLD_ENV]))
-            publish.publish(staging, db_path)
+            published = publish.publish(staging, db_path, run["run_id"])
             steps.update()
         except duckdb.Error as exc:
             publish.discard(staging)
@@ -223,5 +224,5 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
             raise
         finally:
             steps.close()
-    return BuildReport(db_path, rows, len(tables.country), time.perf_counter() - started,
+    return BuildReport(db_path, published, rows, len(tables.country), time.perf_counter() - started,
                        db_path.stat().st_size, tables.rows_by_source, tables.warnings)

@@ -28,6 +28,7 @@ import duckdb
 from tqdm import tqdm
 
 from etl.errors import EtlError
+from etl.publish import resolve
 
 STAGING_MARK = ".exporting-"
 REPLACED_MARK = ".replaced-"
@@ -106,7 +107,7 @@ def export(db_path: Path, out_dir: Path, *, progress: bool = True, overwrite: bo
     previous export (it has a datapackage.json), so a mistyped path never deletes someone's files.
     """
     started = time.perf_counter()
-    db_path, out_dir = Path(db_path), Path(out_dir)
+    db_path, out_dir = resolve(Path(db_path)), Path(out_dir)  # one version throughout, even if a build publishes
     if not db_path.is_file():
         raise ExportError(f"{db_path}: no database; run `python -m etl build` first")
     _check_target(out_dir, overwrite)

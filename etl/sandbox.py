@@ -67,6 +67,7 @@ import duckdb
 import pandas as pd
 
 from etl.errors import EtlError
+from etl.publish import logical_stem, resolve
 
 ROW_CAP = 10_000
 TIME_LIMIT_S = 5.0
@@ -324,7 +325,7 @@ def run_here(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: f
               memory_limit: str = MEMORY_LIMIT) -> QueryResult:
     """Run one query in a fresh sandboxed DuckDB instance in *this* process (the child's half of run_query)."""
     started = time.perf_counter()
-    db_path = Path(db_path)
+    db_path = resolve(Path(db_path))  # the version published now (a caller may pass one it resolved itself)
     if not db_path.is_file():
         raise SandboxError(f"{db_path}: no database; run `python -m etl build` first")
     if row_cap < 1 or time_limit_s <= 0:
@@ -346,7 +347,7 @@ def run_here(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: f
 def _attach_and_lock(con: duckdb.DuckDBPyConnection, db_path: Path) -> None:
     # External access is on only for this ATTACH; it is switched off (one way: DuckDB cannot turn it back on
     # while running) and the configuration locked before any user SQL runs.
-    alias = re.sub(r"\W", "_", db_path.stem) or "db"
+    alias = re.sub(r"\W", "_", logical_stem(db_path)) or "db"
     if alias.lower() in ("memory", "system", "temp", "main"):
         alias = "db"
     path = str(db_path.resolve()).replace("'", "''")

@@ -7,6 +7,8 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from etl.publish import resolve
+
 STATUS_SQL = """
 SELECT o.indicator_id, o.source_id, s.publisher,
        count(DISTINCT o.iso3) AS economies,
@@ -25,7 +27,7 @@ ORDER BY o.indicator_id, o.source_id
 
 def status(db_path: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Per-indicator coverage, and the last runs recorded in the file."""
-    with duckdb.connect(str(db_path), read_only=True) as con:
+    with duckdb.connect(str(resolve(db_path)), read_only=True) as con:
         coverage = con.execute(STATUS_SQL).df()
         runs = con.execute(
             "SELECT strftime(finished_at, '%Y-%m-%d %H:%M:%S') AS finished, status, rows, "

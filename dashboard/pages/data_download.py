@@ -231,9 +231,11 @@ _SELECT = """
 
 
 def selection(state: DataState) -> pd.DataFrame:
-    """Every row of the selection, uncapped (the downloads), in the order of the on-screen table."""
+    """Every row of the selection, uncapped (the downloads), in the order of the on-screen table. Not cached:
+    hundreds of distinct selections of up to tens of MB each grew workers by GB (the query cache is bounded by
+    bytes, but files are asked for once)."""
     where, params = _where(state)
-    return data.query(_SELECT.format(where=where), params)
+    return data.query_uncached(_SELECT.format(where=where), params)
 
 
 def screen(state: DataState) -> tuple[pd.DataFrame, int]:

@@ -10,8 +10,6 @@ the callbacks redraw on a change only. The page only filters the measures tables
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, html
@@ -49,7 +47,7 @@ def groups() -> pd.DataFrame:
     return _groups(data.current_version())
 
 
-@lru_cache(maxsize=4)
+@data.by_version
 def _groups(version: data.Version) -> pd.DataFrame:
     """Groups in a sensible order with labels for the control (kept per database version)."""
     frame = data.query("SELECT group_id, group_type, name FROM country_group")
@@ -75,7 +73,7 @@ def _split(frame: pd.DataFrame, key: str = "group_id") -> dict[str, pd.DataFrame
     return {name: part.drop(columns=key).reset_index(drop=True) for name, part in frame.groupby(key, sort=False)}
 
 
-@lru_cache(maxsize=8)
+@data.by_version
 def _series_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
     gap = fg.GAPS[gap_key]
     return _split(data.query(f"""
@@ -116,7 +114,7 @@ def published_series(group_id: str, gap: fg.Gap) -> tuple[pd.DataFrame, pd.Serie
     return rows, edition
 
 
-@lru_cache(maxsize=8)
+@data.by_version
 def _parity_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
     return _split(data.query(f"""
         WITH latest AS (
@@ -136,7 +134,7 @@ def member_parity(group_id: str, gap: fg.Gap) -> pd.DataFrame:
     return _parity_by_group(data.current_version(), gap.key).get(group_id, empty)
 
 
-@lru_cache(maxsize=8)
+@data.by_version
 def _ratio_by_group(version: data.Version, gap_key: str) -> dict[str, dict]:
     rows = data.query(f"""
         SELECT group_id, year, value, population_coverage FROM group_aggregate
@@ -151,7 +149,7 @@ def group_parity(group_id: str, gap: fg.Gap) -> dict | None:
     return _ratio_by_group(data.current_version(), gap.key).get(group_id)
 
 
-@lru_cache(maxsize=8)
+@data.by_version
 def _pairs_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
     """Every member's gap and GNI per capita in each year that has both, by group."""
     return _split(data.query("""

@@ -8,6 +8,8 @@ wait behind SQL.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
@@ -104,7 +106,7 @@ def shareable(sql: object) -> str:
 def execute(sql: str) -> tuple[str, object, str]:
     """Run through the sandbox; return (status sentence, result table, canonical query string)."""
     try:
-        result = run_query(sql or "", data.database_path())
+        result = run_query(sql or "", Path(data.current_version().path))
     except SandboxBusy as exc:
         return str(exc), html.P(), shareable(sql)
     except SandboxError as exc:
@@ -130,7 +132,7 @@ def run(_clicks: int, sql: str):  # on a click only: a link (?sql=…) shows its
 @checked(clicks(), text(default="", max_length=SQL_INPUT_MAX))
 def download(_clicks: int, sql: str):
     try:
-        result = run_query(sql or "", data.database_path())
-    except SandboxError:
+        result = run_query(sql or "", Path(data.current_version().path))
+    except (SandboxError, data.DatabaseMissingError):
         return dash.no_update
     return dcc.send_data_frame(result.rows.to_csv, "query.csv", index=False)

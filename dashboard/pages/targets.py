@@ -14,7 +14,6 @@ and the inputs are memoised per database version (`data.current_version()`), as 
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import NamedTuple
 
 import dash
@@ -71,7 +70,7 @@ def targets() -> pd.DataFrame:
     return _targets(data.current_version())
 
 
-@lru_cache(maxsize=4)
+@data.by_version
 def _targets(version: data.Version) -> pd.DataFrame:
     frame = data.query("""
         SELECT t.*, i.name AS indicator_name, i.unit, i.source_id AS indicator_source,
@@ -86,14 +85,14 @@ def groups() -> pd.DataFrame:
     return _groups(data.current_version())
 
 
-@lru_cache(maxsize=4)
+@data.by_version
 def _groups(version: data.Version) -> pd.DataFrame:
     frame = data.query("SELECT group_id, group_type, name FROM country_group ORDER BY group_type, name")
     type_key = {kind: key for key, (_, kinds) in GROUP_TYPES.items() for kind in kinds}
     return frame.assign(type_key=frame["group_type"].map(type_key))
 
 
-@lru_cache(maxsize=4)
+@data.by_version
 def _group_names(version: data.Version) -> dict[str, str]:
     frame = _groups(version)
     return dict(zip(frame["group_id"].tolist(), frame["name"].astype(str).tolist(), strict=True))
@@ -181,7 +180,7 @@ def target_record(target_id: str) -> dict | None:
     return _target_index(data.current_version()).get(target_id)
 
 
-@lru_cache(maxsize=4)
+@data.by_version
 def _target_index(version: data.Version) -> dict[str, dict]:
     return {row["target_id"]: row for row in ft.records(_targets(version))}
 
@@ -363,7 +362,7 @@ def _badge(row: dict | None, scope_id: str) -> html.Span:
 economies_line = target_status.economies_line
 
 
-@lru_cache(maxsize=4)
+@data.by_version
 def _progress_lookup(version: data.Version) -> dict:
     """Headline progress rows by (target, scope)."""
     return {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
@@ -386,7 +385,7 @@ def _card(version: data.Version, target: dict, chosen: TargetsState) -> html.Art
                         **({"aria-current": "true"} if selected else {}))
 
 
-@lru_cache(maxsize=64)
+@data.by_version
 def _card_body(version: data.Version, tid: str) -> tuple:
     """A card's content above its links, which depends on the target alone (cached: a board is rebuilt for
     every view, the chosen target and group changing only the links and the highlight)."""
@@ -436,7 +435,7 @@ def board_cards(state: TargetsState) -> list:
     return _board_cards(data.current_version(), state)
 
 
-@lru_cache(maxsize=256)
+@data.by_version
 def _board_cards(version: data.Version, chosen: TargetsState) -> list:
     shown = _in_framework(targets(), chosen.framework)
     out: list = []
@@ -452,7 +451,7 @@ def board(state: TargetsState) -> HtmlBlock:
     return _board(data.current_version(), state)
 
 
-@lru_cache(maxsize=256)
+@data.by_version
 def _board(version: data.Version, state: TargetsState) -> HtmlBlock:
     return static_block(_board_cards(version, state))
 
@@ -477,7 +476,7 @@ def trend_view(target_id: str, group: str) -> tuple:
     return _trend_view(data.current_version(), target_id, group)
 
 
-@lru_cache(maxsize=256)
+@data.by_version
 def _trend_view(version: data.Version, target_id: str, group: str) -> tuple:
     target = _target(target_id)
     unit, name = _unit(target), target.get("indicator_name")
@@ -562,7 +561,7 @@ def groups_view(target_id: str, group_type: str, group: str) -> tuple:
     return _groups_view(data.current_version(), target_id, group_type, group)
 
 
-@lru_cache(maxsize=256)
+@data.by_version
 def _groups_view(version: data.Version, target_id: str, group_type: str, group: str) -> tuple:
     target = _target(target_id)
     if not isinstance(target.get("indicator_id"), str):
@@ -599,7 +598,7 @@ def _groups_view(version: data.Version, target_id: str, group_type: str, group: 
 # --- (d) economies -------------------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=64)
+@data.by_version
 def _economy_rows(version: data.Version, target_id: str) -> tuple[dict, ...]:
     """Every economy's progress row with its texts, in status order: the part of a view that does not depend
     on the group (cached, so that a new group only filters them)."""
@@ -613,7 +612,7 @@ def _economy_rows(version: data.Version, target_id: str) -> tuple[dict, ...]:
     return tuple(sorted(rows, key=lambda row: (STATUS_RANK[row["status"]], row["name"])))
 
 
-@lru_cache(maxsize=64)
+@data.by_version
 def _economies(version: data.Version, target_id: str, group: str) -> tuple:
     target = _target(target_id)
     unit = _unit(target)
