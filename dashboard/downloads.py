@@ -43,7 +43,7 @@ def download(scope: str, extension: str) -> Response:
         else:
             content = page.xlsx_bytes(frame, page.sources(state))
     except data.DatabaseMissingError as exc:
-        return Response(str(exc), status=503, mimetype="text/plain")
+        return Response(str(exc) + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "5"})
     filename = page.filename(state, scope, extension)
     return Response(content, mimetype=FORMATS[extension],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
