@@ -1,10 +1,10 @@
 """Past one machine: nginx (deploy/nginx.conf.template) in front of two replicas, one stopped under load.
 
 Two gunicorn replicas, each with its own read-only copy of the built database, and Debian's nginx in front, all on
-127.0.0.1 (deploy/run_local.py starts them). A few client threads browse through the proxy for ~12 s: page views
-(`/`, then `/_dash-layout` with the page in the Referer, as the browser sends it), the page's scripts and styles,
-and Dash callbacks built from /_dash-dependencies. One replica is stopped (SIGTERM to its gunicorn) a third of the
-way in; every request must still be answered 200, the stopped replica's share going to the other one.
+127.0.0.1 (deploy/run_local.py starts them). A few client threads browse through the proxy: page views (`/`, then
+`/_dash-layout` with the page in the Referer, as the browser sends it), the page's scripts and styles, and Dash
+callbacks built from /_dash-dependencies. One replica is stopped (SIGTERM to its gunicorn) after 4 s, the load goes
+on 7 s after it has exited; every request must still be answered 200, the stopped replica's share going to the other.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from deploy import run_local
 from tests.conftest import _missing
 
 CLIENTS = 4
-DURATION_S = 12.0
-STOP_AT_S = 4.0
+STOP_AT_S = 4.0  # load before the stop
+AFTER_STOP_S = 7.0  # and after gunicorn has exited
 PAGES = ["/", "/explore", "/gaps", "/targets", "/country/KEN", "/data", "/about"]
 ROUTES = [("/explore", ""), ("/gaps", ""), ("/targets", ""), ("/country/BRA", ""), ("/about", ""),
           ("/explore", "?indicator=IT.NET.USER.ZS")]
@@ -81,11 +81,12 @@ def requests_plan(url: str) -> tuple[list[str], list[dict]]:
     return static, bodies
 
 
-def client(url: str, seed: int, static: list[str], bodies: list[dict], until: float, out: list[Outcome]) -> None:
+def client(url: str, seed: int, static: list[str], bodies: list[dict], done: threading.Event,
+           out: list[Outcome]) -> None:
     rng = random.Random(seed)
     with requests.Session() as session:
         for step in itertools.count():
-            if time.monotonic() >= until or step > 10_000:
+            if done.is_set() or step > 10_000:
                 return
             choice = step % 4
             if choice == 0:  # a page view: the index, then its layout (the page named by the Referer)
@@ -107,6 +108,39 @@ def client(url: str, seed: int, static: list[str], bodies: list[dict], until: fl
                 out.append(Outcome(kind, path, started, time.time(), status))
 
 
+def test_static_files_are_cached_and_database_answers_are_not(deployment):
+    """Fingerprinted scripts: kept a year and served from nginx's cache the second time; the index and the layout
+    (which change with the database version, the layout with the Referer too) are never stored."""
+    url = deployment.url
+    static, _ = requests_plan(url)
+    suite = next(path for path in static if path.startswith("/_dash-component-suites/"))
+    first, second = (requests.get(url + suite, timeout=30) for _ in range(2))
+    assert first.status_code == second.status_code == 200
+    assert "immutable" in second.headers["Cache-Control"] and "max-age=31536000" in second.headers["Cache-Control"]
+    assert second.headers["X-Cache"] == "HIT", (first.headers.get("X-Cache"), second.headers.get("X-Cache"))
+    index = requests.get(url + "/", timeout=30)
+    assert index.headers["Cache-Control"] == "no-cache" and "X-Cache" not in index.headers
+    layout_answer = requests.get(url + "/_dash-layout", headers={"Referer": url + "/gaps"}, timeout=30)
+    assert layout_answer.status_code == 200 and layout_answer.headers["Cache-Control"] == "no-store"
+    assert "Referer" in layout_answer.headers.get("Vary", "")
+
+
+def test_rollout_switches_every_replica_atomically(deployment, tmp_path: Path):
+    """A new version copied beside each replica's own and its link switched: each replica reads it next request."""
+    published = run_local.publish.resolve(deployment.db)
+    new = tmp_path / "digital_divide.20991231T000000Z-0123abcd.duckdb"
+    new.write_bytes(published.read_bytes())
+    links = deployment.rollout(new)
+    for replica, link in zip(deployment.nodes, links, strict=True):
+        assert link == replica.db and link.is_symlink()
+        assert Path(link).resolve() == (replica.folder / new.name).resolve()
+        assert {p.name for p in run_local.publish.versions(link)} == {new.name, published.name}  # old one kept
+        assert not (replica.folder / new.name).stat().st_mode & 0o222  # read-only copy
+        answer = requests.get(replica.url + "/_dash-layout", headers={"Referer": replica.url + "/explore"},
+                              timeout=60)
+        assert answer.status_code == 200
+
+
 def test_a_stopped_replica_loses_no_request(deployment):
     url = deployment.url
     static, bodies = requests_plan(url)
@@ -114,8 +148,8 @@ def test_a_stopped_replica_loses_no_request(deployment):
     assert len(bodies) >= len(ROUTES)
 
     outcomes: list[Outcome] = []
-    until = time.monotonic() + DURATION_S
-    threads = [threading.Thread(target=client, args=(url, seed, static, bodies, until, outcomes))
+    done = threading.Event()
+    threads = [threading.Thread(target=client, args=(url, seed, static, bodies, done, outcomes))
                for seed in range(CLIENTS)]
     for thread in threads:
         thread.start()
@@ -124,8 +158,10 @@ def test_a_stopped_replica_loses_no_request(deployment):
     stopped_at = time.time()
     deployment.stop_replica(0)
     stop_took = time.time() - stopped_at
+    time.sleep(AFTER_STOP_S)
+    done.set()
     for thread in threads:
-        thread.join(timeout=DURATION_S + 120)
+        thread.join(timeout=120)
     assert not any(thread.is_alive() for thread in threads), "a client thread hung"
 
     statuses = Counter(outcome.status for outcome in outcomes)
@@ -146,7 +182,7 @@ def test_a_stopped_replica_loses_no_request(deployment):
     served_before.pop("-", None)  # answered from nginx's cache
 
     print(f"\n{len(outcomes)} requests through nginx ({dict(kinds)}), {len(after)} after replica 0 was stopped "
-          f"(SIGTERM at {STOP_AT_S:.0f} s; gunicorn exited in {stop_took:.2f} s); statuses {dict(statuses)}; "
+          f"(SIGTERM after {STOP_AT_S:.0f} s; gunicorn exited in {stop_took:.2f} s); statuses {dict(statuses)}; "
           f"failed {len(failed)}")
     print(f"before the stop, answers per replica: {dict(served_before)}")
     print(f"after the stop: {len(tried_stopped)} requests still tried the stopped replica, {len(moved)} of them "
@@ -155,5 +191,6 @@ def test_a_stopped_replica_loses_no_request(deployment):
 
     assert not failed, f"{len(failed)} of {len(outcomes)} requests failed, e.g. {failed[:5]}"
     assert len(served_before) == 2, f"both replicas should have served before the stop: {served_before}"
-    assert len(after) >= 20, f"too little load after the stop to tell: {len(after)} requests"
+    assert len({o.ended for o in after if o.ended > stopped_at + stop_took}) >= CLIENTS, \
+        f"too little load after the stop to tell: {len(after)} requests"
     assert kinds["callback"] and kinds["layout"] and kinds["static"]
