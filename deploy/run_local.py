@@ -242,8 +242,9 @@ def main(argv: list[str] | None = None) -> int:
         for replica in deployment.nodes:
             print(f"replica {replica.url}  DDI_DB={replica.db}  pid {replica.process.pid}")
         print(f"nginx   {deployment.url}  (logs in {prefix}/logs; Ctrl-C stops everything)")
-        while all(p.poll() is None for p in [deployment.nginx]):
+        while deployment.nginx.poll() is None:
             time.sleep(1)
+        print(f"nginx exited with {deployment.nginx.returncode}; see {prefix}/logs/error.log", file=sys.stderr)
     except KeyboardInterrupt:
         pass
     finally:
