@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8050
 
-.PHONY: run test lint build benchmark clean
+.PHONY: run test lint build benchmark clean nginx
 
 $(VENV)/.runtime: requirements.txt
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
+# tests/test_deploy.py runs Debian's nginx (its own instance, in a temp dir) in front of two replicas: installed here
+# when run as root; otherwise the command is printed and that test is skipped (in CI, CI=true, it fails instead).
+nginx:
+	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "installing nginx (apt-get install -y nginx)"; \
+	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null 2>&1 || \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
+	  else \
+	    echo "tests/test_deploy.py needs nginx: sudo apt-get install -y nginx (skipped without it)"; \
+	  fi; }
+
 run: $(VENV)/.runtime node_modules/.installed
 	$(PY) -m etl ensure
 	@echo "Dashboard: http://127.0.0.1:$(PORT)"
@@ -33,7 +45,7 @@ build: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.dev node_modules/.installed lint
+test: $(VENV)/.dev node_modules/.installed nginx lint
 	$(PY) -m pytest
 
 benchmark: $(VENV)/.dev node_modules/.installed
