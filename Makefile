@@ -53,6 +53,7 @@ benchmark: $(VENV)/.dev node_modules/.installed
 	$(PY) benchmarks/first_chart_benchmark.py
 	$(PY) benchmarks/sandbox_benchmark.py
 	$(PY) benchmarks/memory_benchmark.py
+	$(PY) benchmarks/load_benchmark.py
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

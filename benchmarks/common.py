@@ -32,15 +32,16 @@ def build_database(db: Path) -> float:
 
 
 @contextlib.contextmanager
-def gunicorn(db: Path, workers: int = 2) -> Iterator[str]:
-    """Serve the app on a free loopback port as production would; yield its URL."""
+def gunicorn(db: Path, workers: int = 2, app: str = "app:server", cwd: Path = PROJECT_ROOT) -> Iterator[str]:
+    """Serve the app (or another WSGI `app` importable from `cwd`) on a free loopback port as production
+    would (`make run`: 4 threads per worker); yield its URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", "4", "app:server"],
-        cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(db)},
+         "--threads", "4", app],
+        cwd=cwd, env={**os.environ, "DDI_DB": str(db)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
