@@ -1,6 +1,7 @@
 """Many users at once: our app against a trivial one-chart Dash app, both served as `make run` serves.
 
 Run: .venv/bin/python benchmarks/load_benchmark.py [--clients 1,10,50] [--seconds 15] [--rounds 1] [--db PATH]
+                                                  [--against OTHER_CHECKOUT]
 
 Both apps run under gunicorn, 2 workers × 4 threads, on loopback ports of this machine; the clients are
 threads of this process (one keep-alive connection each, http.client), on the same machine. For each
@@ -21,6 +22,7 @@ or a request that failed (connection reset, timeout).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import http.client
 import json
 import os
@@ -193,11 +195,11 @@ def report(runs: list[Run]) -> None:
     for run in runs:
         if run.app == "trivial":
             trivial.setdefault(run.clients, []).append(run.rate)
-    for run in sorted(runs, key=lambda run: (run.clients, run.app != "ours")):
+    for run in sorted(runs, key=lambda run: (run.clients, run.app)):
         p50 = statistics.median(run.times) if run.times else float("nan")
         p95 = percentile(run.times, 0.95) if run.times else float("nan")
         ratio = ""
-        if run.app == "ours" and trivial.get(run.clients):
+        if run.app != "trivial" and trivial.get(run.clients):
             ratio = f"{run.rate / statistics.median(trivial[run.clients]):.2f}"
         print(f"{run.app:8} {run.clients:7d} {run.rate:8.1f} {p50:8.1f} {p95:8.1f} {run.errors:7d} {ratio:>19}")
     for run in runs:
@@ -214,6 +216,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--db", type=Path, default=None, help="an existing database (default: build one)")
     parser.add_argument("--only", choices=("ours", "trivial"), default=None, help="run one app only")
+    parser.add_argument("--against", type=Path, default=None,
+                        help="another checkout of this project (e.g. `git archive` of an older commit), served "
+                             "and measured as app 'base', interleaved with ours: a paired old/new comparison")
     args = parser.parse_args()
     levels = [int(value) for value in args.clients.split(",")]
     with tempfile.TemporaryDirectory() as scratch:
@@ -223,9 +228,14 @@ def main() -> None:
             print(f"building the database from the raw files: {build_database(db):.0f} s")
         (scratch / "trivial_app.py").write_text(TRIVIAL_APP)
         rng = random.Random(args.seed)
-        with gunicorn(db) as ours_url, gunicorn(db, app="trivial_app:server", cwd=scratch) as trivial_url:
-            apps = {"ours": (ours_url, our_actions(ours_url, db, rng, POOL)),
+        with contextlib.ExitStack() as stack:
+            ours_url = stack.enter_context(gunicorn(db))
+            trivial_url = stack.enter_context(gunicorn(db, app="trivial_app:server", cwd=scratch))
+            apps = {"ours": (ours_url, our_actions(ours_url, db, random.Random(args.seed), POOL)),
                     "trivial": (trivial_url, trivial_actions(trivial_url, rng, POOL))}
+            if args.against:
+                base_url = stack.enter_context(gunicorn(db, cwd=args.against.resolve()))
+                apps["base"] = (base_url, our_actions(base_url, db, random.Random(args.seed), POOL))
             if args.only:
                 apps = {args.only: apps[args.only]}
             print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())} "
