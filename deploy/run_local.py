@@ -50,14 +50,6 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def _fsync_dir(folder: Path) -> None:
-    handle = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(handle)
-    finally:
-        os.close(handle)
-
-
 def install(source: Path, replica_dir: Path) -> Path:
     """Give a replica its own read-only copy of the version `source` stands for; switch its link to it atomically.
 
@@ -84,7 +76,7 @@ def install(source: Path, replica_dir: Path) -> Path:
     staged_link.unlink(missing_ok=True)
     os.symlink(name, staged_link)
     os.replace(staged_link, link)
-    _fsync_dir(replica_dir)
+    publish.fsync_dir(replica_dir)
     keep = {name, previous.name if previous else None}
     for old in publish.versions(link):
         if old.name not in keep:

@@ -28,7 +28,7 @@ import duckdb
 from tqdm import tqdm
 
 from etl.errors import EtlError
-from etl.publish import resolve
+from etl.publish import fsync_dir, resolve
 
 STAGING_MARK = ".exporting-"
 REPLACED_MARK = ".replaced-"
@@ -172,7 +172,7 @@ def _glob_escape(text: str) -> str:
 
 def _publish(staging: Path, out_dir: Path) -> None:
     """Rename the finished folder into place (over an empty folder, or swapping out a previous export)."""
-    _fsync_dir(staging)
+    fsync_dir(staging)
     if out_dir.is_dir() and any(out_dir.iterdir()):
         old = out_dir.with_name(f".{out_dir.name}{REPLACED_MARK}{os.getpid()}")
         os.replace(out_dir, old)
@@ -184,15 +184,7 @@ def _publish(staging: Path, out_dir: Path) -> None:
         shutil.rmtree(old, ignore_errors=True)
     else:
         os.replace(staging, out_dir)  # rename(2) replaces an empty folder in one step
-    _fsync_dir(out_dir.parent)
-
-
-def _fsync_dir(path: Path) -> None:
-    descriptor = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
+    fsync_dir(out_dir.parent)
 
 
 # ---------------------------------------------------------------------------------------------------------------------

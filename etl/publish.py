@@ -102,7 +102,8 @@ def versions(target: Path) -> list[Path]:
     return sorted(p for p in target.parent.glob(f"{target.stem}.*{target.suffix}") if pattern.fullmatch(p.name))
 
 
-def _fsync_dir(folder: Path) -> None:
+def fsync_dir(folder: Path) -> None:
+    """Flush a folder's entries (a rename in it) to disk, so a crash cannot undo a publish."""
     directory = os.open(folder, os.O_RDONLY)
     try:
         os.fsync(directory)
@@ -128,7 +129,7 @@ def publish(staging: Path, target: Path, run_id: str) -> Path:
     link.unlink(missing_ok=True)
     os.symlink(published.name, link)
     os.replace(link, target)
-    _fsync_dir(target.parent)
+    fsync_dir(target.parent)
     keep = {published.name, previous.name if previous else None}
     for old in [*versions(target), target.with_name(f"{target.stem}.previous{target.suffix}")]:
         if old.name not in keep:

@@ -16,20 +16,13 @@ from dash import dcc
 import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard import figures_country as fc
 from dashboard.pages import country as page
+from tests.dash_tree import walk
 
 # A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
 # importing: generous on a busy 2-core machine (a drawn page takes about 3 s).
 READY_MS = 60_000
 TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
 
-
-def walk(component):
-    """Every component in a Dash tree."""
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
 
 
 def text(component) -> str:

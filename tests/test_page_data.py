@@ -12,6 +12,7 @@ import pytest
 
 import app  # registers the pages (as gunicorn does) and the /download/ route
 from dashboard.pages import data_download as page
+from tests.dash_tree import walk
 
 # A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
 # importing: generous on a busy 2-core machine (a drawn page takes about 3 s).
@@ -30,14 +31,6 @@ def direct(db, where: str, params: list | None = None) -> pd.DataFrame:
     """The rows a selection must hold, asked of the database without the page's code."""
     return db.execute(DIRECT.format(where=where), params or []).df().sort_values(KEYS).reset_index(drop=True)
 
-
-def walk(component):
-    """Every component of a layout tree."""
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if hasattr(child, "to_plotly_json"):
-            yield from walk(child)
 
 
 def fetch(scope: str, extension: str, query: str = ""):

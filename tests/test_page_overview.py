@@ -17,6 +17,7 @@ from dash import html
 from dashboard import figures_overview as fo
 from dashboard.html_block import HtmlBlock
 from dashboard.static_html import render
+from tests.dash_tree import walk
 
 pytestmark = pytest.mark.browser
 
@@ -153,13 +154,6 @@ def test_overview_and_targets_count_the_a4ai_economies_alike(overview, built_db:
                 if getattr(node, "data-target", None) == "a4ai_1_for_2_2025")
     assert "median" not in text(item) and " met:" not in text(item)  # never a verdict on the world median
 
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            yield from walk(child)
 
 
 def test_theme_grid_has_16_cards_and_says_where_no_indicator_exists(overview, built_db: Path) -> None:

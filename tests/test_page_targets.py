@@ -16,6 +16,7 @@ from dashboard import figures_targets as ft
 from dashboard.pages import targets as page
 from dashboard.static_html import render
 from etl.measures import progress, status_rules
+from tests.dash_tree import walk
 
 SHARE_100 = {"comparator": ">=", "value": 100.0, "met_threshold": 95.0, "bound": 100.0, "band": None,
              "deadline_year": 2030}
@@ -168,13 +169,6 @@ def db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     monkeypatch.setenv("DDI_DB", str(built_db))
     return built_db
 
-
-def walk(component):
-    yield component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            yield from walk(child)
 
 
 def cards(board: list) -> dict[str, object]:
