@@ -1,12 +1,12 @@
-# The README's two commands: `make run` and `make test`. Each works alone on a fresh machine.
+# The README's two commands: `make run` and `make test`. Each works alone on a fresh Debian machine.
 VENV    ?= .venv
 PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8050
 
-.PHONY: run test lint build benchmark clean nginx
+.PHONY: run test lint build benchmark clean debs
 
-$(VENV)/.runtime: requirements.txt
+$(VENV)/.runtime: requirements.txt | debs
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
@@ -17,24 +17,38 @@ $(VENV)/.dev: requirements-dev.txt $(VENV)/.runtime
 	touch $@
 
 # Map shapes (and test tools) come from npm, so the app never fetches them from a CDN.
-node_modules/.installed: package.json package-lock.json
-	@command -v npm >/dev/null || { echo "npm is needed for the map shapes: apt-get install -y npm"; exit 1; }
+node_modules/.installed: package.json package-lock.json | debs
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-# tests/test_deploy.py runs Debian's nginx (its own instance, in a temp dir) in front of two replicas: installed here
-# when run as root; otherwise the command is printed and that test is skipped (in CI, CI=true, it fails instead).
-nginx:
-	@command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "installing nginx (apt-get install -y nginx)"; \
-	    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null 2>&1 || \
-	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null; }; \
-	  else \
-	    echo "tests/test_deploy.py needs nginx: sudo apt-get install -y nginx (skipped without it)"; \
-	  fi; }
+# The Debian packages each command needs, and how to tell one is there (a package without a check here
+# is looked up with dpkg). The browser tests drive Debian's chromium through its chromedriver;
+# tests/test_deploy.py runs its own nginx in front of two replicas; npm fetches the map shapes.
+RUN_DEBS  := python3-venv npm
+TEST_DEBS := $(RUN_DEBS) chromium chromium-driver nginx
+have_python3-venv    = $(PYTHON) -c "import ensurepip, venv"
+have_npm             = command -v npm
+have_chromium        = command -v chromium
+have_chromium-driver = command -v chromedriver
+have_nginx           = command -v nginx || [ -x /usr/sbin/nginx ]
 
-run: $(VENV)/.runtime node_modules/.installed
+# `make run` needs RUN_DEBS; `make test` and `make benchmark` need TEST_DEBS (a target-specific value,
+# which the prerequisites below inherit, so one apt-get installs all that is missing).
+DEBS = $(RUN_DEBS)
+test benchmark: DEBS = $(TEST_DEBS)
+
+# Installs what is missing with apt-get when run as root; otherwise prints the one command to run and stops.
+# With everything present it only runs the checks (a few milliseconds).
+debs:
+	@missing=""; \
+	$(foreach p,$(DEBS),{ $(or $(have_$(p)),dpkg -s $(p)); } >/dev/null 2>&1 || missing="$$missing $(p)";) \
+	[ -z "$$missing" ] && exit 0; \
+	if [ "$$(id -u)" != 0 ]; then echo "missing Debian packages; run: sudo apt-get install -y$$missing"; exit 1; fi; \
+	echo "installing:$$missing (apt-get)"; export DEBIAN_FRONTEND=noninteractive; \
+	apt-get install -y -qq $$missing >/dev/null 2>&1 || \
+	{ apt-get update -qq && apt-get install -y -qq $$missing >/dev/null; }
+
+run: debs $(VENV)/.runtime node_modules/.installed
 	$(PY) -m etl ensure
 	@echo "Dashboard: http://127.0.0.1:$(PORT)"
 	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --timeout 60 app:server
@@ -45,10 +59,10 @@ build: $(VENV)/.runtime
 lint: $(VENV)/.dev
 	$(VENV)/bin/ruff check .
 
-test: $(VENV)/.dev node_modules/.installed nginx lint
+test: debs $(VENV)/.dev node_modules/.installed lint
 	$(PY) -m pytest
 
-benchmark: $(VENV)/.dev node_modules/.installed
+benchmark: debs $(VENV)/.dev node_modules/.installed
 	$(PY) benchmarks/build_benchmark.py
 	$(PY) benchmarks/first_chart_benchmark.py
 	$(PY) benchmarks/sandbox_benchmark.py
