@@ -19,7 +19,7 @@ import pandas as pd
 
 from dashboard.figures import LINE_COLOURS
 
-PARITY_BAND = (0.98, 1.02)  # ITU's parity band for a ratio of two rates (DESIGN.md §4)
+PARITY_BAND = (0.98, 1.02)  # ITU's parity band for a ratio of two rates (docs/methodology.md)
 COVERAGE_THRESHOLD = 0.5  # group_aggregate leaves the value empty below this population coverage
 NO_VALUE_GREY = "#8c8c8c"
 BAND_FILL = "rgba(0, 158, 115, 0.18)"  # Okabe–Ito bluish green, light
@@ -200,7 +200,7 @@ def group_series(rows: pd.DataFrame, gap: Gap, group_name: str) -> dict:
 
 
 def coverage_note(rows: pd.DataFrame, group_name: str) -> str:
-    """Say which years have no value and why (DESIGN.md §4: aggregates show their coverage)."""
+    """Say which years have no value and why (an aggregate shows its coverage: docs/methodology.md)."""
     if rows.empty:
         return f"No economy in {group_name} reports this breakdown."
     empty = no_value_years(rows)

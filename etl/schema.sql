@@ -1,4 +1,4 @@
--- The published schema (DESIGN.md §3). Researchers rely on it: add columns, never rename.
+-- The published schema (docs/schema.md). Researchers rely on it: add columns, never rename.
 
 CREATE TABLE country (  -- One row per economy: the World Bank's 217, with their groups.
     iso3            VARCHAR PRIMARY KEY,  -- ISO 3166-1 alpha-3 (World Bank code; XKX = Kosovo, CHI = Channel Islands)

@@ -43,7 +43,7 @@ def parsed(shared_raw: Path):
 def regions(shared_raw: Path) -> dict[str, str]:
     """World Bank code → Region ('' for aggregates), from every country metadata file.
 
-    All of them, because the July-2026 file has no FCS row (SOURCES.md §11a) while Data360 has FCS.
+    All of them, because the World Bank's July-2026 original has no FCS row while Data360 has FCS.
     """
     merged: dict[str, str] = {}
     for path in sorted(shared_raw.rglob("Metadata_Country_*.csv")):

@@ -15,7 +15,8 @@ from etl.tidy import AGES, AREAS, SEXES
 from indicators import catalogue
 
 RELATIVE = Path("worldbank") / "findex" / "GlobalFindexDatabase2025_columnsubset.csv"
-# SOURCES.md §1f: account_t_d 2024, men/women, as shares 0–1 (KEN 0.94/0.87 …), here in %.
+# Global Findex 2025 (worldbank.org/en/publication/globalfindex): account_t_d 2024, men/women, held in the
+# file as shares 0–1 (KEN 0.94/0.87 …), here in %.
 SPOT_2024 = {"KEN": (94, 87), "NGA": (74, 52), "PAK": (42, 12), "SWE": (100, 98)}
 AGGREGATES = {"WLD", "LMY", "HIC", "UMC", "LMC", "LIC", "EAP", "ECA", "MNA", "SSA", "LAC", "SAS"}
 
@@ -110,7 +111,7 @@ def test_every_entity_maps(frames, shared_raw: Path) -> None:
     result = harmonise(frames, country_index(shared_raw))
     assert result.unmapped == []
     assert set(result.excluded) == {"TWN"}  # Taiwan, China: not one of the 217 economies
-    assert result.observations["iso3"].nunique() == 161  # SOURCES.md: 161 WB economies
+    assert result.observations["iso3"].nunique() == 161  # the file's 174 codes: 161 WB economies, TWN, 12 aggregates
 
 
 def test_catalogue_series_are_emitted_with_their_usual_coverage(frames, shared_raw: Path) -> None:

@@ -218,7 +218,7 @@ def test_the_1_gb_data_basket_spans_recent_years(frames, price_cells) -> None:
 
 def test_data_only_basket_spot_values(frames, price_cells) -> None:
     frame = frames[PRICES]
-    published = {"NER": 13.86, "TCD": 11.81, "KEN": 4.10, "IND": 0.93, "NOR": 0.37}  # SOURCES.md §2a, 5 GB 2025
+    published = {"NER": 13.86, "TCD": 11.81, "KEN": 4.10, "IND": 0.93, "NOR": 0.37}  # ITU's data-only 5 GB basket, 2025
     for iso3, figure in published.items():
         cell = price_cells[("i271mb_5GB_GNI", iso3, 2025)]
         assert cell == pytest.approx(figure)

@@ -1,6 +1,6 @@
 """UN SDG database: the CSV downloads in ../shared/data/raw, and the SDG API v1 client against a local server.
 
-No saved SDG API response exists (SOURCES.md §13). The pages served here are built from the real
+No saved SDG API response could be found. The pages served here are built from the real
 CSV rows in the API's Series/Data shape (`etl/sources/unsdg.py` states the field correspondence),
 so a pull of them must parse into the same observations as the CSV itself.
 """
@@ -58,7 +58,7 @@ def frames(shared_raw: Path):
 
 def test_every_value_of_both_files(frames, shared_raw: Path) -> None:
     skills, mobile = read_rows(shared_raw / SKILLS_CSV), read_rows(shared_raw / MOBILE_CSV)
-    # SOURCES.md §3: 4,795 rows / 88 areas / 2014–2019 and 589 rows / 82 areas / 2013–2018.
+    # The SDG database's 2020.Q4 extracts: 4,795 rows / 88 areas / 2014–2019 and 589 rows / 82 areas / 2013–2018.
     assert (len(skills), len({r["GeoAreaCode"] for r in skills})) == (4795, 88)
     assert (len(mobile), len({r["GeoAreaCode"] for r in mobile})) == (589, 82)
     obs = frames.observations

@@ -1,10 +1,10 @@
 """The World Bank API client, `pull` and `parse`, against a real HTTP server on 127.0.0.1.
 
 What is served has the API's real shapes. Data records are the saved API records of
-../shared/data/api-samples/worldbank_v2 (SOURCES.md §8: 2,660 records each, 2014–2023, element [1] of
-each page only), wrapped in the page header the API sends and split across pages. For catalogue series
+../shared/data/api-samples/worldbank_v2 (2,660 records each, 2014–2023; the program that saved them kept
+element [1] of each page only), wrapped in the page header the API sends and split across pages. For catalogue series
 with no saved records, records of the same shape carry the values of the real files in ../shared/data/raw
-(datahub.io's long copies, or the bulk CSVs). No `/v2/country` response was ever saved (SOURCES.md §13),
+(datahub.io's long copies, or the bulk CSVs). No saved `/v2/country` response could be found,
 so the country list is built in the API's record shape from the World Bank's Metadata_Country CSV of
 2026-04-08 (FY2026, where VEN and ETH have no income group), with the 2-letter codes the saved records use.
 Waits are recorded, not spent.
@@ -483,7 +483,7 @@ def threaded_world_bank(monkeypatch):
 
 def test_no_more_than_four_requests_are_in_flight(threaded_world_bank, catalogue_records, country_records,
                                                   tmp_path):
-    """DESIGN.md §8: parallel load above a few requests gets 502s. Six series, two pages each."""
+    """The API answers parallel load above a few requests with 502s. Six series, two pages each."""
     codes = sorted(catalogue_records)[:6]
     per_page = 1400
     in_flight, peak, lock = [0], [0], threading.Lock()

@@ -1,4 +1,5 @@
-"""datahub.io's long-format WDI copy (SOURCES.md §1e): every real folder, spot values, and broken copies."""
+"""datahub.io's long-format WDI copy (github.com/datasets/world-development-indicators): every real
+folder, spot values, and broken copies."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def test_every_real_folder_parses_to_its_cells(shared_raw, parsed, aggregates):
 
 
 def test_files_are_undated_republications(shared_raw, parsed):
-    """The files state no release date (SOURCES.md §1e): vintage None, said in a warning."""
+    """The files state no release date: vintage None, said in a warning."""
     data = [f for f in parsed.files if f.role == "data"]
     assert len(data) == len(folders(shared_raw))
     assert all(f.vintage is None and f.republication for f in parsed.files)
@@ -80,7 +81,7 @@ def test_files_are_undated_republications(shared_raw, parsed):
 
 
 def test_spot_values_match_the_files_and_sources_md(shared_raw, parsed):
-    """SOURCES.md §1e spot values (2024), read independently with the csv module, and found in the frames."""
+    """Spot values (2024), read independently with the csv module, and found in the frames."""
     mobile = long_cells(shared_raw / LONG / "it.cel.sets.p2" / "data.csv")
     broadband = long_cells(shared_raw / LONG / "it.net.bbnd.p2" / "data.csv")
     population = long_cells(shared_raw / LONG / "sp.pop.totl" / "data.csv")

@@ -1,6 +1,6 @@
 """Compute the measures inside the staging database, after the base tables are loaded.
 
-Heavy work happens here, once per build, so the app only filters and plots (DESIGN.md §2).
+Heavy work happens here, once per build, so the app only filters and plots (docs/etl.md).
 """
 
 from __future__ import annotations

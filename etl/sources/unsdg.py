@@ -11,7 +11,7 @@ is the M49 number without leading zeros ("4" = Afghanistan). `ReleaseName` is a 
 
 API (`pull`): `GET {base}/sdg/Series/Data?seriesCode=<code>&page=<n>&pageSize=<k>` answers
 `{size, totalElements, totalPages, pageNumber, attributes: [...], dimensions: [...], data: [...]}`
-(the first two lists describe the code lists). No saved API response exists (SOURCES.md §13), so the
+(the first two lists describe the code lists). No saved API response could be found, so the
 row shape is taken from the API's published field names and from the CSV download, which mirrors
 them: `series` = SeriesCode, `geoAreaCode`/`geoAreaName`, `timePeriodStart` = TimePeriod (a float
 year, 2018.0), `value` (a string, "22.846"), `valueType`, `attributes{Nature, Units, UnitMultiplier}`

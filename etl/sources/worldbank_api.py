@@ -1,6 +1,6 @@
 """World Bank Indicators API v2: a small paged client (in the spirit of wbgapi), `pull` and `parse`.
 
-What the API does, and what this module does about it (DESIGN.md §8, SOURCES.md §8 and §13):
+What the API does, and what this module does about it (seen in saved API pages and clients' tests):
 - A data page is `[{"page","pages","per_page","total","sourceid","lastupdated"}, [records]]`; a record is
   `{indicator{id,value}, country{id,value}, countryiso3code, date, value, unit, obs_status, decimal}`.
   Every entity-year is listed, missing ones with `"value": null` (427 of the 2,660 IT.NET.USER.ZS records

@@ -1,13 +1,13 @@
 """WDI republished by datahub.io in long format (github.com/datasets/world-development-indicators).
 
-Layout (SOURCES.md §1e, checked on the 9 folders in ../shared/data/raw):
+Layout (checked on the 9 folders in ../shared/data/raw):
 `worldbank/datahub_wdi_long/<code in lower case>/data.csv` with the columns `Country Name, Country Code,
 Year, Value` (no BOM, LF, empty cells dropped by datahub's updater) and a `datapackage.json` whose
 `name` is the folder's code. The folder `it.cel.sets.p2` holds WDI's `IT.CEL.SETS.P2`.
 Quirks:
 - No release date anywhere: datahub's updater melts the World Bank's bulk CSV and drops its
-  "Last Updated Date". The vintage is therefore None (SOURCES.md dates the copy to the July 2026
-  release from the commit date, 2026-07-01, but the files do not say so, and we do not guess;
+  "Last Updated Date". The vintage is therefore None (the copy's commit, "Automated data update" of
+  2026-07-01, dates it to the July 2026 release, but the files do not say so, and we do not guess;
   etl/mappings/known_files.yaml records that retrieval date by checksum for etl/choose.py).
 - Aggregates (47 codes: WLD, HIC, SSF…) are mixed in with the 217 economies, unflagged.
 - Values can exceed what a unit's name suggests: mobile subscriptions per 100 people reach 574.15
