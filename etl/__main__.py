@@ -86,15 +86,15 @@ def cmd_query(args: argparse.Namespace) -> int:
 
 
 def cmd_docs(args: argparse.Namespace) -> int:
-    """Regenerate the README's table reference from the database (or, with --check, compare)."""
+    """Regenerate docs/schema.md's table reference from the database (or, with --check, compare)."""
     with duckdb.connect(str(publish.resolve(args.db)), read_only=True) as con:
         if args.check:
-            if schema_docs.readme_section() != schema_docs.render(con):
-                raise EtlError("README.md's schema reference differs from the database: run `python -m etl docs`")
-            print("README.md's schema reference matches the database")
+            if schema_docs.generated_section() != schema_docs.render(con):
+                raise EtlError("docs/schema.md's table reference differs from the database: run `python -m etl docs`")
+            print("docs/schema.md's table reference matches the database")
         else:
-            schema_docs.write_readme(con)
-            print("README.md: schema reference regenerated from the database")
+            schema_docs.write_section(con)
+            print("docs/schema.md: table reference regenerated from the database")
     return 0
 
 
@@ -127,7 +127,7 @@ def parser() -> argparse.ArgumentParser:
                          db=True)
     export_command.add_argument("--out", type=Path, required=True, help="output folder (must be new or empty)")
     export_command.add_argument("--overwrite", action="store_true", help="replace a previous export in --out")
-    docs = add("docs", cmd_docs, "regenerate the README's table reference from the database", db=True)
+    docs = add("docs", cmd_docs, "regenerate docs/schema.md's table reference from the database", db=True)
     docs.add_argument("--check", action="store_true", help="only compare; exit 1 when they differ")
     query = add("query", cmd_query, "run one read-only SELECT in the SQL sandbox and print the rows", db=True)
     query.add_argument("sql", help="one SELECT (WITH, VALUES, DESCRIBE, EXPLAIN …), or - to read it from stdin")

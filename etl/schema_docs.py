@@ -1,5 +1,5 @@
 """The schema's documentation lives in etl/schema.sql (a comment per table and per column); the build
-stores it in the database (COMMENT ON), and the README's "For researchers" tables are generated from
+stores it in the database (COMMENT ON), and the table reference in docs/schema.md is generated from
 the database, so the docs cannot drift from what a researcher opens (tests/test_schema_docs.py)."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-README = Path(__file__).resolve().parent.parent / "README.md"
+SCHEMA_MD = Path(__file__).resolve().parent.parent / "docs" / "schema.md"
 START, END = "<!-- schema:start -->", "<!-- schema:end -->"
 TABLE = re.compile(r"^CREATE TABLE (\w+) \(\s*(?:--\s*(.*))?$")
 COLUMN = re.compile(r"^\s{4}(\w+)\s+[A-Z][^-]*?(?:--\s*(.*))?$")
@@ -70,13 +70,15 @@ def render(con: duckdb.DuckDBPyConnection) -> str:
     return "\n".join(parts).strip() + "\n"
 
 
-def readme_section(readme: Path = README) -> str:
-    text = readme.read_text(encoding="utf-8")
+def generated_section(doc: Path = SCHEMA_MD) -> str:
+    """The generated part of `doc`: what lies between its START and END markers."""
+    text = doc.read_text(encoding="utf-8")
     return text.split(START, 1)[1].split(END, 1)[0].strip() + "\n"
 
 
-def write_readme(con: duckdb.DuckDBPyConnection, readme: Path = README) -> None:
-    text = readme.read_text(encoding="utf-8")
+def write_section(con: duckdb.DuckDBPyConnection, doc: Path = SCHEMA_MD) -> None:
+    """Replace the generated part of `doc` with render(con); the hand-written text around it stays."""
+    text = doc.read_text(encoding="utf-8")
     head, rest = text.split(START, 1)
     tail = rest.split(END, 1)[1]
-    readme.write_text(f"{head}{START}\n{render(con)}{END}{tail}", encoding="utf-8")
+    doc.write_text(f"{head}{START}\n{render(con)}{END}{tail}", encoding="utf-8")

@@ -1,4 +1,4 @@
-"""The README's table reference is the database's own: regenerate-and-compare, and no silent column."""
+"""docs/schema.md's table reference is the database's own: regenerate-and-compare, and no silent column."""
 
 from __future__ import annotations
 
@@ -16,9 +16,19 @@ def con(built_db: Path):
         yield connection
 
 
-def test_readme_reference_matches_the_database(con) -> None:
-    assert schema_docs.readme_section() == schema_docs.render(con), (
-        "README.md's table reference is out of date: run `python -m etl docs --db <a fresh build>`")
+def test_schema_doc_matches_the_database(con) -> None:
+    assert schema_docs.generated_section() == schema_docs.render(con), (
+        "docs/schema.md's table reference is out of date: run `python -m etl docs --db <a fresh build>`")
+
+
+def test_the_generated_section_is_replaced_and_the_prose_kept(con, tmp_path: Path) -> None:
+    """`etl docs` rewrites only what lies between the markers: a stale section is replaced, the text around stays."""
+    doc = tmp_path / "schema.md"
+    doc.write_text(f"# Intro\n\n{schema_docs.START}\nstale\n{schema_docs.END}\n\nAfter.\n", encoding="utf-8")
+    schema_docs.write_section(con, doc)
+    assert schema_docs.generated_section(doc) == schema_docs.render(con)
+    text = doc.read_text(encoding="utf-8")
+    assert text.startswith("# Intro\n") and text.endswith("\nAfter.\n") and "stale" not in text
 
 
 def test_every_table_and_column_is_documented(con) -> None:
