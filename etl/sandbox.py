@@ -181,7 +181,7 @@ class QueryResult:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Example queries over the documented schema (README.md, etl/schema.sql); each runs under the sandbox in a test.
+# Example queries over the documented schema (docs/schema.md, etl/schema.sql); each runs under the sandbox in a test.
 
 EXAMPLE_QUERIES: dict[str, str] = {
     "Latest Internet use by economy": """\

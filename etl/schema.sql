@@ -112,7 +112,7 @@ CREATE TABLE definition_change (  -- Years a spliced series changes definition (
     PRIMARY KEY (indicator_id, year)
 );
 
--- Measures computed in the build (etl/measures; definitions in the README, "Measures").
+-- Measures computed in the build (etl/measures; definitions in docs/methodology.md, "Measures").
 
 CREATE TABLE theme (  -- The 16 sections of the WSIS+20 Elements Paper.
     theme_id     VARCHAR PRIMARY KEY,     -- WSIS+20 Elements Paper section, e.g. 'digital_divides'
@@ -129,7 +129,7 @@ CREATE TABLE indicator_theme (  -- Which indicators evidence which WSIS+20 theme
     PRIMARY KEY (indicator_id, theme_id)
 );
 
-CREATE TABLE group_aggregate (  -- Group values computed by this project, with their coverage (README, "Measures").
+CREATE TABLE group_aggregate (  -- Group values computed by this project, with their coverage (docs/methodology.md).
     indicator_id        VARCHAR NOT NULL REFERENCES indicator (indicator_id),  -- the series
     group_id            VARCHAR NOT NULL REFERENCES country_group (group_id),  -- the group
     year                SMALLINT NOT NULL,  -- the year

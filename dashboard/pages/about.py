@@ -34,7 +34,7 @@ TOC = [("measures", "Measures"), ("targets", "Targets"), ("status-rules", "Statu
        ("sources", "Sources and licences"),
        ("themes", "WSIS+20 Elements Paper"), ("gaps", "Data gaps")]
 
-# (term, definition): our own short wording of README.md's "Measures" section.
+# (term, definition): our own short wording of docs/methodology.md's "Measures" section.
 MEASURES = [
     ("Group aggregates",
      "A group's value (the world, a World Bank region or income group, a UN M49 region, LDCs, LLDCs, SIDS) is a "
