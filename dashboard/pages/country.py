@@ -351,7 +351,7 @@ def _gap_section(rows: list[dict], labels: dict[str, str], economy_name: str) ->
         content = [html.Ul(items, className="gap-list"),
                    html.P("Parity score = women's rate ÷ men's rate; ITU reads 0.98–1.02 as parity. Group values are "
                           "ratios of group aggregates, not means of country ratios. Source: this project's derived "
-                          "measures (README, Measures).", className="caption")]
+                          "measures (docs/methodology.md).", className="caption")]
     return html.Section(className="chart gaps", id="country-gaps", children=[html.H2("Gaps in Internet use"),
                                                                               *content])
 

@@ -56,7 +56,7 @@ def layout(**query) -> html.Main:
     warm_up()  # a reader here is likely to run a query: have a sandbox process ready (in the background)
     return components.page(
         "Query the database",
-        f"Run one read-only SELECT over the tables documented in the README. A query runs when you press "
+        f"Run one read-only SELECT over the tables documented in docs/schema.md. A query runs when you press "
         f"“Run query” (a shared link only fills it in). Results are capped at {ROW_CAP:,} rows and queries "
         f"stop after {TIME_LIMIT_S:g} seconds; files, extensions and settings are out of reach. The same "
         "sandbox serves `python -m etl query`.",
