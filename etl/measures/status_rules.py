@@ -136,7 +136,7 @@ def fmt_value(value: float | None, unit: str | None) -> str:
         return f"{value:,.2f} % of GNI p.c."
     if unit.startswith("%"):
         return f"{value:,.1f} %"
-    if unit == "ratio":
+    if unit == "ratio" or unit.startswith("index"):  # parity and 0–1 indices: one decimal would hide the change
         return f"{value:,.3f}"
     return f"{value:,.1f}"
 
