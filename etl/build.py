@@ -117,9 +117,9 @@ def load_catalogue_tables(con: duckdb.DuckDBPyConnection, cat) -> None:
     links = [(ind.indicator_id, theme) for ind in cat.indicators.values() if ind.indicator_id in present
              for theme in ind.themes]
     counts = {theme: sum(1 for _, t in links if t == theme) for theme in cat.themes}
-    con.executemany("INSERT INTO theme VALUES (?, ?, ?, ?, ?, ?)",
-                    [[t.theme_id, t.title, t.first_paragraph, t.last_paragraph, t.summary, counts[t.theme_id]]
-                     for t in cat.themes.values()])
+    con.executemany("INSERT INTO theme VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    [[t.theme_id, t.title, t.first_paragraph, t.last_paragraph, t.summary, counts[t.theme_id],
+                      t.missing or None] for t in cat.themes.values()])
     con.executemany("INSERT INTO indicator_theme VALUES (?, ?)", [list(link) for link in links])
     known_groups = {row[0] for row in con.execute("SELECT group_id FROM country_group").fetchall()}
     publishers = load_publisher_groups()

@@ -29,6 +29,7 @@ from tqdm import tqdm
 
 from etl.errors import EtlError
 from etl.publish import fsync_dir, resolve
+from indicators import catalogue
 
 STAGING_MARK = ".exporting-"
 REPLACED_MARK = ".replaced-"
@@ -431,11 +432,21 @@ def _datapackage(db_path: Path, con: duckdb.DuckDBPyConnection, licenses: list[d
 # README.md
 
 
-def _licence_note(title: str, publishers: set[str]) -> str:
-    if "GSMA" in title or any("GSMA" in publisher for publisher in publishers):
-        return ("**Restricted.** Not an open licence: GSMA's terms require (free) registration and do not grant "
-                "redistribution. Check them before you publish anything containing these rows, or drop the rows "
-                "whose `source_id` starts with `gsma_mci:`.")
+def _restricted(sources: list[dict]) -> dict[str, str]:
+    """dataset key → why its terms do not grant redistribution, for the sources flagged `restricted`
+    (indicators/sources.yaml)."""
+    known = catalogue().sources
+    return {s["dataset_key"]: known[s["dataset_key"]].restricted for s in sources
+            if s["dataset_key"] in known and known[s["dataset_key"]].restricted}
+
+
+def _licence_note(title: str, own: list[dict]) -> str:
+    restricted = _restricted(own)
+    if restricted:
+        prefixes = ", ".join(f"`{key}:`" for key in sorted(restricted))
+        return (f"**Restricted.** Not an open licence: {' '.join(sorted(set(restricted.values())))} Check the "
+                f"publisher's terms before you publish anything containing these rows, or drop the rows whose "
+                f"`source_id` starts with {prefixes}.")
     if title.startswith("CC BY-NC-SA"):
         return ("Non-commercial use only; adaptations must be shared under the same licence; credit the "
                 "publisher (ITU data).")
@@ -476,9 +487,8 @@ def _readme(db_path: Path, con: duckdb.DuckDBPyConnection, exports: list[TableEx
         title = licence["title"]
         key = (title, licence.get("path", ""))
         own = [s for s in sources if _licence_key(s) == key]
-        publishers = {s["publisher"] for s in own}
         link = f" (<{licence['path']}>)" if licence.get("path") else ""
-        lines.append(f"- **{title}**{link}. {_licence_note(title, publishers)}")
+        lines.append(f"- **{title}**{link}. {_licence_note(title, own)}")
         source_ids = ", ".join(f"`{s['source_id']}`" for s in own)
         lines.append(f"  Sources: {source_ids}.")
         counts = rows_by_licence.get(key, {})
@@ -486,8 +496,9 @@ def _readme(db_path: Path, con: duckdb.DuckDBPyConnection, exports: list[TableEx
             lines.append("  Rows: " + ", ".join(f"{table} {n:,}" for table, n in counts.items() if n) + ".")
     lines += [
         "",
-        "In short: ITU data are CC BY-NC-SA 3.0 IGO (non-commercial, share-alike); World Bank data are CC BY 4.0; "
-        "GSMA's Mobile Connectivity Index is restricted (see above).",
+        "In short: ITU data are CC BY-NC-SA 3.0 IGO (non-commercial, share-alike); World Bank data are CC BY 4.0"
+        + "".join(sorted({f"; {s['attribution']} data are restricted (see above)" for s in sources
+                          if s["dataset_key"] in _restricted(sources)})) + ".",
         "",
     ]
     return "\n".join(lines)

@@ -120,7 +120,8 @@ CREATE TABLE theme (  -- The 16 sections of the WSIS+20 Elements Paper.
     first_paragraph SMALLINT NOT NULL,  -- first paragraph of the section
     last_paragraph  SMALLINT NOT NULL,  -- last paragraph of the section
     summary      VARCHAR NOT NULL,        -- one line in our words
-    n_indicators INTEGER NOT NULL         -- 0: "no open indicator yet"
+    n_indicators INTEGER NOT NULL,        -- 0: "no open indicator yet"
+    missing      VARCHAR                  -- what would evidence the theme and why we lack it (NULL: nothing noted)
 );
 
 CREATE TABLE indicator_theme (  -- Which indicators evidence which WSIS+20 theme.
@@ -180,8 +181,9 @@ CREATE TABLE publisher_difference (  -- Where our Internet use differs from a pu
 
 CREATE TABLE target (  -- Numeric targets adopted by UN agencies (indicators/targets.yaml).
     target_id      VARCHAR PRIMARY KEY,  -- stable id
-    framework      VARCHAR NOT NULL,    -- UMC 2030, Broadband Commission 2025, A4AI
-    label          VARCHAR NOT NULL,  -- what the target says
+    framework      VARCHAR NOT NULL,    -- UMC 2030, Broadband Commission 2025, A4AI, WSIS Geneva Plan of Action 2015
+    label          VARCHAR NOT NULL,  -- what the target says, in our words (short)
+    wording        VARCHAR,           -- the target in the framework's own words (NULL: not quoted)
     indicator_id   VARCHAR,             -- NULL: no open indicator measures it yet
     scope          VARCHAR NOT NULL,    -- the scope the target names: world, a group_id, or each_country
     comparator     VARCHAR NOT NULL,    -- '>=', '<=' or 'between'

@@ -43,6 +43,8 @@ class Source:
     license_url: str
     attribution: str
     republishes: str | None = None  # the dataset this one copies (its codes are that dataset's)
+    restricted: str | None = None  # why its terms do not grant redistribution; exports flag its rows
+    not_loaded: str | None = None  # why a dataset we know of is not read at all (no republishable licence)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,9 @@ class Theme:
     first_paragraph: int
     last_paragraph: int
     summary: str = ""
+    # What would evidence the theme and why the open data we hold cannot (themes.yaml `missing`): shown where
+    # no indicator evidences it, and beside the indicators where they cover only part of it.
+    missing: str = ""
 
 
 @dataclass(frozen=True)
@@ -128,11 +133,13 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
         sources[key] = Source(
             key, spec["publisher"], spec["dataset"], spec["url"], spec["license"],
             spec.get("license_url", ""), spec["attribution"], spec.get("republishes"),
+            spec.get("restricted"), spec.get("not_loaded"),
         )
     themes = {}
     for spec in _read("themes.yaml", directory):
         first, last = spec["paragraphs"]
-        themes[spec["id"]] = Theme(spec["id"], spec["title"], first, last, spec.get("summary", ""))
+        themes[spec["id"]] = Theme(spec["id"], spec["title"], first, last, spec.get("summary", ""),
+                                   " ".join(spec.get("missing", "").split()))
 
     problems: list[str] = []
     indicators: dict[str, Indicator] = {}
@@ -152,6 +159,8 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             problems.append(f"{where}: unknown unit {spec['unit']!r}")
         if spec["source"] not in sources:
             problems.append(f"{where}: unknown source {spec['source']!r}")
+        elif sources[spec["source"]].not_loaded:
+            problems.append(f"{where}: source {spec['source']!r} is not loaded ({sources[spec['source']].not_loaded})")
         also_from = tuple((alt["source"], alt["source_code"]) for alt in spec.get("also_from", []))
         problems += [f"{where}: unknown source {dataset!r} in also_from" for dataset, _ in also_from
                      if dataset not in sources]
@@ -182,6 +191,9 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             aggregate=spec.get("aggregate", units[spec["unit"]].aggregate),
             definition_changes=tuple(sorted((c["year"], c["label"]) for c in changes)),
         )
+    evidenced = {theme for ind in indicators.values() for theme in ind.themes}
+    problems += [f"theme {t}: no indicator evidences it, so it needs a `missing` note naming what would measure it"
+                 for t in themes if t not in evidenced and not themes[t].missing]
     if problems:
         raise CatalogueError("; ".join(problems))
     return Catalogue(indicators, units, sources, themes)
@@ -213,6 +225,8 @@ def load_targets(directory: Path = CATALOGUE_DIR, catalogue_: Catalogue | None =
             problems.append(f"{where}: unknown comparator {spec['comparator']!r}")
         if spec["comparator"] == "between" and not spec.get("band"):
             problems.append(f"{where}: 'between' needs a band")
+        if spec["indicator"] is None and not spec.get("note"):
+            problems.append(f"{where}: no indicator, so it needs a note naming what would measure it")
     ids = [spec.get("id") for spec in specs]
     problems += [f"target {i}: duplicate id" for i in set(ids) if ids.count(i) > 1]
     if problems:

@@ -407,3 +407,11 @@ def test_per_file_checks_name_the_file_and_spare_partial_tables() -> None:
     breakdowns = pd.DataFrame({"sex": ["total", "women"], "area": "total", "age": "total",
                                "raw_file": ["worldbank/copy.csv", "itu/table10.xlsx"]})
     assert validate.check_breakdowns(breakdowns) == ["itu/table10.xlsx: unknown sex values ['women']"]
+
+
+def test_a_source_without_a_republishable_licence_is_never_read(con) -> None:
+    """UNCTAD's Cyberlaw Tracker states no data licence: on record in sources.yaml, but no file of it is read."""
+    assert con.execute("SELECT count(*) FROM source WHERE dataset_key = 'unctad_cyberlaw'").fetchone()[0] == 0
+    assert con.execute("SELECT count(*) FROM source_file WHERE path LIKE '%cyberlaw%'").fetchone()[0] == 0
+    restricted = con.execute("SELECT DISTINCT dataset_key FROM source WHERE license LIKE '%not stated%'").fetchall()
+    assert restricted == [("wb_data360_pch",)]

@@ -137,6 +137,11 @@ def test_readme_names_the_licences_and_why_parquet(exported) -> None:
     readme = (out / "README.md").read_text(encoding="utf-8")
     assert "CC BY-NC-SA 3.0 IGO" in readme and "CC BY 4.0" in readme
     assert "GSMA" in readme and "Restricted" in readme
+    # Every source flagged `restricted` in indicators/sources.yaml is marked, with the rows to drop named.
+    restricted = [line for line in readme.splitlines() if "**Restricted.**" in line]
+    assert len(restricted) == 2
+    assert any("`gsma_mci:`" in line for line in restricted) and any("`wb_data360_pch:`" in line for line in restricted)
+    assert "Packet Clearing House" in readme.split("In short:")[1]
     assert "DuckDB 2.0" in readme and "older DuckDB" in readme
 
 

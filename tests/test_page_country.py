@@ -159,7 +159,7 @@ def test_every_indicator_is_listed_once_under_a_theme(db) -> None:
             listed += re.findall(r'<tr data-indicator="([^"]+)"', node.children)
     with_data = db.execute(f"SELECT DISTINCT indicator_id FROM observation WHERE iso3 = 'NOR' AND {TOTAL}").fetchall()
     assert sorted(listed) == sorted(indicator for (indicator,) in with_data)
-    assert "No open indicator with data for Norway" in text(themes)  # e.g. Internet governance
+    assert "No open indicator with data for Norway" in text(themes)  # e.g. artificial intelligence
 
 
 def test_targets_are_those_that_apply_with_the_computed_status(db) -> None:

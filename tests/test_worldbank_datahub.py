@@ -210,3 +210,30 @@ def test_a_package_of_another_indicator_is_refused(copy: Path):
         datahub.parse(copy.parent.parent.parent)
 
     assert caught.value.path == str(package)
+
+
+def test_private_investment_in_ict_spot_values(shared_raw, parsed):
+    """The financing series (World Bank PPI via WDI), read independently with the csv module: sparse by design
+    (only country-years with a project), low- and middle-income economies only, so no world row."""
+    ict = long_cells(shared_raw / LONG / "ie.ppn.icti.cd" / "data.csv")
+    telecom = long_cells(shared_raw / LONG / "ie.ppi.tele.cd" / "data.csv")
+    assert ict[("IND", 2024)] == pytest.approx(1.078e9, rel=1e-3)
+    assert ict[("KEN", 2024)] == 5.0e7
+    assert ict[("NGA", 2023)] == pytest.approx(4.92e6, rel=1e-3)
+    assert ict[("IDN", 2023)] == pytest.approx(5.64e8, rel=1e-3)
+    assert not {code for code, _ in ict} & {"WLD", "LMY", "USA", "NOR"}  # no world row; high income not covered
+    assert telecom[("BRA", 2014)] == pytest.approx(1.262e10, rel=1e-3)
+    assert telecom[("IND", 2014)] == pytest.approx(3.617e9, rel=1e-3)
+    assert max(year for _, year in telecom) == 2014  # discontinued
+
+    obs = parsed.observations
+    for code, cells in (("IE.PPN.ICTI.CD", ict), ("IE.PPI.TELE.CD", telecom)):
+        for area, year in (("IND", 2024), ("KEN", 2024), ("BRA", 2014), ("IND", 2014)):
+            if (area, year) in cells:
+                assert value(obs, "entity", area, code, year) == cells[(area, year)]
+    per_year = obs[obs["source_code"] == "IE.PPN.ICTI.CD"].groupby("year")["entity"].nunique()
+    assert (per_year[2022], per_year[2023], per_year[2024]) == (8, 35, 16)
+    cat = catalogue()
+    assert cat.resolve("wdi_datahub", "IE.PPN.ICTI.CD").indicator_id == "ict_ppp_investment"
+    assert cat.resolve("wdi_datahub", "IE.PPI.TELE.CD").indicator_id == "telecom_ppi_investment"
+    assert cat.indicators["ict_ppp_investment"].usual_economies == per_year.max()

@@ -461,7 +461,9 @@ def _spark_internet():
     published = published_world_internet()
     published = published[published["year"] >= SPARK_FIRST_YEAR]
     targets = world_targets("internet_use")
-    first = targets.iloc[0] if len(targets) else None
+    # The line marks the nearest target still ahead of the data; a passed one (WSIS 2015) is listed in the card.
+    ahead = targets[targets["deadline_year"] >= ours["year"].max()] if len(ours) else targets
+    first = ahead.iloc[0] if len(ahead) else None
     pub_meta = source_meta(published["source_id"].iloc[0]) if len(published) else None
     pub_label = f"{pub_meta['publisher']} world" if pub_meta is not None else ""
     figure = fo.sparkline(ours, label="Our world aggregate", reference=published, reference_label=pub_label,

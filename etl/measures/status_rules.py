@@ -24,7 +24,7 @@ import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
-MAX_AGE = 5  # years: a status never rests on data older than current year − MAX_AGE
+MAX_AGE = 5  # years: no status rests on older data, except a passed deadline judged on its own year's value
 ON_TRACK_RULE_RATIO = 0.60  # below on track: ratio ≥ 0.60 acceleration needed, ≥ 0 limited progress
 STATUSES = ("met", "on track", "acceleration needed", "limited progress", "deteriorating", "not met",
             "insufficient data", "no open indicator")
@@ -136,7 +136,7 @@ def fmt_value(value: float | None, unit: str | None) -> str:
         return f"{value:,.2f} % of GNI p.c."
     if unit.startswith("%"):
         return f"{value:,.1f} %"
-    if unit == "ratio":
+    if unit == "ratio" or unit.startswith("index"):  # parity and 0–1 indices: one decimal would hide the change
         return f"{value:,.3f}"
     return f"{value:,.1f}"
 

@@ -130,6 +130,7 @@ def target_progress(con: duckdb.DuckDBPyConnection, specs: list[dict], current_y
     for spec in specs:
         target_rows.append({
             "target_id": spec["id"], "framework": spec["framework"], "label": spec["label"],
+            "wording": " ".join(spec["wording"].split()) if spec.get("wording") else None,
             "indicator_id": spec["indicator"], "scope": spec["scope"], "comparator": spec["comparator"],
             "value": float(spec["value"]), "band": spec.get("band"), "met_threshold": spec.get("met_threshold"),
             "bound": spec.get("bound"), "deadline_year": int(spec["deadline_year"]),

@@ -13,6 +13,7 @@ PARSER_MODULES = [
     "worldbank",
     "itu_datahub",
     "data360",
+    "data360_pch",
     "unsdg",
     "findex",
     "worldbank_api",

@@ -28,10 +28,6 @@ URBANISATION = {"_T": "total", "URB": "urban", "RUR": "rural"}
 PERCENT_UNITS = {"PT_POP"}  # "Percentage of population": a value above 100 is impossible
 
 
-def find_files(raw_dir: Path) -> list[Path]:
-    return sorted(p for p in raw_dir.rglob(FILE_PATTERN) if p.is_file())
-
-
 def _codes(table: pd.DataFrame, column: str, vocabulary: dict[str, str], path: Path) -> pd.Series:
     odd = sorted(set(table[column]) - set(vocabulary))
     if odd:
@@ -101,24 +97,31 @@ def read_file(path: Path, economies: set[str]) -> tuple[pd.DataFrame, pd.DataFra
     return observations(frame[is_economy]), reference(groups), warnings
 
 
-def parse(raw_dir: Path) -> list[SourceFrames]:
-    """Every Data360 `ITU_DH_*.csv` below `raw_dir`, as one `wb_data360_itu` frame."""
-    paths = find_files(raw_dir)
+def parse_files(raw_dir: Path, pattern: str, dataset: str, warnings: list[str] | None = None) -> list[SourceFrames]:
+    """Every Data360 SDMX-CSV file matching `pattern` below `raw_dir`, as one frame of `dataset`.
+
+    Shared by every Data360 database we read (ITU_DH here, PCH_IXP in data360_pch.py): one layout."""
+    paths = sorted(p for p in Path(raw_dir).rglob(pattern) if p.is_file())
     if not paths:
         return []
     try:
         economies = country_index(raw_dir).economies
     except RawFileError as exc:
         raise RawFileError(paths[0], f"cannot tell economies from World Bank aggregates: {exc}") from exc
-    obs, refs, warnings = [], [], []
+    obs, refs, notes = [], [], list(warnings or [])
     for path in paths:
-        frame, groups, notes = read_file(path, economies)
+        frame, groups, found = read_file(path, economies)
         obs.append(frame)
         refs.append(groups)
-        warnings += notes
+        notes += found
     return [SourceFrames(
-        DATASET, "iso3", pd.concat(obs, ignore_index=True),
+        dataset, "iso3", pd.concat(obs, ignore_index=True),
         [RawFile(path, None, republication=True) for path in paths],
         reference=pd.concat(refs, ignore_index=True),
-        warnings=warnings,
+        warnings=notes,
     )]
+
+
+def parse(raw_dir: Path) -> list[SourceFrames]:
+    """Every Data360 `ITU_DH_*.csv` below `raw_dir`, as one `wb_data360_itu` frame."""
+    return parse_files(raw_dir, FILE_PATTERN, DATASET)
