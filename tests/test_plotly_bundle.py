@@ -12,6 +12,7 @@ import pytest
 from plotly.offline import get_plotlyjs_version
 
 import app
+from dashboard import dash_boundary
 
 ROOT = Path(__file__).resolve().parent.parent
 # The URL Dash's renderer asks for (fingerprinted with plotly.py's version and a timestamp).
@@ -27,7 +28,7 @@ def test_the_geo_bundle_is_pinned_at_plotly_pys_version() -> None:
 
 
 def test_the_served_plotly_is_the_geo_bundle_of_that_version() -> None:
-    if not app.PLOTLY_GEO_BUNDLE.is_file():
+    if not dash_boundary.PLOTLY_GEO_BUNDLE.is_file():
         pytest.fail("node_modules/plotly.js-geo-dist-min is missing: run `npm ci`")
     response = app.server.test_client().get(BUNDLE_URL)
     head = response.get_data()[:200].decode()
@@ -47,14 +48,14 @@ def test_every_trace_type_we_draw_is_in_the_geo_bundle() -> None:
 
 
 def test_without_the_geo_bundle_the_full_one_is_served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(app, "PLOTLY_GEO_BUNDLE", tmp_path / "absent.js")
+    monkeypatch.setattr(dash_boundary, "PLOTLY_GEO_BUNDLE", tmp_path / "absent.js")
     response = app.server.test_client().get(BUNDLE_URL)
     assert response.status_code == 200
     assert re.search(r"plotly\.js v\d", response.get_data()[:200].decode())
 
 
 def test_the_polyfill_is_replaced_by_the_regenerator_runtime_dash_needs() -> None:
-    if not app.REGENERATOR_RUNTIME.is_file():
+    if not dash_boundary.REGENERATOR_RUNTIME.is_file():
         pytest.fail("node_modules/regenerator-runtime is missing: run `npm ci`")
     body = app.server.test_client().get(POLYFILL_URL).get_data().decode()
     assert "regeneratorRuntime = runtime" in body and "core-js" not in body
@@ -64,6 +65,6 @@ def test_the_polyfill_is_replaced_by_the_regenerator_runtime_dash_needs() -> Non
 
 def test_without_the_regenerator_runtime_dashs_polyfill_is_served(monkeypatch: pytest.MonkeyPatch,
                                                                    tmp_path: Path) -> None:
-    monkeypatch.setattr(app, "REGENERATOR_RUNTIME", tmp_path / "absent.js")
+    monkeypatch.setattr(dash_boundary, "REGENERATOR_RUNTIME", tmp_path / "absent.js")
     response = app.server.test_client().get(POLYFILL_URL)
     assert response.status_code == 200 and b"core-js" in response.get_data()

@@ -1,4 +1,4 @@
-"""Work staged past the first chart (dashboard/staged.py, assets/staged.js, app.py's preloads and warm-up).
+"""Work staged past the first chart (dashboard/staged.py, assets/staged.js, the preloads and app.warm_up).
 
 In Chromium: a page's charts are drawn one at a time, the one nearest the top of the window first, each
 keeping its height while plotly loads; a
@@ -138,9 +138,10 @@ def test_pages_whose_first_chart_is_plotlys_preload_it_and_use_the_preload(open_
         "links => links.map(link => link.href)"))
 
 
-def test_a_freshly_imported_app_has_the_pages_queries_cached(built_db: Path) -> None:
-    """The country profiles (one query for all economies) are ready before the first visitor asks."""
-    probe = ("import app\nfrom dashboard import data\nfrom dashboard.pages import country\n"
+def test_a_warmed_up_worker_has_the_pages_queries_cached(built_db: Path) -> None:
+    """The country profiles (one query for all economies) are ready before the first visitor asks: each gunicorn
+    worker runs app.warm_up before it takes requests (gunicorn.conf.py)."""
+    probe = ("import app\napp.warm_up()\nfrom dashboard import data\nfrom dashboard.pages import country\n"
              "before = data.query_cache.misses\ncountry.all_profiles()\n"
              "print(data.query_cache.misses - before)")
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
