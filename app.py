@@ -34,13 +34,10 @@ WARM_PAGES = [path for _, path in NAV] + ["/country/KEN"]
 
 class DashboardApp(dash.Dash):
     def interpolate_index(self, **parts) -> str:
-        """The index page, titled with the page it opens (dashboard.prerender.page_title), with plotly
-        preloaded on the pages that draw it first (dash_boundary.plotly_preloads)."""
+        """The index page, titled with the page it opens (dashboard.prerender.page_title)."""
         if has_request_context():
             title = prerender.page_title(request.path)
             parts["title"] = escape(title) if title else parts["title"]
-            parts["css"] = dash_boundary.plotly_preloads(request.path, self.config.requests_pathname_prefix) \
-                + parts["css"]
         return super().interpolate_index(**parts)
 
 
@@ -62,7 +59,7 @@ def create_app() -> DashboardApp:
     data.register(server)  # one database version per request (dashboard/data.py)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
     dash_boundary.guard(app)  # a malformed callback post is a 400, before Dash reads it
-    dash_boundary.serve_smaller_scripts(app)
+    dash_boundary.serve_smaller_plotly(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
     prefix = app.config.requests_pathname_prefix
     app.index_string = app.index_string.replace("{%css%}", dash_boundary.index_preloads(prefix) + "{%css%}", 1)

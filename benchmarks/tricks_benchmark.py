@@ -11,6 +11,9 @@ it wins clearly more pairs than chance would (sign test: p < 0.05, i.e. at least
 The server-side trick (the components' namespace registered as a module) is timed in process instead: the
 layouts of Gaps and Targets built with and without it, interleaved.
 
+The tricks that did not win were deleted (docs/serving.md has their figures: the compile hint, the per-page
+plotly preloads, the polyfill swap, measured by this script's earlier revision with their variants here).
+
 Run: .venv/bin/python benchmarks/tricks_benchmark.py [--pairs N] [--db PATH] [--only NAME ...]
 """
 
@@ -39,14 +42,6 @@ from benchmarks.first_chart_benchmark import CHROMIUM_ARGS, PATHS, time_first_ch
 # trick: (the lines that undo it, run after `import app`; the pages it is meant to speed up; which time counts)
 # "first" is the first chart drawn (a preview counts), "named" the page's main chart as plotly draws it.
 BROWSER_TRICKS = {
-    "compile hint": ("from dashboard import dash_boundary\ndash_boundary.COMPILE_HINT = b''",
-                     ["explore (default view)"], "named"),
-    "per-page plotly preloads": ("from dashboard import dash_boundary\n"
-                                 "dash_boundary.PLOTLY_FIRST = __import__('re').compile('(?!)')",
-                                 ["gaps", "country (KEN)"], "named"),
-    "polyfill swap": ("from dashboard import dash_boundary\n"
-                      "dash_boundary.REGENERATOR_RUNTIME = __import__('pathlib').Path('/nonexistent')",
-                      ["explore (default view)", "gaps"], "first"),
     "map preview": ("from dashboard import map_preview\nmap_preview.render = lambda *args: ''",
                     ["explore (default view)"], "first"),
 }
@@ -83,7 +78,10 @@ def browser_tricks(db: Path, pairs: int, only: list[str] | None) -> None:
                 for page in pages:
                     path, selector = PATHS[page]
                     for url in (with_url, without_url):  # each server's query cache warm, as a live one's is
-                        time_first_chart(browser, url + path, selector)
+                        try:
+                            time_first_chart(browser, url + path, selector)
+                        except PlaywrightTimeout:
+                            print(f"  ({name}, {page}: warm-up load of {url} timed out)", flush=True)
                     times: dict[str, list[float]] = {"with": [], "without": []}
                     for pair in range(pairs):
                         order = [("with", with_url), ("without", without_url)]
@@ -141,7 +139,7 @@ def main() -> None:
     args = options.parse_args()
     started = time.monotonic()
     with tempfile.TemporaryDirectory() as scratch:
-        db = args.db or Path(scratch) / "digital_divide.duckdb"
+        db = (args.db or Path(scratch) / "digital_divide.duckdb").resolve()  # the variants run in another folder
         if args.db is None:
             build_database(db)
         if not args.only or "namespace module" in args.only:

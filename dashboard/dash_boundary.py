@@ -13,18 +13,16 @@ navigation event, re-announced under our own name).
    them), `filled_page_container` rebuilds Dash's page container with its private ids, and
    `title_callback_on_navigation_only` edits the callback list Dash serves as /_dash-dependencies.
 4. Dash's URLs: the callback endpoint (and the shape of its posts: `guard`), the layout and dependency
-   requests (preloaded by the index), and two script files swapped for smaller ones (`serve_smaller_scripts`).
+   requests (preloaded by the index), and plotly's script swapped for a smaller bundle (`serve_smaller_plotly`).
 5. Dash's first-request set-up (`first_request`): Dash sets itself up on a process's first request but marks
    that done before doing it, so threads arriving meanwhile got a 500.
 """
 
 from __future__ import annotations
 
-import re
 import sys
 import types
 from collections.abc import Callable, Iterable
-from functools import cache
 from pathlib import Path
 from typing import ClassVar
 
@@ -138,54 +136,22 @@ def index_preloads(prefix: str) -> str:
                    for name in (LAYOUT_PATH, DEPENDENCIES_PATH))
 
 
-# Pages whose first chart plotly draws (none drawn on the server): their index preloads plotly's chunk and
-# bundle, which then download and compile while Dash starts.
-PLOTLY_FIRST = re.compile(r"(gaps|country/[^/]+)/?")
-PLOTLY_PRELOADS = ("_dash-component-suites/dash/dcc/async-graph.js",
-                   "_dash-component-suites/plotly/package_data/plotly.min.js")
-
-
-def plotly_preloads(pathname: str, prefix: str) -> str:
-    """Script preloads for the index of the page at `pathname` ("" for pages not in PLOTLY_FIRST)."""
-    if not PLOTLY_FIRST.fullmatch(dash.strip_relative_path(pathname) or ""):
-        return ""
-    return "".join(f'<link rel="preload" href="{prefix}{name}" as="script">' for name in PLOTLY_PRELOADS)
-
-
-# Two script files Dash asks for are served from npm packages that do the same job with far less to parse
-# (each falls back to Dash's own file when npm has not run):
-# - plotly's partial bundle with exactly the trace types we draw (scatter, choropleth, scattergeo): 1.4 MB
-#   instead of 4.8 MB, the same plotly.js version as plotly.py's (tests/test_plotly_bundle.py checks);
-# - in place of @babel/polyfill (core-js for browsers without ES2015, which also swaps in slower versions
-#   of built-ins such as String.prototype.trim), just the regenerator runtime: the one global Dash's lazy
-#   components need (`regeneratorRuntime`); every browser React 18 runs in has the rest natively.
+# Dash's request for plotly.min.js is answered with plotly's partial bundle holding exactly the trace types we
+# draw (scatter, choropleth, scattergeo): 1.4 MB instead of 4.8 MB, the same plotly.js version as plotly.py's
+# (tests/test_plotly_bundle.py checks); Dash's own file when npm has not run.
 PLOTLY_GEO_BUNDLE = ROOT / "node_modules" / "plotly.js-geo-dist-min" / "plotly-geo.min.js"
 PLOTLY_BUNDLE_PATH = "/_dash-component-suites/plotly/package_data/plotly."
-REGENERATOR_RUNTIME = ROOT / "node_modules" / "regenerator-runtime" / "runtime.js"
-POLYFILL_PATH = "/_dash-component-suites/dash/deps/polyfill@"
-# V8's compile hint: Chromium (136 and later) compiles all of a script so headed while it downloads, on
-# another thread, instead of function by function as plotly starts on the page's one thread.
-COMPILE_HINT = b"//# allFunctionsCalledOnLoad\n"
 
 
-def serve_smaller_scripts(app: dash.Dash) -> None:
-    """Answer Dash's requests for plotly.min.js and the polyfill with the smaller files (see above)."""
-    server = app.server
+def serve_smaller_plotly(app: dash.Dash) -> None:
+    """Answer Dash's requests for plotly.min.js with the geo bundle (see above)."""
 
-    @server.before_request
-    def smaller_scripts():
+    @app.server.before_request
+    def smaller_plotly():
         if request.path.startswith(PLOTLY_BUNDLE_PATH) and PLOTLY_GEO_BUNDLE.is_file():
-            return server.response_class(_plotly_bundle(PLOTLY_GEO_BUNDLE, COMPILE_HINT),
-                                         mimetype="application/javascript", headers={"Cache-Control": "max-age=86400"})
-        if request.path.startswith(POLYFILL_PATH) and REGENERATOR_RUNTIME.is_file():
-            return send_from_directory(REGENERATOR_RUNTIME.parent, REGENERATOR_RUNTIME.name,
+            return send_from_directory(PLOTLY_GEO_BUNDLE.parent, PLOTLY_GEO_BUNDLE.name,
                                        mimetype="application/javascript", max_age=86400)
         return None
-
-
-@cache
-def _plotly_bundle(path: Path, hint: bytes) -> bytes:
-    return hint + path.read_bytes()
 
 
 # The inputs of Dash's own callbacks (which dashboard.callbacks.checked cannot wrap) and what they take: the

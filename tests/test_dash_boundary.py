@@ -24,8 +24,8 @@ dashboard/dash_boundary.py relies on Dash's and plotly's private parts; after an
  3. dash._pages._path_to_page and _parse_query_string, the page container's ids (_pages_location, _pages_content,
     _pages_store, _pages_dummy: dash.dash._ID_*), the title callback in app._callback_list (tests/test_prerender.py);
  4. the URLs _dash-update-component (its post's shape: tests/test_callbacks.py, tests/test_fuzz.py),
-    _dash-layout, _dash-dependencies, and the script paths plotly/package_data/plotly.*.js and
-    dash/deps/polyfill@* (tests/test_plotly_bundle.py; package.json's plotly.js-geo-dist-min at plotly.js's version);
+    _dash-layout, _dash-dependencies, and the script path plotly/package_data/plotly.*.js
+    (tests/test_plotly_bundle.py; package.json's plotly.js-geo-dist-min at plotly.js's version);
  5. Dash's first-request set-up still racing with other threads (tests/test_serving.py);
  6. assets/dash_boundary.js: dcc.Link still fires `_dashprivate_pushstate` (tests/test_browser.py -k fragment);
  then re-run benchmarks/tricks_benchmark.py and update docs/serving.md's measured gains."""
