@@ -11,6 +11,8 @@ import sys
 from importlib.metadata import version
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import PROJECT_ROOT
 
 # The versions dashboard/dash_boundary.py was last checked against. On an upgrade, re-check each item below, then
@@ -91,3 +93,17 @@ def test_gunicorn_warms_each_worker_up_from_its_config() -> None:
     assert re.search(r"def post_worker_init\(worker\).*\n(.*\n)*.*app\.warm_up\(", config)
     for user in ["Makefile", "tests/conftest.py", "deploy/run_local.py"]:
         assert "gunicorn.conf.py" in (PROJECT_ROOT / user).read_text(), user
+
+
+@pytest.mark.browser
+def test_a_links_navigation_is_announced_under_our_own_name(open_page) -> None:
+    """assets/dash_boundary.js re-announces dcc.Link's private navigation event as `ddi:navigate` (fragment.js
+    listens to it): if Dash renames its event, this fails."""
+    record = open_page("/country")
+    record.page.evaluate("window.__navigations = 0; "
+                         "window.addEventListener('ddi:navigate', () => { window.__navigations += 1; })")
+    record.page.get_by_role("link", name="Kenya", exact=True).click()  # a dcc.Link: no new document
+    record.page.wait_for_selector("#country-trend-internet_use .scatterlayer .trace", state="attached",
+                                  timeout=60_000)
+    assert record.page.evaluate("window.__navigations") == 1
+    assert record.errors == []
