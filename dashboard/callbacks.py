@@ -9,7 +9,7 @@ ignored; nobody looks at a hand-made post's page). Usage, under `@callback(...)`
     @checked(text(known=indicator_ids, default=DEFAULT_INDICATOR), number(1900, 2100), codes())
     def update(indicator, year, countries): ...
 
-Malformed bodies (not JSON, missing keys, inputs that are not the callback's) are answered 400 by `guard`,
+Malformed bodies (not JSON, missing keys, inputs that are not the callback's) are answered 400 by dash_boundary.guard,
 before Dash, which raised on them (a 500); what Dash sends (its wire format) is known in dashboard/dash_boundary.py.
 """
 
