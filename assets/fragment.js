@@ -32,7 +32,7 @@
   }
 
   watch();
-  // dcc.Link announces its client-side navigations with this event; back and forward with popstate.
-  window.addEventListener("_dashprivate_pushstate", watch);
+  // A dcc.Link's client-side navigation (re-announced by dash_boundary.js); back and forward with popstate.
+  window.addEventListener("ddi:navigate", watch);
   window.addEventListener("popstate", watch);
 })();

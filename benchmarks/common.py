@@ -14,6 +14,7 @@ from pathlib import Path
 import requests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+CONFIG = "gunicorn.conf.py"  # the app's gunicorn settings (its workers' warm-up), in the project root
 SHARED_RAW = Path(os.environ.get("DDI_SHARED_RAW", PROJECT_ROOT.parent / "shared" / "data" / "raw"))
 
 
@@ -34,13 +35,14 @@ def build_database(db: Path) -> float:
 @contextlib.contextmanager
 def gunicorn(db: Path, workers: int = 2, app: str = "app:server", cwd: Path = PROJECT_ROOT) -> Iterator[str]:
     """Serve the app (or another WSGI `app` importable from `cwd`) on a free loopback port as production
-    would (`make run`: 4 threads per worker); yield its URL."""
+    would (`make run`: 4 threads per worker, and `cwd`'s gunicorn.conf.py when it has one: the app's warm-up);
+    yield its URL."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", "4", app],
+         "--threads", "4", *(["--config", str(cwd / CONFIG)] if (cwd / CONFIG).is_file() else []), app],
         cwd=cwd, env={**os.environ, "DDI_DB": str(db)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -101,7 +101,8 @@ def serve(code: Path, db: Path) -> tuple[subprocess.Popen, str]:
         port = sock.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-         "--timeout", "120", "app:server"],
+         "--timeout", "120", *(["--config", "gunicorn.conf.py"] if (code / "gunicorn.conf.py").is_file() else []),
+         "app:server"],
         cwd=code, env={"PATH": "/usr/bin:/bin", "DDI_DB": str(db), "HOME": "/tmp"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     url = f"http://127.0.0.1:{port}"

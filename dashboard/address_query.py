@@ -12,11 +12,9 @@ from __future__ import annotations
 
 from dash import dcc
 
-from dashboard.namespace import NAMESPACE
+from dashboard.dash_boundary import own_type
 
 
+@own_type
 class AddressQuery(dcc.Store):
     """dcc.Store whose `data` (a query string, "?a=1&b=2", or "") is kept in the address bar."""
-
-    _namespace = NAMESPACE
-    _type = "AddressQuery"

@@ -9,22 +9,19 @@ ignored; nobody looks at a hand-made post's page). Usage, under `@callback(...)`
     @checked(text(known=indicator_ids, default=DEFAULT_INDICATOR), number(1900, 2100), codes())
     def update(indicator, year, countries): ...
 
-Malformed bodies (not JSON, missing keys, inputs that are not the callback's) are answered 400 by `guard`,
-before Dash, which raised on them (a 500). What Dash sends (its wire format) is known here and nowhere else but
-dashboard/prerender.py (the page container's ids).
+Malformed bodies (not JSON, missing keys, inputs that are not the callback's) are answered 400 by dash_boundary.guard,
+before Dash, which raised on them (a 500); what Dash sends (its wire format) is known in dashboard/dash_boundary.py.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Collection, Iterable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from functools import wraps
 
 import dash
-from flask import abort, request
 
-from dashboard.prerender import LOCATION_ID
 from dashboard.url_state import ISO3
 
 log = logging.getLogger(__name__)
@@ -122,75 +119,3 @@ def checked(*kinds: Kind) -> Callable[[Callable], Callable]:
         return run
 
     return wrap
-
-
-# --- the shape of Dash's callback posts -------------------------------------------------------------------------
-
-UPDATE_PATH = "_dash-update-component"
-# The inputs of Dash's own callbacks (which `checked` cannot wrap) and what they take: the pages' router reads
-# the address of dcc.Location, and raised on anything but a path under the app's prefix and a string query.
-DASH_INPUTS = {
-    (LOCATION_ID, "pathname"): ("a path", lambda value, prefix: isinstance(value, str) and value.startswith(prefix)),
-    (LOCATION_ID, "search"): ("a string", lambda value, _prefix: value is None or isinstance(value, str)),
-}
-
-
-def _matches(items: object, declared: Iterable[dict]) -> bool:
-    """Whether posted `items` are exactly the declared {id, property} pairs, in order (their values are the
-    callback's to check). The site has no pattern-matching callbacks, whose items would be lists."""
-    declared = list(declared)
-    if not isinstance(items, list) or len(items) != len(declared):
-        return False
-    return all(isinstance(item, dict) and item.get("id") == spec["id"] and item.get("property") == spec["property"]
-               for item, spec in zip(items, declared, strict=True))
-
-
-def _declared_outputs(output: str) -> list[dict]:
-    """The outputs a callback's id names: "..a.x...b.y.." for several, "a.x" for one."""
-    parts = output[2:-2].split("...") if output.startswith("..") else [output]
-    return [dict(zip(("id", "property"), part.rsplit(".", 1), strict=True)) for part in parts]
-
-
-def body_problem(body: object, callback_map: dict, prefix: str = "/") -> str | None:
-    """What is wrong with a callback post's JSON for Dash (None: nothing). Dash indexes into the body and the
-    callback's entry without checking, so a missing key or a wrong shape raised inside Dash (a 500)."""
-    if not isinstance(body, dict):
-        return "the body is not a JSON object"
-    output = body.get("output")
-    if not isinstance(output, str) or output not in callback_map:
-        return "no such callback"
-    entry = callback_map[output]
-    if not _matches(body.get("inputs"), entry["inputs"]):
-        return "the inputs are not the callback's"
-    if not _matches(body.get("state", []), entry.get("state", [])):
-        return "the state is not the callback's"
-    for item in body["inputs"]:
-        what, fits = DASH_INPUTS.get((item["id"], item["property"]), ("", None))
-        if fits and not fits(item.get("value"), prefix):
-            return f"{item['id']}.{item['property']} is not {what}"
-    if not entry.get("no_output"):
-        outputs = body.get("outputs")
-        declared = _declared_outputs(output)
-        if output.startswith(".."):
-            if not _matches(outputs, declared):
-                return "the outputs are not the callback's"
-        elif not _matches([outputs], declared):
-            return "the output is not the callback's"
-    changed = body.get("changedPropIds", [])
-    if not isinstance(changed, list) or not all(isinstance(item, str) for item in changed):
-        return "changedPropIds is not a list of strings"
-    return None
-
-
-def guard(app: dash.Dash) -> None:
-    """Answer a malformed callback post 400 (with one line saying what is wrong) before Dash reads it."""
-    path = app.config.routes_pathname_prefix + UPDATE_PATH
-
-    @app.server.before_request
-    def check_callback_body():
-        if request.path != path or request.method != "POST":
-            return None
-        problem = body_problem(request.get_json(silent=True), app.callback_map, app.config.requests_pathname_prefix)
-        if problem:
-            abort(400, description=f"Malformed callback request: {problem}.")
-        return None

@@ -5,32 +5,11 @@ mounts many times faster. dcc.Markdown could carry them (with dangerously_allow_
 load ~470 kB of markdown and syntax-highlighting code and parse each table as Markdown first. This
 component is a `div` with the HTML (its `children`, a string) inside; its browser half is
 assets/html_block.js. Only HTML built by this app goes in: every value in it is escaped where it is built.
+The class itself is declared in dashboard/dash_boundary.py, with Dash's private class attributes it needs.
 """
 
 from __future__ import annotations
 
-from typing import ClassVar
+from dashboard.dash_boundary import HtmlBlock
 
-from dash.development.base_component import Component
-
-from dashboard.namespace import NAMESPACE
-
-PROPS = ["children", "id", "className", "style"]
-
-
-class HtmlBlock(Component):
-    """`children` (a string of HTML) inside a div with this `id` and `className`."""
-
-    _children_props: ClassVar[list[str]] = []
-    _base_nodes: ClassVar[list[str]] = ["children"]
-    _namespace = NAMESPACE  # window.ddi_components.HtmlBlock, defined in assets/html_block.js
-    _type = "HtmlBlock"
-
-    def __init__(self, children: str = "", id: str | None = None, className: str | None = None,
-                 style: dict | None = None) -> None:
-        self._prop_names = PROPS
-        self._valid_wildcard_attributes: list[str] = []
-        self.available_properties = PROPS
-        self.available_wildcard_properties: list[str] = []
-        given = {"id": id, "className": className, "style": style}
-        super().__init__(children=children, **{name: value for name, value in given.items() if value is not None})
+__all__ = ["HtmlBlock"]

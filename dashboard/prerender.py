@@ -15,14 +15,21 @@ import logging
 from urllib.parse import urlsplit
 
 import dash
-from dash import dcc, html
-from dash._pages import _parse_query_string, _path_to_page  # Dash's own router uses these two
+from dash import html
 
 from dashboard import components, data
+from dashboard.dash_boundary import (
+    CONTENT_ID,
+    DUMMY_ID,
+    LOCATION_ID,
+    STORE_ID,
+    filled_page_container,
+    page_at,
+    query_variables,
+    title_callback_on_navigation_only,
+)
 
-# Dash's ids for the page container's parts (dash.dash._ID_*): the router callback and the title callback
-# are wired to them.
-LOCATION_ID, CONTENT_ID, STORE_ID, DUMMY_ID = "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"
+__all__ = ["CONTENT_ID", "DUMMY_ID", "LOCATION_ID", "STORE_ID", "page_container", "page_title", "title_from_index"]
 
 log = logging.getLogger(__name__)
 
@@ -32,19 +39,13 @@ def page_container(referrer: str | None, host_url: str) -> html.Div:
     built = _page_at(referrer, host_url)
     if built is None:
         return dash.page_container
-    pathname, search, content, title = built
-    return html.Div([
-        dcc.Location(id=LOCATION_ID, refresh="callback-nav", pathname=pathname, search=search),
-        html.Div(content, id=CONTENT_ID, disable_n_clicks=True),
-        dcc.Store(id=STORE_ID, data={"title": title}),  # Dash's clientside callback sets document.title from it
-        html.Div(id=DUMMY_ID, disable_n_clicks=True),
-    ])
+    return filled_page_container(*built)
 
 
 def page_title(pathname: str) -> str | None:
     """The title of the page at `pathname` (for the index's <title>), or None when it is not a page."""
     try:
-        page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
+        page, path_variables = page_at(pathname)
         return _title(page, path_variables) if page else None
     except Exception:  # a title that cannot be built leaves the site's own
         log.exception("no title for %s", pathname)
@@ -57,11 +58,7 @@ def title_from_index(app: dash.Dash) -> None:
     only: each callback run at load makes Dash's renderer re-check every component of the page (the address
     writer that was such a callback cost Targets ~0.1 s before its first chart). Call once Dash has set its
     pages up (after the first request)."""
-    for entry in app._callback_list:  # the list Dash serves as /_dash-dependencies
-        if entry["output"] == f"{DUMMY_ID}.children" and entry["inputs"] == [{"id": STORE_ID, "property": "data"}]:
-            entry["prevent_initial_call"] = True
-            return
-    raise RuntimeError("Dash's page-title callback was not found: has Dash changed how pages set the title?")
+    title_callback_on_navigation_only(app)
 
 
 def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str] | None:
@@ -76,12 +73,12 @@ def _page_at(referrer: str | None, host_url: str) -> tuple[str, str, object, str
         return None  # another site's address says nothing about which of our pages is open
     pathname, search = address.path or "/", f"?{address.query}" if address.query else ""
     try:
-        page, path_variables = _path_to_page(dash.strip_relative_path(pathname) or "")
+        page, path_variables = page_at(pathname)
         if not page:
             return None  # not a page: the router shows its "not found" view
         content = page["layout"]
         if callable(content):
-            content = content(**{**(path_variables or {}), **_parse_query_string(search)})
+            content = content(**{**(path_variables or {}), **query_variables(search)})
         title = _title(page, path_variables)
     except data.DatabaseMissingError as exc:  # and DatabaseReadError (replaced in place, corrupt): say so
         log.error("could not build %s%s: %s", pathname, search, exc)

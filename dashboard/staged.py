@@ -17,18 +17,14 @@ from __future__ import annotations
 
 from dash import dcc
 
-from dashboard.namespace import NAMESPACE
+from dashboard.dash_boundary import own_type
 
 
+@own_type
 class StagedGraph(dcc.Graph):
     """dcc.Graph, drawn in its turn (window.ddi_components.StagedGraph)."""
 
-    _namespace = NAMESPACE
-    _type = "StagedGraph"
 
-
+@own_type
 class StagedDropdown(dcc.Dropdown):
     """dcc.Dropdown, given its full options once the page is idle or the user reaches it."""
-
-    _namespace = NAMESPACE
-    _type = "StagedDropdown"

@@ -14,9 +14,9 @@ from __future__ import annotations
 import re
 from html import escape
 
-from dash import dcc, html
+from dash import dcc
 
-from dashboard.html_block import HtmlBlock
+from dashboard.dash_boundary import HtmlBlock, is_html_element, tag_of
 
 # Dash prop name → HTML attribute name, where they differ.
 ATTRIBUTES = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
@@ -52,9 +52,9 @@ def render(node) -> str:
         return f"<div{_attributes(node)}>{node.children or ''}</div>"  # already escaped where it was built
     if isinstance(node, dcc.Link):
         return f"<a{_attributes(node)}>{render(node.children)}</a>"
-    if getattr(node, "_namespace", None) != html.Div._namespace:
+    if not is_html_element(node):
         raise StaticHtmlError(f"{type(node).__name__} (id {getattr(node, 'id', None)!r}) has to stay a component")
-    tag = node._type.lower()
+    tag = tag_of(node)
     if tag in VOID:
         return f"<{tag}{_attributes(node)}>"
     return f"<{tag}{_attributes(node)}>{render(getattr(node, 'children', None))}</{tag}>"

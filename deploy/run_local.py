@@ -161,7 +161,7 @@ class Deployment:
         log = (replica.folder / "gunicorn.log").open("w")
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{replica.port}",
                    "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "60",
-                   "--graceful-timeout", "10", "app:server"]
+                   "--graceful-timeout", "10", "--config", "gunicorn.conf.py", "app:server"]
         return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DDI_DB": str(replica.db)},
                                 stdout=log, stderr=subprocess.STDOUT)
 

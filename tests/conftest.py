@@ -75,7 +75,7 @@ def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
     log = (tmp_path_factory.mktemp("app") / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-         "app:server"],
+         "--config", "gunicorn.conf.py", "app:server"],
         cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(built_db)}, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"

@@ -9,7 +9,7 @@ import dash
 import pytest
 
 import app  # registers the pages and their callbacks, as gunicorn does
-from dashboard import callbacks
+from dashboard import dash_boundary
 from dashboard.callbacks import PREVENT, checked, clicks, codes, number, text
 
 UPDATE = "/_dash-update-component"
@@ -23,7 +23,7 @@ def post(body) -> int:
 def body(output: str, values: list) -> dict:
     entry = app.app.callback_map[output]
     items = [{**item, "value": value} for item, value in zip(entry["inputs"] + entry["state"], values, strict=True)]
-    declared = callbacks._declared_outputs(output)
+    declared = dash_boundary._declared_outputs(output)
     return {"output": output, "outputs": declared if output.startswith("..") else declared[0],
             "inputs": items[:len(entry["inputs"])], "state": items[len(entry["inputs"]):],
             "changedPropIds": [f"{items[0]['id']}.{items[0]['property']}"]}

@@ -98,7 +98,7 @@ def served(built_db: Path, tmp_path: Path):
     log = (tmp_path / "gunicorn.log").open("w")
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-         "app:server"],
+         "--config", "gunicorn.conf.py", "app:server"],
         cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(target)}, stdout=log, stderr=subprocess.STDOUT)
     try:
         wait_listening(port, process)

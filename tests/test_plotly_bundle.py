@@ -1,6 +1,6 @@
 """The app serves plotly's geo bundle (scatter, choropleth, scattergeo) in place of the full one, at the
-version plotly.py was built for, and the regenerator runtime in place of @babel/polyfill; each falls back
-to Dash's own file when npm has not installed the smaller one."""
+version plotly.py was built for, falling back to Dash's own file when npm has not installed it; Dash's other
+scripts (its polyfill) are its own."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pytest
 from plotly.offline import get_plotlyjs_version
 
 import app
+from dashboard import dash_boundary
 
 ROOT = Path(__file__).resolve().parent.parent
 # The URL Dash's renderer asks for (fingerprinted with plotly.py's version and a timestamp).
@@ -27,14 +28,14 @@ def test_the_geo_bundle_is_pinned_at_plotly_pys_version() -> None:
 
 
 def test_the_served_plotly_is_the_geo_bundle_of_that_version() -> None:
-    if not app.PLOTLY_GEO_BUNDLE.is_file():
+    if not dash_boundary.PLOTLY_GEO_BUNDLE.is_file():
         pytest.fail("node_modules/plotly.js-geo-dist-min is missing: run `npm ci`")
     response = app.server.test_client().get(BUNDLE_URL)
     head = response.get_data()[:200].decode()
     assert response.status_code == 200 and "javascript" in response.mimetype
     assert f"plotly.js (geo - minified) v{get_plotlyjs_version()}" in head
-    # V8's hint to compile the whole file while it downloads must be the file's first line.
-    assert head.startswith("//# allFunctionsCalledOnLoad\n")
+    # Served as npm installed it: the compile hint once put first gained nothing measurable (docs/serving.md).
+    assert response.get_data() == dash_boundary.PLOTLY_GEO_BUNDLE.read_bytes()
 
 
 def test_every_trace_type_we_draw_is_in_the_geo_bundle() -> None:
@@ -47,23 +48,13 @@ def test_every_trace_type_we_draw_is_in_the_geo_bundle() -> None:
 
 
 def test_without_the_geo_bundle_the_full_one_is_served(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(app, "PLOTLY_GEO_BUNDLE", tmp_path / "absent.js")
+    monkeypatch.setattr(dash_boundary, "PLOTLY_GEO_BUNDLE", tmp_path / "absent.js")
     response = app.server.test_client().get(BUNDLE_URL)
     assert response.status_code == 200
     assert re.search(r"plotly\.js v\d", response.get_data()[:200].decode())
 
 
-def test_the_polyfill_is_replaced_by_the_regenerator_runtime_dash_needs() -> None:
-    if not app.REGENERATOR_RUNTIME.is_file():
-        pytest.fail("node_modules/regenerator-runtime is missing: run `npm ci`")
-    body = app.server.test_client().get(POLYFILL_URL).get_data().decode()
-    assert "regeneratorRuntime = runtime" in body and "core-js" not in body
-    # Dash's lazy components call regeneratorRuntime.mark / .wrap: the runtime must define both.
-    assert "exports.mark = function" in body and "exports.wrap = wrap" in body
-
-
-def test_without_the_regenerator_runtime_dashs_polyfill_is_served(monkeypatch: pytest.MonkeyPatch,
-                                                                   tmp_path: Path) -> None:
-    monkeypatch.setattr(app, "REGENERATOR_RUNTIME", tmp_path / "absent.js")
+def test_dashs_own_polyfill_is_served() -> None:
+    """The swap for the bare regenerator runtime was deleted (no measurable gain: docs/serving.md)."""
     response = app.server.test_client().get(POLYFILL_URL)
     assert response.status_code == 200 and b"core-js" in response.get_data()

@@ -119,6 +119,7 @@ def test_in_the_browser_back_from_a_plain_link_shows_the_page_before(open_page) 
 
 
 def test_the_index_is_titled_with_its_page(db) -> None:
+    app.warm_up()  # as each gunicorn worker does (gunicorn.conf.py): then the title callback runs on navigation only
     client = app.server.test_client()
     assert "<title>Kenya · Country profiles · Digital divide indicators</title>" in client.get("/country/KEN").text
     assert "<title>Digital divide indicators</title>" in client.get("/no-such-page").text

@@ -1,8 +1,9 @@
 """Production serving: every gunicorn worker serves Dash's scripts from its first request on.
 
 Dash sets itself up on a process's first request (registers the script files it may serve, copies the
-callbacks), but marks that done before doing it: without app.py's warm-up, a thread that came in
-meanwhile was answered 500 and the page stayed blank (seen on the first load after a restart).
+callbacks), but marks that done before doing it: without the workers' warm-up (app.warm_up, called from
+gunicorn.conf.py), a thread that came in meanwhile was answered 500 and the page stayed blank (seen on the
+first load after a restart).
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ def test_fresh_workers_serve_scripts_before_any_page(built_db: Path) -> None:
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "8",
-         "app:server"],
+         "--config", "gunicorn.conf.py", "app:server"],
         cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(built_db)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
@@ -67,7 +68,7 @@ def test_a_database_overwritten_in_place_gives_a_notice_and_503s_never_a_500(bui
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "1", "--threads", "4",
-         "app:server"],
+         "--config", "gunicorn.conf.py", "app:server"],
         cwd=PROJECT_ROOT, env={**os.environ, "DDI_DB": str(served)},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

@@ -1,9 +1,9 @@
-"""Work staged past the first chart (dashboard/staged.py, assets/staged.js, app.py's preloads and warm-up).
+"""Work staged past the first chart (dashboard/staged.py, assets/staged.js, the preloads and app.warm_up).
 
 In Chromium: a page's charts are drawn one at a time, the one nearest the top of the window first, each
 keeping its height while plotly loads; a
 dropdown reached at once, by pointer or by keyboard, offers its full list; the layout is fetched once, by
-the page's preload. In Python: the staged components are their dcc components, and a freshly imported app
+the page's preload. In Python: the staged components are their dcc components, and a warmed-up worker (app.warm_up)
 has the pages' queries cached already.
 """
 
@@ -123,24 +123,23 @@ def test_the_layout_is_fetched_once_by_the_pages_preload(open_page) -> None:
     assert not [error for error in record.errors if "preload" in error]
 
 
-def test_pages_whose_first_chart_is_plotlys_preload_it_and_use_the_preload(open_page) -> None:
+def test_plotly_is_loaded_once_by_dashs_chunk_loader_without_a_preload(open_page) -> None:
+    """The per-page plotly preloads gained nothing measurable (docs/serving.md) and are gone: Dash's own chunk
+    loader fetches plotly, once."""
     record = open_page("/gaps")
     record.page.wait_for_selector("#gaps-series .scatterlayer .trace", state="attached", timeout=60_000)
     record.page.wait_for_load_state("networkidle")
     content = record.page.content()
     for name in ("async-graph.js", "plotly.min.js"):
-        assert f'{name}" as="script"' in content, name
-        assert len([url for url in record.requests if url.endswith(name)]) == 1, name  # the chunk loader used it
+        assert f'{name}" as="script"' not in content, name
+        assert len([url for url in record.requests if url.endswith(name)]) == 1, name
     assert record.errors == []
-    explore = open_page("/explore")  # its first chart is drawn on the server: plotly is not preloaded
-    explore.page.wait_for_selector("#explore-map-preview .map-preview path", state="attached", timeout=60_000)
-    assert "plotly.min.js" not in "".join(explore.page.locator("link[rel=preload]").evaluate_all(
-        "links => links.map(link => link.href)"))
 
 
-def test_a_freshly_imported_app_has_the_pages_queries_cached(built_db: Path) -> None:
-    """The country profiles (one query for all economies) are ready before the first visitor asks."""
-    probe = ("import app\nfrom dashboard import data\nfrom dashboard.pages import country\n"
+def test_a_warmed_up_worker_has_the_pages_queries_cached(built_db: Path) -> None:
+    """The country profiles (one query for all economies) are ready before the first visitor asks: each gunicorn
+    worker runs app.warm_up before it takes requests (gunicorn.conf.py)."""
+    probe = ("import app\napp.warm_up()\nfrom dashboard import data\nfrom dashboard.pages import country\n"
              "before = data.query_cache.misses\ncountry.all_profiles()\n"
              "print(data.query_cache.misses - before)")
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
