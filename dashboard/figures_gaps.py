@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.figures import LINE_COLOURS
+from dashboard.chart_style import LINE_COLOURS
 
 PARITY_BAND = (0.98, 1.02)  # ITU's parity band for a ratio of two rates (DESIGN.md §4)
 COVERAGE_THRESHOLD = 0.5  # group_aggregate leaves the value empty below this population coverage

@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.figures import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
+from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
 
 # Every status the ETL writes (etl/measures/status_rules.py STATUSES), best first, and "no data" for economies
 # with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.

@@ -21,7 +21,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from dashboard import components, data
 from dashboard import figures_country as figures
 from dashboard.callbacks import checked, text
-from dashboard.figures import definition_changes_note
+from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 

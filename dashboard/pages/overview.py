@@ -16,7 +16,7 @@ from dash import dcc, html
 
 from dashboard import components, data, target_status
 from dashboard import figures_overview as fo
-from dashboard.figures import definition_changes_note
+from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.static_html import static_block
 

@@ -24,7 +24,7 @@ from dashboard import components, data, target_status
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import checked, text
-from dashboard.figures import definition_changes_note
+from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedDropdown
 from dashboard.static_html import static_block
