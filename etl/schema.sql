@@ -242,3 +242,14 @@ CREATE TABLE inequality (  -- Inequality of Internet use across economies, per y
     grouping      VARCHAR NOT NULL,     -- the grouping of the decomposition: wb_region
     PRIMARY KEY (indicator_id, year)
 );
+
+-- Views: predicates that the dashboard's queries (dashboard/queries) and researchers share, written once.
+
+CREATE VIEW observation_total AS  -- Observations without a breakdown (sex, area and age all 'total'): one value per indicator, economy and year.
+    SELECT * FROM observation WHERE sex = 'total' AND area = 'total' AND age = 'total';
+
+CREATE VIEW group_aggregate_total AS  -- Our group aggregates without a breakdown (sex, area and age all 'total').
+    SELECT * FROM group_aggregate WHERE sex = 'total' AND area = 'total' AND age = 'total';
+
+CREATE VIEW published_aggregate_total AS  -- Publishers' aggregates without a breakdown (sex, area and age all 'total').
+    SELECT * FROM published_aggregate WHERE sex = 'total' AND area = 'total' AND age = 'total';
