@@ -8,13 +8,13 @@ this module only draws it, and projects the latest value forward at the observed
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
 from dashboard import formatting
 from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
+from dashboard.rows import num, records
 
 # Every status the ETL writes (etl/measures/status_rules.py STATUSES), best first, and "no data" for economies
 # with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.
@@ -38,23 +38,6 @@ CHART_FROM = 2005  # the trend chart starts here; its table lists every year
 # Projections like ln(0.25)/ln(0.5**0.2) are whole numbers in exact arithmetic but not in floats.
 TOLERANCE = 1e-9
 SURROGATE_FRACTION = 0.005  # as etl/measures/progress.py: a 100 % goal with no threshold is judged at 99.5 %
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts, column by column (DataFrame.to_dict('records') is ~4x slower on Arrow-backed columns)."""
-    columns = list(frame.columns)
-    return [dict(zip(columns, row, strict=True)) for row in zip(*(frame[c].tolist() for c in columns), strict=True)]
-
-
-def num(value) -> float | None:
-    """A float, or None for NULL / NaN / pd.NA."""
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
 
 
 def goal(target: Mapping) -> float:
