@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 import app  # registers the pages (as gunicorn does) and the /download/ route
+from dashboard import data_files
 from dashboard import data_selection as selection
 from dashboard.pages import data_download as page
 from tests.dash_tree import walk
@@ -184,7 +185,7 @@ def test_xlsx_holds_the_rows_and_a_sheet_of_metadata(db) -> None:
 
 
 def test_an_xlsx_past_its_row_limit_says_to_take_csv_or_parquet(db, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page, "XLSX_MAX_ROWS", 10)
+    monkeypatch.setattr(data_files, "XLSX_MAX_ROWS", 10)  # the limit of the files module downloads.py uses
     response = app.server.test_client().get("/download/selection.xlsx?indicator=internet_use&countries=NOR")
     assert response.status_code == 413 and response.mimetype == "text/plain"
     assert "at most 10 rows" in response.get_data(as_text=True) and "CSV or Parquet" in response.get_data(as_text=True)
