@@ -113,7 +113,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     group (or of the world) as a thick black line whose hover gives its population coverage. With a `target`
     (a row of the target table), its value is drawn as a horizontal line labelled with framework and
     deadline; with the aggregate's `progress` row too, the aggregate is projected to the deadline at its
-    observed pace (figures_targets.projection) as a dashed line. `changes` (a spliced price basket's
+    observed pace (the path the ETL projected) as a dashed line. `changes` (a spliced price basket's
     definition changes, data.definition_changes) are marked by labelled vertical lines. A plain plotly dict,
     as world_map.
     """
@@ -140,7 +140,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         })
         drawn += len(rows)
         if target is not None and progress is not None:
-            ahead = ft.projection(progress, target)
+            ahead = ft.projection(progress)
             if len(ahead) > 1:
                 traces.append({
                     "type": "scatter", "x": ahead["year"].astype(int).tolist(),
