@@ -140,7 +140,7 @@ def test_pages_whose_first_chart_is_plotlys_preload_it_and_use_the_preload(open_
 
 def test_a_freshly_imported_app_has_the_pages_queries_cached(built_db: Path) -> None:
     """The country profiles (one query for all economies) are ready before the first visitor asks."""
-    probe = ("import app\nfrom dashboard import data\nfrom dashboard.pages import country\n"
+    probe = ("import app\nfrom dashboard import data\nfrom dashboard.queries import country\n"
              "before = data.query_cache.misses\ncountry.all_profiles()\n"
              "print(data.query_cache.misses - before)")
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,
