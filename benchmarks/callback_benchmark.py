@@ -45,7 +45,6 @@ from benchmarks.common import build_database, gunicorn
 BUDGET_MS = 100.0
 ROUTER_OUTPUT = "_pages_content"  # Dash pages' routing callback: the page layout for a pathname and search
 MAX_COUNTRIES = 12  # as many economies as the pages compare (dashboard.url_state.MAX_COUNTRIES)
-TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
 
 
 # --- talking to the app ----------------------------------------------------------------------------------
@@ -230,7 +229,7 @@ def gather_options(session: requests.Session, url: str, callbacks: list[Callback
 
     with duckdb.connect(str(db), read_only=True) as con:
         options.explore_years = {row[0]: (row[1], row[2]) for row in con.execute(
-            f"SELECT indicator_id, min(year), max(year) FROM observation WHERE {TOTAL} GROUP BY 1").fetchall()}
+            "SELECT indicator_id, min(year), max(year) FROM observation_total GROUP BY 1").fetchall()}
         options.data_years = {row[0]: (row[1], row[2]) for row in con.execute(
             "SELECT indicator_id, min(year), max(year) FROM observation GROUP BY 1").fetchall()}
         tables = {name: {row[0] for row in con.execute(sql_text).fetchall()} for name, sql_text in (

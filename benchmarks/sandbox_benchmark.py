@@ -20,9 +20,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import build_database
-from etl import sandbox
+from dashboard import sql_sandbox as sandbox
+from dashboard.sql_sandbox import EXAMPLE_QUERIES, QueryTimeout, SandboxError, run_here, run_query, warm_up
 from etl.export import export
-from etl.sandbox import EXAMPLE_QUERIES, QueryTimeout, SandboxError, run_here, run_query, warm_up
 
 RUNAWAY = "SELECT count(*) FROM range(1000000000) a, range(1000) b"
 SIMPLE = "SELECT name FROM country WHERE iso3 = 'NOR'"

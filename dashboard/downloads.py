@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from flask import Flask, Response, abort, request
 
-from dashboard import data
+from dashboard import data, data_files, data_selection
+from dashboard.queries import data_download as queries
 
 SCOPES = ("selection", "full")
 FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.parquet",
@@ -22,29 +23,27 @@ def download(scope: str, extension: str) -> Response:
     """One file of the selection (uncapped, in the on-screen order) or of the full series."""
     if scope not in SCOPES or extension not in FORMATS:
         abort(404, description="Downloads are /download/selection.csv|parquet|xlsx or /download/full.csv|parquet|xlsx")
-    from dashboard.pages import data_download as page  # the page module registers itself once the app exists
-
     try:
-        errors = page.query_errors(request.args.to_dict())
+        errors = data_selection.query_errors(request.args.to_dict())
         if errors:
             return Response(f"Bad download link: {'; '.join(errors)}.\n", status=400, mimetype="text/plain")
-        state = page.state_from_query(request.query_string.decode("utf-8", errors="replace"))
+        state = data_selection.state_from_query(request.query_string.decode("utf-8", errors="replace"))
         if scope == "full":
-            state = page.DataState(state.indicators, sex="all", area="all", age="all")
-        frame = page.selection(state)
+            state = queries.DataState(state.indicators, sex="all", area="all", age="all")
+        frame = queries.selection(state)
         if extension == "csv":
-            content = page.csv_bytes(frame)
+            content = data_files.csv_bytes(frame)
         elif extension == "parquet":
-            content = page.parquet_bytes(frame)
-        elif len(frame) > page.XLSX_MAX_ROWS:
-            return Response(f"XLSX holds at most {page.XLSX_MAX_ROWS:,} rows; this selection has {len(frame):,}: "
+            content = data_files.parquet_bytes(frame)
+        elif len(frame) > data_files.XLSX_MAX_ROWS:
+            return Response(f"XLSX holds at most {data_files.XLSX_MAX_ROWS:,} rows; this selection has {len(frame):,}: "
                             "download it as CSV or Parquet, or choose fewer indicators.\n", status=413,
                             mimetype="text/plain")
         else:
-            content = page.xlsx_bytes(frame, page.sources(state))
+            content = data_files.xlsx_bytes(frame, queries.sources(state))
     except data.DatabaseMissingError as exc:
         return Response(str(exc) + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "5"})
-    filename = page.filename(state, scope, extension)
+    filename = data_files.filename(state, scope, extension)
     return Response(content, mimetype=FORMATS[extension],
                     headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 

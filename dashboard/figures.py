@@ -7,18 +7,19 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import pandas as pd
 
+from dashboard import figures_targets as ft
 from dashboard import formatting
-
-# Colour-blind-safe: viridis for continuous maps, Okabe–Ito for lines.
-MAP_SCALE = "Viridis"
-LINE_COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442", "#000000"]
-NO_DATA_GREY = "#d9d9d9"
-NOT_IN_GROUP = "#f7f7f7"  # economies outside a chosen group: paler than "no data", outlined
-NOT_IN_GROUP_LINE = "#b0b0b0"
-AGGREGATE_COLOUR = "#000000"  # the group (or world) aggregate and its projection; countries use the others
-COUNTRY_COLOURS = [colour for colour in LINE_COLOURS if colour != AGGREGATE_COLOUR]
-# Shapes plotly's world topojson lacks; data for them is said to be off the map, not dropped.
-NO_SHAPE = {"XKX": "Kosovo"}
+from dashboard.chart_style import (  # noqa: F401  (definition_changes_note: read as figures.… by pages and tests)
+    AGGREGATE_COLOUR,
+    COUNTRY_COLOURS,
+    MAP_SCALE,
+    NO_DATA_GREY,
+    NO_SHAPE,
+    NOT_IN_GROUP,
+    NOT_IN_GROUP_LINE,
+    definition_changes_note,
+    mark_definition_changes,
+)
 
 
 def _short_unit(unit: str) -> str:
@@ -103,35 +104,6 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
     }}
 
-
-CHANGE_COLOUR = "#CC79A7"  # definition changes of a spliced series (dash-dot vertical lines)
-
-
-def mark_definition_changes(layout: dict, changes: Sequence[tuple[int, str]], *, first: int | None = None,
-                            last: int | None = None) -> None:
-    """A labelled dash-dot vertical line between the last year of a basket definition and the first of the next
-    ("5 GB from 2025"), for each change of a spliced series within [first, last]; added to a plotly layout."""
-    for year, label in changes:
-        if (first is not None and year < first) or (last is not None and year > last):
-            continue
-        x = year - 0.5
-        layout.setdefault("shapes", []).append({
-            "type": "line", "name": f"definition change {year}", "xref": "x", "x0": x, "x1": x, "yref": "paper",
-            "y0": 0, "y1": 1, "line": {"color": CHANGE_COLOUR, "width": 1.5, "dash": "dashdot"}})
-        layout.setdefault("annotations", []).append({
-            "name": f"definition change {year}", "text": label, "xref": "x", "x": x, "xanchor": "right",
-            "yref": "paper", "y": 1, "yanchor": "top", "textangle": -90, "showarrow": False,
-            "font": {"size": 10, "color": "#8B3A6B"}})
-
-
-def definition_changes_note(changes: Sequence[tuple[int, str]]) -> str:
-    """The sentence under a chart or table of a spliced series: its definition changes ('' when none)."""
-    if not changes:
-        return ""
-    return ("The basket changed definition: " + ", ".join(label for _, label in changes)
-            + " (dash-dot lines on the chart); values across a change are not comparable.")
-
-
 def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
           aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
           progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = ()) -> dict:
@@ -141,12 +113,10 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     group (or of the world) as a thick black line whose hover gives its population coverage. With a `target`
     (a row of the target table), its value is drawn as a horizontal line labelled with framework and
     deadline; with the aggregate's `progress` row too, the aggregate is projected to the deadline at its
-    observed pace (figures_targets.projection) as a dashed line. `changes` (a spliced price basket's
+    observed pace (the path the ETL projected) as a dashed line. `changes` (a spliced price basket's
     definition changes, data.definition_changes) are marked by labelled vertical lines. A plain plotly dict,
     as world_map.
     """
-    from dashboard import figures_targets as ft  # figures_targets imports this module's palette
-
     traces: list[dict] = []
     short = _short_unit(unit)
     digits = _digits(unit)
@@ -170,7 +140,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         })
         drawn += len(rows)
         if target is not None and progress is not None:
-            ahead = ft.projection(progress, target)
+            ahead = ft.projection(progress)
             if len(ahead) > 1:
                 traces.append({
                     "type": "scatter", "x": ahead["year"].astype(int).tolist(),
@@ -216,8 +186,6 @@ def _projection_name(label: str, progress: Mapping) -> str:
 
 def _draw_target(layout: dict, target: Mapping, unit: str) -> None:
     """The target value (or band) as a labelled horizontal line, and its deadline as a dotted vertical one."""
-    from dashboard import figures_targets as ft
-
     value, deadline = float(target["value"]), int(target["deadline_year"])
     if target["comparator"] == "between":
         band = float(target["band"])

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.figures import LINE_COLOURS, mark_definition_changes
+from dashboard.chart_style import LINE_COLOURS, mark_definition_changes
 
 # Okabe–Ito, as everywhere: the economy in blue, its region in vermilion, its income group in green;
 # the groups are also dashed / dotted so that the lines differ without colour too.

@@ -17,7 +17,9 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboard.figures import LINE_COLOURS
+from dashboard.chart_style import LINE_COLOURS
+from dashboard.rows import plain as _plain
+from dashboard.rows import plain_records as records
 
 PARITY_BAND = (0.98, 1.02)  # ITU's parity band for a ratio of two rates (docs/methodology.md)
 COVERAGE_THRESHOLD = 0.5  # group_aggregate leaves the value empty below this population coverage
@@ -69,29 +71,6 @@ STATUS_STYLE = {  # colour and symbol both differ, so the status reads without c
 
 
 # --- helpers ----------------------------------------------------------------------------------------------------
-
-
-def _plain(value):
-    """A JSON-ready Python value: NaN/NA → None, numpy scalars → Python numbers."""
-    if value is None or (not isinstance(value, str) and pd.isna(value)):
-        return None
-    return value.item() if hasattr(value, "item") else value
-
-
-def _plain_fast(value):
-    """_plain, with the common cases (text, whole numbers, floats, NaN) answered without pandas."""
-    if value is None or isinstance(value, str | bool | int):
-        return value
-    if isinstance(value, float):
-        return None if value != value else value
-    return _plain(value)
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """The rows of a small frame as plain dicts (much cheaper than pandas operations on a few dozen rows)."""
-    columns = list(frame.columns)
-    values = [[_plain_fast(value) for value in frame[column].tolist()] for column in columns]
-    return [dict(zip(columns, row, strict=True)) for row in zip(*values, strict=True)]
 
 
 def _pct(share: float) -> str:

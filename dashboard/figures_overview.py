@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.figures import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
+from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
 from dashboard.sparkline import line_from, sparkline_svg
 
 SPARK_COLOUR = LINE_COLOURS[0]   # Okabe–Ito blue

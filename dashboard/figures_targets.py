@@ -1,20 +1,21 @@
 """Targets page figures and texts, as pure functions of (data, options): no database, no Dash.
 
 A target row (from the `target` table) is a mapping with comparator, value, band, met_threshold, bound,
-deadline_year; a progress row (from `target_progress`) carries base/latest year and value, the observed
-and required compound rates, status and projected year. The measure itself is etl/measures/progress.py;
-this module only draws it, and projects the latest value forward at the observed pace.
+deadline_year and pace; a progress row (from `target_progress`) carries base/latest year and value, the observed
+and required compound rates, status, projected year, pace and the projected path. The measure, the pace and the
+path are computed once, in etl/measures/progress.py; this module only draws what the ETL wrote.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.figures import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
+from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
+from dashboard.rows import num, records
 
 # Every status the ETL writes (etl/measures/status_rules.py STATUSES), best first, and "no data" for economies
 # with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.
@@ -35,107 +36,23 @@ STATUS_COLOURS = {
 # Black text reads on every one of these swatches (contrast ≥ 5:1, the vermillion being the lowest).
 STATUS_TEXT = {status: "#000000" for status in STATUS_COLOURS}
 CHART_FROM = 2005  # the trend chart starts here; its table lists every year
-# Projections like ln(0.25)/ln(0.5**0.2) are whole numbers in exact arithmetic but not in floats.
-TOLERANCE = 1e-9
-SURROGATE_FRACTION = 0.005  # as etl/measures/progress.py: a 100 % goal with no threshold is judged at 99.5 %
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """Rows as dicts, column by column (DataFrame.to_dict('records') is ~4x slower on Arrow-backed columns)."""
-    columns = list(frame.columns)
-    return [dict(zip(columns, row, strict=True)) for row in zip(*(frame[c].tolist() for c in columns), strict=True)]
-
-
-def num(value) -> float | None:
-    """A float, or None for NULL / NaN / pd.NA."""
-    if value is None or value is pd.NA:
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    return None if math.isnan(number) else number
-
-
-def goal(target: Mapping) -> float:
-    """The value scored as met: ITU's threshold (95 for a 100 % goal) when given, else the target value."""
-    threshold = num(target.get("met_threshold"))
-    return threshold if threshold is not None else float(target["value"])
 
 
 def pace_kind(target: Mapping, row: Mapping | None = None) -> str:
-    """How the observed rate applies: 'shortfall' (bounded shares, '<=' and 'between'), 'growth' of the
-    value itself, or 'linear' (an unbounded '>=' target from a value ≤ 0, where a compound rate is undefined)."""
-    if target["comparator"] == ">=" and num(target.get("bound")) is None:
-        if row is not None:
-            base, latest = num(row.get("base_value")), num(row.get("latest_value"))
-            if (base is not None and base <= 0) or (latest is not None and latest <= 0):
-                return "linear"
-        return "growth"
-    return "shortfall"
+    """How the observed rate applies, as the ETL wrote it (etl/measures/progress.pace_kind): the row's own kind
+    ('shortfall', 'growth' or 'linear', the last for an unbounded target from a value <= 0), else the target's."""
+    kind = row.get("pace") if row is not None else None
+    return kind if isinstance(kind, str) else str(target.get("pace") or "shortfall")
 
 
-def _shortfall(value: float, target: Mapping) -> float:
-    if target["comparator"] == ">=":
-        return float(target["bound"]) - value
-    if target["comparator"] == "<=":
-        return value
-    return abs(value - float(target["value"]))
-
-
-def _target_shortfall(target: Mapping) -> float:
-    if target["comparator"] == ">=":
-        bound = float(target["bound"])
-        gap = bound - goal(target)
-        return gap if gap > 0 else SURROGATE_FRACTION * bound
-    if target["comparator"] == "<=":
-        return float(target["value"])
-    return float(target["band"])
-
-
-def _value_from_shortfall(shortfall: float, latest: float, target: Mapping) -> float:
-    if target["comparator"] == ">=":
-        return float(target["bound"]) - shortfall
-    if target["comparator"] == "<=":
-        return shortfall
-    centre = float(target["value"])
-    return centre - shortfall if latest < centre else centre + shortfall
-
-
-def projection(row: Mapping, target: Mapping) -> pd.DataFrame:
-    """Years and values from the latest value at the observed pace, to the deadline or until the target is met.
-
-    Shares with a bound (and '<=' / 'between' targets) move on the shortfall s: s_(t+n) = s_t·(1+r)^n, value =
-    bound − s (the shortfall is the value itself for '<=', the distance to the centre for 'between'); other
-    '>=' targets grow the value: x_(t+n) = x_t·(1+r)^n, or x_t + r·n for the linear pace. The first row is
-    the latest observation. Empty when there is nothing to project: no rate, the target already met, or the
-    deadline reached.
-    """
-    empty = pd.DataFrame({"year": pd.Series(dtype="int64"), "value": pd.Series(dtype="float64")})
-    latest_year, latest, rate = num(row.get("latest_year")), num(row.get("latest_value")), num(
-        row.get("observed_rate"))
-    deadline = int(target["deadline_year"])
-    if (latest_year is None or latest is None or rate is None or row.get("status") in ("met", "not met")
-            or row.get("deadline_passed") is True):
-        return empty
-    latest_year = int(latest_year)
-    if latest_year >= deadline:
-        return empty
-    kind = pace_kind(target, row)
-    years, values = [latest_year], [latest]
-    for n in range(1, deadline - latest_year + 1):
-        if kind == "shortfall":
-            shortfall = _shortfall(latest, target) * (1 + rate) ** n
-            value = _value_from_shortfall(shortfall, latest, target)
-            reached = shortfall <= _target_shortfall(target) * (1 + TOLERANCE)
-        else:
-            value = latest * (1 + rate) ** n if kind == "growth" else latest + rate * n
-            reached = value >= goal(target) * (1 - TOLERANCE)
-        years.append(latest_year + n)
-        values.append(value)
-        if reached:
-            break
-    return pd.DataFrame({"year": years, "value": values})
+def projection(row: Mapping) -> pd.DataFrame:
+    """The path the ETL projected from the row's latest value at its observed pace (target_progress.projection_years
+    and projection_values, etl/measures/progress.projection): empty when there is nothing to project."""
+    years, values = row.get("projection_years"), row.get("projection_values")
+    if not isinstance(years, list | tuple | np.ndarray) or not isinstance(values, list | tuple | np.ndarray):
+        years, values = [], []
+    return pd.DataFrame({"year": pd.Series([int(year) for year in years], dtype="int64"),
+                         "value": pd.Series([float(value) for value in values], dtype="float64")})
 
 
 # --- texts -----------------------------------------------------------------------------------------
@@ -302,7 +219,7 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
         })
         if progress_row is None:
             continue
-        ahead = projection(progress_row, target)
+        ahead = projection(progress_row)
         if len(ahead) > 1:
             traces.append({
                 "type": "scatter", "mode": "lines+markers", "name": f"{name}: projection at the observed pace",

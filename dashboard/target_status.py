@@ -4,25 +4,15 @@ printed from the table the ETL applies (etl/measures/status_rules.py), so the te
 
 from __future__ import annotations
 
-from dashboard import data
+from dashboard.queries import common
 from etl.measures import status_rules
 
 ORDER = {status: rank for rank, status in enumerate(status_rules.STATUSES)}
 
 
-@data.per_version
-def _all_counts() -> dict[str, dict[str, int]]:
-    rows = data.query("""SELECT target_id, status, count(*) AS economies FROM target_progress
-                         WHERE scope_type = 'country' GROUP BY ALL""")
-    counts: dict[str, dict[str, int]] = {}
-    for target_id, status, economies in zip(rows["target_id"], rows["status"], rows["economies"], strict=True):
-        counts.setdefault(str(target_id), {})[str(status)] = int(economies)
-    return counts
-
-
 def economy_counts(target_id: str) -> dict[str, int]:
     """{status: economies} of one target, in the order of status_rules.STATUSES (every economy it names)."""
-    counts = _all_counts().get(target_id, {})
+    counts = common.economy_status_counts().get(target_id, {})
     return {status: counts[status] for status in sorted(counts, key=lambda s: ORDER.get(s, 99))}
 
 

@@ -1,5 +1,5 @@
-"""Command line: python -m etl {build,ensure,pull,status,export,query}. Failures print one line per problem
-and exit non-zero."""
+"""Command line: python -m etl {build,ensure,pull,status,export,docs}. Failures print one line per problem
+and exit non-zero. (Queries are served, not built: `python -m dashboard.sql` runs one in the SQL sandbox.)"""
 
 from __future__ import annotations
 
@@ -14,7 +14,6 @@ from etl import pull as pull_module
 from etl.build import build
 from etl.errors import EtlError, NetworkUnavailableError
 from etl.export import export
-from etl.sandbox import ROW_CAP, TIME_LIMIT_S, decode_sql, format_table, run_query
 from etl.status import status
 
 
@@ -78,13 +77,6 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_query(args: argparse.Namespace) -> int:
-    sql = decode_sql(sys.stdin.buffer.read()) if args.sql == "-" else args.sql  # argv: surrogates if not UTF-8
-    result = run_query(sql, args.db, row_cap=args.max_rows, time_limit_s=args.timeout)
-    print(format_table(result))
-    return 0
-
-
 def cmd_docs(args: argparse.Namespace) -> int:
     """Regenerate docs/schema.md's table reference from the database (or, with --check, compare)."""
     with duckdb.connect(str(publish.resolve(args.db)), read_only=True) as con:
@@ -129,11 +121,6 @@ def parser() -> argparse.ArgumentParser:
     export_command.add_argument("--overwrite", action="store_true", help="replace a previous export in --out")
     docs = add("docs", cmd_docs, "regenerate docs/schema.md's table reference from the database", db=True)
     docs.add_argument("--check", action="store_true", help="only compare; exit 1 when they differ")
-    query = add("query", cmd_query, "run one read-only SELECT in the SQL sandbox and print the rows", db=True)
-    query.add_argument("sql", help="one SELECT (WITH, VALUES, DESCRIBE, EXPLAIN …), or - to read it from stdin")
-    query.add_argument("--max-rows", type=int, default=ROW_CAP, help=f"row cap (default {ROW_CAP:,})")
-    query.add_argument("--timeout", type=float, default=TIME_LIMIT_S,
-                       help=f"time limit in seconds (default {TIME_LIMIT_S:g})")
     return main
 
 

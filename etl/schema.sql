@@ -193,7 +193,8 @@ CREATE TABLE target (  -- Numeric targets adopted by UN agencies (indicators/tar
     bound          DOUBLE,              -- 100 for shares: progress is measured on the shortfall
     deadline_year  SMALLINT NOT NULL,  -- the year it is due
     source_url     VARCHAR NOT NULL,  -- where the target was adopted
-    note           VARCHAR  -- caveats of the measurement
+    note           VARCHAR,  -- caveats of the measurement
+    pace           VARCHAR  -- how progress is measured: 'shortfall' (shares with a bound, '<=', 'between') or 'growth' of the value; NULL: no open indicator
 );
 
 CREATE TABLE target_progress (  -- Status of each target for the scopes it names (world target: the world, every group and every economy; a group's target: the group and its members; each_country: every economy). Rules: etl/measures/status_rules.py, printed on the About page.
@@ -219,6 +220,9 @@ CREATE TABLE target_progress (  -- Status of each target for the scopes it names
     status_basis   VARCHAR,             -- where status_value comes from: 'ours' or 'publisher:<source_id>' (the newest edition with that year)
     status_text    VARCHAR,             -- the badge, e.g. 'not met: 73.6 % in 2025 (World Bank, Jul 2026)'
     rule_id        VARCHAR,             -- the rule of etl/measures/status_rules.py that gave the status
+    pace           VARCHAR,             -- how the rates apply: 'shortfall', 'growth' or 'linear' (an unbounded target from a value ≤ 0); NULL: no open indicator
+    projection_years  SMALLINT[],       -- the projected path at the observed pace, from the latest year to the deadline or the year the target is reached (empty: nothing to project)
+    projection_values DOUBLE[],         -- the values of that path (the first is the latest value)
     PRIMARY KEY (target_id, scope_id)
 );
 
@@ -244,3 +248,14 @@ CREATE TABLE inequality (  -- Inequality of Internet use across economies, per y
     grouping      VARCHAR NOT NULL,     -- the grouping of the decomposition: wb_region
     PRIMARY KEY (indicator_id, year)
 );
+
+-- Views: predicates that the dashboard's queries (dashboard/queries) and researchers share, written once.
+
+CREATE VIEW observation_total AS  -- Observations without a breakdown (sex, area and age all 'total'): one value per indicator, economy and year.
+    SELECT * FROM observation WHERE sex = 'total' AND area = 'total' AND age = 'total';
+
+CREATE VIEW group_aggregate_total AS  -- Our group aggregates without a breakdown (sex, area and age all 'total').
+    SELECT * FROM group_aggregate WHERE sex = 'total' AND area = 'total' AND age = 'total';
+
+CREATE VIEW published_aggregate_total AS  -- Publishers' aggregates without a breakdown (sex, area and age all 'total').
+    SELECT * FROM published_aggregate WHERE sex = 'total' AND area = 'total' AND age = 'total';

@@ -15,20 +15,30 @@ START, END = "<!-- schema:start -->", "<!-- schema:end -->"
 TABLE = re.compile(r"^CREATE TABLE (\w+) \(\s*(?:--\s*(.*))?$")
 COLUMN = re.compile(r"^\s{4}(\w+)\s+[A-Z][^-]*?(?:--\s*(.*))?$")
 CONTINUATION = re.compile(r"^\s{8,}--\s*(.*)$")
+VIEW = re.compile(r"^CREATE VIEW (\w+) AS\s*(?:--\s*(.*))?$")
+VIEW_BASE = re.compile(r"\bFROM (\w+)")
 
 
 def parse_comments(sql: str | None = None) -> dict[str, tuple[str, dict[str, str]]]:
-    """{table: (table comment, {column: comment})} from schema.sql's comments.
+    """{table or view: (its comment, {column: comment})} from schema.sql's comments.
 
     A table's comment is the `--` text after `CREATE TABLE x (`; a column's is the `--` text at the end
-    of its line, continued by indented comment-only lines below it.
+    of its line, continued by indented comment-only lines below it. A view's comment is the `--` text after
+    `CREATE VIEW x AS`; its columns are those of the table it selects FROM (a view of the schema is a
+    predicate over one table, `SELECT *`), with that table's comments.
     """
     tables: dict[str, tuple[str, dict[str, str]]] = {}
-    table, column = None, None
+    table, column, view = None, None, None
     for line in (sql or SCHEMA_SQL.read_text(encoding="utf-8")).splitlines():
         if match := TABLE.match(line):
             table, column = match.group(1), None
             tables[table] = (match.group(2) or "", {})
+        elif match := VIEW.match(line):
+            view = match.group(1)
+            tables[view] = (match.group(2) or "", {})
+        elif view and (match := VIEW_BASE.search(line)):
+            tables[view][1].update(tables.get(match.group(1), ("", {}))[1])
+            view = None
         elif table and line.startswith(")"):
             table, column = None, None
         elif table and (match := CONTINUATION.match(line)) and column:
@@ -40,14 +50,20 @@ def parse_comments(sql: str | None = None) -> dict[str, tuple[str, dict[str, str
     return tables
 
 
+def view_names(sql: str | None = None) -> set[str]:
+    return {match.group(1) for line in (sql or SCHEMA_SQL.read_text(encoding="utf-8")).splitlines()
+            if (match := VIEW.match(line))}
+
+
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
 def apply_comments(con: duckdb.DuckDBPyConnection) -> None:
     """Store the comments in the database, where `duckdb_tables()` and `duckdb_columns()` show them."""
+    views = view_names()
     for table, (comment, columns) in parse_comments().items():
-        con.execute(f"COMMENT ON TABLE {table} IS {_quote(comment)}")
+        con.execute(f"COMMENT ON {'VIEW' if table in views else 'TABLE'} {table} IS {_quote(comment)}")
         for column, text in columns.items():
             con.execute(f"COMMENT ON COLUMN {table}.{column} IS {_quote(text)}")
 

@@ -7,6 +7,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures
+from etl.measures import progress
 
 
 def test_map_draws_only_economies_with_a_value() -> None:
@@ -77,8 +78,17 @@ def test_summaries_say_what_the_charts_show() -> None:
 TARGET = {"target_id": "umc_internet_use_2030", "framework": "ITU/UN universal and meaningful connectivity",
           "comparator": ">=", "value": 100.0, "band": None, "met_threshold": 95.0, "bound": 100.0,
           "deadline_year": 2030}
-PROGRESS = {"latest_year": 2024, "latest_value": 31.0674, "observed_rate": -0.0286, "base_year": 2015,
-            "base_value": 10.5115, "status": "limited progress", "projected_year": 2115}
+
+
+def with_path(row: dict) -> dict:
+    """A progress row with the projected path the ETL stores beside it (etl/measures/progress.projection)."""
+    target = progress.Target(">=", 100.0, 2030, met_threshold=95.0, bound=100.0)
+    path = progress.projection(row["latest_year"], row["latest_value"], row["observed_rate"], target, "shortfall")
+    return {**row, "projection_years": [year for year, _ in path], "projection_values": [value for _, value in path]}
+
+
+PROGRESS = with_path({"latest_year": 2024, "latest_value": 31.0674, "observed_rate": -0.0286, "base_year": 2015,
+                      "base_value": 10.5115, "status": "limited progress", "projected_year": 2115})
 LDC = pd.DataFrame({"year": [2023, 2024], "value": [29.5, 31.0674], "population_coverage": [0.913, 0.8643]})
 
 
@@ -116,7 +126,7 @@ def test_trend_draws_the_group_aggregate_with_its_coverage_the_target_and_a_dash
 
 
 def test_a_projection_from_the_publishers_series_says_so() -> None:
-    published = {**PROGRESS, "basis": "publisher:itu_key_ict:2025-11-13", "latest_year": 2025}
+    published = with_path({**PROGRESS, "basis": "publisher:itu_key_ict:2025-11-13", "latest_year": 2025})
     figure = go.Figure(figures.trend(LDC.iloc[0:0].assign(name="x"), LDC.iloc[0:0], "Internet use", "%",
                                      aggregate=("World", LDC), target=TARGET, progress=published))
     assert figure.data[-1].name == "World: projection from the publisher's 2025 value, at its observed pace"

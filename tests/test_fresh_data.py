@@ -23,8 +23,8 @@ import duckdb
 import pytest
 import requests
 
+from dashboard.sql_sandbox import BUSY_MESSAGE
 from etl import publish
-from etl.sandbox import BUSY_MESSAGE
 from tests.conftest import PROJECT_ROOT, free_port
 from tests.test_serving import wait_listening
 

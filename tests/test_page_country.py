@@ -179,7 +179,7 @@ def test_targets_are_those_that_apply_with_the_computed_status(db) -> None:
 
 def test_the_headline_charts_carry_the_groups_lines_summary_and_source(db) -> None:
     layout = page.layout(iso3="NOR")
-    outputs = page.headline_outputs(page._economy("NOR"))
+    outputs = page.headline_outputs(page.economy_row("NOR"))
     drawn = next(node for node in walk(layout) if getattr(node, "id", None) == "country-trend-internet_use")
     assert drawn.figure == outputs[0]  # the layout comes with the charts drawn
     assert len(outputs) == 4 * len(page.HEADLINES)

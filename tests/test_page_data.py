@@ -11,6 +11,8 @@ import pandas as pd
 import pytest
 
 import app  # registers the pages (as gunicorn does) and the /download/ route
+from dashboard import data_files
+from dashboard import data_selection as selection
 from dashboard.pages import data_download as page
 from tests.dash_tree import walk
 
@@ -108,7 +110,7 @@ def test_parameters_give_a_state_and_the_canonical_query_round_trips(db) -> None
                                    "total", "total", 2)
     query = page.encode_params(state)
     assert query == "?indicator=internet_use,mobile_broadband_per_100&group=ldc&from=2015&to=2020&sex=all&page=2"
-    assert page.state_from_query(query) == state
+    assert selection.state_from_query(query) == state
 
 
 def test_bad_parameters_fall_back_with_notices(db) -> None:
@@ -118,7 +120,7 @@ def test_bad_parameters_fall_back_with_notices(db) -> None:
     for expected in ("Ignored unknown indicators", "No known indicator", "Ignored unknown country codes",
                      "countries are used", "Ignored “from” year", "Unknown sex"):
         assert expected in text
-    assert state.indicators == (page.DEFAULT_INDICATOR,)
+    assert state.indicators == (selection.DEFAULT_INDICATOR,)
     assert (state.countries, state.group, state.year_from, state.year_to) == (("NOR",), None, None, 1990)
     assert (state.sex, state.age) == ("total", "15-24")
     swapped, notices = page.parse_params({"from": "2020", "to": "2010"})
@@ -133,7 +135,7 @@ def test_unicode_or_huge_numbers_in_the_link_fall_back(db, odd: str) -> None:
     state, notices = page.parse_params({"page": odd, "from": odd, "to": odd})
     assert (state.page, state.year_from, state.year_to) == (1, None, None)
     assert sum("four-digit year" in notice for notice in notices) == 2
-    assert page.query_errors({"from": odd}) == [f"“from” is not a four-digit year: {odd[:10]}"]
+    assert selection.query_errors({"from": odd}) == [f"“from” is not a four-digit year: {odd[:10]}"]
 
 
 def test_downloads_of_the_selection_hold_exactly_the_rows_on_screen(db) -> None:
@@ -183,7 +185,7 @@ def test_xlsx_holds_the_rows_and_a_sheet_of_metadata(db) -> None:
 
 
 def test_an_xlsx_past_its_row_limit_says_to_take_csv_or_parquet(db, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(page, "XLSX_MAX_ROWS", 10)
+    monkeypatch.setattr(data_files, "XLSX_MAX_ROWS", 10)  # the limit of the files module downloads.py uses
     response = app.server.test_client().get("/download/selection.xlsx?indicator=internet_use&countries=NOR")
     assert response.status_code == 413 and response.mimetype == "text/plain"
     assert "at most 10 rows" in response.get_data(as_text=True) and "CSV or Parquet" in response.get_data(as_text=True)
@@ -199,7 +201,7 @@ def test_every_row_carries_the_publishers_flag_to_screen_and_file(db) -> None:
     for frame in (read_csv(fetch("selection", "csv", query)), read_parquet(fetch("selection", "parquet", query)),
                   pd.read_excel(io.BytesIO(fetch("selection", "xlsx", query).get_data()), sheet_name="data")):
         assert frame["obs_status"].tolist() == [status]
-    table, *_ = page.render(page.state_from_query(query))
+    table, *_ = page.render(selection.state_from_query(query))
     assert 'scope="col">Flag<' in table.children
     flag_column = page.COLUMNS.index("obs_status")
     words = {"Estimated": "estimate", "Break": "break in series"}
@@ -349,7 +351,7 @@ def test_bad_parameters_show_notices_and_a_default_table(open_page) -> None:
     record.page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
     notices = record.page.locator("#data-notices").inner_text()
     assert "Ignored unknown indicators: <script>alert(1)</script>" in notices and "Ignored “from” year" in notices
-    assert query_of(record.page.url)["indicator"] == [page.DEFAULT_INDICATOR]
+    assert query_of(record.page.url)["indicator"] == [selection.DEFAULT_INDICATOR]
     assert record.errors == []
 
 

@@ -17,6 +17,7 @@ import plotly.graph_objects as go
 import pytest
 
 from dashboard import figures_gaps as fg
+from dashboard.queries import gaps as gap_queries
 
 pytestmark = pytest.mark.browser
 
@@ -158,7 +159,7 @@ def test_group_series_equals_the_rows_of_group_aggregate(gaps, built_db: Path, g
     result = gaps.update_group_charts(gap.key, group, "latest")
     expected = db_rows(built_db, f"""
         SELECT year, {gap.dimension} AS category, value, population_coverage FROM group_aggregate
-        WHERE indicator_id = 'internet_use' AND group_id = ? AND {gaps.BREAKDOWN_FILTER[gap.dimension]}
+        WHERE indicator_id = 'internet_use' AND group_id = ? AND {gap_queries.BREAKDOWN_FILTER[gap.dimension]}
         ORDER BY year""", [group])
     assert len(expected)  # every one of these groups has rows; an empty answer would prove nothing
     figure = valid(result[SERIES]).to_dict()

@@ -15,7 +15,7 @@ import requests
 
 import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard.pages import sql as sql_page
-from etl.sandbox import BUSY_MESSAGE, STARTUP_WAIT_S
+from dashboard.sql_sandbox import BUSY_MESSAGE, STARTUP_WAIT_S
 
 RUNAWAY = "SELECT count(*) FROM range(1000000000) a, range(1000) b"
 

@@ -1,4 +1,4 @@
-"""The /targets page: status board, trend with projection, groups, economies; URL state; the projection maths."""
+"""The /targets page: status board, trend with projection, groups, economies; URL state."""
 
 from __future__ import annotations
 
@@ -20,83 +20,23 @@ from indicators import load_targets
 from tests.dash_tree import walk
 
 SHARE_100 = {"comparator": ">=", "value": 100.0, "met_threshold": 95.0, "bound": 100.0, "band": None,
-             "deadline_year": 2030}
+             "deadline_year": 2030, "pace": "shortfall"}
 
 
-def row(**fields) -> dict:
-    return {"status": "limited progress", **fields}
-
-
-# --- the projection, on hand-computed cases ------------------------------------------------------------
-
-
-def test_bounded_share_projects_the_shortfall_to_the_deadline() -> None:
-    # 60 % in 2024, the shortfall to 100 (40) shrinking 10 % a year: 36, 32.4, 29.16, … → values 64, 67.6, …
-    ahead = ft.projection(row(latest_year=2024, latest_value=60.0, observed_rate=-0.10), SHARE_100)
-    assert ahead["year"].tolist() == list(range(2024, 2031))
-    expected = [60, 64, 67.6, 70.84, 73.756, 76.3804, 78.74236]
-    assert ahead["value"].tolist() == pytest.approx(expected)
-
-
-def test_bounded_share_stops_when_the_met_threshold_is_reached() -> None:
-    # 90 % in 2024, shortfall 10 halving each year: 5 in 2025, i.e. 95 % = ITU's "met": no point after it.
-    ahead = ft.projection(row(latest_year=2024, latest_value=90.0, observed_rate=-0.5), SHARE_100)
-    assert ahead["year"].tolist() == [2024, 2025]
-    assert ahead["value"].tolist() == pytest.approx([90, 95])
-
-
-def test_a_widening_shortfall_projects_a_fall() -> None:
-    ahead = ft.projection(row(latest_year=2028, latest_value=80.0, observed_rate=0.25), SHARE_100)
-    assert ahead["value"].tolist() == pytest.approx([80, 75, 68.75])  # shortfall 20 → 25 → 31.25
-
-
-def test_unbounded_growth_compounds_the_value_itself() -> None:
-    target = {"comparator": ">=", "value": 10.0, "met_threshold": None, "bound": None, "band": None,
-              "deadline_year": 2030}
-    ahead = ft.projection(row(latest_year=2025, base_value=1.0, latest_value=4.0, observed_rate=0.5), target)
-    assert ahead["year"].tolist() == [2025, 2026, 2027, 2028]  # 4, 6, 9, 13.5 ≥ 10: stop
-    assert ahead["value"].tolist() == pytest.approx([4, 6, 9, 13.5])
-
-
-def test_unbounded_growth_from_zero_uses_the_linear_pace() -> None:
-    target = {"comparator": ">=", "value": 5.0, "met_threshold": None, "bound": None, "band": None,
-              "deadline_year": 2030}
-    ahead = ft.projection(row(latest_year=2025, base_value=0.0, latest_value=2.0, observed_rate=1.0), target)
-    assert ahead["value"].tolist() == pytest.approx([2, 3, 4, 5])
-
-
-def test_a_ceiling_shrinks_the_value_and_parity_closes_on_the_band() -> None:
-    price = {"comparator": "<=", "value": 2.0, "met_threshold": None, "bound": None, "band": None,
-             "deadline_year": 2030}
-    ahead = ft.projection(row(latest_year=2022, latest_value=4.0, observed_rate=-0.25), price)
-    assert ahead["value"].tolist() == pytest.approx([4, 3, 2.25, 1.6875])  # ≤ 2 in 2025: stop
-    parity = {"comparator": "between", "value": 1.0, "band": 0.02, "met_threshold": None, "bound": None,
-              "deadline_year": 2030}
-    ahead = ft.projection(row(latest_year=2025, latest_value=0.9, observed_rate=-0.5), parity)
-    assert ahead["value"].tolist() == pytest.approx([0.9, 0.95, 0.975, 0.9875])  # within 0.98–1.02: stop
-    above = ft.projection(row(latest_year=2025, latest_value=1.1, observed_rate=-0.5), parity)
-    assert above["value"].tolist() == pytest.approx([1.1, 1.05, 1.025, 1.0125])
-
-
-def test_nothing_is_projected_when_met_past_the_deadline_or_without_a_rate() -> None:
-    assert ft.projection(row(latest_year=2024, latest_value=96.0, observed_rate=-0.1, status="met"), SHARE_100).empty
-    assert ft.projection(row(latest_year=2030, latest_value=60.0, observed_rate=-0.1), SHARE_100).empty
-    assert ft.projection(row(latest_year=2024, latest_value=60.0, observed_rate=float("nan")), SHARE_100).empty
-    assert ft.projection(row(latest_year=None, latest_value=None, observed_rate=None), SHARE_100).empty
-
-
-def test_projection_agrees_with_the_etl_projected_year() -> None:
-    """The dashed line ends in the year etl/measures/progress.py projects (or at the deadline, when later)."""
-    years = [2015, 2018, 2021, 2024]
-    for values, spec in [([40, 50, 60, 70], SHARE_100), ([10, 14, 20, 27], {**SHARE_100, "met_threshold": None,
-                                                                             "value": 35.0, "deadline_year": 2035}),
-                         ([8, 6, 5, 4], {"comparator": "<=", "value": 2.0, "deadline_year": 2032})]:
-        target = progress.Target(comparator=spec["comparator"], value=spec["value"],
-                                 deadline_year=spec["deadline_year"], met_threshold=spec.get("met_threshold"),
-                                 bound=spec.get("bound"))
-        assessed = progress.assess(years, values, target)
-        ahead = ft.projection(vars(assessed), {"band": None, "bound": None, "met_threshold": None, **spec})
-        assert ahead["year"].iloc[-1] == min(assessed.projected_year, spec["deadline_year"])
+def test_the_trend_draws_the_path_the_etl_projected(built_db: Path) -> None:
+    """The dashed projection is target_progress.projection_years / projection_values as stored, not recomputed."""
+    with duckdb.connect(str(built_db), read_only=True) as con:
+        years, values = con.execute("""
+            SELECT projection_years, projection_values FROM target_progress
+            WHERE scope_type IN ('world', 'group') AND len(projection_years) > 1
+            ORDER BY target_id, scope_id LIMIT 1""").fetchone()
+        closed = con.execute("""SELECT count(*) FROM target_progress WHERE (status IN ('met', 'not met')
+            OR deadline_passed) AND len(projection_years) > 0""").fetchone()[0]
+    assert closed == 0  # a target met or missed, or a deadline passed, has no path ahead
+    row = {"projection_years": years, "projection_values": values}
+    ahead = ft.projection(row)
+    assert ahead["year"].tolist() == list(years) and ahead["value"].tolist() == pytest.approx(list(values))
+    assert ft.projection({"projection_years": None, "projection_values": None}).empty
 
 
 # --- figures -------------------------------------------------------------------------------------------
@@ -140,8 +80,11 @@ def test_group_chart_shows_pace_towards_the_target_and_writes_the_status() -> No
 def test_trend_chart_draws_target_threshold_deadline_and_projection() -> None:
     series = pd.DataFrame({"year": [2015, 2020, 2024], "value": [40.0, 58.0, 72.7],
                            "population_coverage": [0.97, 0.98, 0.97]})
+    path = progress.projection(2024, 72.7, -0.084, progress.Target(">=", 100.0, 2030, 95.0, bound=100.0),
+                               "shortfall")  # as the ETL stores it beside the row
     head = {"status": "limited progress", "base_year": 2015, "base_value": 40.0, "latest_year": 2024,
-            "latest_value": 72.7, "observed_rate": -0.084}
+            "latest_value": 72.7, "observed_rate": -0.084, "projection_years": [year for year, _ in path],
+            "projection_values": [value for _, value in path]}
     figure = ft.target_chart(series, head, SHARE_100, scope_name="World", unit="% of population",
                              indicator_name="Internet use")
     names = [trace["name"] for trace in figure["data"]]

@@ -7,7 +7,7 @@ import math
 import pandas as pd
 import pytest
 
-from etl.measures.progress import Progress, Target, assess, assess_frame, categorise
+from etl.measures.progress import Progress, Target, assess, assess_frame, categorise, pace_kind, projection
 
 UNIVERSAL = Target(">=", 100.0, 2030, met_threshold=95.0, bound=100.0)  # ITU: 100 % scored as met at 95
 
@@ -244,3 +244,88 @@ def test_assess_frame_one_row_per_scope() -> None:
     assert out.loc[0, "ratio"] == pytest.approx(assess([2015, 2020], [80.0, 90.0], UNIVERSAL).ratio)
     assert pd.isna(out.loc[2, "projected_year"]) and pd.isna(out.loc[2, "ratio"])
     assert str(out["projected_year"].dtype) == "Int64"
+
+
+SHARE_100 = {"comparator": ">=", "value": 100.0, "met_threshold": 95.0, "bound": 100.0, "band": None,
+             "deadline_year": 2030}
+
+
+def path(spec: dict, latest_year, latest_value, rate, base_value=None) -> pd.DataFrame:
+    """progress.projection of a target given as a `target` row, with the pace kind the ETL stores beside it."""
+    target = Target(comparator=spec["comparator"], value=spec["value"], deadline_year=spec["deadline_year"],
+                    met_threshold=spec.get("met_threshold"), band=spec.get("band"), bound=spec.get("bound"))
+    kind = pace_kind(target, base_value, latest_value)
+    return pd.DataFrame(projection(latest_year, latest_value, rate, target, kind), columns=["year", "value"])
+
+
+# --- the projected path (target_progress.projection_*), on hand-computed cases ---------------------
+
+
+def test_bounded_share_projects_the_shortfall_to_the_deadline() -> None:
+    # 60 % in 2024, the shortfall to 100 (40) shrinking 10 % a year: 36, 32.4, 29.16, … → values 64, 67.6, …
+    ahead = path(SHARE_100, 2024, 60.0, -0.10)
+    assert ahead["year"].tolist() == list(range(2024, 2031))
+    expected = [60, 64, 67.6, 70.84, 73.756, 76.3804, 78.74236]
+    assert ahead["value"].tolist() == pytest.approx(expected)
+
+
+def test_bounded_share_stops_when_the_met_threshold_is_reached() -> None:
+    # 90 % in 2024, shortfall 10 halving each year: 5 in 2025, i.e. 95 % = ITU's "met": no point after it.
+    ahead = path(SHARE_100, 2024, 90.0, -0.5)
+    assert ahead["year"].tolist() == [2024, 2025]
+    assert ahead["value"].tolist() == pytest.approx([90, 95])
+
+
+def test_a_widening_shortfall_projects_a_fall() -> None:
+    ahead = path(SHARE_100, 2028, 80.0, 0.25)
+    assert ahead["value"].tolist() == pytest.approx([80, 75, 68.75])  # shortfall 20 → 25 → 31.25
+
+
+def test_unbounded_growth_compounds_the_value_itself() -> None:
+    target = {"comparator": ">=", "value": 10.0, "met_threshold": None, "bound": None, "band": None,
+              "deadline_year": 2030}
+    ahead = path(target, 2025, 4.0, 0.5, base_value=1.0)
+    assert ahead["year"].tolist() == [2025, 2026, 2027, 2028]  # 4, 6, 9, 13.5 ≥ 10: stop
+    assert ahead["value"].tolist() == pytest.approx([4, 6, 9, 13.5])
+
+
+def test_unbounded_growth_from_zero_uses_the_linear_pace() -> None:
+    target = {"comparator": ">=", "value": 5.0, "met_threshold": None, "bound": None, "band": None,
+              "deadline_year": 2030}
+    ahead = path(target, 2025, 2.0, 1.0, base_value=0.0)
+    assert ahead["value"].tolist() == pytest.approx([2, 3, 4, 5])
+
+
+def test_a_ceiling_shrinks_the_value_and_parity_closes_on_the_band() -> None:
+    price = {"comparator": "<=", "value": 2.0, "met_threshold": None, "bound": None, "band": None,
+             "deadline_year": 2030}
+    ahead = path(price, 2022, 4.0, -0.25)
+    assert ahead["value"].tolist() == pytest.approx([4, 3, 2.25, 1.6875])  # ≤ 2 in 2025: stop
+    parity = {"comparator": "between", "value": 1.0, "band": 0.02, "met_threshold": None, "bound": None,
+              "deadline_year": 2030}
+    ahead = path(parity, 2025, 0.9, -0.5)
+    assert ahead["value"].tolist() == pytest.approx([0.9, 0.95, 0.975, 0.9875])  # within 0.98–1.02: stop
+    above = path(parity, 2025, 1.1, -0.5)
+    assert above["value"].tolist() == pytest.approx([1.1, 1.05, 1.025, 1.0125])
+
+
+def test_nothing_is_projected_when_met_past_the_deadline_or_without_a_rate() -> None:
+    assert path(SHARE_100, 2030, 60.0, -0.1).empty
+    assert path(SHARE_100, 2024, 60.0, float("nan")).empty
+    assert path(SHARE_100, None, None, None).empty
+
+
+def test_projection_agrees_with_the_etl_projected_year() -> None:
+    """The dashed line ends in the year etl/measures/progress.py projects (or at the deadline, when later)."""
+    years = [2015, 2018, 2021, 2024]
+    for values, spec in [([40, 50, 60, 70], SHARE_100), ([10, 14, 20, 27], {**SHARE_100, "met_threshold": None,
+                                                                             "value": 35.0, "deadline_year": 2035}),
+                         ([8, 6, 5, 4], {"comparator": "<=", "value": 2.0, "deadline_year": 2032})]:
+        target = Target(comparator=spec["comparator"], value=spec["value"],
+                        deadline_year=spec["deadline_year"], met_threshold=spec.get("met_threshold"),
+                        bound=spec.get("bound"))
+        assessed = assess(years, values, target)
+        ahead = pd.DataFrame(projection(assessed.latest_year, assessed.latest_value, assessed.observed_rate, target,
+                                        pace_kind(target, assessed.base_value, assessed.latest_value)),
+                             columns=["year", "value"])
+        assert ahead["year"].iloc[-1] == min(assessed.projected_year, spec["deadline_year"])

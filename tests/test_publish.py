@@ -7,8 +7,8 @@ from pathlib import Path
 
 import duckdb
 
+from dashboard.sql_sandbox import run_query
 from etl import publish
-from etl.sandbox import run_query
 from etl.status import status
 from tests.conftest import run_etl
 

@@ -1,4 +1,4 @@
-"""The SQL sandbox (etl/sandbox.py) against the real database: hostile input is refused or stopped with a
+"""The SQL sandbox (dashboard/sql_sandbox.py) against the real database: hostile input is refused or stopped with a
 one-line message, nothing is written anywhere, runaways are interrupted on time, and honest queries get
 the same answer as a direct read-only connection."""
 
@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 import pytest
 
-from etl.sandbox import (
+from dashboard.sql_sandbox import (
     EXAMPLE_QUERIES,
     ROW_CAP,
     QueryFailed,
@@ -423,7 +423,7 @@ def test_invalid_text_is_refused_in_one_line(db: Path, sql: object, expected: st
 
 
 def run_cli_query(argument: bytes, stdin: bytes | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "etl", "query", "--db", str(DB_FOR_CLI[0]), argument],
+    return subprocess.run([sys.executable, "-m", "dashboard.sql", "--db", str(DB_FOR_CLI[0]), argument],
                           cwd=PROJECT_ROOT, input=stdin, capture_output=True, timeout=60)
 
 

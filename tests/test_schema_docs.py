@@ -45,3 +45,20 @@ def test_a_new_undocumented_column_would_fail(tmp_path: Path) -> None:
     """The parser sees a column without a comment, so the test above cannot pass by accident."""
     sql = "CREATE TABLE t (  -- a table\n    a INTEGER,  -- documented\n    b INTEGER\n);\n"
     assert schema_docs.parse_comments(sql) == {"t": ("a table", {"a": "documented", "b": ""})}
+
+
+def test_a_view_takes_its_comment_and_its_table_columns() -> None:
+    """A view of the schema (a predicate over one table) is documented like a table: its own comment, and the
+    columns of the table it selects from, with their comments."""
+    sql = ("CREATE TABLE t (  -- a table\n    a INTEGER,  -- documented\n);\n"
+           "CREATE VIEW t_one AS  -- rows of t where a is 1\n    SELECT * FROM t WHERE a = 1;\n")
+    assert schema_docs.parse_comments(sql)["t_one"] == ("rows of t where a is 1", {"a": "documented"})
+    assert schema_docs.view_names(sql) == {"t_one"}
+
+
+def test_every_view_is_documented(con) -> None:
+    views = con.execute("""SELECT view_name FROM duckdb_views()
+        WHERE schema_name = 'main' AND NOT internal AND coalesce(comment, '') = ''""").fetchall()
+    assert views == []
+    assert {"observation_total", "group_aggregate_total"} <= {row[0] for row in con.execute(
+        "SELECT view_name FROM duckdb_views() WHERE NOT internal").fetchall()}

@@ -139,7 +139,7 @@ def test_plotly_is_loaded_once_by_dashs_chunk_loader_without_a_preload(open_page
 def test_a_warmed_up_worker_has_the_pages_queries_cached(built_db: Path) -> None:
     """The country profiles (one query for all economies) are ready before the first visitor asks: each gunicorn
     worker runs app.warm_up before it takes requests (gunicorn.conf.py)."""
-    probe = ("import app\napp.warm_up()\nfrom dashboard import data\nfrom dashboard.pages import country\n"
+    probe = ("import app\napp.warm_up()\nfrom dashboard import data\nfrom dashboard.queries import country\n"
              "before = data.query_cache.misses\ncountry.all_profiles()\n"
              "print(data.query_cache.misses - before)")
     result = subprocess.run([sys.executable, "-c", probe], cwd=PROJECT_ROOT, capture_output=True, text=True,

@@ -20,6 +20,8 @@ from dashboard import components, data, figures, formatting
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import PREVENT, checked, codes, number, text
+from dashboard.queries import common
+from dashboard.queries import explore as queries
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import ALL_GROUPS, ExploreState, default_year, encode_state, parse_state
 from indicators import catalogue
@@ -38,7 +40,7 @@ def _year_marks(years: list[int]) -> dict:
 
 
 def _slider_props(indicator_id: str) -> tuple[int, int, dict]:
-    years = data.year_coverage(indicator_id)["year"].astype(int).tolist()
+    years = queries.year_coverage(indicator_id)["year"].astype(int).tolist()
     return min(years), max(years), _year_marks(years)
 
 
@@ -51,24 +53,24 @@ def _log_scale(indicator_id: str) -> bool:
 @data.per_version
 def _dropdown_options() -> tuple[list[dict], list[dict], list[dict]]:
     """The indicator, group and country options (~25 ms to build, the same for every view)."""
-    return (figures.indicator_options(data.indicator_themes()),
-            figures.group_options(data.country_groups(), ALL_GROUPS),
-            [{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in data.countries().itertuples()])
+    return (figures.indicator_options(queries.indicator_themes()),
+            figures.group_options(common.country_groups(), ALL_GROUPS),
+            [{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in common.countries().itertuples()])
 
 
 @data.per_version
 def _indicator_metas() -> pd.DataFrame:
-    return data.indicators().set_index("indicator_id")
+    return common.indicators().set_index("indicator_id")
 
 
 def layout(**query) -> html.Main:
     try:
-        indicators = data.indicators()
-        known = set(data.countries()["iso3"])
+        indicators = common.indicators()
+        known = set(common.countries()["iso3"])
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    groups = data.country_groups()
-    state, notices = parse_state(query, indicators["indicator_id"].tolist(), data.year_coverage, known,
+    groups = common.country_groups()
+    state, notices = parse_state(query, indicators["indicator_id"].tolist(), queries.year_coverage, known,
                                  set(groups["group_id"]))
     first, last, marks = _slider_props(state.indicator)
     indicator_options, group_options, country_options = _dropdown_options()
@@ -135,7 +137,7 @@ def _indicator_ids() -> set[str]:
 
 
 def _group_ids() -> set[str]:
-    return {ALL_GROUPS, *data.country_groups()["group_id"]}
+    return {ALL_GROUPS, *common.country_groups()["group_id"]}
 
 
 @callback(
@@ -149,20 +151,20 @@ def update_year_range(indicator_id: str, year: int | None):
     """A new indicator brings its own years; keep the chosen year when that indicator has it."""
     first, last, marks = _slider_props(indicator_id)
     if year is None or not first <= year <= last:
-        year = default_year(data.year_coverage(indicator_id))
+        year = default_year(queries.year_coverage(indicator_id))
     return first, last, marks, year
 
 
 def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
     """The indicator's target most relevant to the scope (one set on the scope itself, else a world one, the
     latest deadline first) and the scope's progress row towards it."""
-    targets = ft.records(data.indicator_targets(indicator_id))
+    targets = ft.records(queries.indicator_targets(indicator_id))
     if not targets:
         return None, None
     own = [t for t in targets if t["scope"] == scope_id]
     worldwide = [t for t in targets if t["scope"] in ("world", "each_country")]
     target = (own or sorted(worldwide, key=lambda t: -int(t["deadline_year"])) or targets)[0]
-    rows = ft.records(data.target_progress_row(target["target_id"], scope_id))
+    rows = ft.records(queries.target_progress_row(target["target_id"], scope_id))
     return target, rows[0] if rows else None
 
 
@@ -173,14 +175,14 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
         raise dash.exceptions.PreventUpdate
     meta = metas.loc[indicator_id]
     if year is None:  # a wrong one, from a hand-made request (dashboard.callbacks)
-        year = default_year(data.year_coverage(indicator_id))
-    groups = data.country_groups()
+        year = default_year(queries.year_coverage(indicator_id))
+    groups = common.country_groups()
     names = dict(zip(groups["group_id"].tolist(), groups["name"].tolist(), strict=True))
     group_id = group if group in names else None
     group_name = names.get(group_id, "")
     codes = tuple(countries or ())
-    values = data.map_values(indicator_id, int(year))
-    members = set(data.group_members(group_id)["iso3"]) if group_id else None
+    values = queries.map_values(indicator_id, int(year))
+    members = set(common.group_members(group_id)["iso3"]) if group_id else None
     shown = values if members is None else values[values["iso3"].isin(members)]
     caption = figures.source_caption(meta)
     reported = shown.dropna(subset=["value"])
@@ -198,13 +200,13 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     ranking_caption = (f"{len(ranking)} economies{' in ' + group_name if group_id else ''} with a value for "
                        f"{year}, highest first ({unit}).")
     digits = formatting.digits(unit)
-    series = data.series(indicator_id, codes)
-    world = data.published_world(indicator_id)
+    series = queries.series(indicator_id, codes)
+    world = queries.published_world(indicator_id)
     scope_id = group_id or "world"
     scope_label = group_name or "World"
-    aggregate = data.group_series(indicator_id, scope_id)
+    aggregate = queries.group_series(indicator_id, scope_id)
     target, progress = _target_view(indicator_id, scope_id)
-    changes = data.definition_changes(indicator_id)
+    changes = common.definition_changes(indicator_id)
     note = figures.definition_changes_note(changes)
     trend_text = figures.trend_summary(series, meta["name"], unit)
     trend_text += " " + figures.aggregate_summary(scope_label, aggregate, unit)

@@ -19,6 +19,21 @@ from dashboard import figures_gaps as fg
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import checked, codes, text
 from dashboard.html_block import HtmlBlock
+from dashboard.queries import common
+from dashboard.queries.gaps import (  # the page's queries
+    country_rows,
+    group_name,
+    group_parity,
+    group_series,
+    groups,
+    indicator_descriptions,
+    inequality_rows,
+    member_parity,
+    published_series,
+    scatter_rows,
+    scatter_years,
+    sources_of,
+)
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first, parse_choice, parse_codes, parse_int
 
@@ -30,196 +45,6 @@ DEFAULT_GROUP = "world"
 DEFAULT_COUNTRIES = ("BRA", "CIV", "FRA", "MOZ")
 LATEST = "latest"  # the scatter's default: each economy's latest year with both values
 NO_COUNTRIES = "none"  # written to the URL when every country was removed, so the link keeps that choice
-GROUP_TYPE_ORDER = ["world", "wb_region", "income_group", "ldc", "lldc", "sids", "m49_region", "m49_subregion"]
-GROUP_TYPE_PREFIX = {"wb_region": "World Bank region: ", "income_group": "Income group: ",
-                     "m49_region": "UN region: ", "m49_subregion": "UN sub-region: "}
-BREAKDOWN_FILTER = {  # SQL over observation / aggregate rows: the two sides of each gap, the rest 'total'
-    "sex": "sex IN ('female', 'male') AND area = 'total' AND age = 'total'",
-    "area": "area IN ('urban', 'rural') AND sex = 'total' AND age = 'total'",
-}
-TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
-
-
-# --- queries (cached by dashboard.data per database version) --------------------------------------------------
-
-
-def groups() -> pd.DataFrame:
-    return _groups(data.current_version())
-
-
-@data.by_version
-def _groups(version: data.Version) -> pd.DataFrame:
-    """Groups in a sensible order with labels for the control (kept per database version)."""
-    frame = data.query("SELECT group_id, group_type, name FROM country_group")
-    order = {kind: index for index, kind in enumerate(GROUP_TYPE_ORDER)}
-    frame = frame.assign(rank=frame["group_type"].map(order).fillna(len(order)),
-                         label=[GROUP_TYPE_PREFIX.get(kind, "") + name
-                                for kind, name in zip(frame["group_type"], frame["name"], strict=True)])
-    return frame.sort_values(["rank", "name"]).reset_index(drop=True)
-
-
-def group_name(group_id: str) -> str:
-    frame = groups()
-    names = dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
-    return names.get(group_id, group_id)
-
-
-# Each query below reads every group at once for one gap, and the page splits the answer by group in
-# memory (kept per database version): switching groups then costs no query at all. Per-group queries
-# took 15–35 ms each on a first visit, several per callback.
-
-
-def _split(frame: pd.DataFrame, key: str = "group_id") -> dict[str, pd.DataFrame]:
-    return {name: part.drop(columns=key).reset_index(drop=True) for name, part in frame.groupby(key, sort=False)}
-
-
-@data.by_version
-def _series_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
-    gap = fg.GAPS[gap_key]
-    return _split(data.query(f"""
-        SELECT group_id, year, {gap.dimension} AS category, value, population_coverage, n_countries, n_members
-        FROM group_aggregate
-        WHERE indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[gap.dimension]}
-        ORDER BY group_id, year, category
-    """))
-
-
-def group_series(group_id: str, gap: fg.Gap) -> pd.DataFrame:
-    """Our aggregate of Internet use for each side of the gap (value NULL where coverage < 50 %)."""
-    empty = pd.DataFrame(columns=["year", "category", "value", "population_coverage", "n_countries", "n_members"])
-    return _series_by_group(data.current_version(), gap.key).get(group_id, empty)
-
-
-def newest_itu_edition() -> pd.Series | None:
-    editions = data.query("""
-        SELECT * FROM source WHERE dataset_key = 'itu_key_ict' ORDER BY vintage DESC NULLS LAST, source_id DESC
-    """)
-    return editions.iloc[0] if len(editions) else None
-
-
-def published_series(group_id: str, gap: fg.Gap) -> tuple[pd.DataFrame, pd.Series | None]:
-    """ITU's Key ICT aggregates from the newest edition: the matching group (if any) first, then World."""
-    edition = newest_itu_edition()
-    match = data.publisher_match(group_id, "itu_key_ict")
-    codes = list(dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"]))
-    if edition is None:
-        return pd.DataFrame(columns=["group_code", "group_name", "year", "category", "value"]), None
-    rows = data.query(f"""
-        SELECT group_code, group_name, year, {gap.dimension} AS category, value
-        FROM published_aggregate
-        WHERE indicator_id = 'internet_use' AND source_id = ? AND group_code IN (?, ?)
-          AND {BREAKDOWN_FILTER[gap.dimension]}
-        ORDER BY group_code = ? DESC, year, category
-    """, [edition["source_id"], codes[0], codes[-1], codes[0]])
-    return rows, edition
-
-
-@data.by_version
-def _parity_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
-    return _split(data.query(f"""
-        WITH latest AS (
-            SELECT iso3, year, value FROM observation
-            WHERE indicator_id = ? AND {TOTAL}
-            QUALIFY row_number() OVER (PARTITION BY iso3 ORDER BY year DESC) = 1
-        )
-        SELECT m.group_id, c.iso3, c.name, l.year, l.value
-        FROM group_member m JOIN country c USING (iso3) LEFT JOIN latest l USING (iso3)
-        ORDER BY m.group_id, l.value NULLS LAST, c.name
-    """, [fg.GAPS[gap_key].parity_indicator]))
-
-
-def member_parity(group_id: str, gap: fg.Gap) -> pd.DataFrame:
-    """Every member of the group with its latest parity score (NULL: no survey)."""
-    empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
-    return _parity_by_group(data.current_version(), gap.key).get(group_id, empty)
-
-
-@data.by_version
-def _ratio_by_group(version: data.Version, gap_key: str) -> dict[str, dict]:
-    rows = data.query(f"""
-        SELECT group_id, year, value, population_coverage FROM group_aggregate
-        WHERE indicator_id = ? AND {TOTAL} AND value IS NOT NULL
-        QUALIFY row_number() OVER (PARTITION BY group_id ORDER BY year DESC) = 1
-    """, [fg.GAPS[gap_key].parity_indicator])
-    return {row.pop("group_id"): row for row in fg.records(rows)}
-
-
-def group_parity(group_id: str, gap: fg.Gap) -> dict | None:
-    """Our group's own ratio (a ratio of aggregates), latest year with a value; only gender has one."""
-    return _ratio_by_group(data.current_version(), gap.key).get(group_id)
-
-
-@data.by_version
-def _pairs_by_group(version: data.Version, gap_key: str) -> dict[str, pd.DataFrame]:
-    """Every member's gap and GNI per capita in each year that has both, by group."""
-    return _split(data.query("""
-        WITH pairs AS (
-            SELECT o.iso3, o.year, o.value AS gap, g.value AS gni
-            FROM observation o JOIN observation g
-              ON g.iso3 = o.iso3 AND g.year = o.year AND g.indicator_id = 'gni_per_capita'
-                 AND g.sex = 'total' AND g.area = 'total' AND g.age = 'total' AND g.value > 0
-            WHERE o.indicator_id = ? AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
-        )
-        SELECT m.group_id, c.iso3, c.name, c.wb_region, p.year, p.gap, p.gni
-        FROM pairs p JOIN country c USING (iso3) JOIN group_member m ON m.iso3 = p.iso3
-        ORDER BY m.group_id, p.year DESC, c.name
-    """, [fg.GAPS[gap_key].gap_indicator]))
-
-
-def scatter_years(gap: fg.Gap) -> list[int]:
-    """Years in which at least one economy has both the gap and GNI per capita."""
-    world = _pairs_by_group(data.current_version(), gap.key).get("world")
-    return [] if world is None else sorted({int(year) for year in world["year"].tolist()})
-
-
-def scatter_rows(group_id: str, gap: fg.Gap, year: int | None) -> pd.DataFrame:
-    """Members' gap and GNI per capita: in `year`, or (None) each one's latest year with both."""
-    rows = _pairs_by_group(data.current_version(), gap.key).get(group_id)
-    if rows is None:
-        return pd.DataFrame(columns=["iso3", "name", "wb_region", "year", "gap", "gni"])
-    rows = rows[rows["year"] == year] if year is not None else rows.drop_duplicates("iso3")  # newest year first
-    return rows.sort_values("name").reset_index(drop=True)
-
-
-def country_rows(codes: tuple[str, ...], gap: fg.Gap) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The chosen economies' total Internet use over time and their values for each side of the gap."""
-    if not codes:
-        empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
-        return empty, empty.assign(category=pd.Series(dtype=str))
-    marks = ", ".join("?" for _ in codes)
-    totals = data.query(f"""
-        SELECT o.iso3, c.name, o.year, o.value FROM observation o JOIN country c USING (iso3)
-        WHERE o.indicator_id = 'internet_use' AND {TOTAL} AND o.iso3 IN ({marks}) ORDER BY c.name, o.year
-    """, list(codes))
-    breakdown = data.query(f"""
-        SELECT o.iso3, c.name, o.year, o.{gap.dimension} AS category, o.value
-        FROM observation o JOIN country c USING (iso3)
-        WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[gap.dimension]} AND o.iso3 IN ({marks})
-        ORDER BY c.name, o.year, category
-    """, list(codes))
-    return totals, breakdown
-
-
-def inequality_rows() -> pd.DataFrame:
-    return data.query("""
-        SELECT year, n_countries, gini, theil, theil_between, theil_within FROM inequality
-        WHERE indicator_id = 'internet_use' ORDER BY year
-    """)
-
-
-def sources_of(indicator_id: str, dimension: str = "total") -> pd.DataFrame:
-    """The releases the rows of one indicator (and breakdown) actually come from."""
-    where = TOTAL if dimension == "total" else BREAKDOWN_FILTER[dimension]
-    return data.query(f"""
-        SELECT * FROM source WHERE source_id IN (
-            SELECT DISTINCT source_id FROM observation WHERE indicator_id = ? AND {where})
-        ORDER BY source_id
-    """, [indicator_id])
-
-
-def indicator_descriptions(ids: list[str]) -> pd.DataFrame:
-    marks = ", ".join("?" for _ in ids)
-    return data.query(f"SELECT indicator_id, name, description FROM indicator WHERE indicator_id IN ({marks})", ids)
 
 
 # --- URL state -------------------------------------------------------------------------------------------------
@@ -243,7 +68,7 @@ def parse_query(params: dict) -> tuple[str, str, tuple[str, ...], int | None, li
     notices: list[str] = []
     gap = parse_choice(params, "gap", list(fg.GAPS), DEFAULT_GAP, notices, label="gap")
     group = parse_choice(params, "group", groups()["group_id"].tolist(), DEFAULT_GROUP, notices, label="group")
-    known = set(data.countries()["iso3"])
+    known = set(common.countries()["iso3"])
     if first(params.get("countries")).lower() == NO_COUNTRIES:
         countries: tuple[str, ...] = ()
     else:
@@ -287,7 +112,7 @@ def layout(**query) -> html.Main:
         return components.missing_database(str(exc))
     group_options = [{"label": row.label, "value": row.group_id} for row in groups().itertuples()]
     country_options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3}
-                       for row in data.countries().itertuples()]
+                       for row in common.countries().itertuples()]
     # Two charts side by side when there is room. minmax(0, …) and min-width 0 keep the tracks from growing
     # with the plotly graph inside them (a responsive graph in an auto-sized track resizes without end).
     pair_grid = {"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(min(440px, 100%), 1fr))",
@@ -387,7 +212,7 @@ PUBLISHED_NOTES = {
 def _published_note(group_id: str, name: str) -> str:
     if group_id == "world":
         return "ITU's World aggregate, as published."
-    match = data.publisher_match(group_id, "itu_key_ict")
+    match = common.publisher_match(group_id, "itu_key_ict")
     if match is None:
         return (f"ITU publishes no aggregate for {name}, so its World is shown for reference. ITU's regions "
                 "(Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are its own groupings.")

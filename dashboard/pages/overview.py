@@ -16,18 +16,24 @@ from dash import dcc, html
 
 from dashboard import components, data, target_status
 from dashboard import figures_overview as fo
-from dashboard.figures import definition_changes_note
+from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
+from dashboard.queries import common
+from dashboard.queries.overview import (  # the page's queries
+    AFFORDABILITY_BASKET,
+    indicator_source,
+    itu_world_parity,
+    published_world_internet,
+    source_meta,
+    themes_with_indicators,
+    world_affordability,
+    world_series,
+    world_targets,
+)
 from dashboard.static_html import static_block
 
 dash.register_page(__name__, path="/", name="Overview", title="Overview · Digital divide indicators")
 
-TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
-# Publishers' own world rows of Internet use: the World Bank's WLD (WDI) and ITU's Facts and Figures.
-PUBLISHED_WORLD_CODES = ("WLD", "itu:world")
-# A4AI's "1 for 2" is about 1 GB: the card reads that basket (ITU collects it since 2023), so its share of
-# economies at or under 2 % and the target's count of economies that met it are the same economies.
-AFFORDABILITY_BASKET = "mobile_data_1gb_basket_gni"
 AFFORDABILITY_THRESHOLD = 2.0  # % of monthly GNI per capita (Broadband Commission, A4AI "1 for 2")
 SPARK_FIRST_YEAR = 2005
 KEY_PER_THEME = 3
@@ -54,102 +60,7 @@ GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": 
             "fontSize": "0.9rem"}
 
 
-# --- data (all through dashboard.data.query: read-only, cached per database version) ---------------
-
-
-def world_series(indicator_id: str) -> pd.DataFrame:
-    """Our world aggregate by year (years below the coverage threshold have no value and are left out)."""
-    return data.query(f"""
-        SELECT year, value, population_coverage, n_countries, n_members, n_imputed, population_imputed
-        FROM group_aggregate
-        WHERE indicator_id = ? AND group_id = 'world' AND {TOTAL} AND value IS NOT NULL
-        ORDER BY year
-    """, [indicator_id])
-
-
-def published_world_internet() -> pd.DataFrame:
-    """The newest edition of a publisher's world Internet use (WDI's WLD or ITU's Facts and Figures)."""
-    return data.query("""
-        SELECT p.source_id, p.group_code, p.year, p.value
-        FROM published_aggregate p JOIN source s USING (source_id)
-        WHERE p.indicator_id = 'internet_use' AND p.group_code IN (?, ?) AND p.sex = 'total' AND p.area = 'total'
-          AND p.age = 'total'
-        QUALIFY s.vintage = max(s.vintage) OVER ()
-        ORDER BY p.year
-    """, list(PUBLISHED_WORLD_CODES))
-
-
-def itu_world_parity() -> pd.DataFrame:
-    """ITU's world Internet use by sex, newest Key ICT edition, as female ÷ male per year."""
-    frame = data.query("""
-        WITH edition AS (
-            SELECT source_id FROM source WHERE dataset_key = 'itu_key_ict'
-            ORDER BY vintage DESC NULLS LAST, source_id DESC LIMIT 1
-        )
-        SELECT p.source_id, p.year,
-               max(p.value) FILTER (WHERE p.sex = 'female') AS female,
-               max(p.value) FILTER (WHERE p.sex = 'male') AS male
-        FROM published_aggregate p JOIN edition USING (source_id)
-        WHERE p.indicator_id = 'internet_use' AND p.group_code = 'itu:world' AND p.area = 'total' AND p.age = 'total'
-          AND p.sex IN ('female', 'male')
-        GROUP BY p.source_id, p.year
-        HAVING female IS NOT NULL AND male IS NOT NULL
-        ORDER BY p.year
-    """)
-    return frame.assign(value=frame["female"] / frame["male"])
-
-
-def world_affordability(indicator_id: str = AFFORDABILITY_BASKET) -> pd.DataFrame:
-    return data.query("""
-        SELECT year, n_economies, n_meeting, share_meeting, median_value AS value
-        FROM affordability WHERE indicator_id = ? AND group_id = 'world' ORDER BY year
-    """, [indicator_id])
-
-
-def world_targets(indicator_id: str) -> pd.DataFrame:
-    """Targets set for the world (or for every economy) on `indicator_id`, with the world's row (none for an
-    each-economy target: its headline is the count of economies per status, dashboard/target_status.py).
-
-    Targets named for a group (LDCs, developing countries) are left to the Targets page: the world's
-    value says nothing about them.
-    """
-    return data.query("""
-        SELECT t.target_id, t.framework, t.label, t.comparator, t.value AS target_value, t.band, t.met_threshold,
-               t.bound, t.deadline_year, t.scope, t.note, i.unit, p.basis, p.status, p.latest_year, p.latest_value,
-               p.projected_year, p.status_text, p.status_basis, p.deadline_passed
-        FROM target t LEFT JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
-        JOIN indicator i ON i.indicator_id = t.indicator_id
-        WHERE t.indicator_id = ? AND t.scope IN ('world', 'each_country')
-        ORDER BY t.deadline_year, t.target_id
-    """, [indicator_id])
-
-
-def source_meta(source_id: str) -> pd.Series:
-    frame = data.query("SELECT * FROM source WHERE source_id = ?", [source_id])
-    return frame.iloc[0]
-
-
-def indicator_source(indicator_id: str) -> str:
-    return str(data.query("SELECT source_id FROM indicator WHERE indicator_id = ?", [indicator_id]).iloc[0, 0])
-
-
-def themes_with_indicators() -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The 16 themes, and every (theme, indicator with data) pair with the indicator's latest world value."""
-    themes = data.query("SELECT * FROM theme ORDER BY first_paragraph")
-    pairs = data.query(f"""
-        WITH latest AS (
-            SELECT indicator_id, year, value, population_coverage
-            FROM group_aggregate WHERE group_id = 'world' AND {TOTAL} AND value IS NOT NULL
-            QUALIFY row_number() OVER (PARTITION BY indicator_id ORDER BY year DESC) = 1
-        ), reach AS (
-            SELECT indicator_id, count(DISTINCT iso3) AS economies FROM observation GROUP BY indicator_id
-        )
-        SELECT it.theme_id, i.indicator_id, i.name, i.unit, r.economies,
-               l.year, l.value, l.population_coverage
-        FROM indicator_theme it JOIN indicator i USING (indicator_id) JOIN reach r USING (indicator_id)
-        LEFT JOIN latest l USING (indicator_id)
-    """)
-    return themes, pairs
+# --- pieces built from the queries (dashboard/queries/overview.py) ------------------------------------
 
 
 def key_indicators(pairs: list[dict], theme_id: str, limit: int = KEY_PER_THEME) -> list[dict]:
@@ -296,7 +207,7 @@ def why_they_differ(ours: pd.Series, theirs: pd.Series, meta: pd.Series) -> str:
     """One sentence on why our world figure and the publisher's of the same year differ: the stated reason
     (publisher_difference) beyond half a point, else what both do with the economies without a value."""
     year, gap = int(ours["year"]), float(ours["value"]) - float(theirs["value"])
-    reason = data.publisher_difference(str(theirs["group_code"]), year)
+    reason = common.publisher_difference(str(theirs["group_code"]), year)
     if reason:
         return f"Ours is {gap:+.1f} points from {meta['publisher']}'s. {reason}"
     imputed = ours.get("population_imputed")
@@ -499,7 +410,7 @@ def _spark_affordability():
                           target_label="2 %")
     summary = fo.trend_sentence(rows, "The world median price of 1 GB of mobile data",
                                 lambda value: f"{value:.2f} % of monthly GNI per capita")
-    note = definition_changes_note(data.definition_changes(AFFORDABILITY_BASKET))
+    note = definition_changes_note(common.definition_changes(AFFORDABILITY_BASKET))
     summary += f" {note} The basket grew over time, so later years are a stricter test." if note else ""
     source = f"Source: {source_text(source_meta(indicator_source(AFFORDABILITY_BASKET)))}; medians computed by us."
     table = _table(rows.assign(share_meeting=100 * rows["share_meeting"])[

@@ -1,5 +1,5 @@
 """SQL console: one read-only SELECT against the database, through the same sandbox as
-`python -m etl query` (etl/sandbox.py): each query in a child process with capped memory, killed at the
+`python -m dashboard.sql` (dashboard/sql_sandbox.py): each query in a child process with capped memory, killed at the
 time limit; external access off, configuration locked, a row cap. The query lives in the URL (?sql=…) so
 it can be shared, but a link only shows it: it runs when the reader presses "Run query". At most two
 queries run at once per server process; more get a one-line "busy" message at once, so other pages never
@@ -16,9 +16,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import MAX_TEXT, checked, clicks, text
-from dashboard.staged import StagedDropdown
-from dashboard.url_state import encode, first
-from etl.sandbox import (
+from dashboard.sql_sandbox import (
     EXAMPLE_QUERIES,
     ROW_CAP,
     TIME_LIMIT_S,
@@ -27,6 +25,8 @@ from etl.sandbox import (
     run_query,
     warm_up,
 )
+from dashboard.staged import StagedDropdown
+from dashboard.url_state import encode, first
 
 dash.register_page(__name__, path="/sql", name="SQL", title="SQL · Digital divide indicators")
 
@@ -59,7 +59,7 @@ def layout(**query) -> html.Main:
         f"Run one read-only SELECT over the tables documented in docs/schema.md. A query runs when you press "
         f"“Run query” (a shared link only fills it in). Results are capped at {ROW_CAP:,} rows and queries "
         f"stop after {TIME_LIMIT_S:g} seconds; files, extensions and settings are out of reach. The same "
-        "sandbox serves `python -m etl query`.",
+        "sandbox serves `python -m dashboard.sql`.",
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
                 html.Label("Example queries", htmlFor="sql-example"),

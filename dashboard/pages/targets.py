@@ -8,12 +8,12 @@ with history.replaceState (dashboard/address_query.py), so a copied link reprodu
 The layout comes with the four views drawn (board; trend of the chosen target; groups; economies:
 components.fill); four callbacks redraw them on a change, each alone so that each stays fast, and a
 fifth writes the canonical query string. Component trees that depend only on the database
-and the inputs are memoised per database version (`data.current_version()`), as `data.query` is.
+and the inputs are memoised per database version (`data.per_version`), as query results are; the queries
+are dashboard/queries/targets.py.
 """
 
 from __future__ import annotations
 
-import re
 from typing import NamedTuple
 
 import dash
@@ -24,170 +24,37 @@ from dashboard import components, data, target_status
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import checked, text
-from dashboard.figures import definition_changes_note
+from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
+from dashboard.queries import common
+from dashboard.queries.targets import (  # the page's queries
+    GROUP_TYPES,
+    chosen_target,
+    country_progress,
+    group_names,
+    group_progress,
+    groups,
+    headline_progress,
+    members,
+    our_series,
+    publisher_series,
+    source_row,
+    target_index,
+    targets,
+)
 from dashboard.staged import StagedDropdown
 from dashboard.static_html import static_block
 from dashboard.url_state import encode, parse_choice
 
 dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
 
-# Short, stable URL slugs for the frameworks in indicators/targets.yaml (a new framework gets a slug of its name).
-FRAMEWORK_SLUGS = {
-    "umc": "ITU/UN universal and meaningful connectivity (UMC) 2030",
-    "bbc": "Broadband Commission 2025",
-    "a4ai": 'A4AI "1 for 2"',
-}
 ALL = "all"
 ALL_GROUPS = "all"
-# URL group_type → (label, the country_group.group_type values it covers)
-GROUP_TYPES = {
-    "wb_region": ("World Bank regions", ("wb_region",)),
-    "income_group": ("World Bank income groups", ("income_group",)),
-    "m49_region": ("UN M49 regions", ("m49_region",)),
-    "special": ("LDCs, LLDCs and SIDS", ("ldc", "lldc", "sids")),
-}
 DEFAULT_GROUP_TYPE = "wb_region"
-TOTAL = "sex = 'total' AND area = 'total' AND age = 'total'"
 STATUS_RANK = {status: rank for rank, status in enumerate((*ft.STATUSES, ft.NO_DATA))}
 CARD_STYLE = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.6rem 0.8rem",
               "fontSize": "0.9rem"}
 GRID_STYLE = {"display": "grid", "gridTemplateColumns": "repeat(auto-fill, minmax(270px, 1fr))", "gap": "0.8rem"}
-
-
-# --- data (every read goes through dashboard.data.query: read-only and cached per database version) ------
-
-
-def _slug(framework: str) -> str:
-    for slug, name in FRAMEWORK_SLUGS.items():
-        if name == framework:
-            return slug
-    return re.sub(r"[^a-z0-9]+", "_", framework.lower()).strip("_")
-
-
-def targets() -> pd.DataFrame:
-    """Every target in catalogue order, with its indicator's name and unit and a URL slug for its framework."""
-    return _targets(data.current_version())
-
-
-@data.by_version
-def _targets(version: data.Version) -> pd.DataFrame:
-    frame = data.query("""
-        SELECT t.*, i.name AS indicator_name, i.unit, i.source_id AS indicator_source,
-               i.source_code AS indicator_code
-        FROM target t LEFT JOIN indicator i USING (indicator_id)
-        ORDER BY t.rowid""")
-    return frame.assign(slug=frame["framework"].map(_slug))
-
-
-def groups() -> pd.DataFrame:
-    """Every country group with its type and its key in GROUP_TYPES (cached: the cards ask for names often)."""
-    return _groups(data.current_version())
-
-
-@data.by_version
-def _groups(version: data.Version) -> pd.DataFrame:
-    frame = data.query("SELECT group_id, group_type, name FROM country_group ORDER BY group_type, name")
-    type_key = {kind: key for key, (_, kinds) in GROUP_TYPES.items() for kind in kinds}
-    return frame.assign(type_key=frame["group_type"].map(type_key))
-
-
-@data.by_version
-def _group_names(version: data.Version) -> dict[str, str]:
-    frame = _groups(version)
-    return dict(zip(frame["group_id"].tolist(), frame["name"].astype(str).tolist(), strict=True))
-
-
-def headline_progress() -> pd.DataFrame:
-    """Per target: the world row and the row of the scope the target names."""
-    return data.query("""
-        SELECT p.* FROM target_progress p JOIN target t USING (target_id)
-        WHERE p.scope_id = 'world' OR p.scope_id = t.scope""")
-
-
-def group_progress(target_id: str) -> pd.DataFrame:
-    """World and group rows of one target, with the population coverage of each latest value (our aggregates)."""
-    return data.query(f"""
-        SELECT p.*, coalesce(g.name, 'World') AS name, coalesce(g.group_type, 'world') AS group_type,
-               a.population_coverage, a.n_countries, a.n_members, a.method
-        FROM target_progress p JOIN target t USING (target_id)
-        LEFT JOIN country_group g ON g.group_id = p.scope_id
-        LEFT JOIN group_aggregate a ON p.basis = 'ours' AND a.indicator_id = t.indicator_id
-             AND a.group_id = p.scope_id AND a.year = p.latest_year AND a.{TOTAL.replace(" AND ", " AND a.")}
-        WHERE p.target_id = ? AND p.scope_type IN ('world', 'group')
-        ORDER BY g.name""", [target_id])
-
-
-def country_progress(target_id: str) -> pd.DataFrame:
-    """Every economy, with its row for the target (status NULL where it has none)."""
-    return data.query("""
-        SELECT c.iso3, c.name, p.status, p.base_year, p.base_value, p.latest_year, p.latest_value,
-               p.required_rate, p.observed_rate, p.ratio, p.projected_year, p.distance, p.status_text,
-               p.status_year, p.deadline_passed
-        FROM country c LEFT JOIN target_progress p
-             ON p.scope_id = c.iso3 AND p.target_id = ? AND p.scope_type = 'country'
-        ORDER BY c.name""", [target_id])
-
-
-def members(group_id: str) -> set[str]:
-    return set(data.query("SELECT iso3 FROM group_member WHERE group_id = ?", [group_id])["iso3"])
-
-
-def our_series(indicator_id: str, group_id: str) -> pd.DataFrame:
-    """Our aggregate of one group over the years (year, value, population_coverage, n_countries, n_members)."""
-    every = _our_series_by_group(indicator_id)
-    return every.get(group_id, every[None])
-
-
-@data.per_version
-def _our_series_by_group(indicator_id: str) -> dict[str | None, pd.DataFrame]:
-    """Every group's series of one indicator from one query, sliced by group (None: an empty frame): a view
-    of a new target × group asked the database for its group's series alone."""
-    rows = data.query(f"""
-        SELECT group_id, year, value, population_coverage, n_countries, n_members FROM group_aggregate
-        WHERE indicator_id = ? AND {TOTAL} AND value IS NOT NULL ORDER BY group_id, year""", [indicator_id])
-    columns = ["year", "value", "population_coverage", "n_countries", "n_members"]
-    series: dict[str | None, pd.DataFrame] = {
-        group_id: part[columns].reset_index(drop=True) for group_id, part in rows.groupby("group_id", sort=False)}
-    series[None] = rows[columns].iloc[0:0]
-    return series
-
-
-def publisher_series(indicator_id: str, source_id: str) -> pd.DataFrame:
-    """The publisher's world series the ETL used (basis 'publisher:<source_id>'); parity is formed as women ÷ men,
-    as etl/measures/targets.py does."""
-    if indicator_id == "internet_gender_parity":
-        sql = """SELECT f.year, f.value / m.value AS value, f.group_code, f.source_id FROM published_aggregate f
-                 JOIN published_aggregate m USING (indicator_id, source_id, group_code, year, area, age)
-                 WHERE f.indicator_id = 'internet_use' AND f.sex = 'female' AND m.sex = 'male'
-                   AND f.area = 'total' AND f.age = 'total'"""
-        params = [source_id]
-    else:
-        sql = f"""SELECT year, value, group_code, source_id FROM published_aggregate
-                  WHERE indicator_id = ? AND {TOTAL}"""
-        params = [indicator_id, source_id]
-    return data.query(f"""
-        SELECT year, value FROM ({sql}) WHERE source_id = ? AND group_code IN ('WLD', 'itu:world')
-        QUALIFY row_number() OVER (PARTITION BY year ORDER BY group_code) = 1 ORDER BY year""", params)
-
-
-def source_row(source_id: str) -> dict | None:
-    rows = data.query("SELECT * FROM source WHERE source_id = ?", [source_id])
-    return None if rows.empty else rows.iloc[0].to_dict()
-
-
-def target_record(target_id: str) -> dict | None:
-    return _target_index(data.current_version()).get(target_id)
-
-
-@data.by_version
-def _target_index(version: data.Version) -> dict[str, dict]:
-    return {row["target_id"]: row for row in ft.records(_targets(version))}
-
-
-def _target(target_id: str | None) -> dict:
-    """The chosen target (the first one should a stale client send an unknown id)."""
-    return dict(target_record(target_id or "") or next(iter(_target_index(data.current_version()).values())))
 
 
 # --- state ---------------------------------------------------------------------------------------------
@@ -269,7 +136,7 @@ def group_options(all_groups: pd.DataFrame, group_type: str) -> list[dict]:
 
 
 def _group_name(group_id: str) -> str:
-    return _group_names(data.current_version()).get(group_id, group_id)
+    return group_names().get(group_id, group_id)
 
 
 def scope_of(target: dict) -> tuple[str, str]:
@@ -362,17 +229,17 @@ def _badge(row: dict | None, scope_id: str) -> html.Span:
 economies_line = target_status.economies_line
 
 
-@data.by_version
-def _progress_lookup(version: data.Version) -> dict:
+@data.per_version
+def _progress_lookup() -> dict:
     """Headline progress rows by (target, scope)."""
     return {(row["target_id"], row["scope_id"]): row for row in ft.records(headline_progress())}
 
 
-def _card(version: data.Version, target: dict, chosen: TargetsState) -> html.Article:
+def _card(target: dict, chosen: TargetsState) -> html.Article:
     """One target: its value and deadline, the status of the scope it names (and the world's), the latest
     value, the projected year, the basis and a link to the source of the target."""
     tid, selected = target["target_id"], target["target_id"] == chosen.target
-    children = list(_card_body(version, tid))
+    children = list(_card_body(tid))
     href = dash.get_relative_path("/targets") + encode_state(chosen._replace(target=tid))
     measured = isinstance(target.get("indicator_id"), str)
     children.append(html.P([
@@ -385,12 +252,12 @@ def _card(version: data.Version, target: dict, chosen: TargetsState) -> html.Art
                         **({"aria-current": "true"} if selected else {}))
 
 
-@data.by_version
-def _card_body(version: data.Version, tid: str) -> tuple:
+@data.per_version
+def _card_body(tid: str) -> tuple:
     """A card's content above its links, which depends on the target alone (cached: a board is rebuilt for
     every view, the chosen target and group changing only the links and the highlight)."""
-    target = _target_index(version)[tid]
-    rows = _progress_lookup(version)
+    target = target_index()[tid]
+    rows = _progress_lookup()
     unit = _unit(target)
     scope_id, scope_name = scope_of(target)
     each = target["scope"] == "each_country"
@@ -432,28 +299,28 @@ def _card_body(version: data.Version, tid: str) -> tuple:
 
 def board_cards(state: TargetsState) -> list:
     """The cards of the chosen framework, as components; their links keep the rest of the view (groups)."""
-    return _board_cards(data.current_version(), state)
+    return _board_cards(state)
 
 
-@data.by_version
-def _board_cards(version: data.Version, chosen: TargetsState) -> list:
+@data.per_version
+def _board_cards(chosen: TargetsState) -> list:
     shown = _in_framework(targets(), chosen.framework)
     out: list = []
     for name, members_ in shown.groupby("framework", sort=False):
         out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
-        out.append(html.Div([_card(version, target, chosen) for target in ft.records(members_)], style=GRID_STYLE))
+        out.append(html.Div([_card(target, chosen) for target in ft.records(members_)], style=GRID_STYLE))
     return out
 
 
 def board(state: TargetsState) -> HtmlBlock:
     """The board as one block of HTML (static_html): no callback reads the cards, and as components they
     were most of the page's."""
-    return _board(data.current_version(), state)
+    return _board(state)
 
 
-@data.by_version
-def _board(version: data.Version, state: TargetsState) -> HtmlBlock:
-    return static_block(_board_cards(version, state))
+@data.per_version
+def _board(state: TargetsState) -> HtmlBlock:
+    return static_block(_board_cards(state))
 
 
 # --- (b) the chosen target over time -------------------------------------------------------------------
@@ -473,12 +340,12 @@ def _row_of(rows: pd.DataFrame, scope_id: str) -> dict | None:
 
 def trend_view(target_id: str, group: str) -> tuple:
     """Figure, summary, source line, table and details for the chosen target (plus the chosen group)."""
-    return _trend_view(data.current_version(), target_id, group)
+    return _trend_view(target_id, group)
 
 
-@data.by_version
-def _trend_view(version: data.Version, target_id: str, group: str) -> tuple:
-    target = _target(target_id)
+@data.per_version
+def _trend_view(target_id: str, group: str) -> tuple:
+    target = chosen_target(target_id)
     unit, name = _unit(target), target.get("indicator_name")
     if not isinstance(target.get("indicator_id"), str):
         message = f"No open indicator measures “{target['label']}” yet."
@@ -493,7 +360,7 @@ def _trend_view(version: data.Version, target_id: str, group: str) -> tuple:
     if group not in (ALL_GROUPS, scope_id):
         group_row = _row_of(rows, group)
         extra = (_group_name(group), _series_of(target, group_row, group), group_row)
-    changes = data.definition_changes(target["indicator_id"])
+    changes = common.definition_changes(target["indicator_id"])
     figure = ft.target_chart(series, head, target, scope_name=scope_name, unit=unit, indicator_name=name,
                              extra=extra, changes=changes)
     summary = ft.chart_summary(head, target, scope_name, unit, name)
@@ -558,12 +425,12 @@ def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, 
 
 
 def groups_view(target_id: str, group_type: str, group: str) -> tuple:
-    return _groups_view(data.current_version(), target_id, group_type, group)
+    return _groups_view(target_id, group_type, group)
 
 
-@data.by_version
-def _groups_view(version: data.Version, target_id: str, group_type: str, group: str) -> tuple:
-    target = _target(target_id)
+@data.per_version
+def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
+    target = chosen_target(target_id)
     if not isinstance(target.get("indicator_id"), str):
         message = f"No open indicator measures “{target['label']}” yet."
         return ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target.")
@@ -598,11 +465,11 @@ def _groups_view(version: data.Version, target_id: str, group_type: str, group: 
 # --- (d) economies -------------------------------------------------------------------------------------
 
 
-@data.by_version
-def _economy_rows(version: data.Version, target_id: str) -> tuple[dict, ...]:
+@data.per_version
+def _economy_rows(target_id: str) -> tuple[dict, ...]:
     """Every economy's progress row with its texts, in status order: the part of a view that does not depend
     on the group (cached, so that a new group only filters them)."""
-    unit = _unit(_target(target_id))
+    unit = _unit(chosen_target(target_id))
     rows = ft.records(country_progress(target_id))
     for row in rows:
         row["status"] = row["status"] if isinstance(row["status"], str) else ft.NO_DATA
@@ -612,11 +479,11 @@ def _economy_rows(version: data.Version, target_id: str) -> tuple[dict, ...]:
     return tuple(sorted(rows, key=lambda row: (STATUS_RANK[row["status"]], row["name"])))
 
 
-@data.by_version
-def _economies(version: data.Version, target_id: str, group: str) -> tuple:
-    target = _target(target_id)
+@data.per_version
+def _economies(target_id: str, group: str) -> tuple:
+    target = chosen_target(target_id)
     unit = _unit(target)
-    rows = list(_economy_rows(version, target_id))
+    rows = list(_economy_rows(target_id))
     where = "in the world"
     if target["scope"] not in ("world", "each_country"):  # a group's target names its members only
         inside = members(str(target["scope"]))
@@ -653,12 +520,12 @@ def _economies(version: data.Version, target_id: str, group: str) -> tuple:
 
 
 def economies_view(target_id: str, group: str) -> tuple:
-    target = _target(target_id)
+    target = chosen_target(target_id)
     if not isinstance(target.get("indicator_id"), str):
         message = f"No open indicator measures “{target['label']}” yet: no economy can be assessed."
         return (ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target."),
                 "", None)
-    return _economies(data.current_version(), target["target_id"], group)
+    return _economies(target["target_id"], group)
 
 
 # --- layout --------------------------------------------------------------------------------------------

@@ -36,6 +36,9 @@ Rules:
 - ``projected_year``: the year the target is reached at the observed pace from the latest value,
   latest_year + ceil(ln(s* / s_t) / ln(1 + r_obs)) (on x for the unbounded case, linear steps for the linear
   pace); None when the pace does not close the gap ("never at the current pace").
+- ``projection``: the path drawn as a dashed line, from the latest value at the observed pace to the deadline
+  or the first year the target is reached, whichever is first: shortfall kinds move s_(t+n) = s_t·(1+r)^n,
+  growth x_(t+n) = x_t·(1+r)^n, linear x_t + r·n. ``pace_kind`` names which applies.
 - ``distance``: how far the latest value is from the target in its own units (percentage points for shares):
   ``>=``: (met_threshold or value) - x_t; ``<=``: x_t - value; ``between``: |x_t - value| - band; clipped at 0.
 """
@@ -288,3 +291,56 @@ def assess_frame(frame: pd.DataFrame, target: Target, base_year: int = 2015) -> 
     for column in ("base_value", "latest_value", "required_rate", "observed_rate", "ratio", "distance"):
         result[column] = result[column].astype(float)
     return result
+
+
+# --- the projected path (stored in target_progress.projection_years / projection_values) -------------------
+
+PACE_KINDS = ("shortfall", "growth", "linear")
+
+
+def _missing(value: float | None) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def pace_kind(target: Target, base_value: float | None = None, latest_value: float | None = None) -> str:
+    """How the observed rate applies: 'shortfall' (bounded shares, '<=' and 'between'), 'growth' of the value
+    itself, or 'linear' (an unbounded '>=' target from a value <= 0, where a compound rate is undefined; see
+    `_growth_pace`). Without values, the kind the target itself calls for."""
+    if target.comparator == ">=" and target.bound is None:
+        if any(not _missing(value) and value <= 0 for value in (base_value, latest_value)):
+            return "linear"
+        return "growth"
+    return "shortfall"
+
+
+def _value_from_shortfall(shortfall: float, latest: float, target: Target) -> float:
+    if target.comparator == ">=":
+        return target.bound - shortfall
+    if target.comparator == "<=":
+        return shortfall
+    return target.value - shortfall if latest < target.value else target.value + shortfall
+
+
+def projection(latest_year: int | None, latest_value: float | None, observed_rate: float | None, target: Target,
+               kind: str) -> list[tuple[int, float]]:
+    """(year, value) from the latest value at the observed pace, to the deadline or the first year the target is
+    reached; the first pair is the latest observation. Empty when there is no rate or the deadline is reached.
+    (Whether a met or missed target is projected at all is the caller's: etl/measures/targets.py.)"""
+    if _missing(latest_year) or _missing(latest_value) or _missing(observed_rate):
+        return []
+    latest_year, latest, rate = int(latest_year), float(latest_value), float(observed_rate)
+    if latest_year >= target.deadline_year:
+        return []
+    path = [(latest_year, latest)]
+    for n in range(1, target.deadline_year - latest_year + 1):
+        if kind == "shortfall":
+            shortfall = _shortfall(latest, target) * (1 + rate) ** n
+            value = _value_from_shortfall(shortfall, latest, target)
+            reached = shortfall <= _target_shortfall(target) * (1 + CEIL_TOLERANCE)
+        else:
+            value = latest * (1 + rate) ** n if kind == "growth" else latest + rate * n
+            reached = value >= target.goal * (1 - CEIL_TOLERANCE)
+        path.append((latest_year + n, value))
+        if reached:
+            break
+    return path

@@ -17,7 +17,7 @@ BASE_YEAR = 2015  # the SDG baseline, as in Open SDG's progress measure
 PROGRESS_COLUMNS = ["target_id", "scope_id", "scope_type", "basis", "base_year", "base_value", "latest_year",
                     "latest_value", "required_rate", "observed_rate", "ratio", "status", "projected_year",
                     "distance", "pace_status", "deadline_passed", "status_value", "status_year", "status_basis",
-                    "status_text", "rule_id"]
+                    "status_text", "rule_id", "pace", "projection_years", "projection_values"]
 # The publishers' own series of a group (published_aggregate.group_code), for a deadline year our aggregate
 # lacks: the World Bank's WDI codes and ITU's Facts and Figures codes.
 PUBLISHER_CODES = {
@@ -135,6 +135,7 @@ def target_progress(con: duckdb.DuckDBPyConnection, specs: list[dict], current_y
             "value": float(spec["value"]), "band": spec.get("band"), "met_threshold": spec.get("met_threshold"),
             "bound": spec.get("bound"), "deadline_year": int(spec["deadline_year"]),
             "source_url": spec["source_url"], "note": spec.get("note"),
+            "pace": progress.pace_kind(_target(spec)) if spec["indicator"] is not None else None,
         })
         indicator_id, scope = spec["indicator"], spec["scope"]
         if indicator_id is None:
@@ -201,7 +202,28 @@ def target_progress(con: duckdb.DuckDBPyConnection, specs: list[dict], current_y
     table = pd.concat(results, ignore_index=True)
     for column in ("status_year",):
         table[column] = table[column].astype("Int64")
+    table = _with_projections(table, {spec["id"]: spec for spec in specs})
     return pd.DataFrame(target_rows), table.reindex(columns=PROGRESS_COLUMNS)
+
+
+def _with_projections(table: pd.DataFrame, specs: dict[str, dict]) -> pd.DataFrame:
+    """Each row's pace kind and its projected path (progress.projection), so that the dashboard draws what the
+    ETL computed. A target met or missed, or a deadline passed, has no path ahead."""
+    kinds, years, values = [], [], []
+    for row in _records(table):
+        spec = specs[row["target_id"]]
+        if spec["indicator"] is None:
+            kinds.append(None), years.append(None), values.append(None)
+            continue
+        target = _target(spec)
+        kind = progress.pace_kind(target, row.get("base_value"), row.get("latest_value"))
+        closed = row.get("status") in ("met", "not met") or row.get("deadline_passed") is True
+        path = [] if closed else progress.projection(row.get("latest_year"), row.get("latest_value"),
+                                                     row.get("observed_rate"), target, kind)
+        kinds.append(kind)
+        years.append([year for year, _ in path])
+        values.append([value for _, value in path])
+    return table.assign(pace=kinds, projection_years=years, projection_values=values)
 
 
 def _records(frame: pd.DataFrame) -> list[dict]:

@@ -1,4 +1,4 @@
-"""The one SQL sandbox behind `python -m etl query` and the dashboard's /sql page.
+"""The one SQL sandbox behind the dashboard's /sql page and `python -m dashboard.sql` (its command line).
 
 `run_query(sql, db_path)` runs one read-only query against the published database and returns at most
 `row_cap` rows as a DataFrame, or raises `QueryRefused`, `QueryTimeout` or `QueryFailed` (all
@@ -27,8 +27,8 @@ Layers, each enough on its own for the common attacks, together for defence in d
    over the limit the query fails), a time limit enforced with `connection.interrupt()`, and a row cap:
    the query runs as a subquery under LIMIT row_cap + 1 (the wrapped text is parsed again: what runs is
    one SELECT), so a huge result is never materialised.
-4. A child process per query (etl/sandbox_child.py, from a small warm pool per process): DuckDB cannot
-   interrupt every operation (levenshtein() on 150,000-character strings ran 33 s past a 5 s limit;
+4. A child process per query (dashboard/sql_sandbox_child.py, from a small warm pool per process): DuckDB
+   cannot interrupt every operation (levenshtein() on 150,000-character strings ran 33 s past a 5 s limit;
    planning a 30,000-branch UNION ALL, 80 s) and its memory_limit does not govern every allocation (10,000
    rows of 1 MB strings took a gunicorn worker to 7.6 GB). The child's address space is capped (RLIMIT_AS:
    its warmed-up size + PROCESS_HEADROOM_BYTES), a result over MAX_RESULT_BYTES is not sent back, and the
@@ -471,7 +471,7 @@ def check_text(sql: object, max_chars: int = MAX_SQL_CHARS) -> str:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Each query in a child process (etl/sandbox_child.py), from a small pool per process
+# Each query in a child process (dashboard/sql_sandbox_child.py), from a small pool per process
 #
 # DuckDB cannot interrupt everything (measured: levenshtein() on two 150,000-character strings ran 33 s past a 5 s
 # limit; planning a 30,000-branch UNION ALL 80 s), and its memory_limit does not govern every allocation (one worker
@@ -542,7 +542,7 @@ class _Child:
         env = {**os.environ, "MALLOC_ARENA_MAX": "2",
                "PYTHONPATH": os.pathsep.join(filter(None, [str(_PROJECT_ROOT), os.environ.get("PYTHONPATH")]))}
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "etl.sandbox_child", str(PROCESS_HEADROOM_BYTES)], cwd=_PROJECT_ROOT,
+            [sys.executable, "-m", "dashboard.sql_sandbox_child", str(PROCESS_HEADROOM_BYTES)], cwd=_PROJECT_ROOT,
             env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE, close_fds=True)
         self.queries = 0
         self.ready = False

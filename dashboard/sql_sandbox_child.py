@@ -1,11 +1,12 @@
-"""The child process of the SQL sandbox (etl/sandbox.py): runs one query at a time for its parent.
+"""The child process of the SQL sandbox (dashboard/sql_sandbox.py): runs one query at a time for its parent.
 
-Started by `etl.sandbox`'s pool as `python -m etl.sandbox_child HEADROOM_BYTES`; reads requests (pickled dicts,
-length-prefixed) on stdin and answers each with ("ok", QueryResult, True) or ("error", SandboxError, keep) on
-stdout; keep is False when the child exits after answering (after a memory failure: start afresh). Its
-address space is capped (RLIMIT_AS: what it needs once warmed up, plus HEADROOM_BYTES), so a query that tries to
-allocate gigabytes fails or kills only this process; the parent kills it outright when a query outlives its time
-limit (DuckDB cannot interrupt every operation: a long levenshtein() or a huge UNION ALL chain's planning).
+Started by `dashboard.sql_sandbox`'s pool as `python -m dashboard.sql_sandbox_child HEADROOM_BYTES`; reads requests
+(pickled dicts, length-prefixed) on stdin and answers each with ("ok", QueryResult, True) or ("error",
+SandboxError, keep) on stdout; keep is False when the child exits after answering (after a memory failure: start
+afresh). Its address space is capped (RLIMIT_AS: what it needs once warmed up, plus HEADROOM_BYTES), so a query
+that tries to allocate gigabytes fails or kills only this process; the parent kills it outright when a query
+outlives its time limit (DuckDB cannot interrupt every operation: a long levenshtein() or a huge UNION ALL chain's
+planning).
 """
 
 from __future__ import annotations
@@ -44,7 +45,7 @@ def main() -> None:
 
     import duckdb
 
-    from etl import sandbox
+    from dashboard import sql_sandbox as sandbox
 
     with duckdb.connect(":memory:") as con:  # warm up, so that the cap below measures a working process
         con.execute("SELECT 1").df()

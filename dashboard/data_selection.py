@@ -1,0 +1,122 @@
+"""The Data page's selection in its URL, both ways: a query string to a DataState (with notices for a person, or the
+errors a /download link answers 400 with) and back. Shared by the page and dashboard/downloads.py."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs
+
+from dashboard.queries import common
+from dashboard.queries.data_download import (
+    BREAKDOWNS,
+    SCREEN_CAP,
+    DataState,
+    breakdown_choices,
+    group_choices,
+    indicator_choices,
+)
+from dashboard.url_state import encode, parse_choice, parse_codes, parse_int
+
+DEFAULT_INDICATOR = "internet_use"
+PAGE_ROWS = 500  # rows per page of the on-screen table
+
+
+MAX_INDICATORS = 20
+
+
+def _first(value) -> str:
+    if isinstance(value, list):
+        value = value[0] if value else ""
+    return (value or "").strip()
+
+
+def _parse_year(params: dict, key: str, label: str, notices: list[str]) -> int | None:
+    text = _first(params.get(key))
+    if not text:
+        return None
+    year = parse_int(text)
+    if year is not None and 1900 <= year <= 2100:
+        return year
+    notices.append(f"Ignored “{label}” year “{text[:10]}”: a four-digit year is expected.")
+    return None
+
+
+def parse_params(params: dict) -> tuple[DataState, list[str]]:
+    """Query parameters → a valid selection, with notices for anything ignored (never an error)."""
+    notices: list[str] = []
+    known_indicators = indicator_choices()["indicator_id"].tolist()
+    asked = [part.strip() for part in _first(params.get("indicator")).split(",") if part.strip()]
+    indicators = tuple(dict.fromkeys(part for part in asked if part in known_indicators))
+    unknown = [part for part in asked if part not in known_indicators]
+    if unknown:
+        notices.append(f"Ignored unknown indicators: {', '.join(part[:40] for part in unknown[:5])}.")
+    if len(indicators) > MAX_INDICATORS:
+        notices.append(f"At most {MAX_INDICATORS} indicators at once: the first {MAX_INDICATORS} are used.")
+        indicators = indicators[:MAX_INDICATORS]
+    if not indicators:
+        fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in known_indicators else known_indicators[0]
+        if asked:
+            notices.append(f"No known indicator in the link: showing {fallback}.")
+        indicators = (fallback,)
+    known_countries = set(common.countries()["iso3"])
+    countries = parse_codes(params, "countries", known_countries, notices, limit=len(known_countries)) or ()
+    group = parse_choice(params, "group", group_choices()["group_id"].tolist(), "", notices) or None
+    if countries and group:
+        notices.append("Both countries and a group were given: the countries are used.")
+        group = None
+    year_from = _parse_year(params, "from", "from", notices)
+    year_to = _parse_year(params, "to", "to", notices)
+    if year_from is not None and year_to is not None and year_from > year_to:
+        notices.append(f"“from” {year_from} is after “to” {year_to}: the two were swapped.")
+        year_from, year_to = year_to, year_from
+    choices = breakdown_choices()
+    breakdown = {key: parse_choice(params, key, ["all", *choices[key]], "total", notices) for key in BREAKDOWNS}
+    page = parse_int(_first(params.get("page")))
+    page = page if page is not None and 0 < page <= SCREEN_CAP // PAGE_ROWS else 1
+    return DataState(indicators, countries, group, year_from, year_to, page=page, **breakdown), notices
+
+
+def encode_params(state: DataState) -> str:
+    """The canonical query string (breakdowns and page only when not the default)."""
+    return encode({
+        "indicator": state.indicators, "countries": state.countries, "group": state.group,
+        "from": state.year_from, "to": state.year_to,
+        **{key: getattr(state, key) for key in BREAKDOWNS if getattr(state, key) != "total"},
+        "page": state.page if state.page > 1 else None,
+    })
+
+
+def query_errors(params: dict) -> list[str]:
+    """What a download link asks for that the database does not know (a download answers 400 with these; the
+    page, for a person, shows notices and a default instead). No indicator at all means the default one."""
+    errors = []
+    known_indicators = set(indicator_choices()["indicator_id"])
+    asked = [part.strip() for part in _first(params.get("indicator")).split(",") if part.strip()]
+    unknown = [part for part in asked if part not in known_indicators]
+    if unknown:
+        errors.append(f"unknown indicator {', '.join(part[:40] for part in unknown[:5])}")
+    if len(set(asked)) > MAX_INDICATORS:
+        errors.append(f"at most {MAX_INDICATORS} indicators at once")
+    known_countries = set(common.countries()["iso3"])
+    codes = [code.strip().upper() for code in _first(params.get("countries")).split(",") if code.strip()]
+    unknown = [code for code in codes if code not in known_countries]
+    if unknown:
+        errors.append(f"unknown country {', '.join(code[:10] for code in unknown[:5])}")
+    group = _first(params.get("group"))
+    if group and group not in set(group_choices()["group_id"]):
+        errors.append(f"unknown group {group[:40]}")
+    for key in ("from", "to"):
+        text = _first(params.get(key))
+        if text and not 1900 <= (parse_int(text) or 0) <= 2100:
+            errors.append(f"“{key}” is not a four-digit year: {text[:10]}")
+    choices = breakdown_choices()
+    for key in BREAKDOWNS:
+        text = _first(params.get(key))
+        if text and text not in ("all", *choices[key]):
+            errors.append(f"unknown {key} {text[:20]}")
+    return errors
+
+
+def state_from_query(query: str | None) -> DataState:
+    """The selection a canonical query string (the page's Store) stands for."""
+    params = {key: values[0] for key, values in parse_qs((query or "").lstrip("?")).items()}
+    return parse_params(params)[0]

@@ -1,0 +1,67 @@
+"""Queries every page shares: the indicators, economies and groups, definition changes of spliced series, and
+how our group figures relate to the publishers' own."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboard import data
+
+
+def indicators() -> pd.DataFrame:
+    """Indicators that have observations, with their source and vintage for captions."""
+    return data.query("""
+        SELECT i.indicator_id, i.name, i.unit, i.description, i.source_code, i.higher_is_better,
+               s.publisher, s.dataset, s.license, s.attribution, s.vintage
+        FROM indicator i JOIN source s USING (source_id)
+        WHERE EXISTS (SELECT 1 FROM observation o WHERE o.indicator_id = i.indicator_id)
+        ORDER BY i.name
+    """)
+
+
+def countries() -> pd.DataFrame:
+    return data.query("SELECT iso3, name, wb_region, income_group FROM country ORDER BY name")
+
+
+def country_groups() -> pd.DataFrame:
+    """Every country group but the world itself (which is the unfiltered view)."""
+    return data.query("SELECT group_id, group_type, name FROM country_group WHERE group_type <> 'world' "
+                      "ORDER BY group_type, name")
+
+
+def group_members(group_id: str) -> pd.DataFrame:
+    return data.query("SELECT iso3 FROM group_member WHERE group_id = ? ORDER BY iso3", [group_id])
+
+
+def definition_changes(indicator_id: str) -> tuple[tuple[int, str], ...]:
+    """The years a spliced series (ITU's price baskets) changes definition, with their labels ("5 GB from
+    2025"), oldest first; () for every other series."""
+    rows = data.query("SELECT year, label FROM definition_change WHERE indicator_id = ? ORDER BY year", [indicator_id])
+    return tuple((int(year), str(label)) for year, label in zip(rows["year"], rows["label"], strict=True))
+
+
+def publisher_match(group_id: str, dataset_key: str) -> dict | None:
+    """The publisher's aggregate named like our group (table publisher_group): group_code, match ('same',
+    'classification', 'approximate') and note; None when the publisher has none."""
+    rows = data.query("""SELECT group_code, match, note FROM publisher_group WHERE group_id = ? AND dataset_key = ?
+                    ORDER BY match = 'approximate', group_code""", [group_id, dataset_key])
+    return rows.iloc[0].to_dict() if len(rows) else None
+
+
+def publisher_difference(group_code: str, year: int) -> str | None:
+    """Why our figure differs from the publisher's `group_code` in `year` by more than half a point (the
+    reasons indicators/publisher_groups.yaml states and a test holds to), or None: they agree."""
+    rows = data.query("SELECT reason FROM publisher_difference WHERE group_code = ? AND ? BETWEEN first_year "
+                      "AND last_year", [group_code, year])
+    return str(rows.iloc[0, 0]) if len(rows) else None
+
+
+@data.per_version
+def economy_status_counts() -> dict[str, dict[str, int]]:
+    """{target_id: {status: economies}} over every target's country rows."""
+    rows = data.query("""SELECT target_id, status, count(*) AS economies FROM target_progress
+                         WHERE scope_type = 'country' GROUP BY ALL""")
+    counts: dict[str, dict[str, int]] = {}
+    for target_id, status, economies in zip(rows["target_id"], rows["status"], rows["economies"], strict=True):
+        counts.setdefault(str(target_id), {})[str(status)] = int(economies)
+    return counts

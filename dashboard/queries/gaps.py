@@ -1,0 +1,206 @@
+"""The Gaps page's queries: each gap's aggregates, publishers' figures, members' parity and scatter pairs."""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+import pandas as pd
+
+from dashboard import data
+from dashboard.queries import common
+from dashboard.rows import plain_records
+
+GROUP_TYPE_ORDER = ["world", "wb_region", "income_group", "ldc", "lldc", "sids", "m49_region", "m49_subregion"]
+GROUP_TYPE_PREFIX = {"wb_region": "World Bank region: ", "income_group": "Income group: ",
+                     "m49_region": "UN region: ", "m49_subregion": "UN sub-region: "}
+
+
+class GapKind(Protocol):
+    """What the queries need of a gap (dashboard/figures_gaps.py's Gap): its breakdown and its two indicators."""
+
+    dimension: str
+    parity_indicator: str
+    gap_indicator: str
+
+
+BREAKDOWN_FILTER = {  # SQL over observation / aggregate rows: the two sides of each gap, the rest 'total'
+    "sex": "sex IN ('female', 'male') AND area = 'total' AND age = 'total'",
+    "area": "area IN ('urban', 'rural') AND sex = 'total' AND age = 'total'",
+}
+
+
+def groups() -> pd.DataFrame:
+    return _groups()
+
+
+@data.per_version
+def _groups() -> pd.DataFrame:
+    """Groups in a sensible order with labels for the control (kept per database version)."""
+    frame = data.query("SELECT group_id, group_type, name FROM country_group")
+    order = {kind: index for index, kind in enumerate(GROUP_TYPE_ORDER)}
+    frame = frame.assign(rank=frame["group_type"].map(order).fillna(len(order)),
+                         label=[GROUP_TYPE_PREFIX.get(kind, "") + name
+                                for kind, name in zip(frame["group_type"], frame["name"], strict=True)])
+    return frame.sort_values(["rank", "name"]).reset_index(drop=True)
+
+
+def group_name(group_id: str) -> str:
+    frame = groups()
+    names = dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
+    return names.get(group_id, group_id)
+
+
+# Each query below reads every group at once for one gap, and splits the answer by group in memory (kept per
+# database version): switching groups then costs no query at all. Per-group queries took 15–35 ms each on a
+# first visit, several per callback.
+
+
+def _split(frame: pd.DataFrame, key: str = "group_id") -> dict[str, pd.DataFrame]:
+    return {name: part.drop(columns=key).reset_index(drop=True) for name, part in frame.groupby(key, sort=False)}
+
+
+@data.per_version
+def _series_by_group(dimension: str) -> dict[str, pd.DataFrame]:
+    return _split(data.query(f"""
+        SELECT group_id, year, {dimension} AS category, value, population_coverage, n_countries, n_members
+        FROM group_aggregate
+        WHERE indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[dimension]}
+        ORDER BY group_id, year, category
+    """))
+
+
+def group_series(group_id: str, gap: GapKind) -> pd.DataFrame:
+    """Our aggregate of Internet use for each side of the gap (value NULL where coverage < 50 %)."""
+    empty = pd.DataFrame(columns=["year", "category", "value", "population_coverage", "n_countries", "n_members"])
+    return _series_by_group(gap.dimension).get(group_id, empty)
+
+
+def newest_itu_edition() -> pd.Series | None:
+    editions = data.query("""
+        SELECT * FROM source WHERE dataset_key = 'itu_key_ict' ORDER BY vintage DESC NULLS LAST, source_id DESC
+    """)
+    return editions.iloc[0] if len(editions) else None
+
+
+def published_series(group_id: str, gap: GapKind) -> tuple[pd.DataFrame, pd.Series | None]:
+    """ITU's Key ICT aggregates from the newest edition: the matching group (if any) first, then World."""
+    edition = newest_itu_edition()
+    match = common.publisher_match(group_id, "itu_key_ict")
+    codes = list(dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"]))
+    if edition is None:
+        return pd.DataFrame(columns=["group_code", "group_name", "year", "category", "value"]), None
+    rows = data.query(f"""
+        SELECT group_code, group_name, year, {gap.dimension} AS category, value
+        FROM published_aggregate
+        WHERE indicator_id = 'internet_use' AND source_id = ? AND group_code IN (?, ?)
+          AND {BREAKDOWN_FILTER[gap.dimension]}
+        ORDER BY group_code = ? DESC, year, category
+    """, [edition["source_id"], codes[0], codes[-1], codes[0]])
+    return rows, edition
+
+
+@data.per_version
+def _parity_by_group(indicator_id: str) -> dict[str, pd.DataFrame]:
+    return _split(data.query("""
+        WITH latest AS (
+            SELECT iso3, year, value FROM observation_total
+            WHERE indicator_id = ?
+            QUALIFY row_number() OVER (PARTITION BY iso3 ORDER BY year DESC) = 1
+        )
+        SELECT m.group_id, c.iso3, c.name, l.year, l.value
+        FROM group_member m JOIN country c USING (iso3) LEFT JOIN latest l USING (iso3)
+        ORDER BY m.group_id, l.value NULLS LAST, c.name
+    """, [indicator_id]))
+
+
+def member_parity(group_id: str, gap: GapKind) -> pd.DataFrame:
+    """Every member of the group with its latest parity score (NULL: no survey)."""
+    empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
+    return _parity_by_group(gap.parity_indicator).get(group_id, empty)
+
+
+@data.per_version
+def _ratio_by_group(indicator_id: str) -> dict[str, dict]:
+    rows = data.query("""
+        SELECT group_id, year, value, population_coverage FROM group_aggregate_total
+        WHERE indicator_id = ? AND value IS NOT NULL
+        QUALIFY row_number() OVER (PARTITION BY group_id ORDER BY year DESC) = 1
+    """, [indicator_id])
+    return {row.pop("group_id"): row for row in plain_records(rows)}
+
+
+def group_parity(group_id: str, gap: GapKind) -> dict | None:
+    """Our group's own ratio (a ratio of aggregates), latest year with a value; only gender has one."""
+    return _ratio_by_group(gap.parity_indicator).get(group_id)
+
+
+@data.per_version
+def _pairs_by_group(indicator_id: str) -> dict[str, pd.DataFrame]:
+    """Every member's gap and GNI per capita in each year that has both, by group."""
+    return _split(data.query("""
+        WITH pairs AS (
+            SELECT o.iso3, o.year, o.value AS gap, g.value AS gni
+            FROM observation_total o JOIN observation_total g
+              ON g.iso3 = o.iso3 AND g.year = o.year AND g.indicator_id = 'gni_per_capita' AND g.value > 0
+            WHERE o.indicator_id = ?
+        )
+        SELECT m.group_id, c.iso3, c.name, c.wb_region, p.year, p.gap, p.gni
+        FROM pairs p JOIN country c USING (iso3) JOIN group_member m ON m.iso3 = p.iso3
+        ORDER BY m.group_id, p.year DESC, c.name
+    """, [indicator_id]))
+
+
+def scatter_years(gap: GapKind) -> list[int]:
+    """Years in which at least one economy has both the gap and GNI per capita."""
+    world = _pairs_by_group(gap.gap_indicator).get("world")
+    return [] if world is None else sorted({int(year) for year in world["year"].tolist()})
+
+
+def scatter_rows(group_id: str, gap: GapKind, year: int | None) -> pd.DataFrame:
+    """Members' gap and GNI per capita: in `year`, or (None) each one's latest year with both."""
+    rows = _pairs_by_group(gap.gap_indicator).get(group_id)
+    if rows is None:
+        return pd.DataFrame(columns=["iso3", "name", "wb_region", "year", "gap", "gni"])
+    rows = rows[rows["year"] == year] if year is not None else rows.drop_duplicates("iso3")  # newest year first
+    return rows.sort_values("name").reset_index(drop=True)
+
+
+def country_rows(codes: tuple[str, ...], gap: GapKind) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The chosen economies' total Internet use over time and their values for each side of the gap."""
+    if not codes:
+        empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
+        return empty, empty.assign(category=pd.Series(dtype=str))
+    marks = ", ".join("?" for _ in codes)
+    totals = data.query(f"""
+        SELECT o.iso3, c.name, o.year, o.value FROM observation_total o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND o.iso3 IN ({marks}) ORDER BY c.name, o.year
+    """, list(codes))
+    breakdown = data.query(f"""
+        SELECT o.iso3, c.name, o.year, o.{gap.dimension} AS category, o.value
+        FROM observation o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[gap.dimension]} AND o.iso3 IN ({marks})
+        ORDER BY c.name, o.year, category
+    """, list(codes))
+    return totals, breakdown
+
+
+def inequality_rows() -> pd.DataFrame:
+    return data.query("""
+        SELECT year, n_countries, gini, theil, theil_between, theil_within FROM inequality
+        WHERE indicator_id = 'internet_use' ORDER BY year
+    """)
+
+
+def sources_of(indicator_id: str, dimension: str = "total") -> pd.DataFrame:
+    """The releases the rows of one indicator (and breakdown) actually come from."""
+    rows = ("observation_total WHERE" if dimension == "total"
+            else f"observation WHERE {BREAKDOWN_FILTER[dimension]} AND")
+    return data.query(f"""
+        SELECT * FROM source WHERE source_id IN (SELECT DISTINCT source_id FROM {rows} indicator_id = ?)
+        ORDER BY source_id
+    """, [indicator_id])
+
+
+def indicator_descriptions(ids: list[str]) -> pd.DataFrame:
+    marks = ", ".join("?" for _ in ids)
+    return data.query(f"SELECT indicator_id, name, description FROM indicator WHERE indicator_id IN ({marks})", ids)
