@@ -14,6 +14,7 @@ import app  # registers the pages (as gunicorn does) and the /download/ route
 from dashboard import data_files
 from dashboard import data_selection as selection
 from dashboard.pages import data_download as page
+from dashboard.pages.data_download import Ids
 from tests.dash_tree import walk
 
 # A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
@@ -293,7 +294,7 @@ def test_the_links_carry_the_selection(db) -> None:
     layout = page.layout(indicator="internet_use", countries="NOR", sex="female", page="3")
     links = {component.id: component.href for component in walk(layout)
              if getattr(component, "id", "").startswith("data-download-")}
-    assert links == {f"data-download-{scope}-{extension}":
+    assert links == {Ids.download(scope, extension):
                      f"/download/{scope}.{extension}?indicator=internet_use&countries=NOR&sex=female"
                      for scope, extension in page.DOWNLOADS}
 
@@ -309,18 +310,18 @@ def query_of(url: str) -> dict[str, list[str]]:
 def test_filter_change_updates_table_and_url_and_the_url_restores_it(open_page, app_url: str) -> None:
     record = open_page("/data?indicator=internet_use&countries=NOR,IND&from=2015")
     browser_page = record.page
-    browser_page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
-    assert browser_page.locator("#data-rows tbody tr").count() > 10
-    browser_page.click("#data-sex")
+    browser_page.wait_for_selector(f"#{Ids.ROWS} tbody tr", timeout=READY_MS)
+    assert browser_page.locator(f"#{Ids.ROWS} tbody tr").count() > 10
+    browser_page.click(f"#{Ids.SEX}")
     browser_page.get_by_role("option", name="Female", exact=True).click()
     browser_page.wait_for_function("() => window.location.search.includes('sex=female')")
-    browser_page.wait_for_function("() => document.querySelector('#data-status').textContent.startsWith('Rows 1–')"
-                                   " && [...document.querySelectorAll('#data-rows tbody tr td:nth-child(5)')]"
+    browser_page.wait_for_function(f"() => document.querySelector('#{Ids.STATUS}').textContent.startsWith('Rows 1–')"
+                                   f" && [...document.querySelectorAll('#{Ids.ROWS} tbody tr td:nth-child(5)')]"
                                    ".every(td => td.textContent === 'female')")
-    status = browser_page.locator("#data-status").inner_text()
+    status = browser_page.locator(f"#{Ids.STATUS}").inner_text()
     again = open_page(browser_page.url)
-    again.page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
-    assert again.page.locator("#data-status").inner_text() == status
+    again.page.wait_for_selector(f"#{Ids.ROWS} tbody tr", timeout=READY_MS)
+    assert again.page.locator(f"#{Ids.STATUS}").inner_text() == status
     assert query_of(again.page.url) == query_of(browser_page.url)
     assert record.errors == [] and again.errors == []
     assert [url for url in record.requests + again.requests if not url.startswith(app_url)] == []
@@ -330,11 +331,11 @@ def test_filter_change_updates_table_and_url_and_the_url_restores_it(open_page, 
 def test_csv_download_matches_the_table(open_page) -> None:
     record = open_page("/data?indicator=internet_use,fixed_broadband_per_100&countries=NOR,NGA&from=2018&to=2022")
     browser_page = record.page
-    browser_page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
-    cells = browser_page.locator("#data-rows tbody tr").evaluate_all(
+    browser_page.wait_for_selector(f"#{Ids.ROWS} tbody tr", timeout=READY_MS)
+    cells = browser_page.locator(f"#{Ids.ROWS} tbody tr").evaluate_all(
         "rows => rows.map(row => [...row.cells].map(cell => cell.textContent))")
     with browser_page.expect_download() as waiting:
-        browser_page.click("#data-download-selection-csv")
+        browser_page.click(f"#{Ids.download('selection', 'csv')}")
     download = waiting.value
     assert download.suggested_filename == "ddi_internet_use+fixed_broadband_per_100_selection.csv"
     frame = pd.read_csv(download.path(), keep_default_na=False)
@@ -348,8 +349,8 @@ def test_csv_download_matches_the_table(open_page) -> None:
 @pytest.mark.browser
 def test_bad_parameters_show_notices_and_a_default_table(open_page) -> None:
     record = open_page("/data?indicator=%3Cscript%3Ealert(1)%3C/script%3E&from=abcd")
-    record.page.wait_for_selector("#data-rows tbody tr", timeout=READY_MS)
-    notices = record.page.locator("#data-notices").inner_text()
+    record.page.wait_for_selector(f"#{Ids.ROWS} tbody tr", timeout=READY_MS)
+    notices = record.page.locator(f"#{Ids.NOTICES}").inner_text()
     assert "Ignored unknown indicators: <script>alert(1)</script>" in notices and "Ignored “from” year" in notices
     assert query_of(record.page.url)["indicator"] == [selection.DEFAULT_INDICATOR]
     assert record.errors == []

@@ -16,7 +16,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
+import app  # noqa: F401  (the Dash app must exist before a page module registers itself)
 from dashboard import figures_gaps as fg
+from dashboard.pages import gaps as gaps_page
+from dashboard.pages.gaps import Ids
 from dashboard.queries import gaps as gap_queries
 
 pytestmark = pytest.mark.browser
@@ -134,10 +137,7 @@ def test_the_data_table_escapes_every_cell(gaps) -> None:
 @pytest.fixture
 def gaps(built_db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DDI_DB", str(built_db))
-    import app  # noqa: F401  (the Dash app must exist before a page module registers itself)
-    from dashboard.pages import gaps as module
-
-    return module
+    return gaps_page  # its queries now read the built database
 
 
 def find(component, component_id: str):
@@ -298,12 +298,12 @@ def test_bad_parameters_fall_back_with_notices_and_the_url_is_canonical(gaps) ->
         "?gap=urban_rural&group=ldc&countries=CIV,MOZ&year=2019")
     assert gaps.update_query("gender", "world", [], "latest") == "?gap=gender&group=world&countries=none"
     page = gaps.layout(group="nope", countries="<script>alert(1)</script>")
-    notices = find(page, "gaps-notices")
+    notices = find(page, Ids.NOTICES)
     texts = [child.children for child in notices.children]
     assert all(isinstance(text, str) for text in texts)  # shown as text, never as markup
     assert any("<SCRIPT>" in text for text in texts)
-    assert find(page, "gaps-group").value == "world"
-    assert "population by sex" in find(page, "gaps-offline-note").children
+    assert find(page, Ids.GROUP).value == "world"
+    assert "population by sex" in find(page, Ids.OFFLINE_NOTE).children
 
 
 def test_a_new_gap_keeps_a_year_it_has_and_drops_one_it_lacks(gaps) -> None:
@@ -317,7 +317,7 @@ def test_a_new_gap_keeps_a_year_it_has_and_drops_one_it_lacks(gaps) -> None:
 
 def open_gaps(open_page, path: str):
     record = open_page(path)
-    for chart in ("gaps-series", "gaps-published", "gaps-parity", "gaps-scatter", "gaps-inequality"):
+    for chart in (Ids.SERIES, Ids.PUBLISHED, Ids.PARITY, Ids.SCATTER, Ids.INEQUALITY):
         record.page.wait_for_selector(f"#{chart} .scatterlayer .trace", state="attached", timeout=30_000)
     return record
 
@@ -333,12 +333,12 @@ def title(page, chart: str) -> str:
 def test_page_draws_every_chart_offline_without_errors(open_page, app_url: str) -> None:
     record = open_gaps(open_page, "/gaps")
     page = record.page
-    assert title(page, "gaps-series") == "Internet use, women and men: World (our aggregate)"
-    assert "parity band 0.98–1.02" in page.locator("#gaps-parity").text_content()
-    assert page.locator("#gaps-parity .scatterlayer .point").count() >= 100
-    assert "narrowing" in page.locator("#gaps-inequality-summary").inner_text()
-    assert "not ours" in page.locator("#gaps-published-source").inner_text()
-    assert "population by sex" in page.locator("#gaps-offline-note").inner_text()
+    assert title(page, Ids.SERIES) == "Internet use, women and men: World (our aggregate)"
+    assert "parity band 0.98–1.02" in page.locator(f"#{Ids.PARITY}").text_content()
+    assert page.locator(f"#{Ids.PARITY} .scatterlayer .point").count() >= 100
+    assert "narrowing" in page.locator(f"#{Ids.INEQUALITY}-summary").inner_text()
+    assert "not ours" in page.locator(f"#{Ids.PUBLISHED}-source").inner_text()
+    assert "population by sex" in page.locator(f"#{Ids.OFFLINE_NOTE}").inner_text()
     assert query(page)["gap"] == ["gender"] and query(page)["group"] == ["world"]
     assert record.errors == []
     assert [url for url in record.requests if not url.startswith(app_url)] == []
@@ -347,29 +347,29 @@ def test_page_draws_every_chart_offline_without_errors(open_page, app_url: str) 
 def test_switching_to_urban_rural_updates_charts_and_url_and_the_url_restores_it(open_page) -> None:
     record = open_gaps(open_page, "/gaps?group=ldc")
     page = record.page
-    page.click("#gaps-gap")
+    page.click(f"#{Ids.GAP}")
     page.get_by_role("option", name="Urban and rural").click()
     page.wait_for_function("() => window.location.search.includes('gap=urban_rural')", timeout=15_000)
-    page.wait_for_function("() => document.querySelector('#gaps-series .gtitle').textContent"
+    page.wait_for_function(f"() => document.querySelector('#{Ids.SERIES} .gtitle').textContent"
                            ".startsWith('Internet use, urban and rural')", timeout=15_000)
-    assert title(page, "gaps-series") == "Internet use, urban and rural: Least developed countries (our aggregate)"
-    page.wait_for_function("() => document.querySelector('#gaps-parity .gtitle').textContent"
+    assert title(page, Ids.SERIES) == "Internet use, urban and rural: Least developed countries (our aggregate)"
+    page.wait_for_function(f"() => document.querySelector('#{Ids.PARITY} .gtitle').textContent"
                            ".startsWith('Rural ÷ urban')", timeout=15_000)
     again = open_gaps(open_page, page.url)
-    assert title(again.page, "gaps-series") == title(page, "gaps-series")
-    assert title(again.page, "gaps-parity") == title(page, "gaps-parity")
+    assert title(again.page, Ids.SERIES) == title(page, Ids.SERIES)
+    assert title(again.page, Ids.PARITY) == title(page, Ids.PARITY)
     assert query(again.page) == query(page)
-    assert "Urban and rural" in again.page.locator("#gaps-gap").inner_text()
+    assert "Urban and rural" in again.page.locator(f"#{Ids.GAP}").inner_text()
     assert record.errors == [] and again.errors == []
 
 
 def test_an_unknown_group_gives_a_notice_and_the_world_view(open_page) -> None:
     record = open_gaps(open_page, "/gaps?group=nope&countries=%3Cscript%3Ealert(1)%3C/script%3E")
     page = record.page
-    notices = page.locator("#gaps-notices").inner_text()
+    notices = page.locator(f"#{Ids.NOTICES}").inner_text()
     assert "Unknown group “nope”: showing world instead." in notices
     assert "Ignored unknown country codes" in notices
-    assert title(page, "gaps-series") == "Internet use, women and men: World (our aggregate)"
+    assert title(page, Ids.SERIES) == "Internet use, women and men: World (our aggregate)"
     assert query(page)["group"] == ["world"]
-    assert page.locator("#gaps-notices script").count() == 0
+    assert page.locator(f"#{Ids.NOTICES} script").count() == 0
     assert record.errors == []

@@ -15,6 +15,7 @@ import requests
 
 import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard.pages import sql as sql_page
+from dashboard.pages.sql import Ids
 from dashboard.sql_sandbox import BUSY_MESSAGE, STARTUP_WAIT_S
 
 RUNAWAY = "SELECT count(*) FROM range(1000000000) a, range(1000) b"
@@ -53,28 +54,28 @@ def test_long_or_unknown_url_queries_fall_back_with_a_notice() -> None:
 def test_sql_page_runs_a_query_and_keeps_serving_others(open_page, app_url: str) -> None:
     record = open_page("/sql?sql=" + quote("SELECT name FROM country WHERE iso3 = 'NOR'"))
     page = record.page
-    page.wait_for_selector("#sql-run")
+    page.wait_for_selector(f"#{Ids.RUN}")
     page.wait_for_timeout(1500)  # what the page would do on its own at load
-    assert "Press" in page.locator("#sql-status").inner_text()  # a link shows its query; it does not run it
-    assert not any("sql-run" in body for body in record.callback_bodies)
-    assert "NOR" in page.locator("#sql-text").input_value() and "NOR" in page.url
-    page.click("#sql-run")
-    page.wait_for_function("() => document.querySelector('#sql-status')?.textContent.includes('rows')")
-    page.wait_for_selector("#sql-result table", timeout=30_000)  # the grid's renderer loads on first use
-    assert "Norway" in page.locator("#sql-result").inner_text()
-    page.fill("#sql-text", "COPY country TO '/tmp/x.csv'")
-    page.click("#sql-run")
-    page.wait_for_function("() => document.querySelector('#sql-status').textContent.startsWith('Not run')")
-    assert "COPY" in page.locator("#sql-status").inner_text()
+    assert "Press" in page.locator(f"#{Ids.STATUS}").inner_text()  # a link shows its query; it does not run it
+    assert not any(Ids.RUN in body for body in record.callback_bodies)
+    assert "NOR" in page.locator(f"#{Ids.TEXT}").input_value() and "NOR" in page.url
+    page.click(f"#{Ids.RUN}")
+    page.wait_for_function(f"() => document.querySelector('#{Ids.STATUS}')?.textContent.includes('rows')")
+    page.wait_for_selector(f"#{Ids.RESULT} table", timeout=30_000)  # the grid's renderer loads on first use
+    assert "Norway" in page.locator(f"#{Ids.RESULT}").inner_text()
+    page.fill(f"#{Ids.TEXT}", "COPY country TO '/tmp/x.csv'")
+    page.click(f"#{Ids.RUN}")
+    page.wait_for_function(f"() => document.querySelector('#{Ids.STATUS}').textContent.startsWith('Not run')")
+    assert "COPY" in page.locator(f"#{Ids.STATUS}").inner_text()
     assert "COPY" in page.url  # the shared link carries the query
     # A runaway query in one tab; another user's page still loads meanwhile.
-    page.fill("#sql-text", RUNAWAY)
-    page.click("#sql-run")
+    page.fill(f"#{Ids.TEXT}", RUNAWAY)
+    page.click(f"#{Ids.RUN}")
     started = time.monotonic()
     other = open_page("/explore")
     other.page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=30_000)
     assert time.monotonic() - started < 5  # before the runaway's 5 s limit
-    page.wait_for_function("() => document.querySelector('#sql-status').textContent.includes('time limit')",
+    page.wait_for_function(f"() => document.querySelector('#{Ids.STATUS}').textContent.includes('time limit')",
                            timeout=20_000)
     assert record.errors == [] and other.errors == []
     assert not Path("/tmp/x.csv").exists() or Path("/tmp/x.csv").stat().st_mtime < started - 60
@@ -115,12 +116,12 @@ def vm_rss(pid: int) -> int:
 def run_on_server(app_url: str, sql: str) -> tuple[int, str, float]:
     """Press "Run query" as the browser does (a POST to the run callback): (HTTP status, status line, seconds)."""
     body = {
-        "output": "..sql-status.children...sql-result.children...sql-query.data..",
-        "outputs": [{"id": "sql-status", "property": "children"}, {"id": "sql-result", "property": "children"},
-                    {"id": "sql-query", "property": "data"}],
-        "inputs": [{"id": "sql-run", "property": "n_clicks", "value": 1}],
-        "state": [{"id": "sql-text", "property": "value", "value": sql}],
-        "changedPropIds": ["sql-run.n_clicks"],
+        "output": f"..{Ids.STATUS}.children...{Ids.RESULT}.children...{Ids.QUERY}.data..",
+        "outputs": [{"id": Ids.STATUS, "property": "children"}, {"id": Ids.RESULT, "property": "children"},
+                    {"id": Ids.QUERY, "property": "data"}],
+        "inputs": [{"id": Ids.RUN, "property": "n_clicks", "value": 1}],
+        "state": [{"id": Ids.TEXT, "property": "value", "value": sql}],
+        "changedPropIds": [f"{Ids.RUN}.n_clicks"],
     }
     started = time.monotonic()
     response = requests.post(f"{app_url}/_dash-update-component", data=json.dumps(body), timeout=120,
@@ -128,14 +129,14 @@ def run_on_server(app_url: str, sql: str) -> tuple[int, str, float]:
     took = time.monotonic() - started
     if response.status_code != 200:
         return response.status_code, response.text[:200], took
-    return 200, response.json()["response"]["sql-status"]["children"], took
+    return 200, response.json()["response"][Ids.STATUS]["children"], took
 
 
 def test_a_link_does_not_run_its_query(app_url: str) -> None:
     """The run callback fires on a click only (before: on load too, so a shared link ran its query)."""
     dependencies = requests.get(f"{app_url}/_dash-dependencies", timeout=30).json()
-    run = [d for d in dependencies if any(i["id"] == "sql-run" and i["property"] == "n_clicks" for i in d["inputs"])
-           and "sql-status" in d["output"]]
+    run = [d for d in dependencies if any(i["id"] == Ids.RUN and i["property"] == "n_clicks" for i in d["inputs"])
+           and Ids.STATUS in d["output"]]
     assert len(run) == 1 and run[0]["prevent_initial_call"] is True
     layout = requests.get(f"{app_url}/_dash-layout", timeout=30,
                           headers={"Referer": f"{app_url}/sql?sql={quote('SELECT 42')}"}).text

@@ -10,6 +10,7 @@ import pytest
 
 import app  # registers the pages, as gunicorn does
 from dashboard import prerender
+from dashboard.pages.gaps import Ids as GapsIds
 
 SITE = "http://localhost"
 
@@ -109,11 +110,11 @@ def test_the_layout_is_never_stored(db) -> None:
 @pytest.mark.browser
 def test_in_the_browser_back_from_a_plain_link_shows_the_page_before(open_page) -> None:
     record = open_page("/gaps")
-    record.page.wait_for_selector("#gaps-parity .scatterlayer .trace", state="attached", timeout=60_000)
+    record.page.wait_for_selector(f"#{GapsIds.PARITY} .scatterlayer .trace", state="attached", timeout=60_000)
     record.page.locator(".site-nav a[href='/about']").click()  # a plain link: a new document
     record.page.wait_for_selector("#about-main", timeout=60_000)
     record.page.go_back()
-    record.page.wait_for_selector("#gaps-main", timeout=60_000)
+    record.page.wait_for_selector(f"#{GapsIds.MAIN}", timeout=60_000)
     assert record.page.locator("#about-main").count() == 0 and urlparse(record.page.url).path == "/gaps"
     assert record.errors == []
 
@@ -157,10 +158,10 @@ def test_in_the_browser_without_a_referer_the_router_builds_the_page(open_page, 
         page.on("request", lambda request: bodies.append(request.post_data or "")
                 if "/_dash-update-component" in request.url else None)
         page.goto(f"{app_url}/gaps?group=zzz")
-        page.wait_for_selector("#gaps-parity .scatterlayer .trace", state="attached", timeout=60_000)
+        page.wait_for_selector(f"#{GapsIds.PARITY} .scatterlayer .trace", state="attached", timeout=60_000)
         page.wait_for_function("() => window.location.search.includes('group=world')")
         assert any(prerender.CONTENT_ID in body for body in bodies)  # the router ran
         assert page.title() == "Gaps · Digital divide indicators"
-        assert "Unknown group “zzz”" in page.locator("#gaps-notices").inner_text()
+        assert "Unknown group “zzz”" in page.locator(f"#{GapsIds.NOTICES}").inner_text()
     finally:
         context.close()

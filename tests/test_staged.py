@@ -16,6 +16,9 @@ from pathlib import Path
 
 from dash import dcc
 
+import app  # noqa: F401  (registers the pages, as gunicorn does: a page module needs the app)
+from dashboard.pages.data_download import Ids as DataIds
+from dashboard.pages.gaps import Ids as GapsIds
 from dashboard.staged import StagedDropdown, StagedGraph
 from tests.conftest import PROJECT_ROOT
 
@@ -34,8 +37,8 @@ new MutationObserver(() => {
 }).observe(document, {childList: true, subtree: true});
 """
 
-GAPS_CHARTS = ["gaps-series", "gaps-published", "gaps-parity", "gaps-scatter", "gaps-countries-trend",
-               "gaps-inequality"]
+GAPS_CHARTS = [GapsIds.SERIES, GapsIds.PUBLISHED, GapsIds.PARITY, GapsIds.SCATTER, GapsIds.COUNTRIES_TREND,
+               GapsIds.INEQUALITY]
 
 
 def test_staged_components_are_the_dcc_components_under_another_name() -> None:
@@ -106,8 +109,8 @@ def test_a_dropdown_reached_at_once_offers_every_option(open_page) -> None:
     keyboard = open_page("/data").page
     keyboard.context.add_init_script("window.requestIdleCallback = function () { return 0; };")
     keyboard.reload()
-    keyboard.wait_for_selector("#data-rows tbody tr")
-    keyboard.locator("#data-countries").focus()
+    keyboard.wait_for_selector(f"#{DataIds.ROWS} tbody tr")
+    keyboard.locator(f"#{DataIds.COUNTRIES}").focus()
     keyboard.keyboard.press("ArrowDown")
     keyboard.locator("input.dash-dropdown-search").fill("Norw")
     keyboard.get_by_role("option", name="Norway (NOR)").wait_for(timeout=5_000)
@@ -127,7 +130,7 @@ def test_plotly_is_loaded_once_by_dashs_chunk_loader_without_a_preload(open_page
     """The per-page plotly preloads gained nothing measurable (docs/serving.md) and are gone: Dash's own chunk
     loader fetches plotly, once."""
     record = open_page("/gaps")
-    record.page.wait_for_selector("#gaps-series .scatterlayer .trace", state="attached", timeout=60_000)
+    record.page.wait_for_selector(f"#{GapsIds.SERIES} .scatterlayer .trace", state="attached", timeout=60_000)
     record.page.wait_for_load_state("networkidle")
     content = record.page.content()
     for name in ("async-graph.js", "plotly.min.js"):
