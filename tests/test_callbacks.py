@@ -15,6 +15,13 @@ from dashboard.callbacks import PREVENT, checked, clicks, codes, number, text
 UPDATE = "/_dash-update-component"
 
 
+@pytest.fixture(scope="module", autouse=True)
+def dash_set_up() -> None:
+    """Importing the app does nothing (app.create_app): Dash copies the pages' callbacks into callback_map on its
+    first request, and these tests read that map, so run the set-up once here as a gunicorn worker does."""
+    dash_boundary.first_request(app.app)
+
+
 def post(body) -> int:
     data = body if isinstance(body, bytes) else json.dumps(body)
     return app.server.test_client().post(UPDATE, data=data, content_type="application/json").status_code
@@ -55,6 +62,7 @@ def test_a_prevent_default_leaves_the_outputs_alone() -> None:
 
 def test_every_server_callback_checks_its_inputs() -> None:
     """Every callback of the pages is wrapped by `checked` (Dash's own router is checked by `guard`)."""
+    assert len(app.app.callback_map) > 20  # every page's callbacks, not an empty map
     for output, entry in app.app.callback_map.items():
         if output.startswith(".._pages_content") or "callback" not in entry:  # the router; clientside ones
             continue

@@ -290,6 +290,19 @@ def test_a_download_link_with_an_unknown_value_is_a_400_with_one_line(db, query:
     assert named in text and text.count("\n") == 1 and text.startswith("Bad download link:")
 
 
+def test_the_layouts_ids_are_the_ones_named_in_ids(db) -> None:
+    """Every component id in the page is a constant of Ids (or one of its download links), and every constant
+    names a component (ROWS names the table inside the HTML block): a bare-string id or a stale constant fails."""
+    layout = page.layout(indicator="internet_use", countries="NOR")
+    ids = {component.id for component in walk(layout) if isinstance(getattr(component, "id", None), str)}
+    named = {value for name, value in vars(Ids).items() if name.isupper() and isinstance(value, str)}
+    links = {Ids.download(scope, extension) for scope, extension in page.DOWNLOADS}
+    assert ids == (named - {Ids.PAGE, Ids.ROWS}) | links
+    assert set(Ids.BREAKDOWN.values()) <= ids
+    (table,) = [component for component in walk(layout) if getattr(component, "id", None) == Ids.TABLE]
+    assert f'id="{Ids.ROWS}"' in table.children.children
+
+
 def test_the_links_carry_the_selection(db) -> None:
     layout = page.layout(indicator="internet_use", countries="NOR", sex="female", page="3")
     links = {component.id: component.href for component in walk(layout)

@@ -17,10 +17,12 @@ import plotly.graph_objects as go
 import pytest
 
 import app  # noqa: F401  (the Dash app must exist before a page module registers itself)
+from dashboard import components
 from dashboard import figures_gaps as fg
 from dashboard.pages import gaps as gaps_page
 from dashboard.pages.gaps import Ids
 from dashboard.queries import gaps as gap_queries
+from tests.dash_tree import walk
 
 pytestmark = pytest.mark.browser
 
@@ -138,6 +140,10 @@ def test_the_data_table_escapes_every_cell(gaps) -> None:
 def gaps(built_db: Path, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("DDI_DB", str(built_db))
     return gaps_page  # its queries now read the built database
+
+
+def component_ids(layout) -> set[str]:
+    return {component.id for component in walk(layout) if isinstance(getattr(component, "id", None), str)}
 
 
 def find(component, component_id: str):
@@ -304,6 +310,15 @@ def test_bad_parameters_fall_back_with_notices_and_the_url_is_canonical(gaps) ->
     assert any("<SCRIPT>" in text for text in texts)
     assert find(page, Ids.GROUP).value == "world"
     assert "population by sex" in find(page, Ids.OFFLINE_NOTE).children
+
+
+def test_the_layouts_ids_are_the_ones_named_in_ids(gaps) -> None:
+    """Every component id in the page is a constant of Ids (a chart's also name its -summary, -source and -table
+    parts), and every constant names a component: an id written as a bare string, or a stale constant, fails."""
+    charts = [Ids.SERIES, Ids.PUBLISHED, Ids.PARITY, Ids.SCATTER, Ids.COUNTRIES_TREND, Ids.INEQUALITY]
+    named = {value for name, value in vars(Ids).items() if name.isupper()} - {Ids.PAGE}
+    parts = {part for chart in charts for part, _ in components.chart_parts(chart)}
+    assert component_ids(gaps.layout()) == named | parts
 
 
 def test_a_new_gap_keeps_a_year_it_has_and_drops_one_it_lacks(gaps) -> None:

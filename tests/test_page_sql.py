@@ -17,6 +17,7 @@ import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard.pages import sql as sql_page
 from dashboard.pages.sql import Ids
 from dashboard.sql_sandbox import BUSY_MESSAGE, STARTUP_WAIT_S
+from tests.dash_tree import walk
 
 RUNAWAY = "SELECT count(*) FROM range(1000000000) a, range(1000) b"
 
@@ -40,6 +41,13 @@ def test_hostile_input_is_refused_with_a_reason(db: Path, hostile: str) -> None:
     status, _, _ = sql_page.execute(hostile)
     assert status.startswith("Not run:")
     assert "root:" not in status  # nothing of /etc/passwd leaks
+
+
+def test_the_layouts_ids_are_the_ones_named_in_ids(db: Path) -> None:
+    """Every component id in the page is a constant of Ids and every constant names a component: an id written
+    as a bare string, or a stale constant, fails."""
+    ids = {component.id for component in walk(sql_page.layout()) if isinstance(getattr(component, "id", None), str)}
+    assert ids == {value for name, value in vars(Ids).items() if name.isupper()} - {Ids.PAGE}
 
 
 def test_long_or_unknown_url_queries_fall_back_with_a_notice() -> None:
