@@ -13,7 +13,7 @@ import duckdb
 from dash import html
 from flask import abort, has_request_context, request, send_from_directory
 
-from dashboard import callbacks, data, downloads, prerender
+from dashboard import callbacks, data, downloads, prerender, response_cache
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -70,6 +70,7 @@ app = DashboardApp(
 )
 server = app.server
 data.register(server)  # one database version per request (dashboard/data.py)
+response_cache.register(server)  # answers kept per database version for every worker (after data.register)
 downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
 callbacks.guard(app)  # a malformed callback post is a 400, before Dash reads it
 app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need the language
