@@ -45,6 +45,7 @@ MB = 1024 * 1024
 BUDGET_BYTES = int(os.environ.get("DDI_RESPONSE_CACHE_MB", "256")) * MB
 LARGEST_SHARE = 8  # an answer larger than the budget / this is not kept (one answer must not evict hundreds)
 EVICT_BATCH = 64
+WRITE_WAIT = 0.25  # seconds
 # Callback outputs whose answers are not a function of the request and the data alone.
 NOT_CACHED_OUTPUT_PREFIXES = ("sql-",)
 CACHED_STATUSES = (200, 204)
@@ -95,7 +96,10 @@ class Store:
         connection = getattr(self._local, "connection", None)
         if connection is None or self._local.pid != os.getpid():
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            connection = sqlite3.connect(self.path, timeout=5, isolation_level=None, check_same_thread=False)
+            # A writer waits at most WRITE_WAIT for another's short transaction, then gives up: an answer not kept
+            # costs a later miss, waiting would cost this request's time.
+            connection = sqlite3.connect(self.path, timeout=WRITE_WAIT, isolation_level=None,
+                                         check_same_thread=False)
             connection.execute("PRAGMA journal_mode=WAL")  # readers never wait for the writer
             connection.execute("PRAGMA synchronous=NORMAL")  # a cache: a lost last write after a crash is fine
             connection.executescript(SCHEMA)
