@@ -49,6 +49,9 @@ WRITE_WAIT = 0.25  # seconds
 # Callback outputs whose answers are not a function of the request and the data alone.
 NOT_CACHED_OUTPUT_PREFIXES = ("sql-",)
 CACHED_STATUSES = (200, 204)
+# A request whose WSGI environ has this key set is answered by the app, not from the cache: a worker's warm-up
+# (app.py) builds every page to fill its own query cache, which a kept answer would skip.
+BYPASS = "ddi.response_cache.bypass"
 # What the code's identity is made of: every file whose change can change an answer.
 CODE_GLOBS = ("app.py", "dashboard/**/*.py", "indicators/**/*.yaml", "assets/**/*")
 SCHEMA = """
@@ -161,6 +164,8 @@ class Cacheable:
 
 def describe(index_endpoints: frozenset[str]) -> Cacheable | None:
     """The cache's view of the current request, or None when its answer must not be kept."""
+    if request.environ.get(BYPASS):
+        return None
     path = request.path
     if request.method == "POST" and path.endswith("/_dash-update-component"):
         body = request.get_data(cache=True)  # Dash reads it again from the request's cache on a miss
