@@ -129,6 +129,10 @@ def is_layout_request(path: str) -> bool:
     return path.endswith("/" + LAYOUT_PATH)
 
 
+def is_callback_request(path: str) -> bool:
+    return path.endswith("/" + UPDATE_PATH)
+
+
 def index_preloads(prefix: str) -> str:
     """Links for the index's <head>: Dash's renderer asks for the layout and the callback list only once all
     its scripts have run; preloaded, the browser fetches both while the scripts download."""

@@ -5,8 +5,8 @@ of the code serving it): under load most of a worker's time went into building t
 for the same request another worker, or the same one, had answered a moment before. This module keeps such
 answers in one SQLite file (WAL mode: readers never wait) that all gunicorn workers of a server share:
 
-- what is kept: 200/204 answers to callback posts (/_dash-update-component: keyed by the exact body), to the
-  layout (/_dash-layout: keyed by the page its Referer names) and to the pages' index (keyed by path and query);
+- what is kept: 200/204 answers to callback posts (keyed by the exact body), to the
+  layout (keyed by the page its Referer names) and to the pages' index (keyed by path and query);
 - under which key: sha256 of the *generation* (the code's identity and the request's pinned database version,
   `dashboard.data.current_version`) and the request's parts above, so one version's answer is never served
   for another: the first request after a publish pins the new version and misses;
@@ -29,14 +29,13 @@ import sqlite3
 import tempfile
 import threading
 from dataclasses import dataclass
+from importlib.metadata import version as package_version
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import dash
-import plotly
 from flask import Flask, Response, g, has_request_context, request
 
-from dashboard import data
+from dashboard import dash_boundary, data
 
 log = logging.getLogger(__name__)
 
@@ -70,7 +69,7 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value);
 def code_identity() -> str:
     """A digest of the files the answers are built by (names, sizes, mtimes) and of Dash's and plotly's versions:
     a deploy of new code under an unchanged database does not serve the old code's answers."""
-    digest = hashlib.sha256(f"dash {dash.__version__} plotly {plotly.__version__}".encode())
+    digest = hashlib.sha256(f"dash {package_version('dash')} plotly {package_version('plotly')}".encode())
     for pattern in CODE_GLOBS:
         for path in sorted(ROOT.glob(pattern)):
             if path.is_file():
@@ -167,14 +166,14 @@ def describe(index_endpoints: frozenset[str]) -> Cacheable | None:
     if request.environ.get(BYPASS):
         return None
     path = request.path
-    if request.method == "POST" and path.endswith("/_dash-update-component"):
+    if request.method == "POST" and dash_boundary.is_callback_request(path):
         body = request.get_data(cache=True)  # Dash reads it again from the request's cache on a miss
         if any(f'"{prefix}'.encode() in body for prefix in NOT_CACHED_OUTPUT_PREFIXES):
             return None  # conservative: any mention of an excluded output id (in outputs, inputs or state)
         return Cacheable(("callback", body), etag=False)
     if request.method != "GET":
         return None
-    if path.endswith("/_dash-layout"):
+    if dash_boundary.is_layout_request(path):
         return Cacheable(("layout", *_page_address(request.referrer, request.host_url)), etag=False)
     if request.endpoint in index_endpoints:
         return Cacheable(("index", path, request.query_string), etag=True)
