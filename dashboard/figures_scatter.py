@@ -146,9 +146,11 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
                  "unit": f"x: {x.unit}; y: {y.unit}"},  # read by the downloads (assets/chart_downloads.js)
         "xaxis": {"title": {"text": _axis_title(x)}, "type": "log" if x.log else "linear", "zeroline": False},
         "yaxis": {"title": {"text": _axis_title(y)}, "type": "log" if y.log else "linear", "zeroline": False},
-        "legend": {"title": {"text": colours.label}, "itemsizing": "constant"},
-        "hovermode": "closest", "margin": {"l": 60, "r": 10, "t": 70 if members is not None else 50, "b": 50},
-        "plot_bgcolor": "white", "paper_bgcolor": "white", "height": 520,
+        # Under the plot, across: beside it, the legend took most of a phone's width.
+        "legend": {"title": {"text": colours.label, "side": "top"}, "itemsizing": "constant", "orientation": "h",
+                   "x": 0, "xanchor": "left", "y": -0.16, "yanchor": "top"},
+        "hovermode": "closest", "margin": {"l": 60, "r": 10, "t": 70 if members is not None else 50, "b": 40},
+        "plot_bgcolor": "white", "paper_bgcolor": "white", "height": 600,
     }}
 
 

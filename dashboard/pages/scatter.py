@@ -250,6 +250,11 @@ def view_parts(state: ScatterState) -> tuple:
 # --- callbacks (plain functions, registered below, so tests can call them directly) ---------------------------
 
 
+_INDICATOR = text(known=_indicator_ids, default=PREVENT)
+
+
+@checked(_INDICATOR, _INDICATOR, number(1000, 3000), text(known=COLOUR_CHOICES, default="region"),
+         text(known=_group_ids, default=ALL_GROUPS), number(0, 1, default=0), number(0, 1, default=0))
 def update_view(x: str, y: str, year: int | None, colour: str, group: str, logx: int, logy: int) -> tuple:
     """The chart, its texts and table, the address and the embed code for the controls' values."""
     if year is None or year not in set(pair_years(x, y)["year"].astype(int)):
@@ -260,6 +265,7 @@ def update_view(x: str, y: str, year: int | None, colour: str, group: str, logx:
     return view_parts(state)
 
 
+@checked(_INDICATOR, _INDICATOR, number(1000, 3000))
 def update_years(x: str, y: str, year: int | None) -> tuple[list[dict], int | None]:
     """A new pair brings its own years; the chosen year stays when the pair has it."""
     years = pair_years(x, y)
@@ -270,14 +276,10 @@ def update_years(x: str, y: str, year: int | None) -> tuple[list[dict], int | No
 
 VIEW_PARTS = [*components.chart_parts("scatter-chart"), ("scatter-chart-note", "children"), ("scatter-query", "data"),
               ("scatter-embed-code", "value")]
-_INDICATOR = text(known=_indicator_ids, default=PREVENT)
 callback(Output("scatter-year", "options"), Output("scatter-year", "value"),
          Input("scatter-x", "value"), Input("scatter-y", "value"), State("scatter-year", "value"),
-         prevent_initial_call=True)(checked(_INDICATOR, _INDICATOR, number(1000, 3000))(update_years))
+         prevent_initial_call=True)(update_years)
 callback(*[Output(*part) for part in VIEW_PARTS],
          Input("scatter-x", "value"), Input("scatter-y", "value"), Input("scatter-year", "value"),
          Input("scatter-color", "value"), Input("scatter-group", "value"), Input("scatter-logx", "value"),
-         Input("scatter-logy", "value"), prevent_initial_call=True)(
-    checked(_INDICATOR, _INDICATOR, number(1000, 3000), text(known=COLOUR_CHOICES, default="region"),
-            text(known=_group_ids, default=ALL_GROUPS), number(0, 1, default=0), number(0, 1, default=0))(
-        update_view))
+         Input("scatter-logy", "value"), prevent_initial_call=True)(update_view)
