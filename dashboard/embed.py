@@ -80,7 +80,8 @@ body {{ margin: 0; font-family: system-ui, -apple-system, "Segoe UI", Roboto, sa
 main {{ padding: .5rem .75rem; }}
 h1 {{ font-size: 1.05rem; margin: 0 0 .25rem; }}
 #chart {{ width: 100%; min-height: 380px; }}
-p {{ font-size: .8rem; margin: .25rem 0; color: #444; }}
+figure {{ margin: 0; }}
+p, figcaption {{ font-size: .8rem; margin: .25rem 0; color: #444; }}
 .notice {{ color: #7a4b00; }}
 a {{ color: #0b5cad; }}
 </style>
@@ -89,8 +90,7 @@ a {{ color: #0b5cad; }}
 </head><body><main>
 <h1>{escape(chart.title)}</h1>
 {notices}
-<div id="chart" role="img" aria-label="{escape(chart.summary)}"></div>
-<p class="summary">{escape(chart.summary)}</p>
+<figure><div id="chart"></div><figcaption class="summary">{escape(chart.summary)}</figcaption></figure>
 <p class="source">{escape(chart.source)}</p>
 <p><a href="{escape(prefix + chart.page.lstrip('/'))}" target="_blank" rel="noopener">Open this chart on the
 Digital divide indicators dashboard</a></p>
