@@ -133,7 +133,12 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
                        "opacity": [0.85 if inside_group else FADED for inside_group in inside],
                        "line": {"color": [AGGREGATE_COLOUR if members is not None and inside_group else "white"
                                           for inside_group in inside], "width": 1}},
+            "legendgroup": name, "showlegend": members is None,
         })
+        if members is not None:  # plotly's legend copies a trace's first point, which may be a faded one
+            traces.append({"type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None],
+                           "legendgroup": name, "hoverinfo": "skip",
+                           "marker": {"color": palette[name], "size": 10, "opacity": 0.85}})
     fit = least_squares(drawn, x, y)
     if fit is not None:
         traces.append(_fit_line(fit, drawn, x, y))

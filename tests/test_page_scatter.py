@@ -37,7 +37,7 @@ def points(figure: dict) -> dict[str, tuple[float, float]]:
     """iso3 → (x, y) over the figure's marker traces."""
     found = {}
     for trace in figure["data"]:
-        if trace.get("mode") == "markers":
+        if trace.get("ids"):  # the points (a faded group's legend entry is a trace of its own, without any)
             found.update({code: (x, y) for code, x, y in zip(trace["ids"], trace["x"], trace["y"], strict=True)})
     return found
 
@@ -45,7 +45,7 @@ def points(figure: dict) -> dict[str, tuple[float, float]]:
 def opacity(figure: dict) -> dict[str, float]:
     found = {}
     for trace in figure["data"]:
-        if trace.get("mode") == "markers":
+        if trace.get("ids"):
             found.update(dict(zip(trace["ids"], trace["marker"]["opacity"], strict=True)))
     return found
 
