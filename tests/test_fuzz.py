@@ -35,7 +35,7 @@ MALFORMED_BODIES = [
 ]
 
 ROUTES = ["/", "/explore", "/gaps", "/targets", "/country", "/country/KEN", "/country/XXX", "/country/%C2%B2",
-          "/data", "/sql", "/about", "/nope", "/scatter", "/embed/scatter", "/embed/explore", "/embed/nope"]
+          "/data", "/sql", "/about", "/nope", "/scatter", "/embed/scatter", "/embed/explore"]
 DOWNLOADS = ["/download/selection.csv", "/download/full.parquet", "/download/selection.xlsx", "/download/x.csv"]
 QUERY_KEYS = ["year", "page", "indicator", "countries", "group", "gap", "framework", "target", "group_type",
               "from", "to", "sex", "sql", "example", "unknown", "x", "y", "color", "logx", "logy", "chart"]

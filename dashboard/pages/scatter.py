@@ -36,7 +36,7 @@ SCALE_VALUES = {"0": False, "1": True}  # ?logx=1 draws the x axis on a log scal
 DEFAULT_YEAR_MIN_COVERAGE = 0.5
 
 
-class ScatterState(NamedTuple):  # NamedTuple: Dash loads page modules outside sys.modules, where dataclasses fail
+class ScatterState(NamedTuple):  # not a dataclass: Dash imports page files in a way dataclasses cannot follow
     x: str
     y: str
     year: int
