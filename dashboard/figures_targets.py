@@ -69,8 +69,8 @@ def fmt(value, unit: str = "", digits: int | None = None) -> str:
     number = num(value)
     if number is None:
         return "—"
-    if digits is None:
-        digits = TARGET_RATIO_DIGITS if unit == "ratio" else formatting.digits(unit)
+    if digits is None:  # 0–1 indices as the status badges write them (status_rules.fmt_value): 0.427, not 0.43
+        digits = TARGET_RATIO_DIGITS if unit == "ratio" or unit.startswith("index") else formatting.digits(unit)
     suffix = "%" if unit.startswith("%") else ""
     return f"{number:,.{digits}f}{suffix}"
 
@@ -90,7 +90,7 @@ def fmt_distance(value, unit: str) -> str:
 def target_text(target: Mapping, unit: str) -> str:
     """'at least 75% by 2025', 'at least 95% (goal 100%) by 2030', '0.98–1.02 by 2030', 'at most 2% by 2025'."""
     value, deadline = float(target["value"]), int(target["deadline_year"])
-    digits = 2 if unit == "ratio" else 0
+    digits = 2 if unit == "ratio" else 0 if unit.startswith("%") else None  # None: the unit's own (an index's 0.500)
     if target["comparator"] == "between":
         band = float(target["band"])
         return f"between {value - band:.{digits}f} and {value + band:.{digits}f} by {deadline}"

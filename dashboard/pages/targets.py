@@ -1,7 +1,8 @@
 """Targets: where the world, each group and each economy stand against the UMC 2030, Broadband Commission
-2025 and A4AI "1 for 2" targets, with the measure computed in the ETL (`target_progress`).
+2025 and A4AI "1 for 2" targets and the WSIS Geneva Plan of Action's ten targets for 2015 (quoted, with their
+status at the deadline and today), with the measure computed in the ETL (`target_progress`).
 
-State in the URL: ?framework=umc|bbc|a4ai|all & target=<target_id> & group_type=wb_region|income_group|
+State in the URL: ?framework=umc|bbc|a4ai|wsis|all & target=<target_id> & group_type=wb_region|income_group|
 m49_region|special & group=<group_id>. The layout is built from the query; every change is written back
 with history.replaceState (dashboard/address_query.py), so a copied link reproduces the view.
 
@@ -45,6 +46,7 @@ from dashboard.queries.targets import (  # the page's queries
 from dashboard.staged import StagedDropdown
 from dashboard.static_html import static_block
 from dashboard.url_state import encode, parse_choice
+from etl.measures import status_rules
 
 dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
 
@@ -284,11 +286,12 @@ def _card(target: dict, chosen: TargetsState) -> html.Article:
     children = list(_card_body(tid))
     href = dash.get_relative_path("/targets") + encode_state(chosen._replace(target=tid))
     measured = isinstance(target.get("indicator_id"), str)
-    children.append(html.P([
-        *([html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href), " · "]
-          if measured else []),
-        html.A("Source of the target", href=target["source_url"], target="_blank", rel="noopener noreferrer"),
-    ], style={"marginBottom": 0}))
+    links = [html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href)] if measured else []
+    if not isinstance(target.get("wording"), str):  # a quoted target links its source under the quote
+        links += [" · "] * bool(links) + [html.A("Source of the target", href=target["source_url"], target="_blank",
+                                                  rel="noopener noreferrer")]
+    if links:
+        children.append(html.P(links, style={"marginBottom": 0}))
     style = {**CARD_STYLE, "border": "2px solid #0072B2"} if selected else CARD_STYLE
     return html.Article(children, className="target-card", style=style, **{"data-target": tid},
                         **({"aria-current": "true"} if selected else {}))
@@ -304,10 +307,13 @@ def _card_body(tid: str) -> tuple:
     scope_id, scope_name = scope_of(target)
     each = target["scope"] == "each_country"
     where = "each economy" if each else scope_name
+    quoted_only = isinstance(target.get("wording"), str) and not isinstance(target.get("indicator_id"), str)
     children: list = [
         html.H3(target["label"], style={"fontSize": "1rem", "margin": "0 0 0.3rem"}),
         *([wording(target)] if isinstance(target.get("wording"), str) else []),
-        html.P(f"{where}: {ft.target_text(target, unit)}", className="caption"),
+        # A quoted target no open indicator measures has no level of ours to test: its words and deadline say it.
+        html.P(f"Deadline: {int(target['deadline_year'])}" if quoted_only else
+               f"{where}: {ft.target_text(target, unit)}", className="caption"),
     ]
     note = f" {target['note']}" if isinstance(target.get("note"), str) else ""
     if not isinstance(target.get("indicator_id"), str):
@@ -625,10 +631,12 @@ def layout(**query) -> html.Main:
     page = components.page(
         "Progress towards connectivity targets",
         "Where the world, each group and each economy stand against the ITU/UN 2030 universal and meaningful "
-        "connectivity targets, the Broadband Commission's 2025 targets and A4AI's \"1 for 2\". A passed deadline "
-        "is met or not met on the deadline year's value; before it, a target is on track only when the pace "
-        "observed since 2015 reaches it in time; a status never rests on data more than five years old (the rules "
-        "are listed below). The address bar keeps the view, so a copied link reproduces it.",
+        "connectivity targets, the Broadband Commission's 2025 targets, A4AI's \"1 for 2\" and the ten targets "
+        "the WSIS Geneva Plan of Action set for 2015. A passed deadline is met or not met on the deadline year's "
+        "value, however old (the 2015 targets on 2015 values); before it, a target is on track only when the pace "
+        "observed since 2015 reaches it in time; any other status never rests on data more than "
+        f"{status_rules.MAX_AGE} years old (the rules are listed below). The address bar keeps the view, so a "
+        "copied link reproduces it.",
         html.Section(className="controls", children=[
             control("Framework", Ids.FRAMEWORK, framework_options(all_targets), state.framework),
             control("Target to chart", Ids.TARGET, target_options(all_targets, state.framework),
