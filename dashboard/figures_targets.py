@@ -93,7 +93,7 @@ def target_text(target: Mapping, unit: str) -> str:
     digits = 2 if unit == "ratio" else 0 if unit.startswith("%") else None  # None: the unit's own (an index's 0.500)
     if target["comparator"] == "between":
         band = float(target["band"])
-        return f"between {value - band:.{digits}f} and {value + band:.{digits}f} by {deadline}"
+        return f"between {fmt(value - band, unit, digits)} and {fmt(value + band, unit, digits)} by {deadline}"
     if target["comparator"] == "<=":
         return f"at most {fmt(value, unit, digits)} by {deadline}"
     threshold = num(target.get("met_threshold"))
