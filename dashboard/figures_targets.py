@@ -197,7 +197,8 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     if series.empty and (extra is None or extra[1].empty):
         return empty_figure(f"No {scope_name} series for {formatting.in_sentence(indicator_name)}")
     ratio = unit == "ratio"
-    digits = 3 if ratio else 1
+    digits = 3 if ratio or unit.startswith("index") else 1  # a 0–1 index read to 0.1 would hide its change
+    level = 0 if unit.startswith("%") else None  # the target lines: "75%", an index's "0.500"
     short = "%" if unit.startswith("%") else f" {unit}"
     traces: list[dict] = []
     lines = [(scope_name, series, row, LINE_COLOURS[0])]
@@ -248,11 +249,11 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     else:
         threshold = num(target.get("met_threshold"))
         word = "at most" if target["comparator"] == "<=" else "goal" if threshold is not None else "at least"
-        shape, note = _hline(value, f"Target: {word} {fmt(value, unit, 0)}")
+        shape, note = _hline(value, f"Target: {word} {fmt(value, unit, level)}")
         shapes.append(shape)
         notes.append(note)
         if threshold is not None and threshold != value:
-            shape, note = _hline(threshold, f"scored as met at {fmt(threshold, unit, 0)}", dash="dot", width=1,
+            shape, note = _hline(threshold, f"scored as met at {fmt(threshold, unit, level)}", dash="dot", width=1,
                                  below=True)
             shapes.append(shape)
             notes.append(note)
