@@ -319,6 +319,10 @@ def test_the_wsis_framework_quotes_its_ten_targets_with_status_at_2015_and_today
     assert [option["value"] for option in options] == list(expected) and value == "wsis_f_government_2015"
     html_board = page.update_board("wsis", "wsis_f_government_2015").children
     assert html_board.count(f'href="{POA_URL}"') == len(expected)  # one source link per card, under its quote
+    # Judged at a deadline that is also the base year, a 2015 target has no pace: the groups are a table.
+    figure, summary, _, table = page.update_group_view("wsis_j_access_use_2015", "income_group", "all")
+    assert figure["data"] == [] and "No pace to chart" in figure["layout"]["annotations"][0]["text"]
+    assert "groups (World Bank income groups)" in summary and "High income" in str(table)
 
 
 # --- in a browser ---------------------------------------------------------------------------------------

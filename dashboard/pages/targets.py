@@ -519,7 +519,12 @@ def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
     of_type = rows[rows["group_type"].isin(kinds)]
     world = rows[rows["scope_id"] == "world"]
     shown = pd.concat([world, of_type], ignore_index=True).rename(columns={"scope_id": "group_id"})
-    figure = ft.group_rates_chart(shown, target, unit, highlight=None if group == ALL_GROUPS else group)
+    if shown["required_rate"].isna().all():  # base year = deadline (the 2015 targets): there is no pace to compare
+        figure = ft.empty_figure(f"No pace to chart: the deadline ({int(target['deadline_year'])}) is the base "
+                                 "year. The table lists each group's status, its value then and its latest.",
+                                 height=140)
+    else:
+        figure = ft.group_rates_chart(shown, target, unit, highlight=None if group == ALL_GROUPS else group)
     summary = ft.groups_summary(of_type, label)
     all_groups = groups()
     missing = sorted(set(all_groups.loc[all_groups["group_type"].isin(kinds), "name"]) - set(of_type["name"]))
