@@ -129,6 +129,10 @@ def is_layout_request(path: str) -> bool:
     return path.endswith("/" + LAYOUT_PATH)
 
 
+def is_callback_request(path: str) -> bool:
+    return path.endswith("/" + UPDATE_PATH)
+
+
 def index_preloads(prefix: str) -> str:
     """Links for the index's <head>: Dash's renderer asks for the layout and the callback list only once all
     its scripts have run; preloaded, the browser fetches both while the scripts download."""
@@ -227,11 +231,12 @@ def body_problem(body: object, callback_map: dict, prefix: str = "/") -> str | N
 # --- 5. Dash's first-request set-up ----------------------------------------------------------------------------
 
 def first_request(app: dash.Dash, layout_referrers: Iterable[str] = (),
-                  then: Callable[[dash.Dash], None] | None = None) -> None:
+                  then: Callable[[dash.Dash], None] | None = None, environ: dict | None = None) -> None:
     """Run Dash's first-request set-up in this process (one request for the index), then ask for the layout
     with each of `layout_referrers` as its Referer, then call `then(app)`. For a server's worker before it
     takes requests (gunicorn.conf.py); tests call it too."""
     with app.server.test_client() as client:
+        client.environ_base.update(environ or {})  # e.g. the response cache's bypass flag
         client.get(app.config.requests_pathname_prefix)
         for referrer in layout_referrers:
             client.get(app.config.requests_pathname_prefix + LAYOUT_PATH, headers={"Referer": referrer})

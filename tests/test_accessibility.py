@@ -20,6 +20,8 @@ PAGES = {
     "/country/KEN": ".js-plotly-plot .scatterlayer .trace",
     "/country": "#country-choose",
     "/data?indicator=internet_use&group=ldc": "#data-table table",
+    "/scatter?group=ldc": "#scatter-chart .scatterlayer .trace",
+    "/embed/scatter?group=ldc": "#chart .scatterlayer .trace",
 }
 CLICK_FIRST = {"/sql": "#sql-run"}  # the console runs its query on a click only
 

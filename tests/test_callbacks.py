@@ -13,6 +13,7 @@ from dashboard import dash_boundary
 from dashboard.callbacks import PREVENT, checked, clicks, codes, number, text
 
 UPDATE = "/_dash-update-component"
+pytestmark = pytest.mark.usefixtures("warm_app")  # the callback map is filled by Dash's first-request set-up
 
 
 @pytest.fixture(scope="module", autouse=True)

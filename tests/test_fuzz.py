@@ -18,7 +18,6 @@ import requests
 
 FUZZ_SEED = 20261207
 VALUES_PER_INPUT = 3
-BUDGET_S = 50
 THREADS = 8  # gunicorn's 2 workers × 4 threads
 
 ODD_VALUES = [
@@ -35,10 +34,10 @@ MALFORMED_BODIES = [
 ]
 
 ROUTES = ["/", "/explore", "/gaps", "/targets", "/country", "/country/KEN", "/country/XXX", "/country/%C2%B2",
-          "/data", "/sql", "/about", "/nope"]
+          "/data", "/sql", "/about", "/nope", "/scatter", "/embed/scatter", "/embed/explore"]
 DOWNLOADS = ["/download/selection.csv", "/download/full.parquet", "/download/selection.xlsx", "/download/x.csv"]
 QUERY_KEYS = ["year", "page", "indicator", "countries", "group", "gap", "framework", "target", "group_type",
-              "from", "to", "sex", "sql", "example", "unknown"]
+              "from", "to", "sex", "sql", "example", "unknown", "x", "y", "color", "logx", "logy", "chart"]
 ODD_QUERY_VALUES = ["²", "١٩٩٩", "%00", "2020%00", "x" * 3000, "-1", "99999999999999999999", "1e3", "%ZZ", "+",
                     "NOR,,,", "%5B%5D", "☃"]
 ODD_HEADERS = [{"Referer": "http://[::1"}, {"Referer": "http://[::1]:99999/explore"}, {"Referer": "garbage"},
@@ -127,8 +126,6 @@ def test_no_odd_request_gets_a_5xx(app_url: str) -> None:
 
     def send(item: tuple[str, str, dict]) -> tuple[str, str, int | None]:
         kind, description, arguments = item
-        if time.monotonic() - started > BUDGET_S:
-            return kind, description, None
         try:
             return kind, description, requests.request(timeout=60, **arguments).status_code
         except requests.RequestException as exc:  # no answer at all counts as a server failure
@@ -136,7 +133,7 @@ def test_no_odd_request_gets_a_5xx(app_url: str) -> None:
 
     with ThreadPoolExecutor(THREADS) as pool:
         results = list(pool.map(send, planned))
-    sent = [result for result in results if result[2] is not None]
+    sent = results  # every planned request is sent: a slow machine takes longer, it does not skip any
     failures = [result for result in sent if result[2] >= 500]
     print(f"\nfuzz: {len(sent)} of {len(planned)} requests sent in {time.monotonic() - started:.1f} s; "
           f"5xx by kind: {dict(Counter(kind for kind, _, _ in failures))}; statuses: "
@@ -144,4 +141,3 @@ def test_no_odd_request_gets_a_5xx(app_url: str) -> None:
     for kind, description, status in failures[:40]:
         print(f"  {status} {kind}: {description}")
     assert not failures, f"{len(failures)} answers were 5xx (listed above)"
-    assert len(sent) == len(planned), f"only {len(sent)} of {len(planned)} requests within {BUDGET_S} s"

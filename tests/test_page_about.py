@@ -3,6 +3,7 @@ map, and its anchors, checked against the built database and in Chromium."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
@@ -84,6 +85,47 @@ def test_targets_and_gaps_come_from_the_database(about, built_db: Path) -> None:
     # Internet governance left the gaps when the E-Participation Index and PCH's IXP counts were mapped to it.
     assert 'href="#theme-follow_up"' in gap_themes and 'href="#theme-internet_governance"' not in gap_themes
     assert all(f'href="#theme-{theme_id}"' in gap_themes for theme_id in empty)
+
+
+def test_each_theme_says_what_its_indicators_leave_out(about, built_db: Path) -> None:
+    """theme.missing (indicators/themes.yaml) under the theme, and beside each theme listed as a gap."""
+    page = about.layout()
+    themes = db_rows(built_db, "SELECT theme_id, n_indicators, missing FROM theme WHERE missing IS NOT NULL")
+    assert len(themes) >= 2 and (themes["n_indicators"] == 0).any() and (themes["n_indicators"] > 0).any()
+    gap_themes = text(find(page, about.Ids.GAP_THEMES))
+    for theme in themes.itertuples():
+        assert theme.missing in text(find(page, about.Ids.theme(theme.theme_id))), theme.theme_id
+        if theme.n_indicators == 0:
+            assert f'href="#{about.Ids.theme(theme.theme_id)}"' in gap_themes
+            assert fo.esc(theme.missing) in gap_themes, theme.theme_id
+
+
+def test_targets_quote_their_wording(about, built_db: Path) -> None:
+    quoted = db_rows(built_db, "SELECT target_id, wording FROM target WHERE wording IS NOT NULL")
+    assert len(quoted) >= 10
+    listed = text(find(about.layout(), about.Ids.TARGETS_SECTION)).split(about.Ids.TARGETS, 1)[1]
+    for row in quoted.itertuples():
+        assert f"<q>{fo.esc(row.wording)}</q>" in listed, row.target_id
+
+
+def test_the_prose_on_data_age_says_what_the_rules_table_does(about) -> None:
+    """A passed deadline is judged on its own year's value however old (the WSIS 2015 targets on 2015 values):
+    the rules table tries those rules before the age limit, so no sentence may claim the limit unconditionally."""
+    from etl.measures import status_rules
+
+    old = status_rules.Facts(current_year=2026, deadline_year=2015, latest_year=2015, latest_value=40.0,
+                             latest_met=False, deadline_value=40.0, deadline_met=False)
+    assert old.stale and status_rules.decide(old).rule_id == "deadline_missed"  # 11 years old, still decisive
+    number = {rule_id: n for n, rule_id in enumerate(status_rules.RULE_IDS, start=1)}
+    page = about.layout()
+    prose = text(find(page, about.Ids.TARGETS_SECTION)) + text(find(page, about.Ids.MEASURES))
+    assert (f"judged on the value for its deadline year however old that value is (rules {number['deadline_met']} "
+            f"and {number['deadline_missed']}); any other status never rests on data more than "
+            f"{status_rules.MAX_AGE} years old (rule {number['stale']})") in prose
+    sentences = re.split(r"(?<=[.;:])\s", prose)
+    claims = [sentence for sentence in sentences if "never" in sentence and "years old" in sentence]
+    assert claims and all("other status" in sentence for sentence in claims), claims
+    assert "A status never rests" not in prose
 
 
 def test_every_theme_has_an_anchor_paragraphs_and_its_indicators(about, built_db: Path) -> None:

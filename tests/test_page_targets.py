@@ -265,14 +265,74 @@ def test_callbacks_fill_every_view(db: Path) -> None:
         "?framework=umc&target=umc_internet_use_2030&group_type=special&group=ldc")
 
 
+POA_URL = "https://www.itu.int/net/wsis/docs/geneva/official/poa.html"
+WSIS = "WSIS Geneva Plan of Action 2015"
+
+
+def node_text(node) -> str:
+    children = getattr(node, "children", node)
+    if isinstance(children, list | tuple):
+        return "".join(node_text(child) for child in children)
+    return children if isinstance(children, str) else node_text(children) if hasattr(children, "children") else ""
+
+
+def test_the_wsis_framework_quotes_its_ten_targets_with_status_at_2015_and_today(db: Path) -> None:
+    """Issue 16 part 8: the Plan of Action's ten ¶6 targets, each quoted as the database holds it and linked to
+    the Plan; a measured one gives its status at the 2015 deadline (target_progress, world) and today's latest
+    value; one no open indicator measures says so, with the note naming what would."""
+    with duckdb.connect(str(db), read_only=True) as con:
+        expected = {row[0]: row[1:] for row in con.execute("""
+            SELECT t.target_id, t.wording, t.source_url, t.indicator_id, t.note, p.status, p.status_text,
+                   p.latest_year, p.latest_value, p.status_year, p.deadline_passed
+            FROM target t LEFT JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
+            WHERE t.framework = ? ORDER BY t.rowid""", [WSIS]).fetchall()}
+    assert len({row[0] for row in expected.values()}) == 10  # ten sub-paragraphs (j has two proxies)
+    state, notices = page.parse_state({"framework": "wsis"}, page.targets(), page.groups())
+    assert notices == [] and state.framework == "wsis"
+    assert state.target == "wsis_f_government_2015"  # the first one an open indicator measures
+    assert page.encode_state(state).startswith("?framework=wsis&target=wsis_f_government_2015")
+    board = page.board_cards(state)
+    assert WSIS in [node.children for node in board if type(node).__name__ == "H3"]
+    shown = cards(board)
+    assert list(shown) == list(expected)
+    for target_id, (wording, source_url, indicator, note, status, status_text, latest_year, latest_value,
+                    status_year, passed) in expected.items():
+        card = shown[target_id]
+        assert source_url == POA_URL
+        quote = next(node for node in walk(card) if type(node).__name__ == "Blockquote")
+        assert quote.children == f"“{wording}”", target_id
+        caption = next(node for node in walk(card) if type(node).__name__ == "Figcaption")
+        assert [node.href for node in walk(caption) if type(node).__name__ == "A"] == [POA_URL]
+        badge = next(node for node in walk(card) if getattr(node, "data-scope", None) == "world")
+        assert getattr(badge, "data-status") == status and badge.children == status_text, target_id
+        said = node_text(card)
+        if indicator is None:
+            assert status == "no open indicator" and f"No open indicator measures this target yet. {note}" in said
+            assert "Today:" not in said and "by 2015" not in said  # no level of ours to test
+        else:
+            assert passed and status_year == 2015 and status in ("met", "not met")
+            assert "Status at the 2015 deadline (World): " in said
+            unit = page._unit(page.target_index()[target_id])
+            assert f"Today: {ft.fmt(latest_value, unit)} ({latest_year})" in said, target_id
+            assert latest_year > 2015
+    options, value = page.update_targets("wsis", "umc_internet_use_2030")
+    assert [option["value"] for option in options] == list(expected) and value == "wsis_f_government_2015"
+    html_board = page.update_board("wsis", "wsis_f_government_2015").children
+    assert html_board.count(f'href="{POA_URL}"') == len(expected)  # one source link per card, under its quote
+    # Judged at a deadline that is also the base year, a 2015 target has no pace: the groups are a table.
+    figure, summary, _, table = page.update_group_view("wsis_j_access_use_2015", "income_group", "all")
+    assert figure["data"] == [] and "No pace to chart" in figure["layout"]["annotations"][0]["text"]
+    assert "groups (World Bank income groups)" in summary and "High income" in str(table)
+
+
 # --- in a browser ---------------------------------------------------------------------------------------
 
 
 def open_targets(open_page, path: str):
     record = open_page(path)
-    record.page.wait_for_selector("#targets-map path.choroplethlocation", state="attached", timeout=30_000)
-    record.page.wait_for_selector("#targets-trend .scatterlayer .trace", state="attached", timeout=30_000)
-    record.page.wait_for_selector("#targets-board .target-card", timeout=30_000)
+    record.page.wait_for_selector(f"#{page.Ids.MAP} path.choroplethlocation", state="attached", timeout=30_000)
+    record.page.wait_for_selector(f"#{page.Ids.TREND} .scatterlayer .trace", state="attached", timeout=30_000)
+    record.page.wait_for_selector(f"#{page.Ids.BOARD} .target-card", timeout=30_000)
     return record
 
 
@@ -284,11 +344,11 @@ def query(page_) -> dict[str, list[str]]:
 def test_page_draws_offline_and_framework_changes_board_and_url(open_page, app_url: str) -> None:
     record = open_targets(open_page, "/targets")
     page_ = record.page
-    assert page_.locator("#targets-board .target-card").count() == len(load_targets())
-    assert page_.locator("#targets-map path.choroplethlocation").count() >= 150
-    assert "Deadline 2030" in page_.locator("#targets-trend").text_content()
+    assert page_.locator(f"#{page.Ids.BOARD} .target-card").count() == len(load_targets())
+    assert page_.locator(f"#{page.Ids.MAP} path.choroplethlocation").count() >= 150
+    assert "Deadline 2030" in page_.locator(f"#{page.Ids.TREND}").text_content()
     assert [url for url in record.requests if not url.startswith(app_url)] == []
-    page_.click("#targets-framework")
+    page_.click(f"#{page.Ids.FRAMEWORK}")
     page_.get_by_role("option", name="Broadband Commission 2025").click()
     page_.wait_for_function("() => window.location.search.includes('framework=bbc')")
     page_.wait_for_function("() => document.querySelectorAll('#targets-board .target-card').length === 7")
@@ -296,16 +356,29 @@ def test_page_draws_offline_and_framework_changes_board_and_url(open_page, app_u
     page_.wait_for_function("() => document.querySelector('#targets-trend .gtitle')?.textContent"
                             ".includes('World against the target')")
     again = open_targets(open_page, page_.url)
-    assert again.page.locator("#targets-board .target-card").count() == 7
-    assert "Broadband Commission 2025" in again.page.locator("#targets-framework").inner_text()
+    assert again.page.locator(f"#{page.Ids.BOARD} .target-card").count() == 7
+    assert "Broadband Commission 2025" in again.page.locator(f"#{page.Ids.FRAMEWORK}").inner_text()
     assert query(again.page) == query(page_)
     assert record.errors == [] and again.errors == []
 
 
 @pytest.mark.browser
+def test_the_wsis_framework_opens_from_its_short_address(open_page) -> None:
+    record = open_targets(open_page, "/targets?framework=wsis")
+    page_ = record.page
+    wsis = [target for target in load_targets() if target["framework"] == WSIS]
+    assert page_.locator(f"#{page.Ids.BOARD} .target-card").count() == len(wsis)
+    assert page_.locator(f"#{page.Ids.BOARD} .target-wording blockquote").count() == len(wsis)
+    assert WSIS in page_.locator(f"#{page.Ids.FRAMEWORK}").inner_text()
+    assert query(page_)["target"] == ["wsis_f_government_2015"]
+    assert "Deadline 2015" in page_.locator(f"#{page.Ids.TREND}").text_content()
+    assert record.errors == []
+
+
+@pytest.mark.browser
 def test_unknown_target_gives_a_notice_and_the_default_view(open_page) -> None:
     record = open_targets(open_page, "/targets?target=nope&framework=umc")
-    assert "Unknown target" in record.page.locator("#targets-notices").inner_text()
+    assert "Unknown target" in record.page.locator(f"#{page.Ids.NOTICES}").inner_text()
     record.page.wait_for_function("() => window.location.search.includes('target=umc_internet_use_2030')")
     card = record.page.locator('[data-target="umc_internet_use_2030"]')
     assert card.get_attribute("aria-current") == "true"
