@@ -16,13 +16,6 @@ UPDATE = "/_dash-update-component"
 pytestmark = pytest.mark.usefixtures("warm_app")  # the callback map is filled by Dash's first-request set-up
 
 
-@pytest.fixture(scope="module", autouse=True)
-def dash_set_up() -> None:
-    """Importing the app does nothing (app.create_app): Dash copies the pages' callbacks into callback_map on its
-    first request, and these tests read that map, so run the set-up once here as a gunicorn worker does."""
-    dash_boundary.first_request(app.app)
-
-
 def post(body) -> int:
     data = body if isinstance(body, bytes) else json.dumps(body)
     return app.server.test_client().post(UPDATE, data=data, content_type="application/json").status_code
