@@ -4,7 +4,7 @@ The store on its own: answers come back byte for byte, another generation's answ
 processes writing and reading at once never see a wrong or torn answer. Then the app under gunicorn
 (2 workers × 4 threads): a kept answer is byte-identical to the one built, whichever worker gives it; errors,
 the SQL console and a page saying the database is unreadable are not kept; the index revalidates by ETag.
-A publish being seen on the next request, with this cache on, is tests/test_fresh_data.py's.
+A publish being seen on the next request, with this cache on, is tests/dashboard/test_fresh_data.py's.
 """
 
 from __future__ import annotations
@@ -23,8 +23,8 @@ import requests
 
 from dashboard.response_cache import Store
 from tests.conftest import PROJECT_ROOT, free_port
-from tests.test_fresh_data import callback_body, requests_of
-from tests.test_serving import wait_listening
+from tests.dashboard.test_fresh_data import callback_body, requests_of
+from tests.dashboard.test_serving import wait_listening
 
 
 def body_for(key: bytes, size: int) -> bytes:

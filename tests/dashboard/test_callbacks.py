@@ -1,5 +1,5 @@
 """Callback inputs coerced by kind, and malformed callback posts answered 400 (dashboard/callbacks.py), through
-the app's real Flask server (the fuzz test, tests/test_fuzz.py, does the same through gunicorn)."""
+the app's real Flask server (the fuzz test, tests/dashboard/test_fuzz.py, does the same through gunicorn)."""
 
 from __future__ import annotations
 

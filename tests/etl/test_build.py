@@ -21,7 +21,7 @@ from etl import validate
 from etl.sources import parser_modules, worldbank
 from indicators import catalogue
 from tests.conftest import PROJECT_ROOT, run_etl
-from tests.rawfiles import wb_cells, wb_metadata_regions
+from tests.etl.rawfiles import wb_cells, wb_metadata_regions
 
 INTERNET_2026 = "worldbank/wdi_bulk_indicator_csv/2026-07-13/API_IT.NET.USER.ZS_DS2_en_csv_v2_33086.csv"
 

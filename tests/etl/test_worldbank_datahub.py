@@ -13,7 +13,7 @@ from etl import classifications, harmonise
 from etl.errors import RawFileError
 from etl.sources import worldbank_datahub as datahub
 from indicators import catalogue
-from tests.rawfiles import wb_metadata_regions
+from tests.etl.rawfiles import wb_metadata_regions
 
 LONG = Path("worldbank") / "datahub_wdi_long"
 

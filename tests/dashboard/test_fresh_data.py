@@ -26,7 +26,7 @@ import requests
 from dashboard.sql_sandbox import BUSY_MESSAGE
 from etl import publish
 from tests.conftest import PROJECT_ROOT, free_port
-from tests.test_serving import wait_listening
+from tests.dashboard.test_serving import wait_listening
 
 NAMES = ["Norway", "NORWAY_B2", "NORWAY_B3"]  # Norway's name in the first, second and third database
 SQL = "SELECT name FROM country WHERE iso3 = 'NOR'"

@@ -11,7 +11,7 @@ import pytest
 from etl import choose
 from etl.errors import RawFileError
 from etl.sources import worldbank
-from tests.rawfiles import wb_cells, wb_metadata_regions
+from tests.etl.rawfiles import wb_cells, wb_metadata_regions
 
 
 def bulk_paths(raw: Path) -> list[Path]:

@@ -13,7 +13,7 @@ from etl.classifications import country_index
 from etl.errors import RawFileError
 from etl.harmonise import harmonise
 from etl.sources import data360
-from tests.rawfiles import wb_metadata_regions
+from tests.etl.rawfiles import wb_metadata_regions
 
 FOLDER = "worldbank/data360_itu_dh"
 FILES = ["ITU_DH_ACT_MOB_PER_100.csv", "ITU_DH_INT_USR_DAY.csv", "ITU_DH_POP_COV_4G.csv"]

@@ -17,7 +17,7 @@ import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard.pages import sql as sql_page
 from dashboard.pages.sql import Ids
 from dashboard.sql_sandbox import BUSY_MESSAGE, STARTUP_WAIT_S
-from tests.dash_tree import walk
+from tests.dashboard.dash_tree import walk
 
 RUNAWAY = "SELECT count(*) FROM range(1000000000) a, range(1000) b"
 

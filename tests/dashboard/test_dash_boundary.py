@@ -21,15 +21,17 @@ PINNED = {"dash": "4.4.1", "plotly": "7.1.0"}
 RECHECK = """\
 dashboard/dash_boundary.py relies on Dash's and plotly's private parts; after an upgrade re-check:
  1. own components: Component still reads _namespace, _type, _prop_names, _base_nodes, _children_props,
-    _valid_wildcard_attributes from the class (tests/test_components.py, tests/test_staged.py);
- 2. dash.html's namespace and _type (tests/test_static_html.py);
+    _valid_wildcard_attributes from the class (tests/dashboard/test_components.py, tests/dashboard/test_staged.py);
+ 2. dash.html's namespace and _type (tests/dashboard/test_static_html.py);
  3. dash._pages._path_to_page and _parse_query_string, the page container's ids (_pages_location, _pages_content,
-    _pages_store, _pages_dummy: dash.dash._ID_*), the title callback in app._callback_list (tests/test_prerender.py);
- 4. the URLs _dash-update-component (its post's shape: tests/test_callbacks.py, tests/test_fuzz.py),
+    _pages_store, _pages_dummy: dash.dash._ID_*), the title callback in app._callback_list
+    (tests/dashboard/test_prerender.py);
+ 4. the URLs _dash-update-component (its post's shape: tests/dashboard/test_callbacks.py and
+    tests/dashboard/test_fuzz.py),
     _dash-layout, _dash-dependencies, and the script path plotly/package_data/plotly.*.js
-    (tests/test_plotly_bundle.py; package.json's plotly.js-geo-dist-min at plotly.js's version);
- 5. Dash's first-request set-up still racing with other threads (tests/test_serving.py);
- 6. assets/dash_boundary.js: dcc.Link still fires `_dashprivate_pushstate` (tests/test_browser.py -k fragment);
+    (tests/dashboard/test_plotly_bundle.py; package.json's plotly.js-geo-dist-min at plotly.js's version);
+ 5. Dash's first-request set-up still racing with other threads (tests/dashboard/test_serving.py);
+ 6. assets/dash_boundary.js: dcc.Link still fires `_dashprivate_pushstate` (tests/browser/test_browser.py -k fragment);
  then re-run benchmarks/tricks_benchmark.py and update docs/serving.md's measured gains."""
 
 # Where the rest of the app lives; none of it may name Dash's private parts.

@@ -207,7 +207,7 @@ def test_every_target_has_a_headline_row_and_statuses_are_known(con) -> None:
 
 def test_methodology_question_ldcs_met_35_percent(con) -> None:
     """docs/methodology.md's one-query answer to "which LDCs met 35 % Internet use by 2025?"."""
-    doc = (Path(__file__).resolve().parent.parent / "docs" / "methodology.md").read_text(encoding="utf-8")
+    doc = (Path(__file__).resolve().parents[2] / "docs" / "methodology.md").read_text(encoding="utf-8")
     sql = doc.split("<!-- ldc-query -->")[1].split("```sql")[1].split("```")[0]
     answer = con.execute(sql).df()
     assert len(answer) > 0

@@ -14,7 +14,7 @@ from plotly.offline import get_plotlyjs_version
 import app
 from dashboard import dash_boundary
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 # The URL Dash's renderer asks for (fingerprinted with plotly.py's version and a timestamp).
 BUNDLE_URL = "/_dash-component-suites/plotly/package_data/plotly.v7_1_0m1700000000.min.js"
 POLYFILL_URL = "/_dash-component-suites/dash/deps/polyfill@7.v4_4_1m1700000000.12.1.min.js"

@@ -22,7 +22,7 @@ from dashboard import figures_gaps as fg
 from dashboard.pages import gaps as gaps_page
 from dashboard.pages.gaps import Ids
 from dashboard.queries import gaps as gap_queries
-from tests.dash_tree import walk
+from tests.dashboard.dash_tree import walk
 
 pytestmark = pytest.mark.browser
 

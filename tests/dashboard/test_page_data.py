@@ -15,7 +15,7 @@ from dashboard import data_files
 from dashboard import data_selection as selection
 from dashboard.pages import data_download as page
 from dashboard.pages.data_download import Ids
-from tests.dash_tree import walk
+from tests.dashboard.dash_tree import walk
 
 # A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
 # importing: generous on a busy 2-core machine (a drawn page takes about 3 s).

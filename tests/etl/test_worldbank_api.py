@@ -30,7 +30,7 @@ from etl.errors import HttpError, RawFileError
 from etl.sources import worldbank_api as api
 from indicators import catalogue
 from tests.conftest import run_etl
-from tests.rawfiles import wb_cells
+from tests.etl.rawfiles import wb_cells
 
 LASTUPDATED = "2026-07-13"
 COUNTRY_CSV = "worldbank/wdi_bulk_indicator_csv/2026-04-08/Metadata_Country_API_NY.GNP.PCAP.CD_DS2_en_csv_v2_115503.csv"

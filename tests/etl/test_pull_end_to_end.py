@@ -7,7 +7,7 @@ three clients make for the series the catalogue asks them for, with the APIs' re
   they exist (IT.NET.USER.ZS, NY.GNP.PCAP.CD), else the same 266 entities × 2014–2023 grid carrying the
   values of the real files (datahub.io long copies, bulk CSVs; null where there is none), paged as the
   API pages them (`[header, records]`, 1,000 a page); the country list built from the World Bank's
-  Metadata_Country CSV as in tests/test_worldbank_api.py.
+  Metadata_Country CSV as in tests/etl/test_worldbank_api.py.
 - ITU DataHub API v2: the captured country list, and each series as a `/data/bycode/{codeID}` array
   whose rows copy the captured row shape, filled with the rows of the real DataHub CSV exports.
 - UN SDG API v1: the real SDG CSV rows in the Series/Data shape, paged (1,000 a page; SE_ADT_ACTS
@@ -36,10 +36,10 @@ from werkzeug import Request, Response
 from etl.sources import itu_datahub, unsdg, worldbank_api
 from indicators import catalogue
 from tests.conftest import run_etl
-from tests.test_itu_datahub import EXPORTS, export_cells, export_rows
-from tests.test_unsdg import MOBILE_CSV, SKILLS_CSV, api_row, read_rows
-from tests.test_unsdg import pages as sdg_pages
-from tests.test_worldbank_api import COUNTRY_CSV, INCOME_IDS, LASTUPDATED, REGION_IDS, dump, paged, real_values
+from tests.etl.test_itu_datahub import EXPORTS, export_cells, export_rows
+from tests.etl.test_unsdg import MOBILE_CSV, SKILLS_CSV, api_row, read_rows
+from tests.etl.test_unsdg import pages as sdg_pages
+from tests.etl.test_worldbank_api import COUNTRY_CSV, INCOME_IDS, LASTUPDATED, REGION_IDS, dump, paged, real_values
 
 WB_PREFIX, ITU_PREFIX, SDG_PREFIX = "/v2", "/v2", "/SDGAPI/v1"
 SDG_ENDPOINT = f"{SDG_PREFIX}/sdg/Series/Data"
@@ -54,7 +54,7 @@ M49_CSV = Path("classifications") / "UNSD_M49_overview_en.csv"
 
 
 def wb_country_records(entities: list[tuple[str, str, str]], metadata: dict[str, dict]) -> list[dict]:
-    """`/v2/country` records (the shape of tests/test_worldbank_api.py's country_records)."""
+    """`/v2/country` records (the shape of tests/etl/test_worldbank_api.py's country_records)."""
     iso2 = {iso3: id2 for iso3, id2, _ in entities if iso3}
     names = {iso3: name for iso3, _, name in entities if iso3}
     by_name = {row["TableName"]: code for code, row in metadata.items()}

@@ -17,7 +17,7 @@ from dashboard.pages import targets as page
 from dashboard.static_html import render
 from etl.measures import progress, status_rules
 from indicators import load_targets
-from tests.dash_tree import walk
+from tests.dashboard.dash_tree import walk
 
 SHARE_100 = {"comparator": ">=", "value": 100.0, "met_threshold": 95.0, "bound": 100.0, "band": None,
              "deadline_year": 2030, "pace": "shortfall"}

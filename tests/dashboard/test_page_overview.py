@@ -17,7 +17,7 @@ from dash import html
 from dashboard import figures_overview as fo
 from dashboard.html_block import HtmlBlock
 from dashboard.static_html import render
-from tests.dash_tree import walk
+from tests.dashboard.dash_tree import walk
 
 pytestmark = pytest.mark.browser
 

@@ -16,7 +16,7 @@ from dash import dcc
 import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard import figures_country as fc
 from dashboard.pages import country as page
-from tests.dash_tree import walk
+from tests.dashboard.dash_tree import walk
 
 # A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
 # importing: generous on a busy 2-core machine (a drawn page takes about 3 s).
