@@ -1,6 +1,6 @@
 """The one place this app touches Dash's private names, ids and URLs (and plotly's script URL).
 
-Everything else uses Dash's public API only (tests/test_dash_boundary.py checks by grep, and pins the Dash
+Everything else uses Dash's public API only (tests/dashboard/test_dash_boundary.py checks by grep, and pins the Dash
 and plotly versions this file was checked against). On a Dash upgrade, re-check what this module relies on,
 section by section; the browser side has one counterpart, assets/dash_boundary.js (Dash's private
 navigation event, re-announced under our own name).
@@ -142,7 +142,7 @@ def index_preloads(prefix: str) -> str:
 
 # Dash's request for plotly.min.js is answered with plotly's partial bundle holding exactly the trace types we
 # draw (scatter, choropleth, scattergeo): 1.4 MB instead of 4.8 MB, the same plotly.js version as plotly.py's
-# (tests/test_plotly_bundle.py checks); Dash's own file when npm has not run.
+# (tests/dashboard/test_plotly_bundle.py checks); Dash's own file when npm has not run.
 PLOTLY_GEO_BUNDLE = ROOT / "node_modules" / "plotly.js-geo-dist-min" / "plotly-geo.min.js"
 PLOTLY_BUNDLE_PATH = "/_dash-component-suites/plotly/package_data/plotly."
 
