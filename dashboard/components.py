@@ -8,7 +8,10 @@ import pandas as pd
 from dash import html
 
 from dashboard import map_preview, response_cache
-from dashboard.figures_overview import TABLE_ROWS  # noqa: F401 (the tables' row limit, for the pages)
+from dashboard.figures_overview import (
+    TABLE_ROWS,  # noqa: F401 (the tables' row limit, for the pages)
+    scroll_box,  # noqa: F401 (a wide table's own scrolling box)
+)
 from dashboard.figures_overview import frame_table as table_html
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedGraph

@@ -239,8 +239,8 @@ def table(rows: pd.DataFrame) -> HtmlBlock | html.P:
     body = "".join("<tr>" + "".join(f"<td>{escape(_cell(column, value))}</td>"
                                     for column, value in zip(COLUMNS, row, strict=True)) + "</tr>"
                    for row in rows.itertuples(index=False))
-    return HtmlBlock(f'<table class="data-table" id="{Ids.ROWS}"><thead><tr>{head}</tr></thead>'
-                     f"<tbody>{body}</tbody></table>")
+    return HtmlBlock(components.scroll_box(f'<table class="data-table" id="{Ids.ROWS}"><thead><tr>{head}</tr>'
+                                          f"</thead><tbody>{body}</tbody></table>", "Rows of this selection"))
 
 
 def sources_list(frame: pd.DataFrame) -> html.Ul | html.P:
