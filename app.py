@@ -17,7 +17,8 @@ import duckdb
 from dash import html
 from flask import abort, current_app, has_request_context, request, send_from_directory
 
-from dashboard import dash_boundary, data, downloads, prerender
+from dashboard import dash_boundary, data, downloads, indicator_search, prerender
+from dashboard.html_block import HtmlBlock
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -58,6 +59,7 @@ def create_app() -> DashboardApp:
     server = app.server
     data.register(server)  # one database version per request (dashboard/data.py)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
+    indicator_search.register(server)  # the header's search: /indicator?q=… naming one series opens its page
     dash_boundary.guard(app)  # a malformed callback post is a 400, before Dash reads it
     dash_boundary.serve_smaller_plotly(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
@@ -116,6 +118,7 @@ def site_layout() -> html.Div:
                 html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
                 html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
                          className="site-nav", **{"aria-label": "Pages"}),
+                HtmlBlock(indicator_search.form_html(), className="site-search-box"),
             ]),
         ], className="site-frame"),
         html.Div(container, id="content"),
