@@ -97,7 +97,7 @@ def _index(query: str | None, notices: list[str]) -> html.Main:
                     else f"1 indicator matches “{shown}”"),
             html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", row.name),
                               f" ({row.source_code})" if row.source_code else "",
-                              f" — {'; '.join(row.theme_titles)}" if len(row.theme_titles) else ""])
+                              f" — {row.theme_titles[0]}" if len(row.theme_titles) else ""])
                      for row in hits.itertuples(index=False)], className="indicator-list")
             if len(hits) else html.P("Try a shorter word, the publisher's code (e.g. IT.NET.USER.ZS) or a theme "
                                      "(e.g. security, skills).", className="no-data"),
@@ -131,8 +131,8 @@ def _facts(row: pd.Series, sources: pd.DataFrame) -> html.Section:
         ("Source", source),
         ("Licence", licence),
         ("Release", [f"{_release(row['vintage'])} ({row['source_id']})"]),
-        ("Higher is better", ["yes" if row["higher_is_better"] is True else "no" if row["higher_is_better"] is False
-                              else "neither (a context series)"]),
+        ("Higher is better", ["neither (a context series)" if pd.isna(row["higher_is_better"])
+                              else "yes" if bool(row["higher_is_better"]) else "no (lower is better)"]),
     ]
     if len(others):
         terms.append(("Also from", ["; ".join(
@@ -205,8 +205,10 @@ def _breakdowns(row: pd.Series, indicator_id: str) -> html.Section:
         })
         content = [components.data_table(table)]
     declared = [part for part in (row["breakdowns"] if row["breakdowns"] is not None else []) if part != "total"]
-    if declared:
-        content.append(html.P(f"The catalogue lists it by {', '.join(declared)}.", className="caption"))
+    absent = [part for part in declared if part not in set(parts["dimension"])]
+    if absent:
+        content.append(html.P(f"The publisher also breaks it down by {', '.join(absent)}, but no such value is in "
+                              "this database.", className="caption"))
     return html.Section(id="indicator-breakdowns", children=[html.H2("Breakdowns"), *content])
 
 
