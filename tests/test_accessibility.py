@@ -20,6 +20,8 @@ PAGES = {
     "/country/KEN": ".js-plotly-plot .scatterlayer .trace",
     "/country": "#country-choose",
     "/data?indicator=internet_use&group=ldc": "#data-table table",
+    "/indicator/internet_use": "#indicator-editions-itu-key-ict .scatterlayer .trace",
+    "/indicator?q=security": "#indicator-results li a",
 }
 CLICK_FIRST = {"/sql": "#sql-run"}  # the console runs its query on a click only
 

@@ -35,10 +35,11 @@ MALFORMED_BODIES = [
 ]
 
 ROUTES = ["/", "/explore", "/gaps", "/targets", "/country", "/country/KEN", "/country/XXX", "/country/%C2%B2",
-          "/data", "/sql", "/about", "/nope"]
+          "/data", "/sql", "/about", "/nope", "/indicator", "/indicator/internet_use", "/indicator/nope",
+          "/indicator/%C2%B2"]
 DOWNLOADS = ["/download/selection.csv", "/download/full.parquet", "/download/selection.xlsx", "/download/x.csv"]
 QUERY_KEYS = ["year", "page", "indicator", "countries", "group", "gap", "framework", "target", "group_type",
-              "from", "to", "sex", "sql", "example", "unknown"]
+              "from", "to", "sex", "sql", "example", "q", "unknown"]
 ODD_QUERY_VALUES = ["²", "١٩٩٩", "%00", "2020%00", "x" * 3000, "-1", "99999999999999999999", "1e3", "%ZZ", "+",
                     "NOR,,,", "%5B%5D", "☃"]
 ODD_HEADERS = [{"Referer": "http://[::1"}, {"Referer": "http://[::1]:99999/explore"}, {"Referer": "garbage"},

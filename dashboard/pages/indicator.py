@@ -217,9 +217,10 @@ def _themes(indicator_id: str) -> html.Section:
     if rows.empty:
         content = html.P("A context series: it evidences no WSIS+20 theme itself.", className="no-data")
     else:
-        content = html.Ul([html.Li([html.Strong(f"{theme.title} ({_paragraphs(theme.first_paragraph, theme.last_paragraph)})"),
-                                    " — main theme" if index == 0 else "", f": {theme.summary}"])
-                           for index, theme in enumerate(rows.itertuples(index=False))], id="indicator-theme-list")
+        content = html.Ul([
+            html.Li([html.Strong(f"{theme.title} ({_paragraphs(theme.first_paragraph, theme.last_paragraph)})"),
+                     " — main theme" if index == 0 else "", f": {theme.summary}"])
+            for index, theme in enumerate(rows.itertuples(index=False))], id="indicator-theme-list")
     return html.Section(id="indicator-themes", children=[
         html.H2("WSIS+20 themes"),
         html.P("Sections of the WSIS+20 Elements Paper the series evidences, with their paragraphs (¶).",
