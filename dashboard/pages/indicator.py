@@ -156,7 +156,8 @@ def _coverage(indicator_id: str) -> html.Section:
     counts = queries.coverage(indicator_id)
     if not counts["n_values"]:
         return html.Section(id="indicator-coverage", children=[
-            html.H2("Coverage"), html.P("No economy has a value of this series in the database yet.",
+            html.H2("Coverage"), html.P("No economy has a value of this series in the database yet: only "
+                                        "publishers' aggregates (world, regions, groups), if any.",
                                         className="no-data")])
     per_year = queries.economies_per_year(indicator_id)
     year = _map_year(per_year)
@@ -193,7 +194,9 @@ def _coverage(indicator_id: str) -> html.Section:
 
 def _breakdowns(row: pd.Series, indicator_id: str) -> html.Section:
     parts = queries.breakdowns(indicator_id)
-    if parts.empty:
+    if parts.empty and not queries.coverage(indicator_id)["n_values"]:
+        content = [html.P("No economy's value, so no breakdown either.", className="no-data")]
+    elif parts.empty:
         content = [html.P("Published without breakdown: one value per economy and year.", className="no-data")]
     else:
         table = pd.DataFrame({
@@ -288,9 +291,10 @@ def _series_page(row: pd.Series) -> html.Main:
     indicator_id = row["indicator_id"]
     sources = queries.sources(indicator_id)
     editions = _editions(indicator_id, row["name"], row["unit"])
+    # Explore and the Data page list the series with observations only.
     links = html.P(className="indicator-links", children=[
-        _link(f"/explore?indicator={indicator_id}", "Explore it on the map"), " · ",
-        _link(f"/data?indicator={indicator_id}", "Download it (Data page)"), " · ",
+        *([_link(f"/explore?indicator={indicator_id}", "Explore it on the map"), " · ",
+           _link(f"/data?indicator={indicator_id}", "Download it (Data page)"), " · "] if len(sources) else []),
         _link("/indicator", "All indicators"),
     ])
     return components.page(
