@@ -299,8 +299,9 @@ def _series_page(row: pd.Series) -> html.Main:
     ])
     return components.page(
         row["name"],
-        f"{row['description'] or ''} Unit: {row['unit']}. Source: {row['publisher']}, {_release(row['vintage'])}; "
-        f"licence {row['license']}.".strip(),
+        f"A series in {row['unit']} from {row['publisher']}'s {row['dataset']} ({row['license']}): its definition, "
+        "coverage, breakdowns, WSIS+20 themes and targets" + (", and how the publishers revised it." if editions
+                                                              is not None else "."),
         links,
         _facts(row, sources),
         _coverage(indicator_id),
