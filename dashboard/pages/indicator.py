@@ -152,6 +152,13 @@ def _map_year(per_year: pd.DataFrame) -> int | None:
     return int(enough["year"].max())
 
 
+@data.per_version
+def _map_picture(indicator_id: str, year: int) -> str:
+    """The map of who reports in `year`, drawn as SVG on the server once per database version."""
+    reporting = set(queries.reporters(indicator_id, year)["iso3"])
+    return map_preview.render(figures.reporters_map(common.countries(), reporting, year), "indicator-map")
+
+
 def _coverage(indicator_id: str) -> html.Section:
     counts = queries.coverage(indicator_id)
     if not counts["n_values"]:
@@ -171,7 +178,7 @@ def _coverage(indicator_id: str) -> html.Section:
     if year != last:
         latest = int(per_year.loc[per_year["year"] == last, "economies"].iloc[0])
         sentence += f"; in {last}, the latest year, {formatting.count(latest)} have so far"
-    picture = map_preview.render(figures.reporters_map(economies, set(reporting["iso3"]), year), "indicator-map")
+    picture = _map_picture(indicator_id, year)
     return html.Section(id="indicator-coverage", children=[
         html.H2("Coverage"),
         html.P(sentence + ".", id="indicator-coverage-summary"),
@@ -257,32 +264,44 @@ def _related(indicator_id: str) -> html.Section:
         content])
 
 
-def _editions(indicator_id: str, name: str, unit: str) -> html.Section | None:
-    """One chart and table per publisher whose world aggregate has several editions in the database."""
+@data.per_version
+def _edition_charts(indicator_id: str, name: str, unit: str) -> tuple[tuple, ...]:
+    """(chart id, heading, figure, summary, source line, table HTML) per publisher whose world aggregate has
+    several editions in the database: plain values, built once per database version (pandas' pivots cost
+    ~0.2 s a page on a busy machine)."""
     rows = queries.world_editions(indicator_id)
-    if rows.empty:
-        return None
     charts = []
-    values = {}
     for dataset_key, publisher_rows in rows.groupby("dataset_key", sort=False):
-        chart_id = f"indicator-editions-{dataset_key.replace('_', '-')}"
         first = publisher_rows.iloc[0]
         releases = ", ".join(figures.edition_label(edition)
                              for _, edition in publisher_rows.drop_duplicates("source_id").iterrows())
-        charts.append(components.chart(chart_id, title=f"{first['group_name']}: {first['publisher']}'s editions"))
-        values.update(dict(zip(components.chart_parts(chart_id), [
+        charts.append((
+            f"indicator-editions-{dataset_key.replace('_', '-')}",
+            f"{first['group_name']}: {first['publisher']}'s editions",
             figures.editions_figure(publisher_rows, name, unit),
             figures.revision_summary(publisher_rows, name, unit),
             f"Source: {first['publisher']}, {first['dataset']} ({releases}); each edition as published, world "
             f"aggregate {first['group_code']}. Licence: {first['license']}.",
-            components.data_table(figures.revision_table(publisher_rows, unit)),
-        ], strict=True)))
+            components.table_html(figures.revision_table(publisher_rows, unit)),
+        ))
+    return tuple(charts)
+
+
+def _editions(indicator_id: str, name: str, unit: str) -> html.Section | None:
+    """One chart and table per publisher whose world aggregate has several editions in the database."""
+    built = _edition_charts(indicator_id, name, unit)
+    if not built:
+        return None
+    values = {}
+    for chart_id, _heading, figure, summary, source, table in built:
+        values.update(dict(zip(components.chart_parts(chart_id),
+                               [figure, summary, source, HtmlBlock(table)], strict=True)))
     section = html.Section(id="indicator-editions", children=[
         html.H2("Editions: how the publishers revised it"),
         html.P("Publishers revise earlier years when new surveys and estimates arrive. Each line is one edition of "
                "the publisher's world figure as kept in the database; the table gives each year's revision from the "
                "oldest to the newest edition (in percentage points for shares).", className="caption"),
-        *charts,
+        *[components.chart(chart_id, title=heading) for chart_id, heading, *_ in built],
     ])
     return components.fill(section, values)
 
