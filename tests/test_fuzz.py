@@ -35,8 +35,7 @@ MALFORMED_BODIES = [
 ]
 
 ROUTES = ["/", "/explore", "/gaps", "/targets", "/country", "/country/KEN", "/country/XXX", "/country/%C2%B2",
-          "/data", "/sql", "/about", "/nope", "/indicator", "/indicator/internet_use", "/indicator/nope",
-          "/indicator/%C2%B2"]
+          "/data", "/sql", "/about", "/nope", "/indicator", "/indicator/internet_use", "/indicator/%C2%B2"]
 DOWNLOADS = ["/download/selection.csv", "/download/full.parquet", "/download/selection.xlsx", "/download/x.csv"]
 QUERY_KEYS = ["year", "page", "indicator", "countries", "group", "gap", "framework", "target", "group_type",
               "from", "to", "sex", "sql", "example", "q", "unknown"]
