@@ -17,7 +17,7 @@ import duckdb
 from dash import html
 from flask import abort, current_app, has_request_context, request, send_from_directory
 
-from dashboard import dash_boundary, data, downloads, embed, prerender, response_cache
+from dashboard import dash_boundary, data, downloads, embed, indicator_search, prerender, response_cache
 from dashboard.html_block import HtmlBlock
 from dashboard.static_html import static_block
 
@@ -61,6 +61,7 @@ def create_app() -> DashboardApp:
     response_cache.register(server)  # answers kept per database version for every worker (after data.register)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
     embed.register(server)  # a chart alone, for an iframe: /embed/<page>?<the page's URL state>
+    indicator_search.register(server)  # the header's search: /indicator?q=… naming one series opens its page
     dash_boundary.guard(app)  # a malformed callback post is a 400, before Dash reads it
     dash_boundary.serve_smaller_plotly(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
@@ -119,6 +120,7 @@ def site_frame() -> tuple[str, str]:
             html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
             html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
                      className="site-nav", **{"aria-label": "Pages"}),
+            HtmlBlock(indicator_search.form_html(), className="site-search-box"),
         ]),
     ], className="site-frame")
     footer = static_block(html.Footer(className="site-footer", children=[

@@ -29,6 +29,7 @@ PAGES = {
     "data": ("/data?indicator=internet_use&group=ldc", "table"),
     "sql": ("/sql", "#sql-result table"),
     "about": ("/about", "#about-coverage path.choroplethlocation"),
+    "indicator": ("/indicator/internet_use", "#indicator-editions-itu-key-ict .scatterlayer .trace"),
 }
 
 

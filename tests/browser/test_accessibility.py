@@ -22,6 +22,8 @@ PAGES = {
     "/data?indicator=internet_use&group=ldc": "#data-table table",
     "/scatter?group=ldc": "#scatter-chart .scatterlayer .trace",
     "/embed/scatter?group=ldc": "#chart .scatterlayer .trace",
+    "/indicator/internet_use": "#indicator-editions-itu-key-ict .scatterlayer .trace",
+    "/indicator?q=security": "#indicator-results li a",
 }
 CLICK_FIRST = {"/sql": "#sql-run"}  # the console runs its query on a click only
 

@@ -66,3 +66,20 @@ def test_names_in_a_sentence_keep_acronyms_and_proper_names(name: str, expected:
     (float("nan"), ""), ("", ""), ("derived", "derived"), ("Q", "Q")])
 def test_flags_in_words(status, expected: str) -> None:
     assert fmt.flag(status) == expected
+
+
+@pytest.mark.parametrize(("difference", "unit", "expected"), [
+    (71.2 - 67.6, "% of population", "+3.6 points"),  # a share's revision is in percentage points
+    (-0.4, "% of population", "−0.4 points"),
+    (0.02, "% of population", "0.0 points"),  # rounds to zero: no sign
+    (-0.25, "ratio", "−0.25"),
+    (1_234_567.0, "people", "+1.2 million people"),
+    (None, "%", "no data"),
+])
+def test_changes_are_signed_in_the_unit_of_a_difference(difference, unit: str, expected: str) -> None:
+    assert fmt.change(difference, unit) == expected
+
+
+@pytest.mark.parametrize(("value", "expected"), [(6224, "6,224"), (0, "0"), (217.0, "217"), (None, "no data")])
+def test_counts_are_whole_numbers(value, expected: str) -> None:
+    assert fmt.count(value) == expected

@@ -34,10 +34,11 @@ MALFORMED_BODIES = [
 ]
 
 ROUTES = ["/", "/explore", "/gaps", "/targets", "/country", "/country/KEN", "/country/XXX", "/country/%C2%B2",
-          "/data", "/sql", "/about", "/nope", "/scatter", "/embed/scatter", "/embed/explore"]
+          "/data", "/sql", "/about", "/nope", "/scatter", "/embed/scatter", "/embed/explore", "/indicator",
+          "/indicator/internet_use", "/indicator/%C2%B2"]
 DOWNLOADS = ["/download/selection.csv", "/download/full.parquet", "/download/selection.xlsx", "/download/x.csv"]
 QUERY_KEYS = ["year", "page", "indicator", "countries", "group", "gap", "framework", "target", "group_type",
-              "from", "to", "sex", "sql", "example", "unknown", "x", "y", "color", "logx", "logy", "chart"]
+              "from", "to", "sex", "sql", "example", "q", "unknown", "x", "y", "color", "logx", "logy", "chart"]
 ODD_QUERY_VALUES = ["²", "١٩٩٩", "%00", "2020%00", "x" * 3000, "-1", "99999999999999999999", "1e3", "%ZZ", "+",
                     "NOR,,,", "%5B%5D", "☃"]
 ODD_HEADERS = [{"Referer": "http://[::1"}, {"Referer": "http://[::1]:99999/explore"}, {"Referer": "garbage"},
