@@ -15,7 +15,7 @@ import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard import formatting, indicator_search
 from dashboard.dash_boundary import HtmlBlock
 from dashboard.pages import indicator as page
-from tests.dash_tree import walk
+from tests.dashboard.dash_tree import walk
 
 READY_MS = 60_000
 TAGS = re.compile(r"<[^>]+>")
