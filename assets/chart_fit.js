@@ -37,7 +37,10 @@
       var height = parseFloat(getComputedStyle(graph).getPropertyValue("--print-chart-height"));
       if (height > 0) update.height = height;
       var size = titleSize(graph, update.width);
-      redrawn.push([graph, {height: graph._fullLayout.height}]);  // as drawn on screen
+      // As drawn on screen, once: a second print change before the screen's (page.pdf while print is emulated)
+      // would otherwise record the paper height and leave the chart short when printing ends.
+      var known = redrawn.some(function (entry) { return entry[0] === graph; });
+      if (!known) redrawn.push([graph, {height: graph._fullLayout.height}]);
       // Synchronous here (no MathJax, and the map shapes are preloaded). A change of size alone is not
       // passed on to Dash; a change of title font would be, and Dash redraws the chart from its figure at
       // once (its screen height): so the title is made smaller in the drawing, for this printing only.
@@ -47,13 +50,22 @@
     });
   }
 
-  function forScreen() {
-    redrawn.splice(0).forEach(function (entry) {
+  function restore(entries) {
+    entries.forEach(function (entry) {
       var graph = entry[0];
       if (!graph.isConnected || !graph._fullLayout) return;
-      entry[1].width = boxWidth(graph);
-      window.Plotly.relayout(graph, entry[1]);  // redraws the title as well, at its own size
+      var screen = {height: entry[1].height, width: boxWidth(graph)};
+      if (graph._fullLayout.height === screen.height && graph._fullLayout.width === screen.width) return;
+      window.Plotly.relayout(graph, screen);  // redraws the title as well, at its own size
     });
+  }
+
+  function forScreen() {
+    var entries = redrawn.splice(0);
+    restore(entries);
+    // Dash's own resize (a ResizeObserver, then a 100 ms timer) can still redraw a chart at the size its box had
+    // on paper after this: once it has run, put back any chart it changed.
+    setTimeout(function () { restore(entries); }, 400);
   }
 
   function onPrintChange(event) { if (event.matches) forPaper(); else forScreen(); }

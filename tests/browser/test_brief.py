@@ -96,8 +96,10 @@ def test_on_paper_each_chart_fits_the_page_and_shows_all_its_years(open_page, is
     assert visible["address"].endswith(f"/country/{iso3}")
     # back on screen, each chart is as wide as it was
     page.emulate_media(media="screen")
-    page.wait_for_function("""() => [...document.querySelectorAll('.country-trends .js-plotly-plot')]
-        .every(graph => Math.abs(graph._fullLayout.width - graph.getBoundingClientRect().width) <= 1)""")
+    page.wait_for_function("""heights => [...document.querySelectorAll('.country-trends .js-plotly-plot')]
+        .every((graph, i) => Math.abs(graph._fullLayout.width - graph.getBoundingClientRect().width) <= 1
+                             && graph._fullLayout.height === heights[i])""",
+                           arg=[chart["drawnHeight"] for chart in on_screen])
     again = page.evaluate(CHARTS)
     assert [round(chart["drawnWidth"]) for chart in again] == [round(chart["drawnWidth"]) for chart in on_screen]
     assert [chart["drawnHeight"] for chart in again] == [chart["drawnHeight"] for chart in on_screen]

@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from dashboard import figures_overview as fo
+from tests.dashboard.dash_tree import find, text
 
 pytestmark = pytest.mark.browser
 
@@ -29,29 +30,6 @@ def about(built_db: Path, monkeypatch: pytest.MonkeyPatch):
     from dashboard.pages import about as module
 
     return module
-
-
-def find(component, component_id: str):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if hasattr(child, "children") or hasattr(child, "id"):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
-def text(component) -> str:
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        return "".join(text(child) for child in children)
-    return text(children)
 
 
 # --- plain functions against the built database -------------------------------------------------------

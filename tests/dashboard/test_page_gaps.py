@@ -22,7 +22,7 @@ from dashboard import figures_gaps as fg
 from dashboard.pages import gaps as gaps_page
 from dashboard.pages.gaps import Ids
 from dashboard.queries import gaps as gap_queries
-from tests.dashboard.dash_tree import walk
+from tests.dashboard.dash_tree import find, walk
 
 pytestmark = pytest.mark.browser
 
@@ -144,19 +144,6 @@ def gaps(built_db: Path, monkeypatch: pytest.MonkeyPatch):
 
 def component_ids(layout) -> set[str]:
     return {component.id for component in walk(layout) if isinstance(getattr(component, "id", None), str)}
-
-
-def find(component, component_id: str):
-    """The component with `component_id` in a Dash layout tree (None if absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 @pytest.mark.parametrize(("gap", "group"), [(GENDER, "world"), (GENDER, "income_group:lower_middle_income"),

@@ -17,7 +17,7 @@ from dash import html
 from dashboard import figures_overview as fo
 from dashboard.html_block import HtmlBlock
 from dashboard.static_html import render
-from tests.dashboard.dash_tree import walk
+from tests.dashboard.dash_tree import find, text, walk
 
 pytestmark = pytest.mark.browser
 
@@ -82,31 +82,6 @@ def overview(built_db: Path, monkeypatch: pytest.MonkeyPatch):
     return module
 
 
-def find(component, component_id: str):
-    """The component with `component_id` in a Dash layout tree (None if absent)."""
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if hasattr(child, "children") or hasattr(child, "id"):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
-
-
-def text(component) -> str:
-    """All the text inside a component tree."""
-    if component is None:
-        return ""
-    if isinstance(component, str | int | float):
-        return str(component)
-    children = getattr(component, "children", None)
-    if isinstance(children, list | tuple):
-        return "".join(text(child) for child in children)
-    return text(children)
-
-
 def test_cards_equal_the_database(overview, built_db: Path) -> None:
     page = html.Div(overview.content())
     for component_id, expected in expected_cards(built_db).items():
@@ -153,7 +128,6 @@ def test_overview_and_targets_count_the_a4ai_economies_alike(overview, built_db:
     item = next(node for node in walk(find(html.Div(overview.content()), "overview-card-afford"))
                 if getattr(node, "data-target", None) == "a4ai_1_for_2_2025")
     assert "median" not in text(item) and " met:" not in text(item)  # never a verdict on the world median
-
 
 
 def test_theme_grid_has_16_cards_and_says_where_no_indicator_exists(overview, built_db: Path) -> None:

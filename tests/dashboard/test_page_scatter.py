@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from dashboard import figures_scatter as fs
+from tests.dashboard.dash_tree import find
 
 pytestmark = pytest.mark.browser
 
@@ -184,18 +185,6 @@ def test_callbacks_redraw_and_write_the_address(scatter) -> None:
     assert scatter.update_view(X, Y, "2020", "zz", 5, 7, None)[5].startswith(f"?x={X}&y={Y}&year=")
     options, year = scatter.update_years(Y, "egov_online_services", 1990)
     assert year in [option["value"] for option in options]
-
-
-def find(component, component_id: str):
-    if getattr(component, "id", None) == component_id:
-        return component
-    children = getattr(component, "children", None)
-    for child in children if isinstance(children, list | tuple) else [children]:
-        if child is not None and not isinstance(child, str | int | float):
-            found = find(child, component_id)
-            if found is not None:
-                return found
-    return None
 
 
 # --- over HTTP and in a browser -------------------------------------------------------------------------------
