@@ -58,7 +58,8 @@ def test_ranking_orders_keep_each_economy_rank() -> None:
     reported = pd.DataFrame({"name": ["bolivia", "Åland", "Chad", "Angola"], "value": [5.0, 9.0, 5.0, 1.0]})
     ranked = figures.ranking(reported, 2024)
     rank_of = dict(zip(ranked["name"], ranked["rank"], strict=True))
-    expected = {"value-desc": ["Åland", "bolivia", "Chad", "Angola"], "value-asc": ["Angola", "bolivia", "Chad", "Åland"],
+    expected = {"value-desc": ["Åland", "bolivia", "Chad", "Angola"],
+                "value-asc": ["Angola", "bolivia", "Chad", "Åland"],
                 "name-asc": ["Angola", "bolivia", "Chad", "Åland"], "name-desc": ["Åland", "Chad", "bolivia", "Angola"]}
     for key, (column, descending) in SORTS.items():
         ordered = figures.sort_ranking(ranked, column, descending)
@@ -175,12 +176,15 @@ def test_reduced_motion_steps_on_click_only(explore) -> None:
     assert page.errors == []
 
 
+PLOT = "(document.querySelector('#explore-trend .js-plotly-plot') || document.querySelector('#explore-trend'))"
+
+
 def _trend(page) -> dict:
-    return page.evaluate("""() => {
-        const plot = document.querySelector('#explore-trend .js-plotly-plot') || document.querySelector('#explore-trend');
-        return {yaxis: plot._fullLayout.yaxis.type,
-                traces: plot.data.map(t => ({name: t.name, x: t.x}))};
-    }""")
+    return page.evaluate(f"""() => {{
+        const plot = {PLOT};
+        return {{yaxis: plot._fullLayout.yaxis.type,
+                traces: plot.data.map(t => ({{name: t.name, x: t.x}}))}};
+    }}""")
 
 
 @browser_test
@@ -200,8 +204,7 @@ def test_log_axis_and_year_range_from_the_url(explore, built_db: Path) -> None:
     # The linear choice rewrites the address (log is not internet use's own scale, so linear leaves the link).
     page.locator("#explore-scale label", has_text="Linear").click()
     page.wait_for_function("() => !window.location.search.includes('scale=')")
-    page.wait_for_function("""() => (document.querySelector('#explore-trend .js-plotly-plot')
-                                      || document.querySelector('#explore-trend'))._fullLayout.yaxis.type === 'linear'""")
+    page.wait_for_function(f"() => {PLOT}._fullLayout.yaxis.type === 'linear'")
     assert page.errors == []
 
 

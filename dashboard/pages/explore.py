@@ -147,6 +147,8 @@ def layout(**query) -> html.Main:
                 ]),
                 dcc.Interval(id="explore-play-timer", interval=PLAY_MS, disabled=True),
             ]),
+        ]),
+        html.Div(className="controls view-options", children=[
             # Radio groups in a fieldset: its legend names the group to a screen reader; arrow keys move the choice.
             html.Fieldset(className="control toggle-group", id="explore-measure-box", hidden=measure_hidden, children=[
                 html.Legend("Measure", className="control-label"),
@@ -158,14 +160,14 @@ def layout(**query) -> html.Main:
                 dcc.RadioItems(id="explore-scale", options=[{"label": s.capitalize(), "value": s} for s in SCALES],
                                value=state.scale or _default_scale(state.indicator), inline=True, className="toggle"),
             ]),
-        ]),
-        html.Div(className="share-row", children=[
-            html.Button("Copy link", type="button", className="copy-link", id="explore-copy-link",
-                        **{"data-copy-field": "explore-link-field"}),
-            # An <output>: assets/copy_link.js writes the link there, visible and selectable, as it copies it.
-            html.Output(id="explore-link-field", className="link-field", **{"aria-label": "Link to this view"}),
-            html.Span(id="explore-copy-status", className="copy-status", role="status"),
-            html.A("Open this selection on the Data page", id="explore-data-link", className="data-link"),
+            html.Div(className="share-row", children=[
+                html.Button("Copy link", type="button", className="copy-link", id="explore-copy-link",
+                            **{"data-copy-field": "explore-link-field"}),
+                # An <output>: assets/copy_link.js writes the link there, visible and selectable, as it copies it.
+                html.Output(id="explore-link-field", className="link-field", **{"aria-label": "Link to this view"}),
+                html.Span(id="explore-copy-status", className="copy-status", role="status"),
+                html.A("Open this selection on the Data page", id="explore-data-link", className="data-link"),
+            ]),
         ]),
         html.Section(className="chart", children=[
             html.Div(className="map-and-ranking", children=[
