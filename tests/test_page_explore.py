@@ -110,6 +110,12 @@ def explore(browser, app_url: str):
         context.close()
 
 
+def _choose(page, dropdown: str, option: str) -> None:
+    """Open one of Explore's small dropdowns and pick an option, as a user would with the mouse."""
+    page.click(dropdown)
+    page.get_by_role("option", name=option).click()
+
+
 def _map_year(page) -> int:
     return int(page.locator("#explore-map .gtitle").text_content().rsplit(" ", 1)[-1])
 
@@ -192,7 +198,7 @@ def test_log_axis_and_year_range_from_the_url(explore, built_db: Path) -> None:
     page = explore("/explore?countries=NOR,NGA&scale=log&from=2005&to=2015")
     trend = _trend(page)
     assert trend["yaxis"] == "log"
-    assert page.locator("#explore-scale input[value=log]").is_checked()
+    assert page.locator("#explore-scale").inner_text().strip() == "Log"
     with duckdb.connect(str(built_db), read_only=True) as connection:
         expected = {name: [int(year) for year in years] for name, years in connection.execute("""
             SELECT c.name, list(o.year ORDER BY o.year) FROM observation_total o JOIN country c USING (iso3)
@@ -202,7 +208,7 @@ def test_log_axis_and_year_range_from_the_url(explore, built_db: Path) -> None:
     assert drawn == expected
     assert all(2005 <= x <= 2015 for trace in trend["traces"] for x in trace["x"])
     # The linear choice rewrites the address (log is not internet use's own scale, so linear leaves the link).
-    page.locator("#explore-scale label", has_text="Linear").click()
+    _choose(page, "#explore-scale", "Linear")
     page.wait_for_function("() => !window.location.search.includes('scale=')")
     page.wait_for_function(f"() => {PLOT}._fullLayout.yaxis.type === 'linear'")
     assert page.errors == []
@@ -242,25 +248,45 @@ def _ranking(page) -> list[tuple[str, str]]:
     return [tuple(row.locator("td").all_inner_texts()[1:3]) for row in rows.all()]
 
 
+def _check_order(page, sort: str) -> None:
+    """The ranking's rows are in the order `sort` (a url_state.SORTS key) says, and the caption says so."""
+    column, descending = SORTS[sort]
+    rows = _ranking(page)
+    if column == "name":
+        names = [name for name, _ in rows]
+        assert names == sorted(names, key=str.casefold, reverse=descending)
+    else:
+        values = [float(value.replace(",", "").split()[0]) for _, value in rows]
+        assert values == sorted(values, reverse=descending)
+
+
 @browser_test
 def test_sorting_the_ranking(explore) -> None:
     page = explore("/explore?countries=NOR")
-    by_value = _ranking(page)
-    names = [name for name, _ in by_value]
-    page.locator("#explore-sort label", has_text="Name A–Z").click()
+    _check_order(page, "value-desc")
+    names = [name for name, _ in _ranking(page)]
+    _choose(page, "#explore-sort", "Name, A–Z")
     page.wait_for_function("() => window.location.search.includes('sort=name-asc')")
     page.wait_for_function(f"() => document.querySelector('#explore-ranking tbody td:nth-child(2)').textContent"
                            f" === {json.dumps(sorted(names, key=str.casefold)[0])}")
-    assert [name for name, _ in _ranking(page)] == sorted(names, key=str.casefold)
-    # From the keyboard: arrow keys move a radio group's choice.
-    page.locator("#explore-sort input[value=name-asc]").focus()
-    page.keyboard.press("ArrowLeft")  # back to "Lowest first"
+    _check_order(page, "name-asc")
+    assert "by name, A to Z" in page.locator("#explore-ranking .caption").inner_text()
+    _choose(page, "#explore-sort", "Value, lowest first")
     page.wait_for_function("() => window.location.search.includes('sort=value-asc')")
-    page.wait_for_function(f"() => document.querySelector('#explore-ranking tbody td:nth-child(2)').textContent"
-                           f" === {json.dumps(by_value[-1][0])}")
-    values = [float(value.replace(",", "").split()[0]) for _, value in _ranking(page)]
-    assert values == sorted(values)
-    assert "lowest first" in page.locator("#explore-ranking .caption").inner_text()
+    page.wait_for_function("() => document.querySelector('#explore-ranking .caption').textContent"
+                           ".includes('lowest first')")
+    _check_order(page, "value-asc")
+    # From the keyboard: Enter opens the order's list, an arrow moves, Enter chooses; the rows follow the choice.
+    page.focus("#explore-sort")
+    page.keyboard.press("Enter")
+    page.wait_for_selector("[role=option]:has-text('Name, Z–A')")
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => !window.location.search.includes('sort=value-asc')")
+    chosen = _query(page).get("sort", [DEFAULT_SORT])[0]
+    page.wait_for_function("() => !document.querySelector('#explore-ranking .caption').textContent"
+                           ".includes('lowest first')")
+    _check_order(page, chosen)
     assert page.errors == []
 
 
@@ -268,12 +294,12 @@ def test_sorting_the_ranking(explore) -> None:
 def test_relative_absolute_toggle_switches_to_the_paired_indicator(explore) -> None:
     page = explore("/explore?indicator=fixed_broadband_per_100&countries=NOR")
     assert page.locator("#explore-measure-box").is_visible()
-    page.locator("#explore-measure label", has_text="Absolute").click()
+    _choose(page, "#explore-measure", "Absolute (subscriptions)")
     page.wait_for_function("() => window.location.search.includes('indicator=fixed_broadband_subscriptions')")
     page.wait_for_function("() => document.querySelector('#explore-map .gtitle').textContent"
                            ".startsWith('Fixed-broadband subscriptions,')")
-    assert page.locator("#explore-scale input[value=log]").is_checked()  # a count: its own scale, log
-    page.locator("#explore-measure label", has_text="Relative").click()
+    assert page.locator("#explore-scale").inner_text().strip() == "Log"  # a count: its own scale, log
+    _choose(page, "#explore-measure", "Relative (per 100 inhabitants)")
     page.wait_for_function("() => window.location.search.includes('indicator=fixed_broadband_per_100')")
     # An indicator without a partner hides the toggle.
     unpaired = explore("/explore?countries=NOR")

@@ -67,8 +67,8 @@ def _default_scale(indicator_id: str) -> str:
     return "log" if entry is not None and entry.unit.map_scale == "log" else "linear"
 
 
-SORT_LABELS = {"value-desc": "Highest first", "value-asc": "Lowest first", "name-asc": "Name A–Z",
-               "name-desc": "Name Z–A"}
+SORT_LABELS = {"value-desc": "Value, highest first", "value-asc": "Value, lowest first", "name-asc": "Name, A–Z",
+               "name-desc": "Name, Z–A"}
 SORT_WORDS = {"value-desc": "highest first", "value-asc": "lowest first", "name-asc": "by name, A to Z",
               "name-desc": "by name, Z to A"}
 PLAY_MS = 1500  # one year per 1.5 s: time to read the map before it moves on
@@ -149,16 +149,18 @@ def layout(**query) -> html.Main:
             ]),
         ]),
         html.Div(className="controls view-options", children=[
-            # Radio groups in a fieldset: its legend names the group to a screen reader; arrow keys move the choice.
-            html.Fieldset(className="control toggle-group", id="explore-measure-box", hidden=measure_hidden, children=[
-                html.Legend("Measure", className="control-label"),
-                dcc.RadioItems(id="explore-measure", options=measure_options, value=state.indicator, inline=True,
-                               className="toggle"),
+            # Dropdowns, not RadioItems: Dash 4 renders radio items as inputs nested in role=option labels, which
+            # axe-core reports as serious (as on Gaps); a dropdown is named by its <label> (assets/a11y.js).
+            html.Div(className="control control-narrow", id="explore-measure-box", hidden=measure_hidden, children=[
+                html.Label("Measure", htmlFor="explore-measure"),
+                StagedDropdown(id="explore-measure", options=measure_options, value=state.indicator, clearable=False,
+                               searchable=False),
             ]),
-            html.Fieldset(className="control toggle-group", children=[
-                html.Legend("Scale (trend axis and map colours)", className="control-label"),
-                dcc.RadioItems(id="explore-scale", options=[{"label": s.capitalize(), "value": s} for s in SCALES],
-                               value=state.scale or _default_scale(state.indicator), inline=True, className="toggle"),
+            html.Div(className="control control-narrow", children=[
+                html.Label("Scale (trend axis and map colours)", htmlFor="explore-scale"),
+                StagedDropdown(id="explore-scale", options=[{"label": s.capitalize(), "value": s} for s in SCALES],
+                               value=state.scale or _default_scale(state.indicator), clearable=False,
+                               searchable=False),
             ]),
             html.Div(className="share-row", children=[
                 html.Button("Copy link", type="button", className="copy-link", id="explore-copy-link",
@@ -181,9 +183,9 @@ def layout(**query) -> html.Main:
                 ]),
                 html.Div(className="ranking-column", children=[
                     html.H2("Ranking", id="explore-ranking-title", className="chart-title"),
-                    html.Fieldset(className="control toggle-group ranking-order", children=[
-                        html.Legend("Order", className="control-label"),
-                        dcc.RadioItems(id="explore-sort", value=state.sort, inline=True, className="toggle",
+                    html.Div(className="control ranking-order", children=[
+                        html.Label("Order", htmlFor="explore-sort"),
+                        StagedDropdown(id="explore-sort", value=state.sort, clearable=False, searchable=False,
                                        options=[{"label": label, "value": key} for key, label in SORT_LABELS.items()]),
                     ]),
                     html.Div(id="explore-ranking", className="ranking", tabIndex="0", role="region",
