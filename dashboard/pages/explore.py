@@ -258,10 +258,16 @@ def update_year_range(indicator_id: str, year: int | None):
 def sync_measure(indicator_id: str, measure: str | None):
     """The relative/absolute toggle and the indicator control, kept in step in one callback (two would call each
     other): a toggle press switches the indicator to its partner; a new indicator brings its own pair, or none."""
-    if dash.ctx.triggered_id == "explore-measure" and measure in pairs().get(indicator_id, {}).values():
+    if dash.ctx.triggered_id == "explore-measure":
+        # Only a press on the partner switches; anything else (the dropdown settling its value as it mounts) must
+        # not rewrite the indicator, which would reset the year range and scale the address asked for.
+        if measure == indicator_id or measure not in pairs().get(indicator_id, {}).values():
+            raise dash.exceptions.PreventUpdate
         indicator_id = measure
+        options, hidden = _measure_options(indicator_id)
+        return indicator_id, options, indicator_id, hidden
     options, hidden = _measure_options(indicator_id)
-    return indicator_id, options, indicator_id, hidden
+    return dash.no_update, options, indicator_id, hidden
 
 
 def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
