@@ -153,11 +153,13 @@ def layout(**query) -> html.Main:
             # axe-core reports as serious (as on Gaps); a dropdown is named by its <label> (assets/a11y.js).
             html.Div(className="control control-narrow", id="explore-measure-box", hidden=measure_hidden, children=[
                 html.Label("Measure", htmlFor="explore-measure"),
-                StagedDropdown(id="explore-measure", options=measure_options, value=state.indicator, clearable=False,
-                               searchable=False),
+                # No value without a pair: a dropdown clears a value missing from its options as it mounts, and
+                # that change would run a callback at load.
+                StagedDropdown(id="explore-measure", options=measure_options, clearable=False, searchable=False,
+                               value=None if measure_hidden else state.indicator),
             ]),
             html.Div(className="control control-narrow", children=[
-                html.Label("Scale (trend axis and map colours)", htmlFor="explore-scale"),
+                html.Label("Scale (trend and map)", htmlFor="explore-scale"),
                 StagedDropdown(id="explore-scale", options=[{"label": s.capitalize(), "value": s} for s in SCALES],
                                value=state.scale or _default_scale(state.indicator), clearable=False,
                                searchable=False),
@@ -267,7 +269,7 @@ def sync_measure(indicator_id: str, measure: str | None):
         options, hidden = _measure_options(indicator_id)
         return indicator_id, options, indicator_id, hidden
     options, hidden = _measure_options(indicator_id)
-    return dash.no_update, options, indicator_id, hidden
+    return dash.no_update, options, None if hidden else indicator_id, hidden
 
 
 def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
