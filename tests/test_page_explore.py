@@ -268,8 +268,9 @@ def test_sorting_the_ranking(explore) -> None:
     # From the keyboard: Enter opens the order's list on the chosen option, an arrow moves, Enter chooses.
     page.focus("#explore-sort")
     page.keyboard.press("Enter")
-    page.wait_for_selector("[role=option]:has-text('Name, Z–A')")
+    page.wait_for_function("() => document.activeElement.value === 'value-desc'")  # the list opened on the choice
     page.keyboard.press("ArrowDown")
+    page.wait_for_function("() => document.activeElement.value === 'value-asc'")
     page.keyboard.press("Enter")
     page.wait_for_function("() => window.location.search.includes('sort=value-asc')")
     page.wait_for_function("() => document.querySelector('#explore-ranking .caption').textContent"
