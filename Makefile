@@ -23,7 +23,7 @@ node_modules/.installed: package.json package-lock.json | debs
 
 # The Debian packages each command needs, and how to tell one is there (a package without a check here
 # is looked up with dpkg). The browser tests drive Debian's chromium through its chromedriver;
-# tests/test_deploy.py runs its own nginx in front of two replicas; npm fetches the map shapes.
+# tests/dashboard/test_deploy.py runs its own nginx in front of two replicas; npm fetches the map shapes.
 RUN_DEBS  := python3-venv npm
 TEST_DEBS := $(RUN_DEBS) chromium chromium-driver nginx
 have_python3-venv    = $(PYTHON) -c "import ensurepip, venv"

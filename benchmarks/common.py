@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,15 +37,16 @@ def build_database(db: Path) -> float:
 @contextlib.contextmanager
 def gunicorn(db: Path, workers: int = 2, app: str = "app:server", cwd: Path = PROJECT_ROOT) -> Iterator[str]:
     """Serve the app (or another WSGI `app` importable from `cwd`) on a free loopback port as production
-    would (`make run`: 4 threads per worker, and `cwd`'s gunicorn.conf.py when it has one: the app's warm-up);
-    yield its URL."""
+    would (`make run`: 4 threads per worker, and `cwd`'s gunicorn.conf.py when it has one: the app's warm-up),
+    its response cache (dashboard/response_cache.py) empty at the start; yield its URL."""
+    cache_dir = tempfile.mkdtemp(prefix="ddi-bench-responses-")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
          "--threads", "4", *(["--config", str(cwd / CONFIG)] if (cwd / CONFIG).is_file() else []), app],
-        cwd=cwd, env={**os.environ, "DDI_DB": str(db)},
+        cwd=cwd, env={**os.environ, "DDI_DB": str(db), "DDI_RESPONSE_CACHE_DIR": cache_dir},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
@@ -59,3 +62,4 @@ def gunicorn(db: Path, workers: int = 2, app: str = "app:server", cwd: Path = PR
     finally:
         process.terminate()
         process.wait(timeout=20)
+        shutil.rmtree(cache_dir, ignore_errors=True)

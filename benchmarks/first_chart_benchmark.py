@@ -33,7 +33,7 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-
 # on the page.
 ANY_CHART = (".js-plotly-plot .scatterlayer .trace, .js-plotly-plot path.choroplethlocation, "
              "svg.sparkline polyline, .map-preview path")
-# label: (path, the selector that says the page's first chart is drawn; the tests in tests/test_page_*.py wait on them)
+# label: (path, the selector that says the page's first chart is drawn; the page tests in tests/dashboard/ wait on them)
 PATHS = {
     "overview": ("/", "#overview-spark-afford svg.sparkline polyline"),
     "explore (default view)": ("/explore", "#explore-map path.choroplethlocation"),

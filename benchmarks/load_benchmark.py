@@ -16,7 +16,8 @@ Each client repeats, at random:
   page views cover it).
 The trivial app: its index, its layout and its one callback (a dropdown value drawn at random).
 Every HTTP request counts once in requests/s and in the percentiles; an error is a status outside 2xx,
-or a request that failed (connection reset, timeout).
+or a request that failed (connection reset, timeout). "cached" is the share of answers the server's response
+cache gave (dashboard/response_cache.py; each server starts with it empty, and it fills as the runs go on).
 """
 
 from __future__ import annotations
@@ -123,6 +124,7 @@ class Run:
     times: list[float] = field(default_factory=list)  # ms, every request answered 2xx
     errors: int = 0
     first_error: str = ""
+    cached: int = 0  # answers the server's response cache gave (X-Response-Cache: hit)
 
     @property
     def rate(self) -> float:
@@ -141,7 +143,7 @@ def drive(app: str, url: str, actions: list[list[Request]], clients: int, second
     def client(index: int) -> None:
         rng = random.Random(seed * 1000 + index)
         connection = http.client.HTTPConnection(host, port, timeout=60)
-        times, errors, first = [], 0, ""
+        times, errors, first, cached = [], 0, "", 0
         start.wait()
         while not stop.is_set():
             for method, path, body, headers in rng.choice(actions):
@@ -156,6 +158,7 @@ def drive(app: str, url: str, actions: list[list[Request]], clients: int, second
                     response = connection.getresponse()
                     content = response.read()
                     status = response.status
+                    cached += response.getheader("X-Response-Cache") == "hit"
                 except (OSError, http.client.HTTPException) as error:
                     connection.close()
                     connection = http.client.HTTPConnection(host, port, timeout=60)
@@ -172,6 +175,7 @@ def drive(app: str, url: str, actions: list[list[Request]], clients: int, second
         with lock:
             run.times.extend(times)
             run.errors += errors
+            run.cached += cached
             run.first_error = run.first_error or first
 
     threads = [threading.Thread(target=client, args=(index,), daemon=True) for index in range(clients)]
@@ -188,7 +192,8 @@ def drive(app: str, url: str, actions: list[list[Request]], clients: int, second
 
 
 def report(runs: list[Run]) -> None:
-    head = f"{'app':8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} {'ours/trivial req/s':>19}"
+    head = (f"{'app':8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
+            f"{'ours/trivial req/s':>19} {'cached':>7}")
     print(head)
     print("-" * len(head))
     trivial = {}
@@ -201,7 +206,9 @@ def report(runs: list[Run]) -> None:
         ratio = ""
         if run.app != "trivial" and trivial.get(run.clients):
             ratio = f"{run.rate / statistics.median(trivial[run.clients]):.2f}"
-        print(f"{run.app:8} {run.clients:7d} {run.rate:8.1f} {p50:8.1f} {p95:8.1f} {run.errors:7d} {ratio:>19}")
+        cached = f"{run.cached / max(1, len(run.times) + run.errors):.0%}"
+        print(f"{run.app:8} {run.clients:7d} {run.rate:8.1f} {p50:8.1f} {p95:8.1f} {run.errors:7d} {ratio:>19} "
+              f"{cached:>7}")
     for run in runs:
         if run.first_error:
             print(f"  {run.app} ×{run.clients}, first error: {run.first_error}")

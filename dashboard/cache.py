@@ -22,9 +22,12 @@ UNKNOWN_SIZE = 64 * 1024  # what an object we cannot measure is counted as
 
 def size_of(value: object, _depth: int = 0) -> int:
     """Bytes `value` holds, near enough to budget by: a pandas object's deep memory usage, containers summed."""
-    if isinstance(value, pd.DataFrame | pd.Series | pd.Index):
-        return int(value.memory_usage(deep=True).sum() if isinstance(value, pd.DataFrame)
-                   else value.memory_usage(deep=True))
+    if isinstance(value, pd.DataFrame):
+        # Column by column, deep only where Python objects are held: DataFrame.memory_usage(deep=True) took
+        # ~1.5 ms a frame, paid on every query-cache miss; Arrow-backed and numeric columns know their bytes.
+        return int(value.index.memory_usage(deep=True)) + sum(_column_bytes(column) for _, column in value.items())
+    if isinstance(value, pd.Series | pd.Index):
+        return int(value.memory_usage(deep=True))
     if isinstance(value, str | bytes | int | float | bool | type(None)):
         return sys.getsizeof(value)
     if _depth < 6 and isinstance(value, dict):
@@ -35,6 +38,12 @@ def size_of(value: object, _depth: int = 0) -> int:
         return len(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
     except Exception:
         return UNKNOWN_SIZE
+
+
+def _column_bytes(column: pd.Series) -> int:
+    if column.dtype == object:
+        return int(column.memory_usage(deep=True, index=False))
+    return int(column.array.nbytes)
 
 
 class ByteLRU:

@@ -7,8 +7,11 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import map_preview
-from dashboard.figures_overview import TABLE_ROWS  # noqa: F401 (the tables' row limit, for the pages)
+from dashboard import map_preview, response_cache
+from dashboard.figures_overview import (
+    TABLE_ROWS,  # noqa: F401 (the tables' row limit, for the pages)
+    scroll_box,  # noqa: F401 (a wide table's own scrolling box)
+)
 from dashboard.figures_overview import frame_table as table_html
 from dashboard.html_block import HtmlBlock
 from dashboard.staged import StagedGraph
@@ -66,6 +69,7 @@ def page(title: str, lede: str, *children, notices: list[str] | None = None, pag
 
 
 def missing_database(message: str) -> html.Main:
+    response_cache.do_not_store()  # the database may be readable on the next request: this answer is not kept
     return html.Main(className="page", children=[
         html.H1("Digital divide indicators"), html.P(message, className="notice", role="alert")])
 

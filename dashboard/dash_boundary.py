@@ -1,6 +1,6 @@
 """The one place this app touches Dash's private names, ids and URLs (and plotly's script URL).
 
-Everything else uses Dash's public API only (tests/test_dash_boundary.py checks by grep, and pins the Dash
+Everything else uses Dash's public API only (tests/dashboard/test_dash_boundary.py checks by grep, and pins the Dash
 and plotly versions this file was checked against). On a Dash upgrade, re-check what this module relies on,
 section by section; the browser side has one counterpart, assets/dash_boundary.js (Dash's private
 navigation event, re-announced under our own name).
@@ -129,6 +129,10 @@ def is_layout_request(path: str) -> bool:
     return path.endswith("/" + LAYOUT_PATH)
 
 
+def is_callback_request(path: str) -> bool:
+    return path.endswith("/" + UPDATE_PATH)
+
+
 def index_preloads(prefix: str) -> str:
     """Links for the index's <head>: Dash's renderer asks for the layout and the callback list only once all
     its scripts have run; preloaded, the browser fetches both while the scripts download."""
@@ -138,7 +142,7 @@ def index_preloads(prefix: str) -> str:
 
 # Dash's request for plotly.min.js is answered with plotly's partial bundle holding exactly the trace types we
 # draw (scatter, choropleth, scattergeo): 1.4 MB instead of 4.8 MB, the same plotly.js version as plotly.py's
-# (tests/test_plotly_bundle.py checks); Dash's own file when npm has not run.
+# (tests/dashboard/test_plotly_bundle.py checks); Dash's own file when npm has not run.
 PLOTLY_GEO_BUNDLE = ROOT / "node_modules" / "plotly.js-geo-dist-min" / "plotly-geo.min.js"
 PLOTLY_BUNDLE_PATH = "/_dash-component-suites/plotly/package_data/plotly."
 
@@ -227,11 +231,12 @@ def body_problem(body: object, callback_map: dict, prefix: str = "/") -> str | N
 # --- 5. Dash's first-request set-up ----------------------------------------------------------------------------
 
 def first_request(app: dash.Dash, layout_referrers: Iterable[str] = (),
-                  then: Callable[[dash.Dash], None] | None = None) -> None:
+                  then: Callable[[dash.Dash], None] | None = None, environ: dict | None = None) -> None:
     """Run Dash's first-request set-up in this process (one request for the index), then ask for the layout
     with each of `layout_referrers` as its Referer, then call `then(app)`. For a server's worker before it
     takes requests (gunicorn.conf.py); tests call it too."""
     with app.server.test_client() as client:
+        client.environ_base.update(environ or {})  # e.g. the response cache's bypass flag
         client.get(app.config.requests_pathname_prefix)
         for referrer in layout_referrers:
             client.get(app.config.requests_pathname_prefix + LAYOUT_PATH, headers={"Referer": referrer})

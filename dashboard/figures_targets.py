@@ -69,8 +69,8 @@ def fmt(value, unit: str = "", digits: int | None = None) -> str:
     number = num(value)
     if number is None:
         return "—"
-    if digits is None:
-        digits = TARGET_RATIO_DIGITS if unit == "ratio" else formatting.digits(unit)
+    if digits is None:  # 0–1 indices as the status badges write them (status_rules.fmt_value): 0.427, not 0.43
+        digits = TARGET_RATIO_DIGITS if unit == "ratio" or unit.startswith("index") else formatting.digits(unit)
     suffix = "%" if unit.startswith("%") else ""
     return f"{number:,.{digits}f}{suffix}"
 
@@ -90,10 +90,10 @@ def fmt_distance(value, unit: str) -> str:
 def target_text(target: Mapping, unit: str) -> str:
     """'at least 75% by 2025', 'at least 95% (goal 100%) by 2030', '0.98–1.02 by 2030', 'at most 2% by 2025'."""
     value, deadline = float(target["value"]), int(target["deadline_year"])
-    digits = 2 if unit == "ratio" else 0
+    digits = 2 if unit == "ratio" else 0 if unit.startswith("%") else None  # None: the unit's own (an index's 0.500)
     if target["comparator"] == "between":
         band = float(target["band"])
-        return f"between {value - band:.{digits}f} and {value + band:.{digits}f} by {deadline}"
+        return f"between {fmt(value - band, unit, digits)} and {fmt(value + band, unit, digits)} by {deadline}"
     if target["comparator"] == "<=":
         return f"at most {fmt(value, unit, digits)} by {deadline}"
     threshold = num(target.get("met_threshold"))
@@ -197,7 +197,8 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     if series.empty and (extra is None or extra[1].empty):
         return empty_figure(f"No {scope_name} series for {formatting.in_sentence(indicator_name)}")
     ratio = unit == "ratio"
-    digits = 3 if ratio else 1
+    digits = 3 if ratio or unit.startswith("index") else 1  # a 0–1 index read to 0.1 would hide its change
+    level = 0 if unit.startswith("%") else None  # the target lines: "75%", an index's "0.500"
     short = "%" if unit.startswith("%") else f" {unit}"
     traces: list[dict] = []
     lines = [(scope_name, series, row, LINE_COLOURS[0])]
@@ -248,11 +249,11 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     else:
         threshold = num(target.get("met_threshold"))
         word = "at most" if target["comparator"] == "<=" else "goal" if threshold is not None else "at least"
-        shape, note = _hline(value, f"Target: {word} {fmt(value, unit, 0)}")
+        shape, note = _hline(value, f"Target: {word} {fmt(value, unit, level)}")
         shapes.append(shape)
         notes.append(note)
         if threshold is not None and threshold != value:
-            shape, note = _hline(threshold, f"scored as met at {fmt(threshold, unit, 0)}", dash="dot", width=1,
+            shape, note = _hline(threshold, f"scored as met at {fmt(threshold, unit, level)}", dash="dot", width=1,
                                  below=True)
             shapes.append(shape)
             notes.append(note)

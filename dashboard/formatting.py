@@ -153,3 +153,20 @@ def flag_note(status) -> str:
     """The flag as a hover label's suffix: " · estimate"; "" for a normal value."""
     words = flag(status)
     return f" · {words}" if words else ""
+
+
+def count(value) -> str:
+    """A count of things (economies, years, values): 6224 → "6,224"; "no data" when missing."""
+    return "no data" if missing(value) else f"{int(value):,}"
+
+
+def change(difference, unit: str) -> str:
+    """A difference between two values of this unit, signed: "+3.6 points" for shares (percentage points),
+    "−0.25" for ratios, "+1.2 million people" for head counts; "no data" when missing."""
+    if missing(difference):
+        return "no data"
+    difference = float(difference)
+    text = value(abs(difference), "percentage points" if unit.startswith("%") else unit)
+    if not any(digit in "123456789" for digit in number(abs(difference), unit)):
+        return text  # rounds to zero: no sign
+    return ("+" if difference > 0 else "−") + text

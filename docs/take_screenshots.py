@@ -22,12 +22,14 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-b
 PAGES = {
     "overview": ("/", "#overview-spark-afford svg.sparkline polyline"),
     "explore": ("/explore?indicator=internet_use&countries=NGA,IND,BRA,NOR", "#explore-map path.choroplethlocation"),
+    "scatter": ("/scatter?group=ldc", "#scatter-chart .scatterlayer .trace"),
     "gaps": ("/gaps", "#gaps-parity .scatterlayer .trace"),
     "targets": ("/targets", "#targets-map path.choroplethlocation"),
     "country": ("/country/KEN", ".js-plotly-plot .scatterlayer .trace"),
     "data": ("/data?indicator=internet_use&group=ldc", "table"),
     "sql": ("/sql", "#sql-result table"),
     "about": ("/about", "#about-coverage path.choroplethlocation"),
+    "indicator": ("/indicator/internet_use", "#indicator-editions-itu-key-ict .scatterlayer .trace"),
 }
 
 

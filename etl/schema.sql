@@ -175,7 +175,7 @@ CREATE TABLE publisher_difference (  -- Where our Internet use differs from a pu
     group_code  VARCHAR NOT NULL,  -- the publisher's code, as in publisher_group.group_code
     first_year  SMALLINT NOT NULL,  -- first year the reason covers
     last_year   SMALLINT NOT NULL,  -- last year the reason covers
-    reason      VARCHAR NOT NULL,  -- why, in a sentence or two (tests/test_publisher_agreement.py checks it is needed)
+    reason      VARCHAR NOT NULL,  -- why, in a sentence or two (tests/etl/test_publisher_agreement.py checks it is needed)
     PRIMARY KEY (group_code, first_year)
 );
 

@@ -1,6 +1,6 @@
 """The schema's documentation lives in etl/schema.sql (a comment per table and per column); the build
 stores it in the database (COMMENT ON), and the table reference in docs/schema.md is generated from
-the database, so the docs cannot drift from what a researcher opens (tests/test_schema_docs.py)."""
+the database, so the docs cannot drift from what a researcher opens (tests/etl/test_schema_docs.py)."""
 
 from __future__ import annotations
 

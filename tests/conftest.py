@@ -66,6 +66,16 @@ def db(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> duckdb.DuckDBPyConnec
     connection.close()
 
 
+@pytest.fixture
+def warm_app(db: duckdb.DuckDBPyConnection):
+    """The app in this process as a gunicorn worker serves it: imported (which does nothing), then warmed up as
+    gunicorn.conf.py's post_worker_init does (Dash's first-request set-up fills the callback map)."""
+    import app
+
+    app.warm_up()
+    return app
+
+
 @pytest.fixture(scope="session")
 def app_url(built_db: Path, tmp_path_factory: pytest.TempPathFactory):
     """The dashboard served by gunicorn (as in production) on a loopback port."""

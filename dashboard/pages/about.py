@@ -8,6 +8,7 @@ jump to the fragment, so without it a link to /about#theme-ai would open at the 
 
 from __future__ import annotations
 
+from typing import Final
 from urllib.parse import urlencode
 
 import dash
@@ -31,6 +32,38 @@ from etl.measures import status_rules
 
 dash.register_page(__name__, path="/about", name="About", title="About · Digital divide indicators")
 
+
+
+class Ids:
+    """The page's component ids and anchors, named once for the layout and the tests (a theme's anchor is built
+    from its id). Keep the strings: links from other pages (/about#status-rules, #theme-…) and the browser tests
+    use them."""
+
+    PAGE: Final = "about"  # components.page derives about-main and about-notices from it
+    TOC: Final = "about-toc"
+    MEASURES_SECTION: Final = "measures"
+    MEASURES: Final = "about-measures"
+    TARGETS_SECTION: Final = "targets"
+    TARGETS: Final = "about-targets"
+    STATUS_RULES_TITLE: Final = "status-rules"
+    STATUS_RULES: Final = "about-status-rules"
+    SOURCES_SECTION: Final = "sources"
+    SOURCES: Final = "about-sources"
+    LICENCE_NOTE: Final = "about-licence-note"
+    THEMES_SECTION: Final = "themes"
+    GAPS_SECTION: Final = "gaps"
+    GAP_THEMES: Final = "about-gap-themes"
+    GAP_TARGETS: Final = "about-gap-targets"
+    GAP_INDICATORS: Final = "about-gap-indicators"
+    # The coverage map (components.chart: also its -summary, -source and -table parts) and its note.
+    COVERAGE: Final = "about-coverage"
+    COVERAGE_NOTE: Final = "about-coverage-note"
+
+    @staticmethod
+    def theme(theme_id: str) -> str:
+        return f"theme-{theme_id}"
+
+
 COVERAGE_YEARS = 5  # the coverage map counts indicators with any value in the latest 5 years
 SECTION = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.8rem 1rem",
            "margin": "1rem 0"}
@@ -40,9 +73,9 @@ GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": 
 LICENCE_NOTE = {"background": "#fff4d6", "borderLeft": "4px solid #E69F00", "padding": "0.5rem 0.8rem",
                 "margin": "0.5rem 0"}
 
-TOC = [("measures", "Measures"), ("targets", "Targets"), ("status-rules", "Status rules"),
-       ("sources", "Sources and licences"),
-       ("themes", "WSIS+20 Elements Paper"), ("gaps", "Data gaps")]
+TOC = [(Ids.MEASURES_SECTION, "Measures"), (Ids.TARGETS_SECTION, "Targets"), (Ids.STATUS_RULES_TITLE, "Status rules"),
+       (Ids.SOURCES_SECTION, "Sources and licences"),
+       (Ids.THEMES_SECTION, "WSIS+20 Elements Paper"), (Ids.GAPS_SECTION, "Data gaps")]
 
 # (term, definition): our own short wording of docs/methodology.md's "Measures" section.
 MEASURES = [
@@ -89,16 +122,17 @@ MEASURES = [
      "rate needed to reach the target by its deadline (their ratio), and the year the target would be reached at "
      "the observed pace. For shares capped at 100 the rates are computed on the shortfall (100 − value), and "
      "ITU's convention of scoring a 100 % goal as met at 95 % applies. The status itself follows the rules under "
-     "Targets (status rules): a passed deadline is met or not met on the deadline year's value; on track only when "
-     "the projection reaches the target by the deadline; never on data more than 5 years old. No open indicator: "
-     "nothing in the open data measures it."),
+     "Targets (status rules): a passed deadline is met or not met on the deadline year's value, however old (the WSIS "
+     "targets for 2015 on their 2015 values); on track only when the projection reaches the target by the "
+     f"deadline; any other status never rests on data more than {status_rules.MAX_AGE} years old. No open "
+     "indicator: nothing in the open data measures it."),
     ("Inequality across countries",
      "The population-weighted Gini coefficient of Internet use across economies, per year, and the Theil index "
      "split into the part due to differences between World Bank regions and the part within them: the divide "
      "itself has a trend."),
     ("Themes",
      "The 16 sections of the WSIS+20 Elements Paper, with their paragraph numbers. Every indicator names the "
-     "themes it evidences; a theme with none has no open indicator yet."),
+     "themes it evidences; a theme with none has no open indicator yet, and says what would measure it."),
 ]
 
 
@@ -155,11 +189,11 @@ def paragraphs(first: int, last: int) -> str:
 
 
 def measures_section() -> html.Section:
-    return html.Section(id="measures", style=SECTION, children=[
+    return html.Section(id=Ids.MEASURES_SECTION, style=SECTION, children=[
         html.H2("Measures"),
         html.P("Computed once, when the database is built; the pages only filter and plot them.", className="caption"),
         html_block("".join(f"<p><strong>{esc(term)}.</strong> {esc(text)}</p>" for term, text in MEASURES),
-                   id="about-measures"),
+                   id=Ids.MEASURES),
     ])
 
 
@@ -172,25 +206,27 @@ def condition(row: pd.Series) -> str:
 
 def targets_section() -> html.Section:
     frame = targets()
+    frameworks = sorted(frame["framework"].unique())
     rows = []
     for row in frame.to_dict("records"):
         scope = ("each economy" if row["scope"] == "each_country"
                  else row["scope_name"] if pd.notna(row["scope_name"]) else row["scope"])
         measured = (f'<a href="{esc(explore_href(row["indicator_id"]))}">{esc(row["indicator_name"])}</a>'
                     if pd.notna(row["indicator_id"]) else "<em>no open indicator</em>")
-        rows.append([esc(row["framework"]), esc(row["label"]), esc(condition(row)), esc(scope),
+        label = esc(row["label"]) + (f"<br><q>{esc(row['wording'])}</q>" if pd.notna(row["wording"]) else "")
+        rows.append([esc(row["framework"]), label, esc(condition(row)), esc(scope),
                      esc(row["deadline_year"]), measured, a_tag(row["source_url"].split("/")[2], row["source_url"]),
                      esc(row["note"])])
-    return html.Section(id="targets", style=SECTION, children=[
+    return html.Section(id=Ids.TARGETS_SECTION, style=SECTION, children=[
         html.H2("Targets"),
-        html.P(f"{len(frame)} targets from the ITU/UN universal and meaningful connectivity goals for 2030, the "
-               "Broadband Commission's 2025 advocacy targets and A4AI's “1 for 2”. The Targets page shows "
-               "progress towards each.", className="caption"),
-        html_table("about-targets", ["Framework", "Target", "Value", "Scope", "Deadline", "Measured with", "Source",
+        html.P(f"{len(frame)} targets from {len(frameworks)} frameworks ({'; '.join(frameworks)}), each with the "
+               "text that sets it; where we quote the target's own words, they are under its label. The Targets "
+               "page shows progress towards each.", className="caption"),
+        html_table(Ids.TARGETS, ["Framework", "Target", "Value", "Scope", "Deadline", "Measured with", "Source",
                                      "Note"], rows),
-        html.H3("Status rules", id="status-rules"),
+        html.H3("Status rules", id=Ids.STATUS_RULES_TITLE),
         html.P(target_status.rules_intro(), className="caption"),
-        html_table("about-status-rules", ["#", "Rule (rule_id)", "Status", "When", "Badge (its template)"],
+        html_table(Ids.STATUS_RULES, ["#", "Rule (rule_id)", "Status", "When", "Badge (its template)"],
                    [[esc(cell) for cell in row] for row in target_status.rules_rows()]),
         html.P("Which scopes have a status: " + " ".join(f"{scope}: {text}" for scope, text in status_rules.SCOPES)
                + " Every economy a target names has a row, with or without data, so every page counts economies "
@@ -205,9 +241,9 @@ def sources_section() -> html.Section:
              nowrap.format(esc(day(row["vintage"]) or "undated")), nowrap.format(esc(day(row["retrieved_at"]) or "—")),
              a_tag(row["license"], row["license_url"]), esc(row["attribution"])]
             for row in frame.to_dict("records")]
-    return html.Section(id="sources", style=SECTION, children=[
+    return html.Section(id=Ids.SOURCES_SECTION, style=SECTION, children=[
         html.H2("Sources and licences"),
-        html.Div(style=LICENCE_NOTE, id="about-licence-note", children=[
+        html.Div(style=LICENCE_NOTE, id=Ids.LICENCE_NOTE, children=[
             html.P(["Licences differ by source; reproduce the attribution below in anything you publish. ",
                     html.Strong("ITU data are licensed CC BY-NC-SA 3.0 IGO"),
                     " (attribution, non-commercial, share-alike): this covers Internet use by sex and the price "
@@ -217,7 +253,7 @@ def sources_section() -> html.Section:
         ]),
         html.P("Release is the publisher's own date; retrieved is when the file was downloaded, where it states no "
                "release (— when it was imported by hand).", className="caption"),
-        html_table("about-sources", ["Source id", "Publisher", "Dataset", "Release", "Retrieved", "Licence",
+        html_table(Ids.SOURCES, ["Source id", "Publisher", "Dataset", "Release", "Retrieved", "Licence",
                                      "Attribution"], rows),
     ])
 
@@ -230,9 +266,10 @@ def themes_section() -> html.Section:
         by_theme.setdefault(pair["theme_id"], []).append(pair)
     for theme in frame.to_dict("records"):
         mine = by_theme.get(theme["theme_id"], [])
+        missing = theme["missing"] if isinstance(theme.get("missing"), str) else ""
         if not mine:
-            evidence = html.P("No open indicator yet — itself a finding for ¶ 82–84 (monitoring and measurement).",
-                              className="about-no-indicator", style=GAP_NOTE)
+            evidence = html.P(f"No open indicator yet — itself a finding for ¶ 82–84 (monitoring and measurement). "
+                              f"{missing}".strip(), className="about-no-indicator", style=GAP_NOTE)
         else:
             items = "".join(f'<li><a href="{esc(explore_href(row["indicator_id"]))}">{esc(row["name"])}</a></li>'
                             if row["has_data"] else f"<li>{esc(row['name'])} <em>(no data yet)</em></li>"
@@ -240,14 +277,17 @@ def themes_section() -> html.Section:
             evidence = html.Div([
                 html.P(f"Evidenced by {len(mine)} indicator{'s' if len(mine) != 1 else ''}:", className="caption"),
                 html_block(f'<ul style="{COLUMNS}">{items}</ul>', className="about-theme-indicators"),
+                # What the indicators leave out of the theme, and what would measure it.
+                *([html.P(f"Not measured: {missing}", className="about-theme-missing", style=GAP_NOTE)]
+                  if missing else []),
             ])
-        blocks.append(html.Article(id=f"theme-{theme['theme_id']}", className="about-theme", style=THEME, children=[
+        blocks.append(html.Article(id=Ids.theme(theme["theme_id"]), className="about-theme", style=THEME, children=[
             html.H3(f"{theme['title']} ({paragraphs(theme['first_paragraph'], theme['last_paragraph'])})",
                     style={"margin": "0.2rem 0", "fontSize": "1.05rem"}),
             html.P(theme["summary"], style={"margin": "0.2rem 0"}),
             evidence,
         ]))
-    return html.Section(id="themes", style=SECTION, children=[
+    return html.Section(id=Ids.THEMES_SECTION, style=SECTION, children=[
         html.H2("WSIS+20 Elements Paper: themes and the indicators evidencing them"),
         html.P("The 16 sections of the WSIS+20 review's Elements Paper (2025) with their paragraphs, a one-line "
                "summary in our words, and the catalogue indicators each one can draw on.", className="caption"),
@@ -260,25 +300,26 @@ def gaps_section() -> html.Section:
     empty = frame[frame["n_indicators"] == 0]
     missing_targets = targets_without_indicator()
     no_data = indicators_without_data()
-    coverage = components.chart("about-coverage", title="Where the open data are: indicators per economy",
+    coverage = components.chart(Ids.COVERAGE, title="Where the open data are: indicators per economy",
                                 preview=True)
-    coverage.children.insert(3, html.P(id="about-coverage-note", className="caption"))
-    theme_items = [f'<li><a href="#theme-{esc(row["theme_id"])}">{esc(row["title"])} '
-                   f'({paragraphs(row["first_paragraph"], row["last_paragraph"])})</a></li>'
+    coverage.children.insert(3, html.P(id=Ids.COVERAGE_NOTE, className="caption"))
+    theme_items = [f'<li><a href="#{esc(Ids.theme(row["theme_id"]))}">{esc(row["title"])} '
+                   f'({paragraphs(row["first_paragraph"], row["last_paragraph"])})</a>'
+                   + (f": {esc(row['missing'])}" if pd.notna(row["missing"]) else "") + "</li>"
                    for row in empty.to_dict("records")]
     target_items = [f"<li><strong>{esc(row['label'])}</strong> ({esc(row['framework'])}, {row['deadline_year']})"
                     + (f": {esc(row['note'])}" if pd.notna(row["note"]) else "") + "</li>"
                     for row in missing_targets.to_dict("records")]
     indicator_items = [f"<li>{esc(row['name'])} (<code>{esc(row['indicator_id'])}</code>)</li>"
                        for row in no_data.to_dict("records")]
-    return html.Section(id="gaps", style=SECTION, children=[
+    return html.Section(id=Ids.GAPS_SECTION, style=SECTION, children=[
         html.H2("Data gaps"),
         html.H3("Themes with no open indicator", style={"fontSize": "1.05rem"}),
-        html_block(item_list(theme_items), id="about-gap-themes"),
+        html_block(item_list(theme_items), id=Ids.GAP_THEMES),
         html.H3("Targets no open indicator measures", style={"fontSize": "1.05rem"}),
-        html_block(item_list(target_items), id="about-gap-targets"),
+        html_block(item_list(target_items), id=Ids.GAP_TARGETS),
         html.H3("Catalogue indicators with no data in the files we hold", style={"fontSize": "1.05rem"}),
-        html_block(item_list(indicator_items), id="about-gap-indicators"),
+        html_block(item_list(indicator_items), id=Ids.GAP_INDICATORS),
         components.fill(coverage, dict(zip(COVERAGE_PARTS, draw_coverage(), strict=True))),
     ])
 
@@ -297,16 +338,16 @@ def layout(**_query) -> html.Main:
         html.Nav(html.Ul([html.Li(html.A(label, href=f"#{anchor}")) for anchor, label in TOC],
                          style={"display": "flex", "flexWrap": "wrap", "gap": "0.3rem 1.2rem", "listStyle": "none",
                                 "padding": 0, "margin": "0.5rem 0"}),
-                 id="about-toc", **{"aria-label": "On this page"}),
+                 id=Ids.TOC, **{"aria-label": "On this page"}),
         *sections,
-        page_id="about",
+        page_id=Ids.PAGE,
     )
 
 
 # The coverage map's outputs: (component id, property), in the order draw_coverage returns their values.
-COVERAGE_PARTS = [("about-coverage", "figure"), ("about-coverage-summary", "children"),
-                  ("about-coverage-source", "children"), ("about-coverage-note", "children"),
-                  ("about-coverage-table", "children")]
+COVERAGE_PARTS = [(Ids.COVERAGE, "figure"), (f"{Ids.COVERAGE}-summary", "children"),
+                  (f"{Ids.COVERAGE}-source", "children"), (Ids.COVERAGE_NOTE, "children"),
+                  (f"{Ids.COVERAGE}-table", "children")]
 
 
 def draw_coverage() -> tuple:

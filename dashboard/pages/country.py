@@ -82,10 +82,11 @@ def _missing(value) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and value != value)
 
 
-def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tuple[str, str]]]]) -> HtmlBlock:
+def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tuple[str, str]]]],
+                label: str) -> HtmlBlock:
     """A table as one block of escaped HTML (as components.data_table does): a profile has ~80 rows, and a
     Dash component per cell costs far more to build, send and render. `rows` are (attributes, cells), each
-    cell a (class, text) pair; the first cell is the row's heading."""
+    cell a (class, text) pair; the first cell is the row's heading. `label` names its scrolling box."""
     def tr(attributes: dict, cells: list[tuple[str, str]]) -> str:
         attrs = "".join(f' {name}="{escape(str(value))}"' for name, value in attributes.items())
         (_, head_text), *rest = cells
@@ -95,8 +96,8 @@ def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tup
 
     header = "".join(f'<th scope="col">{escape(text)}</th>' for text in head)
     body = "".join(tr(attributes, cells) for attributes, cells in rows)
-    return HtmlBlock(f'<table class="data-table {css_class}"><thead><tr>{header}</tr></thead>'
-                     f"<tbody>{body}</tbody></table>")
+    return HtmlBlock(components.scroll_box(f'<table class="data-table {css_class}"><thead><tr>{header}</tr></thead>'
+                                           f"<tbody>{body}</tbody></table>", label))
 
 
 def _group_cell(row: dict, key: str) -> tuple[str, str]:
@@ -129,11 +130,11 @@ def _indicator_cells(row: dict) -> list[tuple[str, str]]:
     ]
 
 
-def _indicator_table(rows: list[dict], labels: dict[str, str]) -> HtmlBlock:
+def _indicator_table(rows: list[dict], labels: dict[str, str], theme: str) -> HtmlBlock:
     head = ["Indicator (unit)", "Year", labels["economy"], f"{labels['region']} (population coverage)",
             f"{labels['income']} (population coverage)", "Women · men", "Rural · urban", "Source, release; licence"]
     return _html_table("profile-table", head, [({"data-indicator": row["indicator_id"]}, _indicator_cells(row))
-                                               for row in rows])
+                                               for row in rows], f"Indicators: {theme}")
 
 
 def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str) -> list:
@@ -163,7 +164,7 @@ def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str)
         content = [html.H3(f"{title} {paragraphs}".strip())]
         mine = sorted(main.get(theme_id, []), key=lambda row: row["name"])
         if mine:
-            content.append(_indicator_table(mine, labels))
+            content.append(_indicator_table(mine, labels, title))
         others = sorted(also.get(theme_id, []))
         if others:
             content.append(html.P(f"Also evidenced by (listed under their main theme): {'; '.join(others)}.",
@@ -233,7 +234,7 @@ def _target_section(iso3: str, economy_name: str) -> html.Section:
                 (f"status status-{row['status'].replace(' ', '-')}", shown), ("", projected),
             ]))
         content = _html_table("targets-table", ["Target", "Goal", "Latest", "Status", "Reached at current pace"],
-                              body)
+                              body, f"Targets: {economy_name}")
     return html.Section(className="chart", id="country-targets", children=[
         html.H2("Targets"),
         html.P(f"Global targets, and those set for groups {economy_name} belongs to, applied to its own series: "
@@ -292,10 +293,10 @@ def headline_outputs(economy: pd.Series) -> list:
 
 
 def _headline_charts(economy: pd.Series) -> html.Section:
-    """Four small charts, two a row on screen (print.css stacks them), drawn with the page (components.fill)."""
-    charts = html.Section(className="country-trends", children=[
+    """Four small charts, two a row (one on a phone), drawn with the page (components.fill)."""
+    charts = html.Section(className="country-trends chart-pair", children=[
         components.chart(f"country-trend-{indicator_id}") for indicator_id, _ in HEADLINES
-    ], style={"display": "grid", "gridTemplateColumns": "repeat(auto-fit, minmax(440px, 1fr))", "columnGap": "1rem"})
+    ])
     parts = [part for indicator_id, _ in HEADLINES for part in components.chart_parts(f"country-trend-{indicator_id}")]
     return components.fill(charts, dict(zip(parts, headline_outputs(economy), strict=True)))
 
@@ -383,6 +384,10 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
                    className="caption"),
             *_theme_sections(rows, table_labels, name),
         ]),
+        # On paper the profile is a two-page brief (print.css): the tables by theme give way to this line.
+        html.P([f"This printed brief shows {name}'s headline trends, targets and gaps; all {len(rows)} indicators, "
+                f"by WSIS+20 theme, are in its online profile: ", html.Span(className="page-address")],
+               className="print-only caption"),
         html.P(html.A("All economies", href=dash.get_relative_path("/country")), className="back-link"),
         notices=missing_groups, page_id="country",
     )

@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import json
 from html import escape
+from types import MappingProxyType
+from typing import Final
 
 import dash
 import pandas as pd
@@ -57,6 +59,37 @@ EXTENSIONS = (("csv", "CSV"), ("parquet", "Parquet"), ("xlsx", "XLSX"))
 DOWNLOADS = [(scope, extension) for scope in ("selection", "full") for extension, _ in EXTENSIONS]
 
 
+class Ids:
+    """The page's component ids, named once for the layout, the callbacks and the tests. Keep the strings:
+    the CSS, the browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "data"  # components.page derives data-main and data-notices from it
+    MAIN: Final = "data-main"
+    NOTICES: Final = "data-notices"
+    INDICATOR: Final = "data-indicator"
+    COUNTRIES: Final = "data-countries"
+    GROUP: Final = "data-group"
+    FROM: Final = "data-from"
+    TO: Final = "data-to"
+    SEX: Final = "data-sex"
+    AREA: Final = "data-area"
+    AGE: Final = "data-age"
+    BREAKDOWN: Final = MappingProxyType({"sex": SEX, "area": AREA, "age": AGE})  # by BREAKDOWNS key
+    SOURCES: Final = "data-sources"
+    STATUS: Final = "data-status"
+    PREVIOUS: Final = "data-previous"
+    NEXT: Final = "data-next"
+    TABLE: Final = "data-table"  # holds the ROWS table (or a "no data" line)
+    ROWS: Final = "data-rows"  # the <table> itself, inside the HTML block
+    QUERY: Final = "data-query"  # the address bar's query (AddressQuery)
+    PAGE_NUMBER: Final = "data-page"  # the table's page, kept between pager clicks (dcc.Store)
+
+    @staticmethod
+    def download(scope: str, extension: str) -> str:
+        """A download link's id, e.g. data-download-selection-csv (scope and extension from DOWNLOADS)."""
+        return f"data-download-{scope}-{extension}"
+
+
 # --- choices known to the database -------------------------------------------------------------------
 
 
@@ -85,7 +118,7 @@ def _labelled(label: str, control_id: str, control, wide: bool = False, narrow: 
 
 def _download_links(query: str, scope: str, what: str) -> list[html.A]:
     """CSV, Parquet and XLSX links of one scope; their href follows the selection (clientside callback below)."""
-    return [html.A(label, id=f"data-download-{scope}-{extension}", className="button", download="",
+    return [html.A(label, id=Ids.download(scope, extension), className="button", download="",
                    href=download_href(query, scope, extension), **{"aria-label": f"{what} as {label}"})
             for extension, label in EXTENSIONS]
 
@@ -112,8 +145,8 @@ def layout(**query) -> html.Main:
     canonical = encode_params(state._replace(page=1))
     years = _year_options(state.indicators)
     breakdown_controls = [
-        _labelled(key.capitalize(), f"data-{key}", StagedDropdown(
-            id=f"data-{key}", clearable=False, value=getattr(state, key), searchable=False,
+        _labelled(key.capitalize(), Ids.BREAKDOWN[key], StagedDropdown(
+            id=Ids.BREAKDOWN[key], clearable=False, value=getattr(state, key), searchable=False,
             options=[{"label": BREAKDOWN_LABELS.get(value, value.capitalize()), "value": value}
                      for value in ["all", *choices[key]]]), narrow=True)
         for key in BREAKDOWNS
@@ -124,23 +157,23 @@ def layout(**query) -> html.Main:
         "exactly this selection, or the full series of the chosen indicators, as CSV, Parquet or XLSX. Every row "
         "names its source release, licence and the publisher's flag.",
         html.Section(className="controls data-controls", children=[
-            _labelled("Indicators", "data-indicator", StagedDropdown(
-                id="data-indicator", multi=True, value=list(state.indicators),
+            _labelled("Indicators", Ids.INDICATOR, StagedDropdown(
+                id=Ids.INDICATOR, multi=True, value=list(state.indicators),
                 options=[{"label": f"{row.name} ({row.indicator_id})", "value": row.indicator_id}
                          for row in indicators.itertuples()], placeholder="Type an indicator…"), wide=True),
-            _labelled("Countries", "data-countries", StagedDropdown(
-                id="data-countries", multi=True, value=list(state.countries),
+            _labelled("Countries", Ids.COUNTRIES, StagedDropdown(
+                id=Ids.COUNTRIES, multi=True, value=list(state.countries),
                 options=[{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in countries.itertuples()],
                 placeholder="All economies (or type a name…)")),
-            _labelled("…or a group", "data-group", StagedDropdown(
-                id="data-group", value=state.group, placeholder="All economies",
+            _labelled("…or a group", Ids.GROUP, StagedDropdown(
+                id=Ids.GROUP, value=state.group, placeholder="All economies",
                 options=[{"label": f"{row.name} ({row.members})", "value": row.group_id}
                          for row in groups.itertuples()])),
         ]),
         html.Section(className="controls data-controls", children=[
-            _labelled("From", "data-from", StagedDropdown(id="data-from", value=state.year_from, options=years,
+            _labelled("From", Ids.FROM, StagedDropdown(id=Ids.FROM, value=state.year_from, options=years,
                                                         placeholder="First year"), narrow=True),
-            _labelled("To", "data-to", StagedDropdown(id="data-to", value=state.year_to, options=years,
+            _labelled("To", Ids.TO, StagedDropdown(id=Ids.TO, value=state.year_to, options=years,
                                                     placeholder="Latest year"), narrow=True),
             *breakdown_controls,
         ]),
@@ -164,19 +197,19 @@ def layout(**query) -> html.Main:
         ]),
         html.Section(className="chart", children=[
             html.H2("Sources of this selection", className="chart-title"),
-            html.Div(id="data-sources"),
+            html.Div(id=Ids.SOURCES),
         ]),
         html.Section(className="chart", children=[
-            html.P(id="data-status", className="summary", **{"aria-live": "polite"}),
+            html.P(id=Ids.STATUS, className="summary", **{"aria-live": "polite"}),
             html.Div(className="pager", children=[
-                html.Button("‹ Previous rows", id="data-previous", className="button", n_clicks=0),
-                html.Button("Next rows ›", id="data-next", className="button", n_clicks=0),
+                html.Button("‹ Previous rows", id=Ids.PREVIOUS, className="button", n_clicks=0),
+                html.Button("Next rows ›", id=Ids.NEXT, className="button", n_clicks=0),
             ]),
-            html.Div(id="data-table", className="data-scroll"),
+            html.Div(id=Ids.TABLE, className="data-scroll"),
         ]),
-        AddressQuery(id="data-query"),
-        dcc.Store(id="data-page", data=state.page),
-        notices=notices, page_id="data",
+        AddressQuery(id=Ids.QUERY),
+        dcc.Store(id=Ids.PAGE_NUMBER, data=state.page),
+        notices=notices, page_id=Ids.PAGE,
     )
     shown = update_table(list(state.indicators), list(state.countries), state.group, state.year_from, state.year_to,
                          state.sex, state.area, state.age, 0, 0, state.page)
@@ -206,8 +239,8 @@ def table(rows: pd.DataFrame) -> HtmlBlock | html.P:
     body = "".join("<tr>" + "".join(f"<td>{escape(_cell(column, value))}</td>"
                                     for column, value in zip(COLUMNS, row, strict=True)) + "</tr>"
                    for row in rows.itertuples(index=False))
-    return HtmlBlock(f'<table class="data-table" id="data-rows"><thead><tr>{head}</tr></thead>'
-                     f"<tbody>{body}</tbody></table>")
+    return HtmlBlock(components.scroll_box(f'<table class="data-table" id="{Ids.ROWS}"><thead><tr>{head}</tr>'
+                                          f"</thead><tbody>{body}</tbody></table>", "Rows of this selection"))
 
 
 def sources_list(frame: pd.DataFrame) -> html.Ul | html.P:
@@ -256,19 +289,19 @@ def _triggered() -> str | None:
 
 # update_table's outputs, in its order. The layout holds the table the address asks for (components.fill), so
 # the callback does not run at load.
-TABLE_PARTS = [("data-table", "children"), ("data-status", "children"), ("data-sources", "children"),
-               ("data-query", "data"), ("data-page", "data"), ("data-from", "options"), ("data-to", "options"),
-               ("data-previous", "disabled"), ("data-next", "disabled"), ("data-previous", "style"),
-               ("data-next", "style")]
+TABLE_PARTS = [(Ids.TABLE, "children"), (Ids.STATUS, "children"), (Ids.SOURCES, "children"),
+               (Ids.QUERY, "data"), (Ids.PAGE_NUMBER, "data"), (Ids.FROM, "options"), (Ids.TO, "options"),
+               (Ids.PREVIOUS, "disabled"), (Ids.NEXT, "disabled"), (Ids.PREVIOUS, "style"),
+               (Ids.NEXT, "style")]
 
 
 @callback(
     *[Output(*part) for part in TABLE_PARTS],
-    Input("data-indicator", "value"), Input("data-countries", "value"), Input("data-group", "value"),
-    Input("data-from", "value"), Input("data-to", "value"),
-    Input("data-sex", "value"), Input("data-area", "value"), Input("data-age", "value"),
-    Input("data-previous", "n_clicks"), Input("data-next", "n_clicks"),
-    State("data-page", "data"), prevent_initial_call=True,
+    Input(Ids.INDICATOR, "value"), Input(Ids.COUNTRIES, "value"), Input(Ids.GROUP, "value"),
+    Input(Ids.FROM, "value"), Input(Ids.TO, "value"),
+    Input(Ids.SEX, "value"), Input(Ids.AREA, "value"), Input(Ids.AGE, "value"),
+    Input(Ids.PREVIOUS, "n_clicks"), Input(Ids.NEXT, "n_clicks"),
+    State(Ids.PAGE_NUMBER, "data"), prevent_initial_call=True,
 )
 @checked(texts(), codes(), text(), number(1900, 2100), number(1900, 2100), text(default="total"), text(default="total"),
          text(default="total"), clicks(), clicks(), number(1, SCREEN_CAP // PAGE_ROWS + 1, default=1))
@@ -278,9 +311,9 @@ def update_table(indicators, countries, group, year_from, year_to, sex, area, ag
     # Values come from the page's own controls, but a hand-made request may send anything: coerce, never fail.
     page = page if isinstance(page, int) else 1
     year_from, year_to = (year if isinstance(year, int) else None for year in (year_from, year_to))
-    if trigger == "data-previous":
+    if trigger == Ids.PREVIOUS:
         page -= 1
-    elif trigger == "data-next":
+    elif trigger == Ids.NEXT:
         page += 1
     elif trigger is not None:
         page = 1
@@ -301,15 +334,15 @@ def update_table(indicators, countries, group, year_from, year_to, sex, area, ag
             DIMMED if first else None, DIMMED if last else None)
 
 
-@callback(Output("data-group", "value"), Output("data-countries", "value"),
-          Input("data-group", "value"), Input("data-countries", "value"), prevent_initial_call=True)
+@callback(Output(Ids.GROUP, "value"), Output(Ids.COUNTRIES, "value"),
+          Input(Ids.GROUP, "value"), Input(Ids.COUNTRIES, "value"), prevent_initial_call=True)
 @checked(text(), codes())
 def one_kind_of_economy_filter(group, countries):
     """Countries or a group, not both: choosing one clears the other."""
     trigger = _triggered()
-    if trigger == "data-group" and group and countries:
+    if trigger == Ids.GROUP and group and countries:
         return group, []
-    if trigger == "data-countries" and countries and group:
+    if trigger == Ids.COUNTRIES and countries and group:
         return None, countries
     return dash.no_update, dash.no_update
 
@@ -321,7 +354,7 @@ clientside_callback(
         return {json.dumps([f"{scope}.{extension}" for scope, extension in DOWNLOADS])}
             .map(file => base + file + (query || ""));
     }}""",
-    *[Output(f"data-download-{scope}-{extension}", "href") for scope, extension in DOWNLOADS],
-    Input("data-query", "data"),
+    *[Output(Ids.download(scope, extension), "href") for scope, extension in DOWNLOADS],
+    Input(Ids.QUERY, "data"),
     prevent_initial_call=True,
 )

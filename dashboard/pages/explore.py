@@ -272,7 +272,7 @@ def sync_measure(indicator_id: str, measure: str | None):
     return dash.no_update, options, None if hidden else indicator_id, hidden
 
 
-def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
+def target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
     """The indicator's target most relevant to the scope (one set on the scope itself, else a world one, the
     latest deadline first) and the scope's progress row towards it."""
     targets = ft.records(queries.indicator_targets(indicator_id))
@@ -333,7 +333,7 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     scope_id = group_id or "world"
     scope_label = group_name or "World"
     aggregate = _in_years(queries.group_series(indicator_id, scope_id), year_from, year_to)
-    target, progress = _target_view(indicator_id, scope_id)
+    target, progress = target_view(indicator_id, scope_id)
     if year_to < last:  # the projection runs on from the latest year: not drawn on a trend cut before it
         progress = None
     changes = common.definition_changes(indicator_id)

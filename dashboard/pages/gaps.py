@@ -10,6 +10,8 @@ the callbacks redraw on a change only. The page only filters the measures tables
 
 from __future__ import annotations
 
+from typing import Final
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, html
@@ -45,6 +47,30 @@ DEFAULT_GROUP = "world"
 DEFAULT_COUNTRIES = ("BRA", "CIV", "FRA", "MOZ")
 LATEST = "latest"  # the scatter's default: each economy's latest year with both values
 NO_COUNTRIES = "none"  # written to the URL when every country was removed, so the link keeps that choice
+
+
+class Ids:
+    """The page's component ids, named once for the layout, the callbacks and the tests. Keep the strings:
+    the CSS, the browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "gaps"  # components.page derives gaps-main and gaps-notices from it
+    MAIN: Final = "gaps-main"
+    NOTICES: Final = "gaps-notices"
+    GAP: Final = "gaps-gap"
+    GROUP: Final = "gaps-group"
+    OFFLINE_NOTE: Final = "gaps-offline-note"
+    # Charts (components.chart): each id also names its -summary, -source and -table parts.
+    SERIES: Final = "gaps-series"
+    SERIES_NOTE: Final = "gaps-series-note"
+    PUBLISHED: Final = "gaps-published"
+    PUBLISHED_NOTE: Final = "gaps-published-note"
+    PARITY: Final = "gaps-parity"
+    YEAR: Final = "gaps-year"
+    SCATTER: Final = "gaps-scatter"
+    COUNTRIES: Final = "gaps-countries"
+    COUNTRIES_TREND: Final = "gaps-countries-trend"
+    INEQUALITY: Final = "gaps-inequality"
+    QUERY: Final = "gaps-query"  # the address bar's query (AddressQuery)
 
 
 # --- URL state -------------------------------------------------------------------------------------------------
@@ -126,55 +152,55 @@ def layout(**query) -> html.Main:
         "bar keeps the view, so a copied link reproduces it.",
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
-                html.Label("Gap", htmlFor="gaps-gap"),
+                html.Label("Gap", htmlFor=Ids.GAP),
                 # A dropdown, not RadioItems: Dash 4 renders radio items as inputs nested in role=option
                 # labels, which axe-core reports as serious (nested-interactive, no accessible name).
-                StagedDropdown(id="gaps-gap", value=gap, clearable=False, searchable=False,
+                StagedDropdown(id=Ids.GAP, value=gap, clearable=False, searchable=False,
                              options=[{"label": item.label, "value": key} for key, item in fg.GAPS.items()]),
             ]),
             html.Div(className="control", children=[
-                html.Label("Group", htmlFor="gaps-group"),
-                StagedDropdown(id="gaps-group", value=group, clearable=False, options=group_options),
+                html.Label("Group", htmlFor=Ids.GROUP),
+                StagedDropdown(id=Ids.GROUP, value=group, clearable=False, options=group_options),
             ]),
         ]),
         _definitions(),
-        html.P(id="gaps-offline-note", className="notice", children=(
+        html.P(id=Ids.OFFLINE_NOTE, className="notice", children=(
             "How many women and men are offline? Counting them needs population by sex, which these data do not "
             "include, so we do not estimate it; the charts show the share of women and of men using the Internet "
             "instead. People offline in total (all ages and both sexes) are on the Explore page.")),
         html.Div(style=pair_grid, children=[
             html.Div(style=cell, children=[
-                components.chart("gaps-series", title="Our aggregate (computed here)"),
-                html.P(id="gaps-series-note", className="caption")]),
+                components.chart(Ids.SERIES, title="Our aggregate (computed here)"),
+                html.P(id=Ids.SERIES_NOTE, className="caption")]),
             html.Div(style=cell, children=[
-                components.chart("gaps-published", title="The publisher's aggregate (ITU)"),
-                html.P(id="gaps-published-note", className="caption")]),
+                components.chart(Ids.PUBLISHED, title="The publisher's aggregate (ITU)"),
+                html.P(id=Ids.PUBLISHED_NOTE, className="caption")]),
         ]),
-        components.chart("gaps-parity", title="Country parity scores"),
+        components.chart(Ids.PARITY, title="Country parity scores"),
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
-                html.Label("Year of the comparison with income", htmlFor="gaps-year"),
-                StagedDropdown(id="gaps-year", value=year_value, clearable=False,
+                html.Label("Year of the comparison with income", htmlFor=Ids.YEAR),
+                StagedDropdown(id=Ids.YEAR, value=year_value, clearable=False,
                              options=_year_options(scatter_years(fg.GAPS[gap]))),
             ]),
         ]),
-        components.chart("gaps-scatter", title="Gap against income"),
+        components.chart(Ids.SCATTER, title="Gap against income"),
         html.Section(className="controls", children=[
             html.Div(className="control control-wide", children=[
-                html.Label("Countries to follow over time", htmlFor="gaps-countries"),
-                StagedDropdown(id="gaps-countries", multi=True, value=list(countries), options=country_options,
+                html.Label("Countries to follow over time", htmlFor=Ids.COUNTRIES),
+                StagedDropdown(id=Ids.COUNTRIES, multi=True, value=list(countries), options=country_options,
                              placeholder="Type a country name…"),
             ]),
         ]),
-        components.chart("gaps-countries-trend", title="Chosen countries over time"),
-        components.chart("gaps-inequality", title="Is the divide between countries narrowing?"),
-        AddressQuery(id="gaps-query", data=update_query(gap, group, list(countries), year_value)),
-        notices=notices, page_id="gaps",
+        components.chart(Ids.COUNTRIES_TREND, title="Chosen countries over time"),
+        components.chart(Ids.INEQUALITY, title="Is the divide between countries narrowing?"),
+        AddressQuery(id=Ids.QUERY, data=update_query(gap, group, list(countries), year_value)),
+        notices=notices, page_id=Ids.PAGE,
     )
     return components.fill(page, {
         **dict(zip(GROUP_PARTS, update_group_charts(gap, group, year_value), strict=True)),
         **dict(zip(COUNTRY_PARTS, update_country_trend(gap, list(countries)), strict=True)),
-        **dict(zip(components.chart_parts("gaps-inequality"), update_inequality(), strict=True)),
+        **dict(zip(components.chart_parts(Ids.INEQUALITY), update_inequality(), strict=True)),
     })
 
 
@@ -304,10 +330,10 @@ def update_query(gap_key: str, group_id: str, countries: list[str] | None, year:
 
 # The outputs of update_group_charts and update_country_trend, in the order they return them. The layout
 # holds the view the address asks for (components.fill), so no callback runs at load.
-GROUP_PARTS = [*components.chart_parts("gaps-series"), ("gaps-series-note", "children"),
-               *components.chart_parts("gaps-published"), ("gaps-published-note", "children"),
-               *components.chart_parts("gaps-parity"), *components.chart_parts("gaps-scatter")]
-COUNTRY_PARTS = components.chart_parts("gaps-countries-trend")
+GROUP_PARTS = [*components.chart_parts(Ids.SERIES), (Ids.SERIES_NOTE, "children"),
+               *components.chart_parts(Ids.PUBLISHED), (Ids.PUBLISHED_NOTE, "children"),
+               *components.chart_parts(Ids.PARITY), *components.chart_parts(Ids.SCATTER)]
+COUNTRY_PARTS = components.chart_parts(Ids.COUNTRIES_TREND)
 
 def _group_ids() -> list[str]:
     return groups()["group_id"].tolist()
@@ -316,15 +342,15 @@ def _group_ids() -> list[str]:
 # Each callback's inputs by kind (dashboard.callbacks): a wrong type or an unknown id gets the default.
 GAP, GROUP, YEAR = text(known=fg.GAPS, default=DEFAULT_GAP), text(known=_group_ids, default=DEFAULT_GROUP), \
     text(default=LATEST)
-callback(Output("gaps-year", "options"), Output("gaps-year", "value"),
-         Input("gaps-gap", "value"), State("gaps-year", "value"), prevent_initial_call=True)(
+callback(Output(Ids.YEAR, "options"), Output(Ids.YEAR, "value"),
+         Input(Ids.GAP, "value"), State(Ids.YEAR, "value"), prevent_initial_call=True)(
     checked(GAP, YEAR)(update_year_options))
 callback(*[Output(*part) for part in GROUP_PARTS],
-         Input("gaps-gap", "value"), Input("gaps-group", "value"), Input("gaps-year", "value"),
+         Input(Ids.GAP, "value"), Input(Ids.GROUP, "value"), Input(Ids.YEAR, "value"),
          prevent_initial_call=True)(checked(GAP, GROUP, YEAR)(update_group_charts))
 callback(*[Output(*part) for part in COUNTRY_PARTS],
-         Input("gaps-gap", "value"), Input("gaps-countries", "value"), prevent_initial_call=True)(
+         Input(Ids.GAP, "value"), Input(Ids.COUNTRIES, "value"), prevent_initial_call=True)(
     checked(GAP, codes())(update_country_trend))
-callback(Output("gaps-query", "data"), Input("gaps-gap", "value"), Input("gaps-group", "value"),
-         Input("gaps-countries", "value"), Input("gaps-year", "value"), prevent_initial_call=True)(
+callback(Output(Ids.QUERY, "data"), Input(Ids.GAP, "value"), Input(Ids.GROUP, "value"),
+         Input(Ids.COUNTRIES, "value"), Input(Ids.YEAR, "value"), prevent_initial_call=True)(
     checked(GAP, GROUP, codes(), YEAR)(update_query))

@@ -8,6 +8,7 @@ It has no state of its own, so it takes no URL parameters; unknown ones are igno
 from __future__ import annotations
 
 from types import SimpleNamespace
+from typing import Final
 from urllib.parse import urlencode
 
 import dash
@@ -56,6 +57,47 @@ BIG = {"fontSize": "1.9rem", "fontWeight": 700, "margin": "0", "fontVariantNumer
 SMALL = {"fontSize": "0.85rem", "color": "#555", "margin": "0"}
 SPARK_SECTION = {"border": "none", "padding": "0", "margin": "0.3rem 0 0"}
 LIST = {"margin": "0.2rem 0", "paddingLeft": "1.1rem", "fontSize": "0.9rem"}
+
+
+class Ids:
+    """The page's component ids, named once for the layout, the sparklines and the tests (a card's and a theme's
+    ids are built from their key). Keep the strings: the browser tests select elements by them."""
+
+    PAGE: Final = "overview"  # components.page derives overview-main and overview-notices from it
+    NOTICES: Final = "overview-notices"
+    CONTENT: Final = "overview-content"
+    CARDS: Final = "overview-cards"
+    THEME_GRID: Final = "overview-theme-grid"
+    THEME_COUNT: Final = "overview-theme-count"
+    OFFLINE_COVERAGE: Final = "overview-offline-coverage"
+    INTERNET_COVERAGE: Final = "overview-internet-coverage"
+    INTERNET_PUBLISHED: Final = "overview-internet-published"
+    INTERNET_WHY: Final = "overview-internet-why"
+    PARITY_DETAIL: Final = "overview-parity-detail"
+    AFFORD_SHARE: Final = "overview-afford-share"
+
+    @staticmethod
+    def card(key: str) -> str:
+        return f"overview-card-{key}"
+
+    @staticmethod
+    def value(key: str) -> str:
+        return f"overview-{key}-value"
+
+    @staticmethod
+    def year(key: str) -> str:
+        return f"overview-{key}-year"
+
+    @staticmethod
+    def spark(key: str) -> str:
+        """A card's sparkline (components.chart: also its -summary, -source and -table parts)."""
+        return f"overview-spark-{key}"
+
+    @staticmethod
+    def theme(theme_id: str) -> str:
+        return f"overview-theme-{theme_id}"
+
+
 GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": "0.3rem 0.6rem", "margin": "0.3rem 0",
             "fontSize": "0.9rem"}
 
@@ -151,13 +193,13 @@ def targets_block(indicator_id: str, via: str | None = None) -> html.Div:
 
 
 def card(card_id: str, title: str, value: str, year: int | str, lines: list, targets: html.Div) -> html.Article:
-    spark_id = f"overview-spark-{card_id}"
+    spark_id = Ids.spark(card_id)
     spark = components.chart(spark_id, drawing=components.svg_chart(spark_id))
     spark.style = SPARK_SECTION
-    return html.Article(className="overview-card", id=f"overview-card-{card_id}", style=CARD, children=[
+    return html.Article(className="overview-card", id=Ids.card(card_id), style=CARD, children=[
         html.H2(title, style={"fontSize": "1rem", "margin": "0"}),
-        html.P([html.Span(value, id=f"overview-{card_id}-value"), " ",
-                html.Span(f"({year})", id=f"overview-{card_id}-year", style={"fontSize": "1rem", "fontWeight": 400})],
+        html.P([html.Span(value, id=Ids.value(card_id)), " ",
+                html.Span(f"({year})", id=Ids.year(card_id), style={"fontSize": "1rem", "fontWeight": 400})],
                style=BIG),
         *[html.P(line, style=SMALL) if isinstance(line, str) else line for line in lines],
         targets,
@@ -173,7 +215,7 @@ def offline_card() -> html.Article:
     return card("offline", "People offline, world", fo.people(last["value"]), int(last["year"]), [
         html.P(f"Population coverage {percent(100 * last['population_coverage'])} "
                f"({int(last['n_countries'])} of {int(last['n_members'])} economies).",
-               id="overview-offline-coverage", style=SMALL),
+               id=Ids.OFFLINE_COVERAGE, style=SMALL),
     ], targets_block("internet_use", via="Internet use"))
 
 
@@ -186,7 +228,7 @@ def internet_card() -> html.Article:
     year = int(last["year"])
     lines = [html.P(f"Our population-weighted mean; coverage {percent(100 * last['population_coverage'])} "
                     f"({int(last['n_countries'])} of {int(last['n_members'])} economies).",
-                    id="overview-internet-coverage", style=SMALL)]
+                    id=Ids.INTERNET_COVERAGE, style=SMALL)]
     if len(published):
         meta = source_meta(published["source_id"].iloc[0])
         same = published[published["year"] == year]
@@ -195,10 +237,10 @@ def internet_card() -> html.Article:
         text += f"{percent(same['value'].iloc[0])} in {year}" if len(same) else f"no figure for {year}"
         if int(newest["year"]) != year:
             text += f"; {percent(newest['value'])} in {int(newest['year'])}"
-        lines.append(html.P(["Published world figure — ", html.Span(text, id="overview-internet-published")],
+        lines.append(html.P(["Published world figure — ", html.Span(text, id=Ids.INTERNET_PUBLISHED)],
                             style=SMALL))
         if len(same):
-            lines.append(html.P(why_they_differ(last, same.iloc[0], meta), id="overview-internet-why", style=SMALL))
+            lines.append(html.P(why_they_differ(last, same.iloc[0], meta), id=Ids.INTERNET_WHY, style=SMALL))
     return card("internet", "Internet use, world", percent(last["value"]), year, lines,
                 targets_block("internet_use"))
 
@@ -244,7 +286,7 @@ def parity_card() -> html.Article:
     return card("parity", "Gender parity in Internet use, world", f"{last['value']:.2f}", int(last["year"]), [
         html.P(f"Women {percent(last['female'])} ÷ men {percent(last['male'])} using the Internet "
                f"(ITU's world estimate): a gap of {last['male'] - last['female']:.1f} points; parity is 0.98–1.02.",
-               id="overview-parity-detail", style=SMALL),
+               id=Ids.PARITY_DETAIL, style=SMALL),
     ], targets_block("internet_gender_parity"))
 
 
@@ -259,7 +301,7 @@ def affordability_card() -> html.Article:
                "monthly GNI per capita.", style=SMALL),
         html.P(f"{int(last['n_meeting'])} of the {int(last['n_economies'])} economies priced in {int(last['year'])} "
                f"({100 * last['share_meeting']:.0f} %) at or under 2 %; economies per target status below.",
-               id="overview-afford-share", style=SMALL),
+               id=Ids.AFFORD_SHARE, style=SMALL),
     ], targets_block(AFFORDABILITY_BASKET))
 
 
@@ -278,20 +320,33 @@ def world_value_text(row: dict, published: dict | None) -> str:
     return f"{theirs}; ours {ours}" if pd.notna(row["value"]) else theirs
 
 
+def gap_note(theme: dict) -> str:
+    """What a theme without an open indicator lacks: its `missing` note (indicators/themes.yaml), which names
+    what would measure it."""
+    missing = theme.get("missing")
+    what = f" {missing}" if isinstance(missing, str) and missing else ""
+    return f"No open indicator yet.{what} A finding for ¶ 82–84 (monitoring and measurement)."
+
+
+def evidenced(themes: pd.DataFrame, pairs: list[dict]) -> set[str]:
+    """The themes with at least one indicator that has data (pairs hold only those)."""
+    return set(themes["theme_id"]) & {row["theme_id"] for row in pairs}
+
+
 def theme_card(theme: dict, pairs: list[dict], published: dict[str, dict]) -> html.Article:
     first, last = theme["first_paragraph"], theme["last_paragraph"]
     paragraphs = f"¶ {first}" if first == last else f"¶ {first}–{last}"
     n = int(theme["n_indicators"])
-    if n == 0:
-        body = [html.P(["No open indicator yet — a finding for ¶ 82–84 (monitoring and measurement)."],
-                       className="overview-no-indicator", style=GAP_NOTE)]
+    shown = key_indicators(pairs, theme["theme_id"])
+    if not shown:
+        body = [html.P(gap_note(theme), className="overview-no-indicator", style=GAP_NOTE)]
     else:
         items = []
-        for row in key_indicators(pairs, theme["theme_id"]):
+        for row in shown:
             items.append(html.Li([dcc.Link(row["name"], href=explore_href(row["indicator_id"])),
                                   f": {world_value_text(row, published.get(row['indicator_id']))}"]))
         body = [html.P(f"{n} indicator{'s' if n != 1 else ''}; key ones:", style=SMALL), html.Ul(items, style=LIST)]
-    return html.Article(className="overview-theme", id=f"overview-theme-{theme['theme_id']}", style=CARD, children=[
+    return html.Article(className="overview-theme", id=Ids.theme(theme["theme_id"]), style=CARD, children=[
         html.H3(dcc.Link(theme["title"], href=dash.get_relative_path("/about") + f"#theme-{theme['theme_id']}"),
                 style={"fontSize": "1rem", "margin": "0"}),
         html.P(paragraphs + " of the Elements Paper", style=SMALL),
@@ -304,21 +359,22 @@ def theme_grid() -> html.Section:
     themes, pairs = themes_with_indicators()
     records = pairs.to_dict("records")
     published = publisher_world_values()
-    missing = int((themes["n_indicators"] == 0).sum())
+    with_data = len(evidenced(themes, records))
     return html.Section(className="overview-themes", children=[
-        html.H2("The 16 themes of the WSIS+20 Elements Paper"),
-        html.P(f"{len(themes) - missing} of {len(themes)} themes have at least one open indicator; {missing} have "
-               "none yet. Each indicator opens in Explore; each title opens the theme on the About page.",
-               className="caption"),
+        html.H2(f"The {len(themes)} themes of the WSIS+20 Elements Paper"),
+        html.P(f"{with_data} of {len(themes)} themes have at least one open indicator with data; "
+               f"{len(themes) - with_data} have none yet, and say what would measure them. Each indicator opens in "
+               "Explore; each title opens the theme on the About page.", className="caption",
+               id=Ids.THEME_COUNT),
         html.Div([theme_card(theme, records, published) for theme in themes.to_dict("records")],
-                 id="overview-theme-grid", style=GRID),
+                 id=Ids.THEME_GRID, style=GRID),
     ])
 
 
 def content() -> list:
     """The headline cards (with their sparklines) and the theme grid, as components."""
     cards = with_sparklines([offline_card(), internet_card(), parity_card(), affordability_card()])
-    return [html.Section(cards, className="overview-cards", id="overview-cards", style=GRID), theme_grid()]
+    return [html.Section(cards, className="overview-cards", id=Ids.CARDS, style=GRID), theme_grid()]
 
 
 def layout(**_query) -> html.Main:
@@ -329,7 +385,7 @@ def layout(**_query) -> html.Main:
     interleaved runs, 7 of 8 pairs)."""
     try:
         data.current_version()
-        block = static_block(content(), id="overview-content")
+        block = static_block(content(), id=Ids.CONTENT)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
     return components.page(
@@ -338,7 +394,7 @@ def layout(**_query) -> html.Main:
         "targets; and which WSIS+20 themes open data can evidence. World values are our population-weighted "
         "aggregates unless a publisher is named.",
         block,
-        page_id="overview",
+        page_id=Ids.PAGE,
     )
 
 
@@ -425,7 +481,7 @@ SPARKS = {"offline": _spark_offline, "internet": _spark_internet, "parity": _spa
 
 
 # Each sparkline's outputs: (component id, property), in the order draw_sparklines returns their values.
-SPARK_PARTS = [(f"overview-spark-{key}{part}", prop) for key in SPARKS
+SPARK_PARTS = [(f"{Ids.spark(key)}{part}", prop) for key in SPARKS
                for part, prop in (("", "children"), ("-summary", "children"), ("-source", "children"),
                                   ("-table", "children"))]
 

@@ -9,6 +9,7 @@ wait behind SQL.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Final
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
@@ -37,6 +38,23 @@ SQL_INPUT_MAX = 10 * MAX_TEXT
 DEFAULT_EXAMPLE = next(iter(EXAMPLE_QUERIES))
 
 
+class Ids:
+    """The page's component ids, named once for the layout, the callbacks and the tests. Keep the strings:
+    the CSS, the browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "sql"  # components.page derives sql-main and sql-notices from it
+    MAIN: Final = "sql-main"
+    NOTICES: Final = "sql-notices"
+    EXAMPLE: Final = "sql-example"
+    TEXT: Final = "sql-text"
+    RUN: Final = "sql-run"
+    DOWNLOAD_BUTTON: Final = "sql-download-button"
+    DOWNLOAD: Final = "sql-download"  # the dcc.Download that receives the CSV
+    STATUS: Final = "sql-status"
+    RESULT: Final = "sql-result"
+    QUERY: Final = "sql-query"  # the address bar's query (AddressQuery)
+
+
 def initial_sql(params: dict, notices: list[str]) -> str:
     """The query to show: ?sql=…, else ?example=<name>, else the first example."""
     sql = first(params.get("sql"))
@@ -62,31 +80,31 @@ def layout(**query) -> html.Main:
         "sandbox serves `python -m dashboard.sql`.",
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
-                html.Label("Example queries", htmlFor="sql-example"),
-                StagedDropdown(id="sql-example", options=list(EXAMPLE_QUERIES), placeholder="Pick an example…",
+                html.Label("Example queries", htmlFor=Ids.EXAMPLE),
+                StagedDropdown(id=Ids.EXAMPLE, options=list(EXAMPLE_QUERIES), placeholder="Pick an example…",
                              clearable=True),
             ]),
         ]),
         html.Section(className="chart", children=[
-            html.Label("SQL", htmlFor="sql-text", className="sql-label"),
-            dcc.Textarea(id="sql-text", value=sql, className="sql-text", spellCheck=False,
+            html.Label("SQL", htmlFor=Ids.TEXT, className="sql-label"),
+            dcc.Textarea(id=Ids.TEXT, value=sql, className="sql-text", spellCheck=False,
                          style={"width": "100%", "height": "12rem", "fontFamily": "monospace"}),
             html.Div(className="sql-actions", children=[
-                html.Button("Run query", id="sql-run", n_clicks=0, className="button"),
-                html.Button("Download CSV", id="sql-download-button", n_clicks=0, className="button"),
-                dcc.Download(id="sql-download"),
+                html.Button("Run query", id=Ids.RUN, n_clicks=0, className="button"),
+                html.Button("Download CSV", id=Ids.DOWNLOAD_BUTTON, n_clicks=0, className="button"),
+                dcc.Download(id=Ids.DOWNLOAD),
             ]),
-            html.P("Press “Run query” to run it.", id="sql-status", className="summary", role="status"),
+            html.P("Press “Run query” to run it.", id=Ids.STATUS, className="summary", role="status"),
             # Scrollable, so keyboard users must be able to focus it to scroll.
-            html.Div(id="sql-result", className="sql-result", tabIndex="0", role="region",
+            html.Div(id=Ids.RESULT, className="sql-result", tabIndex="0", role="region",
                      **{"aria-label": "Query result"}),
         ]),
-        AddressQuery(id="sql-query"),
-        notices=notices, page_id="sql",
+        AddressQuery(id=Ids.QUERY),
+        notices=notices, page_id=Ids.PAGE,
     )
 
 
-@callback(Output("sql-text", "value"), Input("sql-example", "value"), prevent_initial_call=True)
+@callback(Output(Ids.TEXT, "value"), Input(Ids.EXAMPLE, "value"), prevent_initial_call=True)
 @checked(text())
 def load_example(name: str | None):
     return EXAMPLE_QUERIES[name].strip() if name in EXAMPLE_QUERIES else dash.no_update
@@ -119,15 +137,15 @@ def execute(sql: str) -> tuple[str, object, str]:
 
 
 @callback(
-    Output("sql-status", "children"), Output("sql-result", "children"), Output("sql-query", "data"),
-    Input("sql-run", "n_clicks"), State("sql-text", "value"), prevent_initial_call=True,
+    Output(Ids.STATUS, "children"), Output(Ids.RESULT, "children"), Output(Ids.QUERY, "data"),
+    Input(Ids.RUN, "n_clicks"), State(Ids.TEXT, "value"), prevent_initial_call=True,
 )
 @checked(clicks(), text(default="", max_length=SQL_INPUT_MAX))
 def run(_clicks: int, sql: str):  # on a click only: a link (?sql=…) shows its query, it does not run it
     return execute(sql)
 
 
-@callback(Output("sql-download", "data"), Input("sql-download-button", "n_clicks"), State("sql-text", "value"),
+@callback(Output(Ids.DOWNLOAD, "data"), Input(Ids.DOWNLOAD_BUTTON, "n_clicks"), State(Ids.TEXT, "value"),
           prevent_initial_call=True)
 @checked(clicks(), text(default="", max_length=SQL_INPUT_MAX))
 def download(_clicks: int, sql: str):

@@ -1,7 +1,8 @@
 """Targets: where the world, each group and each economy stand against the UMC 2030, Broadband Commission
-2025 and A4AI "1 for 2" targets, with the measure computed in the ETL (`target_progress`).
+2025 and A4AI "1 for 2" targets and the WSIS Geneva Plan of Action's ten targets for 2015 (quoted, with their
+status at the deadline and today), with the measure computed in the ETL (`target_progress`).
 
-State in the URL: ?framework=umc|bbc|a4ai|all & target=<target_id> & group_type=wb_region|income_group|
+State in the URL: ?framework=umc|bbc|a4ai|wsis|all & target=<target_id> & group_type=wb_region|income_group|
 m49_region|special & group=<group_id>. The layout is built from the query; every change is written back
 with history.replaceState (dashboard/address_query.py), so a copied link reproduces the view.
 
@@ -14,7 +15,7 @@ are dashboard/queries/targets.py.
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import dash
 import pandas as pd
@@ -45,6 +46,7 @@ from dashboard.queries.targets import (  # the page's queries
 from dashboard.staged import StagedDropdown
 from dashboard.static_html import static_block
 from dashboard.url_state import encode, parse_choice
+from etl.measures import status_rules
 
 dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
 
@@ -55,6 +57,48 @@ STATUS_RANK = {status: rank for rank, status in enumerate((*ft.STATUSES, ft.NO_D
 CARD_STYLE = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.6rem 0.8rem",
               "fontSize": "0.9rem"}
 GRID_STYLE = {"display": "grid", "gridTemplateColumns": "repeat(auto-fill, minmax(270px, 1fr))", "gap": "0.8rem"}
+QUOTE_STYLE = {"margin": "0.3rem 0", "padding": "0.2rem 0.6rem", "borderLeft": "3px solid #999",
+               "background": "#f7f7f7"}
+
+
+class FrameworkText(NamedTuple):
+    intro: str  # under the framework's heading on the board
+    quoted_from: str  # the document its targets' wording is quoted from (the link text of each quote)
+
+
+# What the board says of a framework, by URL slug (queries/targets.py FRAMEWORK_SLUGS); a framework not listed
+# is introduced by its name alone, and its quotes name the framework.
+FRAMEWORK_TEXTS = {
+    "wsis": FrameworkText(
+        "The ten indicative targets the Geneva Plan of Action (WSIS, 2003, ¶ 6) set for 2015, which the WSIS+20 "
+        "review looks back on, each quoted from the Plan. The Plan set no numbers: where an open indicator measures "
+        "part of a target, the level tested is ours and the card's note says how far that proxy falls short. The "
+        "status is judged on the value for 2015, the deadline; \"today\" is the latest value since.",
+        "Geneva Plan of Action (WSIS, 2003), ¶ 6"),
+}
+
+
+
+class Ids:
+    """The page's component ids, named once for the layout, the callbacks and the tests. Keep the strings:
+    the browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "targets"  # components.page derives targets-main and targets-notices from it
+    NOTICES: Final = "targets-notices"
+    FRAMEWORK: Final = "targets-framework"
+    TARGET: Final = "targets-target"
+    BOARD: Final = "targets-board"
+    BOARD_TITLE: Final = "targets-board-title"
+    GROUP_TYPE: Final = "targets-group-type"
+    GROUP: Final = "targets-group"
+    # Charts (components.chart): each id also names its -summary, -source and -table parts.
+    TREND: Final = "targets-trend"
+    TREND_DETAIL: Final = "targets-trend-detail"
+    GROUPS: Final = "targets-groups"
+    MAP: Final = "targets-map"
+    MAP_NOTE: Final = "targets-map-note"
+    COUNTS: Final = "targets-counts"
+    QUERY: Final = "targets-query"  # the address bar's query (AddressQuery)
 
 
 # --- state ---------------------------------------------------------------------------------------------
@@ -242,11 +286,12 @@ def _card(target: dict, chosen: TargetsState) -> html.Article:
     children = list(_card_body(tid))
     href = dash.get_relative_path("/targets") + encode_state(chosen._replace(target=tid))
     measured = isinstance(target.get("indicator_id"), str)
-    children.append(html.P([
-        *([html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href), " · "]
-          if measured else []),
-        html.A("Source of the target", href=target["source_url"], target="_blank", rel="noopener noreferrer"),
-    ], style={"marginBottom": 0}))
+    links = [html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href)] if measured else []
+    if not isinstance(target.get("wording"), str):  # a quoted target links its source under the quote
+        links += [" · "] * bool(links) + [html.A("Source of the target", href=target["source_url"], target="_blank",
+                                                  rel="noopener noreferrer")]
+    if links:
+        children.append(html.P(links, style={"marginBottom": 0}))
     style = {**CARD_STYLE, "border": "2px solid #0072B2"} if selected else CARD_STYLE
     return html.Article(children, className="target-card", style=style, **{"data-target": tid},
                         **({"aria-current": "true"} if selected else {}))
@@ -262,29 +307,38 @@ def _card_body(tid: str) -> tuple:
     scope_id, scope_name = scope_of(target)
     each = target["scope"] == "each_country"
     where = "each economy" if each else scope_name
+    quoted_only = isinstance(target.get("wording"), str) and not isinstance(target.get("indicator_id"), str)
     children: list = [
         html.H3(target["label"], style={"fontSize": "1rem", "margin": "0 0 0.3rem"}),
-        html.P(f"{where}: {ft.target_text(target, unit)}", className="caption"),
+        *([wording(target)] if isinstance(target.get("wording"), str) else []),
+        # A quoted target no open indicator measures has no level of ours to test: its words and deadline say it.
+        html.P(f"Deadline: {int(target['deadline_year'])}" if quoted_only else
+               f"{where}: {ft.target_text(target, unit)}", className="caption"),
     ]
     note = f" {target['note']}" if isinstance(target.get("note"), str) else ""
     if not isinstance(target.get("indicator_id"), str):
         children += [html.P(["Status: ", _badge({"status": "no open indicator"}, "world")]),
-                     html.P("No open indicator measures this target yet." + note)]
+                     html.P("No open indicator measures this target yet." + note, className="target-note")]
     elif each:
         # Set for each economy: the headline is the count of economies per status, never an aggregate's.
         children.append(html.P(target_status.economies_line(target_status.economy_counts(tid)),
                                className="economies-line", **{"data-scope": "economies"}))
     else:
         head = rows.get((tid, scope_id))
-        children.append(html.P([f"Status ({scope_name}): ", _badge(head, scope_id)]))
+        passed = bool(head and head.get("deadline_passed"))
+        when = f" at the {int(target['deadline_year'])} deadline" if passed else ""
+        children.append(html.P([f"Status{when} ({scope_name}): ", _badge(head, scope_id)]))
         if scope_id != "world" and (tid, "world") in rows:
-            children.append(html.P(["World: ", _badge(rows[(tid, "world")], "world")]))
+            children.append(html.P([f"World{when}: ", _badge(rows[(tid, "world")], "world")]))
         if head and ft.num(head["latest_value"]) is not None:
             since = ""
             if ft.num(head["base_year"]) is not None and head["base_year"] != head["latest_year"]:
                 since = f", from {ft.fmt(head['base_value'], unit)} in {int(head['base_year'])}"
-            children.append(html.P(f"Latest: {ft.fmt(head['latest_value'], unit)} ({int(head['latest_year'])})"
-                                   f"{since}"))
+            latest = f"{ft.fmt(head['latest_value'], unit)} ({int(head['latest_year'])}){since}"
+            if passed:  # the status is the deadline's: say where the scope stands now, against the same level
+                children.append(html.P(f"Today: {latest}; {today_text(head, unit)}", className="target-today"))
+            else:
+                children.append(html.P(f"Latest: {latest}"))
             if not head.get("deadline_passed"):
                 children.append(html.P(ft.projected_sentence(head)))
             children.append(html.P(basis_text(head), className="caption"))
@@ -295,6 +349,24 @@ def _card_body(tid: str) -> tuple:
         children.append(html.P(target_status.economies_line(target_status.economy_counts(tid)),
                                className="caption"))
     return tuple(children)
+
+
+def wording(target: dict) -> html.Figure:
+    """The target in its framework's own words, with a link to the text it is quoted from."""
+    cited = FRAMEWORK_TEXTS.get(str(target.get("slug")))
+    return html.Figure(className="target-wording", style=QUOTE_STYLE, children=[
+        html.Blockquote(f"“{target['wording']}”", style={"margin": 0, "fontStyle": "italic"}),
+        html.Figcaption(["— ", html.A(cited.quoted_from if cited else target["framework"], href=target["source_url"],
+                                      target="_blank", rel="noopener noreferrer")], className="caption"),
+    ])
+
+
+def today_text(row: dict, unit: str) -> str:
+    """Whether the latest value reaches the target's level (distance: how far it is, 0 when reached)."""
+    distance = ft.num(row.get("distance"))
+    if distance is None:
+        return "no distance computed."
+    return "the level is reached." if distance == 0 else f"{ft.fmt_distance(distance, unit)} still to go."
 
 
 def board_cards(state: TargetsState) -> list:
@@ -308,6 +380,9 @@ def _board_cards(chosen: TargetsState) -> list:
     out: list = []
     for name, members_ in shown.groupby("framework", sort=False):
         out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
+        text = FRAMEWORK_TEXTS.get(str(members_["slug"].iloc[0]))
+        if text:
+            out.append(html.P(text.intro, className="caption framework-intro"))
         out.append(html.Div([_card(target, chosen) for target in ft.records(members_)], style=GRID_STYLE))
     return out
 
@@ -444,7 +519,12 @@ def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
     of_type = rows[rows["group_type"].isin(kinds)]
     world = rows[rows["scope_id"] == "world"]
     shown = pd.concat([world, of_type], ignore_index=True).rename(columns={"scope_id": "group_id"})
-    figure = ft.group_rates_chart(shown, target, unit, highlight=None if group == ALL_GROUPS else group)
+    if shown["required_rate"].isna().all():  # base year = deadline (the 2015 targets): there is no pace to compare
+        figure = ft.empty_figure(f"No pace to chart: the deadline ({int(target['deadline_year'])}) is the base "
+                                 "year. The table lists each group's status, its value then and its latest.",
+                                 height=140)
+    else:
+        figure = ft.group_rates_chart(shown, target, unit, highlight=None if group == ALL_GROUPS else group)
     summary = ft.groups_summary(of_type, label)
     all_groups = groups()
     missing = sorted(set(all_groups.loc[all_groups["group_type"].isin(kinds), "name"]) - set(of_type["name"]))
@@ -556,42 +636,44 @@ def layout(**query) -> html.Main:
     page = components.page(
         "Progress towards connectivity targets",
         "Where the world, each group and each economy stand against the ITU/UN 2030 universal and meaningful "
-        "connectivity targets, the Broadband Commission's 2025 targets and A4AI's \"1 for 2\". A passed deadline "
-        "is met or not met on the deadline year's value; before it, a target is on track only when the pace "
-        "observed since 2015 reaches it in time; a status never rests on data more than five years old (the rules "
-        "are listed below). The address bar keeps the view, so a copied link reproduces it.",
+        "connectivity targets, the Broadband Commission's 2025 targets, A4AI's \"1 for 2\" and the ten targets "
+        "the WSIS Geneva Plan of Action set for 2015. A passed deadline is met or not met on the deadline year's "
+        "value, however old (the 2015 targets on 2015 values); before it, a target is on track only when the pace "
+        "observed since 2015 reaches it in time; any other status never rests on data more than "
+        f"{status_rules.MAX_AGE} years old (the rules are listed below). The address bar keeps the view, so a "
+        "copied link reproduces it.",
         html.Section(className="controls", children=[
-            control("Framework", "targets-framework", framework_options(all_targets), state.framework),
-            control("Target to chart", "targets-target", target_options(all_targets, state.framework),
+            control("Framework", Ids.FRAMEWORK, framework_options(all_targets), state.framework),
+            control("Target to chart", Ids.TARGET, target_options(all_targets, state.framework),
                     state.target, wide=True),
         ]),
-        html.Section(className="board", **{"aria-labelledby": "targets-board-title"}, children=[
-            html.H2("Status board", id="targets-board-title", className="chart-title"),
+        html.Section(className="board", **{"aria-labelledby": Ids.BOARD_TITLE}, children=[
+            html.H2("Status board", id=Ids.BOARD_TITLE, className="chart-title"),
             html.P("Each card gives the status of the scope the target names (and the world's where that differs) "
                    "with the value and year it rests on, and the count of economies per status; a target set for "
                    "each economy is headed by that count. The colours are those of the map legend; the status is "
                    "always written out.", className="caption"),
-            html.Div(id="targets-board", **{"aria-live": "polite"}),
+            html.Div(id=Ids.BOARD, **{"aria-live": "polite"}),
             html.Details(className="table-alternative", children=[
                 html.Summary("How the status is computed"), *method()]),
         ]),
-        components.chart("targets-trend"),
-        html.Div(id="targets-trend-detail", className="caption"),
+        components.chart(Ids.TREND),
+        html.Div(id=Ids.TREND_DETAIL, className="caption"),
         html.Section(className="controls", children=[
-            control("Groups", "targets-group-type",
+            control("Groups", Ids.GROUP_TYPE,
                     [{"label": label, "value": key} for key, (label, _) in GROUP_TYPES.items()], state.group_type),
-            control("Group (map, economies and a second line on the chart above)", "targets-group",
+            control("Group (map, economies and a second line on the chart above)", Ids.GROUP,
                     group_options(all_groups, state.group_type), state.group, wide=True),
         ]),
-        components.chart("targets-groups"),
-        components.chart("targets-map", preview=True),
-        html.P(id="targets-map-note", className="caption"),
-        html.Div(id="targets-counts"),
-        AddressQuery(id="targets-query", data=encode_state(state)),
-        notices=notices, page_id="targets",
+        components.chart(Ids.GROUPS),
+        components.chart(Ids.MAP, preview=True),
+        html.P(id=Ids.MAP_NOTE, className="caption"),
+        html.Div(id=Ids.COUNTS),
+        AddressQuery(id=Ids.QUERY, data=encode_state(state)),
+        notices=notices, page_id=Ids.PAGE,
     )
     return components.fill(page, {
-        ("targets-board", "children"): board(state),
+        (Ids.BOARD, "children"): board(state),
         **dict(zip(TREND_PARTS, trend_view(state.target, state.group), strict=True)),
         **dict(zip(GROUPS_PARTS, groups_view(state.target, state.group_type, state.group), strict=True)),
         **dict(zip(ECONOMIES_PARTS, economies_view(state.target, state.group), strict=True)),
@@ -600,10 +682,10 @@ def layout(**query) -> html.Main:
 
 # The charts' outputs, (component id, property) in the order their view functions return them: the layout
 # holds the view the address asks for, and the callbacks (not run at load) redraw it on a change.
-TREND_PARTS = [*components.chart_parts("targets-trend"), ("targets-trend-detail", "children")]
-GROUPS_PARTS = components.chart_parts("targets-groups")
-ECONOMIES_PARTS = [*components.chart_parts("targets-map"), ("targets-map-note", "children"),
-                   ("targets-counts", "children")]
+TREND_PARTS = [*components.chart_parts(Ids.TREND), (Ids.TREND_DETAIL, "children")]
+GROUPS_PARTS = components.chart_parts(Ids.GROUPS)
+ECONOMIES_PARTS = [*components.chart_parts(Ids.MAP), (Ids.MAP_NOTE, "children"),
+                   (Ids.COUNTS, "children")]
 
 
 # --- callbacks -----------------------------------------------------------------------------------------
@@ -615,8 +697,8 @@ GROUP_TYPE = text(known=GROUP_TYPES, default=DEFAULT_GROUP_TYPE)
 GROUP = text(known=lambda: {ALL_GROUPS, *groups()["group_id"]}, default=ALL_GROUPS)
 
 
-@callback(Output("targets-target", "options"), Output("targets-target", "value"),
-          Input("targets-framework", "value"), State("targets-target", "value"), prevent_initial_call=True)
+@callback(Output(Ids.TARGET, "options"), Output(Ids.TARGET, "value"),
+          Input(Ids.FRAMEWORK, "value"), State(Ids.TARGET, "value"), prevent_initial_call=True)
 @checked(FRAMEWORK, text())
 def update_targets(framework: str, current: str | None):
     """A framework brings its own targets; keep the chosen one when it belongs to it."""
@@ -627,8 +709,8 @@ def update_targets(framework: str, current: str | None):
     return options, current
 
 
-@callback(Output("targets-group", "options"), Output("targets-group", "value"),
-          Input("targets-group-type", "value"), State("targets-group", "value"), prevent_initial_call=True)
+@callback(Output(Ids.GROUP, "options"), Output(Ids.GROUP, "value"),
+          Input(Ids.GROUP_TYPE, "value"), State(Ids.GROUP, "value"), prevent_initial_call=True)
 @checked(GROUP_TYPE, text())
 def update_groups(group_type: str, current: str | None):
     options = group_options(groups(), group_type)
@@ -637,9 +719,9 @@ def update_groups(group_type: str, current: str | None):
     return options, current
 
 
-@callback(Output("targets-board", "children"),
-          Input("targets-framework", "value"), Input("targets-target", "value"),
-          Input("targets-group-type", "value"), Input("targets-group", "value"), prevent_initial_call=True)
+@callback(Output(Ids.BOARD, "children"),
+          Input(Ids.FRAMEWORK, "value"), Input(Ids.TARGET, "value"),
+          Input(Ids.GROUP_TYPE, "value"), Input(Ids.GROUP, "value"), prevent_initial_call=True)
 @checked(FRAMEWORK, TARGET, GROUP_TYPE, GROUP)
 def update_board(framework: str, target_id: str, group_type: str = DEFAULT_GROUP_TYPE, group: str | None = None):
     return board(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))
@@ -647,7 +729,7 @@ def update_board(framework: str, target_id: str, group_type: str = DEFAULT_GROUP
 
 @callback(
     *[Output(*part) for part in TREND_PARTS],
-    Input("targets-target", "value"), Input("targets-group", "value"), prevent_initial_call=True,
+    Input(Ids.TARGET, "value"), Input(Ids.GROUP, "value"), prevent_initial_call=True,
 )
 @checked(TARGET, GROUP)
 def update_trend(target_id: str, group: str | None):
@@ -656,7 +738,7 @@ def update_trend(target_id: str, group: str | None):
 
 @callback(
     *[Output(*part) for part in GROUPS_PARTS],
-    Input("targets-target", "value"), Input("targets-group-type", "value"), Input("targets-group", "value"),
+    Input(Ids.TARGET, "value"), Input(Ids.GROUP_TYPE, "value"), Input(Ids.GROUP, "value"),
     prevent_initial_call=True,
 )
 @checked(TARGET, GROUP_TYPE, GROUP)
@@ -667,16 +749,16 @@ def update_group_view(target_id: str, group_type: str, group: str | None):
 
 @callback(
     *[Output(*part) for part in ECONOMIES_PARTS],
-    Input("targets-target", "value"), Input("targets-group", "value"), prevent_initial_call=True,
+    Input(Ids.TARGET, "value"), Input(Ids.GROUP, "value"), prevent_initial_call=True,
 )
 @checked(TARGET, GROUP)
 def update_economies(target_id: str, group: str | None):
     return economies_view(target_id, group or ALL_GROUPS)
 
 
-@callback(Output("targets-query", "data"),
-          Input("targets-framework", "value"), Input("targets-target", "value"),
-          Input("targets-group-type", "value"), Input("targets-group", "value"), prevent_initial_call=True)
+@callback(Output(Ids.QUERY, "data"),
+          Input(Ids.FRAMEWORK, "value"), Input(Ids.TARGET, "value"),
+          Input(Ids.GROUP_TYPE, "value"), Input(Ids.GROUP, "value"), prevent_initial_call=True)
 @checked(FRAMEWORK, TARGET, GROUP_TYPE, GROUP)
 def update_query(framework: str, target_id: str, group_type: str, group: str | None):
     return encode_state(TargetsState(framework, target_id, group_type, group or ALL_GROUPS))

@@ -2,7 +2,7 @@
 
 One module per page (overview, explore, gaps, targets, country, about, data_download) and `common` for what several
 pages share. Each is a set of typed functions returning DataFrames, rows or small lookups built from them; pages
-hold layout and callbacks and call these, never SQL (tests/test_query_layer.py holds them to it).
+hold layout and callbacks and call these, never SQL (tests/dashboard/test_query_layer.py holds them to it).
 
 All reads go through dashboard/data.py: `data.query` (read-only, on the request's pinned database version, results
 kept in one byte-bounded LRU per worker), `data.query_uncached` for downloads, and `data.per_version` for what is

@@ -15,6 +15,7 @@ FRAMEWORK_SLUGS = {
     "umc": "ITU/UN universal and meaningful connectivity (UMC) 2030",
     "bbc": "Broadband Commission 2025",
     "a4ai": 'A4AI "1 for 2"',
+    "wsis": "WSIS Geneva Plan of Action 2015",
 }
 # URL group_type → (label, the country_group.group_type values it covers)
 GROUP_TYPES = {

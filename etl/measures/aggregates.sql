@@ -169,7 +169,7 @@ FROM (
 WHERE n_countries > 0;
 
 -- The estimates that entered a published group value, so that anyone can recompute it (or one over
--- another membership, as tests/test_publisher_agreement.py does) from observation and this table.
+-- another membership, as tests/etl/test_publisher_agreement.py does) from observation and this table.
 INSERT INTO aggregate_estimate BY NAME
 SELECT v.indicator_id, v.iso3, v.year, v.sex, v.area, v.age, v.value, v.kind, v.anchor_year
 FROM member_value v

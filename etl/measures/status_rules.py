@@ -2,7 +2,7 @@
 
 The table is the single source: the ETL applies it (etl/measures/targets.py) and the About page prints it
 (`rules_table()`), so what users read and what the code does cannot diverge. Each rule has a unit test
-(tests/test_status_rules.py). The Open SDG pace (etl/measures/progress.py) gives the inputs — the ratio of
+(tests/etl/test_status_rules.py). The Open SDG pace (etl/measures/progress.py) gives the inputs — the ratio of
 the observed to the required rate and the projected year — but not the verdict.
 
 Terms:

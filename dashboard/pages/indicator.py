@@ -1,0 +1,346 @@
+"""Indicator pages: `/indicator/<id>` describes one series; `/indicator` lists them all by theme.
+
+A series' page gives its definition, unit, source, licence and release; its coverage (economies × years, and
+a small map of who reports); the breakdowns it is published by; the WSIS+20 themes it evidences, with their
+Elements Paper paragraphs; the targets measured by it; related series; links to Explore and the Data page;
+and, where the database keeps several editions of a publisher's world aggregate, how it was revised.
+
+Everything comes from the database (dashboard/queries/indicator.py) and is built with the layout: the page
+runs no callback. An unknown id gives a notice above the index. `/indicator?q=…` is the header search
+(dashboard/indicator_search.py): a query naming one series is redirected to its page before Dash sees it,
+any other lists its matches here.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import unquote
+
+import dash
+import pandas as pd
+from dash import html
+
+from dashboard import components, data, formatting, indicator_search, map_preview
+from dashboard import figures_indicator as figures
+from dashboard.html_block import HtmlBlock
+from dashboard.queries import common
+from dashboard.queries import indicator as queries
+
+NO_THEME = "Context (no WSIS+20 theme)"
+DIMENSIONS = {"sex": "Sex", "area": "Area (urban/rural)", "age": "Age"}
+# The map shows the latest year in which at least this share of the best year's economies report: a last
+# year only a few economies have reported yet would map as mostly grey.
+MAP_MIN_SHARE = 0.5
+
+
+def _title(indicator_id: str | None = None, **_ignored) -> str:
+    """The browser tab names the series (Dash's router calls it with the path variables)."""
+    try:
+        row = queries.indicator_row(indicator_id) if indicator_id else None
+    except data.DatabaseMissingError:
+        row = None
+    name = f"{row['name']} · " if row is not None else ""
+    return f"{name}Indicators · Digital divide indicators"
+
+
+dash.register_page(__name__, path="/indicator", path_template="/indicator/<indicator_id>", name="Indicators",
+                   title=_title)
+
+
+def _link(path: str, text: str) -> html.A:
+    return html.A(text, href=dash.get_relative_path(path))
+
+
+def _paragraphs(first, last) -> str:
+    return f"¶{int(first)}" + (f"–{int(last)}" if int(last) != int(first) else "")
+
+
+def _release(vintage) -> str:
+    return f"release of {pd.Timestamp(vintage):%-d %B %Y}" if pd.notna(vintage) else "undated release"
+
+
+# --- the index ---------------------------------------------------------------------------------------------
+
+
+def _index_sections(rows: pd.DataFrame) -> list:
+    """Every indicator under its main theme (the first of its themes), themes in paragraph order."""
+    listing = queries.themes()
+    by_theme: dict[str, list] = {}
+    for row in rows.itertuples(index=False):
+        main = row.themes[0] if len(row.themes) else NO_THEME
+        by_theme.setdefault(main, []).append(row)
+    blocks = [(theme.theme_id, f"{theme.title} {_paragraphs(theme.first_paragraph, theme.last_paragraph)}")
+              for theme in listing.itertuples()] + [(NO_THEME, NO_THEME)]
+    sections = []
+    for theme_id, heading in blocks:
+        members = by_theme.get(theme_id, [])
+        if not members:
+            continue
+        sections.append(html.Section(className="indicator-index-theme", id=f"indicator-theme-{theme_id}", children=[
+            html.H3(heading),
+            html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", row.name),
+                              f" ({row.source_code})" if row.source_code else "",
+                              "" if row.has_data else " — no data yet"])
+                     for row in members], className="indicator-list"),
+        ]))
+    return sections
+
+
+def _index(query: str | None, notices: list[str]) -> html.Main:
+    rows = queries.catalogue()
+    content = []
+    if query:
+        found = set(indicator_search.matches(query, rows))
+        hits = rows[rows["indicator_id"].isin(found)]
+        shown = query[:indicator_search.MAX_QUERY]
+        content.append(html.Section(id="indicator-results", children=[
+            html.H2(f"{formatting.count(len(hits))} indicators match “{shown}”" if len(hits) != 1
+                    else f"1 indicator matches “{shown}”"),
+            html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", row.name),
+                              f" ({row.source_code})" if row.source_code else "",
+                              f" — {row.theme_titles[0]}" if len(row.theme_titles) else ""])
+                     for row in hits.itertuples(index=False)], className="indicator-list")
+            if len(hits) else html.P("Try a shorter word, the publisher's code (e.g. IT.NET.USER.ZS) or a theme "
+                                     "(e.g. security, skills).", className="no-data"),
+        ]))
+    content += [html.H2("All indicators by WSIS+20 theme"),
+                html.P("Each indicator is listed under its main theme; its page names the others it evidences "
+                       "(¶ = paragraphs of the WSIS+20 Elements Paper).", className="caption"),
+                *_index_sections(rows)]
+    return components.page(
+        "Indicators",
+        f"The {formatting.count(len(rows))} series in the database, with their definition, source, licence, "
+        "coverage and the themes they evidence. Search by name, code or theme in the box at the top of every page.",
+        *content, notices=notices, page_id="indicator")
+
+
+# --- one series ---------------------------------------------------------------------------------------------
+
+
+def _facts(row: pd.Series, sources: pd.DataFrame) -> html.Section:
+    licence = [row["license"] or "not stated"]
+    if isinstance(row["license_url"], str) and row["license_url"]:
+        licence = [html.A(row["license"], href=row["license_url"])]
+    source = [f"{row['publisher']}: {row['dataset']}"]
+    if isinstance(row["source_url"], str) and row["source_url"]:
+        source = [html.A(source[0], href=row["source_url"])]
+    others = sources[sources["source_id"] != row["source_id"]]
+    terms = [
+        ("Definition", [row["description"] or "No description in the catalogue."]),
+        ("Unit", [row["unit"]]),
+        ("Publisher's code", [row["source_code"] or "none"]),
+        ("Source", source),
+        ("Licence", licence),
+        ("Release", [f"{_release(row['vintage'])} ({row['source_id']})"]),
+        ("Higher is better", ["neither (a context series)" if pd.isna(row["higher_is_better"])
+                              else "yes" if bool(row["higher_is_better"]) else "no (lower is better)"]),
+    ]
+    if len(others):
+        terms.append(("Also from", ["; ".join(
+            f"{other.publisher}, {other.dataset} ({_release(other.vintage)}; {other.license}): "
+            f"{formatting.count(other.n_values)} values" for other in others.itertuples(index=False))]))
+    items = []
+    for term, description in terms:
+        items += [html.Dt(term), html.Dd(description)]
+    return html.Section(id="indicator-facts", children=[html.H2("About this series"),
+                                                         html.Dl(items, className="indicator-facts")])
+
+
+def _map_year(per_year: pd.DataFrame) -> int | None:
+    if per_year.empty:
+        return None
+    enough = per_year[per_year["economies"] >= MAP_MIN_SHARE * per_year["economies"].max()]
+    return int(enough["year"].max())
+
+
+@data.per_version
+def _map_picture(indicator_id: str, year: int) -> str:
+    """The map of who reports in `year`, drawn as SVG on the server once per database version."""
+    reporting = set(queries.reporters(indicator_id, year)["iso3"])
+    return map_preview.render(figures.reporters_map(common.countries(), reporting, year), "indicator-map")
+
+
+def _coverage(indicator_id: str) -> html.Section:
+    counts = queries.coverage(indicator_id)
+    if not counts["n_values"]:
+        return html.Section(id="indicator-coverage", children=[
+            html.H2("Coverage"), html.P("No economy has a value of this series in the database yet: only "
+                                        "publishers' aggregates (world, regions, groups), if any.",
+                                        className="no-data")])
+    per_year = queries.economies_per_year(indicator_id)
+    year = _map_year(per_year)
+    last = int(counts["last_year"])
+    reporting = queries.reporters(indicator_id, year)
+    economies = common.countries()
+    sentence = (f"{formatting.count(counts['economies'])} economies × {formatting.count(counts['years'])} years "
+                f"({int(counts['first_year'])}–{last}): {formatting.count(counts['n_values'])} values without "
+                f"breakdown. In {year}, {formatting.count(len(reporting))} of {formatting.count(len(economies))} "
+                "economies report")
+    if year != last:
+        latest = int(per_year.loc[per_year["year"] == last, "economies"].iloc[0])
+        sentence += f"; in {last}, the latest year, {formatting.count(latest)} have so far"
+    picture = _map_picture(indicator_id, year)
+    return html.Section(id="indicator-coverage", children=[
+        html.H2("Coverage"),
+        html.P(sentence + ".", id="indicator-coverage-summary"),
+        html.Figure(className="indicator-map", children=[
+            HtmlBlock(picture, className="indicator-map-picture"),
+            html.Figcaption(f"Economies with a value for {year} (blue) and without (grey). Map shapes: Natural Earth "
+                            "via plotly; Kosovo has no shape.", className="caption"),
+        ]),
+        html.Details(className="table-alternative", children=[
+            html.Summary(f"The {formatting.count(len(reporting))} economies reporting in {year}"),
+            html.P("; ".join(reporting["name"]), id="indicator-reporters"),
+        ]),
+        html.Details(className="table-alternative", children=[
+            html.Summary("Economies reporting, year by year"),
+            components.data_table(pd.DataFrame({"Year": per_year["year"].astype(int).astype(str),
+                                                "Economies": [formatting.count(n) for n in per_year["economies"]]})),
+        ]),
+    ])
+
+
+def _breakdowns(row: pd.Series, indicator_id: str) -> html.Section:
+    parts = queries.breakdowns(indicator_id)
+    if parts.empty and not queries.coverage(indicator_id)["n_values"]:
+        content = [html.P("No economy's value, so no breakdown either.", className="no-data")]
+    elif parts.empty:
+        content = [html.P("Published without breakdown: one value per economy and year.", className="no-data")]
+    else:
+        table = pd.DataFrame({
+            "Breakdown": [DIMENSIONS.get(dimension, dimension) for dimension in parts["dimension"]],
+            "Category": parts["category"],
+            "Economies": [formatting.count(n) for n in parts["economies"]],
+            "Years": [f"{int(first)}–{int(last)}" if first != last else str(int(first))
+                      for first, last in zip(parts["first_year"], parts["last_year"], strict=True)],
+        })
+        content = [components.data_table(table)]
+    declared = [part for part in (row["breakdowns"] if row["breakdowns"] is not None else []) if part != "total"]
+    absent = [part for part in declared if part not in set(parts["dimension"])]
+    if absent:
+        content.append(html.P(f"The publisher also breaks it down by {', '.join(absent)}, but no such value is in "
+                              "this database.", className="caption"))
+    return html.Section(id="indicator-breakdowns", children=[html.H2("Breakdowns"), *content])
+
+
+def _themes(indicator_id: str) -> html.Section:
+    rows = queries.indicator_themes(indicator_id)
+    if rows.empty:
+        content = html.P("A context series: it evidences no WSIS+20 theme itself.", className="no-data")
+    else:
+        content = html.Ul([
+            html.Li([html.Strong(f"{theme.title} ({_paragraphs(theme.first_paragraph, theme.last_paragraph)})"),
+                     " — main theme" if index == 0 else "", f": {theme.summary}"])
+            for index, theme in enumerate(rows.itertuples(index=False))], id="indicator-theme-list")
+    return html.Section(id="indicator-themes", children=[
+        html.H2("WSIS+20 themes"),
+        html.P("Sections of the WSIS+20 Elements Paper the series evidences, with their paragraphs (¶).",
+               className="caption"),
+        content,
+    ])
+
+
+def _targets(indicator_id: str) -> html.Section:
+    rows = queries.targets(indicator_id)
+    if rows.empty:
+        content = html.P("No target in the database is measured by this series.", className="no-data")
+    else:
+        content = html.Ul([html.Li([html.Strong(row.label), f" — {row.framework}, due {int(row.deadline_year)}",
+                                    f". {row.scope_name}: {row.status_text}" if isinstance(row.status_text, str)
+                                    else ""])
+                           for row in rows.itertuples(index=False)], id="indicator-target-list")
+    return html.Section(id="indicator-targets", children=[
+        html.H2("Targets measured by it"), content,
+        html.P(_link("/targets", "All targets and their status"), className="caption"),
+    ])
+
+
+def _related(indicator_id: str) -> html.Section:
+    rows = queries.related(indicator_id)
+    content = html.Ul([html.Li(_link(f"/indicator/{row.indicator_id}", row.name))
+                       for row in rows.itertuples(index=False)], className="indicator-list related-list") \
+        if len(rows) else html.P("No other series with data shares its themes.", className="no-data")
+    return html.Section(id="indicator-related", children=[html.H2("Related indicators"), html.P(
+        "Series with data that evidence the same themes, those sharing its main theme first.", className="caption"),
+        content])
+
+
+@data.per_version
+def _edition_charts(indicator_id: str, name: str, unit: str) -> tuple[tuple, ...]:
+    """(chart id, heading, figure, summary, source line, table HTML) per publisher whose world aggregate has
+    several editions in the database: plain values, built once per database version (pandas' pivots cost
+    ~0.2 s a page on a busy machine)."""
+    rows = queries.world_editions(indicator_id)
+    charts = []
+    for dataset_key, publisher_rows in rows.groupby("dataset_key", sort=False):
+        first = publisher_rows.iloc[0]
+        releases = ", ".join(figures.edition_label(edition)
+                             for _, edition in publisher_rows.drop_duplicates("source_id").iterrows())
+        charts.append((
+            f"indicator-editions-{dataset_key.replace('_', '-')}",
+            f"{first['group_name']}: {first['publisher']}'s editions",
+            figures.editions_figure(publisher_rows, name, unit),
+            figures.revision_summary(publisher_rows, name, unit),
+            f"Source: {first['publisher']}, {first['dataset']} ({releases}); each edition as published, world "
+            f"aggregate {first['group_code']}. Licence: {first['license']}.",
+            components.table_html(figures.revision_table(publisher_rows, unit)),
+        ))
+    return tuple(charts)
+
+
+def _editions(indicator_id: str, name: str, unit: str) -> html.Section | None:
+    """One chart and table per publisher whose world aggregate has several editions in the database."""
+    built = _edition_charts(indicator_id, name, unit)
+    if not built:
+        return None
+    values = {}
+    for chart_id, _heading, figure, summary, source, table in built:
+        values.update(dict(zip(components.chart_parts(chart_id),
+                               [figure, summary, source, HtmlBlock(table)], strict=True)))
+    section = html.Section(id="indicator-editions", children=[
+        html.H2("Editions: how the publishers revised it"),
+        html.P("Publishers revise earlier years when new surveys and estimates arrive. Each line is one edition of "
+               "the publisher's world figure as kept in the database; the table gives each year's revision from the "
+               "oldest to the newest edition (in percentage points for shares).", className="caption"),
+        *[components.chart(chart_id, title=heading) for chart_id, heading, *_ in built],
+    ])
+    return components.fill(section, values)
+
+
+def _series_page(row: pd.Series) -> html.Main:
+    indicator_id = row["indicator_id"]
+    sources = queries.sources(indicator_id)
+    editions = _editions(indicator_id, row["name"], row["unit"])
+    # Explore and the Data page list the series with observations only.
+    links = html.P(className="indicator-links", children=[
+        *([_link(f"/explore?indicator={indicator_id}", "Explore it on the map"), " · ",
+           _link(f"/data?indicator={indicator_id}", "Download it (Data page)"), " · "] if len(sources) else []),
+        _link("/indicator", "All indicators"),
+    ])
+    return components.page(
+        row["name"],
+        f"A series in {row['unit']} from {row['publisher']}'s {row['dataset']} ({row['license']}): its definition, "
+        "coverage, breakdowns, WSIS+20 themes and targets" + (", and how the publishers revised it." if editions
+                                                              is not None else "."),
+        links,
+        _facts(row, sources),
+        _coverage(indicator_id),
+        _breakdowns(row, indicator_id),
+        _themes(indicator_id),
+        _targets(indicator_id),
+        *([editions] if editions is not None else []),
+        _related(indicator_id),
+        page_id="indicator",
+    )
+
+
+def layout(indicator_id: str | None = None, q: str | None = None, **_query) -> html.Main:
+    try:
+        row = queries.indicator_row(indicator_id) if indicator_id else None
+        if row is not None:
+            return _series_page(row)
+        # Shown as text only (Dash escapes it); decoded so that /indicator/%3Cb%3E reads as typed.
+        notices = [f"No indicator with the id “{unquote(indicator_id)[:60]}”: search for it or choose one below."] \
+            if indicator_id else []
+        return _index(q if isinstance(q, str) else None, notices)
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))

@@ -1,0 +1,285 @@
+"""Scatter: any indicator against any other for one year, one point per economy.
+
+All state lives in the URL (?x=…&y=…&year=…&color=region|income&group=…&logx=1&logy=1): the layout is built
+from the query parameters with the chart drawn (components.fill), each change is redrawn by one callback and
+written back to the address bar (AddressQuery). Totals only (both sexes, all areas and ages). The same view is
+served alone, for an iframe, at /embed/scatter?<the same query> (dashboard/embed.py calls `view`).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import dash
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+from flask import has_request_context, request
+
+from dashboard import components, data, figures
+from dashboard import figures_scatter as fs
+from dashboard.address_query import AddressQuery
+from dashboard.callbacks import PREVENT, checked, number, text
+from dashboard.queries import common
+from dashboard.queries import explore as explore_queries
+from dashboard.queries import scatter as queries
+from dashboard.staged import StagedDropdown
+from dashboard.url_state import ALL_GROUPS, encode, first, parse_choice, parse_group, parse_year
+from indicators import catalogue
+
+dash.register_page(__name__, path="/scatter", name="Scatter", title="Scatter · Digital divide indicators")
+
+DEFAULT_X, DEFAULT_Y = "gni_per_capita", "internet_use"
+FALLBACK_YEARS = 3  # an economy without a value in the year shown gets its latest of the 3 years before
+COLOUR_CHOICES = {"region": "World Bank region", "income": "Income group"}
+SCALE_VALUES = {"0": False, "1": True}  # ?logx=1 draws the x axis on a log scale
+# A year is offered by default when at least this share of the best year's economies have both values.
+DEFAULT_YEAR_MIN_COVERAGE = 0.5
+
+
+class ScatterState(NamedTuple):  # not a dataclass: Dash imports page files in a way dataclasses cannot follow
+    x: str
+    y: str
+    year: int
+    colour: str = "region"
+    group: str | None = None  # a country_group id to highlight; None highlights none
+    logx: bool = False
+    logy: bool = False
+
+
+@data.per_version
+def _indicator_ids() -> list[str]:
+    return common.indicators()["indicator_id"].tolist()
+
+
+@data.per_version
+def _indicator_metas() -> pd.DataFrame:
+    return common.indicators().set_index("indicator_id")
+
+
+@data.per_version
+def _group_names() -> dict[str, str]:
+    groups = common.country_groups()
+    return dict(zip(groups["group_id"].tolist(), groups["name"].tolist(), strict=True))
+
+
+def _group_ids() -> set[str]:
+    return {ALL_GROUPS, *_group_names()}
+
+
+def log_by_default(indicator_id: str) -> bool:
+    """Money and head counts span orders of magnitude: the catalogue's units.yaml maps them on a log scale."""
+    entry = catalogue().indicators.get(indicator_id)
+    return entry is not None and entry.unit.map_scale == "log"
+
+
+def pair_years(x_id: str, y_id: str) -> pd.DataFrame:
+    return queries.pair_years(x_id, y_id, FALLBACK_YEARS)
+
+
+def default_year(x_id: str, y_id: str) -> int | None:
+    """The latest year in which at least half as many economies as in the best year report both values for that
+    year itself (not from the years before: a fresh year of one publisher would otherwise be drawn mostly from
+    older values)."""
+    years = queries.pair_years(x_id, y_id, 0)
+    if years.empty:
+        years = pair_years(x_id, y_id)  # the two never share a year: the best the fallback window gives
+    if years.empty:
+        return None
+    enough = years[years["economies"] >= DEFAULT_YEAR_MIN_COVERAGE * years["economies"].max()]
+    return int(enough["year"].max())
+
+
+def _parse_scale(params: dict, key: str, default: bool, notices: list[str]) -> bool:
+    value = first(params.get(key))
+    if not value:
+        return default
+    if value in SCALE_VALUES:
+        return SCALE_VALUES[value]
+    notices.append(f"Unknown {key} “{value[:20]}” (0 or 1): showing the {'log' if default else 'linear'} scale.")
+    return default
+
+
+def parse_query(params: dict) -> tuple[ScatterState, list[str]]:
+    """The view a link asks for, with a notice for each value ignored (the default shown instead)."""
+    notices: list[str] = []
+    ids = _indicator_ids()
+    x = parse_choice(params, "x", ids, DEFAULT_X if DEFAULT_X in ids else ids[0], notices, label="indicator (x)")
+    y = parse_choice(params, "y", ids, DEFAULT_Y if DEFAULT_Y in ids else ids[-1], notices, label="indicator (y)")
+    years = pair_years(x, y)
+    fallback = default_year(x, y)
+    if fallback is None:
+        notices.append("These two indicators have no economy and year in common: choose another pair.")
+        year = int(explore_queries.year_coverage(y)["year"].max())
+    else:
+        year = parse_year(params, "year", set(years["year"].astype(int)), fallback, notices)
+    colour = parse_choice(params, "color", list(COLOUR_CHOICES), "region", notices, label="colouring")
+    group = parse_group(params, "group", set(_group_names()), notices)
+    logx = _parse_scale(params, "logx", log_by_default(x), notices)
+    logy = _parse_scale(params, "logy", log_by_default(y), notices)
+    return ScatterState(x, y, year, colour, group, logx, logy), notices
+
+
+def encode_query(state: ScatterState) -> str:
+    """The canonical query string (scales always written: their default depends on the indicator)."""
+    return encode({"x": state.x, "y": state.y, "year": state.year, "color": state.colour, "group": state.group,
+                   "logx": int(state.logx), "logy": int(state.logy)})
+
+
+def _year_options(years: pd.DataFrame) -> list[dict]:
+    return [{"label": f"{year} ({economies} economies)", "value": int(year)}
+            for year, economies in zip(years["year"].tolist()[::-1], years["economies"].tolist()[::-1], strict=True)]
+
+
+@data.per_version
+def _options() -> tuple[list[dict], list[dict]]:
+    return (figures.indicator_options(explore_queries.indicator_themes()),
+            figures.group_options(common.country_groups(), ALL_GROUPS))
+
+
+def embed_snippet(query: str) -> str:
+    """The <iframe> that shows this view alone (dashboard/embed.py), at this site's own address."""
+    origin = request.host_url.rstrip("/") if has_request_context() else ""
+    source = f"{origin}{dash.get_relative_path('/embed/scatter')}{query}"
+    return (f'<iframe src="{source}" title="Scatter chart, Digital divide indicators" width="100%" height="640" '
+            'style="border:0" loading="lazy"></iframe>')
+
+
+class View(NamedTuple):
+    """Everything drawn for a state: what the page fills in and the embed shows."""
+    figure: dict
+    summary: str
+    source: str
+    table: object
+    note: str
+    title: str
+
+
+def view(state: ScatterState) -> View:
+    metas = _indicator_metas()
+    x_meta, y_meta = metas.loc[state.x], metas.loc[state.y]
+    x = fs.Axis(x_meta["name"], x_meta["unit"], state.logx)
+    y = fs.Axis(y_meta["name"], y_meta["unit"], state.logy)
+    rows = queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS)
+    members = set(common.group_members(state.group)["iso3"]) if state.group else None
+    group_name = _group_names().get(state.group or "", "")
+    drawn, dropped = fs.plottable(rows, x, y)
+    fit = fs.least_squares(drawn, x, y)
+    frame, labels = fs.table(drawn, x, y, state.colour)
+    sources = [f"x: {figures.source_caption(x_meta)}"]
+    if state.y != state.x:
+        sources.append(f"y: {figures.source_caption(y_meta)}")
+    if queries.POPULATION in metas.index:
+        sources.append(f"Point size: population, {figures.source_caption(metas.loc[queries.POPULATION])}")
+    highlight = (f" {group_name}: {int(drawn['iso3'].isin(members).sum())} of its {len(members)} members are drawn "
+                 "with a dark outline; the other economies are faded." if members is not None else "")
+    note = " ".join(part for part in (fs.fallback_note(rows, state.year, FALLBACK_YEARS), fs.dropped_note(dropped),
+                                      fs.fit_caption(fit, x, y), highlight.strip()) if part)
+    return View(
+        fs.scatter(rows, x, y, state.year, state.colour, members=members, group_name=group_name),
+        fs.summary(drawn, x, y, state.year, fit), " ".join(sources),
+        components.data_table(frame, labels), note,
+        f"{y.name} against {x.name}, {state.year}" + (f" ({group_name} highlighted)" if group_name else ""))
+
+
+def _control(label: str, control_id: str, control) -> html.Div:
+    return html.Div(className="control", children=[html.Label(label, htmlFor=control_id), control])
+
+
+def layout(**query) -> html.Main:
+    try:
+        state, notices = parse_query(query)
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))
+    indicator_options, group_options = _options()
+    scale_options = [{"label": "Linear", "value": 0}, {"label": "Logarithmic", "value": 1}]
+    address = encode_query(state)
+    page = components.page(
+        "Scatter: one indicator against another",
+        "Plot any two indicators for a year, one point per economy, sized by population. Choose the axes' "
+        "scales, the colouring and a group to pick out. The address bar keeps the view, so a copied link "
+        "reproduces it.",
+        html.Section(className="controls", children=[
+            _control("Horizontal axis (x)", "scatter-x", StagedDropdown(
+                id="scatter-x", value=state.x, clearable=False, options=indicator_options, search_order="original",
+                maxHeight=360)),
+            _control("Vertical axis (y)", "scatter-y", StagedDropdown(
+                id="scatter-y", value=state.y, clearable=False, options=indicator_options, search_order="original",
+                maxHeight=360)),
+            _control("Year", "scatter-year", StagedDropdown(
+                id="scatter-year", value=state.year, clearable=False, searchable=False,
+                options=_year_options(pair_years(state.x, state.y)))),
+        ]),
+        html.Section(className="controls", children=[
+            _control("Colour by", "scatter-color", StagedDropdown(
+                id="scatter-color", value=state.colour, clearable=False, searchable=False,
+                options=[{"label": label, "value": key} for key, label in COLOUR_CHOICES.items()])),
+            _control("Highlight a group", "scatter-group", StagedDropdown(
+                id="scatter-group", value=state.group or ALL_GROUPS, clearable=False, options=group_options,
+                maxHeight=360)),
+            _control("x scale", "scatter-logx", StagedDropdown(
+                id="scatter-logx", value=int(state.logx), clearable=False, searchable=False, options=scale_options)),
+            _control("y scale", "scatter-logy", StagedDropdown(
+                id="scatter-logy", value=int(state.logy), clearable=False, searchable=False, options=scale_options)),
+        ]),
+        components.chart("scatter-chart"),
+        html.P(id="scatter-chart-note", className="caption"),
+        html.Section(className="share", children=[
+            html.Button("Copy link", id="scatter-copy-link", type="button", className="copy-link",
+                        **{"data-copy": "address", "data-status": "scatter-copy-status"}),
+            html.Span(id="scatter-copy-status", className="caption", role="status"),
+            html.Details(className="embed", children=[
+                html.Summary("Embed this chart"),
+                html.Label("Paste this into a web page to show the chart alone:", htmlFor="scatter-embed-code"),
+                dcc.Textarea(id="scatter-embed-code", value=embed_snippet(address), readOnly=True, rows=3,
+                             className="embed-code"),
+            ]),
+        ]),
+        AddressQuery(id="scatter-query", data=address),
+        notices=notices, page_id="scatter",
+    )
+    return components.fill(page, dict(zip(VIEW_PARTS, view_parts(state), strict=True)))
+
+
+def view_parts(state: ScatterState) -> tuple:
+    """The outputs of update_view (VIEW_PARTS, in order) for a state."""
+    drawn = view(state)
+    address = encode_query(state)
+    return drawn.figure, drawn.summary, drawn.source, drawn.table, drawn.note, address, embed_snippet(address)
+
+
+# --- callbacks (plain functions, registered below, so tests can call them directly) ---------------------------
+
+
+_INDICATOR = text(known=_indicator_ids, default=PREVENT)
+
+
+@checked(_INDICATOR, _INDICATOR, number(1000, 3000), text(known=COLOUR_CHOICES, default="region"),
+         text(known=_group_ids, default=ALL_GROUPS), number(0, 1, default=0), number(0, 1, default=0))
+def update_view(x: str, y: str, year: int | None, colour: str, group: str, logx: int, logy: int) -> tuple:
+    """The chart, its texts and table, the address and the embed code for the controls' values."""
+    if year is None or year not in set(pair_years(x, y)["year"].astype(int)):
+        year = default_year(x, y)
+        if year is None:
+            raise dash.exceptions.PreventUpdate  # no common year: the year control says so (update_years)
+    state = ScatterState(x, y, int(year), colour, None if group == ALL_GROUPS else group, bool(logx), bool(logy))
+    return view_parts(state)
+
+
+@checked(_INDICATOR, _INDICATOR, number(1000, 3000))
+def update_years(x: str, y: str, year: int | None) -> tuple[list[dict], int | None]:
+    """A new pair brings its own years; the chosen year stays when the pair has it."""
+    years = pair_years(x, y)
+    if year is None or year not in set(years["year"].astype(int)):
+        year = default_year(x, y)
+    return _year_options(years), year
+
+
+VIEW_PARTS = [*components.chart_parts("scatter-chart"), ("scatter-chart-note", "children"), ("scatter-query", "data"),
+              ("scatter-embed-code", "value")]
+callback(Output("scatter-year", "options"), Output("scatter-year", "value"),
+         Input("scatter-x", "value"), Input("scatter-y", "value"), State("scatter-year", "value"),
+         prevent_initial_call=True)(update_years)
+callback(*[Output(*part) for part in VIEW_PARTS],
+         Input("scatter-x", "value"), Input("scatter-y", "value"), Input("scatter-year", "value"),
+         Input("scatter-color", "value"), Input("scatter-group", "value"), Input("scatter-logx", "value"),
+         Input("scatter-logy", "value"), prevent_initial_call=True)(update_view)
