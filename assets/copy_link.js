@@ -1,7 +1,10 @@
-// "Copy link" buttons (dashboard/pages/scatter.py): a button with data-copy="address" copies the page's address
-// (kept canonical by assets/address_query.js), data-copy="<element id>" that element's value or text; the
-// element named by data-status says whether it worked. navigator.clipboard needs a secure context (https or
-// localhost); elsewhere the text is selected in a hidden field and copied with execCommand.
+// "Copy link" buttons, delegated from the document so they work on pages drawn after load. The address is kept
+// canonical by dashboard/address_query.py. navigator.clipboard needs a secure context (https or localhost);
+// elsewhere the text is copied from a hidden field with execCommand, and failing that the user is told how.
+// - data-copy="address" | "<element id>" (Scatter): copies the address, or that element's value or text; the
+//   element named by data-status says whether it worked.
+// - data-copy-field="<element id>" (Explore): also shows the address in that visible field, and where the clipboard
+//   is refused selects it so that Ctrl+C copies it; the status element is the button's id with -link → -status.
 (function () {
   function fallbackCopy(text) {
     var field = document.createElement("textarea");
@@ -22,17 +25,26 @@
     }
     return fallbackCopy(text);
   }
+  function say(element, text) { if (element) { element.textContent = text; } }
   document.addEventListener("click", function (event) {
-    var button = event.target.closest && event.target.closest("button[data-copy]");
-    if (!button) return;
+    var button = event.target.closest && event.target.closest("button[data-copy], [data-copy-field]");
+    if (!button) { return; }
+    var url = window.location.href;
+    if (button.hasAttribute("data-copy-field")) {
+      var field = document.getElementById(button.getAttribute("data-copy-field"));
+      var fieldStatus = document.getElementById(button.id.replace(/-link$/, "-status"));
+      if (field) { field.textContent = url; }
+      copy(url).then(function () { say(fieldStatus, "Link copied."); }, function () {
+        if (field) { window.getSelection().selectAllChildren(field); }
+        say(fieldStatus, "Select and copy the link above (Ctrl+C).");
+      });
+      return;
+    }
     var what = button.getAttribute("data-copy");
     var source = what === "address" ? null : document.getElementById(what);
-    var text = what === "address" ? window.location.href : source && ("value" in source ? source.value : source.textContent);
+    var text = what === "address" ? url : source && ("value" in source ? source.value : source.textContent);
     var status = document.getElementById(button.getAttribute("data-status"));
-    copy(text || "").then(function () {
-      if (status) status.textContent = "Link copied to the clipboard.";
-    }, function () {
-      if (status) status.textContent = "Could not copy: select the address bar and copy it instead.";
-    });
+    copy(text || "").then(function () { say(status, "Link copied to the clipboard."); },
+      function () { say(status, "Could not copy: select the address bar and copy it instead."); });
   });
 })();

@@ -70,6 +70,17 @@ def number(low: int, high: int, default: object = None) -> Kind:
     return Kind(f"integer {low}–{high}", read, default)
 
 
+def number_pair(low: int, high: int) -> Kind:
+    """Two integers from `low` to `high` (a RangeSlider's value), low first; anything else reads as None."""
+    def read(value: object) -> object:
+        fine = isinstance(value, list) and len(value) == 2
+        if not (fine and all(type(item) is int and low <= item <= high for item in value)):
+            return _WRONG
+        return sorted(value)
+
+    return Kind(f"pair of integers {low}–{high}", read, None)
+
+
 def clicks() -> Kind:
     """A button's n_clicks: a count, 0 when wrong."""
     return number(0, 2 ** 53, default=0)

@@ -47,7 +47,7 @@ def embed(params: dict) -> Embed:
     scope_id, scope_label = state.group or "world", group_name or "World"
     series = queries.series(state.indicator, state.countries)
     aggregate = queries.group_series(state.indicator, scope_id)
-    target, progress = page._target_view(state.indicator, scope_id)  # the page's choice of target, not a copy
+    target, progress = page.target_view(state.indicator, scope_id)  # the page's choice of target, not a copy
     figure = figures.trend(series, queries.published_world(state.indicator), meta["name"], meta["unit"],
                            aggregate=(scope_label, aggregate), target=target, progress=progress,
                            changes=common.definition_changes(state.indicator))

@@ -106,7 +106,7 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
 
 def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
           aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
-          progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = ()) -> dict:
+          progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = (), log_y: bool = False) -> dict:
     """One line per chosen economy, plus the publisher's World aggregate as a dashed reference.
 
     `aggregate` = (label, frame of year, value, population_coverage) adds our own aggregate of the chosen
@@ -114,8 +114,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     (a row of the target table), its value is drawn as a horizontal line labelled with framework and
     deadline; with the aggregate's `progress` row too, the aggregate is projected to the deadline at its
     observed pace (the path the ETL projected) as a dashed line. `changes` (a spliced price basket's
-    definition changes, data.definition_changes) are marked by labelled vertical lines. A plain plotly dict,
-    as world_map.
+    definition changes, data.definition_changes) are marked by labelled vertical lines. With `log_y`, the y axis
+    is logarithmic (values of zero or less are then left off by plotly). A plain plotly dict, as world_map.
     """
     traces: list[dict] = []
     short = _short_unit(unit)
@@ -164,6 +164,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "closest",
         "shapes": [], "annotations": [], "meta": {"indicator": indicator_name, "unit": unit},
     }
+    if log_y:
+        layout["yaxis"].update({"type": "log", "rangemode": "normal"})
     if target is not None and drawn:
         _draw_target(layout, target, unit)
     if drawn:
@@ -228,6 +230,18 @@ def ranking(reported: pd.DataFrame, year: int) -> pd.DataFrame:
         "rank": ranked["value"].rank(method="min", ascending=False).astype(int).tolist(),
         "name": ranked["name"].tolist(), "value": ranked["value"].astype(float).tolist(),
         "year": [int(year)] * len(ranked)})
+
+
+def sort_ranking(ranked: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
+    """The ranking (`ranking`'s frame) in another order: by "value" or "name", either way; each keeps its rank.
+    Names compare case-blind (casefold); ties of value go by name."""
+    keys = ranked["name"].str.casefold()
+    if column == "name":
+        order = keys.sort_values(ascending=not descending, kind="stable").index
+    else:
+        order = ranked.assign(_key=keys).sort_values(["value", "_key"], ascending=[not descending, True],
+                                                     kind="stable").index
+    return ranked.loc[order].reset_index(drop=True)
 
 
 CONTEXT_THEME = "Context"

@@ -22,6 +22,11 @@ ISO3 = re.compile(r"[A-Z]{3}")
 # enough to be a year or a page (int() refuses strings of over 4,300 digits).
 ASCII_INT = re.compile(r"[0-9]{1,9}")
 ALL_GROUPS = "all"  # the group filter's value for every economy (left out of the URL)
+SCALES = ("linear", "log")  # the trend's y axis and the map's colours
+# The ranking's orders: (column, descending). The first is the default, left out of the URL.
+SORTS = {"value-desc": ("value", True), "value-asc": ("value", False), "name-asc": ("name", False),
+         "name-desc": ("name", True)}
+DEFAULT_SORT = "value-desc"
 
 
 @dataclass(frozen=True)
@@ -30,6 +35,10 @@ class ExploreState:
     year: int
     countries: tuple[str, ...]
     group: str | None = None  # a country_group id; None shows every economy
+    scale: str | None = None  # "linear" or "log"; None is the indicator's own (units.yaml map_scale)
+    year_from: int | None = None  # the trend's years; None is the indicator's first (or last) year
+    year_to: int | None = None
+    sort: str = DEFAULT_SORT  # the ranking's order, a key of SORTS
 
 
 def default_year(coverage: pd.DataFrame) -> int:
@@ -64,13 +73,39 @@ def parse_state(params: dict, indicator_ids: list[str], coverage_of, known_count
     if countries is None:
         countries = tuple(code for code in DEFAULT_COUNTRIES if code in known_countries)
     group = parse_group(params, "group", known_groups, notices)
-    return ExploreState(indicator, year, countries, group), notices
+    scale = first(params.get("scale")) or None
+    if scale is not None and scale not in SCALES:
+        notices.append(f"Unknown scale “{scale[:20]}”: showing the indicator's usual scale (linear or log).")
+        scale = None
+    years = coverage["year"].astype(int)
+    year_from, year_to = parse_year_range(params, int(years.min()), int(years.max()), notices)
+    sort = parse_choice(params, "sort", list(SORTS), DEFAULT_SORT, notices, label="sort order")
+    return ExploreState(indicator, year, countries, group, scale, year_from, year_to, sort), notices
+
+
+def parse_year_range(params: dict, first_year: int, last_year: int, notices: list[str]
+                     ) -> tuple[int | None, int | None]:
+    """The trend's ?from=…&to=… within the indicator's years (clamped, swapped when reversed); a value that is not a
+    year is dropped with a notice. None for an end left at the indicator's own first or last year."""
+    ends = []
+    for key in ("from", "to"):
+        text = first(params.get(key))
+        number = parse_int(text) if text else None
+        if text and (number is None or not 1000 <= number <= 3000):
+            notices.append(f"Ignored “{key}” year “{text[:10]}”: a four-digit year is expected.")
+        ends.append(None if number is None or not 1000 <= number <= 3000 else min(max(number, first_year), last_year))
+    low, high = ends
+    if low is not None and high is not None and low > high:
+        notices.append(f"“from” {low} is after “to” {high}: the two were swapped.")
+        low, high = high, low
+    return (None if low == first_year else low), (None if high == last_year else high)
 
 
 def encode_state(state: ExploreState) -> str:
     """The canonical query string for a state (commas kept readable: ?countries=NOR,NGA)."""
     return encode({"indicator": state.indicator, "year": state.year, "group": state.group,
-                   "countries": state.countries})
+                   "countries": state.countries, "scale": state.scale, "from": state.year_from, "to": state.year_to,
+                   "sort": None if state.sort == DEFAULT_SORT else state.sort})
 
 
 # --- helpers for every page's own parameters -------------------------------------------------------

@@ -4,7 +4,13 @@ A group filter (?group=ldc) narrows the map and the ranking to the group's membe
 own aggregate, with its population coverage, on the trend chart; an indicator with a target gets the target
 line and the aggregate's projection at its observed pace.
 
-All state lives in the URL (?indicator=…&year=…&group=…&countries=NOR,NGA): the layout is built from
+A play button steps the map and the ranking through the years (one year per click when the reader asks for
+reduced motion); a scale toggle draws the trend's y axis and the map's colours on a log or linear scale; an
+indicator paired with a relative or absolute measure of the same concept (indicators/pairs.yaml) offers a toggle
+to its partner; a year range clips the trend; the ranking can be sorted by value or name.
+
+All state lives in the URL (?indicator=…&year=…&group=…&countries=NOR,NGA&scale=log&from=2005&to=2020&sort=name-asc;
+the defaults left out): the layout is built from
 the query parameters with the view drawn (components.fill; the world map also as a server-drawn picture
 until plotly has drawn it), and every change is redrawn by one callback and written back with
 history.replaceState so that a copied link reproduces the view without re-rendering the page.
@@ -14,17 +20,28 @@ from __future__ import annotations
 
 import dash
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
 from dashboard import components, data, figures, formatting
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
-from dashboard.callbacks import PREVENT, checked, codes, number, text
+from dashboard.callbacks import PREVENT, checked, codes, number, number_pair, text
 from dashboard.queries import common
 from dashboard.queries import explore as queries
 from dashboard.staged import StagedDropdown
-from dashboard.url_state import ALL_GROUPS, ExploreState, default_year, encode_state, parse_state
+from dashboard.url_state import (
+    ALL_GROUPS,
+    DEFAULT_SORT,
+    SCALES,
+    SORTS,
+    ExploreState,
+    default_year,
+    encode,
+    encode_state,
+    parse_state,
+)
 from indicators import catalogue
+from indicators.pairs import pairs
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore · Digital divide indicators")
 
@@ -44,10 +61,36 @@ def _slider_props(indicator_id: str) -> tuple[int, int, dict]:
     return min(years), max(years), _year_marks(years)
 
 
-def _log_scale(indicator_id: str) -> bool:
-    """Money and head counts are mapped on a log scale (the catalogue's units.yaml says which)."""
+def _default_scale(indicator_id: str) -> str:
+    """Money and head counts are drawn on a log scale (the catalogue's units.yaml says which), the rest linear."""
     entry = catalogue().indicators.get(indicator_id)
-    return entry is not None and entry.unit.map_scale == "log"
+    return "log" if entry is not None and entry.unit.map_scale == "log" else "linear"
+
+
+SORT_LABELS = {"value-desc": "Value, highest first", "value-asc": "Value, lowest first", "name-asc": "Name, A–Z",
+               "name-desc": "Name, Z–A"}
+SORT_WORDS = {"value-desc": "highest first", "value-asc": "lowest first", "name-asc": "by name, A to Z",
+              "name-desc": "by name, Z to A"}
+PLAY_MS = 1500  # one year per 1.5 s: time to read the map before it moves on
+
+
+def _measure_options(indicator_id: str) -> tuple[list[dict], bool]:
+    """The relative/absolute toggle's two options (each a catalogue indicator), and whether to hide it (the
+    indicator has no partner)."""
+    pair = pairs().get(indicator_id)
+    if pair is None:
+        return [], True
+    units = {kind: catalogue().indicators[pair[kind]].unit.label for kind in pair}
+    return [{"label": f"{kind.capitalize()} ({units[kind]})", "value": pair[kind]} for kind in pair], False
+
+
+def _data_link(indicator_id: str, countries: tuple[str, ...], group_id: str | None, year_from: int | None,
+               year_to: int | None) -> str:
+    """The Data page with this view's selection (dashboard/data_selection.py reads it): the indicator, the
+    countries (else the group) and the trend's years."""
+    return dash.get_relative_path("/data") + encode({
+        "indicator": indicator_id, "countries": countries, "group": None if countries else group_id,
+        "from": year_from, "to": year_to})
 
 
 @data.per_version
@@ -74,6 +117,7 @@ def layout(**query) -> html.Main:
                                  set(groups["group_id"]))
     first, last, marks = _slider_props(state.indicator)
     indicator_options, group_options, country_options = _dropdown_options()
+    measure_options, measure_hidden = _measure_options(state.indicator)
     page = components.page(
         "Explore an indicator",
         "Pick an indicator, a year and countries to compare. The address bar keeps the view, so a copied "
@@ -92,8 +136,41 @@ def layout(**query) -> html.Main:
             ]),
             html.Div(className="control control-wide", children=[
                 html.Label("Year", htmlFor="explore-year"),
-                dcc.Slider(id="explore-year", min=first, max=last, step=1, value=state.year, marks=marks,
-                           tooltip={"placement": "bottom", "always_visible": True}),
+                html.Div(className="year-player", children=[
+                    # A real button: Enter and Space press it; aria-pressed tells a screen reader it is playing.
+                    html.Button("▶ Play", id="explore-play", type="button", className="play-button",
+                                **{"aria-pressed": "false", "aria-label": "Play the years on the map and ranking"}),
+                    html.Div(className="year-slider", children=[
+                        dcc.Slider(id="explore-year", min=first, max=last, step=1, value=state.year, marks=marks,
+                                   tooltip={"placement": "bottom", "always_visible": True}),
+                    ]),
+                ]),
+                dcc.Interval(id="explore-play-timer", interval=PLAY_MS, disabled=True),
+            ]),
+        ]),
+        html.Div(className="controls view-options", children=[
+            # Dropdowns, not RadioItems: Dash 4 renders radio items as inputs nested in role=option labels, which
+            # axe-core reports as serious (as on Gaps); a dropdown is named by its <label> (assets/a11y.js).
+            html.Div(className="control control-narrow", id="explore-measure-box", hidden=measure_hidden, children=[
+                html.Label("Measure", htmlFor="explore-measure"),
+                # No value without a pair: a dropdown clears a value missing from its options as it mounts, and
+                # that change would run a callback at load.
+                StagedDropdown(id="explore-measure", options=measure_options, clearable=False, searchable=False,
+                               value=None if measure_hidden else state.indicator),
+            ]),
+            html.Div(className="control control-narrow", children=[
+                html.Label("Scale (trend and map)", htmlFor="explore-scale"),
+                StagedDropdown(id="explore-scale", options=[{"label": s.capitalize(), "value": s} for s in SCALES],
+                               value=state.scale or _default_scale(state.indicator), clearable=False,
+                               searchable=False),
+            ]),
+            html.Div(className="share-row", children=[
+                html.Button("Copy link", type="button", className="copy-link", id="explore-copy-link",
+                            **{"data-copy-field": "explore-link-field"}),
+                # An <output>: assets/copy_link.js writes the link there, visible and selectable, as it copies it.
+                html.Output(id="explore-link-field", className="link-field", **{"aria-label": "Link to this view"}),
+                html.Span(id="explore-copy-status", className="copy-status", role="status"),
+                html.A("Open this selection on the Data page", id="explore-data-link", className="data-link"),
             ]),
         ]),
         html.Section(className="chart", children=[
@@ -108,16 +185,29 @@ def layout(**query) -> html.Main:
                 ]),
                 html.Div(className="ranking-column", children=[
                     html.H2("Ranking", id="explore-ranking-title", className="chart-title"),
+                    html.Div(className="control ranking-order", children=[
+                        html.Label("Order", htmlFor="explore-sort"),
+                        StagedDropdown(id="explore-sort", value=state.sort, clearable=False, searchable=False,
+                                       options=[{"label": label, "value": key} for key, label in SORT_LABELS.items()]),
+                    ]),
                     html.Div(id="explore-ranking", className="ranking", tabIndex="0", role="region",
                              **{"aria-labelledby": "explore-ranking-title"}),
                 ]),
             ]),
         ]),
         html.Section(className="chart", children=[
-            html.Div(className="control", children=[
-                html.Label("Countries to compare", htmlFor="explore-countries"),
-                StagedDropdown(id="explore-countries", multi=True, value=list(state.countries),
-                             options=country_options, placeholder="Type a country name…"),
+            html.Div(className="controls", children=[
+                html.Div(className="control control-wide", children=[
+                    html.Label("Countries to compare", htmlFor="explore-countries"),
+                    StagedDropdown(id="explore-countries", multi=True, value=list(state.countries),
+                                 options=country_options, placeholder="Type a country name…"),
+                ]),
+                html.Div(className="control control-wide", children=[
+                    html.Label("Years on the trend", htmlFor="explore-range"),
+                    dcc.RangeSlider(id="explore-range", min=first, max=last, step=1, marks=marks, allowCross=False,
+                                    value=[state.year_from or first, state.year_to or last],
+                                    tooltip={"placement": "bottom", "always_visible": False}),
+                ]),
             ]),
             components.graph("explore-trend"),
             html.P(id="explore-trend-summary", className="summary", **{"aria-live": "polite"}),
@@ -128,7 +218,9 @@ def layout(**query) -> html.Main:
         AddressQuery(id="explore-query"),
         notices=notices, page_id="explore",
     )
-    view = update_charts(state.indicator, state.year, state.group or ALL_GROUPS, list(state.countries))
+    view = update_charts(state.indicator, state.year, state.group or ALL_GROUPS, list(state.countries),
+                         state.scale or _default_scale(state.indicator),
+                         [state.year_from or first, state.year_to or last], state.sort)
     return components.fill(page, dict(zip(VIEW_PARTS, view, strict=True)))
 
 
@@ -143,19 +235,44 @@ def _group_ids() -> set[str]:
 @callback(
     Output("explore-year", "min"), Output("explore-year", "max"), Output("explore-year", "marks"),
     Output("explore-year", "value"),
+    Output("explore-range", "min"), Output("explore-range", "max"), Output("explore-range", "marks"),
+    Output("explore-range", "value"), Output("explore-scale", "value"),
     Input("explore-indicator", "value"), State("explore-year", "value"),
     prevent_initial_call=True,
 )
 @checked(text(known=_indicator_ids, default=PREVENT), number(1000, 3000))
 def update_year_range(indicator_id: str, year: int | None):
-    """A new indicator brings its own years; keep the chosen year when that indicator has it."""
+    """A new indicator brings its own years (the trend's range reset to all of them) and its own scale; keep the
+    chosen year when that indicator has it."""
     first, last, marks = _slider_props(indicator_id)
     if year is None or not first <= year <= last:
         year = default_year(queries.year_coverage(indicator_id))
-    return first, last, marks, year
+    return first, last, marks, year, first, last, marks, [first, last], _default_scale(indicator_id)
 
 
-def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
+@callback(
+    Output("explore-indicator", "value"), Output("explore-measure", "options"), Output("explore-measure", "value"),
+    Output("explore-measure-box", "hidden"),
+    Input("explore-indicator", "value"), Input("explore-measure", "value"),
+    prevent_initial_call=True,
+)
+@checked(text(known=_indicator_ids, default=PREVENT), text(known=_indicator_ids, default=None))
+def sync_measure(indicator_id: str, measure: str | None):
+    """The relative/absolute toggle and the indicator control, kept in step in one callback (two would call each
+    other): a toggle press switches the indicator to its partner; a new indicator brings its own pair, or none."""
+    if dash.ctx.triggered_id == "explore-measure":
+        # Only a press on the partner switches; anything else (the dropdown settling its value as it mounts) must
+        # not rewrite the indicator, which would reset the year range and scale the address asked for.
+        if measure == indicator_id or measure not in pairs().get(indicator_id, {}).values():
+            raise dash.exceptions.PreventUpdate
+        indicator_id = measure
+        options, hidden = _measure_options(indicator_id)
+        return indicator_id, options, indicator_id, hidden
+    options, hidden = _measure_options(indicator_id)
+    return dash.no_update, options, None if hidden else indicator_id, hidden
+
+
+def target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
     """The indicator's target most relevant to the scope (one set on the scope itself, else a world one, the
     latest deadline first) and the scope's progress row towards it."""
     targets = ft.records(queries.indicator_targets(indicator_id))
@@ -168,8 +285,11 @@ def _target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | 
     return target, rows[0] if rows else None
 
 
-def update_charts(indicator_id: str, year: int, group: str | None, countries: list[str] | None) -> tuple:
-    """The whole view (VIEW_PARTS, in order): map, ranking, trend, their texts and tables, the address."""
+def update_charts(indicator_id: str, year: int, group: str | None, countries: list[str] | None,
+                  scale: str | None = None, years: list[int] | None = None, sort: str | None = None) -> tuple:
+    """The whole view (VIEW_PARTS, in order): map, ranking, trend, their texts and tables, the address, the link
+    to the Data page. `scale` is "linear" or "log" (None: the indicator's own); `years` the trend's [first, last]
+    (None: all); `sort` the ranking's order (a key of url_state.SORTS)."""
     metas = _indicator_metas()
     if indicator_id not in metas.index:  # a theme header or a stale value: nothing to draw
         raise dash.exceptions.PreventUpdate
@@ -181,6 +301,13 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     group_id = group if group in names else None
     group_name = names.get(group_id, "")
     codes = tuple(countries or ())
+    own_scale = _default_scale(indicator_id)
+    scale = scale if scale in SCALES else own_scale
+    sort = sort if sort in SORTS else DEFAULT_SORT
+    first, last, _ = _slider_props(indicator_id)
+    year_from, year_to = (max(first, years[0]), min(last, years[1])) if years else (first, last)
+    if year_from > year_to:  # a range outside this indicator's years (a hand-made post): all of them
+        year_from, year_to = first, last
     values = queries.map_values(indicator_id, int(year))
     members = set(common.group_members(group_id)["iso3"]) if group_id else None
     shown = values if members is None else values[values["iso3"].isin(members)]
@@ -196,16 +323,19 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
         lead = f"Showing the {len(shown)} members of {group_name} only. "
     note += figures.off_map_note(shown)
     ranked = reported.sort_values("value", ascending=False)[["name", "iso3", "value"]]
-    ranking = figures.ranking(reported, int(year))
+    column, descending = SORTS[sort]
+    ranking = figures.sort_ranking(figures.ranking(reported, int(year)), column, descending)
     ranking_caption = (f"{len(ranking)} economies{' in ' + group_name if group_id else ''} with a value for "
-                       f"{year}, highest first ({unit}).")
+                       f"{year}, {SORT_WORDS[sort]} ({unit}).")
     digits = formatting.digits(unit)
-    series = queries.series(indicator_id, codes)
-    world = queries.published_world(indicator_id)
+    series = _in_years(queries.series(indicator_id, codes), year_from, year_to)
+    world = _in_years(queries.published_world(indicator_id), year_from, year_to)
     scope_id = group_id or "world"
     scope_label = group_name or "World"
-    aggregate = queries.group_series(indicator_id, scope_id)
-    target, progress = _target_view(indicator_id, scope_id)
+    aggregate = _in_years(queries.group_series(indicator_id, scope_id), year_from, year_to)
+    target, progress = target_view(indicator_id, scope_id)
+    if year_to < last:  # the projection runs on from the latest year: not drawn on a trend cut before it
+        progress = None
     changes = common.definition_changes(indicator_id)
     note = figures.definition_changes_note(changes)
     trend_text = figures.trend_summary(series, meta["name"], unit)
@@ -218,9 +348,11 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
                       "value": aggregate["value"].astype(float).tolist(),
                       "coverage": [figures.coverage_text(v) for v in aggregate["population_coverage"]]}),
     ], ignore_index=True)
-    state = ExploreState(indicator_id, int(year), codes, group_id)
+    clipped = (year_from if year_from > first else None, year_to if year_to < last else None)
+    state = ExploreState(indicator_id, int(year), codes, group_id, None if scale == own_scale else scale, *clipped,
+                         sort)
     return (
-        figures.world_map(values, meta["name"], unit, int(year), log_scale=_log_scale(indicator_id),
+        figures.world_map(values, meta["name"], unit, int(year), log_scale=scale == "log",
                           members=members, group_name=group_name),
         caption, note, lead + figures.map_summary(reported, meta["name"], unit, int(year)),
         components.data_table(ranked, {"name": "Economy", "iso3": "Code", "value": unit}, digits),
@@ -228,13 +360,19 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
          components.data_table(ranking, {"rank": "Rank", "name": "Economy", "value": "Value", "year": "Year"},
                                digits)],
         figures.trend(series, world, meta["name"], unit, aggregate=(scope_label, aggregate), target=target,
-                      progress=progress, changes=changes),
+                      progress=progress, changes=changes, log_y=scale == "log"),
         caption + (f" Target: {target['source_url']}" if target is not None else "") + (f" {note}" if note else ""),
         trend_text,
         components.data_table(trend_rows, {"name": "Economy or group", "year": "Year", "value": unit,
                                            "coverage": "Population coverage"}, digits),
         encode_state(state),
+        _data_link(indicator_id, codes, group_id, *clipped),
     )
+
+
+def _in_years(frame: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
+    """The rows of a series from `year_from` to `year_to` (the trend's year range)."""
+    return frame[frame["year"].astype(int).between(year_from, year_to)]
 
 
 # The outputs of update_charts, in its order. The layout holds the view the address asks for (components.fill),
@@ -244,9 +382,44 @@ VIEW_PARTS = [("explore-map", "figure"), ("explore-map-source", "children"), ("e
               ("explore-ranking", "children"),
               ("explore-trend", "figure"), ("explore-trend-source", "children"),
               ("explore-trend-summary", "children"), ("explore-trend-table", "children"),
-              ("explore-query", "data")]
+              ("explore-query", "data"), ("explore-data-link", "href")]
 callback(*[Output(*part) for part in VIEW_PARTS],
          Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-group", "value"),
-         Input("explore-countries", "value"), prevent_initial_call=True)(
+         Input("explore-countries", "value"), Input("explore-scale", "value"), Input("explore-range", "value"),
+         Input("explore-sort", "value"), prevent_initial_call=True)(
     checked(text(known=_indicator_ids, default=PREVENT), number(1000, 3000), text(known=_group_ids, default=ALL_GROUPS),
-            codes())(update_charts))
+            codes(), text(known=SCALES, default=None), number_pair(1000, 3000), text(known=SORTS, default=DEFAULT_SORT)
+            )(update_charts))
+
+
+# Play: each tick of the timer moves the year slider on by one, which redraws the map and ranking (update_charts);
+# at the last year it stops. The button plays and pauses. A reader who asks for reduced motion gets no timer: each
+# press steps one year instead. In the browser, so that a tick costs no round trip of its own.
+clientside_callback(
+    """
+    function(clicks, ticks, year, first, last, stopped) {
+        var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+        var fromTimer = (dash_clientside.callback_context.triggered || []).some(function (t) {
+            return t.prop_id.indexOf("explore-play-timer") === 0; });
+        var next = year >= last ? first : year + 1;
+        var play = ["▶ Play", "false", "Play the years on the map and ranking"];
+        var pause = ["⏸ Pause", "true", "Pause the years"];
+        if (fromTimer) {
+            if (stopped) { return dash_clientside.no_update; }
+            var end = next >= last || year >= last;
+            return [Math.min(year + 1, last), end].concat(end ? play : pause);
+        }
+        if (reduce) {
+            return [next, true, "▶ Next year", "false", "Show the next year (reduced motion: no animation)"];
+        }
+        if (!stopped) { return [dash_clientside.no_update, true].concat(play); }
+        return [next, false].concat(pause);
+    }
+    """,
+    Output("explore-year", "value", allow_duplicate=True), Output("explore-play-timer", "disabled"),
+    Output("explore-play", "children"), Output("explore-play", "aria-pressed"), Output("explore-play", "aria-label"),
+    Input("explore-play", "n_clicks"), Input("explore-play-timer", "n_intervals"),
+    State("explore-year", "value"), State("explore-year", "min"), State("explore-year", "max"),
+    State("explore-play-timer", "disabled"),
+    prevent_initial_call=True,
+)
