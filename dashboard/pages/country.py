@@ -11,6 +11,7 @@ print.css lays it out for paper.
 from __future__ import annotations
 
 from html import escape
+from typing import Final
 from urllib.parse import unquote
 
 import dash
@@ -35,7 +36,33 @@ from dashboard.queries.country import (  # the page's queries
 )
 from dashboard.staged import StagedDropdown
 
+
 # Headline series drawn as trends, with the reference line some carry (the 2 % affordability threshold).
+class Ids:
+    """The page's component ids, named once for the layout, the callbacks and the tests. Keep the strings:
+    the CSS (print.css too), the browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "country"  # components.page derives country-main and country-notices from it
+    MAIN: Final = "country-main"
+    NOTICES: Final = "country-notices"
+    CHOOSE: Final = "country-choose"
+    PRINT: Final = "country-print"  # a profile's only
+    NAV: Final = "country-nav"
+    DIRECTORY: Final = "country-directory"  # the page without an economy
+    # A profile's sections; each headline chart (trend) also names its -summary, -source and -table parts.
+    TARGETS: Final = "country-targets"
+    GAPS: Final = "country-gaps"
+    THEMES: Final = "country-themes"
+
+    @staticmethod
+    def trend(indicator_id: str) -> str:
+        return f"country-trend-{indicator_id}"
+
+    @staticmethod
+    def theme(theme_id: str) -> str:
+        return f"country-theme-{theme_id}"
+
+
 HEADLINES = [
     ("internet_use", None),
     ("mobile_broadband_per_100", None),
@@ -172,7 +199,7 @@ def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str)
         if not mine and not others:
             content.append(html.P(f"No open indicator with data for {economy_name} evidences this theme.",
                                   className="no-data"))
-        sections.append(html.Section(className="theme-block", id=f"country-theme-{theme_id}", children=content))
+        sections.append(html.Section(className="theme-block", id=Ids.theme(theme_id), children=content))
     return sections
 
 
@@ -202,7 +229,7 @@ def _gap_section(rows: list[dict], labels: dict[str, str], economy_name: str) ->
                    html.P("Parity score = women's rate ÷ men's rate; ITU reads 0.98–1.02 as parity. Group values are "
                           "ratios of group aggregates, not means of country ratios. Source: this project's derived "
                           "measures (docs/methodology.md).", className="caption")]
-    return html.Section(className="chart gaps", id="country-gaps", children=[html.H2("Gaps in Internet use"),
+    return html.Section(className="chart gaps", id=Ids.GAPS, children=[html.H2("Gaps in Internet use"),
                                                                               *content])
 
 
@@ -235,7 +262,7 @@ def _target_section(iso3: str, economy_name: str) -> html.Section:
             ]))
         content = _html_table("targets-table", ["Target", "Goal", "Latest", "Status", "Reached at current pace"],
                               body, f"Targets: {economy_name}")
-    return html.Section(className="chart", id="country-targets", children=[
+    return html.Section(className="chart", id=Ids.TARGETS, children=[
         html.H2("Targets"),
         html.P(f"Global targets, and those set for groups {economy_name} belongs to, applied to its own series: "
                "a passed deadline is met or not met on the deadline year's value; otherwise on track when the pace "
@@ -295,22 +322,22 @@ def headline_outputs(economy: pd.Series) -> list:
 def _headline_charts(economy: pd.Series) -> html.Section:
     """Four small charts, two a row (one on a phone), drawn with the page (components.fill)."""
     charts = html.Section(className="country-trends chart-pair", children=[
-        components.chart(f"country-trend-{indicator_id}") for indicator_id, _ in HEADLINES
+        components.chart(Ids.trend(indicator_id)) for indicator_id, _ in HEADLINES
     ])
-    parts = [part for indicator_id, _ in HEADLINES for part in components.chart_parts(f"country-trend-{indicator_id}")]
+    parts = [part for indicator_id, _ in HEADLINES for part in components.chart_parts(Ids.trend(indicator_id))]
     return components.fill(charts, dict(zip(parts, headline_outputs(economy), strict=True)))
 
 
 def _picker(value: str | None, options: list[dict]) -> html.Div:
     return html.Div(className="controls country-controls", children=[
         html.Div(className="control", children=[
-            html.Label("Economy", htmlFor="country-choose"),
-            StagedDropdown(id="country-choose", options=options, value=value, clearable=False,
+            html.Label("Economy", htmlFor=Ids.CHOOSE),
+            StagedDropdown(id=Ids.CHOOSE, options=options, value=value, clearable=False,
                          placeholder="Type an economy's name or code…"),
         ]),
-        html.Button("Print this profile", id="country-print", className="button print-button", n_clicks=0)
+        html.Button("Print this profile", id=Ids.PRINT, className="button print-button", n_clicks=0)
         if value else None,
-        dcc.Location(id="country-nav", refresh="callback-nav"),
+        dcc.Location(id=Ids.NAV, refresh="callback-nav"),
     ])
 
 
@@ -323,7 +350,7 @@ def _directory(economies: pd.DataFrame) -> html.Section:
             html.Ul([html.Li(dcc.Link(row.name, href=dash.get_relative_path(f"/country/{row.iso3}")))
                      for row in rows.sort_values("name").itertuples()], style={"columns": "15rem"}),
         ]))
-    return html.Section(className="country-directory", id="country-directory",
+    return html.Section(className=Ids.DIRECTORY, id=Ids.DIRECTORY,
                         children=[html.H2("All economies"), *blocks])
 
 
@@ -343,7 +370,7 @@ def layout(iso3: str | None = None, **_query) -> html.Main:
             "Every indicator of one economy beside its World Bank region and income group, with the year and "
             "source of each value, its gaps and its progress to the targets. Choose an economy.",
             _picker(None, options), _directory(economies),
-            notices=notices, page_id="country",
+            notices=notices, page_id=Ids.PAGE,
         )
     return _profile_page(economy, options)
 
@@ -376,7 +403,7 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
         _headline_charts(economy),
         _target_section(iso3, name),
         _gap_section(rows, labels, name),
-        html.Section(id="country-themes", children=[
+        html.Section(id=Ids.THEMES, children=[
             html.H2("Indicators by WSIS+20 theme"),
             html.P("Themes follow the sections of the WSIS+20 Elements Paper (¶ = its paragraphs). An indicator is "
                    "listed under its main theme and named under the others it evidences. “Women · men” and "
@@ -389,11 +416,11 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
                 f"by WSIS+20 theme, are in its online profile: ", html.Span(className="page-address")],
                className="print-only caption"),
         html.P(html.A("All economies", href=dash.get_relative_path("/country")), className="back-link"),
-        notices=missing_groups, page_id="country",
+        notices=missing_groups, page_id=Ids.PAGE,
     )
 
 
-@callback(Output("country-nav", "href"), Input("country-choose", "value"), prevent_initial_call=True)
+@callback(Output(Ids.NAV, "href"), Input(Ids.CHOOSE, "value"), prevent_initial_call=True)
 @checked(text())
 def go_to_profile(iso3: str | None) -> str:
     """Picking an economy opens its profile (client-side navigation, no reload)."""
@@ -404,7 +431,7 @@ def go_to_profile(iso3: str | None) -> str:
 
 clientside_callback(
     "function(n) { if (n) { window.print(); } return window.dash_clientside.no_update; }",
-    Output("country-print", "id"),
-    Input("country-print", "n_clicks"),
+    Output(Ids.PRINT, "id"),
+    Input(Ids.PRINT, "n_clicks"),
     prevent_initial_call=True,
 )

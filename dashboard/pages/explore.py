@@ -18,6 +18,8 @@ history.replaceState so that a copied link reproduces the view without re-render
 
 from __future__ import annotations
 
+from typing import Final
+
 import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
@@ -44,6 +46,44 @@ from indicators import catalogue
 from indicators.pairs import pairs
 
 dash.register_page(__name__, path="/explore", name="Explore", title="Explore · Digital divide indicators")
+
+
+class Ids:
+    """The page's component ids, named once for the layout, the callbacks and the tests. Keep the strings: the
+    CSS, the assets' scripts, the embed, the browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "explore"  # components.page derives explore-main and explore-notices from it
+    MAIN: Final = "explore-main"
+    NOTICES: Final = "explore-notices"
+    INDICATOR: Final = "explore-indicator"
+    GROUP: Final = "explore-group"
+    YEAR: Final = "explore-year"
+    PLAY: Final = "explore-play"
+    PLAY_TIMER: Final = "explore-play-timer"
+    MEASURE_BOX: Final = "explore-measure-box"
+    MEASURE: Final = "explore-measure"
+    SCALE: Final = "explore-scale"
+    COPY_LINK: Final = "explore-copy-link"
+    LINK_FIELD: Final = "explore-link-field"
+    COPY_STATUS: Final = "explore-copy-status"
+    DATA_LINK: Final = "explore-data-link"
+    MAP: Final = "explore-map"
+    MAP_PREVIEW: Final = "explore-map-preview"  # components.graph(preview=True) names it after the map
+    MAP_SUMMARY: Final = "explore-map-summary"
+    MAP_NOTE: Final = "explore-map-note"
+    MAP_SOURCE: Final = "explore-map-source"
+    MAP_TABLE: Final = "explore-map-table"
+    RANKING_TITLE: Final = "explore-ranking-title"
+    SORT: Final = "explore-sort"
+    RANKING: Final = "explore-ranking"
+    COUNTRIES: Final = "explore-countries"
+    RANGE: Final = "explore-range"
+    TREND: Final = "explore-trend"
+    TREND_SUMMARY: Final = "explore-trend-summary"
+    TREND_SOURCE: Final = "explore-trend-source"
+    TREND_TABLE: Final = "explore-trend-table"
+    QUERY: Final = "explore-query"  # the address bar's query (AddressQuery)
+
 
 def _year_marks(years: list[int]) -> dict:
     first, last = min(years), max(years)
@@ -124,99 +164,99 @@ def layout(**query) -> html.Main:
         "link reproduces it.",
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
-                html.Label("Indicator", htmlFor="explore-indicator"),
-                StagedDropdown(id="explore-indicator", clearable=False, value=state.indicator, search_order="original",
+                html.Label("Indicator", htmlFor=Ids.INDICATOR),
+                StagedDropdown(id=Ids.INDICATOR, clearable=False, value=state.indicator, search_order="original",
                              options=indicator_options, maxHeight=360),
             ]),
             html.Div(className="control", children=[
-                html.Label("Economies shown", htmlFor="explore-group"),
-                StagedDropdown(id="explore-group", clearable=False, value=state.group or ALL_GROUPS,
+                html.Label("Economies shown", htmlFor=Ids.GROUP),
+                StagedDropdown(id=Ids.GROUP, clearable=False, value=state.group or ALL_GROUPS,
                              options=group_options, search_order="original",
                              maxHeight=360),
             ]),
             html.Div(className="control control-wide", children=[
-                html.Label("Year", htmlFor="explore-year"),
+                html.Label("Year", htmlFor=Ids.YEAR),
                 html.Div(className="year-player", children=[
                     # A real button: Enter and Space press it; aria-pressed tells a screen reader it is playing.
-                    html.Button("▶ Play", id="explore-play", type="button", className="play-button",
+                    html.Button("▶ Play", id=Ids.PLAY, type="button", className="play-button",
                                 **{"aria-pressed": "false", "aria-label": "Play the years on the map and ranking"}),
                     html.Div(className="year-slider", children=[
-                        dcc.Slider(id="explore-year", min=first, max=last, step=1, value=state.year, marks=marks,
+                        dcc.Slider(id=Ids.YEAR, min=first, max=last, step=1, value=state.year, marks=marks,
                                    tooltip={"placement": "bottom", "always_visible": True}),
                     ]),
                 ]),
-                dcc.Interval(id="explore-play-timer", interval=PLAY_MS, disabled=True),
+                dcc.Interval(id=Ids.PLAY_TIMER, interval=PLAY_MS, disabled=True),
             ]),
         ]),
         html.Div(className="controls view-options", children=[
             # Dropdowns, not RadioItems: Dash 4 renders radio items as inputs nested in role=option labels, which
             # axe-core reports as serious (as on Gaps); a dropdown is named by its <label> (assets/a11y.js).
-            html.Div(className="control control-narrow", id="explore-measure-box", hidden=measure_hidden, children=[
-                html.Label("Measure", htmlFor="explore-measure"),
+            html.Div(className="control control-narrow", id=Ids.MEASURE_BOX, hidden=measure_hidden, children=[
+                html.Label("Measure", htmlFor=Ids.MEASURE),
                 # No value without a pair: a dropdown clears a value missing from its options as it mounts, and
                 # that change would run a callback at load.
-                StagedDropdown(id="explore-measure", options=measure_options, clearable=False, searchable=False,
+                StagedDropdown(id=Ids.MEASURE, options=measure_options, clearable=False, searchable=False,
                                value=None if measure_hidden else state.indicator),
             ]),
             html.Div(className="control control-narrow", children=[
-                html.Label("Scale (trend and map)", htmlFor="explore-scale"),
-                StagedDropdown(id="explore-scale", options=[{"label": s.capitalize(), "value": s} for s in SCALES],
+                html.Label("Scale (trend and map)", htmlFor=Ids.SCALE),
+                StagedDropdown(id=Ids.SCALE, options=[{"label": s.capitalize(), "value": s} for s in SCALES],
                                value=state.scale or _default_scale(state.indicator), clearable=False,
                                searchable=False),
             ]),
             html.Div(className="share-row", children=[
-                html.Button("Copy link", type="button", className="copy-link", id="explore-copy-link",
-                            **{"data-copy-field": "explore-link-field"}),
+                html.Button("Copy link", type="button", className="copy-link", id=Ids.COPY_LINK,
+                            **{"data-copy-field": Ids.LINK_FIELD}),
                 # An <output>: assets/copy_link.js writes the link there, visible and selectable, as it copies it.
-                html.Output(id="explore-link-field", className="link-field", **{"aria-label": "Link to this view"}),
-                html.Span(id="explore-copy-status", className="copy-status", role="status"),
-                html.A("Open this selection on the Data page", id="explore-data-link", className="data-link"),
+                html.Output(id=Ids.LINK_FIELD, className="link-field", **{"aria-label": "Link to this view"}),
+                html.Span(id=Ids.COPY_STATUS, className="copy-status", role="status"),
+                html.A("Open this selection on the Data page", id=Ids.DATA_LINK, className="data-link"),
             ]),
         ]),
         html.Section(className="chart", children=[
             html.Div(className="map-and-ranking", children=[
                 html.Div(className="map-column", children=[
-                    components.graph("explore-map", preview=True),
-                    html.P(id="explore-map-summary", className="summary", **{"aria-live": "polite"}),
-                    html.P(id="explore-map-note", className="caption"),
-                    html.P(id="explore-map-source", className="caption source"),
+                    components.graph(Ids.MAP, preview=True),
+                    html.P(id=Ids.MAP_SUMMARY, className="summary", **{"aria-live": "polite"}),
+                    html.P(id=Ids.MAP_NOTE, className="caption"),
+                    html.P(id=Ids.MAP_SOURCE, className="caption source"),
                     html.Details(className="table-alternative", children=[
-                        html.Summary("Show the data as a table (ranked)"), html.Div(id="explore-map-table")]),
+                        html.Summary("Show the data as a table (ranked)"), html.Div(id=Ids.MAP_TABLE)]),
                 ]),
                 html.Div(className="ranking-column", children=[
-                    html.H2("Ranking", id="explore-ranking-title", className="chart-title"),
+                    html.H2("Ranking", id=Ids.RANKING_TITLE, className="chart-title"),
                     html.Div(className="control ranking-order", children=[
-                        html.Label("Order", htmlFor="explore-sort"),
-                        StagedDropdown(id="explore-sort", value=state.sort, clearable=False, searchable=False,
+                        html.Label("Order", htmlFor=Ids.SORT),
+                        StagedDropdown(id=Ids.SORT, value=state.sort, clearable=False, searchable=False,
                                        options=[{"label": label, "value": key} for key, label in SORT_LABELS.items()]),
                     ]),
-                    html.Div(id="explore-ranking", className="ranking", tabIndex="0", role="region",
-                             **{"aria-labelledby": "explore-ranking-title"}),
+                    html.Div(id=Ids.RANKING, className="ranking", tabIndex="0", role="region",
+                             **{"aria-labelledby": Ids.RANKING_TITLE}),
                 ]),
             ]),
         ]),
         html.Section(className="chart", children=[
             html.Div(className="controls", children=[
                 html.Div(className="control control-wide", children=[
-                    html.Label("Countries to compare", htmlFor="explore-countries"),
-                    StagedDropdown(id="explore-countries", multi=True, value=list(state.countries),
+                    html.Label("Countries to compare", htmlFor=Ids.COUNTRIES),
+                    StagedDropdown(id=Ids.COUNTRIES, multi=True, value=list(state.countries),
                                  options=country_options, placeholder="Type a country name…"),
                 ]),
                 html.Div(className="control control-wide", children=[
-                    html.Label("Years on the trend", htmlFor="explore-range"),
-                    dcc.RangeSlider(id="explore-range", min=first, max=last, step=1, marks=marks, allowCross=False,
+                    html.Label("Years on the trend", htmlFor=Ids.RANGE),
+                    dcc.RangeSlider(id=Ids.RANGE, min=first, max=last, step=1, marks=marks, allowCross=False,
                                     value=[state.year_from or first, state.year_to or last],
                                     tooltip={"placement": "bottom", "always_visible": False}),
                 ]),
             ]),
-            components.graph("explore-trend"),
-            html.P(id="explore-trend-summary", className="summary", **{"aria-live": "polite"}),
-            html.P(id="explore-trend-source", className="caption source"),
+            components.graph(Ids.TREND),
+            html.P(id=Ids.TREND_SUMMARY, className="summary", **{"aria-live": "polite"}),
+            html.P(id=Ids.TREND_SOURCE, className="caption source"),
             html.Details(className="table-alternative", children=[
-                html.Summary("Show the data as a table"), html.Div(id="explore-trend-table")]),
+                html.Summary("Show the data as a table"), html.Div(id=Ids.TREND_TABLE)]),
         ]),
-        AddressQuery(id="explore-query"),
-        notices=notices, page_id="explore",
+        AddressQuery(id=Ids.QUERY),
+        notices=notices, page_id=Ids.PAGE,
     )
     view = update_charts(state.indicator, state.year, state.group or ALL_GROUPS, list(state.countries),
                          state.scale or _default_scale(state.indicator),
@@ -233,11 +273,11 @@ def _group_ids() -> set[str]:
 
 
 @callback(
-    Output("explore-year", "min"), Output("explore-year", "max"), Output("explore-year", "marks"),
-    Output("explore-year", "value"),
-    Output("explore-range", "min"), Output("explore-range", "max"), Output("explore-range", "marks"),
-    Output("explore-range", "value"), Output("explore-scale", "value"),
-    Input("explore-indicator", "value"), State("explore-year", "value"),
+    Output(Ids.YEAR, "min"), Output(Ids.YEAR, "max"), Output(Ids.YEAR, "marks"),
+    Output(Ids.YEAR, "value"),
+    Output(Ids.RANGE, "min"), Output(Ids.RANGE, "max"), Output(Ids.RANGE, "marks"),
+    Output(Ids.RANGE, "value"), Output(Ids.SCALE, "value"),
+    Input(Ids.INDICATOR, "value"), State(Ids.YEAR, "value"),
     prevent_initial_call=True,
 )
 @checked(text(known=_indicator_ids, default=PREVENT), number(1000, 3000))
@@ -251,16 +291,16 @@ def update_year_range(indicator_id: str, year: int | None):
 
 
 @callback(
-    Output("explore-indicator", "value"), Output("explore-measure", "options"), Output("explore-measure", "value"),
-    Output("explore-measure-box", "hidden"),
-    Input("explore-indicator", "value"), Input("explore-measure", "value"),
+    Output(Ids.INDICATOR, "value"), Output(Ids.MEASURE, "options"), Output(Ids.MEASURE, "value"),
+    Output(Ids.MEASURE_BOX, "hidden"),
+    Input(Ids.INDICATOR, "value"), Input(Ids.MEASURE, "value"),
     prevent_initial_call=True,
 )
 @checked(text(known=_indicator_ids, default=PREVENT), text(known=_indicator_ids, default=None))
 def sync_measure(indicator_id: str, measure: str | None):
     """The relative/absolute toggle and the indicator control, kept in step in one callback (two would call each
     other): a toggle press switches the indicator to its partner; a new indicator brings its own pair, or none."""
-    if dash.ctx.triggered_id == "explore-measure":
+    if dash.ctx.triggered_id == Ids.MEASURE:
         # Only a press on the partner switches; anything else (the dropdown settling its value as it mounts) must
         # not rewrite the indicator, which would reset the year range and scale the address asked for.
         if measure == indicator_id or measure not in pairs().get(indicator_id, {}).values():
@@ -377,16 +417,16 @@ def _in_years(frame: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame
 
 # The outputs of update_charts, in its order. The layout holds the view the address asks for (components.fill),
 # its map drawn on the server until plotly draws it, so no callback runs at load.
-VIEW_PARTS = [("explore-map", "figure"), ("explore-map-source", "children"), ("explore-map-note", "children"),
-              ("explore-map-summary", "children"), ("explore-map-table", "children"),
-              ("explore-ranking", "children"),
-              ("explore-trend", "figure"), ("explore-trend-source", "children"),
-              ("explore-trend-summary", "children"), ("explore-trend-table", "children"),
-              ("explore-query", "data"), ("explore-data-link", "href")]
+VIEW_PARTS = [(Ids.MAP, "figure"), (Ids.MAP_SOURCE, "children"), (Ids.MAP_NOTE, "children"),
+              (Ids.MAP_SUMMARY, "children"), (Ids.MAP_TABLE, "children"),
+              (Ids.RANKING, "children"),
+              (Ids.TREND, "figure"), (Ids.TREND_SOURCE, "children"),
+              (Ids.TREND_SUMMARY, "children"), (Ids.TREND_TABLE, "children"),
+              (Ids.QUERY, "data"), (Ids.DATA_LINK, "href")]
 callback(*[Output(*part) for part in VIEW_PARTS],
-         Input("explore-indicator", "value"), Input("explore-year", "value"), Input("explore-group", "value"),
-         Input("explore-countries", "value"), Input("explore-scale", "value"), Input("explore-range", "value"),
-         Input("explore-sort", "value"), prevent_initial_call=True)(
+         Input(Ids.INDICATOR, "value"), Input(Ids.YEAR, "value"), Input(Ids.GROUP, "value"),
+         Input(Ids.COUNTRIES, "value"), Input(Ids.SCALE, "value"), Input(Ids.RANGE, "value"),
+         Input(Ids.SORT, "value"), prevent_initial_call=True)(
     checked(text(known=_indicator_ids, default=PREVENT), number(1000, 3000), text(known=_group_ids, default=ALL_GROUPS),
             codes(), text(known=SCALES, default=None), number_pair(1000, 3000), text(known=SORTS, default=DEFAULT_SORT)
             )(update_charts))
@@ -400,7 +440,7 @@ clientside_callback(
     function(clicks, ticks, year, first, last, stopped) {
         var reduce = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
         var fromTimer = (dash_clientside.callback_context.triggered || []).some(function (t) {
-            return t.prop_id.indexOf("explore-play-timer") === 0; });
+            return t.prop_id.indexOf("__PLAY_TIMER__") === 0; });
         var next = year >= last ? first : year + 1;
         var play = ["▶ Play", "false", "Play the years on the map and ranking"];
         var pause = ["⏸ Pause", "true", "Pause the years"];
@@ -415,11 +455,11 @@ clientside_callback(
         if (!stopped) { return [dash_clientside.no_update, true].concat(play); }
         return [next, false].concat(pause);
     }
-    """,
-    Output("explore-year", "value", allow_duplicate=True), Output("explore-play-timer", "disabled"),
-    Output("explore-play", "children"), Output("explore-play", "aria-pressed"), Output("explore-play", "aria-label"),
-    Input("explore-play", "n_clicks"), Input("explore-play-timer", "n_intervals"),
-    State("explore-year", "value"), State("explore-year", "min"), State("explore-year", "max"),
-    State("explore-play-timer", "disabled"),
+    """.replace("__PLAY_TIMER__", Ids.PLAY_TIMER),
+    Output(Ids.YEAR, "value", allow_duplicate=True), Output(Ids.PLAY_TIMER, "disabled"),
+    Output(Ids.PLAY, "children"), Output(Ids.PLAY, "aria-pressed"), Output(Ids.PLAY, "aria-label"),
+    Input(Ids.PLAY, "n_clicks"), Input(Ids.PLAY_TIMER, "n_intervals"),
+    State(Ids.YEAR, "value"), State(Ids.YEAR, "min"), State(Ids.YEAR, "max"),
+    State(Ids.PLAY_TIMER, "disabled"),
     prevent_initial_call=True,
 )

@@ -13,6 +13,7 @@ any other lists its matches here.
 
 from __future__ import annotations
 
+from typing import Final
 from urllib.parse import unquote
 
 import dash
@@ -24,6 +25,39 @@ from dashboard import figures_indicator as figures
 from dashboard.html_block import HtmlBlock
 from dashboard.queries import common
 from dashboard.queries import indicator as queries
+
+
+class Ids:
+    """The page's component ids, named once for the layout and the tests. Keep the strings: the CSS, the
+    browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "indicator"  # components.page derives indicator-main and indicator-notices from it
+    MAIN: Final = "indicator-main"
+    NOTICES: Final = "indicator-notices"
+    # The index: search results, then a section per theme (theme).
+    RESULTS: Final = "indicator-results"
+    # One series' page.
+    FACTS: Final = "indicator-facts"
+    COVERAGE: Final = "indicator-coverage"
+    COVERAGE_SUMMARY: Final = "indicator-coverage-summary"
+    MAP: Final = "indicator-map"  # not a component: the prefix of the map preview's SVG ids (map_preview.render)
+    REPORTERS: Final = "indicator-reporters"
+    BREAKDOWNS: Final = "indicator-breakdowns"
+    THEMES: Final = "indicator-themes"
+    THEME_LIST: Final = "indicator-theme-list"
+    TARGETS: Final = "indicator-targets"
+    TARGET_LIST: Final = "indicator-target-list"
+    EDITIONS: Final = "indicator-editions"  # a chart per publisher (edition), with its -summary, -source, -table
+    RELATED: Final = "indicator-related"
+
+    @staticmethod
+    def theme(theme_id: str) -> str:
+        return f"indicator-theme-{theme_id}"
+
+    @staticmethod
+    def edition(dataset_key: str) -> str:
+        return f"indicator-editions-{dataset_key.replace('_', '-')}"
+
 
 NO_THEME = "Context (no WSIS+20 theme)"
 DIMENSIONS = {"sex": "Sex", "area": "Area (urban/rural)", "age": "Age"}
@@ -75,7 +109,7 @@ def _index_sections(rows: pd.DataFrame) -> list:
         members = by_theme.get(theme_id, [])
         if not members:
             continue
-        sections.append(html.Section(className="indicator-index-theme", id=f"indicator-theme-{theme_id}", children=[
+        sections.append(html.Section(className="indicator-index-theme", id=Ids.theme(theme_id), children=[
             html.H3(heading),
             html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", row.name),
                               f" ({row.source_code})" if row.source_code else "",
@@ -92,7 +126,7 @@ def _index(query: str | None, notices: list[str]) -> html.Main:
         found = set(indicator_search.matches(query, rows))
         hits = rows[rows["indicator_id"].isin(found)]
         shown = query[:indicator_search.MAX_QUERY]
-        content.append(html.Section(id="indicator-results", children=[
+        content.append(html.Section(id=Ids.RESULTS, children=[
             html.H2(f"{formatting.count(len(hits))} indicators match “{shown}”" if len(hits) != 1
                     else f"1 indicator matches “{shown}”"),
             html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", row.name),
@@ -110,7 +144,7 @@ def _index(query: str | None, notices: list[str]) -> html.Main:
         "Indicators",
         f"The {formatting.count(len(rows))} series in the database, with their definition, source, licence, "
         "coverage and the themes they evidence. Search by name, code or theme in the box at the top of every page.",
-        *content, notices=notices, page_id="indicator")
+        *content, notices=notices, page_id=Ids.PAGE)
 
 
 # --- one series ---------------------------------------------------------------------------------------------
@@ -141,7 +175,7 @@ def _facts(row: pd.Series, sources: pd.DataFrame) -> html.Section:
     items = []
     for term, description in terms:
         items += [html.Dt(term), html.Dd(description)]
-    return html.Section(id="indicator-facts", children=[html.H2("About this series"),
+    return html.Section(id=Ids.FACTS, children=[html.H2("About this series"),
                                                          html.Dl(items, className="indicator-facts")])
 
 
@@ -156,13 +190,13 @@ def _map_year(per_year: pd.DataFrame) -> int | None:
 def _map_picture(indicator_id: str, year: int) -> str:
     """The map of who reports in `year`, drawn as SVG on the server once per database version."""
     reporting = set(queries.reporters(indicator_id, year)["iso3"])
-    return map_preview.render(figures.reporters_map(common.countries(), reporting, year), "indicator-map")
+    return map_preview.render(figures.reporters_map(common.countries(), reporting, year), Ids.MAP)
 
 
 def _coverage(indicator_id: str) -> html.Section:
     counts = queries.coverage(indicator_id)
     if not counts["n_values"]:
-        return html.Section(id="indicator-coverage", children=[
+        return html.Section(id=Ids.COVERAGE, children=[
             html.H2("Coverage"), html.P("No economy has a value of this series in the database yet: only "
                                         "publishers' aggregates (world, regions, groups), if any.",
                                         className="no-data")])
@@ -179,9 +213,9 @@ def _coverage(indicator_id: str) -> html.Section:
         latest = int(per_year.loc[per_year["year"] == last, "economies"].iloc[0])
         sentence += f"; in {last}, the latest year, {formatting.count(latest)} have so far"
     picture = _map_picture(indicator_id, year)
-    return html.Section(id="indicator-coverage", children=[
+    return html.Section(id=Ids.COVERAGE, children=[
         html.H2("Coverage"),
-        html.P(sentence + ".", id="indicator-coverage-summary"),
+        html.P(sentence + ".", id=Ids.COVERAGE_SUMMARY),
         html.Figure(className="indicator-map", children=[
             HtmlBlock(picture, className="indicator-map-picture"),
             html.Figcaption(f"Economies with a value for {year} (blue) and without (grey). Map shapes: Natural Earth "
@@ -189,7 +223,7 @@ def _coverage(indicator_id: str) -> html.Section:
         ]),
         html.Details(className="table-alternative", children=[
             html.Summary(f"The {formatting.count(len(reporting))} economies reporting in {year}"),
-            html.P("; ".join(reporting["name"]), id="indicator-reporters"),
+            html.P("; ".join(reporting["name"]), id=Ids.REPORTERS),
         ]),
         html.Details(className="table-alternative", children=[
             html.Summary("Economies reporting, year by year"),
@@ -219,7 +253,7 @@ def _breakdowns(row: pd.Series, indicator_id: str) -> html.Section:
     if absent:
         content.append(html.P(f"The publisher also breaks it down by {', '.join(absent)}, but no such value is in "
                               "this database.", className="caption"))
-    return html.Section(id="indicator-breakdowns", children=[html.H2("Breakdowns"), *content])
+    return html.Section(id=Ids.BREAKDOWNS, children=[html.H2("Breakdowns"), *content])
 
 
 def _themes(indicator_id: str) -> html.Section:
@@ -230,8 +264,8 @@ def _themes(indicator_id: str) -> html.Section:
         content = html.Ul([
             html.Li([html.Strong(f"{theme.title} ({_paragraphs(theme.first_paragraph, theme.last_paragraph)})"),
                      " — main theme" if index == 0 else "", f": {theme.summary}"])
-            for index, theme in enumerate(rows.itertuples(index=False))], id="indicator-theme-list")
-    return html.Section(id="indicator-themes", children=[
+            for index, theme in enumerate(rows.itertuples(index=False))], id=Ids.THEME_LIST)
+    return html.Section(id=Ids.THEMES, children=[
         html.H2("WSIS+20 themes"),
         html.P("Sections of the WSIS+20 Elements Paper the series evidences, with their paragraphs (¶).",
                className="caption"),
@@ -247,8 +281,8 @@ def _targets(indicator_id: str) -> html.Section:
         content = html.Ul([html.Li([html.Strong(row.label), f" — {row.framework}, due {int(row.deadline_year)}",
                                     f". {row.scope_name}: {row.status_text}" if isinstance(row.status_text, str)
                                     else ""])
-                           for row in rows.itertuples(index=False)], id="indicator-target-list")
-    return html.Section(id="indicator-targets", children=[
+                           for row in rows.itertuples(index=False)], id=Ids.TARGET_LIST)
+    return html.Section(id=Ids.TARGETS, children=[
         html.H2("Targets measured by it"), content,
         html.P(_link("/targets", "All targets and their status"), className="caption"),
     ])
@@ -259,7 +293,7 @@ def _related(indicator_id: str) -> html.Section:
     content = html.Ul([html.Li(_link(f"/indicator/{row.indicator_id}", row.name))
                        for row in rows.itertuples(index=False)], className="indicator-list related-list") \
         if len(rows) else html.P("No other series with data shares its themes.", className="no-data")
-    return html.Section(id="indicator-related", children=[html.H2("Related indicators"), html.P(
+    return html.Section(id=Ids.RELATED, children=[html.H2("Related indicators"), html.P(
         "Series with data that evidence the same themes, those sharing its main theme first.", className="caption"),
         content])
 
@@ -276,7 +310,7 @@ def _edition_charts(indicator_id: str, name: str, unit: str) -> tuple[tuple, ...
         releases = ", ".join(figures.edition_label(edition)
                              for _, edition in publisher_rows.drop_duplicates("source_id").iterrows())
         charts.append((
-            f"indicator-editions-{dataset_key.replace('_', '-')}",
+            Ids.edition(dataset_key),
             f"{first['group_name']}: {first['publisher']}'s editions",
             figures.editions_figure(publisher_rows, name, unit),
             figures.revision_summary(publisher_rows, name, unit),
@@ -296,7 +330,7 @@ def _editions(indicator_id: str, name: str, unit: str) -> html.Section | None:
     for chart_id, _heading, figure, summary, source, table in built:
         values.update(dict(zip(components.chart_parts(chart_id),
                                [figure, summary, source, HtmlBlock(table)], strict=True)))
-    section = html.Section(id="indicator-editions", children=[
+    section = html.Section(id=Ids.EDITIONS, children=[
         html.H2("Editions: how the publishers revised it"),
         html.P("Publishers revise earlier years when new surveys and estimates arrive. Each line is one edition of "
                "the publisher's world figure as kept in the database; the table gives each year's revision from the "
@@ -329,7 +363,7 @@ def _series_page(row: pd.Series) -> html.Main:
         _targets(indicator_id),
         *([editions] if editions is not None else []),
         _related(indicator_id),
-        page_id="indicator",
+        page_id=Ids.PAGE,
     )
 
 

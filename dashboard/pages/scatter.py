@@ -8,7 +8,7 @@ served alone, for an iframe, at /embed/scatter?<the same query> (dashboard/embed
 
 from __future__ import annotations
 
-from typing import NamedTuple
+from typing import Final, NamedTuple
 
 import dash
 import pandas as pd
@@ -34,6 +34,28 @@ COLOUR_CHOICES = {"region": "World Bank region", "income": "Income group"}
 SCALE_VALUES = {"0": False, "1": True}  # ?logx=1 draws the x axis on a log scale
 # A year is offered by default when at least this share of the best year's economies have both values.
 DEFAULT_YEAR_MIN_COVERAGE = 0.5
+
+
+class Ids:
+    """The page's component ids, named once for the layout, the callbacks and the tests. Keep the strings:
+    the CSS, the assets' scripts, the browser tests and the benchmarks select elements by them."""
+
+    PAGE: Final = "scatter"  # components.page derives scatter-main and scatter-notices from it
+    MAIN: Final = "scatter-main"
+    NOTICES: Final = "scatter-notices"
+    X: Final = "scatter-x"
+    Y: Final = "scatter-y"
+    YEAR: Final = "scatter-year"
+    COLOR: Final = "scatter-color"
+    GROUP: Final = "scatter-group"
+    LOGX: Final = "scatter-logx"
+    LOGY: Final = "scatter-logy"
+    CHART: Final = "scatter-chart"  # components.chart: also its -summary, -source and -table parts
+    CHART_NOTE: Final = "scatter-chart-note"
+    COPY_LINK: Final = "scatter-copy-link"
+    COPY_STATUS: Final = "scatter-copy-status"
+    EMBED_CODE: Final = "scatter-embed-code"
+    QUERY: Final = "scatter-query"  # the address bar's query (AddressQuery)
 
 
 class ScatterState(NamedTuple):  # not a dataclass: Dash imports page files in a way dataclasses cannot follow
@@ -199,43 +221,43 @@ def layout(**query) -> html.Main:
         "scales, the colouring and a group to pick out. The address bar keeps the view, so a copied link "
         "reproduces it.",
         html.Section(className="controls", children=[
-            _control("Horizontal axis (x)", "scatter-x", StagedDropdown(
-                id="scatter-x", value=state.x, clearable=False, options=indicator_options, search_order="original",
+            _control("Horizontal axis (x)", Ids.X, StagedDropdown(
+                id=Ids.X, value=state.x, clearable=False, options=indicator_options, search_order="original",
                 maxHeight=360)),
-            _control("Vertical axis (y)", "scatter-y", StagedDropdown(
-                id="scatter-y", value=state.y, clearable=False, options=indicator_options, search_order="original",
+            _control("Vertical axis (y)", Ids.Y, StagedDropdown(
+                id=Ids.Y, value=state.y, clearable=False, options=indicator_options, search_order="original",
                 maxHeight=360)),
-            _control("Year", "scatter-year", StagedDropdown(
-                id="scatter-year", value=state.year, clearable=False, searchable=False,
+            _control("Year", Ids.YEAR, StagedDropdown(
+                id=Ids.YEAR, value=state.year, clearable=False, searchable=False,
                 options=_year_options(pair_years(state.x, state.y)))),
         ]),
         html.Section(className="controls", children=[
-            _control("Colour by", "scatter-color", StagedDropdown(
-                id="scatter-color", value=state.colour, clearable=False, searchable=False,
+            _control("Colour by", Ids.COLOR, StagedDropdown(
+                id=Ids.COLOR, value=state.colour, clearable=False, searchable=False,
                 options=[{"label": label, "value": key} for key, label in COLOUR_CHOICES.items()])),
-            _control("Highlight a group", "scatter-group", StagedDropdown(
-                id="scatter-group", value=state.group or ALL_GROUPS, clearable=False, options=group_options,
+            _control("Highlight a group", Ids.GROUP, StagedDropdown(
+                id=Ids.GROUP, value=state.group or ALL_GROUPS, clearable=False, options=group_options,
                 maxHeight=360)),
-            _control("x scale", "scatter-logx", StagedDropdown(
-                id="scatter-logx", value=int(state.logx), clearable=False, searchable=False, options=scale_options)),
-            _control("y scale", "scatter-logy", StagedDropdown(
-                id="scatter-logy", value=int(state.logy), clearable=False, searchable=False, options=scale_options)),
+            _control("x scale", Ids.LOGX, StagedDropdown(
+                id=Ids.LOGX, value=int(state.logx), clearable=False, searchable=False, options=scale_options)),
+            _control("y scale", Ids.LOGY, StagedDropdown(
+                id=Ids.LOGY, value=int(state.logy), clearable=False, searchable=False, options=scale_options)),
         ]),
-        components.chart("scatter-chart"),
-        html.P(id="scatter-chart-note", className="caption"),
+        components.chart(Ids.CHART),
+        html.P(id=Ids.CHART_NOTE, className="caption"),
         html.Section(className="share", children=[
-            html.Button("Copy link", id="scatter-copy-link", type="button", className="copy-link",
-                        **{"data-copy": "address", "data-status": "scatter-copy-status"}),
-            html.Span(id="scatter-copy-status", className="caption", role="status"),
+            html.Button("Copy link", id=Ids.COPY_LINK, type="button", className="copy-link",
+                        **{"data-copy": "address", "data-status": Ids.COPY_STATUS}),
+            html.Span(id=Ids.COPY_STATUS, className="caption", role="status"),
             html.Details(className="embed", children=[
                 html.Summary("Embed this chart"),
-                html.Label("Paste this into a web page to show the chart alone:", htmlFor="scatter-embed-code"),
-                dcc.Textarea(id="scatter-embed-code", value=embed_snippet(address), readOnly=True, rows=3,
+                html.Label("Paste this into a web page to show the chart alone:", htmlFor=Ids.EMBED_CODE),
+                dcc.Textarea(id=Ids.EMBED_CODE, value=embed_snippet(address), readOnly=True, rows=3,
                              className="embed-code"),
             ]),
         ]),
-        AddressQuery(id="scatter-query", data=address),
-        notices=notices, page_id="scatter",
+        AddressQuery(id=Ids.QUERY, data=address),
+        notices=notices, page_id=Ids.PAGE,
     )
     return components.fill(page, dict(zip(VIEW_PARTS, view_parts(state), strict=True)))
 
@@ -274,12 +296,12 @@ def update_years(x: str, y: str, year: int | None) -> tuple[list[dict], int | No
     return _year_options(years), year
 
 
-VIEW_PARTS = [*components.chart_parts("scatter-chart"), ("scatter-chart-note", "children"), ("scatter-query", "data"),
-              ("scatter-embed-code", "value")]
-callback(Output("scatter-year", "options"), Output("scatter-year", "value"),
-         Input("scatter-x", "value"), Input("scatter-y", "value"), State("scatter-year", "value"),
+VIEW_PARTS = [*components.chart_parts(Ids.CHART), (Ids.CHART_NOTE, "children"), (Ids.QUERY, "data"),
+              (Ids.EMBED_CODE, "value")]
+callback(Output(Ids.YEAR, "options"), Output(Ids.YEAR, "value"),
+         Input(Ids.X, "value"), Input(Ids.Y, "value"), State(Ids.YEAR, "value"),
          prevent_initial_call=True)(update_years)
 callback(*[Output(*part) for part in VIEW_PARTS],
-         Input("scatter-x", "value"), Input("scatter-y", "value"), Input("scatter-year", "value"),
-         Input("scatter-color", "value"), Input("scatter-group", "value"), Input("scatter-logx", "value"),
-         Input("scatter-logy", "value"), prevent_initial_call=True)(update_view)
+         Input(Ids.X, "value"), Input(Ids.Y, "value"), Input(Ids.YEAR, "value"),
+         Input(Ids.COLOR, "value"), Input(Ids.GROUP, "value"), Input(Ids.LOGX, "value"),
+         Input(Ids.LOGY, "value"), prevent_initial_call=True)(update_view)

@@ -14,6 +14,7 @@ import pytest
 from dash import dcc
 
 import app  # noqa: F401  (registers the pages, as gunicorn does)
+from dashboard import components
 from dashboard import figures_country as fc
 from dashboard.pages import country as page
 from tests.dashboard.dash_tree import walk
@@ -198,6 +199,24 @@ def test_the_headline_charts_carry_the_groups_lines_summary_and_source(db) -> No
     assert not [s for s in outputs[0]["layout"]["shapes"] if s.get("name")]  # Internet use: no change
     graphs = {node.id for node in walk(layout) if isinstance(node, dcc.Graph)}
     assert graphs == {f"country-trend-{indicator}" for indicator, _ in page.HEADLINES}
+
+
+def test_the_layouts_ids_are_the_ones_named_in_ids(db) -> None:
+    """Every component id of the index and of a profile is a constant or builder of Ids (a headline chart's also
+    name its -summary, -source and -table parts), and every constant names a component: an id written as a bare
+    string, or a stale constant, fails."""
+    ids = page.Ids
+
+    def component_ids(layout) -> set[str]:
+        return {node.id for node in walk(layout) if isinstance(getattr(node, "id", None), str)}
+
+    index, profile = component_ids(page.layout()), component_ids(page.layout(iso3="NOR"))
+    named = {value for name, value in vars(ids).items() if name.isupper()} - {ids.PAGE}
+    trends = {part for indicator_id, _ in page.HEADLINES for part, _ in components.chart_parts(ids.trend(indicator_id))}
+    themes = {node.id for node in walk(page.layout(iso3="NOR")) if getattr(node, "className", None) == "theme-block"}
+    assert themes and all(theme == ids.theme(theme.removeprefix(ids.theme(""))) for theme in themes)
+    assert index == {ids.MAIN, ids.NOTICES, ids.CHOOSE, ids.NAV, ids.DIRECTORY}
+    assert index | profile == named | trends | themes
 
 
 @pytest.mark.parametrize("code", ["ZZZ", "<script>alert(1)</script>", "%3Cscript%3E", "no", "NOR/extra"])

@@ -16,6 +16,7 @@ from dashboard import figures
 from dashboard.url_state import DEFAULT_SORT, SORTS, encode_state, parse_state
 from indicators import catalogue
 from indicators.pairs import pairs
+from tests.dashboard.dash_tree import walk
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 READY = ("#explore-map path.choroplethlocation", "#explore-trend .scatterlayer .trace", "#explore-ranking tbody tr")
@@ -85,6 +86,17 @@ def test_every_pair_has_data_for_both_members(built_db: Path) -> None:
 
 
 # --- in the browser ----------------------------------------------------------------------------------------------
+
+
+def test_the_layouts_ids_are_the_ones_named_in_ids(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every component id in the page is a constant of Ids, and every constant names a component: an id written as
+    a bare string, or a stale constant, fails."""
+    monkeypatch.setenv("DDI_DB", str(built_db))
+    import app  # noqa: F401  (the Dash app must exist before a page module registers itself)
+    from dashboard.pages import explore as page
+
+    named = {value for name, value in vars(page.Ids).items() if name.isupper()} - {page.Ids.PAGE}
+    assert {c.id for c in walk(page.layout()) if isinstance(getattr(c, "id", None), str)} == named
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ import pytest
 import requests
 
 import app  # noqa: F401  (registers the pages, as gunicorn does)
-from dashboard import formatting, indicator_search
+from dashboard import components, formatting, indicator_search
 from dashboard.dash_boundary import HtmlBlock
 from dashboard.pages import indicator as page
 from tests.dashboard.dash_tree import walk
@@ -100,6 +100,22 @@ def test_editions_of_internet_use_show_both_itu_releases(db: duckdb.DuckDBPyConn
     summary = page_text(by_id(tree, "indicator-editions-itu-key-ict-summary"))
     assert "67.6 %" in summary and "71.2 %" in summary and "+3.6 points" in summary
     assert "Nov 2025" in page_text(by_id(tree, "indicator-editions-itu-key-ict-source"))
+
+
+def test_the_layouts_ids_are_the_ones_named_in_ids(db: duckdb.DuckDBPyConnection) -> None:
+    """Every component id of the index (with a search) and of a series' page is a constant or builder of Ids (an
+    edition chart's also name its -summary, -source and -table parts), and every constant names a component: an
+    id written as a bare string, or a stale constant, fails."""
+    ids = page.Ids
+    index, series = page.layout(q="internet"), page.layout("internet_use")
+    found = {c.id for tree in (index, series) for c in walk(tree) if isinstance(getattr(c, "id", None), str)}
+    named = {value for name, value in vars(ids).items() if name.isupper()} - {ids.PAGE, ids.MAP}
+    themes = {c.id for c in walk(index) if getattr(c, "className", None) == "indicator-index-theme"}
+    editions = {part for key in db.execute("SELECT DISTINCT dataset_key FROM source").fetchall()
+                for part, _ in components.chart_parts(ids.edition(key[0]))}
+    assert themes and all(theme == ids.theme(theme.removeprefix(ids.theme(""))) for theme in themes)
+    assert ids.edition("itu_key_ict") in found
+    assert found - editions == named | themes
 
 
 def test_a_series_with_one_edition_has_no_editions_view(db: duckdb.DuckDBPyConnection) -> None:

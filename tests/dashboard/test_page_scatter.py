@@ -18,8 +18,9 @@ import plotly.graph_objects as go
 import pytest
 import requests
 
+from dashboard import components
 from dashboard import figures_scatter as fs
-from tests.dashboard.dash_tree import find
+from tests.dashboard.dash_tree import find, walk
 
 pytestmark = pytest.mark.browser
 
@@ -185,6 +186,17 @@ def test_callbacks_redraw_and_write_the_address(scatter) -> None:
     assert scatter.update_view(X, Y, "2020", "zz", 5, 7, None)[5].startswith(f"?x={X}&y={Y}&year=")
     options, year = scatter.update_years(Y, "egov_online_services", 1990)
     assert year in [option["value"] for option in options]
+
+
+def test_the_layouts_ids_are_the_ones_named_in_ids(scatter) -> None:
+    """Every component id in the page is a constant of Ids (the chart's also name its -summary, -source and -table
+    parts), and every constant names a component: an id written as a bare string, or a stale constant, fails."""
+    ids = scatter.Ids
+    named = {value for name, value in vars(ids).items() if name.isupper()} - {ids.PAGE}
+    parts = {part for part, _ in components.chart_parts(ids.CHART)}
+    tree = scatter.layout()
+    layout_ids = {component.id for component in walk(tree) if isinstance(getattr(component, "id", None), str)}
+    assert layout_ids == named | parts
 
 
 # --- over HTTP and in a browser -------------------------------------------------------------------------------
