@@ -77,7 +77,9 @@ def test_wrong_types_get_the_default_view_not_a_500(db, values: list) -> None:
 
 def test_explore_with_a_string_for_the_year_draws_the_default_year(db) -> None:
     output = next(key for key in app.app.callback_map if key.startswith("..explore-map.figure"))
-    assert post(body(output, ["internet_use", "2020", ["all"], "NOR"])) == 200
+    entry = app.app.callback_map[output]
+    values = ["internet_use", "2020", ["all"], "NOR"]  # the rest (scale, year range, order) left to their defaults
+    assert post(body(output, values + [None] * (len(entry["inputs"]) + len(entry["state"]) - len(values)))) == 200
 
 
 @pytest.mark.parametrize("raw", [
