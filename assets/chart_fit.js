@@ -63,9 +63,9 @@
   function forScreen() {
     var entries = redrawn.splice(0);
     restore(entries);
-    // Dash's own resize (a ResizeObserver, then a 100 ms timer) can still redraw a chart at the size its box had
-    // on paper after this: once it has run, put back any chart it changed.
-    setTimeout(function () { restore(entries); }, 400);
+    // Dash's own resize (a ResizeObserver, then a 100 ms timer; later on a busy machine) can still redraw a chart
+    // at the size its box had on paper after this: put back any chart it changed, a few times as it settles.
+    [400, 1200, 3000].forEach(function (delay) { setTimeout(function () { restore(entries); }, delay); });
   }
 
   function onPrintChange(event) { if (event.matches) forPaper(); else forScreen(); }

@@ -34,7 +34,8 @@ EXPLORE = "/explore?indicator=internet_use&countries=NOR"
 VIEW_PARTS = [("explore-map", "figure"), ("explore-map-source", "children"), ("explore-map-note", "children"),
               ("explore-map-summary", "children"), ("explore-map-table", "children"), ("explore-ranking", "children"),
               ("explore-trend", "figure"), ("explore-trend-source", "children"),
-              ("explore-trend-summary", "children"), ("explore-trend-table", "children"), ("explore-query", "data")]
+              ("explore-trend-summary", "children"), ("explore-trend-table", "children"), ("explore-query", "data"),
+              ("explore-data-link", "href")]
 
 
 def callback_body(outputs: list[tuple[str, str]], inputs: list[tuple[str, str, object]],
@@ -55,7 +56,9 @@ def requests_of(url: str) -> dict:
         "layout": ("GET", "/_dash-layout", {"headers": {"Referer": url + EXPLORE}}),
         "callback": ("POST", "/_dash-update-component", {"json": callback_body(
             VIEW_PARTS, [("explore-indicator", "value", "internet_use"), ("explore-year", "value", 2022),
-                         ("explore-group", "value", "all"), ("explore-countries", "value", ["NOR"])])}),
+                         ("explore-group", "value", "all"), ("explore-countries", "value", ["NOR"]),
+                         ("explore-scale", "value", None), ("explore-range", "value", None),
+                         ("explore-sort", "value", None)])}),
         "download": ("GET", "/download/selection.csv?indicator=internet_use&countries=NOR", {}),
         "sql": ("POST", "/_dash-update-component", {"json": callback_body(
             [("sql-status", "children"), ("sql-result", "children"), ("sql-query", "data")],

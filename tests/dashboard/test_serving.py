@@ -80,6 +80,11 @@ def test_a_database_overwritten_in_place_gives_a_notice_and_503s_never_a_500(bui
         explore = next(entry for output, entry in callbacks.items() if output.startswith(map_output))
         sql = next(entry for output, entry in callbacks.items() if output.startswith("..sql-status.children"))
 
+        def view(indicator: str, year: int, iso3: str) -> list:
+            """Explore's inputs for one economy's view; the scale, year range and order left to their defaults."""
+            values = [indicator, year, "all", [iso3]]
+            return values + [None] * (len(explore["inputs"]) + len(explore["state"]) - len(values))
+
         def post(entry: dict, values: list) -> requests.Response:
             items = [{**item, "value": value} for item, value in zip(entry["inputs"] + entry["state"], values,
                                                                        strict=True)]
@@ -89,7 +94,7 @@ def test_a_database_overwritten_in_place_gives_a_notice_and_503s_never_a_500(bui
                 "output": entry["output"], "outputs": outputs, "inputs": items[:len(entry["inputs"])],
                 "state": items[len(entry["inputs"]):], "changedPropIds": []})
 
-        assert post(explore, ["internet_use", 2015, "all", ["NOR"]]).status_code == 200
+        assert post(explore, view("internet_use", 2015, "NOR")).status_code == 200
         with served.open("r+b") as file:  # overwrite in place: the header stays, the blocks are garbage
             file.seek(3 * 4096)
             file.write(random.Random(1).randbytes(served.stat().st_size - 3 * 4096))
@@ -97,7 +102,7 @@ def test_a_database_overwritten_in_place_gives_a_notice_and_503s_never_a_500(bui
         # each answer is either a full one or says the database could not be read; none is a 500.
         answers = {
             "layout": requests.get(base + "/_dash-layout", headers={"Referer": f"{base}/gaps?year=2016"}, timeout=60),
-            "explore": post(explore, ["mobile_broadband_per_100", 2009, "all", ["KEN"]]),
+            "explore": post(explore, view("mobile_broadband_per_100", 2009, "KEN")),
             "sql": post(sql, [1, "SELECT sum(value), count(DISTINCT source_id) FROM observation"]),
             "download": requests.get(base + "/download/full.csv?indicator=population", timeout=60),
         }
