@@ -177,6 +177,12 @@ class Options:
     explore_indicators: list[str] = field(default_factory=list)
     explore_groups: list[str] = field(default_factory=list)  # 'all' and every country group
     explore_years: dict[str, tuple[int, int]] = field(default_factory=dict)  # the year slider's min, max
+    explore_scales: list[str] = field(default_factory=list)
+    explore_sorts: list[str] = field(default_factory=list)
+    scatter_indicators: list[str] = field(default_factory=list)
+    scatter_colours: list[str] = field(default_factory=list)
+    scatter_groups: list[str] = field(default_factory=list)
+    scatter_years: dict[tuple[str, str], list[int]] = field(default_factory=dict)  # filled as pairs are drawn
     gaps: list[str] = field(default_factory=list)
     gap_groups: list[str] = field(default_factory=list)
     gap_years: dict[str, list[str]] = field(default_factory=dict)
@@ -200,6 +206,14 @@ def gather_options(session: requests.Session, url: str, callbacks: list[Callback
                                   if not option.get("disabled")]
     options.explore_groups = values_of(explore["explore-group"])
     options.countries = values_of(explore["explore-countries"])
+    options.explore_scales = values_of(explore["explore-scale"])
+    options.explore_sorts = values_of(explore["explore-sort"])
+
+    scatter = layout(session, url, router, "/scatter")
+    options.scatter_indicators = [option["value"] for option in scatter["scatter-x"]["options"]
+                                  if not option.get("disabled")]
+    options.scatter_colours = values_of(scatter["scatter-color"])
+    options.scatter_groups = values_of(scatter["scatter-group"])
 
     gaps = layout(session, url, router, "/gaps")
     options.gaps, options.gap_groups = values_of(gaps["gaps-gap"]), values_of(gaps["gaps-group"])
@@ -273,11 +287,29 @@ def explore(rng: random.Random, options: Options) -> dict:
     year = rng.randint(*options.explore_years[indicator])
     countries = some(rng, options.countries, 0, MAX_COUNTRIES)
     group = rng.choice(options.explore_groups)
+    first, last = options.explore_years[indicator]
+    year_range = sorted(rng.sample(range(first, last + 1), 2)) if last > first else [first, last]
+    scale, sort = rng.choice(options.explore_scales), rng.choice(options.explore_sorts)
     return {"explore-indicator.value": indicator, "explore-year.value": year, "explore-group.value": group,
-            "explore-countries.value": countries,
+            "explore-countries.value": countries, "explore-measure.value": None,
+            "explore-scale.value": scale, "explore-range.value": year_range, "explore-sort.value": sort,
             "_path": ("/explore", query_string({"indicator": indicator, "year": year,
                                                 "group": None if group == "all" else group,
                                                 "countries": countries}))}
+
+
+def scatter(rng: random.Random, options: Options) -> dict:
+    x, y = rng.sample(options.scatter_indicators, 2)
+    colour, group = rng.choice(options.scatter_colours), rng.choice(options.scatter_groups)
+    logx, logy = rng.randint(0, 1), rng.randint(0, 1)
+    return {"scatter-x.value": x, "scatter-y.value": y, "scatter-year.value": None, "scatter-color.value": colour,
+            "scatter-group.value": group, "scatter-logx.value": logx, "scatter-logy.value": logy,
+            "_path": ("/scatter", query_string({"x": x, "y": y, "color": colour,
+                                                "group": None if group == "all" else group}))}
+
+
+def indicator(rng: random.Random, options: Options) -> dict:
+    return {"_path": (f"/indicator/{rng.choice(options.explore_indicators)}", "")}  # no callback of its own
 
 
 def gaps(rng: random.Random, options: Options) -> dict:
@@ -342,7 +374,7 @@ def about(rng: random.Random, options: Options) -> dict:
 # Page label: its combinations. A page's callbacks are those whose outputs start with "<label>-".
 PAGES: dict[str, Callable[[random.Random, Options], dict]] = {
     "overview": overview, "explore": explore, "gaps": gaps, "targets": targets, "country": country, "data": data,
-    "sql": sql, "about": about,
+    "sql": sql, "about": about, "scatter": scatter, "indicator": indicator,
 }
 
 

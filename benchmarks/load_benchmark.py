@@ -86,8 +86,11 @@ def our_actions(url: str, db: Path, rng: random.Random, n: int) -> list[list[Req
         options = gather_options(session, url, callbacks, db)
     by_page: dict[str, list] = {page: [] for page in PAGES}
     for callback in callbacks:
+        page = callback.outputs[0]["id"].split("-", 1)[0]
         if callback.outputs[0]["id"] != ROUTER_OUTPUT:
-            by_page[callback.outputs[0]["id"].split("-", 1)[0]].append(callback)
+            if page not in by_page:
+                sys.exit(f"callback {callback.output} belongs to no page in callback_benchmark.PAGES: add its page")
+            by_page[page].append(callback)
     pairs = [(page, callback) for page, page_callbacks in by_page.items() for callback in page_callbacks]
     actions = []
     for _ in range(n):

@@ -235,7 +235,7 @@ def ranking(reported: pd.DataFrame, year: int) -> pd.DataFrame:
 def sort_ranking(ranked: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
     """The ranking (`ranking`'s frame) in another order: by "value" or "name", either way; each keeps its rank.
     Names compare case-blind (casefold); ties of value go by name."""
-    keys = ranked["name"].str.casefold()
+    keys = ranked["name"].astype(str).str.casefold()  # astype: an empty ranking's column has no string dtype
     if column == "name":
         order = keys.sort_values(ascending=not descending, kind="stable").index
     else:

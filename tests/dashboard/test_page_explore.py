@@ -68,6 +68,13 @@ def test_ranking_orders_keep_each_economy_rank() -> None:
         assert dict(zip(ordered["name"], ordered["rank"], strict=True)) == rank_of
 
 
+def test_an_empty_ranking_sorts_every_way() -> None:
+    """A group with no economy reporting in the year ranks nobody; sorting that must not fail (it answered 500)."""
+    ranked = figures.ranking(pd.DataFrame({"name": [], "value": []}), 2022)
+    for column, descending in SORTS.values():
+        assert figures.sort_ranking(ranked, column, descending).empty
+
+
 def test_pairs_join_a_relative_and_an_absolute_measure_of_one_concept() -> None:
     found = pairs()
     assert len(found) >= 4
