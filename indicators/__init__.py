@@ -5,6 +5,10 @@ sources.yaml and themes.yaml beside them.
 
 The YAML files beside this module are the single place where a series is described; the ETL
 loads them into DuckDB and the app reads them from there.
+
+Each entry's English text may have translations beside it in the other UN languages (`translations:`
+{locale: {field: text, by: ours | <sources.yaml key>}}); `entry.text(field, locale)` returns the text in a
+locale, falling back to English (docs/i18n-data.md).
 """
 
 from __future__ import annotations
