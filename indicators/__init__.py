@@ -191,9 +191,11 @@ def read_translations(spec: dict, kind: str, where: str, source_keys: set[str]
         if by != TRANSLATED_BY_US and by not in source_keys:
             raise CatalogueError(f"{at}: by must be {TRANSLATED_BY_US!r} or a key of sources.yaml, not {by!r}")
         texts = [(name, entry[name]) for name in allowed if name in entry]
+        if not texts:
+            raise CatalogueError(f"{at}: gives none of {', '.join(allowed)}")
         bad = [name for name, text in texts if not isinstance(text, str) or not text.strip()]
-        if bad or not texts:
-            raise CatalogueError(f"{at}: {bad[0] if bad else 'no field'} must be a non-empty text")
+        if bad:
+            raise CatalogueError(f"{at}: {bad[0]} must be a non-empty text")
         # Folded like the English descriptions: the YAML's line breaks are not part of the text.
         found.append((locale, Translation(tuple((name, " ".join(text.split())) for name, text in texts), by)))
     return tuple(found)
