@@ -73,9 +73,11 @@ def test_text_falls_back_to_english(catalogue) -> None:
      r"^indicator internet_use: translations\.fr: by must be 'ours' or a key of sources\.yaml, not None$"),
     ({"fr": {"name": "Internautes", "by": "someone"}},
      r"^indicator internet_use: translations\.fr: by must be 'ours' or a key of sources\.yaml, not 'someone'$"),
-    ({"fr": {"name": "  ", "by": "ours"}}, r"^indicator internet_use: translations\.fr: name must be a non-empty text$"),
+    ({"fr": {"name": "  ", "by": "ours"}},
+     r"^indicator internet_use: translations\.fr: name must be a non-empty text$"),
     ({"fr": {"by": "ours"}}, r"^indicator internet_use: translations\.fr: gives none of name, description$"),
-    ({"fr": "Internautes"}, r"^indicator internet_use: translations\.fr: must be a mapping of name, description and by$"),
+    ({"fr": "Internautes"},
+     r"^indicator internet_use: translations\.fr: must be a mapping of name, description and by$"),
     (["fr"], r"^indicator internet_use: translations must map a locale to its fields, not list$"),
 ])
 def test_a_malformed_translation_is_refused_in_one_line(tmp_path: Path, translations, message: str) -> None:
