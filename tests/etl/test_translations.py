@@ -56,12 +56,30 @@ def test_text_falls_back_to_english(catalogue) -> None:
     assert internet.text("name", "fr") == "Personnes utilisant l'Internet"
     assert internet.translated_by("name", "fr") == "ours"
     assert internet.text("description", "es").startswith("Proporción de la población")
-    untranslated = next(ind for ind in catalogue.indicators.values() if ind.translated_by("description", "ru") is None)
-    assert untranslated.text("description", "ru") == untranslated.description
     assert catalogue.units["percent_population"].text("label", "zh") == "占人口的百分比"
     assert catalogue.themes["ai"].text("title", "ar") == "الذكاء الاصطناعي"
     assert catalogue.themes["ai"].text("summary", "fr").startswith("Les promesses et les risques de l'IA")
     assert internet.text("name", "xx") == internet.name  # an unknown locale reads English
+
+
+def test_an_untranslated_field_reads_english(tmp_path: Path) -> None:
+    """A translation may give the name alone: the description then falls back to English, marked as such."""
+    copy = _copy_catalogue(tmp_path)
+    path = copy / "catalogue" / "worldbank.yaml"
+    entries = yaml.safe_load(path.read_text(encoding="utf-8"))
+    entry = next(entry for entry in entries if entry["id"] == "internet_use")
+    del entry["translations"]["ru"]["description"]
+    path.write_text(yaml.safe_dump(entries, allow_unicode=True), encoding="utf-8")
+    internet = load_catalogue(copy).indicators["internet_use"]
+    assert internet.text("description", "ru") == internet.description
+    assert internet.translated_by("description", "ru") is None
+    assert internet.text("name", "ru") == "Лица, пользующиеся интернетом"
+    assert report.counts(load_catalogue(copy))["indicator descriptions"]["ru"][1] == len(entries_ids(copy)) - 1
+
+
+def entries_ids(directory: Path) -> list[str]:
+    return [entry["id"] for path in sorted((directory / "catalogue").glob("*.yaml"))
+            for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []]
 
 
 @pytest.mark.parametrize(("translations", "message"), [
