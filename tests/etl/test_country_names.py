@@ -84,3 +84,18 @@ def test_the_built_database_holds_every_name(built_db: Path) -> None:
         assert missing == []
         assert con.execute("SELECT count(*) FROM country_name").fetchone()[0] == 6 * con.execute(
             "SELECT count(*) FROM country").fetchone()[0]
+
+
+def test_the_query_gives_a_locales_display_names_in_reading_order(db: duckdb.DuckDBPyConnection) -> None:
+    from dashboard.queries import common
+
+    french = common.country_names("fr")
+    assert len(french) == db.execute("SELECT count(*) FROM country").fetchone()[0]
+    names = dict(zip(french["iso3"], french["name"], strict=True))
+    assert names["AFG"] == "Afghanistan" and names["PSE"] == "État de Palestine" and names["CHI"] == (
+        "Îles Anglo-Normandes")
+    order = list(french["name"])
+    # Accents do not send "Égypte" after "Zimbabwe": it sorts among the E's.
+    assert order.index("Danemark") < order.index("Égypte") < order.index("Espagne") < order.index("Zimbabwe")
+    assert common.country_names("zh").set_index("iso3").loc["CHN", "name"] == "中国"
+    assert common.country_names("xx").empty
