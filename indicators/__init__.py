@@ -164,7 +164,8 @@ def _require(entry: dict, keys: tuple[str, ...], where: str) -> None:
 
 
 # The fields each kind of entry may translate; `by` is required beside them.
-TRANSLATABLE_FIELDS = {"indicator": ("name", "description"), "unit": ("label",), "theme": ("title", "summary")}
+TRANSLATABLE_FIELDS = {"indicator": ("name", "description"), "unit": ("label",),
+                       "theme": ("title", "summary", "missing")}
 
 
 def read_translations(spec: dict, kind: str, where: str, source_keys: set[str]

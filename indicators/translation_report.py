@@ -22,6 +22,7 @@ ROWS = (
     ("unit labels", lambda cat: cat.units, "label", True),
     ("theme titles", lambda cat: cat.themes, "title", True),
     ("theme summaries", lambda cat: cat.themes, "summary", False),
+    ("theme gap notes", lambda cat: cat.themes, "missing", False),
 )
 
 

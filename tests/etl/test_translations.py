@@ -59,6 +59,7 @@ def test_text_falls_back_to_english(catalogue) -> None:
     assert catalogue.units["percent_population"].text("label", "zh") == "占人口的百分比"
     assert catalogue.themes["ai"].text("title", "ar") == "الذكاء الاصطناعي"
     assert catalogue.themes["ai"].text("summary", "fr").startswith("Les promesses et les risques de l'IA")
+    assert catalogue.themes["ai"].text("missing", "es").startswith("Preparación para la IA")
     assert internet.text("name", "xx") == internet.name  # an unknown locale reads English
 
 
