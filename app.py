@@ -135,7 +135,7 @@ def plotly_locale(name: str):
     package plotly.js-locales. The file is a CommonJS module; wrapped here, it registers itself with plotly if plotly
     has loaded, else leaves itself in window.PlotlyLocales, which plotly registers as it starts."""
     locale = i18n.BY_CODE.get(name.removesuffix(".js"))
-    source = PLOTLY_LOCALES_DIR / f"{locale.plotly}.js" if locale and name.endswith(".js") else None
+    source = PLOTLY_LOCALES_DIR / f"{locale.plotly.lower()}.js" if locale and name.endswith(".js") else None
     if source is None or locale is i18n.DEFAULT:
         abort(404)
     if not source.is_file():

@@ -38,7 +38,7 @@ class Locale:
     code: str  # the address prefix, <html lang> and the catalogue's folder
     name: str  # the language's own name, for the switcher
     direction: str  # "ltr" or "rtl": <html dir>
-    plotly: str  # the name of plotly.js's locale (plotly.js-locales' file, dcc.Graph's config)
+    plotly: str  # the name of plotly.js's locale (dcc.Graph's config); its file in plotly.js-locales is lower case
 
 
 # In the UN's order (English, then the others alphabetically by their English names, as the UN lists them).
@@ -47,7 +47,7 @@ LOCALES = (
     Locale("fr", "Français", "ltr", "fr"),
     Locale("es", "Español", "ltr", "es"),
     Locale("ar", "العربية", "rtl", "ar"),
-    Locale("zh", "中文", "ltr", "zh-cn"),
+    Locale("zh", "中文", "ltr", "zh-CN"),
     Locale("ru", "Русский", "ltr", "ru"),
 )
 BY_CODE = {locale.code: locale for locale in LOCALES}
