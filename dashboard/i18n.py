@@ -4,7 +4,7 @@ A locale is part of the address: /fr/explore?… is the Explore page in French, 
 link opens in the sender's language. Which locale a request is in:
 
 - a page's index (GET /fr/explore): the first segment of its path;
-- Dash's layout and callback requests (/_dash-layout, /_dash-update-component), which are sent to the same URL
+- Dash's layout and callback requests (dashboard/dash_boundary.py names their URLs), which are sent to the same URL
   from every page: the first segment of the path in their Referer, the page's full address (app.py sends
   `Referrer-Policy: same-origin`; dashboard/prerender.py builds the page from the same header).
 
