@@ -52,7 +52,7 @@ CACHED_STATUSES = (200, 204)
 # (app.py) builds every page to fill its own query cache, which a kept answer would skip.
 BYPASS = "ddi.response_cache.bypass"
 # What the code's identity is made of: every file whose change can change an answer.
-CODE_GLOBS = ("app.py", "dashboard/**/*.py", "indicators/**/*.yaml", "assets/**/*")
+CODE_GLOBS = ("app.py", "dashboard/**/*.py", "indicators/**/*.yaml", "assets/**/*", "locale/**/*.po")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
     id INTEGER PRIMARY KEY,            -- insertion order: the oldest are evicted first
