@@ -76,6 +76,7 @@ def create_app() -> DashboardApp:
     )
     server = app.server
     data.register(server)  # one database version per request (dashboard/data.py)
+    i18n.register(server)  # each request's locale, found once (dashboard/i18n.py)
     response_cache.register(server)  # answers kept per database version for every worker (after data.register)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
     embed.register(server)  # a chart alone, for an iframe: /embed/<page>?<the page's URL state>

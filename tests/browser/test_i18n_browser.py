@@ -78,6 +78,8 @@ def test_french_explore_has_no_console_error_plotlys_french_and_a_switcher_that_
     french = set(re.findall(r":\s*'([^']+)'", FRENCH_PLOTLY.read_text()))
     titles = page.eval_on_selector_all("#explore-map .modebar-btn", "bs => bs.map(b => b.getAttribute('data-title'))")
     assert titles and set(titles) <= french | {None}, titles
+    # the callbacks' numbers are French too (their locale comes from their Referer): "8,6 %", not "8.6 %"
+    page.wait_for_function("/\\d,\\d\u00a0%/.test(document.querySelector('main').innerText)", timeout=30_000)
     assert serious_violations(page) == []
     assert record.errors == []
     # The view's query moves on (a control rewrites the address); the switcher follows it.
