@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8050
 
-.PHONY: run test lint build benchmark clean debs
+.PHONY: run test lint build benchmark clean debs messages
 
 $(VENV)/.runtime: requirements.txt | debs
 	$(PYTHON) -m venv $(VENV)
@@ -68,6 +68,15 @@ benchmark: debs $(VENV)/.dev node_modules/.installed
 	$(PY) benchmarks/sandbox_benchmark.py
 	$(PY) benchmarks/memory_benchmark.py
 	$(PY) benchmarks/load_benchmark.py
+
+# The interface's strings (docs/i18n.md): extract them from the code into locale/messages.pot, then add the new ones
+# (empty, to translate) to each locale's .po and mark the changed ones fuzzy. The app reads the .po files themselves.
+LOCALES := fr es ar zh ru
+messages: $(VENV)/.runtime
+	$(VENV)/bin/pybabel extract --mapping-file=babel.cfg --no-location --sort-output --omit-header --width=120 \
+		--keywords=N_ --output-file=locale/messages.pot .
+	$(foreach l,$(LOCALES),$(VENV)/bin/pybabel update --input-file=locale/messages.pot --domain=messages \
+		--output-dir=locale --locale=$(l) --no-fuzzy-matching --ignore-obsolete --width=120;)
 
 clean:
 	rm -rf $(VENV) node_modules .pytest_cache

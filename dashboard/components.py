@@ -7,7 +7,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import map_preview, response_cache
+from dashboard import i18n, map_preview, response_cache
 from dashboard.figures_overview import (
     TABLE_ROWS,  # noqa: F401 (the tables' row limit, for the pages)
     scroll_box,  # noqa: F401 (a wide table's own scrolling box)
@@ -22,8 +22,12 @@ GRAPH_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToClo
 
 
 def graph_config() -> dict:
-    """Plotly config: map shapes from this app (app.py's /topojson/ route), never from a CDN."""
-    return {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
+    """Plotly config: map shapes from this app (app.py's /topojson/ route), never from a CDN; the modebar's words
+    and the axes' number formats in the request's locale (plotly.js's own translations, app.py's /plotly-locale/,
+    which the index loads for that locale). The one place a graph's locale is set."""
+    config = {**GRAPH_CONFIG, "topojsonURL": dash.get_relative_path("/topojson/")}
+    locale = i18n.current()
+    return config if locale is i18n.DEFAULT else {**config, "locale": locale.plotly}
 
 
 def downloads(chart_id: str, *, png: bool = False) -> html.Div:

@@ -10,7 +10,9 @@ navigation event, re-announced under our own name).
    too. Their browser halves live in `window.ddi_components` (assets/*.js).
 2. Reading a component tree as HTML (`is_html_element`, `tag_of`): dash.html components' namespace and type.
 3. The pages' router: `page_at` and `query_variables` are dash._pages' own helpers (the router callback uses
-   them), `filled_page_container` rebuilds Dash's page container with its private ids, and
+   them); `route_localized_paths` makes the router (and Dash's index meta tags) find a page under a locale prefix
+   (/fr/explore: dashboard/i18n.py) by wrapping dash._pages' page finder; `filled_page_container` rebuilds Dash's
+   page container with its private ids, and
    `title_callback_on_navigation_only` edits the callback list Dash serves as /_dash-dependencies.
 4. Dash's URLs: the callback endpoint (and the shape of its posts: `guard`), the layout and dependency
    requests (preloaded by the index), and plotly's script swapped for a smaller bundle (`serve_smaller_plotly`).
@@ -27,10 +29,14 @@ from pathlib import Path
 from typing import ClassVar
 
 import dash
+import dash._pages
+import dash.dash
 from dash import dcc, html
 from dash._pages import _parse_query_string, _path_to_page  # the router callback's own helpers
 from dash.development.base_component import Component
 from flask import abort, request, send_from_directory
+
+from dashboard import i18n
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -88,9 +94,26 @@ def tag_of(node: Component) -> str:
 LOCATION_ID, CONTENT_ID, STORE_ID, DUMMY_ID = "_pages_location", "_pages_content", "_pages_store", "_pages_dummy"
 
 
+def _localized_path_to_page(path_id: str) -> tuple[dict, dict | None]:
+    """Dash's page finder for a path id ("fr/explore", without the slashes), with its locale prefix taken off."""
+    return _path_to_page(i18n.strip("/" + (path_id or "")).strip("/"))
+
+
+def route_localized_paths() -> None:
+    """Let Dash's router callback (dash.dash) and index meta tags (dash._pages) find the page at /fr/explore as
+    the one at /explore: both look pages up through their module's `_path_to_page`, replaced here by
+    `_localized_path_to_page`. Idempotent; call once as the app is built."""
+    for module in (dash.dash, dash._pages):
+        if getattr(module, "_path_to_page", None) is not _path_to_page and \
+                getattr(module, "_path_to_page", None) is not _localized_path_to_page:
+            raise RuntimeError(f"{module.__name__}._path_to_page is not Dash's page finder: has Dash changed?")
+        module._path_to_page = _localized_path_to_page
+
+
 def page_at(pathname: str) -> tuple[dict | None, dict | None]:
-    """(the registered page at `pathname`, its path variables), as Dash's router finds them."""
-    return _path_to_page(dash.strip_relative_path(pathname) or "")
+    """(the registered page at `pathname`, its path variables), as Dash's router finds them; a locale prefix
+    (/fr/explore) names the same page as the path without it."""
+    return _localized_path_to_page(dash.strip_relative_path(pathname) or "")
 
 
 def query_variables(search: str) -> dict:

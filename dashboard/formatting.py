@@ -5,6 +5,10 @@ Numbers are written to the precision they have: head counts to thousands or as m
 ("72.7 %"), ratios and 0–1 indices to two ("0.85"), other quantities by size. Units and proper names keep
 their case ("price of 1 GB … (A4AI)"): `in_sentence` lower-cases only an ordinary first word.
 
+Numbers follow the request's locale (dashboard/i18n.py) through Babel's CLDR data: "72.7 %" in English is "72,7 %"
+in French, "2.22 billion" is "2,22 milliards" and "22.18亿" (CLDR's own scales); digits stay Latin in Arabic, as in
+the UN's Arabic statistics. English is written by Python's format specs, exactly as before Babel came in.
+
 Downloads (CSV, Parquet, XLSX) never go through here: they keep every digit, for machines.
 """
 
@@ -12,6 +16,13 @@ from __future__ import annotations
 
 import math
 import re
+from functools import cache
+
+from babel import Locale
+from babel.numbers import NumberPattern, format_compact_decimal, format_decimal, format_scientific, parse_pattern
+
+from dashboard import i18n
+from dashboard.i18n import gettext as _
 
 PEOPLE_UNITS = ("people", "persons")
 RATIO_UNITS = ("ratio", "index (0–1)")
@@ -23,6 +34,54 @@ PROPER_WORDS = {"Internet", "Global", "Africa", "Asia", "Europe"}
 FLAG_WORDS = {"a": "", "normal": "", "e": "estimate", "estimated": "estimate", "estimate": "estimate",
               "b": "break in series", "break": "break in series", "p": "provisional", "provisional": "provisional",
               "f": "forecast", "forecast": "forecast", "m": "missing", "derived": "derived"}
+
+
+def _locale() -> str | None:
+    """The request's locale code, or None for English (written with Python's format specs)."""
+    locale = i18n.current()
+    return None if locale is i18n.DEFAULT else locale.code
+
+
+# Babel parses a pattern and looks a locale up on every call (~0.1 ms each): both are kept, parsed once.
+@cache
+def _babel_locale(code: str) -> Locale:
+    return Locale.parse(code)
+
+
+@cache
+def _decimal_pattern(decimals: int) -> NumberPattern:
+    return parse_pattern("#,##0" + ("." + "0" * decimals if decimals else ""))
+
+
+@cache
+def _percent_pattern(code: str, decimals: int) -> NumberPattern:
+    """The locale's percent pattern ("#,##0 %" in French) with `decimals` places."""
+    pattern = _babel_locale(code).percent_formats[None].pattern
+    return parse_pattern(pattern.replace("#,##0", "#,##0." + "0" * decimals, 1) if decimals else pattern)
+
+
+_ENGLISH_SPECS = {places: f",.{places}f" for places in range(4)}  # built once: a spec built per call cost 3 µs
+
+
+def fixed(value: float, decimals: int) -> str:
+    """`value` to `decimals` places with thousands separators: "1,234.5"; "1 234,5" in French."""
+    code = _locale()
+    if code is None:
+        return format(value, _ENGLISH_SPECS[decimals])
+    return _decimal_pattern(decimals).apply(value, _babel_locale(code))
+
+
+def percent(value: float, decimals: int = 1) -> str:
+    """A share in percent (72.7 → "72.7 %"), with the locale's percent sign and its spacing ("72,7 %")."""
+    code = _locale()
+    if code is None:
+        return f"{fixed(value, decimals)} %"
+    return _percent_pattern(code, decimals).apply(value / 100, _babel_locale(code))
+
+
+def _scaled(value: float, digits: int, length: str) -> str:
+    """A large number in the locale's words for its scale ("2.22 billion" → "2,22 milliards"; short: "2,22 Md")."""
+    return format_compact_decimal(value, format_type=length, locale=_locale(), fraction_digits=digits)
 
 
 def missing(value) -> bool:
@@ -39,13 +98,15 @@ def people(value: float) -> str:
     """A head count: 2,217,833,000 → "2.22 billion"; 508,647,353.5 → "508.6 million"; 45,312 → "45,000";
     612 → "612"; 0 → "0"."""
     size = abs(value)
+    if size >= 1e6 and _locale() is not None:
+        return _scaled(value, 2 if size >= 1e9 else 1, "long")
     if size >= 1e9:
         return f"{value / 1e9:,.2f} billion"
     if size >= 1e6:
         return f"{value / 1e6:,.1f} million"
     if size >= 1e4:
-        return f"{round(value, -3):,.0f}"
-    return f"{value:,.0f}"
+        return fixed(round(value, -3), 0)
+    return fixed(value, 0)
 
 
 # Prices in % of monthly GNI per capita are read against the 2 % threshold: one decimal would write 1.96 %
@@ -74,41 +135,46 @@ def plain(value: float) -> str:
     if size >= 1e6:
         return people(value)
     if size >= 1000:
-        return f"{value:,.0f}"
+        return fixed(value, 0)
     if size >= 10:
-        return f"{value:,.1f}"
+        return fixed(value, 1)
     if size >= 1 or size == 0:
-        return f"{value:,.2f}"
+        return fixed(value, 2)
+    if _locale() is not None:
+        return format_decimal(value, format="@@", locale=_locale()) if size >= 1e-4 else \
+            format_scientific(value, format="0.0E0", locale=_locale())
     return f"{value:,.2g}" if size >= 1e-4 else f"{value:.1e}"
 
 
 def compact(value: float) -> str:
     """A number for a narrow card, by size: 4.71 bn · 5.52 M · 97,310 · 99.0 · 2.50 · 0.707."""
     size = abs(value)
+    if size >= 1e6 and _locale() is not None:
+        return _scaled(value, 2, "short")
     if size >= 1e9:
         return f"{value / 1e9:,.2f} bn"
     if size >= 1e6:
         return f"{value / 1e6:,.2f} M"
     if size >= 1000:
-        return f"{value:,.0f}"
+        return fixed(value, 0)
     if size >= 10:
-        return f"{value:,.1f}"
+        return fixed(value, 1)
     if size >= 1 or size == 0:
-        return f"{value:,.2f}"
-    return f"{value:,.3f}"
+        return fixed(value, 2)
+    return fixed(value, 3)
 
 
 def number(value, unit: str) -> str:
     """A value without its unit, to the unit's precision ("72.7", "0.85", "508.6 million"); "no data" when missing."""
     if missing(value):
-        return "no data"
+        return _("no data")
     value = float(value)
     if unit in PEOPLE_UNITS:
         return people(value)
     if unit in RATIO_UNITS or unit in THRESHOLD_UNITS:
-        return f"{value:,.2f}"
+        return fixed(value, 2)
     if unit.startswith("%") or unit == "percentage points":
-        return f"{value:,.1f}"
+        return fixed(value, 1)
     return plain(value)
 
 
@@ -123,8 +189,10 @@ def value(value, unit: str) -> str:
     """A value with its unit, for reading: "72.7 %", "1.38 % of GNI p.c.", "0.85", "508.6 million people",
     "3.2 points", "45.0 score (0–100)"; "no data" when missing. A ratio or index needs no unit word."""
     text = number(value, unit)
-    if text == "no data" or unit in RATIO_UNITS or not unit:
+    if missing(value) or unit in RATIO_UNITS or not unit:
         return text
+    if short_unit(unit) == "%" and _locale() is not None:  # the locale's percent sign and spacing
+        return percent(float(value), 2 if unit in THRESHOLD_UNITS else 1)
     return f"{text} {short_unit(unit)}"
 
 
@@ -157,14 +225,16 @@ def flag_note(status) -> str:
 
 def count(value) -> str:
     """A count of things (economies, years, values): 6224 → "6,224"; "no data" when missing."""
-    return "no data" if missing(value) else f"{int(value):,}"
+    if missing(value):
+        return _("no data")
+    return f"{int(value):,}" if _locale() is None else fixed(int(value), 0)
 
 
 def change(difference, unit: str) -> str:
     """A difference between two values of this unit, signed: "+3.6 points" for shares (percentage points),
     "−0.25" for ratios, "+1.2 million people" for head counts; "no data" when missing."""
     if missing(difference):
-        return "no data"
+        return _("no data")
     difference = float(difference)
     text = value(abs(difference), "percentage points" if unit.startswith("%") else unit)
     if not any(digit in "123456789" for digit in number(abs(difference), unit)):

@@ -15,7 +15,7 @@ import dash
 import pandas as pd
 from flask import jsonify, redirect, request
 
-from dashboard import data
+from dashboard import data, i18n
 from dashboard.queries.indicator import catalogue
 
 INPUT_ID = "site-search-input"
@@ -50,16 +50,20 @@ def resolve(query: str) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def form_html() -> str:
-    """The header's search form as escaped HTML (the header is one static block: dashboard/static_html.py)."""
-    action = escape(dash.get_relative_path("/indicator"))
+def form_html(locale: i18n.Locale = i18n.DEFAULT) -> str:
+    """The header's search form in `locale` as escaped HTML (the header is one static block:
+    dashboard/static_html.py); it submits to the index in the same locale (/fr/indicator?q=…)."""
+    _ = i18n.translations(locale.code).gettext
+    # Translated outside the f-string: pybabel does not look inside f-strings for gettext calls.
+    label, placeholder, button = _("Find an indicator"), _("Name, code or theme"), _("Search")
+    action = escape(dash.get_relative_path(i18n.href("/indicator", locale)))
     options = escape(dash.get_relative_path(NAMES_ROUTE))
     return (f'<form class="site-search" role="search" action="{action}" method="get">'
-            f'<label for="{INPUT_ID}">Find an indicator</label>'
+            f'<label for="{INPUT_ID}">{escape(label)}</label>'
             f'<input id="{INPUT_ID}" name="q" type="search" list="site-search-options" autocomplete="off" '
-            f'maxlength="{MAX_QUERY}" placeholder="Name, code or theme" data-options="{options}">'
+            f'maxlength="{MAX_QUERY}" placeholder="{escape(placeholder)}" data-options="{options}">'
             '<datalist id="site-search-options"></datalist>'
-            '<button type="submit">Search</button></form>')
+            f'<button type="submit">{escape(button)}</button></form>')
 
 
 def names():
@@ -76,13 +80,14 @@ def names():
 
 def redirect_query():
     """Before Dash serves /indicator?q=…: a query that names one indicator goes straight to its page."""
-    if request.path.rstrip("/") != dash.get_relative_path("/indicator").rstrip("/") or not request.args.get("q"):
+    locale, path = i18n.split_path(request.path)
+    if path.rstrip("/") != dash.get_relative_path("/indicator").rstrip("/") or not request.args.get("q"):
         return None
     try:
         found = resolve(request.args["q"])
     except data.DatabaseMissingError:
         return None  # the page says the database is missing
-    return redirect(dash.get_relative_path(f"/indicator/{found}"), code=302) if found else None
+    return redirect(dash.get_relative_path(i18n.href(f"/indicator/{found}", locale)), code=302) if found else None
 
 
 def register(server) -> None:

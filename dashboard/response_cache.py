@@ -5,7 +5,7 @@ of the code serving it): under load most of a worker's time went into building t
 for the same request another worker, or the same one, had answered a moment before. This module keeps such
 answers in one SQLite file (WAL mode: readers never wait) that all gunicorn workers of a server share:
 
-- what is kept: 200/204 answers to callback posts (keyed by the exact body), to the
+- what is kept: 200/204 answers to callback posts (keyed by the exact body and the locale), to the
   layout (keyed by the page its Referer names) and to the pages' index (keyed by path and query);
 - under which key: sha256 of the *generation* (the code's identity and the request's pinned database version,
   `dashboard.data.current_version`) and the request's parts above, so one version's answer is never served
@@ -35,7 +35,7 @@ from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, has_request_context, request
 
-from dashboard import dash_boundary, data
+from dashboard import dash_boundary, data, i18n
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +52,7 @@ CACHED_STATUSES = (200, 204)
 # (app.py) builds every page to fill its own query cache, which a kept answer would skip.
 BYPASS = "ddi.response_cache.bypass"
 # What the code's identity is made of: every file whose change can change an answer.
-CODE_GLOBS = ("app.py", "dashboard/**/*.py", "indicators/**/*.yaml", "assets/**/*")
+CODE_GLOBS = ("app.py", "dashboard/**/*.py", "indicators/**/*.yaml", "assets/**/*", "locale/**/*.po")
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS responses (
     id INTEGER PRIMARY KEY,            -- insertion order: the oldest are evicted first
@@ -170,7 +170,8 @@ def describe(index_endpoints: frozenset[str]) -> Cacheable | None:
         body = request.get_data(cache=True)  # Dash reads it again from the request's cache on a miss
         if any(f'"{prefix}'.encode() in body for prefix in NOT_CACHED_OUTPUT_PREFIXES):
             return None  # conservative: any mention of an excluded output id (in outputs, inputs or state)
-        return Cacheable(("callback", body), etag=False)
+        # The body does not say the locale (it is the Referer's path prefix: dashboard/i18n.py), the answer's words do.
+        return Cacheable(("callback", i18n.current().code, body), etag=False)
     if request.method != "GET":
         return None
     if dash_boundary.is_layout_request(path):

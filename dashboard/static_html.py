@@ -20,7 +20,7 @@ from dashboard.dash_boundary import HtmlBlock, is_html_element, tag_of
 
 # Dash prop name → HTML attribute name, where they differ.
 ATTRIBUTES = {"className": "class", "htmlFor": "for", "tabIndex": "tabindex", "colSpan": "colspan",
-              "rowSpan": "rowspan"}
+              "rowSpan": "rowspan", "hrefLang": "hreflang"}
 PLAIN = {"id", "title", "href", "target", "rel", "role", "lang", "scope", "src", "alt", "width", "height",
          "download", "type"}
 BOOLEAN = {"open", "hidden"}

@@ -25,7 +25,8 @@ dashboard/dash_boundary.py relies on Dash's and plotly's private parts; after an
  2. dash.html's namespace and _type (tests/dashboard/test_static_html.py);
  3. dash._pages._path_to_page and _parse_query_string, the page container's ids (_pages_location, _pages_content,
     _pages_store, _pages_dummy: dash.dash._ID_*), the title callback in app._callback_list
-    (tests/dashboard/test_prerender.py);
+    (tests/dashboard/test_prerender.py); dash.dash's and dash._pages' `_path_to_page`, wrapped for locale
+    prefixes (tests/dashboard/test_i18n.py);
  4. the URLs _dash-update-component (its post's shape: tests/dashboard/test_callbacks.py and
     tests/dashboard/test_fuzz.py),
     _dash-layout, _dash-dependencies, and the script path plotly/package_data/plotly.*.js
