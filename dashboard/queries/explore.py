@@ -5,14 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import data
+from dashboard.queries import observed
 
 
 def year_coverage(indicator_id: str) -> pd.DataFrame:
-    """Economies with a value, per year: drives the slider and the default year."""
-    return data.query("""
-        SELECT year, count(*) AS economies FROM observation_total WHERE indicator_id = ?
-        GROUP BY year ORDER BY year
-    """, [indicator_id])
+    """Economies with a value, per year: drives the slider and the default year (counted in memory, once per
+    database version: dashboard/queries/observed.py)."""
+    return observed.year_counts(indicator_id)
 
 
 def map_values(indicator_id: str, year: int) -> pd.DataFrame:
