@@ -9,8 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import data
-from dashboard.queries import observed
+from dashboard.queries import common, observed
 
 POPULATION = "population"  # the indicator that sizes the points
 
@@ -24,20 +23,15 @@ def pair_years(x_id: str, y_id: str, window: int) -> pd.DataFrame:
 
 def pair_values(x_id: str, y_id: str, year: int, window: int) -> pd.DataFrame:
     """One row per economy with a value of both indicators for `year` (else the latest of the `window` years
-    before): iso3, name, wb_region, income_group, x, x_year, y, y_year, population, population_year (NULL when
-    the population is not known within the window)."""
-    return data.query("""
-        WITH latest AS (
-            SELECT indicator_id, iso3, arg_max(value, year) AS value, max(year) AS year
-            FROM observation_total
-            WHERE indicator_id IN (?, ?, ?) AND year BETWEEN ? AND ?
-            GROUP BY indicator_id, iso3
-        )
-        SELECT c.iso3, c.name, c.wb_region, c.income_group, x.value AS x, x.year AS x_year,
-               y.value AS y, y.year AS y_year, p.value AS population, p.year AS population_year
-        FROM country c
-        JOIN latest x ON x.iso3 = c.iso3 AND x.indicator_id = ?
-        JOIN latest y ON y.iso3 = c.iso3 AND y.indicator_id = ?
-        LEFT JOIN latest p ON p.iso3 = c.iso3 AND p.indicator_id = ?
-        ORDER BY c.name
-    """, [x_id, y_id, POPULATION, year - window, year, x_id, y_id, POPULATION])
+    before), by name: iso3, name, wb_region, income_group, x, x_year, y, y_year, population, population_year
+    (NaN when the population is not known within the window). From the observations held in memory
+    (dashboard/queries/observed.py): as SQL, ~40 ms a pair on a busy server."""
+
+    def latest(indicator_id: str, value: str, value_year: str) -> pd.DataFrame:
+        rows = observed.totals(indicator_id)  # by name, then year: an economy's last row is its latest
+        rows = rows[rows["year"].between(year - window, year)].drop_duplicates("iso3", keep="last")
+        return rows[["iso3", "value", "year"]].rename(columns={"value": value, "year": value_year})
+
+    return (common.countries().merge(latest(x_id, "x", "x_year"), on="iso3")
+            .merge(latest(y_id, "y", "y_year"), on="iso3")
+            .merge(latest(POPULATION, "population", "population_year"), on="iso3", how="left"))
