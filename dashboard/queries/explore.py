@@ -30,18 +30,15 @@ def year_coverage(indicator_id: str) -> pd.DataFrame:
 
 def map_values(indicator_id: str, year: int) -> pd.DataFrame:
     """One value per economy for `year` (with the publisher's flag): every economy is listed, by iso3, with NULL
-    (NaN) where there is no data."""
-    rows = observed.totals(indicator_id)
-    rows = rows[rows["year"] == year]
-    return observed.countries_by_iso3().merge(rows[["iso3", "value", "obs_status"]], on="iso3", how="left")
+    where there is no data (from the observations held in memory: dashboard/queries/observed.py)."""
+    return observed.map_values(indicator_id, year)
 
 
 def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
     """Time series of the chosen economies, by name and year, with the publisher's flag of each value."""
     if not iso3_codes:
         return pd.DataFrame(columns=["iso3", "name", "year", "value", "obs_status"])
-    rows = observed.totals(indicator_id)
-    return rows[rows["iso3"].isin(iso3_codes)][["iso3", "name", "year", "value", "obs_status"]].reset_index(drop=True)
+    return observed.series(indicator_id, iso3_codes)
 
 
 def published_world(indicator_id: str) -> pd.DataFrame:
