@@ -57,3 +57,30 @@ def test_year_counts_are_the_economies_reporting_each_year(db) -> None:
 def test_an_indicator_without_observations_has_no_years(db) -> None:
     assert observed.year_counts("no_such_indicator").empty
     assert observed.pair_years("no_such_indicator", "internet_use", 3).empty
+
+
+def test_map_values_list_every_economy_with_its_value_and_flag_for_the_year(db) -> None:
+    expected = db.execute("""
+        SELECT c.iso3, o.value, o.obs_status FROM country c
+        LEFT JOIN observation_total o ON o.iso3 = c.iso3 AND o.indicator_id = 'internet_use' AND o.year = 2015
+        ORDER BY c.iso3""").fetchall()
+    frame = observed.map_values("internet_use", 2015)
+    assert frame.columns.tolist() == ["iso3", "name", "wb_region", "income_group", "value", "obs_status"]
+    got = list(zip(frame["iso3"], frame["value"], frame["obs_status"], strict=True))
+    assert [code for code, _, _ in got] == [code for code, _, _ in expected]
+    assert any(value is not None for _, value, _ in expected)  # some economies report that year
+    for (_, value, status), (_, want, want_status) in zip(got, expected, strict=True):
+        assert (value == want) if want is not None else value != value  # NaN where there is no value
+        assert status == want_status
+
+
+def test_series_are_the_chosen_economies_rows_by_name_and_year(db) -> None:
+    codes = ("NOR", "NGA", "BRA", "XXX")  # XXX: not an economy, left out
+    expected = db.execute("""
+        SELECT o.iso3, c.name, o.year, o.value FROM observation_total o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND o.iso3 IN ('NOR', 'NGA', 'BRA') ORDER BY c.name, o.year
+    """).fetchall()
+    frame = observed.series("internet_use", codes)
+    assert len(expected) > 30
+    assert list(zip(frame["iso3"], frame["name"], frame["year"].astype(int), frame["value"], strict=True)) == \
+        [(code, name, int(year), value) for code, name, year, value in expected]
