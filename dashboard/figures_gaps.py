@@ -86,6 +86,11 @@ def year_span(years) -> str:
     return _span([int(year) for year in (_plain(value) for value in years) if year is not None])
 
 
+def _rows(rows: pd.DataFrame | list[dict]) -> list[dict]:
+    """Rows as dicts, from a frame or as they are (the query layer hands some over as rows already)."""
+    return records(rows) if isinstance(rows, pd.DataFrame) else rows
+
+
 def _figure(traces: list[dict], heading: str, height: int, *, note: str | None = None, **layout) -> dict:
     """A plotly figure dict with this page's common layout; `note` is written across an empty chart."""
     axis = {"gridcolor": GRID, "zeroline": False}
@@ -420,12 +425,12 @@ def scatter_summary(rows: pd.DataFrame, gap: Gap, year_label: str) -> str:
 # --- (d) chosen countries over time ---------------------------------------------------------------------------
 
 
-def country_trend(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> dict:
+def country_trend(totals: pd.DataFrame | list[dict], breakdown: pd.DataFrame | list[dict], gap: Gap) -> dict:
     """Each chosen economy's total Internet use as a line, its survey values by breakdown as markers.
 
     `totals`: iso3, name, year, value; `breakdown`: iso3, name, year, category, value.
     """
-    lines, points = records(totals), records(breakdown)
+    lines, points = _rows(totals), _rows(breakdown)
     traces = []
     names = sorted({row["name"] for row in lines} | {row["name"] for row in points})
     for index, name in enumerate(names):
@@ -451,8 +456,8 @@ def country_trend(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> di
                    yaxis={"title": {"text": "% of population"}, "range": [0, 100]})
 
 
-def country_summary(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> str:
-    lines, points = records(totals), records(breakdown)
+def country_summary(totals: pd.DataFrame | list[dict], breakdown: pd.DataFrame | list[dict], gap: Gap) -> str:
+    lines, points = _rows(totals), _rows(breakdown)
     if not lines and not points:
         return "Choose countries to see their Internet use over time and their survey values by breakdown."
     low, high = gap.pair

@@ -307,8 +307,9 @@ def update_country_trend(gap_key: str, countries: list[str] | None):
     totals, breakdown = country_rows(tuple(countries or ()), gap)
     source = (_source_line("All ages and sexes", ("internet_use", "total"))[:-1] + ". "
               + _source_line(f"By {gap.dimension}", ("internet_use", gap.dimension)))
-    table = pd.concat([totals.assign(category="all"), breakdown.assign(category=breakdown["category"].map(
-        gap.names).str.lower())])[["name", "year", "category", "value"]].sort_values(["name", "year", "category"])
+    table = pd.DataFrame(sorted([(row["name"], row["year"], "all", row["value"]) for row in totals]
+                                + [(row["name"], row["year"], gap.names[row["category"]].lower(), row["value"])
+                                   for row in breakdown]), columns=["name", "year", "category", "value"])
     return (fg.country_trend(totals, breakdown, gap), fg.country_summary(totals, breakdown, gap), source,
             _table(table, {"name": "Economy", "year": "Year", "category": "Who", "value": "Internet use (%)"}))
 

@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard import data
 from dashboard.queries import common
-from dashboard.rows import plain_records
+from dashboard.rows import plain_records, records
 
 GROUP_TYPE_ORDER = ["world", "wb_region", "income_group", "ldc", "lldc", "sids", "m49_region", "m49_subregion"]
 GROUP_TYPE_PREFIX = {"wb_region": "World Bank region: ", "income_group": "Income group: ",
@@ -165,23 +165,31 @@ def scatter_rows(group_id: str, gap: GapKind, year: int | None) -> pd.DataFrame:
     return rows.sort_values("name").reset_index(drop=True)
 
 
-def country_rows(codes: tuple[str, ...], gap: GapKind) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The chosen economies' total Internet use over time and their values for each side of the gap."""
-    if not codes:
-        empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
-        return empty, empty.assign(category=pd.Series(dtype=str))
-    marks = ", ".join("?" for _ in codes)
-    totals = data.query(f"""
-        SELECT o.iso3, c.name, o.year, o.value FROM observation_total o JOIN country c USING (iso3)
-        WHERE o.indicator_id = 'internet_use' AND o.iso3 IN ({marks}) ORDER BY c.name, o.year
-    """, list(codes))
-    breakdown = data.query(f"""
-        SELECT o.iso3, c.name, o.year, o.{gap.dimension} AS category, o.value
-        FROM observation o JOIN country c USING (iso3)
-        WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[gap.dimension]} AND o.iso3 IN ({marks})
-        ORDER BY c.name, o.year, category
-    """, list(codes))
-    return totals, breakdown
+@data.per_version
+def _internet_use_rows(dimension: str | None) -> tuple[dict, ...]:
+    """Every economy's Internet use rows, in total (None) or for each side of one gap, in the order the chart and
+    table read them (name, year, side): filtering these in memory costs less than a query per set of countries."""
+    if dimension is None:
+        rows = data.query("""
+            SELECT o.iso3, c.name, o.year, o.value FROM observation_total o JOIN country c USING (iso3)
+            WHERE o.indicator_id = 'internet_use' ORDER BY c.name, o.year
+        """)
+    else:
+        rows = data.query(f"""
+            SELECT o.iso3, c.name, o.year, o.{dimension} AS category, o.value
+            FROM observation o JOIN country c USING (iso3)
+            WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[dimension]}
+            ORDER BY c.name, o.year, category
+        """)
+    return tuple(records(rows))
+
+
+def country_rows(codes: tuple[str, ...], gap: GapKind) -> tuple[list[dict], list[dict]]:
+    """The chosen economies' total Internet use over time and their values for each side of the gap, as rows
+    (iso3, name, year, value; the second list with category too). Callers must not change them."""
+    chosen = set(codes)
+    return ([row for row in _internet_use_rows(None) if row["iso3"] in chosen],
+            [row for row in _internet_use_rows(gap.dimension) if row["iso3"] in chosen])
 
 
 def inequality_rows() -> pd.DataFrame:
