@@ -248,6 +248,15 @@ def _published_note(group_id: str, name: str) -> str:
 
 def update_group_charts(gap_key: str, group_id: str, year: str | None):
     """The group's series (ours and ITU's), its members' parity scores and the gap against income."""
+    years = scatter_years(fg.GAPS[gap_key])
+    chosen = parse_int(year)
+    return _group_parts(gap_key, group_id) + _scatter_parts(gap_key, group_id, chosen if chosen in years else None)
+
+
+@data.per_version
+def _group_parts(gap_key: str, group_id: str) -> tuple:
+    """The series, the publisher's series and the parity chart: they do not depend on the scatter's year, so
+    they are built once per database, gap and group (callers must not change them)."""
     gap = fg.GAPS[gap_key]
     name = group_name(group_id)
     breakdown = ("internet_use", gap.dimension)
@@ -270,16 +279,6 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
     own_ratio = group_parity(group_id, gap)
     parity_source = _source_line(f"{gap.ratio_label}, derived here from", breakdown)
 
-    years = scatter_years(gap)
-    chosen = parse_int(year)
-    chosen = chosen if chosen in years else None
-    scatter = scatter_rows(group_id, gap, chosen)
-    year_label = str(chosen) if chosen else ", ".join(
-        part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
-    scatter_source = (_source_line("Gap derived here from", breakdown)[:-1] + ". "
-                      + _source_line("GNI per capita", ("gni_per_capita", "total")))
-    scatter_table = scatter[["name", "iso3", "wb_region", "year", "gap", "gni"]].sort_values("gap", ascending=False)
-
     return (
         fg.group_series(series, gap, name), fg.series_summary(series, gap, name), series_source,
         _table(series_table[["year", "category", "value", "population_coverage", "n_countries", "n_members"]],
@@ -296,6 +295,21 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
         fg.parity_dots(parity, gap, name, own_ratio), fg.parity_summary(parity, gap, name), parity_source,
         _table(fg.parity_table(parity), {"name": "Economy", "iso3": "Code", "year": "Survey year",
                                          "value": gap.ratio_label, "status": "Against the parity band"}),
+    )
+
+
+@data.per_version
+def _scatter_parts(gap_key: str, group_id: str, year: int | None) -> tuple:
+    """The gap against income in one year (None: each economy's latest), built once per database and view."""
+    gap = fg.GAPS[gap_key]
+    breakdown = ("internet_use", gap.dimension)
+    scatter = scatter_rows(group_id, gap, year)
+    year_label = str(year) if year else ", ".join(
+        part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
+    scatter_source = (_source_line("Gap derived here from", breakdown)[:-1] + ". "
+                      + _source_line("GNI per capita", ("gni_per_capita", "total")))
+    scatter_table = scatter[["name", "iso3", "wb_region", "year", "gap", "gni"]].sort_values("gap", ascending=False)
+    return (
         fg.gap_vs_income(scatter, gap, year_label), fg.scatter_summary(scatter, gap, year_label), scatter_source,
         _table(scatter_table, {"name": "Economy", "iso3": "Code", "wb_region": "Region", "year": "Year",
                                "gap": "Gap (points)", "gni": "GNI per capita (US$)"}),

@@ -53,14 +53,20 @@ def breakdown_choices() -> dict[str, list[str]]:
 
 
 def year_range(indicators: tuple[str, ...]) -> tuple[int, int] | None:
-    if not indicators:
+    """The first and last year with an observation of any of the indicators (None: none has one)."""
+    spans = [_year_spans()[indicator] for indicator in indicators if indicator in _year_spans()]
+    if not spans:
         return None
-    marks = ", ".join("?" for _ in indicators)
-    rows = data.query(f"SELECT min(year) AS first, max(year) AS last FROM observation WHERE indicator_id IN ({marks})",
-                      list(indicators))
-    if rows.empty or pd.isna(rows["first"].iloc[0]):
-        return None
-    return int(rows["first"].iloc[0]), int(rows["last"].iloc[0])
+    return min(first for first, _ in spans), max(last for _, last in spans)
+
+
+@data.per_version
+def _year_spans() -> dict[str, tuple[int, int]]:
+    """Each indicator's (first, last) year, from one query per database version: a query per selection cost the
+    Data page's table about a fifth of its time."""
+    rows = data.query("SELECT indicator_id, min(year) AS first, max(year) AS last FROM observation GROUP BY ALL")
+    return {indicator: (int(first), int(last)) for indicator, first, last
+            in zip(rows["indicator_id"].tolist(), rows["first"].tolist(), rows["last"].tolist(), strict=True)}
 
 
 def _where(state: DataState) -> tuple[str, list]:
