@@ -275,18 +275,20 @@ def _group_parts(gap_key: str, group_id: str) -> tuple:
     published_note = _published_note(group_id, name)
     published_table = published.assign(category=published["category"].map(gap.names))
 
-    parity = member_parity(group_id, gap)
+    parity = fg.rows_of(member_parity(group_id, gap))  # once: four builders read it
     own_ratio = group_parity(group_id, gap)
     parity_source = _source_line(f"{gap.ratio_label}, derived here from", breakdown)
 
+    rows, published_rows = fg.rows_of(series), fg.rows_of(published)  # once: several builders read each
     return (
-        fg.group_series(series, gap, name), fg.series_summary(series, gap, name), series_source,
+        fg.group_series(rows, gap, name), fg.series_summary(rows, gap, name), series_source,
         _table(series_table[["year", "category", "value", "population_coverage", "n_countries", "n_members"]],
                {"year": "Year", "category": gap.dimension.capitalize(), "value": "Internet use (%)",
                 "population_coverage": "Population coverage (%)", "n_countries": "Economies with data",
                 "n_members": "Members"}),
-        fg.coverage_note(series, name),
-        fg.published_series(published, gap, edition_label), fg.published_summary(published, gap, edition_label),
+        fg.coverage_note(rows, name),
+        fg.published_series(published_rows, gap, edition_label),
+        fg.published_summary(published_rows, gap, edition_label),
         published_source,
         _table(published_table[["group_name", "year", "category", "value"]],
                {"group_name": "ITU group", "year": "Year", "category": gap.dimension.capitalize(),
@@ -309,8 +311,9 @@ def _scatter_parts(gap_key: str, group_id: str, year: int | None) -> tuple:
     scatter_source = (_source_line("Gap derived here from", breakdown)[:-1] + ". "
                       + _source_line("GNI per capita", ("gni_per_capita", "total")))
     scatter_table = scatter[["name", "iso3", "wb_region", "year", "gap", "gni"]].sort_values("gap", ascending=False)
+    rows = fg.rows_of(scatter)  # once: both builders read it
     return (
-        fg.gap_vs_income(scatter, gap, year_label), fg.scatter_summary(scatter, gap, year_label), scatter_source,
+        fg.gap_vs_income(rows, gap, year_label), fg.scatter_summary(rows, gap, year_label), scatter_source,
         _table(scatter_table, {"name": "Economy", "iso3": "Code", "wb_region": "Region", "year": "Year",
                                "gap": "Gap (points)", "gni": "GNI per capita (US$)"}),
     )

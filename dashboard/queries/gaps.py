@@ -8,7 +8,7 @@ import pandas as pd
 
 from dashboard import data
 from dashboard.queries import common
-from dashboard.rows import plain_records, records
+from dashboard.rows import plain_records
 
 GROUP_TYPE_ORDER = ["world", "wb_region", "income_group", "ldc", "lldc", "sids", "m49_region", "m49_subregion"]
 GROUP_TYPE_PREFIX = {"wb_region": "World Bank region: ", "income_group": "Income group: ",
@@ -89,14 +89,25 @@ def published_series(group_id: str, gap: GapKind) -> tuple[pd.DataFrame, pd.Seri
     codes = list(dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"]))
     if edition is None:
         return pd.DataFrame(columns=["group_code", "group_name", "year", "category", "value"]), None
+    every = _published_by_code(edition["source_id"], gap.dimension)
+    parts = [every[code] for code in codes if code in every]
+    return (pd.concat(parts, ignore_index=True) if parts else every[None]), edition
+
+
+@data.per_version
+def _published_by_code(source_id: str, dimension: str) -> dict[str | None, pd.DataFrame]:
+    """One edition's aggregates of each side of a gap, by ITU group (None: an empty frame), each in year and
+    category order: one query per edition and gap rather than one per group."""
     rows = data.query(f"""
-        SELECT group_code, group_name, year, {gap.dimension} AS category, value
+        SELECT group_code, group_name, year, {dimension} AS category, value
         FROM published_aggregate
-        WHERE indicator_id = 'internet_use' AND source_id = ? AND group_code IN (?, ?)
-          AND {BREAKDOWN_FILTER[gap.dimension]}
-        ORDER BY group_code = ? DESC, year, category
-    """, [edition["source_id"], codes[0], codes[-1], codes[0]])
-    return rows, edition
+        WHERE indicator_id = 'internet_use' AND source_id = ? AND {BREAKDOWN_FILTER[dimension]}
+        ORDER BY group_code, year, category
+    """, [source_id])
+    every: dict[str | None, pd.DataFrame] = {
+        code: part.reset_index(drop=True) for code, part in rows.groupby("group_code", sort=False)}
+    every[None] = rows.iloc[0:0]
+    return every
 
 
 @data.per_version
@@ -181,7 +192,7 @@ def _internet_use_rows(dimension: str | None) -> tuple[dict, ...]:
             WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[dimension]}
             ORDER BY c.name, o.year, category
         """)
-    return tuple(records(rows))
+    return tuple(plain_records(rows))
 
 
 def country_rows(codes: tuple[str, ...], gap: GapKind) -> tuple[list[dict], list[dict]]:
