@@ -3,6 +3,8 @@ observations, on screen (capped) or whole (uncached: files are large and rarely 
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Mapping
 from typing import NamedTuple
 
 import pandas as pd
@@ -140,7 +142,12 @@ def screen(state: DataState) -> Screen:
     return Screen(shown, total, _sources_with_counts(counts))
 
 
-def _sources_with_counts(counts: dict[tuple[str, str], int]) -> pd.DataFrame:
+def sources_of_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """What sources() gives for a selection, counted from its rows (a download holds them all already)."""
+    return _sources_with_counts(Counter(zip(rows["indicator_id"].tolist(), rows["source_id"].tolist(), strict=True)))
+
+
+def _sources_with_counts(counts: Mapping[tuple[str, str], int]) -> pd.DataFrame:
     """The releases of `counts` ((indicator, source) → rows) with their details, in the order of sources()."""
     details = _source_details()
     keys = list(zip(details["indicator_id"].tolist(), details["source_id"].tolist(), strict=True))

@@ -251,12 +251,14 @@ def test_sources_name_each_release_and_licence(db) -> None:
     {"indicator": "internet_use", "group": "ldc", "from": "2030"},
 ])
 def test_the_screen_lists_the_sources_of_the_whole_selection(db, params: dict) -> None:
-    """One query gives the screen its rows and its sources: they are the aggregate's over every row of the
-    selection, the rows past the cap included (the second case has more than SCREEN_CAP rows)."""
+    """One query gives the screen its rows and its sources, and a download counts them from its rows: both are the
+    aggregate's over every row of the selection, the rows past the cap included (the second case has more than
+    SCREEN_CAP rows)."""
     state, _ = page.parse_params(params)
     shown = page.screen(state)
     pd.testing.assert_frame_equal(shown.sources, queries.sources(state))
     assert shown.sources["rows"].sum() == shown.total
+    pd.testing.assert_frame_equal(queries.sources_of_rows(queries.selection(state)), queries.sources(state))
 
 
 def test_the_table_callback_as_a_function(db) -> None:
