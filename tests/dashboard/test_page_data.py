@@ -256,9 +256,11 @@ def test_the_screen_lists_the_sources_of_the_whole_selection(db, params: dict) -
     SCREEN_CAP rows)."""
     state, _ = page.parse_params(params)
     shown = page.screen(state)
-    pd.testing.assert_frame_equal(shown.sources, queries.sources(state))
+    expected = queries.sources(state)
+    # check_dtype=False: an empty query result has object columns where the details frame has string ones
+    pd.testing.assert_frame_equal(shown.sources, expected, check_dtype=False)
     assert shown.sources["rows"].sum() == shown.total
-    pd.testing.assert_frame_equal(queries.sources_of_rows(queries.selection(state)), queries.sources(state))
+    pd.testing.assert_frame_equal(queries.sources_of_rows(queries.selection(state)), expected, check_dtype=False)
 
 
 def test_the_table_callback_as_a_function(db) -> None:
