@@ -53,6 +53,7 @@ from __future__ import annotations
 import atexit
 import contextlib
 import dataclasses
+import functools
 import math
 import os
 import pickle
@@ -84,6 +85,7 @@ STARTUP_TIMEOUT_S = 60.0  # a child started ahead of need (warm_up) may take thi
 STARTUP_WAIT_S = 15.0  # … and a query waits this long at most for its child to be ready, before its own limit
 QUERIES_PER_CHILD = 200  # then the child is replaced (memory fragmentation)
 BUSY_MESSAGE = "The SQL console is busy, try again in a few seconds."
+NEEDS_MORE_MEMORY = "the query needs more memory than the sandbox allows"  # how a memory-cap failure reads
 # After the deadline the watchdog interrupts again at this interval until the query has stopped: DuckDB
 # drops an interrupt that arrives while no query is executing (measured: an interrupt before execute() is
 # lost), so one single shot could miss a query that was between two steps.
@@ -464,8 +466,7 @@ def _execute(con: duckdb.DuckDBPyConnection, query: str, kind: str, row_cap: int
         raise QueryRefused(f"the sandbox has no access to files, the network or extensions "
                            f"({_first_line(exc)})") from exc
     except duckdb.OutOfMemoryException as exc:
-        raise QueryFailed(f"the query needs more memory than the sandbox allows "
-                          f"({_first_line(exc)})", str(exc)) from exc
+        raise QueryFailed(f"{NEEDS_MORE_MEMORY} ({_first_line(exc)})", str(exc)) from exc
     except duckdb.Error as exc:
         if "read-only mode" in str(exc) or "data-modifying" in str(exc):
             raise QueryRefused("the database is read-only: statements that change data are refused") from exc
@@ -578,7 +579,7 @@ def result_too_big(max_bytes: int) -> QueryFailed:
 
 
 def out_of_memory() -> QueryFailed:
-    return QueryFailed("the query needs more memory than the sandbox allows (its process was stopped)")
+    return QueryFailed(f"{NEEDS_MORE_MEMORY} (its process was stopped)")
 
 
 class _Late(Exception):
@@ -816,6 +817,53 @@ def run_query(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: 
 
 
 # ---------------------------------------------------------------------------------------------------------------------
+# Which outcomes are a function of the database version and the SQL text alone (what the /sql page may keep)
+
+# Words that make a query's rows vary between runs of the same text on the same data, besides the functions DuckDB
+# itself marks as not consistent: SQL keywords that read the clock, and EXPLAIN ANALYZE (its plan shows timings).
+_VARYING_WORDS = frozenset({"current_timestamp", "current_time", "current_date", "localtimestamp", "localtime",
+                            "analyze", "analyse"})
+_MEMORY_WORDS = re.compile(r"memory|alloc", re.IGNORECASE)  # conservative: a false match only costs a rerun
+_WORD = re.compile(r'"?([A-Za-z_][A-Za-z0-9_$]*)')
+
+
+@functools.cache
+def _varying_functions() -> frozenset[str]:
+    """DuckDB's functions whose answer may differ between two runs (random(), now(), uuid(), current_setting() …),
+    and the table functions that show the instance's state (duckdb_memory(), pragma_database_size() …)."""
+    with duckdb.connect(":memory:", config=dict(_INSTANCE_CONFIG)) as con:
+        rows = con.execute(
+            "SELECT DISTINCT lower(function_name) FROM duckdb_functions() "
+            "WHERE stability IN ('VOLATILE', 'CONSISTENT_WITHIN_QUERY') OR (function_type = 'table' "
+            "AND (starts_with(function_name, 'duckdb_') OR starts_with(function_name, 'pragma_')))").fetchall()
+    return frozenset(name for (name,) in rows) | _VARYING_WORDS
+
+
+def repeatable(sql: str) -> bool:
+    """Whether a successful run of `sql` is a function of the database version and the text alone, so its
+    outcome may be kept and shown again: no word of it (a keyword or an identifier, quoted or not) names a
+    function or keyword whose answer varies between runs. Conservative: a column called `today` also counts."""
+    try:
+        tokens = duckdb.tokenize(sql)
+    except (duckdb.Error, RuntimeError, TypeError, UnicodeError):  # e.g. lone surrogates: not text it takes
+        return False
+    varying = _varying_functions()
+    for position, kind in tokens:
+        if kind in (duckdb.token_type.identifier, duckdb.token_type.keyword):
+            word = _WORD.match(sql, position)
+            if word and word[1].lower() in varying:
+                return False
+    return True
+
+
+def load_dependent(exc: SandboxError) -> bool:
+    """Whether this refusal depends on the moment rather than on the SQL and the data: busy, the time limit, the
+    memory cap, the sandbox's process failing. Only refusals for the query itself (QueryRefused, and a QueryFailed
+    that is not about memory: ours, DuckDB's "Out of Memory", a failed allocation) would come back the same."""
+    return type(exc) not in (QueryRefused, QueryFailed) or bool(_MEMORY_WORDS.search(exc.reason))
+
+
+# ---------------------------------------------------------------------------------------------------------------------
 # Plain-text table for the CLI
 
 MAX_CELL = 40
@@ -866,4 +914,4 @@ def format_table(result: QueryResult) -> str:
 
 __all__ = ["BUSY_MESSAGE", "EXAMPLE_QUERIES", "MAX_SQL_CHARS", "MEMORY_LIMIT", "ROW_CAP", "TIME_LIMIT_S",
            "QueryFailed", "QueryRefused", "QueryResult", "QueryTimeout", "SandboxBusy", "SandboxError", "check_sql",
-           "check_text", "decode_sql", "format_table", "run_query", "warm_up"]
+           "check_text", "decode_sql", "format_table", "load_dependent", "repeatable", "run_query", "warm_up"]
