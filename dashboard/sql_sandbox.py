@@ -820,9 +820,10 @@ def run_query(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: 
 # Which outcomes are a function of the database version and the SQL text alone (what the /sql page may keep)
 
 # Words that make a query's rows vary between runs of the same text on the same data, besides the functions DuckDB
-# itself marks as not consistent: SQL keywords that read the clock, and EXPLAIN ANALYZE (its plan shows timings).
+# itself marks as not consistent: SQL keywords that read the clock, sampling (USING SAMPLE, TABLESAMPLE,
+# reservoir_quantile) and EXPLAIN ANALYZE (its plan shows timings).
 _VARYING_WORDS = frozenset({"current_timestamp", "current_time", "current_date", "localtimestamp", "localtime",
-                            "analyze", "analyse"})
+                            "sample", "tablesample", "reservoir_quantile", "analyze", "analyse"})
 _MEMORY_WORDS = re.compile(r"memory|alloc", re.IGNORECASE)  # conservative: a false match only costs a rerun
 _WORD = re.compile(r'"?([A-Za-z_][A-Za-z0-9_$]*)')
 

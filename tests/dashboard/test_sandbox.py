@@ -504,6 +504,7 @@ def test_a_kept_instance_follows_the_version_and_the_memory_limit(db: Path, tmp_
     ('SELECT "uuid"()', False),
     ("SELECT gen_random_uuid()", False),
     ("EXPLAIN ANALYZE SELECT 1", False),  # its plan shows timings
+    ("SELECT * FROM observation USING SAMPLE 10", False),
     ("SELECT * FROM duckdb_memory()", False),  # the instance's state
     ("SELECT current_setting('threads')", False),
     ("SELECT '\udcff'", False),  # not text DuckDB takes: not kept (the sandbox refuses it anyway)
