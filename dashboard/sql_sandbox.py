@@ -42,10 +42,11 @@ Layers, each enough on its own for the common attacks, together for defence in d
    characters are refused in one line.
 
 Residual risk (documented, not hidden): each process may hold CONCURRENT_QUERIES children of up to about
-1 GB each over their idle size; `duckdb_databases()` shows the database file's path; `read_text`/`read_blob`
-may read the attached database file itself (public data) and nothing else. Children answer with pickles the
-parent loads: they run only this module's code, but a flaw in DuckDB that let SQL write to the child's stdout
-could reach the parent.
+1 GB each over their idle size, and an idle child's kept instance holds the blocks it has read (within its
+memory_limit) until its next query or its end; `duckdb_databases()` shows the database file's path;
+`read_text`/`read_blob` may read the attached database file itself (public data) and nothing else. Children
+answer with pickles the parent loads: they run only this module's code, but a flaw in DuckDB that let SQL write
+to the child's stdout could reach the parent.
 """
 
 from __future__ import annotations
