@@ -10,8 +10,10 @@ answers in one SQLite file (WAL mode: readers never wait) that all gunicorn work
 - under which key: sha256 of the *generation* (the code's identity and the request's pinned database version,
   `dashboard.data.current_version`) and the request's parts above, so one version's answer is never served
   for another: the first request after a publish pins the new version and misses;
-- what is never kept: errors, a view that called `do_not_store()` (a page saying the database is unreadable),
-  the SQL page's callbacks (their answers depend on the sandbox's load: "busy"; and its download);
+- what is never kept: errors, and an answer whose view called `do_not_store()` because it depends on the
+  moment rather than the request: a page saying the database is unreadable; on the SQL page, "busy", the time
+  limit or the memory cap hit, and a query whose rows vary between runs (random(), now()). The SQL page's other
+  answers (a result, a refusal, a syntax error, its CSV) are kept like any callback's (dashboard/pages/sql.py);
 - how big: at most DDI_RESPONSE_CACHE_MB (default 256) of bodies; the oldest answers go first, and every answer
   of another generation goes as soon as an answer of the generation published now is stored.
 
@@ -45,8 +47,6 @@ BUDGET_BYTES = int(os.environ.get("DDI_RESPONSE_CACHE_MB", "256")) * MB
 LARGEST_SHARE = 8  # an answer larger than the budget / this is not kept (one answer must not evict hundreds)
 EVICT_BATCH = 64
 WRITE_WAIT = 0.25  # seconds
-# Callback outputs whose answers are not a function of the request and the data alone.
-NOT_CACHED_OUTPUT_PREFIXES = ("sql-",)
 CACHED_STATUSES = (200, 204)
 # A request whose WSGI environ has this key set is answered by the app, not from the cache: a worker's warm-up
 # (app.py) builds every page to fill its own query cache, which a kept answer would skip.
@@ -168,8 +168,6 @@ def describe(index_endpoints: frozenset[str]) -> Cacheable | None:
     path = request.path
     if request.method == "POST" and dash_boundary.is_callback_request(path):
         body = request.get_data(cache=True)  # Dash reads it again from the request's cache on a miss
-        if any(f'"{prefix}'.encode() in body for prefix in NOT_CACHED_OUTPUT_PREFIXES):
-            return None  # conservative: any mention of an excluded output id (in outputs, inputs or state)
         # The body does not say the locale (it is the Referer's path prefix: dashboard/i18n.py), the answer's words do.
         return Cacheable(("callback", i18n.current().code, body), etag=False)
     if request.method != "GET":
@@ -194,7 +192,8 @@ def _page_address(referrer: str | None, host_url: str) -> tuple[str, str]:
 
 
 def do_not_store() -> None:
-    """Keep the answer to the current request out of the cache (it says something went wrong)."""
+    """Keep the answer to the current request out of the cache (it says something went wrong, or depends on the
+    moment: the SQL sandbox busy, a time limit hit)."""
     if has_request_context():
         g.response_cache_skip = True
 
