@@ -250,7 +250,10 @@ class Cache:
     def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
         """The WSGI entry: the kept answer, or a 304, or Flask's (which `keep` keeps)."""
         arrived = self.server.request_class(environ)
-        cacheable = describe(arrived, lambda: self._endpoint(arrived), self.index_endpoints)
+        try:
+            cacheable = describe(arrived, lambda: self._endpoint(arrived), self.index_endpoints)
+        except HTTPException as error:  # a body that could not be read (the client went away): a 4xx, as Flask
+            return error(environ, start_response)
         if cacheable is None:
             return self.app(environ, start_response)
         try:
