@@ -20,10 +20,11 @@ The index pages also carry an ETag (the key) with `Cache-Control: no-cache`, so 
 Any failure of the store itself (disk full, a corrupt file) makes it a miss: the cache is never needed to answer.
 
 Kept answers are given by a thin WSGI layer in front of Flask (`Cache.__call__`), before Flask builds its request
-context, runs its hooks and routes: a hit cost ~0.6 ms of Flask and Dash machinery around a ~0.1 ms store read
-(benchmarks/hit_cost_benchmark.py). The layer pins the request's database version (`dashboard.data.PINNED`): on a
-miss, Flask's request reads the version the key was made of, and `keep` stores the answer under that key. Headers
-a hit carries besides the cache's own come from the app (`site_headers`, the same function its after_request uses).
+context, runs its hooks and routes: in process a hit cost 1.38 ms that way, 0.38 ms this way (median of 5 pairs
+of benchmarks/hit_cost_benchmark.py on a busy machine). The layer pins the request's database version
+(`dashboard.data.PINNED`): on a miss, Flask's request reads the version the key was made of, and `keep` stores
+the answer under that key. Headers a hit carries besides the cache's own come from the app (`site_headers`, the
+same function its after_request uses).
 """
 
 from __future__ import annotations
