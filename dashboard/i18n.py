@@ -104,10 +104,15 @@ def current() -> Locale:
 
 
 def _request_locale() -> Locale:
-    path = request.path
+    return locale_of(request.path, request.referrer)
+
+
+def locale_of(path: str, referrer: str | None) -> Locale:
+    """The locale of a request for `path` sent from the page `referrer` (see the module's docstring); also used
+    before Flask sees the request (dashboard/response_cache.py answers kept answers there)."""
     if _dash_request(path):
         try:
-            path = urlsplit(request.referrer or "").path
+            path = urlsplit(referrer or "").path
         except ValueError:  # an unparseable Referer: like none at all
             return DEFAULT
     return split_path(path)[0]
