@@ -13,6 +13,7 @@ import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
+from flask import request
 
 import app  # registers the pages and their callbacks, as gunicorn does
 from dashboard import components, formatting, i18n, prerender, response_cache
@@ -230,5 +231,5 @@ def test_callback_answers_are_kept_per_locale(warm_app) -> None:
     for referrer in ("/explore", "/fr/explore", "/ar/explore"):
         with app.server.test_request_context(UPDATE, method="POST", data=posted, content_type="application/json",
                                              headers={"Referer": SITE + referrer}):
-            keys.add(response_cache.describe(frozenset()).parts)
+            keys.add(response_cache.describe(request, lambda: None, frozenset()).parts)
     assert len(keys) == 3
