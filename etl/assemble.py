@@ -37,6 +37,7 @@ class UnmappedEntitiesError(EtlError):
 @dataclass
 class Tables:
     country: pd.DataFrame
+    country_name: pd.DataFrame
     country_group: pd.DataFrame
     group_member: pd.DataFrame
     source: pd.DataFrame
@@ -136,7 +137,8 @@ def assemble(raw_dir: Path, frames: list[SourceFrames], classification: Classifi
 
     country_group, group_member = groups(classification.country)
     return Tables(
-        country=classification.country, country_group=country_group, group_member=group_member,
+        country=classification.country, country_name=classification.country_name,
+        country_group=country_group, group_member=group_member,
         source=pd.DataFrame(list(source_rows.values()), columns=SOURCE_COLUMNS),
         source_file=pd.DataFrame(file_rows).drop_duplicates("path"),
         indicator=indicator,

@@ -23,8 +23,8 @@ from etl.sources import parser_modules
 from indicators import catalogue, load_publisher_groups
 
 SCHEMA_SQL = Path(__file__).with_name("schema.sql")
-TABLES = ["country", "country_group", "group_member", "source", "source_file", "indicator", "observation",
-          "published_aggregate"]
+TABLES = ["country", "country_name", "country_group", "group_member", "source", "source_file", "indicator",
+          "observation", "published_aggregate"]
 DERIVED = "ddi_derived"
 # Testing aid: seconds to wait after the staging file is written and before it is published, so a
 # test can kill the build at its most delicate moment. Unset in normal use.
@@ -184,6 +184,7 @@ def build(raw_dir: Path | None = None, db_path: Path | None = None, *, progress:
             steps.update()
             steps.set_postfix_str("validate")
             problems = validate.check_countries(tables.country, min_economies)
+            problems += validate.check_country_names(tables.country_name, tables.country)
             problems += validate.check_files(tables.candidates, cat)  # every copy, chosen or not
             problems += validate.check_file_aggregates(tables.aggregate_candidates, cat)
             problems += tables.choice_problems  # a winner shrinking the series (etl/choose.py)

@@ -16,6 +16,7 @@ import pandas as pd
 import pycountry
 import yaml
 
+from etl.country_names import country_names
 from etl.errors import RawFileError
 from etl.harmonise import CountryIndex
 from etl.sources import worldbank, worldbank_api
@@ -37,6 +38,7 @@ class Classification:
     index: CountryIndex
     files: list[tuple[str, RawFile]]  # (dataset, file) pairs, for provenance
     warnings: list[str]
+    country_name: pd.DataFrame  # the `country_name` table: every economy in the six UN languages
 
 
 def _groups_spec() -> dict:
@@ -163,7 +165,14 @@ def classify(raw_dir: Path) -> Classification:
             index.add_names(iso.alpha_3, iso.name, getattr(iso, "official_name", ""), getattr(iso, "common_name", ""))
     columns = ["iso3", "name", "wb_region", "income_group", "income_group_fy", "m49_region", "m49_subregion",
                "is_ldc", "is_lldc", "is_sids"]
-    return Classification(country[columns].reset_index(drop=True), index, files, warnings)
+    country = country[columns].reset_index(drop=True)
+    names = country_names(country, names_path)
+    english_only = names[names["source"] == "world_bank"]
+    if len(english_only):
+        warnings.append(f"{len(english_only)} country names fall back to the World Bank's English name "
+                        f"(no country-codes file, or no name in it), e.g. "
+                        + ", ".join(english_only["iso3"].head(3) + "/" + english_only["locale"].head(3)))
+    return Classification(country, index, files, warnings, names)
 
 
 def country_index(raw_dir: Path) -> CountryIndex:

@@ -13,6 +13,17 @@ CREATE TABLE country (  -- One row per economy: the World Bank's 217, with their
     is_sids         BOOLEAN               -- small island developing state
 );
 
+CREATE TABLE country_name (  -- Every economy's name in the six UN languages, from the UN's terminology (UNTERM) where it has one.
+    iso3          VARCHAR NOT NULL REFERENCES country (iso3),  -- the economy
+    locale        VARCHAR NOT NULL,  -- 'en', 'fr', 'es', 'ar', 'zh' or 'ru'
+    name          VARCHAR NOT NULL,  -- the name as its source writes it (UNTERM short names keep their article: "Afghanistan (l')")
+    display_name  VARCHAR NOT NULL,  -- the name without UNTERM's trailing article in parentheses or footnote asterisk ("Afghanistan"), for lists and maps
+    source        VARCHAR NOT NULL,  -- 'unterm' (UNTERM short name), 'ours' (etl/mappings/country_names.yaml),
+                                     -- 'm49' (UNSD's M49 name, for territories UNTERM lacks) or 'world_bank'
+                                     -- (the English name, where nothing else gives one)
+    PRIMARY KEY (iso3, locale)
+);
+
 CREATE TABLE country_group (  -- Groups aggregated over: world, World Bank regions and income groups, M49 regions, LDC, LLDC, SIDS.
     group_id    VARCHAR PRIMARY KEY,      -- 'world', 'wb_region:south_asia', 'income_group:low_income', 'ldc', …
     group_type  VARCHAR NOT NULL,         -- world, wb_region, income_group, m49_region, m49_subregion, ldc, lldc, sids

@@ -11,6 +11,7 @@ from datetime import date
 
 import pandas as pd
 
+from etl.country_names import LOCALES
 from etl.tidy import AGES, AREAS, SEXES
 from indicators import Catalogue
 
@@ -34,6 +35,15 @@ def check_countries(country: pd.DataFrame, min_economies: int) -> list[str]:
     if len(dupes):
         problems.append(f"country: duplicate codes {_examples(dupes, ['iso3'])}")
     return problems
+
+
+def check_country_names(names: pd.DataFrame, country: pd.DataFrame) -> list[str]:
+    """Every economy has a non-empty name in each of the six UN languages (etl/country_names.py)."""
+    named = names[names["name"].fillna("").str.strip() != ""]
+    have = set(zip(named["iso3"], named["locale"], strict=True))
+    missing = [f"{iso3}/{locale}" for iso3 in country["iso3"] for locale in LOCALES if (iso3, locale) not in have]
+    return [f"country_name: no name for {len(missing)} economy/locale pairs, e.g. {', '.join(missing[:5])}"
+            ] if missing else []
 
 
 def _out_of_range(raw_file: str, rows: pd.DataFrame, catalogue: Catalogue, what: str, where: str) -> list[str]:

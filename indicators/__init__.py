@@ -5,11 +5,15 @@ sources.yaml and themes.yaml beside them.
 
 The YAML files beside this module are the single place where a series is described; the ETL
 loads them into DuckDB and the app reads them from there.
+
+Each entry's English text may have translations beside it in the other UN languages (`translations:`
+{locale: {field: text, by: ours | <sources.yaml key>}}); `entry.text(field, locale)` returns the text in a
+locale, falling back to English (docs/i18n-data.md).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -23,14 +27,51 @@ class CatalogueError(ValueError):
     """The YAML catalogue is inconsistent (unknown unit, duplicate id, …)."""
 
 
+# The six official languages of the United Nations. English is the catalogue's own text; the others are kept
+# beside it in each entry's `translations:` mapping (docs/i18n-data.md).
+LOCALES = ("en", "fr", "es", "ar", "zh", "ru")
+TRANSLATED_LOCALES = LOCALES[1:]
+# `by:` of a translation: "ours" (this project translated it) or the key of sources.yaml whose publisher
+# issued the text in that language (an official title, e.g. an SDG indicator's).
+TRANSLATED_BY_US = "ours"
+
+
 @dataclass(frozen=True)
-class Unit:
+class Translation:
+    """One entry's text in one language: (field, text) pairs and who translated it."""
+
+    fields: tuple[tuple[str, str], ...]
+    by: str
+
+    def get(self, name: str) -> str | None:
+        return dict(self.fields).get(name)
+
+
+class Translatable:
+    """Catalogue entries whose English fields have translations beside them in the YAML."""
+
+    translations: tuple[tuple[str, Translation], ...]
+
+    def text(self, name: str, locale: str) -> str:
+        """The field `name` in `locale`, falling back to English where no translation gives it."""
+        translation = dict(self.translations).get(locale)
+        return (translation.get(name) if translation else None) or getattr(self, name)
+
+    def translated_by(self, name: str, locale: str) -> str | None:
+        """Who translated the field in `locale` ("ours" or a source key); None when it falls back to English."""
+        translation = dict(self.translations).get(locale)
+        return translation.by if translation and translation.get(name) else None
+
+
+@dataclass(frozen=True)
+class Unit(Translatable):
     unit_id: str
     label: str
     min: float | None
     max: float | None
     map_scale: str = "linear"
     aggregate: str = "none"  # weighted_mean, mean, median, sum or none
+    translations: tuple[tuple[str, Translation], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -48,7 +89,7 @@ class Source:
 
 
 @dataclass(frozen=True)
-class Theme:
+class Theme(Translatable):
     theme_id: str
     title: str
     first_paragraph: int
@@ -57,10 +98,11 @@ class Theme:
     # What would evidence the theme and why the open data we hold cannot (themes.yaml `missing`): shown where
     # no indicator evidences it, and beside the indicators where they cover only part of it.
     missing: str = ""
+    translations: tuple[tuple[str, Translation], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
-class Indicator:
+class Indicator(Translatable):
     indicator_id: str
     name: str
     unit: Unit
@@ -76,6 +118,7 @@ class Indicator:
     aggregate: str = "none"  # how group values are formed: the unit's rule unless the entry overrides it
     # A spliced series (ITU's price baskets): (first year of a new definition, label such as "5 GB from 2025").
     definition_changes: tuple[tuple[int, str], ...] = ()
+    translations: tuple[tuple[str, Translation], ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True)
@@ -120,11 +163,51 @@ def _require(entry: dict, keys: tuple[str, ...], where: str) -> None:
         raise CatalogueError(f"{where}: missing {', '.join(missing)}")
 
 
+# The fields each kind of entry may translate; `by` is required beside them.
+TRANSLATABLE_FIELDS = {"indicator": ("name", "description"), "unit": ("label",),
+                       "theme": ("title", "summary", "missing")}
+
+
+def read_translations(spec: dict, kind: str, where: str, source_keys: set[str]
+                      ) -> tuple[tuple[str, Translation], ...]:
+    """An entry's `translations:` mapping, checked; a malformed one raises CatalogueError in one line.
+
+    Shape: {locale: {field: text, …, by: ours | <sources.yaml key>}} for locales among TRANSLATED_LOCALES.
+    """
+    raw = spec.get("translations") or {}
+    allowed = TRANSLATABLE_FIELDS[kind]
+    if not isinstance(raw, dict):
+        raise CatalogueError(f"{where}: translations must map a locale to its fields, not {type(raw).__name__}")
+    found = []
+    for locale, entry in raw.items():
+        at = f"{where}: translations.{locale}"
+        if locale not in TRANSLATED_LOCALES:
+            raise CatalogueError(f"{at}: unknown locale (expected one of {', '.join(TRANSLATED_LOCALES)})")
+        if not isinstance(entry, dict):
+            raise CatalogueError(f"{at}: must be a mapping of {', '.join(allowed)} and by")
+        unknown = sorted(set(entry) - {*allowed, "by"})
+        if unknown:
+            raise CatalogueError(f"{at}: unknown field {unknown[0]!r} (allowed: {', '.join(allowed)}, by)")
+        by = entry.get("by")
+        if by != TRANSLATED_BY_US and by not in source_keys:
+            raise CatalogueError(f"{at}: by must be {TRANSLATED_BY_US!r} or a key of sources.yaml, not {by!r}")
+        texts = [(name, entry[name]) for name in allowed if name in entry]
+        if not texts:
+            raise CatalogueError(f"{at}: gives none of {', '.join(allowed)}")
+        bad = [name for name, text in texts if not isinstance(text, str) or not text.strip()]
+        if bad:
+            raise CatalogueError(f"{at}: {bad[0]} must be a non-empty text")
+        # Folded like the English descriptions: the YAML's line breaks are not part of the text.
+        found.append((locale, Translation(tuple((name, " ".join(text.split())) for name, text in texts), by)))
+    return tuple(found)
+
+
 def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     """Read and cross-check the YAML catalogue; raise CatalogueError naming every problem."""
+    source_keys = set(_read("sources.yaml", directory))
     units = {
         unit_id: Unit(unit_id, spec["label"], spec.get("min"), spec.get("max"), spec.get("map_scale", "linear"),
-                      spec.get("aggregate", "none"))
+                      spec.get("aggregate", "none"), read_translations(spec, "unit", f"unit {unit_id}", source_keys))
         for unit_id, spec in _read("units.yaml", directory).items()
     }
     sources = {}
@@ -139,7 +222,8 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
     for spec in _read("themes.yaml", directory):
         first, last = spec["paragraphs"]
         themes[spec["id"]] = Theme(spec["id"], spec["title"], first, last, spec.get("summary", ""),
-                                   " ".join(spec.get("missing", "").split()))
+                                   " ".join(spec.get("missing", "").split()),
+                                   read_translations(spec, "theme", f"theme {spec['id']}", source_keys))
 
     problems: list[str] = []
     indicators: dict[str, Indicator] = {}
@@ -173,6 +257,10 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
         if not all(isinstance(c, dict) and isinstance(c.get("year"), int) and isinstance(c.get("label"), str)
                    for c in changes):
             problems.append(f"{where}: each definition_changes entry needs an integer year and a label")
+        try:
+            translations = read_translations(spec, "indicator", where, source_keys)
+        except CatalogueError as exc:
+            problems.append(str(exc))
         if problems:
             continue
         indicators[spec["id"]] = Indicator(
@@ -190,6 +278,7 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             partial_from=tuple(alt["source"] for alt in spec.get("also_from", []) if alt.get("partial")),
             aggregate=spec.get("aggregate", units[spec["unit"]].aggregate),
             definition_changes=tuple(sorted((c["year"], c["label"]) for c in changes)),
+            translations=translations,
         )
     evidenced = {theme for ind in indicators.values() for theme in ind.themes}
     problems += [f"theme {t}: no indicator evidences it, so it needs a `missing` note naming what would measure it"

@@ -23,6 +23,16 @@ def countries() -> pd.DataFrame:
     return data.query("SELECT iso3, name, wb_region, income_group FROM country ORDER BY name")
 
 
+def country_names(locale: str) -> pd.DataFrame:
+    """iso3, display_name and source of every economy in one of the six UN languages ('en', 'fr', 'es', 'ar',
+    'zh', 'ru'): UNTERM's short names without their article, ordered by that name ignoring accents and case (table
+    country_name).
+    An unknown locale gives no rows."""
+    return data.query("SELECT iso3, display_name AS name, source FROM country_name WHERE locale = ? "
+                      "ORDER BY display_name COLLATE NOACCENT.NOCASE",
+                      [locale])
+
+
 def country_groups() -> pd.DataFrame:
     """Every country group but the world itself (which is the unfiltered view)."""
     return data.query("SELECT group_id, group_type, name FROM country_group WHERE group_type <> 'world' "
