@@ -20,13 +20,15 @@ def N_(message: str) -> str:
     return message
 
 
-# The World Bank's regions and income groups (table country_group), named as the Bank names them in English;
-# translated through the interface catalogues (the Bank publishes no names in the other UN languages we hold).
+# The World Bank's regions and income groups and the UN's LDC, LLDC and SIDS lists (table country_group), as
+# their publishers name them in English; translated through the interface catalogues (ours: the files we hold give
+# no names in the other UN languages).
 GROUP_NAMES = (
     N_("East Asia & Pacific"), N_("Europe & Central Asia"), N_("Latin America & Caribbean"),
     N_("Middle East & North Africa"), N_("Middle East, North Africa, Afghanistan & Pakistan"), N_("North America"),
     N_("South Asia"), N_("Sub-Saharan Africa"), N_("High income"), N_("Upper middle income"),
     N_("Lower middle income"), N_("Low income"), N_("Low and middle income"), N_("World"),
+    N_("Least developed countries"), N_("Landlocked developing countries"), N_("Small island developing states"),
 )
 
 
