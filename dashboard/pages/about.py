@@ -184,13 +184,14 @@ RULE_TEXTS = (
     N_("Otherwise: moving away from the target (ratio < 0), or it was reached at the base and has slipped since."),
     N_("deteriorating: ‹latest value› in ‹latest year›"),
 )
-SCOPES = tuple((N_(scope), N_(text)) for scope, text in (
-    ("A world target", "the world, every group (the Targets page charts each group against it) and every economy."),
-    ("A group's target (least developed countries, developing countries)",
-     "that group and its member economies only, never the world."),
-    ("A target for each economy",
-     "every economy only: its headline is the count of economies per status, not an aggregate."),
-))
+SCOPES = (
+    (N_("A world target"),
+     N_("the world, every group (the Targets page charts each group against it) and every economy.")),
+    (N_("A group's target (least developed countries, developing countries)"),
+     N_("that group and its member economies only, never the world.")),
+    (N_("A target for each economy"),
+     N_("every economy only: its headline is the count of economies per status, not an aggregate.")),
+)
 
 
 def rules_rows() -> list[list[str]]:
