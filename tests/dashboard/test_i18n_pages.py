@@ -162,10 +162,12 @@ def data_texts(locale: i18n.Locale) -> set[str]:
 def english_left(english: list[str], translated: list[str], allowed: set[str]) -> list[str]:
     """The texts of a translated page that are English interface text: a text the English page shows too that is
     more than data, codes and numbers; or any text with an English word left once the data texts are taken out."""
-    pattern = re.compile("|".join(re.escape(text) for text in sorted(allowed, key=len, reverse=True)))
+    # Whole texts only ("a4ai" is a source id, and no part of "a4ai.org"), the longest first.
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(text) for text in sorted(allowed, key=len, reverse=True))
+                         + r")(?!\w|\.\w)")
 
     def rest(text: str) -> str:
-        return pattern.sub(" ", CODES.sub(" ", text))
+        return CODES.sub(" ", pattern.sub(" ", text))
 
     shared = set(english) & set(translated)
     found = {text for text in shared if re.search(r"[^\W\d_]{2}", rest(text))}
