@@ -12,6 +12,11 @@ from tests.browser.test_i18n_browser import OVERFLOWING, OVERVIEW_READY, serious
 
 pytestmark = pytest.mark.browser
 TREND_READY = "#country-trend-internet_use .main-svg .scatterlayer .trace"
+# OVERFLOWING, leaving out plotly's text-measuring <svg id="js-plotly-tester">, which plotly itself places at
+# -10000 px on purpose (absolutely positioned, it makes nothing scroll: the scrollWidth check below says so).
+OVERFLOWING_BUT_PLOTLYS_TESTER = OVERFLOWING.replace(
+    "return box.width > 0", "return !element.closest('#js-plotly-tester') && box.width > 0")
+assert OVERFLOWING_BUT_PLOTLYS_TESTER != OVERFLOWING
 
 
 def translated(code: str, message: str) -> str:
@@ -28,12 +33,12 @@ def test_kenya_in_arabic_is_right_to_left_in_arabic_with_nothing_overflowing(ope
     assert page.inner_text("h1").startswith("كينيا")  # UNTERM's Arabic name of Kenya
     assert translated("ar", "Headline trends") in page.inner_text("main")
     # the chart's title is the indicator's Arabic name, its legend the Arabic economy name
-    title = page.inner_text("#country-trend-internet_use .gtitle")
+    title = page.eval_on_selector("#country-trend-internet_use .gtitle", "title => title.textContent")
     assert title == catalogue().indicators["internet_use"].text("name", "ar")
-    assert "كينيا" in page.inner_text("#country-trend-internet_use .legend")
+    assert "كينيا" in page.eval_on_selector("#country-trend-internet_use .legend", "legend => legend.textContent")
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
-    assert page.evaluate(OVERFLOWING) == []
+    assert page.evaluate(OVERFLOWING_BUT_PLOTLYS_TESTER) == []
     assert record.errors == []
     if viewport["width"] > 700:
         assert serious_violations(page) == []
