@@ -37,11 +37,7 @@ def format_number(value: float | None, unit: str = "") -> str:
 def format_value(value: float | None, unit: str) -> str:
     """A value with its short unit, to its unit's precision ("99.0 %", "0.85"); "no data" when missing; the unit
     word in the request's language."""
-    text = formatting.value(value, unit)
-    if formatting.missing(value) or not unit or formatting.short_unit(unit) == "%" or text == formatting.number(
-            value, unit):
-        return text
-    return f"{formatting.number(value, unit)} {short_unit(unit)}"
+    return localized.value_text(value, unit)
 
 
 def coverage_text(coverage: float | None) -> str:

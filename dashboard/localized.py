@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import cache
 
-from dashboard import data, i18n
+from dashboard import data, formatting, i18n
 from dashboard.i18n import gettext
 from dashboard.queries import common
 from indicators import catalogue
@@ -119,3 +119,25 @@ def definition_changes_note(changes) -> str:
         return ""
     return gettext("The basket changed definition: {changes} (dash-dot lines on the chart); values across a change "
                    "are not comparable.").format(changes=", ".join(label for _, label in changes))
+
+
+def value_text(value, unit: str) -> str:
+    """A value with its unit word in the request's language ("72.7 %", "2,22 milliards personnes"); "no data"."""
+    text = formatting.value(value, unit)
+    if formatting.missing(value) or not unit or formatting.short_unit(unit) == "%" or text == formatting.number(
+            value, unit):
+        return text
+    return f"{formatting.number(value, unit)} {short_unit(unit)}"
+
+
+def badge(status: str, status_text, value, year, unit: str | None) -> str:
+    """A target status badge: in English the ETL's own text (target_progress.status_text, "not met: 72.4 % in 2025
+    (ours)"); in another language the status in words with the value and year it rests on (status_value,
+    status_year), which is what the English text says besides its source."""
+    if code() == i18n.DEFAULT.code and isinstance(status_text, str):
+        return status_text
+    words = status_words(status)
+    if formatting.missing(value) or formatting.missing(year):
+        return words
+    return gettext("{status}: {value} in {year}").format(status=words, value=value_text(value, unit or ""),
+                                                         year=int(year))

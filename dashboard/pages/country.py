@@ -279,7 +279,8 @@ def _target_section(iso3: str, economy_name: str) -> html.Section:
                       if not _missing(row["latest_value"]) else _("no data"))
             projected = ("—" if _missing(row["projected_year"]) or row["deadline_passed"] is True
                          else str(int(row["projected_year"])))
-            shown = localized.status_words(row["status"])
+            shown = localized.badge(row["status"], row["status_text"], row.get("status_value"),
+                                    row.get("status_year"), unit)
             body.append(({"data-target": row["target_id"]}, [
                 ("", f"{row['label']} — {row['framework']}"), ("", _goal_text(row)), ("", latest),
                 (f"status status-{row['status'].replace(' ', '-')}", shown), ("", projected),

@@ -183,7 +183,7 @@ def target_item(row) -> html.Li:
         details.append(economies_line(target_status.economy_counts(row.target_id)))
     else:
         status = row.status if isinstance(row.status, str) else "no data"
-        badge = localized.status_words(status)
+        badge = localized.badge(status, row.status_text, row.status_value, row.status_year, row.unit)
         if isinstance(row.basis, str) and row.basis.startswith("publisher:"):
             details.append(_("judged on ITU's world series"))
     colour = fo.status_colour(status)
@@ -347,22 +347,14 @@ def world_value_text(row: dict, published: dict | None) -> str:
     concept, that figure comes first with its year and source, and ours follows with its own: never two
     numbers of one concept without both."""
     ours = (_("{value} (world, {year}; population coverage {share})").format(
-        value=value_text(row["value"], row["unit"]), year=int(row["year"]),
+        value=localized.value_text(row["value"], row["unit"]), year=int(row["year"]),
         share=formatting.percent(100 * row["population_coverage"], 0))
         if pd.notna(row["value"]) else _("no world aggregate"))
     if published is None:
         return ours
-    theirs = f"{value_text(published['value'], row['unit'])} ({published['who']}, {published['year']})"
+    theirs = f"{localized.value_text(published['value'], row['unit'])} ({published['who']}, {published['year']})"
     return _("{theirs}; ours {ours}").format(theirs=theirs, ours=ours) if pd.notna(row["value"]) else theirs
 
-
-def value_text(value, unit: str) -> str:
-    """A value with its unit word in the request's language ("72.7 %", "2,22 milliards personnes")."""
-    text = formatting.value(value, unit)
-    if formatting.missing(value) or not unit or formatting.short_unit(unit) == "%" or text == formatting.number(
-            value, unit):
-        return text
-    return f"{formatting.number(value, unit)} {localized.short_unit(unit)}"
 
 
 def gap_note(theme: dict) -> str:
