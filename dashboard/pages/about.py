@@ -219,7 +219,9 @@ def rules_intro() -> str:
              "Statistics Canada measure: the compound annual rate observed since 2015 (or the first year with data "
              "after it) divided by the rate required to reach the target by the deadline, on the shortfall "
              "(100 − value) for shares; the projection continues the latest value at the observed rate.").format(
-        rules=", ".join(before), max_age=status_rules.MAX_AGE, stale=stale)
+        rules=before[0] if len(before) == 1 else _("{first} and {second}").format(first=", ".join(before[:-1]),
+                                                                                    second=before[-1]),
+        max_age=status_rules.MAX_AGE, stale=stale)
 
 
 # --- pieces ----------------------------------------------------------------------------------------
