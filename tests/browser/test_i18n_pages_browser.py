@@ -54,3 +54,16 @@ def test_the_overview_in_chinese_has_no_console_error(open_page) -> None:
     assert translated("zh", "People offline, world") in main
     assert catalogue().themes["ict4d"].text("title", "zh") in main
     assert record.errors == []
+
+
+@pytest.mark.parametrize("viewport", [{"width": 1280, "height": 1000}, {"width": 390, "height": 844}],
+                         ids=["desktop", "phone"])
+def test_the_about_page_in_arabic_has_nothing_overflowing(open_page, viewport) -> None:
+    record = open_page("/ar/about", viewport=viewport)
+    page = record.page
+    page.wait_for_selector("#about-coverage .main-svg", state="attached", timeout=60_000)
+    assert page.inner_text("h1") == translated("ar", "About the data")
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    assert page.evaluate(OVERFLOWING_BUT_PLOTLYS_TESTER) == []
+    assert record.errors == []
