@@ -423,6 +423,8 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
              _("income group: {group}").format(group=labels.get("income", _("unclassified")))
              + (" " + _("(FY{year})").format(year=int(economy["income_group_fy"]))
                 if pd.notna(economy.get("income_group_fy")) else "")]
+    if pd.notna(economy.get("m49_subregion")):
+        facts.append(_("UN M49: {subregion}").format(subregion=localized.group_name(economy["m49_subregion"])))
     facts += [_(label) for flag, label in FLAGS if pd.notna(economy.get(flag)) and bool(economy.get(flag))]
     missing_groups = [_(sentence).format(economy=name) for key, sentence in MISSING_GROUPS if key not in groups]
     return components.page(
