@@ -51,7 +51,7 @@ debs:
 run: debs $(VENV)/.runtime node_modules/.installed
 	$(PY) -m etl ensure
 	@echo "Dashboard: http://127.0.0.1:$(PORT)"
-	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --workers 2 --threads 4 --timeout 60 --config gunicorn.conf.py app:server
+	$(VENV)/bin/gunicorn --bind 127.0.0.1:$(PORT) --config gunicorn.conf.py app:server  # workers, threads: there
 
 build: $(VENV)/.runtime
 	$(PY) -m etl build

@@ -76,7 +76,9 @@ def create_app() -> DashboardApp:
     )
     server = app.server
     data.register(server)  # one database version per request (dashboard/data.py)
-    response_cache.register(server)  # answers kept per database version for every worker (after data.register)
+    i18n.register(server)  # each request's locale, found once (dashboard/i18n.py)
+    # Answers kept per database version for every worker, given before Flask sees the request.
+    response_cache.register(server, site_headers=site_headers)
     downloads.register(server)  # the Data page's files: /download/<selection|full>.<csv|parquet>?<query>
     embed.register(server)  # a chart alone, for an iframe: /embed/<page>?<the page's URL state>
     indicator_search.register(server)  # the header's search: /indicator?q=… naming one series opens its page
@@ -199,16 +201,28 @@ def database_unreadable(error: Exception):
                                 headers={"Retry-After": "5"})
 
 
-def full_referrer(response):
+def site_headers(path: str) -> list[tuple[str, str]]:
     """Browsers send the full address to this origin by default; say so, for dashboard.prerender's sake.
 
     The layout holds the page its Referer names, at one address for every page: kept in the browser's
     cache, Back from a page reached by a plain link (the site's header) showed that page's content under
-    the previous address. So the layout is never stored, and caches are told that it varies by Referer."""
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    if dash_boundary.is_layout_request(request.path):
-        response.headers["Cache-Control"] = "no-store"
-        response.headers.add("Vary", "Referer")
+    the previous address. So the layout is never stored, and caches are told that it varies by Referer.
+    The response cache adds these to the answers it gives before Flask sees the request."""
+    headers = [("Referrer-Policy", "same-origin")]
+    if dash_boundary.is_layout_request(path):
+        headers += [("Cache-Control", "no-store"), ("Vary", "Referer")]
+    return headers
+
+
+def full_referrer(response):
+    """after_request: `site_headers` on every answer Flask builds."""
+    for name, value in site_headers(request.path):
+        if name == "Vary":
+            response.headers.add(name, value)
+        elif name == "Referrer-Policy":
+            response.headers.setdefault(name, value)
+        else:
+            response.headers[name] = value
     return response
 
 

@@ -7,6 +7,12 @@ worker's query cache. Importing the app does neither.
 
 from __future__ import annotations
 
+# How many processes, and threads in each, serve requests: the one place these are set (`make run`, the
+# benchmarks and deploy/run_local.py read them from here). Measured on 2 cores: docs/serving.md, "Workers and threads".
+workers = 2
+threads = 4
+timeout = 60
+
 
 def post_worker_init(worker) -> None:
     """Called in each worker once it has loaded the app, before it accepts a connection."""

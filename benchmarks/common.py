@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import runpy
 import shutil
 import socket
 import subprocess
@@ -18,6 +19,12 @@ import requests
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 CONFIG = "gunicorn.conf.py"  # the app's gunicorn settings (its workers' warm-up), in the project root
 SHARED_RAW = Path(os.environ.get("DDI_SHARED_RAW", PROJECT_ROOT.parent / "shared" / "data" / "raw"))
+
+
+def serving_counts() -> tuple[int, int]:
+    """The workers and threads per worker production runs with (gunicorn.conf.py, the one place they are set)."""
+    settings = runpy.run_path(str(PROJECT_ROOT / CONFIG))
+    return int(settings["workers"]), int(settings["threads"])
 
 
 def require_shared_raw() -> Path:
@@ -35,17 +42,21 @@ def build_database(db: Path) -> float:
 
 
 @contextlib.contextmanager
-def gunicorn(db: Path, workers: int = 2, app: str = "app:server", cwd: Path = PROJECT_ROOT) -> Iterator[str]:
+def gunicorn(db: Path, workers: int | None = None, app: str = "app:server", cwd: Path = PROJECT_ROOT,
+             threads: int | None = None) -> Iterator[str]:
     """Serve the app (or another WSGI `app` importable from `cwd`) on a free loopback port as production
-    would (`make run`: 4 threads per worker, and `cwd`'s gunicorn.conf.py when it has one: the app's warm-up),
-    its response cache (dashboard/response_cache.py) empty at the start; yield its URL."""
+    would (`make run`: this checkout's gunicorn.conf.py workers and threads unless given, and `cwd`'s
+    gunicorn.conf.py when it has one: the app's warm-up), its response cache (dashboard/response_cache.py)
+    empty at the start; yield its URL."""
+    default_workers, default_threads = serving_counts()
+    workers, threads = workers or default_workers, threads or default_threads
     cache_dir = tempfile.mkdtemp(prefix="ddi-bench-responses-")
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--threads", "4", *(["--config", str(cwd / CONFIG)] if (cwd / CONFIG).is_file() else []), app],
+         "--threads", str(threads), *(["--config", str(cwd / CONFIG)] if (cwd / CONFIG).is_file() else []), app],
         cwd=cwd, env={**os.environ, "DDI_DB": str(db), "DDI_RESPONSE_CACHE_DIR": cache_dir},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )

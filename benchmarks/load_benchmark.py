@@ -3,8 +3,11 @@
 Run: .venv/bin/python benchmarks/load_benchmark.py [--clients 1,10,50] [--seconds 15] [--rounds 1] [--db PATH]
                                                   [--against OTHER_CHECKOUT]
 
-Both apps run under gunicorn, 2 workers × 4 threads, on loopback ports of this machine; the clients are
-threads of this process (one keep-alive connection each, http.client), on the same machine. For each
+Both apps run under gunicorn with the workers and threads of gunicorn.conf.py (or --workers/--threads), on
+loopback ports of this machine; the clients are threads of this process (one keep-alive connection each,
+http.client, no Accept-Encoding: answers come uncompressed), on the same machine. "client CPU" is the CPU
+time this process spent during a run over its wall time, as a share of the machine's cores: what the load
+generator itself took from the servers. For each
 number of clients, each app gets `--seconds` of load (or `--max-requests`, whichever ends first), the two
 apps' runs interleaved (the order alternates from one run to the next) so that both see the same noise.
 
@@ -42,7 +45,7 @@ import requests
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.callback_benchmark import PAGES, ROUTER_OUTPUT, gather_options, percentile, request, server_callbacks
-from benchmarks.common import build_database, gunicorn
+from benchmarks.common import build_database, gunicorn, serving_counts
 
 PAGE_VIEW_SHARE = 0.3
 POOL = 3000  # requests prepared per app before the clock starts (building bodies costs the client CPU)
@@ -128,6 +131,7 @@ class Run:
     errors: int = 0
     first_error: str = ""
     cached: int = 0  # answers the server's response cache gave (X-Response-Cache: hit)
+    client_cpu: float = 0.0  # CPU seconds of this process (the clients) during the run
 
     @property
     def rate(self) -> float:
@@ -185,10 +189,11 @@ def drive(app: str, url: str, actions: list[list[Request]], clients: int, second
     for thread in threads:
         thread.start()
     start.wait()
-    began = time.perf_counter()
+    began, cpu = time.perf_counter(), time.process_time()
     stop.wait(seconds)
     stop.set()
     run.seconds = time.perf_counter() - began
+    run.client_cpu = time.process_time() - cpu
     for thread in threads:
         thread.join(timeout=120)
     return run
@@ -196,7 +201,7 @@ def drive(app: str, url: str, actions: list[list[Request]], clients: int, second
 
 def report(runs: list[Run]) -> None:
     head = (f"{'app':8} {'clients':>7} {'req/s':>8} {'p50 ms':>8} {'p95 ms':>8} {'errors':>7} "
-            f"{'ours/trivial req/s':>19} {'cached':>7}")
+            f"{'ours/trivial req/s':>19} {'cached':>7} {'client CPU':>10}")
     print(head)
     print("-" * len(head))
     trivial = {}
@@ -210,8 +215,9 @@ def report(runs: list[Run]) -> None:
         if run.app != "trivial" and trivial.get(run.clients):
             ratio = f"{run.rate / statistics.median(trivial[run.clients]):.2f}"
         cached = f"{run.cached / max(1, len(run.times) + run.errors):.0%}"
+        client_cpu = f"{run.client_cpu / run.seconds / (os.cpu_count() or 1):.0%}" if run.seconds else ""
         print(f"{run.app:8} {run.clients:7d} {run.rate:8.1f} {p50:8.1f} {p95:8.1f} {run.errors:7d} {ratio:>19} "
-              f"{cached:>7}")
+              f"{cached:>7} {client_cpu:>10}")
     for run in runs:
         if run.first_error:
             print(f"  {run.app} ×{run.clients}, first error: {run.first_error}")
@@ -229,7 +235,10 @@ def main() -> None:
     parser.add_argument("--against", type=Path, default=None,
                         help="another checkout of this project (e.g. `git archive` of an older commit), served "
                              "and measured as app 'base', interleaved with ours: a paired old/new comparison")
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: gunicorn.conf.py's)")
     args = parser.parse_args()
+    workers, threads = args.workers or serving_counts()[0], args.threads or serving_counts()[1]
     levels = [int(value) for value in args.clients.split(",")]
     with tempfile.TemporaryDirectory() as scratch:
         scratch = Path(scratch)
@@ -239,17 +248,19 @@ def main() -> None:
         (scratch / "trivial_app.py").write_text(TRIVIAL_APP)
         rng = random.Random(args.seed)
         with contextlib.ExitStack() as stack:
-            ours_url = stack.enter_context(gunicorn(db))
-            trivial_url = stack.enter_context(gunicorn(db, app="trivial_app:server", cwd=scratch))
+            ours_url = stack.enter_context(gunicorn(db, workers, threads=threads))
+            trivial_url = stack.enter_context(gunicorn(db, workers, app="trivial_app:server", cwd=scratch,
+                                                       threads=threads))
             apps = {"ours": (ours_url, our_actions(ours_url, db, random.Random(args.seed), POOL)),
                     "trivial": (trivial_url, trivial_actions(trivial_url, rng, POOL))}
             if args.against:
-                base_url = stack.enter_context(gunicorn(db, cwd=args.against.resolve()))
+                base_url = stack.enter_context(gunicorn(db, workers, cwd=args.against.resolve(), threads=threads))
                 apps["base"] = (base_url, our_actions(base_url, db, random.Random(args.seed), POOL))
             if args.only:
                 apps = {args.only: apps[args.only]}
             print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())} "
-                  f"({os.cpu_count()} CPUs); {args.seconds:.0f} s per run, gunicorn 2 workers × 4 threads\n")
+                  f"({os.cpu_count()} CPUs); {args.seconds:.0f} s per run, "
+                  f"gunicorn {workers} workers × {threads} threads\n")
             runs = []
             order = list(apps)
             for round_ in range(args.rounds):

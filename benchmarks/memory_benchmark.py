@@ -1,10 +1,11 @@
 """Peak memory (RSS) of each gunicorn worker through a few hundred downloads and pages with distinct filters.
 
 Run: .venv/bin/python benchmarks/memory_benchmark.py [--code DIR ...] [--downloads 300] [--pages 100]
-     [--clients 6] [--seed 2026] [--db PATH]
+     [--clients 6] [--seed 2026] [--db PATH] [--workers N] [--threads N]
 
 Each `--code` is a checkout of the project (default: this one; e.g. a `git worktree` at an older commit for a
-baseline), served in turn as production serves it (gunicorn app:server, 2 workers × 4 threads) on the same
+baseline), served in turn as production serves it (gunicorn app:server, gunicorn.conf.py's workers and threads unless
+--workers/--threads say otherwise) on the same
 database and the same request sequence: CSV/Parquet/XLSX downloads of up to 20 indicators with random countries,
 groups, years and breakdowns (each URL distinct), and page layouts (Explore, Data, Gaps, Targets) with random
 parameters, sent by `--clients` threads at once. A sampler reads every worker's VmRSS from /proc/<pid>/status
@@ -28,6 +29,9 @@ import duckdb
 import requests
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(PROJECT_ROOT))
+from benchmarks.common import serving_counts  # noqa: E402
+
 MB = 1024 * 1024
 
 
@@ -95,13 +99,14 @@ def request_plan(db: Path, downloads: int, pages: int, seed: int) -> list[tuple[
     return plan
 
 
-def serve(code: Path, db: Path) -> tuple[subprocess.Popen, str]:
+def serve(code: Path, db: Path, workers: int, threads: int) -> tuple[subprocess.Popen, str]:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
     process = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", "2", "--threads", "4",
-         "--timeout", "120", *(["--config", "gunicorn.conf.py"] if (code / "gunicorn.conf.py").is_file() else []),
+        [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--threads", str(threads), "--timeout", "120",
+         *(["--config", "gunicorn.conf.py"] if (code / "gunicorn.conf.py").is_file() else []),
          "app:server"],
         cwd=code, env={"PATH": "/usr/bin:/bin", "DDI_DB": str(db), "HOME": "/tmp"},
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -118,8 +123,8 @@ def serve(code: Path, db: Path) -> tuple[subprocess.Popen, str]:
     return process, url
 
 
-def measure(code: Path, db: Path, plan: list[tuple[str, dict]], clients: int) -> dict:
-    process, url = serve(code, db)
+def measure(code: Path, db: Path, plan: list[tuple[str, dict]], clients: int, workers: int, threads: int) -> dict:
+    process, url = serve(code, db, workers, threads)
     try:
         pids = workers_of(process.pid)
         start = {pid: rss_bytes(pid) for pid in pids}
@@ -167,13 +172,16 @@ def main() -> None:
     parser.add_argument("--pages", type=int, default=100)
     parser.add_argument("--clients", type=int, default=6)
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--workers", type=int, default=None, help="gunicorn workers (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: gunicorn.conf.py's)")
     args = parser.parse_args()
+    workers, threads = args.workers or serving_counts()[0], args.threads or serving_counts()[1]
     db = args.db.resolve()
     plan = request_plan(db, args.downloads, args.pages, args.seed)
     print(f"{len(plan)} requests ({args.downloads} downloads, {args.pages} layouts), {args.clients} clients, "
-          f"gunicorn 2 workers × 4 threads, database {db.name}")
+          f"gunicorn {workers} workers × {threads} threads, database {db.name}")
     for code in args.code or [PROJECT_ROOT]:
-        result = measure(code.resolve(), db, plan, args.clients)
+        result = measure(code.resolve(), db, plan, args.clients, workers, threads)
         commit = subprocess.run(["git", "-C", str(code), "rev-parse", "--short", "HEAD"], capture_output=True,
                                 text=True).stdout.strip()
         print(f"\n{code} ({commit}): {result['seconds']:.0f} s, statuses {result['statuses']}")

@@ -1,10 +1,10 @@
 """SQL sandbox and export on a database built from ../shared/data/raw.
 
 Prints: how long past its limit a runaway query returns (median of N); the cost of running each query in a child
-process: a simple query in-process (`run_here`, as before) against `run_query` in a warm child, interleaved pairs,
-and a cold child's start; how long each hostile query (uninterruptible, memory bomb, huge result) runs in the
-sandbox; p50/p95 of each example query (and all together); the export's wall time with Parquet and CSV bytes per
-table.
+process: a simple query in-process on a fresh instance (`run_here`, as before children) against `run_query` in a
+warm child (which keeps its locked instance between queries), interleaved pairs, and a cold child's start; how long
+each hostile query (uninterruptible, memory bomb, huge result) runs in the sandbox; p50/p95 of each example query
+(and all together); the export's wall time with Parquet and CSV bytes per table.
 
 Run: .venv/bin/python benchmarks/sandbox_benchmark.py [--runs 20] [--runaways 5] [--time-limit 1.0] [--pairs 50]
 """
@@ -55,7 +55,8 @@ def interrupt_latency(db: Path, runs: int, time_limit: float) -> None:
 
 
 def child_overhead(db: Path, pairs: int) -> None:
-    """A simple query in-process (the old path) and in a warm child (the new), interleaved, order alternating."""
+    """A simple query in-process on a fresh instance and in a warm child on its kept instance, interleaved, order
+    alternating."""
     warm_up(2, wait=True)
     old, new = [], []
     for index in range(pairs):
@@ -69,7 +70,7 @@ def child_overhead(db: Path, pairs: int) -> None:
                 new.append(time.perf_counter() - started)
     extra = [b - a for a, b in zip(old, new, strict=True)]
     print(f"\nsimple query, {pairs} interleaved pairs:")
-    for label, times in (("in-process (before)", old), ("warm child (now)", new)):
+    for label, times in (("in-process, fresh", old), ("warm child, kept", new)):
         p50, p95 = percentile(times, 0.5) * 1000, percentile(times, 0.95) * 1000
         print(f"  {label:<21} p50 {p50:6.1f} ms  p95 {p95:6.1f} ms")
     print(f"  paired difference     median {statistics.median(extra) * 1000:+6.1f} ms")

@@ -1,9 +1,10 @@
 """Read-only access to the published DuckDB file, with results cached per database version.
 
 Each build is published as its own file and `digital_divide.duckdb` links to the current one
-(`etl/publish.py`). A request resolves the link once, on its first query, and every query of that
-request reads that version (`current_version()` is pinned for the request): the next request after a
-publish reads the new file, a request in flight finishes on the old one, and no page mixes the two.
+(`etl/publish.py`). A request resolves the link once, as it arrives (dashboard/response_cache.py's WSGI
+layer, for the answers it keeps) or on its first query, and every query of that request reads that version
+(`current_version()` is pinned for the request): the next request after a publish reads the new file, a
+request in flight finishes on the old one, and no page mixes the two.
 
 DuckDB connections are not fork-safe, so nothing is opened at import. Each worker opens one DuckDB
 instance per version, an in-memory instance that ATTACHes the file read-only: not `duckdb.connect(path)`,
@@ -21,15 +22,16 @@ import os
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from pathlib import Path
 from typing import TypeVar
 
 import duckdb
 import pandas as pd
+from flask import request
 
 from dashboard.cache import ByteLRU
-from etl import publish, settings
+from etl import settings
 
 T = TypeVar("T")
 MB = 1024 * 1024
@@ -62,6 +64,7 @@ _local = threading.local()
 _instances: dict[Version, duckdb.DuckDBPyConnection] = {}  # this worker's DuckDB instance per version
 _instances_lock = threading.Lock()
 KEEP_INSTANCES = 2
+PINNED = "ddi.data.version"  # a WSGI environ key: the version a request was pinned to before Flask saw it
 query_cache = ByteLRU(QUERY_CACHE_BYTES)
 versioned_cache = ByteLRU(VERSIONED_CACHE_BYTES)
 
@@ -71,15 +74,33 @@ def database_path() -> Path:
 
 
 def resolve_version() -> Version:
-    """The version published now: one readlink and one stat."""
-    path = publish.resolve(database_path())
+    """The version published now: one readlink and one stat (etl.publish.resolve's rule, with the paths' parsing
+    cached: every request that may be answered from the response cache resolves it as it arrives)."""
+    target = _target(os.environ.get("DDI_DB"))
+    try:
+        link = os.readlink(target)
+    except OSError:  # not a symlink (a plain file, or nothing there)
+        link = None
+    path = _linked(target, link)
     try:
         stat = os.stat(path)
     except FileNotFoundError as exc:
         raise DatabaseMissingError(
             f"No database at {database_path()}. Build it with `python -m etl build --raw-dir DIR` (or `make run`)."
         ) from exc
-    return Version(str(path), stat.st_ino, stat.st_mtime_ns, stat.st_size)
+    return Version(path, stat.st_ino, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=8)
+def _target(_ddi_db: str | None) -> str:
+    """The published path for this value of DDI_DB (the argument only keys the cache: settings reads it)."""
+    return str(database_path())
+
+
+@lru_cache(maxsize=64)
+def _linked(target: str, link: str | None) -> str:
+    """The file a symlink at `target` naming `link` stands for (relative links are relative to its folder)."""
+    return target if link is None else str(Path(target).parent / link)
 
 
 def current_version() -> Version:
@@ -94,7 +115,8 @@ def current_version() -> Version:
 
 
 def begin_request() -> None:
-    _local.in_request, _local.pinned = True, None
+    # The response cache's WSGI layer resolved the version already (its key is made of it): the request reads it.
+    _local.in_request, _local.pinned = True, request.environ.get(PINNED)
 
 
 def end_request(_exc: BaseException | None = None) -> None:

@@ -40,7 +40,7 @@ def download(scope: str, extension: str) -> Response:
                             "download it as CSV or Parquet, or choose fewer indicators.\n", status=413,
                             mimetype="text/plain")
         else:
-            content = data_files.xlsx_bytes(frame, queries.sources(state))
+            content = data_files.xlsx_bytes(frame, queries.sources_of_rows(frame))
     except data.DatabaseMissingError as exc:
         return Response(str(exc) + "\n", status=503, mimetype="text/plain", headers={"Retry-After": "5"})
     filename = data_files.filename(state, scope, extension)

@@ -86,6 +86,15 @@ def year_span(years) -> str:
     return _span([int(year) for year in (_plain(value) for value in years) if year is not None])
 
 
+Rows = pd.DataFrame | list[dict]  # a query's rows, as a frame or already as plain dicts (dashboard.rows)
+
+
+def rows_of(rows: Rows) -> list[dict]:
+    """Rows as plain dicts, from a frame or as they are: a caller passing one frame to several builders converts it
+    once."""
+    return records(rows) if isinstance(rows, pd.DataFrame) else rows
+
+
 def _figure(traces: list[dict], heading: str, height: int, *, note: str | None = None, **layout) -> dict:
     """A plotly figure dict with this page's common layout; `note` is written across an empty chart."""
     axis = {"gridcolor": GRID, "zeroline": False}
@@ -138,14 +147,14 @@ def no_value_years(rows: pd.DataFrame | list[dict]) -> list[tuple[int, float]]:
     return sorted(empty.items())
 
 
-def group_series(rows: pd.DataFrame, gap: Gap, group_name: str) -> dict:
+def group_series(rows: Rows, gap: Gap, group_name: str) -> dict:
     """Our population-weighted aggregate for each side of the gap, per year.
 
     `rows`: year, category, value (NULL below 50 % coverage), population_coverage, n_countries, n_members.
     Years without a value are drawn as grey crosses along the foot of the chart, so the gap in the
     record is visible and its coverage is in the hover.
     """
-    data = sorted(records(rows), key=lambda row: row["year"])
+    data = sorted(rows_of(rows), key=lambda row: row["year"])
     traces = []
     for category in gap.pair:
         part = [row for row in data if row["category"] == category and row["value"] is not None]
@@ -178,9 +187,9 @@ def group_series(rows: pd.DataFrame, gap: Gap, group_name: str) -> dict:
                    xaxis={"dtick": 1} if years and max(years) - min(years) <= 12 else {})
 
 
-def coverage_note(rows: pd.DataFrame, group_name: str) -> str:
+def coverage_note(rows: Rows, group_name: str) -> str:
     """Say which years have no value and why (an aggregate shows its coverage: docs/methodology.md)."""
-    if rows.empty:
+    if len(rows) == 0:
         return f"No economy in {group_name} reports this breakdown."
     empty = no_value_years(rows)
     if not empty:
@@ -192,9 +201,9 @@ def coverage_note(rows: pd.DataFrame, group_name: str) -> str:
             "aggregate (crosses along the foot of the chart).")
 
 
-def series_summary(rows: pd.DataFrame, gap: Gap, group_name: str) -> str:
+def series_summary(rows: Rows, gap: Gap, group_name: str) -> str:
     low, high = gap.pair
-    data = records(rows)
+    data = rows_of(rows)
     both = _by_year(data, gap)
     if not both:
         if not data:
@@ -210,12 +219,12 @@ def series_summary(rows: pd.DataFrame, gap: Gap, group_name: str) -> str:
             f"{latest[low] / latest[high]:.2f}; population coverage {_pct(coverage)}).")
 
 
-def published_series(rows: pd.DataFrame, gap: Gap, edition: str) -> dict:
+def published_series(rows: Rows, gap: Gap, edition: str) -> dict:
     """ITU's own aggregates (one edition): each side of the gap, solid for the chosen group, dotted for World.
 
     `rows`: group_code, group_name, year, category, value; the chosen group's rows first.
     """
-    data = records(rows)
+    data = rows_of(rows)
     traces = []
     for position, code in enumerate(dict.fromkeys(row["group_code"] for row in data)):
         for category in gap.pair:
@@ -236,8 +245,8 @@ def published_series(rows: pd.DataFrame, gap: Gap, edition: str) -> dict:
                    yaxis={"title": {"text": "% of population"}, "range": [0, 100]}, xaxis={"dtick": 1})
 
 
-def published_summary(rows: pd.DataFrame, gap: Gap, edition: str) -> str:
-    data = records(rows)
+def published_summary(rows: Rows, gap: Gap, edition: str) -> str:
+    data = rows_of(rows)
     if not data:
         return f"ITU's {edition} publishes no aggregate of {gap.label.lower()} for this group."
     first = data[0]
@@ -260,13 +269,13 @@ def parity_status(value: float) -> str:
     return "below" if value < low else "above" if value > high else "within"
 
 
-def _present(rows: pd.DataFrame) -> list[dict]:
+def _present(rows: Rows) -> list[dict]:
     """Members with a value, sorted by value then name."""
-    present = [row for row in records(rows) if row["value"] is not None]
+    present = [row for row in rows_of(rows) if row["value"] is not None]
     return sorted(present, key=lambda row: (row["value"], row["name"]))
 
 
-def parity_dots(rows: pd.DataFrame, gap: Gap, group_name: str, group_value: dict | None = None) -> dict:
+def parity_dots(rows: Rows, gap: Gap, group_name: str, group_value: dict | None = None) -> dict:
     """One dot per member with a value (its latest survey, the year in the label), the parity band shaded.
 
     `rows`: iso3, name, year, value (members without a value are left out here; the table lists them).
@@ -320,7 +329,7 @@ def parity_dots(rows: pd.DataFrame, gap: Gap, group_name: str, group_value: dict
         title={"y": 1 - 8 / height, "yanchor": "top"}, meta={"unit": "ratio"})  # the downloads name the unit
 
 
-def parity_summary(rows: pd.DataFrame, gap: Gap, group_name: str) -> str:
+def parity_summary(rows: Rows, gap: Gap, group_name: str) -> str:
     present = _present(rows)
     if not present:
         return f"None of the {len(rows)} members of {group_name} has survey data on {gap.label.lower()}."
@@ -334,10 +343,10 @@ def parity_summary(rows: pd.DataFrame, gap: Gap, group_name: str) -> str:
             f"({lowest['value']:.2f} in {int(lowest['year'])}).")
 
 
-def parity_table(rows: pd.DataFrame) -> pd.DataFrame:
+def parity_table(rows: Rows) -> pd.DataFrame:
     """Every member, with "no data" written out where there is no survey value."""
     present = _present(rows)
-    missing = sorted((row for row in records(rows) if row["value"] is None), key=lambda row: row["name"])
+    missing = sorted((row for row in rows_of(rows) if row["value"] is None), key=lambda row: row["name"])
     return pd.DataFrame(
         [(row["name"], row["iso3"], str(int(row["year"])), f"{row['value']:.3f}",
           STATUS_STYLE[parity_status(row["value"])][0]) for row in present]
@@ -348,12 +357,12 @@ def parity_table(rows: pd.DataFrame) -> pd.DataFrame:
 # --- (c) gap against income -----------------------------------------------------------------------------------
 
 
-def gap_vs_income(rows: pd.DataFrame, gap: Gap, year_label: str) -> dict:
+def gap_vs_income(rows: Rows, gap: Gap, year_label: str) -> dict:
     """Gap in points against GNI per capita (log scale), one colour per World Bank region.
 
     `rows`: iso3, name, wb_region, year, gap, gni.
     """
-    data = records(rows)
+    data = rows_of(rows)
     labelled = len(data) <= 25  # few points: name them on the chart
     traces = []
     regions = sorted({row["wb_region"] or "No region" for row in data})
@@ -405,8 +414,8 @@ def rank_correlation(x: list[float], y: list[float]) -> float:
     return cov / math.sqrt(var_x * var_y) if var_x and var_y else float("nan")
 
 
-def scatter_summary(rows: pd.DataFrame, gap: Gap, year_label: str) -> str:
-    data = records(rows)
+def scatter_summary(rows: Rows, gap: Gap, year_label: str) -> str:
+    data = rows_of(rows)
     if len(data) < 3:
         return f"Too few economies ({len(data)}) have both the gap and GNI per capita for {year_label}."
     rho = rank_correlation([row["gap"] for row in data], [row["gni"] for row in data])
@@ -420,12 +429,12 @@ def scatter_summary(rows: pd.DataFrame, gap: Gap, year_label: str) -> str:
 # --- (d) chosen countries over time ---------------------------------------------------------------------------
 
 
-def country_trend(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> dict:
+def country_trend(totals: Rows, breakdown: Rows, gap: Gap) -> dict:
     """Each chosen economy's total Internet use as a line, its survey values by breakdown as markers.
 
     `totals`: iso3, name, year, value; `breakdown`: iso3, name, year, category, value.
     """
-    lines, points = records(totals), records(breakdown)
+    lines, points = rows_of(totals), rows_of(breakdown)
     traces = []
     names = sorted({row["name"] for row in lines} | {row["name"] for row in points})
     for index, name in enumerate(names):
@@ -451,8 +460,8 @@ def country_trend(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> di
                    yaxis={"title": {"text": "% of population"}, "range": [0, 100]})
 
 
-def country_summary(totals: pd.DataFrame, breakdown: pd.DataFrame, gap: Gap) -> str:
-    lines, points = records(totals), records(breakdown)
+def country_summary(totals: Rows, breakdown: Rows, gap: Gap) -> str:
+    lines, points = rows_of(totals), rows_of(breakdown)
     if not lines and not points:
         return "Choose countries to see their Internet use over time and their survey values by breakdown."
     low, high = gap.pair

@@ -10,30 +10,45 @@ answers in one SQLite file (WAL mode: readers never wait) that all gunicorn work
 - under which key: sha256 of the *generation* (the code's identity and the request's pinned database version,
   `dashboard.data.current_version`) and the request's parts above, so one version's answer is never served
   for another: the first request after a publish pins the new version and misses;
-- what is never kept: errors, a view that called `do_not_store()` (a page saying the database is unreadable),
-  the SQL page's callbacks (their answers depend on the sandbox's load: "busy"; and its download);
+- what is never kept: errors, and an answer whose view called `do_not_store()` because it depends on the
+  moment rather than the request: a page saying the database is unreadable; on the SQL page, "busy", the time
+  limit or the memory cap hit, and a query whose rows vary between runs (random(), now()). The SQL page's other
+  answers (a result, a refusal, a syntax error, its CSV) are kept like any callback's (dashboard/pages/sql.py);
 - how big: at most DDI_RESPONSE_CACHE_MB (default 256) of bodies; the oldest answers go first, and every answer
   of another generation goes as soon as an answer of the generation published now is stored.
 
 The index pages also carry an ETag (the key) with `Cache-Control: no-cache`, so a browser revalidates and gets a
 304 while the data and the code are unchanged. The layout stays `no-store` (app.py, full_referrer).
 Any failure of the store itself (disk full, a corrupt file) makes it a miss: the cache is never needed to answer.
+
+Kept answers are given by a thin WSGI layer in front of Flask (`Cache.__call__`), before Flask builds its request
+context, runs its hooks and routes: in process a hit cost 1.38 ms that way, 0.38 ms this way (median of 5 pairs
+of benchmarks/hit_cost_benchmark.py on a busy machine). The layer pins the request's database version
+(`dashboard.data.PINNED`): on a miss, Flask's request reads the version the key was made of, and `keep` stores
+the answer under that key. Headers a hit carries besides the cache's own come from the app (`site_headers`, the
+same function its after_request uses).
 """
 
 from __future__ import annotations
 
 import hashlib
+import io
 import logging
 import os
 import sqlite3
 import tempfile
 import threading
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from importlib.metadata import version as package_version
 from pathlib import Path
 from urllib.parse import urlsplit
 
 from flask import Flask, Response, g, has_request_context, request
+from werkzeug.exceptions import HTTPException
+from werkzeug.utils import get_content_type
+from werkzeug.wrappers import Request
 
 from dashboard import dash_boundary, data, i18n
 
@@ -45,12 +60,12 @@ BUDGET_BYTES = int(os.environ.get("DDI_RESPONSE_CACHE_MB", "256")) * MB
 LARGEST_SHARE = 8  # an answer larger than the budget / this is not kept (one answer must not evict hundreds)
 EVICT_BATCH = 64
 WRITE_WAIT = 0.25  # seconds
-# Callback outputs whose answers are not a function of the request and the data alone.
-NOT_CACHED_OUTPUT_PREFIXES = ("sql-",)
 CACHED_STATUSES = (200, 204)
 # A request whose WSGI environ has this key set is answered by the app, not from the cache: a worker's warm-up
 # (app.py) builds every page to fill its own query cache, which a kept answer would skip.
 BYPASS = "ddi.response_cache.bypass"
+# The environ key the WSGI layer leaves for Flask's hooks on a miss: (Cacheable, key, generation).
+PENDING = "ddi.response_cache.pending"
 # What the code's identity is made of: every file whose change can change an answer.
 CODE_GLOBS = ("app.py", "dashboard/**/*.py", "indicators/**/*.yaml", "assets/**/*", "locale/**/*.po")
 SCHEMA = """
@@ -161,24 +176,32 @@ class Cacheable:
     etag: bool
 
 
-def describe(index_endpoints: frozenset[str]) -> Cacheable | None:
-    """The cache's view of the current request, or None when its answer must not be kept."""
-    if request.environ.get(BYPASS):
+def describe(arrived: Request, endpoint: Callable[[], str | None], index_endpoints: frozenset[str]) \
+        -> Cacheable | None:
+    """The cache's view of a request that has just arrived (`endpoint` routes it, asked only for a GET that is
+    neither the layout nor a callback), or None when its answer must not be kept."""
+    if arrived.environ.get(BYPASS):
         return None
-    path = request.path
-    if request.method == "POST" and dash_boundary.is_callback_request(path):
-        body = request.get_data(cache=True)  # Dash reads it again from the request's cache on a miss
-        if any(f'"{prefix}'.encode() in body for prefix in NOT_CACHED_OUTPUT_PREFIXES):
-            return None  # conservative: any mention of an excluded output id (in outputs, inputs or state)
+    path = arrived.path
+    if arrived.method == "POST" and dash_boundary.is_callback_request(path):
+        body = _read_body(arrived)
         # The body does not say the locale (it is the Referer's path prefix: dashboard/i18n.py), the answer's words do.
-        return Cacheable(("callback", i18n.current().code, body), etag=False)
-    if request.method != "GET":
+        return Cacheable(("callback", i18n.locale_of(path, arrived.referrer).code, body), etag=False)
+    if arrived.method != "GET":
         return None
     if dash_boundary.is_layout_request(path):
-        return Cacheable(("layout", *_page_address(request.referrer, request.host_url)), etag=False)
-    if request.endpoint in index_endpoints:
-        return Cacheable(("index", path, request.query_string), etag=True)
+        return Cacheable(("layout", *_page_address(arrived.referrer, arrived.host_url)), etag=False)
+    if endpoint() in index_endpoints:
+        return Cacheable(("index", path, arrived.query_string), etag=True)
     return None
+
+
+def _read_body(arrived: Request) -> bytes:
+    """The posted body, read once here and put back in the environ for Flask (and Dash) to read again."""
+    body = arrived.get_data(cache=True)
+    arrived.environ["wsgi.input"] = io.BytesIO(body)
+    arrived.environ["CONTENT_LENGTH"] = str(len(body))
+    return body
 
 
 def _page_address(referrer: str | None, host_url: str) -> tuple[str, str]:
@@ -194,27 +217,29 @@ def _page_address(referrer: str | None, host_url: str) -> tuple[str, str]:
 
 
 def do_not_store() -> None:
-    """Keep the answer to the current request out of the cache (it says something went wrong)."""
+    """Keep the answer to the current request out of the cache (it says something went wrong, or depends on the
+    moment: the SQL sandbox busy, a time limit hit)."""
     if has_request_context():
         g.response_cache_skip = True
 
 
 class Cache:
-    """The hooks of one Flask server on one store."""
+    """The WSGI layer and the Flask hooks of one server on one store."""
 
-    def __init__(self, server: Flask, store: Store) -> None:
-        self.server, self.store = server, store
+    def __init__(self, server: Flask, store: Store,
+                 site_headers: Callable[[str], Iterable[tuple[str, str]]] = lambda path: ()) -> None:
+        self.server, self.store, self.site_headers = server, store, site_headers
+        self.app = server.wsgi_app  # Flask's own WSGI entry, called on every miss
         self.code = code_identity()
+        # Routing a request took ~0.25 ms of a hit's time (Dash's routes end in a catch-all): the endpoint of each
+        # recent GET path is remembered (a bounded cache: the paths are the visitors' to choose).
+        self._endpoint_of_path = lru_cache(maxsize=2048)(self._route)
         # Dash serves its index (every page's address) from these endpoints: "/" and "/<path:path>".
         self.index_endpoints = frozenset(rule.endpoint for rule in server.url_map.iter_rules()
                                          if rule.rule.endswith(("/", "<path:path>")) and "GET" in rule.methods
                                          and rule.endpoint not in ("static",))
 
-    def _key(self, cacheable: Cacheable) -> tuple[bytes, str] | None:
-        try:
-            version = data.current_version()  # pinned for the request: the answer will be built from it
-        except data.DatabaseMissingError:
-            return None
+    def _key(self, cacheable: Cacheable, version: data.Version) -> tuple[bytes, str]:
         generation = hashlib.sha256(f"{self.code}\0{version.path}\0{version.inode}\0{version.mtime_ns}\0"
                                     f"{version.size}".encode()).hexdigest()[:24]
         digest = hashlib.sha256(generation.encode())
@@ -223,28 +248,60 @@ class Cache:
             digest.update(len(raw).to_bytes(8, "big") + raw)  # length-prefixed: no two part lists collide
         return digest.digest(), generation
 
-    def lookup(self) -> Response | None:
-        """before_request: the kept answer, or a 304, or None (Dash answers and `keep` keeps it)."""
-        cacheable = describe(self.index_endpoints)
+    def __call__(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        """The WSGI entry: the kept answer, or a 304, or Flask's (which `keep` keeps)."""
+        arrived = self.server.request_class(environ)
+        try:
+            cacheable = describe(arrived, lambda: self._endpoint(arrived), self.index_endpoints)
+        except HTTPException as error:  # a body that could not be read (the client went away): a 4xx, as Flask
+            return error(environ, start_response)
         if cacheable is None:
-            return None
-        keyed = self._key(cacheable)
-        if keyed is None:
-            return None
-        key, generation = keyed
-        g.response_cache = (cacheable, key, generation)
+            return self.app(environ, start_response)
+        try:
+            version = data.resolve_version()
+        except data.DatabaseMissingError:
+            return self.app(environ, start_response)  # Flask's request says so
+        environ[data.PINNED] = version  # the request reads the version its key is made of
+        key, generation = self._key(cacheable, version)
         etag = key.hex()[:32]
-        if cacheable.etag and request.if_none_match.contains(etag):
-            g.response_cache = None
-            return self._headers(Response(status=304), cacheable, etag)
+        if cacheable.etag and arrived.if_none_match.contains(etag):
+            return self._answer(Response(status=304), arrived, cacheable, etag)(environ, start_response)
         hit = self.store.get(key)
         if hit is None:
-            return None
-        g.response_cache = None  # nothing to store
+            environ[PENDING] = (cacheable, key, generation)
+            return self.app(environ, start_response)
         status, mimetype, body = hit
-        response = self.server.response_class(body, status=status, mimetype=mimetype)
+        if status == 200:  # the usual hit, its headers written here: a werkzeug Response took ~0.1 ms to build
+            headers = [("Content-Type", get_content_type(mimetype, "utf-8")), ("Content-Length", str(len(body))),
+                       ("X-Response-Cache", "hit"), *self.site_headers(arrived.path)]
+            if cacheable.etag:
+                headers += [("ETag", f'"{etag}"'), ("Cache-Control", "no-cache")]
+            start_response("200 OK", headers)
+            return [body]
+        response = self.server.response_class(body, status=status, mimetype=mimetype)  # 204: werkzeug's rules
         response.headers["X-Response-Cache"] = "hit"
+        return self._answer(response, arrived, cacheable, etag)(environ, start_response)
+
+    def _endpoint(self, arrived: Request) -> str | None:
+        """The endpoint Flask would route the GET `arrived` to (None for none: Flask answers it, a 404 or a
+        redirect). The routes match on the path alone (no host or subdomain matching)."""
+        return self._endpoint_of_path(arrived.path)
+
+    def _route(self, path: str) -> str | None:
+        try:
+            rule, _ = self.server.url_map.bind("localhost").match(path, "GET", return_rule=True)
+        except HTTPException:
+            return None
+        return rule.endpoint
+
+    def _answer(self, response: Response, arrived: Request, cacheable: Cacheable, etag: str) -> Response:
+        for name, value in self.site_headers(arrived.path):
+            response.headers.add(name, value)
         return self._headers(response, cacheable, etag)
+
+    def adopt(self) -> None:
+        """before_request: take over what the WSGI layer found out about a miss, for `keep`."""
+        g.response_cache = request.environ.get(PENDING)
 
     def keep(self, response: Response) -> Response:
         """after_request: keep a 200/204 answer of a cacheable request; add the ETag where one is due."""
@@ -269,10 +326,13 @@ class Cache:
         return response
 
 
-def register(server: Flask, store: Store | None = None) -> Cache:
-    """Serve kept answers before Flask routes the request, and keep new ones after. Call after
-    dashboard.data.register (which pins the request's database version) and once Dash's routes exist."""
-    cache = Cache(server, store or Store(store_path()))
-    server.before_request(cache.lookup)
+def register(server: Flask, store: Store | None = None,
+             site_headers: Callable[[str], Iterable[tuple[str, str]]] = lambda path: ()) -> Cache:
+    """Serve kept answers in a WSGI layer before Flask, and keep new ones after Flask built them. Call once
+    Dash's routes exist. `site_headers(path)`: the headers the app's own after_request adds to every answer
+    (a hit does not pass through Flask's hooks)."""
+    cache = Cache(server, store or Store(store_path()), site_headers)
+    server.wsgi_app = cache  # type: ignore[method-assign]
+    server.before_request(cache.adopt)
     server.after_request(cache.keep)
     return cache

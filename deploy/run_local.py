@@ -120,8 +120,8 @@ class Deployment:
     prefix: Path
     replicas: int = 2
     port: int = 0  # nginx's; 0 = a free one
-    workers: int = 2
-    threads: int = 4
+    workers: int | None = None  # None: gunicorn.conf.py's (the one place production's counts are set)
+    threads: int | None = None
     max_fails: int = 1
     fail_timeout: int = 10
     nodes: list[Replica] = field(default_factory=list)
@@ -160,7 +160,8 @@ class Deployment:
     def _gunicorn(self, replica: Replica) -> subprocess.Popen:
         log = (replica.folder / "gunicorn.log").open("w")
         command = [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{replica.port}",
-                   "--workers", str(self.workers), "--threads", str(self.threads), "--timeout", "60",
+                   *(["--workers", str(self.workers)] if self.workers else []),
+                   *(["--threads", str(self.threads)] if self.threads else []),
                    "--graceful-timeout", "10", "--config", "gunicorn.conf.py", "app:server"]
         return subprocess.Popen(command, cwd=ROOT, env={**os.environ, "DDI_DB": str(replica.db)},
                                 stdout=log, stderr=subprocess.STDOUT)
@@ -217,8 +218,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--prefix", type=Path, help="directory for replicas' files, nginx.conf, logs (default: temp)")
     parser.add_argument("--replicas", type=int, default=2)
     parser.add_argument("--port", type=int, default=8080, help="nginx's port on 127.0.0.1 (0: a free one)")
-    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers per replica")
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--workers", type=int, default=None,
+                        help="gunicorn workers per replica (default: gunicorn.conf.py's)")
+    parser.add_argument("--threads", type=int, default=None, help="threads per worker (default: gunicorn.conf.py's)")
     args = parser.parse_args(argv)
     if args.command == "rollout":
         if args.prefix is None:

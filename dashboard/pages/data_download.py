@@ -43,7 +43,6 @@ from dashboard.queries.data_download import (  # the page's queries
     group_choices,
     indicator_choices,
     screen,
-    sources,
     year_range,
 )
 from dashboard.staged import StagedDropdown
@@ -262,7 +261,7 @@ def sources_list(frame: pd.DataFrame) -> html.Ul | html.P:
 
 def render(state: DataState) -> tuple:
     """Table, status line, sources list, canonical query, page (clamped) and number of pages of a selection."""
-    rows, total = screen(state)
+    rows, total, found = screen(state)
     pages = max(1, -(-len(rows) // PAGE_ROWS))
     page = min(max(1, state.page), pages)
     state = state._replace(page=page)
@@ -277,7 +276,7 @@ def render(state: DataState) -> tuple:
                        f"have all {total:,}.")
         else:
             status += f" The downloads of this selection have exactly these {total:,} rows."
-    return table(shown), status, sources_list(sources(state)), encode_params(state), page, pages
+    return table(shown), status, sources_list(found), encode_params(state), page, pages
 
 
 def _triggered() -> str | None:

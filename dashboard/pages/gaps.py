@@ -248,6 +248,14 @@ def _published_note(group_id: str, name: str) -> str:
 
 def update_group_charts(gap_key: str, group_id: str, year: str | None):
     """The group's series (ours and ITU's), its members' parity scores and the gap against income."""
+    years = scatter_years(fg.GAPS[gap_key])
+    chosen = parse_int(year)
+    return _group_parts(gap_key, group_id) + _scatter_parts(gap_key, group_id, chosen if chosen in years else None)
+
+
+def _group_parts(gap_key: str, group_id: str) -> tuple:
+    """The series, the publisher's series and the parity chart (they do not depend on the scatter's year).
+    Not kept per version: in the paired runs, caching these and the scatter cost more on a miss than it saved."""
     gap = fg.GAPS[gap_key]
     name = group_name(group_id)
     breakdown = ("internet_use", gap.dimension)
@@ -266,28 +274,20 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
     published_note = _published_note(group_id, name)
     published_table = published.assign(category=published["category"].map(gap.names))
 
-    parity = member_parity(group_id, gap)
+    parity = fg.rows_of(member_parity(group_id, gap))  # once: four builders read it
     own_ratio = group_parity(group_id, gap)
     parity_source = _source_line(f"{gap.ratio_label}, derived here from", breakdown)
 
-    years = scatter_years(gap)
-    chosen = parse_int(year)
-    chosen = chosen if chosen in years else None
-    scatter = scatter_rows(group_id, gap, chosen)
-    year_label = str(chosen) if chosen else ", ".join(
-        part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
-    scatter_source = (_source_line("Gap derived here from", breakdown)[:-1] + ". "
-                      + _source_line("GNI per capita", ("gni_per_capita", "total")))
-    scatter_table = scatter[["name", "iso3", "wb_region", "year", "gap", "gni"]].sort_values("gap", ascending=False)
-
+    rows, published_rows = fg.rows_of(series), fg.rows_of(published)  # once: several builders read each
     return (
-        fg.group_series(series, gap, name), fg.series_summary(series, gap, name), series_source,
+        fg.group_series(rows, gap, name), fg.series_summary(rows, gap, name), series_source,
         _table(series_table[["year", "category", "value", "population_coverage", "n_countries", "n_members"]],
                {"year": "Year", "category": gap.dimension.capitalize(), "value": "Internet use (%)",
                 "population_coverage": "Population coverage (%)", "n_countries": "Economies with data",
                 "n_members": "Members"}),
-        fg.coverage_note(series, name),
-        fg.published_series(published, gap, edition_label), fg.published_summary(published, gap, edition_label),
+        fg.coverage_note(rows, name),
+        fg.published_series(published_rows, gap, edition_label),
+        fg.published_summary(published_rows, gap, edition_label),
         published_source,
         _table(published_table[["group_name", "year", "category", "value"]],
                {"group_name": "ITU group", "year": "Year", "category": gap.dimension.capitalize(),
@@ -296,7 +296,22 @@ def update_group_charts(gap_key: str, group_id: str, year: str | None):
         fg.parity_dots(parity, gap, name, own_ratio), fg.parity_summary(parity, gap, name), parity_source,
         _table(fg.parity_table(parity), {"name": "Economy", "iso3": "Code", "year": "Survey year",
                                          "value": gap.ratio_label, "status": "Against the parity band"}),
-        fg.gap_vs_income(scatter, gap, year_label), fg.scatter_summary(scatter, gap, year_label), scatter_source,
+    )
+
+
+def _scatter_parts(gap_key: str, group_id: str, year: int | None) -> tuple:
+    """The gap against income in one year (None: each economy's latest)."""
+    gap = fg.GAPS[gap_key]
+    breakdown = ("internet_use", gap.dimension)
+    scatter = scatter_rows(group_id, gap, year)
+    year_label = str(year) if year else ", ".join(
+        part for part in (fg.year_span(scatter["year"]), "each economy's latest year") if part)
+    scatter_source = (_source_line("Gap derived here from", breakdown)[:-1] + ". "
+                      + _source_line("GNI per capita", ("gni_per_capita", "total")))
+    scatter_table = scatter[["name", "iso3", "wb_region", "year", "gap", "gni"]].sort_values("gap", ascending=False)
+    rows = fg.rows_of(scatter)  # once: both builders read it
+    return (
+        fg.gap_vs_income(rows, gap, year_label), fg.scatter_summary(rows, gap, year_label), scatter_source,
         _table(scatter_table, {"name": "Economy", "iso3": "Code", "wb_region": "Region", "year": "Year",
                                "gap": "Gap (points)", "gni": "GNI per capita (US$)"}),
     )
@@ -307,8 +322,9 @@ def update_country_trend(gap_key: str, countries: list[str] | None):
     totals, breakdown = country_rows(tuple(countries or ()), gap)
     source = (_source_line("All ages and sexes", ("internet_use", "total"))[:-1] + ". "
               + _source_line(f"By {gap.dimension}", ("internet_use", gap.dimension)))
-    table = pd.concat([totals.assign(category="all"), breakdown.assign(category=breakdown["category"].map(
-        gap.names).str.lower())])[["name", "year", "category", "value"]].sort_values(["name", "year", "category"])
+    table = pd.DataFrame(sorted([(row["name"], row["year"], "all", row["value"]) for row in totals]
+                                + [(row["name"], row["year"], gap.names[row["category"]].lower(), row["value"])
+                                   for row in breakdown]), columns=["name", "year", "category", "value"])
     return (fg.country_trend(totals, breakdown, gap), fg.country_summary(totals, breakdown, gap), source,
             _table(table, {"name": "Economy", "year": "Year", "category": "Who", "value": "Internet use (%)"}))
 

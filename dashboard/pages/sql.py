@@ -3,27 +3,30 @@
 time limit; external access off, configuration locked, a row cap. The query lives in the URL (?sql=…) so
 it can be shared, but a link only shows it: it runs when the reader presses "Run query". At most two
 queries run at once per server process; more get a one-line "busy" message at once, so other pages never
-wait behind SQL.
+wait behind SQL. A successful result is kept per database version and SQL text (dashboard/sql_results.py), and the
+answers built from it, like a refusal, are kept by the shared response cache; an answer that depends on the moment
+(busy, time limit, memory cap, random()/now()) calls response_cache.do_not_store().
 """
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Final
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data
+from dashboard import components, data, response_cache, sql_results
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import MAX_TEXT, checked, clicks, text
 from dashboard.sql_sandbox import (
     EXAMPLE_QUERIES,
     ROW_CAP,
     TIME_LIMIT_S,
+    QueryResult,
     SandboxBusy,
     SandboxError,
-    run_query,
+    load_dependent,
+    repeatable,
     warm_up,
 )
 from dashboard.staged import StagedDropdown
@@ -121,15 +124,34 @@ def shareable(sql: object) -> str:
         return dash.no_update
 
 
+def completed(sql: str) -> QueryResult:
+    """The sandbox's result for `sql`: kept per database version when the query is repeatable
+    (dashboard/sql_results.py), else run afresh, and then this request's answer is not kept either (random(),
+    now() … give another answer each time). Raises SandboxError and data.DatabaseMissingError."""
+    if repeatable(sql):
+        return sql_results.result(sql)
+    response_cache.do_not_store()
+    return sql_results.run(sql)
+
+
+def not_answered(exc: SandboxError) -> None:
+    """An answer saying busy, time limit or memory cap depends on the moment: never kept by the response cache."""
+    if load_dependent(exc):
+        response_cache.do_not_store()
+
+
 def execute(sql: str) -> tuple[str, object, str]:
     """Run through the sandbox; return (status sentence, result table, canonical query string)."""
     try:
-        result = run_query(sql or "", Path(data.current_version().path))
+        result = completed(sql or "")
     except SandboxBusy as exc:
+        response_cache.do_not_store()
         return str(exc), html.P(), shareable(sql)
     except SandboxError as exc:
+        not_answered(exc)
         return f"Not run: {exc}", html.P(), shareable(sql)
     except data.DatabaseMissingError as exc:
+        response_cache.do_not_store()
         return str(exc), html.P(), ""
     status = (f"First {ROW_CAP:,} rows (capped)" if result.truncated else f"{len(result.rows):,} rows") + \
         f" in {result.elapsed_s * 1000:,.0f} ms."
@@ -149,8 +171,20 @@ def run(_clicks: int, sql: str):  # on a click only: a link (?sql=…) shows its
           prevent_initial_call=True)
 @checked(clicks(), text(default="", max_length=SQL_INPUT_MAX))
 def download(_clicks: int, sql: str):
+    sql = sql or ""
     try:
-        result = run_query(sql or "", Path(data.current_version().path))
-    except (SandboxError, data.DatabaseMissingError):
+        if repeatable(sql):
+            return sql_results.derived("csv", sql, as_csv)
+        response_cache.do_not_store()
+        return as_csv(sql_results.run(sql))
+    except SandboxError as exc:
+        not_answered(exc)
         return dash.no_update
+    except data.DatabaseMissingError:
+        response_cache.do_not_store()
+        return dash.no_update
+
+
+def as_csv(result: QueryResult) -> dict:
+    """The dcc.Download payload of a result: query.csv."""
     return dcc.send_data_frame(result.rows.to_csv, "query.csv", index=False)

@@ -169,6 +169,23 @@ def target_options(all_targets: pd.DataFrame, framework: str) -> list[dict]:
              "value": row.target_id} for row in chosen.itertuples()]
 
 
+@data.per_version
+def framework_choices(framework: str) -> tuple[list[dict], str]:
+    """The target options of a framework and its default target, built once per database (callers must not
+    change them): every change of framework asked pandas for both."""
+    all_targets = targets()
+    return target_options(all_targets, framework), default_target(all_targets, framework)
+
+
+@data.per_version
+def known_ids() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
+    """The framework slugs (with 'all'), target ids and group ids (with 'all') a callback accepts, built once per
+    database rather than from the frames at each callback."""
+    all_targets = targets()
+    return (frozenset({ALL, *all_targets["slug"]}), frozenset(all_targets["target_id"]),
+            frozenset({ALL_GROUPS, *groups()["group_id"]}))
+
+
 def group_options(all_groups: pd.DataFrame, group_type: str) -> list[dict]:
     label, kinds = GROUP_TYPES[group_type]
     chosen = all_groups[all_groups["group_type"].isin(kinds)]
@@ -376,14 +393,17 @@ def board_cards(state: TargetsState) -> list:
 
 @data.per_version
 def _board_cards(chosen: TargetsState) -> list:
-    shown = _in_framework(targets(), chosen.framework)
+    by_framework: dict[str, list[dict]] = {}  # in catalogue order, as the rows of target_index are
+    for target in target_index().values():
+        if chosen.framework in (ALL, target["slug"]):
+            by_framework.setdefault(target["framework"], []).append(target)
     out: list = []
-    for name, members_ in shown.groupby("framework", sort=False):
+    for name, members_ in by_framework.items():
         out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
-        text = FRAMEWORK_TEXTS.get(str(members_["slug"].iloc[0]))
+        text = FRAMEWORK_TEXTS.get(str(members_[0]["slug"]))
         if text:
             out.append(html.P(text.intro, className="caption framework-intro"))
-        out.append(html.Div([_card(target, chosen) for target in ft.records(members_)], style=GRID_STYLE))
+        out.append(html.Div([_card(target, chosen) for target in members_], style=GRID_STYLE))
     return out
 
 
@@ -505,26 +525,37 @@ def groups_view(target_id: str, group_type: str, group: str) -> tuple:
 
 @data.per_version
 def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
+    figure, shown, summary, source, table = _groups_of_type(target_id, group_type)
+    if figure is None:  # the chosen group is marked on the chart: the one part that depends on it
+        target = chosen_target(target_id)
+        figure = ft.group_rates_chart(shown, target, _unit(target), highlight=None if group == ALL_GROUPS else group)
+    return figure, summary, source, table
+
+
+@data.per_version
+def _groups_of_type(target_id: str, group_type: str) -> tuple:
+    """Figure (None: to be drawn for the chosen group), rows shown, summary, source and table of one target and
+    type of group, built once per database (callers must not change them)."""
     target = chosen_target(target_id)
     if not isinstance(target.get("indicator_id"), str):
         message = f"No open indicator measures “{target['label']}” yet."
-        return ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target.")
+        return (ft.empty_figure(message, height=140), None, message, caption(target),
+                html.P("No data for this target."))
     unit = _unit(target)
     if target["scope"] == "each_country":
         message = (f"“{target['label']}” is set for each economy: no group aggregate is judged against it. The "
                    "economies below each have their status.")
-        return ft.empty_figure(message, height=140), message, caption(target), html.P("No group rows.")
+        return ft.empty_figure(message, height=140), None, message, caption(target), html.P("No group rows.")
     rows = group_progress(target["target_id"])
     label, kinds = GROUP_TYPES[group_type]
     of_type = rows[rows["group_type"].isin(kinds)]
     world = rows[rows["scope_id"] == "world"]
     shown = pd.concat([world, of_type], ignore_index=True).rename(columns={"scope_id": "group_id"})
+    figure = None
     if shown["required_rate"].isna().all():  # base year = deadline (the 2015 targets): there is no pace to compare
         figure = ft.empty_figure(f"No pace to chart: the deadline ({int(target['deadline_year'])}) is the base "
                                  "year. The table lists each group's status, its value then and its latest.",
                                  height=140)
-    else:
-        figure = ft.group_rates_chart(shown, target, unit, highlight=None if group == ALL_GROUPS else group)
     summary = ft.groups_summary(of_type, label)
     all_groups = groups()
     missing = sorted(set(all_groups.loc[all_groups["group_type"].isin(kinds), "name"]) - set(of_type["name"]))
@@ -539,7 +570,7 @@ def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
         html.P(f"Pace: {ft.pace_label(target, ft.pace_kind(target), unit).lower()}, from the base year; positive "
                "means towards the target.", className="caption"),
         components.data_table(progress_table(shown, target, unit, "Group"))])
-    return figure, summary, source, table
+    return figure, shown, summary, source, table
 
 
 # --- (d) economies -------------------------------------------------------------------------------------
@@ -573,11 +604,8 @@ def _economies(target_id: str, group: str) -> tuple:
         inside = members(group)
         rows = [row for row in rows if row["iso3"] in inside]
         where = f"in {_group_name(group)}" if where == "in the world" else f"{where} and {_group_name(group)}"
-    countries = pd.DataFrame(rows, columns=[*country_progress(target_id).columns, "latest_year_text", "latest_text",
-                                            "projected"])
-    counts = ft.status_counts(countries["status"])
-    figure = ft.status_map(countries, f"{target['label']}: status of each economy {where}",
-                           fit=group != ALL_GROUPS)
+    counts = ft.status_counts(row["status"] for row in rows)
+    figure = ft.status_map(rows, f"{target['label']}: status of each economy {where}", fit=group != ALL_GROUPS)
     table = pd.DataFrame({
         "Economy": [row["name"] for row in rows], "Code": [row["iso3"] for row in rows],
         "Status": [row["status_text"] if isinstance(row.get("status_text"), str) else row["status"]
@@ -592,7 +620,7 @@ def _economies(target_id: str, group: str) -> tuple:
                                             "Share": [f"{share:.0%}" for share in counts["share"]]})),
     ])
     note = "Grey: no data for this target (or not in the chosen group). "
-    off = ft.off_map(countries)
+    off = ft.off_map(rows)
     if off:
         note += f"Not drawn (no shape on this map): {off}."
     return (figure, ft.map_summary(counts, where), caption(target), table_block(table), note,
@@ -644,7 +672,7 @@ def layout(**query) -> html.Main:
         "copied link reproduces it.",
         html.Section(className="controls", children=[
             control("Framework", Ids.FRAMEWORK, framework_options(all_targets), state.framework),
-            control("Target to chart", Ids.TARGET, target_options(all_targets, state.framework),
+            control("Target to chart", Ids.TARGET, framework_choices(state.framework)[0],
                     state.target, wide=True),
         ]),
         html.Section(className="board", **{"aria-labelledby": Ids.BOARD_TITLE}, children=[
@@ -691,10 +719,10 @@ ECONOMIES_PARTS = [*components.chart_parts(Ids.MAP), (Ids.MAP_NOTE, "children"),
 # --- callbacks -----------------------------------------------------------------------------------------
 
 # Each callback's inputs by kind (dashboard.callbacks): a wrong type or an unknown id gets the default.
-FRAMEWORK = text(known=lambda: {ALL, *targets()["slug"]}, default=ALL)
-TARGET = text(known=lambda: set(targets()["target_id"]), default=lambda: default_target(targets(), ALL))
+FRAMEWORK = text(known=lambda: known_ids()[0], default=ALL)
+TARGET = text(known=lambda: known_ids()[1], default=lambda: framework_choices(ALL)[1])
 GROUP_TYPE = text(known=GROUP_TYPES, default=DEFAULT_GROUP_TYPE)
-GROUP = text(known=lambda: {ALL_GROUPS, *groups()["group_id"]}, default=ALL_GROUPS)
+GROUP = text(known=lambda: known_ids()[2], default=ALL_GROUPS)
 
 
 @callback(Output(Ids.TARGET, "options"), Output(Ids.TARGET, "value"),
@@ -702,10 +730,9 @@ GROUP = text(known=lambda: {ALL_GROUPS, *groups()["group_id"]}, default=ALL_GROU
 @checked(FRAMEWORK, text())
 def update_targets(framework: str, current: str | None):
     """A framework brings its own targets; keep the chosen one when it belongs to it."""
-    all_targets = targets()
-    options = target_options(all_targets, framework)
+    options, default = framework_choices(framework)
     if current not in {option["value"] for option in options}:
-        current = default_target(all_targets, framework)
+        current = default
     return options, current
 
 

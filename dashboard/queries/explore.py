@@ -5,49 +5,45 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import data
+from dashboard.queries import observed
+
+# Whole tables, read in one query per database version and sliced per indicator (observed.rows_of): a query
+# per indicator cost 10-20 ms on a busy server, and the 149 indicators rarely repeat soon.
+_WORLD = """
+    SELECT p.indicator_id, p.group_name AS name, p.year, p.value
+    FROM published_aggregate_total p JOIN source s USING (source_id)
+    WHERE p.group_code = 'WLD'
+    QUALIFY s.vintage = max(s.vintage) OVER (PARTITION BY p.indicator_id)  -- each indicator's newest edition
+    ORDER BY p.indicator_id, p.year
+"""
+_AGGREGATES = """
+    SELECT indicator_id, group_id, year, value, n_countries, n_members, population_coverage
+    FROM group_aggregate_total WHERE value IS NOT NULL ORDER BY indicator_id, group_id, year
+"""
 
 
 def year_coverage(indicator_id: str) -> pd.DataFrame:
-    """Economies with a value, per year: drives the slider and the default year."""
-    return data.query("""
-        SELECT year, count(*) AS economies FROM observation_total WHERE indicator_id = ?
-        GROUP BY year ORDER BY year
-    """, [indicator_id])
+    """Economies with a value, per year: drives the slider and the default year (counted in memory, once per
+    database version: dashboard/queries/observed.py)."""
+    return observed.year_counts(indicator_id)
 
 
 def map_values(indicator_id: str, year: int) -> pd.DataFrame:
-    """One value per economy for `year` (with the publisher's flag): every economy is listed, with NULL where
-    there is no data."""
-    return data.query("""
-        SELECT c.iso3, c.name, c.wb_region, c.income_group, o.value, o.obs_status
-        FROM country c
-        LEFT JOIN observation_total o ON o.iso3 = c.iso3 AND o.indicator_id = ? AND o.year = ?
-        ORDER BY c.iso3
-    """, [indicator_id, year])
+    """One value per economy for `year` (with the publisher's flag): every economy is listed, by iso3, with NULL
+    where there is no data (from the observations held in memory: dashboard/queries/observed.py)."""
+    return observed.map_values(indicator_id, year)
 
 
 def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
-    """Time series of the chosen economies, with the publisher's flag of each value."""
+    """Time series of the chosen economies, by name and year, with the publisher's flag of each value."""
     if not iso3_codes:
         return pd.DataFrame(columns=["iso3", "name", "year", "value", "obs_status"])
-    placeholders = ", ".join("?" for _ in iso3_codes)
-    return data.query(f"""
-        SELECT o.iso3, c.name, o.year, o.value, o.obs_status
-        FROM observation_total o JOIN country c USING (iso3)
-        WHERE o.indicator_id = ? AND o.iso3 IN ({placeholders})
-        ORDER BY c.name, o.year
-    """, [indicator_id, *iso3_codes])
+    return observed.series(indicator_id, iso3_codes)
 
 
 def published_world(indicator_id: str) -> pd.DataFrame:
-    """The publisher's own World aggregate (WLD), drawn as a reference line."""
-    return data.query("""
-        SELECT p.group_name AS name, p.year, p.value
-        FROM published_aggregate_total p JOIN source s USING (source_id)
-        WHERE p.indicator_id = ? AND p.group_code = 'WLD'
-        QUALIFY s.vintage = max(s.vintage) OVER ()  -- the newest edition only
-        ORDER BY p.year
-    """, [indicator_id])
+    """The publisher's own World aggregate (WLD), drawn as a reference line: columns name, year, value."""
+    return observed.rows_of(_WORLD, ("indicator_id",), indicator_id)[["name", "year", "value"]]
 
 
 def indicator_themes() -> pd.DataFrame:
@@ -62,15 +58,13 @@ def indicator_themes() -> pd.DataFrame:
 
 def group_series(indicator_id: str, group_id: str) -> pd.DataFrame:
     """Our aggregate of a group (or 'world') over time, with the share of its population it covers."""
-    return data.query("""
-        SELECT year, value, n_countries, n_members, population_coverage FROM group_aggregate_total
-        WHERE indicator_id = ? AND group_id = ? AND value IS NOT NULL ORDER BY year
-    """, [indicator_id, group_id])
+    return observed.rows_of(_AGGREGATES, ("indicator_id", "group_id"), (indicator_id, group_id))[
+        ["year", "value", "n_countries", "n_members", "population_coverage"]]
 
 
 def indicator_targets(indicator_id: str) -> pd.DataFrame:
     """The targets set on an indicator, in catalogue order."""
-    return data.query("SELECT * FROM target WHERE indicator_id = ? ORDER BY rowid", [indicator_id])
+    return observed.rows_of("SELECT * FROM target ORDER BY rowid", ("indicator_id",), indicator_id)
 
 
 def target_progress_row(target_id: str, scope_id: str) -> pd.DataFrame:

@@ -89,14 +89,25 @@ def published_series(group_id: str, gap: GapKind) -> tuple[pd.DataFrame, pd.Seri
     codes = list(dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"]))
     if edition is None:
         return pd.DataFrame(columns=["group_code", "group_name", "year", "category", "value"]), None
+    every = _published_by_code(edition["source_id"], gap.dimension)
+    parts = [every[code] for code in codes if code in every]
+    return (pd.concat(parts, ignore_index=True) if parts else every[None]), edition
+
+
+@data.per_version
+def _published_by_code(source_id: str, dimension: str) -> dict[str | None, pd.DataFrame]:
+    """One edition's aggregates of each side of a gap, by ITU group (None: an empty frame), each in year and
+    category order: one query per edition and gap rather than one per group."""
     rows = data.query(f"""
-        SELECT group_code, group_name, year, {gap.dimension} AS category, value
+        SELECT group_code, group_name, year, {dimension} AS category, value
         FROM published_aggregate
-        WHERE indicator_id = 'internet_use' AND source_id = ? AND group_code IN (?, ?)
-          AND {BREAKDOWN_FILTER[gap.dimension]}
-        ORDER BY group_code = ? DESC, year, category
-    """, [edition["source_id"], codes[0], codes[-1], codes[0]])
-    return rows, edition
+        WHERE indicator_id = 'internet_use' AND source_id = ? AND {BREAKDOWN_FILTER[dimension]}
+        ORDER BY group_code, year, category
+    """, [source_id])
+    every: dict[str | None, pd.DataFrame] = {
+        code: part.reset_index(drop=True) for code, part in rows.groupby("group_code", sort=False)}
+    every[None] = rows.iloc[0:0]
+    return every
 
 
 @data.per_version
@@ -165,23 +176,31 @@ def scatter_rows(group_id: str, gap: GapKind, year: int | None) -> pd.DataFrame:
     return rows.sort_values("name").reset_index(drop=True)
 
 
-def country_rows(codes: tuple[str, ...], gap: GapKind) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The chosen economies' total Internet use over time and their values for each side of the gap."""
-    if not codes:
-        empty = pd.DataFrame(columns=["iso3", "name", "year", "value"])
-        return empty, empty.assign(category=pd.Series(dtype=str))
-    marks = ", ".join("?" for _ in codes)
-    totals = data.query(f"""
-        SELECT o.iso3, c.name, o.year, o.value FROM observation_total o JOIN country c USING (iso3)
-        WHERE o.indicator_id = 'internet_use' AND o.iso3 IN ({marks}) ORDER BY c.name, o.year
-    """, list(codes))
-    breakdown = data.query(f"""
-        SELECT o.iso3, c.name, o.year, o.{gap.dimension} AS category, o.value
-        FROM observation o JOIN country c USING (iso3)
-        WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[gap.dimension]} AND o.iso3 IN ({marks})
-        ORDER BY c.name, o.year, category
-    """, list(codes))
-    return totals, breakdown
+@data.per_version
+def _internet_use_rows(dimension: str | None) -> tuple[dict, ...]:
+    """Every economy's Internet use rows, in total (None) or for each side of one gap, in the order the chart and
+    table read them (name, year, side): filtering these in memory costs less than a query per set of countries."""
+    if dimension is None:
+        rows = data.query("""
+            SELECT o.iso3, c.name, o.year, o.value FROM observation_total o JOIN country c USING (iso3)
+            WHERE o.indicator_id = 'internet_use' ORDER BY c.name, o.year
+        """)
+    else:
+        rows = data.query(f"""
+            SELECT o.iso3, c.name, o.year, o.{dimension} AS category, o.value
+            FROM observation o JOIN country c USING (iso3)
+            WHERE o.indicator_id = 'internet_use' AND {BREAKDOWN_FILTER[dimension]}
+            ORDER BY c.name, o.year, category
+        """)
+    return tuple(plain_records(rows))
+
+
+def country_rows(codes: tuple[str, ...], gap: GapKind) -> tuple[list[dict], list[dict]]:
+    """The chosen economies' total Internet use over time and their values for each side of the gap, as rows
+    (iso3, name, year, value; the second list with category too). Callers must not change them."""
+    chosen = set(codes)
+    return ([row for row in _internet_use_rows(None) if row["iso3"] in chosen],
+            [row for row in _internet_use_rows(gap.dimension) if row["iso3"] in chosen])
 
 
 def inequality_rows() -> pd.DataFrame:

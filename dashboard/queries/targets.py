@@ -89,8 +89,18 @@ def country_progress(target_id: str) -> pd.DataFrame:
         ORDER BY c.name""", [target_id])
 
 
-def members(group_id: str) -> set[str]:
-    return set(data.query("SELECT iso3 FROM group_member WHERE group_id = ?", [group_id])["iso3"])
+def members(group_id: str) -> frozenset[str]:
+    return _members_by_group().get(group_id, frozenset())
+
+
+@data.per_version
+def _members_by_group() -> dict[str, frozenset[str]]:
+    """Every group's members from one query (a map of a new group asked the database for its members)."""
+    rows = data.query("SELECT group_id, iso3 FROM group_member")
+    every: dict[str, set[str]] = {}
+    for group_id, iso3 in zip(rows["group_id"].tolist(), rows["iso3"].tolist(), strict=True):
+        every.setdefault(group_id, set()).add(iso3)
+    return {group_id: frozenset(codes) for group_id, codes in every.items()}
 
 
 def our_series(indicator_id: str, group_id: str) -> pd.DataFrame:

@@ -26,12 +26,20 @@ PAGES = [*app.WARM_PAGES, "/indicator/internet_use", "/indicator?q=security", "/
 UPDATE = "/_dash-update-component"
 
 
+def client():
+    """The app's test client, past the response cache: answers kept here would be served to other test modules
+    that change a page (tests/dashboard/test_prerender.py breaks one), as they are to visitors."""
+    test_client = app.server.test_client()
+    test_client.environ_base[response_cache.BYPASS] = True
+    return test_client
+
+
 def prefixed(locale: i18n.Locale, path: str) -> str:
     return i18n.href(path, locale)
 
 
 def layout(referrer: str) -> dict:
-    response = app.server.test_client().get("/_dash-layout", headers={"Referer": SITE + referrer})
+    response = client().get("/_dash-layout", headers={"Referer": SITE + referrer})
     assert response.status_code == 200, referrer
     return response.get_json()
 
@@ -39,7 +47,7 @@ def layout(referrer: str) -> dict:
 def router(pathname: str, search: str = "") -> str:
     """The router callback's answer for an address, posted from that address (as the browser does)."""
     output = next(key for key in app.app.callback_map if key.startswith(f"..{prerender.CONTENT_ID}"))
-    response = app.server.test_client().post(UPDATE, data=json.dumps(body(output, [pathname, search])),
+    response = client().post(UPDATE, data=json.dumps(body(output, [pathname, search])),
                                              content_type="application/json",
                                              headers={"Referer": SITE + pathname + search})
     assert response.status_code == 200, (pathname, response.text[:300])
@@ -77,10 +85,10 @@ def test_links_keep_the_locale_and_english_has_no_prefix() -> None:
 
 @pytest.mark.parametrize("locale", i18n.LOCALES, ids=lambda locale: locale.code)
 def test_every_page_opens_in_every_locale_with_its_lang_and_direction(warm_app, locale: i18n.Locale) -> None:
-    client = app.server.test_client()
+    browser = client()
     for page in PAGES:
         address = prefixed(locale, page)
-        index = client.get(address)
+        index = browser.get(address)
         assert index.status_code == 200, address
         assert f'<html lang="{locale.code}" dir="{locale.direction}">' in index.text, address
         assert (f"/plotly-locale/{locale.code}.js" in index.text) is (locale is not i18n.DEFAULT)
@@ -116,9 +124,9 @@ def test_the_switcher_keeps_the_page_and_its_query(warm_app) -> None:
 
 
 def test_the_header_search_stays_in_the_locale(warm_app) -> None:
-    answer = app.server.test_client().get("/es/indicator?q=internet_use")
+    answer = client().get("/es/indicator?q=internet_use")
     assert answer.status_code == 302 and answer.headers["Location"].endswith("/es/indicator/internet_use")
-    assert app.server.test_client().get("/indicator?q=internet_use").headers["Location"].endswith(
+    assert client().get("/indicator?q=internet_use").headers["Location"].endswith(
         "/indicator/internet_use")
 
 
@@ -207,13 +215,13 @@ def test_graphs_get_plotlys_locale_from_the_layouts_referer_and_it_is_served(war
         assert components.graph_config()["locale"] == "zh-CN"
     with app.server.test_request_context("/_dash-layout", headers={"Referer": SITE + "/explore"}):
         assert "locale" not in components.graph_config()
-    client = app.server.test_client()
+    served = client()
     for locale in i18n.TRANSLATED:
-        script = client.get(f"/plotly-locale/{locale.code}.js")
+        script = served.get(f"/plotly-locale/{locale.code}.js")
         assert script.status_code == 200 and script.mimetype == "application/javascript"
         assert re.search(rf"name:\s*'{locale.plotly}'", script.text) and "PlotlyLocales" in script.text
     for wrong in ("en.js", "xx.js", "fr.json", "fr"):
-        assert client.get(f"/plotly-locale/{wrong}").status_code == 404
+        assert served.get(f"/plotly-locale/{wrong}").status_code == 404
 
 
 def test_callback_answers_are_kept_per_locale(warm_app) -> None:

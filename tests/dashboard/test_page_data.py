@@ -15,6 +15,7 @@ from dashboard import data_files
 from dashboard import data_selection as selection
 from dashboard.pages import data_download as page
 from dashboard.pages.data_download import Ids
+from dashboard.queries import data_download as queries
 from tests.dashboard.dash_tree import walk
 
 # A page's first draw waits for plotly.js and, right after the app starts, for a gunicorn worker still
@@ -220,7 +221,7 @@ def test_full_series_downloads_hold_every_observation_of_the_indicators(db) -> N
 
 def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
     state, _ = page.parse_params({"indicator": "population"})
-    rows, total = page.screen(state)
+    rows, total, _ = page.screen(state)
     expected = direct(db, "o.indicator_id = 'population' AND o.sex = 'total' AND o.area = 'total' "
                           "AND o.age = 'total'")
     assert total == len(expected) > page.SCREEN_CAP
@@ -235,13 +236,31 @@ def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
 
 def test_sources_name_each_release_and_licence(db) -> None:
     state, _ = page.parse_params({"indicator": "internet_use", "countries": "IND", "sex": "all"})
-    found = page.sources(state)
+    found = queries.sources(state)
     expected = db.execute("""SELECT DISTINCT o.source_id FROM observation o WHERE indicator_id = 'internet_use'
                              AND iso3 = 'IND' AND area = 'total' AND age = 'total'""").fetchall()
     assert sorted(found["source_id"]) == sorted(source for (source,) in expected)
     assert found["rows"].sum() == len(direct(db, "o.indicator_id = 'internet_use' AND o.iso3 = 'IND' "
                                                  "AND o.area = 'total' AND o.age = 'total'"))
     assert set(found["license"]) <= set(db.execute("SELECT license FROM source").df()["license"])
+
+
+@pytest.mark.parametrize("params", [
+    {"indicator": "internet_use", "countries": "IND", "sex": "all"},
+    {"indicator": "population,internet_use,mobile_broadband_per_100", "sex": "all", "area": "all", "age": "all"},
+    {"indicator": "internet_use", "group": "ldc", "from": "2030"},
+])
+def test_the_screen_lists_the_sources_of_the_whole_selection(db, params: dict) -> None:
+    """One query gives the screen its rows and its sources, and a download counts them from its rows: both are the
+    aggregate's over every row of the selection, the rows past the cap included (the second case has more than
+    SCREEN_CAP rows)."""
+    state, _ = page.parse_params(params)
+    shown = page.screen(state)
+    expected = queries.sources(state)
+    # check_dtype=False: an empty query result has object columns where the details frame has string ones
+    pd.testing.assert_frame_equal(shown.sources, expected, check_dtype=False)
+    assert shown.sources["rows"].sum() == shown.total
+    pd.testing.assert_frame_equal(queries.sources_of_rows(queries.selection(state)), expected, check_dtype=False)
 
 
 def test_the_table_callback_as_a_function(db) -> None:

@@ -10,10 +10,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import quote
 
+import dash
+import flask
 import pytest
 import requests
 
 import app  # noqa: F401  (registers the pages, as gunicorn does)
+from dashboard import sql_results, sql_sandbox
 from dashboard.pages import sql as sql_page
 from dashboard.pages.sql import Ids
 from dashboard.sql_sandbox import BUSY_MESSAGE, STARTUP_WAIT_S
@@ -56,6 +59,54 @@ def test_long_or_unknown_url_queries_fall_back_with_a_notice() -> None:
         sql_page.DEFAULT_EXAMPLE].strip()
     assert sql_page.initial_sql({"example": "nope"}, notices)
     assert len(notices) == 2
+
+
+def page_answer(callback, *args) -> tuple[object, bool]:
+    """`callback(*args)` inside a request, as the server calls it: (its answer, whether it may be kept by the
+    shared response cache, i.e. did not call response_cache.do_not_store())."""
+    with flask.Flask(__name__).test_request_context():
+        answer = callback(*args)
+        return answer, not flask.g.get("response_cache_skip", False)
+
+
+def test_a_repeatable_result_is_run_once_per_version_and_its_answers_may_be_kept(db: Path) -> None:
+    sql = "SELECT iso3, name FROM country WHERE m49_region = 'Oceania' ORDER BY iso3"
+    hits = sql_results.results.hits
+    (status, table, _), keep = page_answer(sql_page.execute, sql)
+    (again, table_again, _), keep_again = page_answer(sql_page.execute, sql)
+    download, keep_download = page_answer(sql_page.download, 1, sql)
+    assert keep and keep_again and keep_download
+    assert again == status and str(table_again) == str(table)  # the kept result, with the time of its one run
+    assert sql_results.results.hits - hits == 2  # the run again and the download: no second sandboxed run
+    assert download["filename"] == "query.csv" and download["content"].startswith("iso3,name\nASM,")
+
+
+def test_answers_that_depend_on_the_moment_are_neither_run_from_nor_kept(db: Path) -> None:
+    """Busy, and rows that vary between runs (random()): shown, but never kept by either cache."""
+    slots = sql_sandbox._POOL._state()
+    held = [slots.acquire(blocking=False) for _ in range(sql_sandbox.CONCURRENT_QUERIES)]
+    try:
+        assert all(held)
+        (status, _, _), keep = page_answer(sql_page.execute, "SELECT 'busy, then not' AS x")
+        download, keep_download = page_answer(sql_page.download, 1, "SELECT 'busy, then not' AS x")
+    finally:
+        for _ in held:
+            slots.release()
+    assert status == BUSY_MESSAGE and not keep
+    assert download is dash.no_update and not keep_download
+    (status, table, _), keep = page_answer(sql_page.execute, "SELECT 'busy, then not' AS x")
+    assert status.startswith("1 rows") and "busy, then not" in str(table) and keep  # the busy answer was not kept
+    values = set()
+    for _ in range(2):
+        (status, table, _), keep = page_answer(sql_page.execute, "SELECT random() AS r")
+        assert status.startswith("1 rows") and not keep
+        values.add(str(table))
+    assert len(values) == 2  # run twice: not served from the result cache
+
+
+def test_a_refusal_is_the_querys_own_and_may_be_kept(db: Path) -> None:
+    (status, _, _), keep = page_answer(sql_page.execute, "DROP TABLE country")
+    assert status.startswith("Not run: query refused") and keep
 
 
 @pytest.mark.browser

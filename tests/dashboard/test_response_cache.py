@@ -3,7 +3,8 @@
 The store on its own: answers come back byte for byte, another generation's answers go, the budget holds, and
 processes writing and reading at once never see a wrong or torn answer. Then the app under gunicorn
 (2 workers × 4 threads): a kept answer is byte-identical to the one built, whichever worker gives it; errors,
-the SQL console and a page saying the database is unreadable are not kept; the index revalidates by ETag.
+the SQL console's answers that depend on the moment and a page saying the database is unreadable are not kept (the
+console's other answers are); the index revalidates by ETag.
 A publish being seen on the next request, with this cache on, is tests/dashboard/test_fresh_data.py's.
 """
 
@@ -24,6 +25,7 @@ import requests
 from dashboard.response_cache import Store
 from tests.conftest import PROJECT_ROOT, free_port
 from tests.dashboard.test_fresh_data import callback_body, requests_of
+from tests.dashboard.test_page_sql import RUNAWAY
 from tests.dashboard.test_serving import wait_listening
 
 
@@ -31,6 +33,13 @@ def body_for(key: bytes, size: int) -> bytes:
     """A body that can only be this key's: its digest repeated."""
     digest = hashlib.sha256(key).digest()
     return (digest * (size // len(digest) + 1))[:size]
+
+
+def own_headers(answer: requests.Response) -> frozenset[tuple[str, str]]:
+    """The app's headers of an answer: not the server's clock, name and connection, nor the cache's own label."""
+    server_or_cache = {"date", "server", "connection", "keep-alive", "x-response-cache"}
+    return frozenset((name.lower(), value) for name, value in answer.headers.items()
+                     if name.lower() not in server_or_cache)
 
 
 def test_an_answer_comes_back_byte_identical_and_a_new_generation_drops_the_old(tmp_path: Path) -> None:
@@ -124,6 +133,8 @@ def test_kept_answers_are_byte_identical_to_built_ones_from_every_worker(served:
         assert {answer.headers["X-Response-Cache"] for answer in answers[1:]} == {"hit"}, name
         assert {answer.content for answer in answers} == {answers[0].content}, name
         assert {answer.headers["Content-Type"] for answer in answers} == {answers[0].headers["Content-Type"]}
+        # A hit is given before Flask's hooks run (the WSGI layer): it must still carry every header they add.
+        assert {own_headers(answer) for answer in answers} == {own_headers(answers[0])}, name
     layout = requests.get(served + "/_dash-layout", headers={"Referer": served + "/gaps?year=2019"}, timeout=60)
     assert layout.headers["Cache-Control"] == "no-store" and "Referer" in layout.headers["Vary"]  # as before
 
@@ -137,11 +148,29 @@ def test_the_index_revalidates_by_etag(served: str) -> None:
     assert other.status_code == 200 and other.content == first.content
 
 
-def test_errors_and_the_sql_console_are_never_kept(served: str) -> None:
+SQL_OUTPUTS = [("sql-status", "children"), ("sql-result", "children"), ("sql-query", "data")]
+
+
+def sql_run(served: str, sql: str) -> requests.Response:
+    body = callback_body(SQL_OUTPUTS, [("sql-run", "n_clicks", 1)], [("sql-text", "value", sql)])
+    return requests.post(served + "/_dash-update-component", json=body, timeout=60)
+
+
+def test_sql_answers_are_kept_unless_they_depend_on_the_moment_and_errors_never(served: str) -> None:
+    """Changed with the SQL result cache: the SQL console's answers were all left out (an "sql-" prefix rule); now
+    a result or a refusal is kept like any callback's answer, and only an answer that depends on the moment is not
+    (the time limit hit, rows that vary between runs; "busy" likewise: tests/dashboard/test_page_sql.py)."""
     sql = requests_of(served)["sql"]
-    for _ in range(3):
-        answer = requests.request(sql[0], served + sql[1], timeout=60, **sql[2])
-        assert answer.status_code == 200 and "X-Response-Cache" not in answer.headers
+    answers = [requests.request(sql[0], served + sql[1], timeout=60, **sql[2]) for _ in range(4)]
+    assert [answer.status_code for answer in answers] == [200] * 4 and "Norway" in answers[0].text
+    assert [answer.headers.get("X-Response-Cache") for answer in answers] == ["miss", "hit", "hit", "hit"]
+    assert {answer.content for answer in answers} == {answers[0].content}
+    refused = [sql_run(served, "DROP TABLE country") for _ in range(2)]
+    assert [answer.headers.get("X-Response-Cache") for answer in refused] == ["miss", "hit"]
+    for sql_text, expected in (("SELECT random() AS r", "1 rows"), (RUNAWAY, "time limit")):
+        for _ in range(2):
+            answer = sql_run(served, sql_text)
+            assert answer.status_code == 200 and expected in answer.text and "X-Response-Cache" not in answer.headers
     wrong = callback_body([("explore-map", "figure")], [("explore-indicator", "value", "internet_use")])
     for _ in range(3):  # a callback's inputs that are not its own: 400, asked again, 400 again
         answer = requests.post(served + "/_dash-update-component", json=wrong, timeout=60)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import subprocess
 import sys
 import threading
@@ -19,12 +20,18 @@ import pytest
 from dashboard.sql_sandbox import (
     EXAMPLE_QUERIES,
     ROW_CAP,
+    KeptInstance,
     QueryFailed,
     QueryRefused,
     QueryTimeout,
+    SandboxBusy,
     SandboxError,
     check_sql,
     format_table,
+    load_dependent,
+    out_of_memory,
+    repeatable,
+    result_too_big,
     run_query,
     warm_up,
 )
@@ -443,3 +450,74 @@ def test_cli_refuses_invalid_text_in_one_line(db: Path, argument: bytes, stdin: 
     assert result.returncode == 1
     assert expected in result.stderr
     assert result.stderr.count(b"\n") == 1 and b"Traceback" not in result.stderr
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# The child keeps its locked instance between queries on one version; each query gets its own connection
+
+
+def test_a_kept_instance_gives_each_query_its_own_connection_and_stays_locked(db: Path) -> None:
+    instance = KeptInstance()
+    try:
+        first = instance.run("SELECT current_connection_id() AS c", db).rows["c"].iloc[0]
+        kept = instance._con
+        second = instance.run("SELECT current_connection_id() AS c, current_setting('lock_configuration') AS locked, "
+                              "current_setting('enable_external_access') AS external", db).rows.iloc[0]
+        assert instance._con is kept and kept is not None  # the same instance …
+        assert second["c"] != first  # … a new connection
+        assert bool(second["locked"]) is True and bool(second["external"]) is False
+        with pytest.raises(QueryRefused):  # refused before running: the instance stays
+            instance.run("SET threads = 4", db)
+        assert instance._con is kept
+        with pytest.raises(QueryFailed, match="boom"):  # failed while running: let go, the next query opens afresh
+            instance.run("SELECT error('boom')", db)
+        assert instance._con is None
+        assert instance.run("SELECT count(*) AS n FROM country", db).rows["n"].iloc[0] > 200
+        assert instance._con is not None and instance._con is not kept
+    finally:
+        instance.close()
+
+
+def test_a_kept_instance_follows_the_version_and_the_memory_limit(db: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.duckdb"
+    shutil.copyfile(db, other)
+    with duckdb.connect(str(other)) as con:
+        con.execute("UPDATE country SET name = 'Elsewhere' WHERE iso3 = 'NOR'")
+    instance = KeptInstance()
+    try:
+        names = [instance.run("SELECT name FROM country WHERE iso3 = 'NOR'", path).rows["name"].iloc[0]
+                 for path in (db, other, db)]
+        assert names == ["Norway", "Elsewhere", "Norway"]
+        limit = instance.run("SELECT current_setting('memory_limit') AS m", db, memory_limit="256MB").rows["m"][0]
+        assert limit != instance.run("SELECT current_setting('memory_limit') AS m", db).rows["m"][0]
+    finally:
+        instance.close()
+
+
+@pytest.mark.parametrize(("sql", "expected"), [
+    ("SELECT name FROM country ORDER BY 1", True),
+    ("EXPLAIN SELECT 1", True),
+    ("SELECT 'random() now()' AS words_in_a_string", True),
+    ("SELECT random()", False),
+    ("select NOW() AS t", False),
+    ("SELECT current_timestamp", False),
+    ('SELECT "uuid"()', False),
+    ("SELECT gen_random_uuid()", False),
+    ("EXPLAIN ANALYZE SELECT 1", False),  # its plan shows timings
+    ("SELECT * FROM observation USING SAMPLE 10", False),
+    ("SELECT * FROM duckdb_memory()", False),  # the instance's state
+    ("SELECT current_setting('threads')", False),
+    ("SELECT '\udcff'", False),  # not text DuckDB takes: not kept (the sandbox refuses it anyway)
+    *[(sql, True) for sql in EXAMPLE_QUERIES.values()],
+])
+def test_repeatable_names_the_queries_whose_rows_cannot_vary(sql: str, expected: bool) -> None:
+    assert repeatable(sql) is expected
+
+
+def test_load_dependent_outcomes_are_the_moments_not_the_querys() -> None:
+    moment = [SandboxBusy(), QueryTimeout(5, 5.3), out_of_memory(), QueryFailed("Out of Memory Error: x"),
+              SandboxError("the SQL sandbox's process did not start (OSError)")]
+    query = [QueryRefused("DROP: the database is read-only"), QueryFailed("Parser Error: syntax error"),
+             result_too_big(32 << 20)]
+    assert [load_dependent(exc) for exc in moment] == [True] * len(moment)
+    assert [load_dependent(exc) for exc in query] == [False] * len(query)

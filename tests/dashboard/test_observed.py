@@ -1,0 +1,86 @@
+"""dashboard/queries/observed.py: years and pair years counted in memory equal a count over the built database's
+observation_total rows, done here in plain Python (sets of economies per year), not with the module's grids."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import duckdb
+import pytest
+
+from dashboard.queries import observed
+
+PAIRS = [("gni_per_capita", "internet_use"), ("internet_use", "gni_per_capita"), ("internet_use", "internet_use"),
+         ("mobile_broadband_per_100", "population")]
+
+
+def reports(db: duckdb.DuckDBPyConnection, indicator_id: str) -> dict[int, set[str]]:
+    """Year -> the economies with a value of `indicator_id` that year."""
+    found: dict[int, set[str]] = {}
+    for iso3, year in db.execute("SELECT iso3, year FROM observation_total WHERE indicator_id = ?",
+                                 [indicator_id]).fetchall():
+        found.setdefault(int(year), set()).add(iso3)
+    return found
+
+
+def expected_pair_years(db: duckdb.DuckDBPyConnection, x_id: str, y_id: str, window: int) -> dict[int, int]:
+    x, y = reports(db, x_id), reports(db, y_id)
+
+    def within(by_year: dict[int, set[str]], year: int) -> set[str]:
+        return set().union(*(by_year.get(earlier, set()) for earlier in range(year - window, year + 1)))
+
+    counts = {year: len(within(x, year) & within(y, year)) for year in sorted(set(x) | set(y))}
+    return {year: count for year, count in counts.items() if count}
+
+
+def as_dict(frame) -> dict[int, int]:
+    assert list(frame.columns) == ["year", "economies"]
+    assert frame["year"].is_monotonic_increasing
+    return dict(zip(frame["year"].astype(int).tolist(), frame["economies"].astype(int).tolist(), strict=True))
+
+
+@pytest.mark.parametrize(("x_id", "y_id"), PAIRS)
+@pytest.mark.parametrize("window", [0, 1, 3])
+def test_pair_years_count_the_economies_with_both_values_in_the_window(db, x_id: str, y_id: str,
+                                                                        window: int) -> None:
+    expected = expected_pair_years(db, x_id, y_id, window)
+    assert expected  # the pair shares years in the built database: the comparison means something
+    assert as_dict(observed.pair_years(x_id, y_id, window)) == expected
+
+
+def test_year_counts_are_the_economies_reporting_each_year(db) -> None:
+    for indicator_id in ("internet_use", "gni_per_capita", "population"):
+        rows = db.execute("SELECT year FROM observation_total WHERE indicator_id = ?", [indicator_id]).fetchall()
+        assert as_dict(observed.year_counts(indicator_id)) == dict(Counter(int(year) for (year,) in rows))
+
+
+def test_an_indicator_without_observations_has_no_years(db) -> None:
+    assert observed.year_counts("no_such_indicator").empty
+    assert observed.pair_years("no_such_indicator", "internet_use", 3).empty
+
+
+def test_map_values_list_every_economy_with_its_value_and_flag_for_the_year(db) -> None:
+    expected = db.execute("""
+        SELECT c.iso3, o.value, o.obs_status FROM country c
+        LEFT JOIN observation_total o ON o.iso3 = c.iso3 AND o.indicator_id = 'internet_use' AND o.year = 2015
+        ORDER BY c.iso3""").fetchall()
+    frame = observed.map_values("internet_use", 2015)
+    assert frame.columns.tolist() == ["iso3", "name", "wb_region", "income_group", "value", "obs_status"]
+    got = list(zip(frame["iso3"], frame["value"], frame["obs_status"], strict=True))
+    assert [code for code, _, _ in got] == [code for code, _, _ in expected]
+    assert any(value is not None for _, value, _ in expected)  # some economies report that year
+    for (_, value, status), (_, want, want_status) in zip(got, expected, strict=True):
+        assert (value == want) if want is not None else value != value  # NaN where there is no value
+        assert status == want_status
+
+
+def test_series_are_the_chosen_economies_rows_by_name_and_year(db) -> None:
+    codes = ("NOR", "NGA", "BRA", "XXX")  # XXX: not an economy, left out
+    expected = db.execute("""
+        SELECT o.iso3, c.name, o.year, o.value FROM observation_total o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND o.iso3 IN ('NOR', 'NGA', 'BRA') ORDER BY c.name, o.year
+    """).fetchall()
+    frame = observed.series("internet_use", codes)
+    assert len(expected) > 30
+    assert list(zip(frame["iso3"], frame["name"], frame["year"].astype(int), frame["value"], strict=True)) == \
+        [(code, name, int(year), value) for code, name, year, value in expected]
