@@ -14,6 +14,7 @@ from dashboard.figures_overview import (
 )
 from dashboard.figures_overview import frame_table as table_html
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import gettext as _
 from dashboard.staged import StagedGraph
 
 # No "Share chart" button: it uploads the chart to a Plotly server, off this host. No camera either: its PNG
@@ -35,11 +36,12 @@ def downloads(chart_id: str, *, png: bool = False) -> html.Div:
     "# key,value" metadata lines), SVG and, for a plotly chart, PNG downloads, all made in the browser (offline;
     assets/chart_downloads.js). Each names the chart, its unit, its source line (`<chart_id>-source`: publisher,
     dataset, release, licence), the page and the day; the images carry them in a footer."""
-    buttons = [html.Button("Download CSV", type="button", className="csv-download",
+    buttons = [html.Button(_("Download CSV"), type="button", className="csv-download",
                            **{"data-table": f"{chart_id}-table", "data-name": chart_id})]
     if png:
-        buttons.append(html.Button("Download PNG", type="button", className="png-download", **{"data-graph": chart_id}))
-    buttons.append(html.Button("Download SVG", type="button", className="svg-download", **{"data-graph": chart_id}))
+        buttons.append(html.Button(_("Download PNG"), type="button", className="png-download",
+                                   **{"data-graph": chart_id}))
+    buttons.append(html.Button(_("Download SVG"), type="button", className="svg-download", **{"data-graph": chart_id}))
     return html.Div(className="chart-downloads", children=buttons)
 
 
@@ -92,7 +94,7 @@ def chart(graph_id: str, *, title: str | None = None, drawing: html.Div | None =
         html.P(id=f"{graph_id}-summary", className="summary", **{"aria-live": "polite"}),
         html.P(id=f"{graph_id}-source", className="caption source"),
         html.Details(className="table-alternative", children=[
-            html.Summary("Show the data as a table"),
+            html.Summary(_("Show the data as a table")),
             html.Div(id=f"{graph_id}-table"),
         ]),
     ])

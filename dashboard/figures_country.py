@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 import pandas as pd
 
-from dashboard import formatting
+from dashboard import formatting, i18n, localized
 from dashboard.chart_style import LINE_COLOURS, mark_definition_changes
+from dashboard.i18n import gettext as _
 
 # Okabe–Ito, as everywhere: the economy in blue, its region in vermilion, its income group in green;
 # the groups are also dashed / dotted so that the lines differ without colour too.
@@ -21,27 +22,29 @@ PARITY_BAND = (0.98, 1.02)  # ITU's gender parity band for the parity score (wom
 
 
 def short_unit(unit: str) -> str:
-    return formatting.short_unit(unit)
+    """The unit after a number, in the request's language ("%", "points", …)."""
+    return localized.short_unit(unit)
 
 
 def format_number(value: float | None, unit: str = "") -> str:
     """A value without its unit word: to the unit's precision when given (formatting.number: "0.85" for a ratio),
     else with as many digits as its size needs (formatting.compact); "no data" when missing."""
     if formatting.missing(value):
-        return "no data"
+        return _("no data")
     return formatting.number(value, unit) if unit else formatting.compact(float(value))
 
 
 def format_value(value: float | None, unit: str) -> str:
-    """A value with its short unit, to its unit's precision ("99.0 %", "0.85"); "no data" when missing."""
-    return formatting.value(value, unit)
+    """A value with its short unit, to its unit's precision ("99.0 %", "0.85"); "no data" when missing; the unit
+    word in the request's language."""
+    return localized.value_text(value, unit)
 
 
 def coverage_text(coverage: float | None) -> str:
     """Population coverage of a group value: "99 % of population"."""
     if coverage is None or pd.isna(coverage):
         return ""
-    return f"{coverage * 100:.0f} % of population"
+    return _("{share} of population").format(share=formatting.percent(coverage * 100, 0))
 
 
 def parity_reading(score: float | None) -> str:
@@ -50,20 +53,20 @@ def parity_reading(score: float | None) -> str:
         return ""
     low, high = PARITY_BAND
     if score < low:
-        return "women less likely than men"
+        return _("women less likely than men")
     if score > high:
-        return "men less likely than women"
-    return "parity"
+        return _("men less likely than women")
+    return _("parity")
 
 
 def rural_urban_reading(ratio: float | None) -> str:
     if ratio is None or pd.isna(ratio):
         return ""
     if ratio < PARITY_BAND[0]:
-        return "rural residents less likely than urban residents"
+        return _("rural residents less likely than urban residents")
     if ratio > PARITY_BAND[1]:
-        return "rural residents more likely than urban residents"
-    return "no urban–rural gap"
+        return _("rural residents more likely than urban residents")
+    return _("no urban–rural gap")
 
 
 def split_lines(series: pd.DataFrame) -> dict[str, tuple[list[int], list[float]]]:
@@ -124,7 +127,8 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
                                       "font": {"size": 11, "color": THRESHOLD_COLOUR}})
     mark_definition_changes(layout, changes)
     if "economy" not in points:
-        layout["annotations"].append({"text": f"No data for {lines.get('economy', 'this economy')}",
+        layout["annotations"].append({"text": _("No data for {economy}").format(
+                                          economy=lines.get("economy", _("this economy"))),
                                       "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
                                       "font": {"size": 14}, "bgcolor": "rgba(255, 255, 255, 0.85)"})
     return {"data": traces, "layout": layout}
@@ -133,14 +137,16 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
 def headline_summary(series: pd.DataFrame, lines: dict[str, str], indicator_name: str, unit: str) -> str:
     """One sentence: the economy's first and latest value, and its groups in that latest year."""
     points = split_lines(series)
-    name = lines.get("economy", "This economy")
+    name = lines.get("economy", _("This economy"))
+    indicator = formatting.in_sentence(indicator_name) if i18n.current() is i18n.DEFAULT else indicator_name
     if "economy" not in points:
-        return f"No data on {formatting.in_sentence(indicator_name)} for {name}."
+        return _("No data on {indicator} for {economy}.").format(indicator=indicator, economy=name)
     years, values = points["economy"]
     year = years[-1]
-    text = f"{indicator_name}: {name} {format_value(values[-1], unit)} in {year}"
+    text = _("{indicator}: {economy} {value} in {year}").format(indicator=indicator_name, economy=name,
+                                                                value=format_value(values[-1], unit), year=year)
     if len(years) > 1:
-        text += f" (from {format_value(values[0], unit)} in {years[0]})"
+        text += " " + _("(from {value} in {year})").format(value=format_value(values[0], unit), year=years[0])
     groups = []
     for key in ("region", "income"):
         if key not in lines or key not in points:
@@ -152,5 +158,5 @@ def headline_summary(series: pd.DataFrame, lines: dict[str, str], indicator_name
             groups.append(f"{lines[key]} {format_value(value, unit)}"
                           + ("" if group_year == year else f" ({group_year})"))
     if groups:
-        text += f"; in {year}: " + ", ".join(groups)
+        text += _("; in {year}: {groups}").format(year=year, groups=", ".join(groups))
     return text + "."

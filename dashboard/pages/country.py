@@ -18,11 +18,12 @@ import dash
 import pandas as pd
 from dash import Input, Output, callback, clientside_callback, dcc, html
 
-from dashboard import components, data
+from dashboard import components, data, formatting, localized
 from dashboard import figures_country as figures
 from dashboard.callbacks import checked, text
-from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
 from dashboard.queries import common
 from dashboard.queries.country import (  # the page's queries
     ISO3,
@@ -35,6 +36,11 @@ from dashboard.queries.country import (  # the page's queries
     themes,
 )
 from dashboard.staged import StagedDropdown
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
 
 
 # Headline series drawn as trends, with the reference line some carry (the 2 % affordability threshold).
@@ -72,7 +78,11 @@ HEADLINES = [
 # Gaps derived in the ETL (etl/measures/derive.sql): shown in their own section.
 GAP_INDICATORS = ["internet_gender_parity", "internet_gender_gap", "internet_rural_urban_ratio",
                   "internet_urban_rural_gap"]
-NO_THEME = ("context", "Context (no WSIS+20 theme)")
+FLAGS = (("is_ldc", N_("least developed country")), ("is_lldc", N_("landlocked developing")),
+         ("is_sids", N_("small island developing state")))
+MISSING_GROUPS = (("region", N_("{economy} belongs to no World Bank region: that column says no data.")),
+                  ("income", N_("{economy} belongs to no World Bank income group: that column says no data.")))
+NO_THEME = ("context", N_("Context (no WSIS+20 theme)"))
 
 
 def _title(iso3: str | None = None, **_ignored) -> str:
@@ -81,8 +91,10 @@ def _title(iso3: str | None = None, **_ignored) -> str:
         economy = economy_row(iso3.upper()) if iso3 else None
     except data.DatabaseMissingError:
         economy = None
-    name = f"{economy['name']} · " if economy is not None else ""
-    return f"{name}Country profiles · Digital divide indicators"
+    if economy is None:
+        return _("Country profiles · Digital divide indicators")
+    return _("{economy} · Country profiles · Digital divide indicators").format(
+        economy=localized.country_name(economy["iso3"], economy["name"]))
 
 
 dash.register_page(__name__, path="/country", path_template="/country/<iso3>", name="Countries", title=_title)
@@ -95,12 +107,14 @@ dash.register_page(__name__, path="/country", path_template="/country/<iso3>", n
 
 
 def _release(vintage) -> str:
-    return f"release of {pd.Timestamp(vintage).date().isoformat()}" if pd.notna(vintage) else "undated release"
+    if pd.isna(vintage):
+        return _("undated release")
+    return _("release of {date}").format(date=pd.Timestamp(vintage).date().isoformat())
 
 
 def _with_year(text: str, year, reference_year) -> str:
     """Say the year of a value whenever it is not the year it is compared with."""
-    if pd.isna(year) or text == "no data":
+    if pd.isna(year) or text == _("no data"):
         return text
     return text if int(year) == int(reference_year) else f"{text} ({int(year)})"
 
@@ -130,10 +144,10 @@ def _html_table(css_class: str, head: list[str], rows: list[tuple[dict, list[tup
 def _group_cell(row: dict, key: str) -> tuple[str, str]:
     value = row.get(f"{key}_value")
     if _missing(value):
-        return "no-data", "no data"
+        return "no-data", _("no data")
     text = _with_year(figures.format_number(value, row["unit"]), row[f"{key}_year"], row["year"])
     coverage = row[f"{key}_coverage"]
-    return "", text if _missing(coverage) else f"{text} ({coverage * 100:.0f} %)"
+    return "", text if _missing(coverage) else f"{text} ({formatting.percent(coverage * 100, 0)})"
 
 
 def _pair_cell(row: dict, first: str, second: str, kind: str) -> tuple[str, str]:
@@ -146,7 +160,8 @@ def _pair_cell(row: dict, first: str, second: str, kind: str) -> tuple[str, str]
 
 def _indicator_cells(row: dict) -> list[tuple[str, str]]:
     return [
-        ("", f"{row['name']} ({row['unit']})"),
+        ("", f"{localized.indicator_name(row['indicator_id'], row['name'])} "
+             f"({localized.unit_label(row['unit'])})"),
         ("year", str(int(row["year"]))),
         ("economy-value", figures.format_number(row["value"], row["unit"])),
         _group_cell(row, "region"),
@@ -158,10 +173,12 @@ def _indicator_cells(row: dict) -> list[tuple[str, str]]:
 
 
 def _indicator_table(rows: list[dict], labels: dict[str, str], theme: str) -> HtmlBlock:
-    head = ["Indicator (unit)", "Year", labels["economy"], f"{labels['region']} (population coverage)",
-            f"{labels['income']} (population coverage)", "Women · men", "Rural · urban", "Source, release; licence"]
+    head = [_("Indicator (unit)"), _("Year"), labels["economy"],
+            _("{group} (population coverage)").format(group=labels["region"]),
+            _("{group} (population coverage)").format(group=labels["income"]), _("Women · men"), _("Rural · urban"),
+            _("Source, release; licence")]
     return _html_table("profile-table", head, [({"data-indicator": row["indicator_id"]}, _indicator_cells(row))
-                                               for row in rows], f"Indicators: {theme}")
+                                               for row in rows], _("Indicators: {theme}").format(theme=theme))
 
 
 def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str) -> list:
@@ -175,30 +192,32 @@ def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str)
         if indicator_id not in records:
             continue
         if indicator_id in themed:
-            also.setdefault(theme_id, []).append(records[indicator_id]["name"])
+            also.setdefault(theme_id, []).append(localized.indicator_name(indicator_id,
+                                                                          records[indicator_id]["name"]))
         else:
             themed.add(indicator_id)
             main.setdefault(theme_id, []).append(records[indicator_id])
     unthemed = [row for indicator_id, row in records.items() if indicator_id not in themed]
-    blocks = [(theme.theme_id, theme.title, f"¶{theme.first_paragraph}"
+    blocks = [(theme.theme_id, localized.theme_text(theme.theme_id, "title", theme.title), f"¶{theme.first_paragraph}"
                + (f"–{theme.last_paragraph}" if theme.last_paragraph != theme.first_paragraph else ""))
               for theme in listing.itertuples()]
     if unthemed:
         main[NO_THEME[0]] = unthemed
-        blocks.append((*NO_THEME, ""))
+        blocks.append((NO_THEME[0], _(NO_THEME[1]), ""))
     sections = []
     for theme_id, title, paragraphs in blocks:
         content = [html.H3(f"{title} {paragraphs}".strip())]
-        mine = sorted(main.get(theme_id, []), key=lambda row: row["name"])
+        mine = sorted(main.get(theme_id, []),
+                      key=lambda row: localized.indicator_name(row["indicator_id"], row["name"]))
         if mine:
             content.append(_indicator_table(mine, labels, title))
         others = sorted(also.get(theme_id, []))
         if others:
-            content.append(html.P(f"Also evidenced by (listed under their main theme): {'; '.join(others)}.",
-                                  className="caption"))
+            content.append(html.P(_("Also evidenced by (listed under their main theme): {indicators}.").format(
+                indicators="; ".join(others)), className="caption"))
         if not mine and not others:
-            content.append(html.P(f"No open indicator with data for {economy_name} evidences this theme.",
-                                  className="no-data"))
+            content.append(html.P(_("No open indicator with data for {economy} evidences this theme.").format(
+                economy=economy_name), className="no-data"))
         sections.append(html.Section(className="theme-block", id=Ids.theme(theme_id), children=content))
     return sections
 
@@ -207,8 +226,8 @@ def _gap_section(rows: list[dict], labels: dict[str, str], economy_name: str) ->
     gaps = sorted((row for row in rows if row["indicator_id"] in GAP_INDICATORS),
                   key=lambda row: GAP_INDICATORS.index(row["indicator_id"]))
     if not gaps:
-        content = [html.P(f"No Internet use by sex or by area for {economy_name}: the gender parity score and the "
-                          "urban–rural ratio cannot be computed.", className="no-data")]
+        content = [html.P(_("No Internet use by sex or by area for {economy}: the gender parity score and the "
+                            "urban–rural ratio cannot be computed.").format(economy=economy_name), className="no-data")]
     else:
         items = []
         for row in gaps:
@@ -222,14 +241,16 @@ def _gap_section(rows: list[dict], labels: dict[str, str], economy_name: str) ->
                 + _with_year(figures.format_number(row[f"{key}_value"], row["unit"]), row[f"{key}_year"], row["year"])
                 for key in ("region", "income") if key in labels and not _missing(row.get(f"{key}_value")))
             items.append(html.Li(**{"data-indicator": row["indicator_id"]}, children=[
-                html.Strong(row["name"]), f": {figures.format_value(row['value'], row['unit'])} in {int(row['year'])}",
+                html.Strong(localized.indicator_name(row["indicator_id"], row["name"])),
+                _(": {value} in {year}").format(value=figures.format_value(row["value"], row["unit"]),
+                                                year=int(row["year"])),
                 f" ({reading})" if reading else "", f". {groups}." if groups else ".",
             ]))
         content = [html.Ul(items, className="gap-list"),
-                   html.P("Parity score = women's rate ÷ men's rate; ITU reads 0.98–1.02 as parity. Group values are "
-                          "ratios of group aggregates, not means of country ratios. Source: this project's derived "
-                          "measures (docs/methodology.md).", className="caption")]
-    return html.Section(className="chart gaps", id=Ids.GAPS, children=[html.H2("Gaps in Internet use"),
+                   html.P(_("Parity score = women's rate ÷ men's rate; ITU reads 0.98–1.02 as parity. Group values are "
+                            "ratios of group aggregates, not means of country ratios. Source: this project's derived "
+                            "measures (docs/methodology.md)."), className="caption")]
+    return html.Section(className="chart gaps", id=Ids.GAPS, children=[html.H2(_("Gaps in Internet use")),
                                                                               *content])
 
 
@@ -237,36 +258,42 @@ def _goal_text(row: dict) -> str:
     unit = row["unit"] if isinstance(row["unit"], str) else ""
     if row["comparator"] == "between":
         band = 0 if _missing(row["band"]) else row["band"]
-        return f"{row['goal'] - band:g}–{row['goal'] + band:g} by {row['deadline_year']}"
+        return _("{goal} by {year}").format(goal=f"{formatting.plain(row['goal'] - band)}–"
+                                                 f"{formatting.plain(row['goal'] + band)}", year=row["deadline_year"])
     symbol = {">=": "≥", "<=": "≤"}.get(row["comparator"], row["comparator"])
-    goal = f"{row['goal']:g} %" if unit.startswith("%") else f"{row['goal']:g} {unit}".strip()
-    return f"{symbol} {goal} by {row['deadline_year']}"
+    goal = (formatting.percent(row["goal"], 0 if float(row["goal"]).is_integer() else 1) if unit.startswith("%")
+            else f"{formatting.plain(row['goal'])} {localized.short_unit(unit)}".strip())
+    return _("{goal} by {year}").format(goal=f"{symbol} {goal}", year=row["deadline_year"])
 
 
 def _target_section(iso3: str, economy_name: str) -> html.Section:
     rows = targets(iso3)
     if rows.empty:
-        content = html.P(f"No target progress is computed for {economy_name}.", className="no-data")
+        content = html.P(_("No target progress is computed for {economy}.").format(economy=economy_name),
+                         className="no-data")
     else:
         body = []
         for row in rows.to_dict("records"):
             unit = row["unit"] if isinstance(row["unit"], str) else ""
             latest = (f"{figures.format_value(row['latest_value'], unit)} ({int(row['latest_year'])})"
-                      if not _missing(row["latest_value"]) else "no data")
+                      if not _missing(row["latest_value"]) else _("no data"))
             projected = ("—" if _missing(row["projected_year"]) or row["deadline_passed"] is True
                          else str(int(row["projected_year"])))
-            shown = row["status_text"] if isinstance(row["status_text"], str) else row["status"]
+            shown = localized.badge(row["status"], row["status_text"], row.get("status_value"),
+                                    row.get("status_year"), unit)
             body.append(({"data-target": row["target_id"]}, [
                 ("", f"{row['label']} — {row['framework']}"), ("", _goal_text(row)), ("", latest),
                 (f"status status-{row['status'].replace(' ', '-')}", shown), ("", projected),
             ]))
-        content = _html_table("targets-table", ["Target", "Goal", "Latest", "Status", "Reached at current pace"],
-                              body, f"Targets: {economy_name}")
+        content = _html_table("targets-table", [_("Target"), _("Goal"), _("Latest"), _("Status"),
+                                                _("Reached at current pace")],
+                              body, _("Targets: {economy}").format(economy=economy_name))
     return html.Section(className="chart", id=Ids.TARGETS, children=[
-        html.H2("Targets"),
-        html.P(f"Global targets, and those set for groups {economy_name} belongs to, applied to its own series: "
-               "a passed deadline is met or not met on the deadline year's value; otherwise on track when the pace "
-               "observed since the base year reaches the target by the deadline (About, status rules).",
+        html.H2(_("Targets")),
+        html.P(_("Global targets, and those set for groups {economy} belongs to, applied to its own series: "
+                 "a passed deadline is met or not met on the deadline year's value; otherwise on track when the pace "
+                 "observed since the base year reaches the target by the deadline (About, status rules).").format(
+                     economy=economy_name),
                className="caption"),
         content,
     ])
@@ -280,20 +307,22 @@ def _wide(rows: pd.DataFrame, labels: dict[str, str]) -> pd.DataFrame:
         for year, value in zip(years, values, strict=True):
             table.setdefault(year, {})[line] = value
     return pd.DataFrame([[year, *(values.get(key) for key in keys)] for year, values in sorted(table.items())],
-                        columns=["Year", *(labels[key] for key in keys)])
+                        columns=[_("Year"), *(labels[key] for key in keys)])
 
 
 def _source_line(info: dict) -> str:
-    return (f"Source: {info['attribution']} ({info['source_code']}), {_release(info['vintage'])}. "
-            f"Licence: {info['license']}. Group lines: this project's aggregates (population-weighted means; "
-            "medians for prices).")
+    return _("Source: {attribution} ({code}), {release}. Licence: {licence}. Group lines: this project's "
+             "aggregates (population-weighted means; medians for prices).").format(
+        attribution=info["attribution"], code=info["source_code"], release=_release(info["vintage"]),
+        licence=info["license"])
 
 
 def headline_outputs(economy: pd.Series) -> list:
     """Figure, summary, source line and data table of each headline chart, in HEADLINES order."""
     iso3 = economy["iso3"]
     groups = economy_groups(iso3)
-    labels = {"economy": economy["name"], **{key: group["name"] for key, group in groups.items()}}
+    labels = {"economy": localized.country_name(iso3, economy["name"]),
+              **{key: localized.group_name(group["name"]) for key, group in groups.items()}}
     series = headline_series(iso3, {key: group["group_id"] for key, group in groups.items()},
                              [indicator for indicator, _ in HEADLINES])
     meta = indicator_meta().set_index("indicator_id").to_dict("index")
@@ -302,17 +331,19 @@ def headline_outputs(economy: pd.Series) -> list:
     outputs = []
     for indicator_id, threshold in HEADLINES:
         if indicator_id not in meta:
-            outputs += [{}, f"{indicator_id} is not in this database.", "", html.P("No data.")]
+            outputs += [{}, _("{indicator} is not in this database.").format(indicator=indicator_id), "",
+                        html.P(_("No data."))]
             continue
         info = meta[indicator_id]
         rows = by_indicator.get(indicator_id, empty)
-        changes = common.definition_changes(indicator_id)
-        note = definition_changes_note(changes)
+        name = localized.indicator_name(indicator_id, info["name"])
+        changes = localized.definition_changes(common.definition_changes(indicator_id))
+        note = localized.definition_changes_note(changes)
         outputs += [
-            figures.headline_trend(rows, labels, info["name"], info["unit"], threshold=threshold,
-                                   threshold_label="2 % of monthly GNI per capita" if threshold else "",
+            figures.headline_trend(rows, labels, name, info["unit"], threshold=threshold,
+                                   threshold_label=_("2 % of monthly GNI per capita") if threshold else "",
                                    changes=changes),
-            figures.headline_summary(rows, labels, info["name"], info["unit"]),
+            figures.headline_summary(rows, labels, name, info["unit"]),
             _source_line(info) + (f" {note}" if note else ""),
             components.data_table(_wide(rows, labels), digits=2),
         ]
@@ -331,11 +362,11 @@ def _headline_charts(economy: pd.Series) -> html.Section:
 def _picker(value: str | None, options: list[dict]) -> html.Div:
     return html.Div(className="controls country-controls", children=[
         html.Div(className="control", children=[
-            html.Label("Economy", htmlFor=Ids.CHOOSE),
+            html.Label(_("Economy"), htmlFor=Ids.CHOOSE),
             StagedDropdown(id=Ids.CHOOSE, options=options, value=value, clearable=False,
-                         placeholder="Type an economy's name or code…"),
+                         placeholder=_("Type an economy's name or code…")),
         ]),
-        html.Button("Print this profile", id=Ids.PRINT, className="button print-button", n_clicks=0)
+        html.Button(_("Print this profile"), id=Ids.PRINT, className="button print-button", n_clicks=0)
         if value else None,
         dcc.Location(id=Ids.NAV, refresh="callback-nav"),
     ])
@@ -344,19 +375,22 @@ def _picker(value: str | None, options: list[dict]) -> html.Div:
 def _directory(economies: pd.DataFrame) -> html.Section:
     """Every economy, by World Bank region: plain links that work without the picker."""
     blocks = []
-    for region, rows in economies.groupby(economies["wb_region"].fillna("No World Bank region"), sort=True):
+    regions = economies["wb_region"].map(localized.group_name).fillna(_("No World Bank region"))
+    for region, rows in economies.groupby(regions, sort=True):
         blocks.append(html.Div(className="directory-region", children=[
             html.H3(region),
             html.Ul([html.Li(dcc.Link(row.name, href=dash.get_relative_path(f"/country/{row.iso3}")))
                      for row in rows.sort_values("name").itertuples()], style={"columns": "15rem"}),
         ]))
     return html.Section(className=Ids.DIRECTORY, id=Ids.DIRECTORY,
-                        children=[html.H2("All economies"), *blocks])
+                        children=[html.H2(_("All economies")), *blocks])
 
 
 def layout(iso3: str | None = None, **_query) -> html.Main:
     try:
         economies = common.countries()
+        economies["name"] = [localized.country_name(iso3, name) for iso3, name in
+                             zip(economies["iso3"], economies["name"], strict=True)]
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
     options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in economies.itertuples()]
@@ -364,11 +398,12 @@ def layout(iso3: str | None = None, **_query) -> html.Main:
     economy = economy_row(code) if code else None
     if economy is None:
         # Shown as text only (Dash escapes it); decoded so that /country/%3Cb%3E reads as typed.
-        notices = [f"No economy with the code “{unquote(iso3)[:40]}”: choose one below."] if iso3 else []
+        notices = ([_("No economy with the code “{code}”: choose one below.").format(code=unquote(iso3)[:40])]
+                   if iso3 else [])
         return components.page(
-            "Country profiles",
-            "Every indicator of one economy beside its World Bank region and income group, with the year and "
-            "source of each value, its gaps and its progress to the targets. Choose an economy.",
+            _("Country profiles"),
+            _("Every indicator of one economy beside its World Bank region and income group, with the year and "
+              "source of each value, its gaps and its progress to the targets. Choose an economy."),
             _picker(None, options), _directory(economies),
             notices=notices, page_id=Ids.PAGE,
         )
@@ -376,46 +411,50 @@ def layout(iso3: str | None = None, **_query) -> html.Main:
 
 
 def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
-    iso3, name = economy["iso3"], economy["name"]
+    iso3 = economy["iso3"]
+    name = localized.country_name(iso3, economy["name"])
     groups = economy_groups(iso3)
     labels = {"economy": name}
-    labels.update({key: group["name"] for key, group in groups.items()})
+    labels.update({key: localized.group_name(group["name"]) for key, group in groups.items()})
     rows = profile(iso3).to_dict("records")
-    table_labels = {"economy": name, "region": labels.get("region", "Region"),
-                    "income": labels.get("income", "Income group")}
-    facts = [f"World Bank region: {labels.get('region', 'none')}",
-             f"income group: {labels.get('income', 'unclassified')}"
-             + (f" (FY{int(economy['income_group_fy'])})" if pd.notna(economy.get("income_group_fy")) else "")]
+    table_labels = {"economy": name, "region": labels.get("region", _("Region")),
+                    "income": labels.get("income", _("Income group"))}
+    facts = [_("World Bank region: {region}").format(region=labels.get("region", _("none"))),
+             _("income group: {group}").format(group=labels.get("income", _("unclassified")))
+             + (" " + _("(FY{year})").format(year=int(economy["income_group_fy"]))
+                if pd.notna(economy.get("income_group_fy")) else "")]
     if pd.notna(economy.get("m49_subregion")):
-        facts.append(f"UN M49: {economy['m49_subregion']}")
-    facts += [label for flag, label in (("is_ldc", "least developed country"), ("is_lldc", "landlocked developing"),
-                                        ("is_sids", "small island developing state"))
-              if pd.notna(economy.get(flag)) and bool(economy.get(flag))]
-    missing_groups = [f"{name} belongs to no World Bank {what}: that column says no data."
-                      for key, what in (("region", "region"), ("income", "income group")) if key not in groups]
+        facts.append(_("UN M49: {subregion}").format(subregion=localized.group_name(economy["m49_subregion"])))
+    facts += [_(label) for flag, label in FLAGS if pd.notna(economy.get(flag)) and bool(economy.get(flag))]
+    missing_groups = [_(sentence).format(economy=name) for key, sentence in MISSING_GROUPS if key not in groups]
     return components.page(
         f"{name} ({iso3})",
-        f"{'; '.join(facts)}. {len(rows)} indicators have data for {name}. Each value is the latest reported; "
-        "group values are for the same year, or the nearest year with one (shown in brackets), with the share of "
-        "the group's population they cover.",
+        ngettext("{facts}. {count} indicator has data for {economy}. Each value is the latest reported; group "
+                 "values are for the same year, or the nearest year with one (shown in brackets), with the share of "
+                 "the group's population they cover.",
+                 "{facts}. {count} indicators have data for {economy}. Each value is the latest reported; group "
+                 "values are for the same year, or the nearest year with one (shown in brackets), with the share of "
+                 "the group's population they cover.", len(rows)).format(
+            facts="; ".join(facts), count=formatting.count(len(rows)), economy=name),
         _picker(iso3, options),
-        html.H2("Headline trends"),
+        html.H2(_("Headline trends")),
         _headline_charts(economy),
         _target_section(iso3, name),
         _gap_section(rows, labels, name),
         html.Section(id=Ids.THEMES, children=[
-            html.H2("Indicators by WSIS+20 theme"),
-            html.P("Themes follow the sections of the WSIS+20 Elements Paper (¶ = its paragraphs). An indicator is "
-                   "listed under its main theme and named under the others it evidences. “Women · men” and "
-                   "“Rural · urban” are the latest year with both.",
+            html.H2(_("Indicators by WSIS+20 theme")),
+            html.P(_("Themes follow the sections of the WSIS+20 Elements Paper (¶ = its paragraphs). An indicator is "
+                     "listed under its main theme and named under the others it evidences. “Women · men” and "
+                     "“Rural · urban” are the latest year with both."),
                    className="caption"),
             *_theme_sections(rows, table_labels, name),
         ]),
         # On paper the profile is a two-page brief (print.css): the tables by theme give way to this line.
-        html.P([f"This printed brief shows {name}'s headline trends, targets and gaps; all {len(rows)} indicators, "
-                f"by WSIS+20 theme, are in its online profile: ", html.Span(className="page-address")],
+        html.P([_("This printed brief shows the headline trends, targets and gaps of {economy}; all {count} "
+                  "indicators, by WSIS+20 theme, are in its online profile:").format(
+                    economy=name, count=formatting.count(len(rows))) + " ", html.Span(className="page-address")],
                className="print-only caption"),
-        html.P(html.A("All economies", href=dash.get_relative_path("/country")), className="back-link"),
+        html.P(html.A(_("All economies"), href=dash.get_relative_path("/country")), className="back-link"),
         notices=missing_groups, page_id=Ids.PAGE,
     )
 

@@ -15,10 +15,11 @@ import dash
 import pandas as pd
 from dash import dcc, html
 
-from dashboard import components, data, target_status
+from dashboard import components, data, formatting, i18n, localized, target_status
 from dashboard import figures_overview as fo
-from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
 from dashboard.queries import common
 from dashboard.queries.overview import (  # the page's queries
     AFFORDABILITY_BASKET,
@@ -33,7 +34,13 @@ from dashboard.queries.overview import (  # the page's queries
 )
 from dashboard.static_html import static_block
 
-dash.register_page(__name__, path="/", name="Overview", title="Overview · Digital divide indicators")
+
+def _title(**_ignored) -> str:
+    """The browser tab's title, in the request's language (Dash's router calls it per request)."""
+    return _("Overview · Digital divide indicators")
+
+
+dash.register_page(__name__, path="/", name="Overview", title=_title)
 
 AFFORDABILITY_THRESHOLD = 2.0  # % of monthly GNI per capita (Broadband Commission, A4AI "1 for 2")
 SPARK_FIRST_YEAR = 2005
@@ -122,31 +129,44 @@ def key_indicators(pairs: list[dict], theme_id: str, limit: int = KEY_PER_THEME)
 
 def release(meta: pd.Series) -> str:
     if pd.notna(meta["vintage"]):
-        return f"release of {pd.Timestamp(meta['vintage']).date().isoformat()}"
+        return _("release of {date}").format(date=pd.Timestamp(meta["vintage"]).date().isoformat())
     if pd.notna(meta["retrieved_at"]):
-        return f"undated release, retrieved {pd.Timestamp(meta['retrieved_at']).date().isoformat()}"
-    return "undated release"
+        return _("undated release, retrieved {date}").format(date=pd.Timestamp(meta["retrieved_at"]).date().isoformat())
+    return _("undated release")
 
 
 def source_text(meta: pd.Series) -> str:
-    return f"{meta['publisher']}, {meta['dataset']} ({release(meta)}; licence {meta['license']})"
+    return _("{publisher}, {dataset} ({release}; licence {licence})").format(
+        publisher=meta["publisher"], dataset=meta["dataset"], release=release(meta), licence=meta["license"])
 
 
 def explore_href(indicator_id: str) -> str:
-    return dash.get_relative_path("/explore") + "?" + urlencode({"indicator": indicator_id})
+    return i18n.href("/explore") + "?" + urlencode({"indicator": indicator_id})
 
 
 def percent(value: float) -> str:
-    return f"{value:,.1f} %"
+    """A share to one decimal, in the request's locale ("72.7 %", "72,7 %")."""
+    return formatting.percent(value, 1)
 
 
 def target_unit(unit: str | None, bound) -> str:
     """The short unit a target's value is written in."""
     if unit == "% of monthly GNI per capita":
-        return "% of GNI p.c."
+        return _("% of GNI p.c.")
     if bound == 100 or (unit or "").startswith("%"):
         return "%"
     return ""
+
+
+def economies_line(counts: dict[str, int]) -> str:
+    """target_status.economies_line in the request's language: 'Economies: 129 of 206 met it; 75 not met.'"""
+    if not counts:
+        return _("Economies: none assessed.")
+    others = ", ".join(f"{formatting.count(n)} {localized.status_words(status)}" for status, n in counts.items()
+                       if status != "met")
+    line = _("Economies: {met} of {total} met it").format(met=formatting.count(counts.get("met", 0)),
+                                                         total=formatting.count(sum(counts.values())))
+    return line + (f"; {others}." if others else ".")
 
 
 def target_item(row) -> html.Li:
@@ -154,24 +174,26 @@ def target_item(row) -> html.Li:
     condition, deadline and basis; for a target set for each economy, the count of economies per status."""
     condition = fo.comparator_text(row.comparator, row.target_value, row.band, target_unit(row.unit, row.bound))
     if pd.notna(row.met_threshold):
-        condition += f" (met at {row.met_threshold:,.0f} %)"
+        condition += " " + _("(met at {share})").format(share=formatting.percent(row.met_threshold, 0))
     details = [f"{row.framework}"]
     each = row.scope == "each_country"
     if each:
-        status, badge = "each economy", "each economy"
-        details.append(target_status.economies_line(target_status.economy_counts(row.target_id)))
+        status = "each economy"
+        badge = localized.status_words(status)
+        details.append(economies_line(target_status.economy_counts(row.target_id)))
     else:
         status = row.status if isinstance(row.status, str) else "no data"
-        badge = row.status_text if isinstance(row.status_text, str) else status
+        badge = localized.badge(status, row.status_text, row.status_value, row.status_year, row.unit)
         if isinstance(row.basis, str) and row.basis.startswith("publisher:"):
-            details.append("judged on ITU's world series")
+            details.append(_("judged on ITU's world series"))
     colour = fo.status_colour(status)
     return html.Li(className="overview-target", style={"listStyle": "none", "margin": "0.25rem 0"},
                    **{"data-target": row.target_id}, children=[
         html.Span(badge, className="status-badge", **{"data-status": status}, style={
             "borderLeft": f"6px solid {colour}", "background": "#f3f3f3", "padding": "0 0.35rem",
             "fontWeight": 600, "fontSize": "0.85rem", "marginRight": "0.35rem"}),
-        html.Span(f"{row.label}: {condition} by {row.deadline_year}"),
+        html.Span(_("{target}: {condition} by {year}").format(target=row.label, condition=condition,
+                                                              year=row.deadline_year)),
         html.Br(),
         html.Span("; ".join(details).rstrip(".") + ".", style=SMALL),
     ])
@@ -179,9 +201,9 @@ def target_item(row) -> html.Li:
 
 def targets_block(indicator_id: str, via: str | None = None) -> html.Div:
     targets = world_targets(indicator_id)
-    heading = "Targets" + (f" (via {via})" if via else "")
+    heading = _("Targets (via {indicator})").format(indicator=via) if via else _("Targets")
     if targets.empty:
-        return html.Div([html.P(heading, style=SMALL), html.P("No world target.", style=SMALL)])
+        return html.Div([html.P(heading, style=SMALL), html.P(_("No world target."), style=SMALL)])
     return html.Div(className="overview-targets", children=[
         html.P(heading, style={**SMALL, "fontWeight": 600}),
         html.Ul([target_item(SimpleNamespace(**row)) for row in targets.to_dict("records")],
@@ -210,38 +232,39 @@ def card(card_id: str, title: str, value: str, year: int | str, lines: list, tar
 def offline_card() -> html.Article:
     series = world_series("people_offline")
     if series.empty:
-        return card("offline", "People offline, world", "no data", "–", [], targets_block("internet_use"))
+        return card("offline", _("People offline, world"), _("no data"), "–", [], targets_block("internet_use"))
     last = series.iloc[-1]
-    return card("offline", "People offline, world", fo.people(last["value"]), int(last["year"]), [
-        html.P(f"Population coverage {percent(100 * last['population_coverage'])} "
-               f"({int(last['n_countries'])} of {int(last['n_members'])} economies).",
-               id=Ids.OFFLINE_COVERAGE, style=SMALL),
-    ], targets_block("internet_use", via="Internet use"))
+    return card("offline", _("People offline, world"), formatting.people(last["value"]), int(last["year"]), [
+        html.P(_("Population coverage {share} ({count} of {total} economies).").format(
+            share=percent(100 * last["population_coverage"]), count=formatting.count(last["n_countries"]),
+            total=formatting.count(last["n_members"])), id=Ids.OFFLINE_COVERAGE, style=SMALL),
+    ], targets_block("internet_use", via=_("Internet use")))
 
 
 def internet_card() -> html.Article:
     ours = world_series("internet_use")
     published = published_world_internet()
     if ours.empty:
-        return card("internet", "Internet use, world", "no data", "–", [], targets_block("internet_use"))
+        return card("internet", _("Internet use, world"), _("no data"), "–", [], targets_block("internet_use"))
     last = ours.iloc[-1]
     year = int(last["year"])
-    lines = [html.P(f"Our population-weighted mean; coverage {percent(100 * last['population_coverage'])} "
-                    f"({int(last['n_countries'])} of {int(last['n_members'])} economies).",
-                    id=Ids.INTERNET_COVERAGE, style=SMALL)]
+    lines = [html.P(_("Our population-weighted mean; coverage {share} ({count} of {total} economies).").format(
+        share=percent(100 * last["population_coverage"]), count=formatting.count(last["n_countries"]),
+        total=formatting.count(last["n_members"])), id=Ids.INTERNET_COVERAGE, style=SMALL)]
     if len(published):
         meta = source_meta(published["source_id"].iloc[0])
         same = published[published["year"] == year]
         newest = published.iloc[-1]
         text = f"{meta['publisher']} ({release(meta)}): "
-        text += f"{percent(same['value'].iloc[0])} in {year}" if len(same) else f"no figure for {year}"
+        text += (_("{value} in {year}").format(value=percent(same["value"].iloc[0]), year=year) if len(same)
+                 else _("no figure for {year}").format(year=year))
         if int(newest["year"]) != year:
-            text += f"; {percent(newest['value'])} in {int(newest['year'])}"
-        lines.append(html.P(["Published world figure — ", html.Span(text, id=Ids.INTERNET_PUBLISHED)],
+            text += "; " + _("{value} in {year}").format(value=percent(newest["value"]), year=int(newest["year"]))
+        lines.append(html.P([_("Published world figure — "), html.Span(text, id=Ids.INTERNET_PUBLISHED)],
                             style=SMALL))
         if len(same):
             lines.append(html.P(why_they_differ(last, same.iloc[0], meta), id=Ids.INTERNET_WHY, style=SMALL))
-    return card("internet", "Internet use, world", percent(last["value"]), year, lines,
+    return card("internet", _("Internet use, world"), percent(last["value"]), year, lines,
                 targets_block("internet_use"))
 
 
@@ -250,12 +273,17 @@ def why_they_differ(ours: pd.Series, theirs: pd.Series, meta: pd.Series) -> str:
     (publisher_difference) beyond half a point, else what both do with the economies without a value."""
     year, gap = int(ours["year"]), float(ours["value"]) - float(theirs["value"])
     reason = common.publisher_difference(str(theirs["group_code"]), year)
+    points = formatting.change(gap, "%")
     if reason:
-        return f"Ours is {gap:+.1f} points from {meta['publisher']}'s. {reason}"
+        return _("Ours is {points} from {publisher}'s. {reason}").format(points=points, publisher=meta["publisher"],
+                                                                        reason=reason)
     imputed = ours.get("population_imputed")
-    share = f" ({100 * imputed:.1f} % of the world's population)" if pd.notna(imputed) and imputed > 0 else ""
-    return (f"Ours is {gap:+.1f} points from {meta['publisher']}'s: both estimate the economies without a {year} "
-            f"value{share}, each its own way (About, Measures).")
+    if pd.notna(imputed) and imputed > 0:
+        return _("Ours is {points} from {publisher}'s: both estimate the economies without a {year} value ({share} "
+                 "of the world's population), each its own way (About, Measures).").format(
+            points=points, publisher=meta["publisher"], year=year, share=percent(100 * imputed))
+    return _("Ours is {points} from {publisher}'s: both estimate the economies without a {year} value, each its "
+             "own way (About, Measures).").format(points=points, publisher=meta["publisher"], year=year)
 
 
 def publisher_world_values() -> dict[str, dict]:
@@ -280,12 +308,15 @@ def publisher_world_values() -> dict[str, dict]:
 def parity_card() -> html.Article:
     parity = itu_world_parity()
     if parity.empty:
-        return card("parity", "Gender parity in Internet use, world", "no data", "–", [],
+        return card("parity", _("Gender parity in Internet use, world"), _("no data"), "–", [],
                     targets_block("internet_gender_parity"))
     last = parity.iloc[-1]
-    return card("parity", "Gender parity in Internet use, world", f"{last['value']:.2f}", int(last["year"]), [
-        html.P(f"Women {percent(last['female'])} ÷ men {percent(last['male'])} using the Internet "
-               f"(ITU's world estimate): a gap of {last['male'] - last['female']:.1f} points; parity is 0.98–1.02.",
+    return card("parity", _("Gender parity in Internet use, world"), formatting.fixed(last["value"], 2),
+                int(last["year"]), [
+        html.P(_("Women {women} ÷ men {men} using the Internet (ITU's world estimate): a gap of {gap}; parity is "
+                 "{low}–{high}.").format(women=percent(last["female"]), men=percent(last["male"]),
+                                         gap=formatting.value(last["male"] - last["female"], "percentage points"),
+                                         low=formatting.fixed(0.98, 2), high=formatting.fixed(1.02, 2)),
                id=Ids.PARITY_DETAIL, style=SMALL),
     ], targets_block("internet_gender_parity"))
 
@@ -293,15 +324,18 @@ def parity_card() -> html.Article:
 def affordability_card() -> html.Article:
     rows = world_affordability()
     if rows.empty:
-        return card("afford", "Affordability of 1 GB of mobile data", "no data", "–", [],
+        return card("afford", _("Affordability of 1 GB of mobile data"), _("no data"), "–", [],
                     targets_block(AFFORDABILITY_BASKET))
     last = rows.iloc[-1]
-    return card("afford", "Affordability of 1 GB of mobile data", f"{last['value']:.2f} %", int(last["year"]), [
-        html.P("Median price of 1 GB of mobile data (ITU's data-only basket, collected since 2023), in % of "
-               "monthly GNI per capita.", style=SMALL),
-        html.P(f"{int(last['n_meeting'])} of the {int(last['n_economies'])} economies priced in {int(last['year'])} "
-               f"({100 * last['share_meeting']:.0f} %) at or under 2 %; economies per target status below.",
-               id=Ids.AFFORD_SHARE, style=SMALL),
+    return card("afford", _("Affordability of 1 GB of mobile data"), formatting.percent(last["value"], 2),
+                int(last["year"]), [
+        html.P(_("Median price of 1 GB of mobile data (ITU's data-only basket, collected since 2023), in % of "
+                 "monthly GNI per capita."), style=SMALL),
+        html.P(_("{count} of the {total} economies priced in {year} ({share}) at or under {threshold}; economies "
+                 "per target status below.").format(
+            count=formatting.count(last["n_meeting"]), total=formatting.count(last["n_economies"]),
+            year=int(last["year"]), share=formatting.percent(100 * last["share_meeting"], 0),
+            threshold=formatting.percent(AFFORDABILITY_THRESHOLD, 0)), id=Ids.AFFORD_SHARE, style=SMALL),
     ], targets_block(AFFORDABILITY_BASKET))
 
 
@@ -312,20 +346,26 @@ def world_value_text(row: dict, published: dict | None) -> str:
     """An indicator's world value in the theme grid. Where a headline card shows a publisher's figure of the same
     concept, that figure comes first with its year and source, and ours follows with its own: never two
     numbers of one concept without both."""
-    ours = (f"{fo.number(row['value'], row['unit'])} (world, {int(row['year'])}; population coverage "
-            f"{100 * row['population_coverage']:.0f} %)" if pd.notna(row["value"]) else "no world aggregate")
+    ours = (_("{value} (world, {year}; population coverage {share})").format(
+        value=localized.value_text(row["value"], row["unit"]), year=int(row["year"]),
+        share=formatting.percent(100 * row["population_coverage"], 0))
+        if pd.notna(row["value"]) else _("no world aggregate"))
     if published is None:
         return ours
-    theirs = f"{fo.number(published['value'], row['unit'])} ({published['who']}, {published['year']})"
-    return f"{theirs}; ours {ours}" if pd.notna(row["value"]) else theirs
+    theirs = f"{localized.value_text(published['value'], row['unit'])} ({published['who']}, {published['year']})"
+    return _("{theirs}; ours {ours}").format(theirs=theirs, ours=ours) if pd.notna(row["value"]) else theirs
+
 
 
 def gap_note(theme: dict) -> str:
     """What a theme without an open indicator lacks: its `missing` note (indicators/themes.yaml), which names
     what would measure it."""
     missing = theme.get("missing")
-    what = f" {missing}" if isinstance(missing, str) and missing else ""
-    return f"No open indicator yet.{what} A finding for ¶ 82–84 (monitoring and measurement)."
+    missing = localized.theme_text(theme["theme_id"], "missing", missing) if isinstance(missing, str) else ""
+    if not missing:
+        return _("No open indicator yet. A finding for ¶ 82–84 (monitoring and measurement).")
+    return _("No open indicator yet. {missing} A finding for ¶ 82–84 (monitoring and measurement).").format(
+        missing=missing)
 
 
 def evidenced(themes: pd.DataFrame, pairs: list[dict]) -> set[str]:
@@ -343,14 +383,18 @@ def theme_card(theme: dict, pairs: list[dict], published: dict[str, dict]) -> ht
     else:
         items = []
         for row in shown:
-            items.append(html.Li([dcc.Link(row["name"], href=explore_href(row["indicator_id"])),
+            items.append(html.Li([dcc.Link(localized.indicator_name(row["indicator_id"], row["name"]),
+                                           href=explore_href(row["indicator_id"])),
                                   f": {world_value_text(row, published.get(row['indicator_id']))}"]))
-        body = [html.P(f"{n} indicator{'s' if n != 1 else ''}; key ones:", style=SMALL), html.Ul(items, style=LIST)]
+        body = [html.P(ngettext("{count} indicator; key ones:", "{count} indicators; key ones:", n).format(
+            count=formatting.count(n)), style=SMALL), html.Ul(items, style=LIST)]
     return html.Article(className="overview-theme", id=Ids.theme(theme["theme_id"]), style=CARD, children=[
-        html.H3(dcc.Link(theme["title"], href=dash.get_relative_path("/about") + f"#theme-{theme['theme_id']}"),
+        html.H3(dcc.Link(localized.theme_text(theme["theme_id"], "title", theme["title"]),
+                         href=i18n.href("/about") + f"#theme-{theme['theme_id']}"),
                 style={"fontSize": "1rem", "margin": "0"}),
-        html.P(paragraphs + " of the Elements Paper", style=SMALL),
-        html.P(theme["summary"], style={"margin": "0", "fontSize": "0.9rem"}),
+        html.P(_("{paragraphs} of the Elements Paper").format(paragraphs=paragraphs), style=SMALL),
+        html.P(localized.theme_text(theme["theme_id"], "summary", theme["summary"]),
+               style={"margin": "0", "fontSize": "0.9rem"}),
         *body,
     ])
 
@@ -361,11 +405,12 @@ def theme_grid() -> html.Section:
     published = publisher_world_values()
     with_data = len(evidenced(themes, records))
     return html.Section(className="overview-themes", children=[
-        html.H2(f"The {len(themes)} themes of the WSIS+20 Elements Paper"),
-        html.P(f"{with_data} of {len(themes)} themes have at least one open indicator with data; "
-               f"{len(themes) - with_data} have none yet, and say what would measure them. Each indicator opens in "
-               "Explore; each title opens the theme on the About page.", className="caption",
-               id=Ids.THEME_COUNT),
+        html.H2(_("The {count} themes of the WSIS+20 Elements Paper").format(count=formatting.count(len(themes)))),
+        html.P(_("{with_data} of {total} themes have at least one open indicator with data; {without} have none yet, "
+                 "and say what would measure them. Each indicator opens in Explore; each title opens the theme on the "
+                 "About page.").format(with_data=formatting.count(with_data), total=formatting.count(len(themes)),
+                                       without=formatting.count(len(themes) - with_data)),
+               className="caption", id=Ids.THEME_COUNT),
         html.Div([theme_card(theme, records, published) for theme in themes.to_dict("records")],
                  id=Ids.THEME_GRID, style=GRID),
     ])
@@ -389,10 +434,10 @@ def layout(**_query) -> html.Main:
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
     return components.page(
-        "The digital divide at a glance",
-        "Where the world stands on Internet use, affordability and the gender gap, against the 2025 and 2030 "
-        "targets; and which WSIS+20 themes open data can evidence. World values are our population-weighted "
-        "aggregates unless a publisher is named.",
+        _("The digital divide at a glance"),
+        _("Where the world stands on Internet use, affordability and the gender gap, against the 2025 and 2030 "
+          "targets; and which WSIS+20 themes open data can evidence. World values are our population-weighted "
+          "aggregates unless a publisher is named."),
         block,
         page_id=Ids.PAGE,
     )
@@ -409,15 +454,16 @@ def _table(frame: pd.DataFrame, labels: dict[str, str], digits: int = 1) -> Html
 def _spark_offline():
     series = world_series("people_offline")
     shown = series[series["year"] >= SPARK_FIRST_YEAR].assign(value=lambda f: f["value"] / 1e9)
-    figure = fo.sparkline(shown, label="People offline (billions)", value_format=",.2f")
-    summary = fo.trend_sentence(series[series["year"] >= SPARK_FIRST_YEAR], "The number of people offline",
-                                fo.people)
+    figure = fo.sparkline(shown, label=_("People offline (billions)"), value_format=",.2f")
+    summary = fo.trend_sentence(series[series["year"] >= SPARK_FIRST_YEAR], _("The number of people offline"),
+                                formatting.people)
     derived, inputs = source_meta(indicator_source("people_offline")), source_meta(indicator_source("internet_use"))
-    source = (f"Source: {derived['publisher']}, population × (100 − Internet use) ÷ 100 from "
-              f"{source_text(inputs)}.")
+    source = _("Source: {publisher}, population × (100 − Internet use) ÷ 100 from {source}.").format(
+        publisher=derived["publisher"], source=source_text(inputs))
     table = _table(shown.assign(population_coverage=100 * shown["population_coverage"])[
         ["year", "value", "population_coverage"]],
-        {"year": "Year", "value": "People offline (billions)", "population_coverage": "Population coverage (%)"},
+        {"year": _("Year"), "value": _("People offline (billions)"),
+         "population_coverage": _("Population coverage (%)")},
         digits=2)
     return figure, summary, source, table
 
@@ -432,47 +478,57 @@ def _spark_internet():
     ahead = targets[targets["deadline_year"] >= ours["year"].max()] if len(ours) else targets
     first = ahead.iloc[0] if len(ahead) else None
     pub_meta = source_meta(published["source_id"].iloc[0]) if len(published) else None
-    pub_label = f"{pub_meta['publisher']} world" if pub_meta is not None else ""
-    figure = fo.sparkline(ours, label="Our world aggregate", reference=published, reference_label=pub_label,
+    pub_label = _("{publisher} world").format(publisher=pub_meta["publisher"]) if pub_meta is not None else ""
+    figure = fo.sparkline(ours, label=_("Our world aggregate"), reference=published, reference_label=pub_label,
                           target=None if first is None else first["target_value"],
-                          target_label="" if first is None else f"{first['deadline_year']} target")
-    summary = fo.trend_sentence(ours, "World Internet use (our aggregate)", percent)
+                          target_label="" if first is None else _("{year} target").format(year=first["deadline_year"]))
+    summary = fo.trend_sentence(ours, _("World Internet use (our aggregate)"), percent)
     input_id = indicator_source("internet_use")
-    source = f"Source: our aggregate of {source_text(source_meta(input_id))}"
-    if pub_meta is not None:
-        source += ("; the dashed line is the publisher's own world figure" +
-                   (" from the same release" if pub_meta["source_id"] == input_id else f": {source_text(pub_meta)}"))
-    source += "."
+    ours_source = source_text(source_meta(input_id))
+    if pub_meta is None:
+        source = _("Source: our aggregate of {source}.").format(source=ours_source)
+    elif pub_meta["source_id"] == input_id:
+        source = _("Source: our aggregate of {source}; the dashed line is the publisher's own world figure from the "
+                   "same release.").format(source=ours_source)
+    else:
+        source = _("Source: our aggregate of {source}; the dashed line is the publisher's own world figure: "
+                   "{publisher_source}.").format(source=ours_source, publisher_source=source_text(pub_meta))
     merged = ours[["year", "value"]].merge(published[["year", "value"]].rename(columns={"value": "published"}),
                                            on="year", how="outer").sort_values("year")
-    table = _table(merged, {"year": "Year", "value": "Ours (%)", "published": f"{pub_label} (%)"})
+    table = _table(merged, {"year": _("Year"), "value": _("Ours (%)"), "published": f"{pub_label} (%)"})
     return figure, summary, source, table
 
 
 def _spark_parity():
     parity = itu_world_parity()
-    figure = fo.sparkline(parity, label="Women ÷ men", value_format=".3f", target=1.0, target_label="parity")
-    summary = fo.trend_sentence(parity, "ITU's world gender parity score", lambda value: fo.number(value, "ratio"))
-    source = (f"Source: {source_text(source_meta(parity['source_id'].iloc[0]))}." if len(parity)
-              else "Source: no ITU world series by sex in the database.")
+    figure = fo.sparkline(parity, label=_("Women ÷ men"), value_format=".3f", target=1.0, target_label=_("parity"))
+    summary = fo.trend_sentence(parity, _("ITU's world gender parity score"),
+                                lambda value: formatting.number(value, "ratio"))
+    source = (_("Source: {source}.").format(source=source_text(source_meta(parity["source_id"].iloc[0])))
+              if len(parity) else _("Source: no ITU world series by sex in the database."))
     table = _table(parity[["year", "female", "male", "value"]],
-                   {"year": "Year", "female": "Women (%)", "male": "Men (%)", "value": "Women ÷ men"}, digits=3)
+                   {"year": _("Year"), "female": _("Women (%)"), "male": _("Men (%)"), "value": _("Women ÷ men")},
+                   digits=3)
     return figure, summary, source, table
 
 
 def _spark_affordability():
     rows = world_affordability()
-    figure = fo.sparkline(rows, label="Median, % of GNI p.c.", value_format=".2f", target=AFFORDABILITY_THRESHOLD,
-                          target_label="2 %")
-    summary = fo.trend_sentence(rows, "The world median price of 1 GB of mobile data",
-                                lambda value: f"{value:.2f} % of monthly GNI per capita")
-    note = definition_changes_note(common.definition_changes(AFFORDABILITY_BASKET))
-    summary += f" {note} The basket grew over time, so later years are a stricter test." if note else ""
-    source = f"Source: {source_text(source_meta(indicator_source(AFFORDABILITY_BASKET)))}; medians computed by us."
+    figure = fo.sparkline(rows, label=_("Median, % of GNI p.c."), value_format=".2f",
+                          target=AFFORDABILITY_THRESHOLD, target_label=formatting.percent(AFFORDABILITY_THRESHOLD, 0))
+    summary = fo.trend_sentence(rows, _("The world median price of 1 GB of mobile data"),
+                                lambda value: _("{share} of monthly GNI per capita").format(
+                                    share=formatting.percent(value, 2)))
+    note = localized.definition_changes_note(localized.definition_changes(common.definition_changes(
+        AFFORDABILITY_BASKET)))
+    summary += " " + _("{note} The basket grew over time, so later years are a stricter test.").format(
+        note=note) if note else ""
+    source = _("Source: {source}; medians computed by us.").format(
+        source=source_text(source_meta(indicator_source(AFFORDABILITY_BASKET))))
     table = _table(rows.assign(share_meeting=100 * rows["share_meeting"])[
         ["year", "value", "n_economies", "n_meeting", "share_meeting"]],
-        {"year": "Year", "value": "Median (% of GNI p.c.)", "n_economies": "Economies",
-         "n_meeting": "At or under 2 %", "share_meeting": "Share at or under 2 (%)"}, digits=2)
+        {"year": _("Year"), "value": _("Median (% of GNI p.c.)"), "n_economies": _("Economies"),
+         "n_meeting": _("At or under 2 %"), "share_meeting": _("Share at or under 2 (%)")}, digits=2)
     return figure, summary, source, table
 
 

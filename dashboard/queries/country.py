@@ -61,7 +61,8 @@ def targets(iso3: str) -> pd.DataFrame:
     everyone = data.query("""
         SELECT p.scope_id AS iso3, t.target_id, t.framework, t.label, t.indicator_id, t.comparator,
                t.value AS goal, t.band, t.deadline_year, i.unit, p.basis, p.base_year, p.latest_year,
-               p.latest_value, p.status, p.projected_year, p.distance, p.status_text, p.deadline_passed
+               p.latest_value, p.status, p.projected_year, p.distance, p.status_text, p.deadline_passed,
+               p.status_value, p.status_year
         FROM target_progress p JOIN target t USING (target_id) LEFT JOIN indicator i USING (indicator_id)
         WHERE p.scope_id IN (SELECT iso3 FROM country)
           -- a target set for a group (LDCs, low and middle income) is shown for its members only

@@ -71,7 +71,7 @@ def world_targets(indicator_id: str) -> pd.DataFrame:
     return data.query("""
         SELECT t.target_id, t.framework, t.label, t.comparator, t.value AS target_value, t.band, t.met_threshold,
                t.bound, t.deadline_year, t.scope, t.note, i.unit, p.basis, p.status, p.latest_year, p.latest_value,
-               p.projected_year, p.status_text, p.status_basis, p.deadline_passed
+               p.projected_year, p.status_text, p.status_basis, p.deadline_passed, p.status_value, p.status_year
         FROM target t LEFT JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
         JOIN indicator i ON i.indicator_id = t.indicator_id
         WHERE t.indicator_id = ? AND t.scope IN ('world', 'each_country')

@@ -1,0 +1,248 @@
+"""The Overview, Country profile and About pages in the five translated languages: no English interface text left
+on them (only data texts the publishers give in English, numbers, codes and proper names), the economies and
+indicators named in the page's language. Through the app's real Flask server, on a database built from the real raw
+files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers)."""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+
+import pytest
+from babel.messages.pofile import read_po
+
+import app  # registers the pages and their callbacks, as gunicorn does
+from dashboard import data, i18n
+from dashboard.queries import common
+from etl.measures import status_rules
+from indicators import catalogue
+from tests.conftest import PROJECT_ROOT
+
+SITE = "http://localhost"
+PAGES = ["/", "/country/KEN", "/about"]
+
+# English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
+# data texts are taken out, they are an interface string left in English (a missed gettext, or English around it).
+ENGLISH_WORDS = re.compile(r"(?<![\w'])(the|and|of|with|from|by|to|which|this|that|rose|fell|was|were|is|are|for|"
+                           r"has|have|its|not|in|no data|economies|indicators?|per cent)(?![\w'])", re.IGNORECASE)
+# What needs no translation: codes (KEN, internet_use, wdi:2026-02-24, docs/methodology.md, www.itu.int) and numbers.
+CODES = re.compile(r"[\w.-]*[_:/][\w.:/-]*|\b[A-Z]{3}\b|\bwww\.[\w.]+|\b[\w-]+\.(org|int|io|md)\b")
+
+# Texts these pages show from modules other sessions are translating now (dashboard/figures_overview.py's sparkline
+# sentences and coverage map, dashboard/figures.py's off-map note): the ids of the elements that hold them. The
+# strict xfail below fails as soon as they are translated, so that this list is emptied then.
+ELSEWHERE = ("overview-spark-offline", "overview-spark-internet", "overview-spark-parity", "overview-spark-afford",
+             "about-coverage", "about-coverage-note")
+
+
+class _Texts(HTMLParser):
+    """The text nodes and readable attributes of an HTML block (HtmlBlock: tables, lists, the Overview's body),
+    leaving out the elements whose id is in `skip` and everything inside them."""
+
+    def __init__(self, skip: tuple[str, ...]) -> None:
+        super().__init__()
+        self.texts: list[str] = []
+        self.skip, self.depth, self.skipping = skip, 0, 0
+
+    VOID = frozenset({"br", "img", "input", "meta", "link", "hr", "wbr", "col", "source"})
+
+    def handle_starttag(self, tag: str, attrs: list) -> None:
+        attributes = dict(attrs)
+        if tag in self.VOID:
+            return
+        if self.skipping:
+            self.skipping += 1
+            return
+        if any(str(attributes.get("id") or "").startswith(prefix) for prefix in self.skip):
+            self.skipping = 1
+            return
+        self.texts += [value for name, value in attrs if name in ("aria-label", "title", "placeholder") and value]
+
+    def handle_startendtag(self, tag: str, attrs: list) -> None:
+        if not self.skipping:
+            self.texts += [value for name, value in attrs if name in ("aria-label", "title") and value]
+
+    def handle_endtag(self, tag: str) -> None:
+        if self.skipping and tag not in self.VOID:
+            self.skipping -= 1
+
+    def handle_data(self, text: str) -> None:
+        if not self.skipping and self.lasttag not in ("script", "style"):
+            self.texts.append(text)
+
+
+def _html_texts(markup: str, skip: tuple[str, ...]) -> list[str]:
+    parser = _Texts(skip)
+    parser.feed(markup)
+    return parser.texts
+
+
+def _figure_texts(figure: dict) -> list[str]:
+    """A plotly figure's readable texts: titles, annotations, trace names and hover templates (their %{…} fields
+    and tags taken out)."""
+    texts = []
+
+    def walk(node, in_trace: bool) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                readable = key in ("text", "hovertemplate") or (key == "name" and in_trace)
+                if readable and isinstance(value, str):
+                    texts.append(re.sub(r"<[^>]+>|%\{[^}]*\}", " ", value))
+                else:
+                    walk(value, in_trace)
+        elif isinstance(node, list):
+            for item in node:
+                walk(item, in_trace)
+
+    walk(figure.get("layout", {}), False)
+    walk(figure.get("data", []), True)
+    return texts
+
+
+def visible_texts(tree, skip: tuple[str, ...] = ()) -> list[str]:
+    """Every readable text of a Dash layout (as /_dash-layout answers it), stripped, without the elements whose id
+    starts with one of `skip`."""
+    texts: list[str] = []
+
+    def walk(node) -> None:
+        if isinstance(node, str | int | float) and not isinstance(node, bool):
+            texts.append(str(node))
+        elif isinstance(node, list):
+            for item in node:
+                walk(item)
+        elif isinstance(node, dict) and "props" in node:
+            props = node["props"]
+            if any(str(props.get("id") or "").startswith(prefix) for prefix in skip):
+                return
+            if node.get("type") == "HtmlBlock":
+                texts.extend(_html_texts(props.get("children") or "", skip))
+            else:
+                walk(props.get("children"))
+            texts.extend(str(props[key]) for key in ("placeholder", "aria-label", "title") if props.get(key))
+            if isinstance(props.get("figure"), dict):
+                texts.extend(_figure_texts(props["figure"]))
+
+    walk(tree)
+    return [" ".join(text.split()) for text in texts if text.strip()]
+
+
+def page_texts(address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
+    response = app.server.test_client().get("/_dash-layout", headers={"Referer": SITE + address})
+    assert response.status_code == 200, address
+    return visible_texts(response.get_json(), skip)
+
+
+def data_texts(locale: i18n.Locale) -> set[str]:
+    """Texts the pages may show as the data give them, whatever the language: the sources' and targets' own words
+    (publishers, datasets, licences, target labels and notes: English only in the files we hold), the economies'
+    names in the locale, the catalogue's texts in the locale, the status rules' ids, the languages' own names, and
+    the interface strings whose translation is the English word itself ("Code", "Attribution" in French)."""
+    texts: set[str] = set()
+    for table, columns in (("source", "source_id, dataset_key, publisher, dataset, url, license, attribution"),
+                           ("target", "target_id, framework, label, wording, note, source_url")):
+        for row in data.query(f"SELECT {columns} FROM {table}").itertuples(index=False):
+            texts.update(str(value) for value in row if isinstance(value, str))
+    texts.update(common.country_names(locale.code)["name"])
+    entries = catalogue()
+    for indicator in entries.indicators.values():
+        texts.update((indicator.indicator_id, indicator.text("name", locale.code)))
+    texts.update(unit.text("label", locale.code) for unit in entries.units.values())
+    texts.update(theme.text(field, locale.code) for theme in entries.themes.values()
+                 for field in ("title", "summary", "missing"))
+    texts.update(rule.rule_id for rule in status_rules.RULES)
+    texts.update(other.name for other in i18n.LOCALES)
+    if locale is not i18n.DEFAULT:
+        with (PROJECT_ROOT / "locale" / locale.code / "LC_MESSAGES" / "messages.po").open("rb") as po:
+            texts.update(message.id for message in read_po(po) if isinstance(message.id, str)
+                         and message.id == message.string)
+    return {text for text in texts if text}
+
+
+def english_left(english: list[str], translated: list[str], allowed: set[str]) -> list[str]:
+    """The texts of a translated page that are English interface text: a text the English page shows too that is
+    more than data, codes and numbers; or any text with an English word left once the data texts are taken out."""
+    # Whole texts only ("a4ai" is a source id, and no part of "a4ai.org"), the longest first.
+    pattern = re.compile(r"(?<!\w)(" + "|".join(re.escape(text) for text in sorted(allowed, key=len, reverse=True))
+                         + r")(?!\w|\.\w)")
+
+    def rest(text: str) -> str:
+        return CODES.sub(" ", pattern.sub(" ", text))
+
+    shared = set(english) & set(translated)
+    found = {text for text in shared if re.search(r"[^\W\d_]{2}", rest(text))}
+    found |= {text for text in translated if ENGLISH_WORDS.search(rest(text))}
+    return sorted(found)
+
+
+_ENGLISH: dict[str, list[str]] = {}
+
+
+@pytest.fixture
+def english_pages(warm_app) -> dict[str, list[str]]:
+    """The English pages' texts, read once for the module (the database is the session's)."""
+    if not _ENGLISH:
+        _ENGLISH.update({page: page_texts(page) for page in PAGES})
+    return _ENGLISH
+
+
+@pytest.mark.parametrize("locale", i18n.TRANSLATED, ids=lambda locale: locale.code)
+@pytest.mark.parametrize("page", PAGES)
+def test_no_english_interface_text_is_left_on_the_page(english_pages, locale: i18n.Locale, page: str) -> None:
+    translated = page_texts(i18n.href(page, locale))
+    assert len(translated) > 50  # the page is read at all
+    assert english_left(english_pages[page], translated, data_texts(locale)) == []
+
+
+def test_the_check_finds_an_unwrapped_string_and_english_around_a_translated_one(english_pages) -> None:
+    """The check above can fail: a heading left in English, and an English sentence built around translated data
+    (a value and an economy's name), are found; a French page as it is passes."""
+    french = i18n.BY_CODE["fr"]
+    page = page_texts("/fr/country/KEN")
+    allowed = data_texts(french)
+    assert english_left(english_pages["/country/KEN"], page, allowed) == []
+    assert english_left(english_pages["/country/KEN"], [*page, "Headline trends"], allowed) == ["Headline trends"]
+    built = "Kenya 29,4 % in 2023"  # "{economy} {value} in {year}" with the pieces translated, the frame not
+    assert english_left(english_pages["/country/KEN"], [*page, built], allowed) == [built]
+    assert english_left([], ["Kenya (KEN)", "wdi:2026-02-24", "72,7 %"], allowed) == []  # names, codes, numbers
+
+
+@pytest.mark.xfail(strict=True, reason="figures_overview.py and figures.py are being translated in another session")
+def test_the_charts_drawn_by_other_modules_are_translated_too(english_pages) -> None:
+    """The sparkline sentences, the coverage map and its note (the ids in ELSEWHERE): when this passes, empty
+    ELSEWHERE and remove this test."""
+    french = i18n.BY_CODE["fr"]
+    for page in ("/", "/about"):
+        english = page_texts(page, skip=())
+        assert english_left(english, page_texts(i18n.href(page, french), skip=()), data_texts(french)) == []
+
+
+@pytest.mark.parametrize("locale", i18n.TRANSLATED, ids=lambda locale: locale.code)
+def test_economies_indicators_and_themes_are_named_in_the_locale(warm_app, locale: i18n.Locale) -> None:
+    entries = catalogue()
+    names = dict(zip(*(common.country_names(locale.code)[column] for column in ("iso3", "name")), strict=True))
+    internet = entries.indicators["internet_use"].text("name", locale.code)
+    theme = entries.themes["ict4d"].text("title", locale.code)
+    assert internet != entries.indicators["internet_use"].name and theme != entries.themes["ict4d"].title
+    country = " ".join(page_texts(i18n.href("/country/KEN", locale)))
+    assert f"{names['KEN']} (KEN)" in country and internet in country
+    listing = page_texts(i18n.href("/country", locale))
+    assert names["NOR"] in listing and names["CIV"] in listing  # the directory names every economy in the locale
+    for page in ("/", "/about"):
+        texts = " ".join(page_texts(i18n.href(page, locale)))
+        assert theme in texts and internet in texts, page
+    # the country page's charts: their titles and legends in the locale
+    response = app.server.test_client().get("/_dash-layout", headers={"Referer": SITE + i18n.href("/country/KEN",
+                                                                                                  locale)})
+    figures = re.findall(r'"title": \{"text": "([^"]+)"', json.dumps(response.get_json(), ensure_ascii=False))
+    assert internet in figures
+
+
+def test_the_rules_table_of_the_about_page_has_every_rule_text_marked() -> None:
+    """about.py's RULE_TEXTS list the status rules' texts (etl/measures/status_rules.py) for the catalogues: a rule
+    reworded there must be reworded here, or it would show in English."""
+    from dashboard.pages import about
+    wanted = {text for row in status_rules.rules_table() for text in (row["when"], row["badge"])}
+    assert wanted <= set(about.RULE_TEXTS)
+    assert {scope for pair in status_rules.SCOPES for scope in pair} == {scope for pair in about.SCOPES
+                                                                          for scope in pair}
