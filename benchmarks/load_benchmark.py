@@ -230,6 +230,10 @@ def main() -> None:
     parser.add_argument("--max-requests", type=int, default=30000, help="a run stops after this many requests")
     parser.add_argument("--rounds", type=int, default=1, help="repeat every (app, clients) run this many times")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--pool", type=int, default=POOL,
+                        help="distinct user actions prepared per app, drawn from at random: the smaller, the more "
+                             "often an answer repeats and the response cache serves it (a pool larger than the "
+                             "requests of the whole benchmark measures answers that are all computed)")
     parser.add_argument("--db", type=Path, default=None, help="an existing database (default: build one)")
     parser.add_argument("--only", choices=("ours", "trivial"), default=None, help="run one app only")
     parser.add_argument("--against", type=Path, default=None,
@@ -251,11 +255,11 @@ def main() -> None:
             ours_url = stack.enter_context(gunicorn(db, workers, threads=threads))
             trivial_url = stack.enter_context(gunicorn(db, workers, app="trivial_app:server", cwd=scratch,
                                                        threads=threads))
-            apps = {"ours": (ours_url, our_actions(ours_url, db, random.Random(args.seed), POOL)),
-                    "trivial": (trivial_url, trivial_actions(trivial_url, rng, POOL))}
+            apps = {"ours": (ours_url, our_actions(ours_url, db, random.Random(args.seed), args.pool)),
+                    "trivial": (trivial_url, trivial_actions(trivial_url, rng, args.pool))}
             if args.against:
                 base_url = stack.enter_context(gunicorn(db, workers, cwd=args.against.resolve(), threads=threads))
-                apps["base"] = (base_url, our_actions(base_url, db, random.Random(args.seed), POOL))
+                apps["base"] = (base_url, our_actions(base_url, db, random.Random(args.seed), args.pool))
             if args.only:
                 apps = {args.only: apps[args.only]}
             print(f"load average before: {' '.join(f'{load:.2f}' for load in os.getloadavg())} "
