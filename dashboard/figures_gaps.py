@@ -558,7 +558,8 @@ def inequality(rows: pd.DataFrame) -> dict:
     data = sorted(records(rows), key=lambda row: row["year"])
     years = [row["year"] for row in data]
     traces = [{
-        "type": "scatter", "x": years, "y": [row["gini"] for row in data], "name": "Gini", "mode": "lines+markers",
+        "type": "scatter", "x": years, "y": [row["gini"] for row in data], "name": _("Gini"),
+        "mode": "lines+markers",
         "line": {"color": "#0072B2", "width": 2}, "marker": {"size": 4},
         "customdata": [row["n_countries"] for row in data],
         "hovertemplate": _("Gini {year}: {value} ({count} economies)").format(
@@ -580,7 +581,7 @@ def inequality(rows: pd.DataFrame) -> dict:
         xaxis={"domain": [0, 0.45], "anchor": "y"},
         yaxis={"title": {"text": _("Gini (0 = equal)")}, "rangemode": "tozero", "anchor": "x"},
         xaxis2={"domain": [0.55, 1], "anchor": "y2"},
-        yaxis2={"title": {"text": "Theil T"}, "rangemode": "tozero", "anchor": "x2"})
+        yaxis2={"title": {"text": _("Theil T")}, "rangemode": "tozero", "anchor": "x2"})
 
 
 def inequality_direction(rows: pd.DataFrame, tolerance: float = 0.01) -> str:

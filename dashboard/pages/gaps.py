@@ -436,7 +436,7 @@ def _inequality_in(locale: str) -> tuple:
     source = _source_line(_("Computed here (population-weighted, World Bank regions) from"),
                           ("internet_use", "total"), ("population", "total"))
     return (fg.inequality(rows), fg.inequality_summary(rows), source,
-            _table(rows, {"year": _("Year"), "n_countries": _("Economies"), "gini": "Gini", "theil": "Theil T",
+            _table(rows, {"year": _("Year"), "n_countries": _("Economies"), "gini": _("Gini"), "theil": _("Theil T"),
                           "theil_between": _("Between regions"), "theil_within": _("Within regions")}, digits=3))
 
 
