@@ -122,9 +122,15 @@ def _sizes(population: pd.Series, largest: float) -> list[float]:
     return sizes
 
 
+def _label(name: str) -> str:
+    """An indicator's name at the start of a hover line (English as before; elsewhere as the catalogue writes it:
+    str.capitalize would lower-case its acronyms)."""
+    return in_sentence(name).capitalize() if i18n.current() is i18n.DEFAULT else name
+
+
 def _hover(x: Axis, y: Axis) -> str:
-    return ("<b>%{text}</b><br>" + f"{in_sentence(x.name).capitalize()}: " + "%{customdata[0]}<br>"
-            + f"{in_sentence(y.name).capitalize()}: " + "%{customdata[1]}<br>"
+    return ("<b>%{text}</b><br>" + f"{_label(x.name)}: " + "%{customdata[0]}<br>"
+            + f"{_label(y.name)}: " + "%{customdata[1]}<br>"
             + _("Population: {population}").format(population="%{customdata[2]}")
             + "<extra>%{fullData.name}</extra>")
 

@@ -24,7 +24,7 @@ from tests.dashboard.test_callbacks import UPDATE, body
 SITE = "http://localhost"
 PAGES = ["/", "/country/KEN", "/about",
          "/gaps", "/gaps?gap=urban_rural&group=income_group:low_income&countries=CIV,NOR",
-         "/scatter?group=ldc", "/scatter?x=mobile_broadband_price&y=internet_use&color=income&logy=1"]
+         "/scatter?group=ldc", "/scatter?x=mobile_data_basket_gni&y=internet_use&color=income&logy=1"]
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
 # data texts are taken out, they are an interface string left in English (a missed gettext, or English around it).
@@ -284,7 +284,7 @@ CALLBACKS = [
     ("/gaps", "gaps-countries-trend.figure", ["urban_rural", ["CIV", "NOR", "BRA"]]),
     ("/gaps", "gaps-year.options", ["urban_rural", "2019"]),
     ("/scatter", "scatter-chart.figure", ["gni_per_capita", "internet_use", None, "income", "ldc", 1, 1]),
-    ("/scatter", "scatter-chart.figure", ["mobile_broadband_price", "internet_use", None, "region", "all", 0, 0]),
+    ("/scatter", "scatter-chart.figure", ["mobile_data_basket_gni", "internet_use", None, "region", "all", 0, 0]),
     ("/scatter", "scatter-year.options", ["gni_per_capita", "internet_use", None]),
 ]
 
