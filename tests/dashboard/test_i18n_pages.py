@@ -316,3 +316,14 @@ def test_callback_answers_name_groups_economies_and_sides_in_the_locale(warm_app
                                                                    "ldc", 1, 0], i18n.href("/scatter", locale)))
         assert catalog.gettext("Low income") in scatter and catalog.gettext("Least developed countries") in scatter
         assert catalogue().indicators["internet_use"].text("name", locale.code) in scatter
+
+
+def test_the_gaps_page_has_every_note_on_itus_groups_marked() -> None:
+    """gaps.py's ITU_NOTES list indicators/publisher_groups.yaml's notes on ITU's groups for the catalogues: a note
+    reworded there must be reworded here, or the Gaps page would show it in English."""
+    import yaml
+
+    from dashboard.pages import gaps
+    groups = yaml.safe_load((PROJECT_ROOT / "indicators" / "publisher_groups.yaml").read_text())["groups"]
+    notes = {group["note"] for group in groups if group["dataset"] == "itu_key_ict" and group.get("note")}
+    assert len(notes) >= 5 and notes <= set(gaps.ITU_NOTES)
