@@ -37,6 +37,16 @@ GROUP_NAMES = (
 )
 
 
+# Names of groups as other publishers give them (ITU's Key ICT aggregates, drawn beside ours on the Gaps page) and
+# the UN M49 regions; ours too.
+PUBLISHER_GROUP_NAMES = (
+    N_("Africa"), N_("Americas"), N_("Arab States"), N_("Asia-Pacific"), N_("Asia Pacific"), N_("CIS"),
+    N_("Europe"), N_("Asia"), N_("Oceania"), N_("High-income"), N_("Low-income"), N_("Lower-middle-income"),
+    N_("Upper-middle-income"), N_("Least Developed Countries (LDCs)"), N_("Land Locked Developing Countries (LLDCs)"),
+    N_("Small Island Developing States (SIDS)"),
+)
+
+
 def code() -> str:
     """The request's locale code ("en" outside a request)."""
     return i18n.current().code
@@ -93,7 +103,7 @@ def country_name(iso3: str, english: str) -> str:
 
 def group_name(english: str) -> str:
     """A World Bank region's or income group's name in the request's language."""
-    return gettext(english) if english in GROUP_NAMES else english
+    return gettext(english) if english in GROUP_NAMES or english in PUBLISHER_GROUP_NAMES else english
 
 
 # A target's statuses (etl/measures/status_rules.py's STATUSES), as the pages write them.

@@ -1,7 +1,8 @@
-"""The Overview, Country profile and About pages in the five translated languages: no English interface text left
-on them (only data texts the publishers give in English, numbers, codes and proper names), the economies and
+"""The Overview, Country profile, About, Gaps and Scatter pages in the five translated languages: no English interface
+text left on them (only data texts the publishers give in English, numbers, codes and proper names), the economies and
 indicators named in the page's language. Through the app's real Flask server, on a database built from the real raw
-files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers)."""
+files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers),
+and so is every text a callback answers when a control changes (Gaps, Scatter)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from dashboard.queries import common
 from etl.measures import status_rules
 from indicators import catalogue
 from tests.conftest import PROJECT_ROOT
+from tests.dashboard.test_callbacks import UPDATE, body
 
 SITE = "http://localhost"
-PAGES = ["/", "/country/KEN", "/about"]
+PAGES = ["/", "/country/KEN", "/about",
+         "/gaps", "/gaps?gap=urban_rural&group=income_group:low_income&countries=CIV,NOR",
+         "/scatter?group=ldc", "/scatter?x=mobile_data_basket_gni&y=internet_use&color=income&logy=1"]
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
 # data texts are taken out, they are an interface string left in English (a missed gettext, or English around it).
@@ -30,10 +34,10 @@ ENGLISH_WORDS = re.compile(r"(?<![\w'])(the|and|of|with|from|by|to|which|this|th
 CODES = re.compile(r"[\w.-]*[_:/][\w.:/-]*|\b[A-Z]{3}\b|\bwww\.[\w.]+|\b[\w-]+\.(org|int|io|md)\b")
 
 # Texts these pages show from modules other sessions are translating now (dashboard/figures_overview.py's sparkline
-# sentences and coverage map, dashboard/figures.py's off-map note): the ids of the elements that hold them. The
-# strict xfail below fails as soon as they are translated, so that this list is emptied then.
+# sentences and coverage map, dashboard/figures.py's off-map note and source captions): the ids of the elements that
+# hold them. The strict xfail below fails as soon as they are translated, so that this list is emptied then.
 ELSEWHERE = ("overview-spark-offline", "overview-spark-internet", "overview-spark-parity", "overview-spark-afford",
-             "about-coverage", "about-coverage-note")
+             "about-coverage", "about-coverage-note", "scatter-chart-source")
 
 
 class _Texts(HTMLParser):
@@ -212,7 +216,7 @@ def test_the_charts_drawn_by_other_modules_are_translated_too(english_pages) -> 
     """The sparkline sentences, the coverage map and its note (the ids in ELSEWHERE): when this passes, empty
     ELSEWHERE and remove this test."""
     french = i18n.BY_CODE["fr"]
-    for page in ("/", "/about"):
+    for page in ("/", "/about", "/scatter"):
         english = page_texts(page, skip=())
         assert english_left(english, page_texts(i18n.href(page, french), skip=()), data_texts(french)) == []
 
@@ -246,3 +250,80 @@ def test_the_rules_table_of_the_about_page_has_every_rule_text_marked() -> None:
     assert wanted <= set(about.RULE_TEXTS)
     assert {scope for pair in status_rules.SCOPES for scope in pair} == {scope for pair in about.SCOPES
                                                                           for scope in pair}
+
+
+# --- callback answers: the texts a page redraws when a control changes -------------------------------------------
+
+
+def callback_texts(first_output: str, values: list, address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
+    """Every readable text of a callback's answer (figures, summaries, sources, tables, notes, dropdown options),
+    posted through the app's Flask server from the page at `address` (its Referer gives the locale)."""
+    output = next(key for key in app.app.callback_map if key.lstrip(".").startswith(first_output))
+    response = app.server.test_client().post(UPDATE, data=json.dumps(body(output, values)),
+                                             content_type="application/json", headers={"Referer": SITE + address})
+    assert response.status_code == 200, (first_output, address)
+    texts: list[str] = []
+    for component_id, props in response.get_json()["response"].items():
+        if component_id.startswith(skip):
+            continue
+        for prop, value in props.items():
+            if prop == "figure":
+                texts += [" ".join(text.split()) for text in _figure_texts(value) if text.strip()]
+            elif prop == "options":
+                texts += [str(option["label"]) for option in value]
+            elif prop == "children":
+                texts += visible_texts(value, skip)
+    return texts
+
+
+# (the page, the callback's first output, the controls' values): each a view other than the page's default.
+CALLBACKS = [
+    ("/gaps", "gaps-series.figure", ["urban_rural", "ldc", "2018"]),
+    ("/gaps", "gaps-series.figure", ["gender", "wb_region:sub_saharan_africa", "latest"]),
+    ("/gaps", "gaps-series.figure", ["gender", "sids", "latest"]),  # ITU's nearest group, with its note
+    ("/gaps", "gaps-countries-trend.figure", ["urban_rural", ["CIV", "NOR", "BRA"]]),
+    ("/gaps", "gaps-year.options", ["urban_rural", "2019"]),
+    ("/scatter", "scatter-chart.figure", ["gni_per_capita", "internet_use", None, "income", "ldc", 1, 1]),
+    ("/scatter", "scatter-chart.figure", ["mobile_data_basket_gni", "internet_use", None, "region", "all", 0, 0]),
+    ("/scatter", "scatter-year.options", ["gni_per_capita", "internet_use", None]),
+]
+
+
+@pytest.mark.parametrize("locale", [i18n.BY_CODE["fr"], i18n.BY_CODE["ar"]], ids=lambda locale: locale.code)
+@pytest.mark.parametrize(("page", "output", "values"), CALLBACKS, ids=lambda item: str(item)[:40])
+def test_callback_answers_leave_no_english(warm_app, locale: i18n.Locale, page: str, output: str,
+                                          values: list) -> None:
+    english = callback_texts(output, values, page)
+    translated = callback_texts(output, values, i18n.href(page, locale))
+    assert len(translated) == len(english) > 1  # the same answer, read whole
+    assert english_left(english, translated, data_texts(locale)) == []
+
+
+def test_callback_answers_name_groups_economies_and_sides_in_the_locale(warm_app) -> None:
+    """What the answers say is in the locale: our group's name, the economies' UNTERM names, the sides of the gap
+    (the legends), and no English economy name where the locale's differs."""
+    for locale in (i18n.BY_CODE["fr"], i18n.BY_CODE["ar"]):
+        catalog = i18n.translations(locale.code)
+        names = dict(zip(*(common.country_names(locale.code)[column] for column in ("iso3", "name")), strict=True))
+        group = " ".join(callback_texts("gaps-series.figure", ["urban_rural", "ldc", "2018"], i18n.href("/gaps",
+                                                                                                       locale)))
+        assert catalog.gettext("Least developed countries") in group
+        assert catalog.gettext("{side} (our aggregate)").format(side=catalog.gettext("Rural")) in group
+        trend = callback_texts("gaps-countries-trend.figure", ["gender", ["CIV", "NOR"]], i18n.href("/gaps", locale))
+        assert catalog.gettext("{economy}: all").format(economy=names["CIV"]) in trend
+        assert not any("Norway" in text for text in trend) and any(names["NOR"] in text for text in trend)
+        scatter = " ".join(callback_texts("scatter-chart.figure", ["gni_per_capita", "internet_use", None, "income",
+                                                                   "ldc", 1, 0], i18n.href("/scatter", locale)))
+        assert catalog.gettext("Low income") in scatter and catalog.gettext("Least developed countries") in scatter
+        assert catalogue().indicators["internet_use"].text("name", locale.code) in scatter
+
+
+def test_the_gaps_page_has_every_note_on_itus_groups_marked() -> None:
+    """gaps.py's ITU_NOTES list indicators/publisher_groups.yaml's notes on ITU's groups for the catalogues: a note
+    reworded there must be reworded here, or the Gaps page would show it in English."""
+    import yaml
+
+    from dashboard.pages import gaps
+    groups = yaml.safe_load((PROJECT_ROOT / "indicators" / "publisher_groups.yaml").read_text())["groups"]
+    notes = {group["note"] for group in groups if group["dataset"] == "itu_key_ict" and group.get("note")}
+    assert len(notes) >= 5 and notes <= set(gaps.ITU_NOTES)
