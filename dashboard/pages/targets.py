@@ -340,6 +340,11 @@ def table_block(frame: pd.DataFrame) -> HtmlBlock | html.P:
     return HtmlBlock(components.table_html(frame))
 
 
+def data_table(frame: pd.DataFrame) -> HtmlBlock | html.P:
+    """components.data_table, with this page's sentence in the request's language for an empty selection."""
+    return html.P(_("No data for this selection.")) if frame.empty else components.data_table(frame)
+
+
 def _year(value) -> str:
     number = ft.num(value)
     return "—" if number is None else str(int(number))
@@ -573,7 +578,7 @@ def _trend_view(target_id: str, group: str) -> tuple:
     if changes:
         detail.append(html.Li(localized.definition_changes_note(changes)))
     detail.append(html.Li(_("The chart starts in {year}; the table lists every year.").format(year=ft.CHART_FROM)))
-    return (figure, summary, caption(target, head["basis"] if head else None), components.data_table(table),
+    return (figure, summary, caption(target, head["basis"] if head else None), data_table(table),
             html.Ul(detail))
 
 
@@ -657,7 +662,7 @@ def _groups_of_type(target_id: str, group_type: str) -> tuple:
     table = html.Div([
         html.P(_("Pace: {measure}, from the base year; positive means towards the target.").format(
             measure=ft.pace_label(target, ft.pace_kind(target), unit).lower()), className="caption"),
-        components.data_table(progress_table(shown, target, unit, _("Group")))])
+        data_table(progress_table(shown, target, unit, _("Group")))])
     return figure, shown, summary, source, table
 
 
@@ -720,7 +725,7 @@ def _economies(target_id: str, group: str) -> tuple:
     })
     counts_block = html.Section(className="chart", children=[
         html.H2(place.says("counts"), className="chart-title"),
-        components.data_table(pd.DataFrame({
+        data_table(pd.DataFrame({
             _("Status"): [localized.status_words(status) for status in counts["status"]],
             _("Economies"): [formatting.count(n) for n in counts["economies"]],
             _("Share"): [ft.share(share) for share in counts["share"]]})),

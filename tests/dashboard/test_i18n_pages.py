@@ -1,7 +1,8 @@
-"""The Overview, Country profile and About pages in the five translated languages: no English interface text left
-on them (only data texts the publishers give in English, numbers, codes and proper names), the economies and
-indicators named in the page's language. Through the app's real Flask server, on a database built from the real raw
-files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers)."""
+"""The Overview, Country profile, About and Targets pages in the five translated languages: no English interface text
+left on them (only data texts the publishers give in English, numbers, codes and proper names), the economies,
+indicators and targets named in the page's language. Through the app's real Flask server, on a database built from
+the real raw files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends
+and hovers)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,10 @@ from indicators import catalogue
 from tests.conftest import PROJECT_ROOT
 
 SITE = "http://localhost"
-PAGES = ["/", "/country/KEN", "/about"]
+# The Targets page twice: its default view, and a group's target with another group chosen (the "both" sentences,
+# the income groups' chart, an unmeasured target's card on the board).
+TARGETS_VIEW = "/targets?framework=bbc&target=bbc_internet_lmic_2025&group_type=m49_region&group=m49_region:africa"
+PAGES = ["/", "/country/KEN", "/about", "/targets", TARGETS_VIEW]
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
 # data texts are taken out, they are an interface string left in English (a missed gettext, or English around it).
@@ -134,13 +138,14 @@ def page_texts(address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
 
 
 def data_texts(locale: i18n.Locale) -> set[str]:
-    """Texts the pages may show as the data give them, whatever the language: the sources' and targets' own words
-    (publishers, datasets, licences, target labels and notes: English only in the files we hold), the economies'
-    names in the locale, the catalogue's texts in the locale, the status rules' ids, the languages' own names, and
-    the interface strings whose translation is the English word itself ("Code", "Attribution" in French)."""
+    """Texts the pages may show as the data give them, whatever the language: the sources' own words (publishers,
+    datasets, licences: English only in the files we hold), the targets' ids and addresses, the economies' names in
+    the locale, the catalogue's texts in the locale (the targets' labels, frameworks, wording and notes among them),
+    the status rules' ids, the languages' own names, and the interface strings whose translation is the English word
+    itself ("Code", "Attribution" in French)."""
     texts: set[str] = set()
     for table, columns in (("source", "source_id, dataset_key, publisher, dataset, url, license, attribution"),
-                           ("target", "target_id, framework, label, wording, note, source_url")):
+                           ("target", "target_id, source_url")):
         for row in data.query(f"SELECT {columns} FROM {table}").itertuples(index=False):
             texts.update(str(value) for value in row if isinstance(value, str))
     texts.update(common.country_names(locale.code)["name"])
@@ -150,6 +155,8 @@ def data_texts(locale: i18n.Locale) -> set[str]:
     texts.update(unit.text("label", locale.code) for unit in entries.units.values())
     texts.update(theme.text(field, locale.code) for theme in entries.themes.values()
                  for field in ("title", "summary", "missing"))
+    texts.update(target.text(field, locale.code) for target in entries.targets.values()
+                 for field in ("label", "framework", "wording", "note") if getattr(target, field))
     texts.update(rule.rule_id for rule in status_rules.RULES)
     texts.update(other.name for other in i18n.LOCALES)
     if locale is not i18n.DEFAULT:
