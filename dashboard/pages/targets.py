@@ -405,7 +405,7 @@ def _card_body(tid: str) -> tuple:
         *([wording(target)] if isinstance(target.get("wording"), str) else []),
         # A quoted target no open indicator measures has no level of ours to test: its words and deadline say it.
         html.P(_("Deadline: {year}").format(year=int(target["deadline_year"])) if quoted_only else
-               f"{where}: {ft.target_text(target, unit)}", className="caption"),
+               _("{scope}: {target}").format(scope=where, target=ft.target_text(target, unit)), className="caption"),
     ]
     if not isinstance(target.get("indicator_id"), str):
         unmeasured = _("No open indicator measures this target yet.")
