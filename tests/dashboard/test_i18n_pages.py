@@ -253,3 +253,71 @@ def test_the_rules_table_of_the_about_page_has_every_rule_text_marked() -> None:
     assert wanted <= set(about.RULE_TEXTS)
     assert {scope for pair in status_rules.SCOPES for scope in pair} == {scope for pair in about.SCOPES
                                                                           for scope in pair}
+
+
+# --- the Targets page's callbacks: what they answer when a control changes ------------------------------------------
+
+# (the output the callback fills, the inputs and states it is posted, in the order Dash sends them): a framework and
+# a group type chosen, then a group's target with another group (the "both" sentences), an economy-wide target, a
+# target no open indicator measures, and a passed deadline judged on its year's value.
+TARGETS_CALLBACKS = [
+    ("..targets-target.options", ["wsis", "umc_internet_use_2030"]),
+    ("..targets-group.options", ["special", "all"]),
+    ("targets-board", ["bbc", "bbc_internet_lmic_2025", "m49_region", "m49_region:africa"]),
+    ("..targets-trend.figure", ["bbc_internet_lmic_2025", "m49_region:africa"]),
+    ("..targets-trend.figure", ["a4ai_1_for_2_2025", "all"]),
+    ("..targets-trend.figure", ["wsis_a_villages_2015", "all"]),
+    ("..targets-groups.figure", ["umc_internet_use_2030", "income_group", "income_group:low_income"]),
+    ("..targets-groups.figure", ["wsis_j_access_use_2015", "special", "ldc"]),
+    ("..targets-map.figure", ["bbc_internet_lmic_2025", "m49_region:africa"]),
+    ("..targets-map.figure", ["umc_gender_parity_2030", "all"]),
+]
+
+
+def callback_texts(output: str, values: list, address: str) -> list[str]:
+    """The readable texts of a Targets callback's answer, posted from the page at `address` (its Referer gives the
+    language): component trees and HTML blocks, figures, and dropdown options' labels."""
+    from tests.dashboard.test_callbacks import UPDATE, body
+    key = next(key for key in app.app.callback_map if key.startswith(output))
+    response = app.server.test_client().post(UPDATE, data=json.dumps(body(key, values)),
+                                             content_type="application/json", headers={"Referer": SITE + address})
+    assert response.status_code == 200, (output, values)
+    texts: list[str] = []
+    for properties in response.get_json()["response"].values():
+        for name, value in properties.items():
+            if name == "figure":
+                texts += [" ".join(text.split()) for text in _figure_texts(value) if text.strip()]
+            elif name == "options":
+                texts += [option["label"] for option in value]
+            elif name == "children":
+                texts += visible_texts(value)
+    return texts
+
+
+@pytest.mark.parametrize("code", ["fr", "ar"])
+@pytest.mark.parametrize(("output", "values"), TARGETS_CALLBACKS, ids=lambda item: str(item)[:40])
+def test_the_targets_callbacks_answer_in_the_language_of_the_page(warm_app, code: str, output: str,
+                                                                   values: list) -> None:
+    locale = i18n.BY_CODE[code]
+    english = callback_texts(output, values, "/targets")
+    translated = callback_texts(output, values, i18n.href("/targets", locale))
+    assert len(translated) >= 3 and len(english) >= 3  # the answer is read at all
+    assert english_left(english, translated, data_texts(locale)) == []
+
+
+def test_the_targets_callbacks_name_targets_groups_and_statuses_in_the_locale(warm_app) -> None:
+    """The check above can fail: the French answers carry the targets' own texts, group names and status words in
+    French, and an English answer read as French is found out."""
+    french = i18n.BY_CODE["fr"]
+    entries = catalogue()
+    options = callback_texts("..targets-target.options", ["wsis", "umc_internet_use_2030"], "/fr/targets")
+    wsis = [target for target in entries.targets.values() if target.framework == "WSIS Geneva Plan of Action 2015"]
+    assert all(any(option.startswith(target.text("label", "fr")) for option in options) for target in wsis)
+    trend = " ".join(callback_texts("..targets-trend.figure", ["wsis_a_villages_2015", "all"], "/fr/targets"))
+    villages = entries.targets["wsis_a_villages_2015"]
+    assert villages.text("label", "fr") in trend and villages.text("note", "fr") in trend
+    groups = " ".join(callback_texts("..targets-groups.figure", ["umc_internet_use_2030", "income_group", "all"],
+                                     "/fr/targets"))
+    assert "Revenu faible" in groups and "Rythme requis" in groups
+    english = callback_texts("..targets-map.figure", ["bbc_internet_lmic_2025", "m49_region:africa"], "/targets")
+    assert english_left(english, english, data_texts(french)) != []  # English, read as the French page, is found
