@@ -297,10 +297,15 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             translations=translations,
         )
     target_texts = {}
-    for spec in _read("targets.yaml", directory) or []:
+    # The targets once the indicators they name are sound (a broken indicator would make every target naming it
+    # "unknown": one problem, reported once).
+    for spec in [] if problems else _read("targets.yaml", directory) or []:
         where = f"target {spec.get('id', '?')}"
+        found = _target_problems(spec, indicators)
+        problems += found
+        if found:
+            continue
         try:
-            _require(spec, ("id", "framework", "label"), where)
             target_texts[spec["id"]] = _target_text(spec, where, source_keys)
         except CatalogueError as exc:
             problems.append(str(exc))
@@ -336,10 +341,13 @@ def _target_text(spec: dict, where: str, source_keys: set[str]) -> TargetText:
 
 
 def _framework_problems(texts: list[TargetText]) -> list[str]:
-    """A framework's name is translated on each of its targets: one name, one translation per locale."""
+    """A framework's name is translated on each of its targets: one name, one translation per locale (a missing
+    one is translation_report's to list)."""
     problems, seen = [], {}
     for text in texts:
         for locale in TRANSLATED_LOCALES:
+            if text.translated_by("framework", locale) is None:  # missing: translation_report lists it
+                continue
             name = text.text("framework", locale)
             first = seen.setdefault((text.framework, locale), (text.target_id, name))
             if first[1] != name:
@@ -348,32 +356,36 @@ def _framework_problems(texts: list[TargetText]) -> list[str]:
     return problems
 
 
+def _target_problems(spec: dict, known: dict[str, Indicator]) -> list[str]:
+    """What is wrong with one entry of targets.yaml: a missing key, an unknown indicator or comparator, a band or
+    note it needs."""
+    where = f"target {spec.get('id', '?')}"
+    missing = [key for key in TARGET_KEYS if key not in spec]
+    if missing:
+        return [f"{where}: missing {', '.join(missing)}"]
+    problems = []
+    if spec["indicator"] is not None and spec["indicator"] not in known:
+        problems.append(f"{where}: unknown indicator {spec['indicator']!r}")
+    if spec["comparator"] not in (">=", "<=", "between"):
+        problems.append(f"{where}: unknown comparator {spec['comparator']!r}")
+    if spec["comparator"] == "between" and not spec.get("band"):
+        problems.append(f"{where}: 'between' needs a band")
+    if spec["indicator"] is None and not spec.get("note"):
+        problems.append(f"{where}: no indicator, so it needs a note naming what would measure it")
+    return problems
+
+
 def load_targets(directory: Path = CATALOGUE_DIR, catalogue_: Catalogue | None = None) -> list[dict]:
     """targets.yaml, checked: known indicator (or null), comparator, and the fields each comparator needs (the
-    catalogue's load checks the translations of its texts: Catalogue.targets)."""
+    catalogue's load checks them too, with the translations of each target's texts: Catalogue.targets)."""
     specs = _read("targets.yaml", directory) or []
     known = (catalogue_ or load_catalogue(directory)).indicators
-    problems = []
-    for spec in specs:
-        where = f"target {spec.get('id', '?')}"
-        missing = [key for key in TARGET_KEYS if key not in spec]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-            continue
-        if spec["indicator"] is not None and spec["indicator"] not in known:
-            problems.append(f"{where}: unknown indicator {spec['indicator']!r}")
-        if spec["comparator"] not in (">=", "<=", "between"):
-            problems.append(f"{where}: unknown comparator {spec['comparator']!r}")
-        if spec["comparator"] == "between" and not spec.get("band"):
-            problems.append(f"{where}: 'between' needs a band")
-        if spec["indicator"] is None and not spec.get("note"):
-            problems.append(f"{where}: no indicator, so it needs a note naming what would measure it")
+    problems = [problem for spec in specs for problem in _target_problems(spec, known)]
     ids = [spec.get("id") for spec in specs]
     problems += [f"target {i}: duplicate id" for i in set(ids) if ids.count(i) > 1]
     if problems:
         raise CatalogueError("; ".join(problems))
     return specs
-
 
 
 PUBLISHER_MATCHES = ("same", "classification", "approximate")
