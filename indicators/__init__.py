@@ -1,7 +1,7 @@
 """The indicator catalogue: indicators, units, sources and themes, read from YAML.
 
 Indicators live in catalogue/<publisher>.yaml (one file per publisher); units.yaml,
-sources.yaml and themes.yaml beside them.
+sources.yaml, themes.yaml and targets.yaml (whose texts the catalogue holds as `targets`) beside them.
 
 The YAML files beside this module are the single place where a series is described; the ETL
 loads them into DuckDB and the app reads them from there.
