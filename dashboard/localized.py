@@ -1,5 +1,6 @@
-"""Data texts in the request's language: indicator names, unit labels, theme texts (the catalogue's translations,
-indicators/), economy names (UNTERM's, table country_name) and the World Bank's group names (our catalogue).
+"""Data texts in the request's language: indicator names, unit labels, theme texts and the targets' own texts (the
+catalogue's translations, indicators/), economy names (UNTERM's, table country_name) and the World Bank's group
+names (our catalogue).
 
 The queries return the English texts the database holds; pages pass them through here where they show them, so
 that one place knows where each translation lives (docs/i18n-data.md). A text with no translation stays English.
@@ -29,7 +30,8 @@ GROUP_NAMES = (
     N_("South Asia"), N_("Sub-Saharan Africa"), N_("High income"), N_("Upper middle income"),
     N_("Lower middle income"), N_("Low income"), N_("Low and middle income"), N_("World"),
     N_("Least developed countries"), N_("Landlocked developing countries"), N_("Small island developing states"),
-    # UN M49 subregions (the country profile names an economy's)
+    # UN M49 regions (the Targets page's groups) and subregions (the country profile names an economy's)
+    N_("Africa"), N_("Americas"), N_("Asia"), N_("Europe"), N_("Oceania"),
     N_("Australia and New Zealand"), N_("Central Asia"), N_("Eastern Asia"), N_("Eastern Europe"),
     N_("Latin America and the Caribbean"), N_("Melanesia"), N_("Micronesia"), N_("Northern Africa"),
     N_("Northern America"), N_("Northern Europe"), N_("Polynesia"), N_("South-eastern Asia"), N_("Southern Asia"),
@@ -83,6 +85,15 @@ def theme_text(theme_id: str, field: str, english: str) -> str:
     """A theme's title, summary or missing note in the request's language."""
     theme = catalogue().themes.get(theme_id)
     return theme.text(field, code()) if theme is not None else english
+
+
+def target_text(target_id: str, field: str, english):
+    """A target's label, framework, quoted wording or note in the request's language (indicators/targets.yaml's
+    translations); `english`, the database's, for an unknown target or where it has no such text (None, NaN)."""
+    entry = catalogue().targets.get(target_id)
+    if entry is None or not isinstance(english, str) or not english:
+        return english
+    return entry.text(field, code())
 
 
 @cache

@@ -175,7 +175,7 @@ def target_item(row) -> html.Li:
     condition = fo.comparator_text(row.comparator, row.target_value, row.band, target_unit(row.unit, row.bound))
     if pd.notna(row.met_threshold):
         condition += " " + _("(met at {share})").format(share=formatting.percent(row.met_threshold, 0))
-    details = [f"{row.framework}"]
+    details = [localized.target_text(row.target_id, "framework", row.framework)]
     each = row.scope == "each_country"
     if each:
         status = "each economy"
@@ -192,7 +192,9 @@ def target_item(row) -> html.Li:
         html.Span(badge, className="status-badge", **{"data-status": status}, style={
             "borderLeft": f"6px solid {colour}", "background": "#f3f3f3", "padding": "0 0.35rem",
             "fontWeight": 600, "fontSize": "0.85rem", "marginRight": "0.35rem"}),
-        html.Span(_("{target}: {condition} by {year}").format(target=row.label, condition=condition,
+        html.Span(_("{target}: {condition} by {year}").format(target=localized.target_text(row.target_id, "label",
+                                                                                           row.label),
+                                                              condition=condition,
                                                               year=row.deadline_year)),
         html.Br(),
         html.Span("; ".join(details).rstrip(".") + ".", style=SMALL),

@@ -1,8 +1,8 @@
-"""The Overview, Country profile, About, Gaps and Scatter pages in the five translated languages: no English interface
-text left on them (only data texts the publishers give in English, numbers, codes and proper names), the economies and
-indicators named in the page's language. Through the app's real Flask server, on a database built from the real raw
-files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers),
-and so is every text a callback answers when a control changes (Gaps, Scatter)."""
+"""The Overview, Country profile, About, Gaps, Scatter and Targets pages in the five translated languages: no English
+interface text left on them (only data texts the publishers give in English, numbers, codes and proper names), the
+economies, indicators and targets named in the page's language. Through the app's real Flask server, on a database
+built from the real raw files; every visible text of the page's layout is read (components, HTML blocks, chart titles,
+legends and hovers), and so is every text a callback answers when a control changes (Gaps, Scatter, Targets)."""
 
 from __future__ import annotations
 
@@ -22,9 +22,13 @@ from tests.conftest import PROJECT_ROOT
 from tests.dashboard.test_callbacks import UPDATE, body
 
 SITE = "http://localhost"
+# The Targets page twice: its default view, and a group's target with another group chosen (the "both" sentences,
+# the income groups' chart, an unmeasured target's card on the board).
+TARGETS_VIEW = "/targets?framework=bbc&target=bbc_internet_lmic_2025&group_type=m49_region&group=m49_region:africa"
 PAGES = ["/", "/country/KEN", "/about",
          "/gaps", "/gaps?gap=urban_rural&group=income_group:low_income&countries=CIV,NOR",
-         "/scatter?group=ldc", "/scatter?x=mobile_data_basket_gni&y=internet_use&color=income&logy=1"]
+         "/scatter?group=ldc", "/scatter?x=mobile_data_basket_gni&y=internet_use&color=income&logy=1",
+         "/targets", TARGETS_VIEW]
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
 # data texts are taken out, they are an interface string left in English (a missed gettext, or English around it).
@@ -138,13 +142,14 @@ def page_texts(address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
 
 
 def data_texts(locale: i18n.Locale) -> set[str]:
-    """Texts the pages may show as the data give them, whatever the language: the sources' and targets' own words
-    (publishers, datasets, licences, target labels and notes: English only in the files we hold), the economies'
-    names in the locale, the catalogue's texts in the locale, the status rules' ids, the languages' own names, and
-    the interface strings whose translation is the English word itself ("Code", "Attribution" in French)."""
+    """Texts the pages may show as the data give them, whatever the language: the sources' own words (publishers,
+    datasets, licences: English only in the files we hold), the targets' ids and addresses, the economies' names in
+    the locale, the catalogue's texts in the locale (the targets' labels, frameworks, wording and notes among them),
+    the status rules' ids, the languages' own names, and the interface strings whose translation is the English word
+    itself ("Code", "Attribution" in French)."""
     texts: set[str] = set()
     for table, columns in (("source", "source_id, dataset_key, publisher, dataset, url, license, attribution"),
-                           ("target", "target_id, framework, label, wording, note, source_url")):
+                           ("target", "target_id, source_url")):
         for row in data.query(f"SELECT {columns} FROM {table}").itertuples(index=False):
             texts.update(str(value) for value in row if isinstance(value, str))
     texts.update(common.country_names(locale.code)["name"])
@@ -154,6 +159,8 @@ def data_texts(locale: i18n.Locale) -> set[str]:
     texts.update(unit.text("label", locale.code) for unit in entries.units.values())
     texts.update(theme.text(field, locale.code) for theme in entries.themes.values()
                  for field in ("title", "summary", "missing"))
+    texts.update(target.text(field, locale.code) for target in entries.targets.values()
+                 for field in ("label", "framework", "wording", "note") if getattr(target, field))
     texts.update(rule.rule_id for rule in status_rules.RULES)
     texts.update(other.name for other in i18n.LOCALES)
     if locale is not i18n.DEFAULT:
@@ -258,7 +265,7 @@ def test_the_rules_table_of_the_about_page_has_every_rule_text_marked() -> None:
 def callback_texts(first_output: str, values: list, address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
     """Every readable text of a callback's answer (figures, summaries, sources, tables, notes, dropdown options),
     posted through the app's Flask server from the page at `address` (its Referer gives the locale)."""
-    output = next(key for key in app.app.callback_map if key.lstrip(".").startswith(first_output))
+    output = next(key for key in app.app.callback_map if key.lstrip(".").startswith(first_output.lstrip(".")))
     response = app.server.test_client().post(UPDATE, data=json.dumps(body(output, values)),
                                              content_type="application/json", headers={"Referer": SITE + address})
     assert response.status_code == 200, (first_output, address)
@@ -327,3 +334,51 @@ def test_the_gaps_page_has_every_note_on_itus_groups_marked() -> None:
     groups = yaml.safe_load((PROJECT_ROOT / "indicators" / "publisher_groups.yaml").read_text())["groups"]
     notes = {group["note"] for group in groups if group["dataset"] == "itu_key_ict" and group.get("note")}
     assert len(notes) >= 5 and notes <= set(gaps.ITU_NOTES)
+
+
+# --- the Targets page's callbacks: what they answer when a control changes ------------------------------------------
+
+# (the output the callback fills, the inputs and states it is posted, in the order Dash sends them): a framework and
+# a group type chosen, then a group's target with another group (the "both" sentences), an economy-wide target, a
+# target no open indicator measures, and a passed deadline judged on its year's value.
+TARGETS_CALLBACKS = [
+    ("..targets-target.options", ["wsis", "umc_internet_use_2030"]),
+    ("..targets-group.options", ["special", "all"]),
+    ("targets-board", ["bbc", "bbc_internet_lmic_2025", "m49_region", "m49_region:africa"]),
+    ("..targets-trend.figure", ["bbc_internet_lmic_2025", "m49_region:africa"]),
+    ("..targets-trend.figure", ["a4ai_1_for_2_2025", "all"]),
+    ("..targets-trend.figure", ["wsis_a_villages_2015", "all"]),
+    ("..targets-groups.figure", ["umc_internet_use_2030", "income_group", "income_group:low_income"]),
+    ("..targets-groups.figure", ["wsis_j_access_use_2015", "special", "ldc"]),
+    ("..targets-map.figure", ["bbc_internet_lmic_2025", "m49_region:africa"]),
+    ("..targets-map.figure", ["umc_gender_parity_2030", "all"]),
+]
+
+
+@pytest.mark.parametrize("code", ["fr", "ar"])
+@pytest.mark.parametrize(("output", "values"), TARGETS_CALLBACKS, ids=lambda item: str(item)[:40])
+def test_the_targets_callbacks_answer_in_the_language_of_the_page(warm_app, code: str, output: str,
+                                                                   values: list) -> None:
+    locale = i18n.BY_CODE[code]
+    english = callback_texts(output, values, "/targets")
+    translated = callback_texts(output, values, i18n.href("/targets", locale))
+    assert len(translated) >= 3 and len(english) >= 3  # the answer is read at all
+    assert english_left(english, translated, data_texts(locale)) == []
+
+
+def test_the_targets_callbacks_name_targets_groups_and_statuses_in_the_locale(warm_app) -> None:
+    """The check above can fail: the French answers carry the targets' own texts, group names and status words in
+    French, and an English answer read as French is found out."""
+    french = i18n.BY_CODE["fr"]
+    entries = catalogue()
+    options = callback_texts("..targets-target.options", ["wsis", "umc_internet_use_2030"], "/fr/targets")
+    wsis = [target for target in entries.targets.values() if target.framework == "WSIS Geneva Plan of Action 2015"]
+    assert all(any(option.startswith(target.text("label", "fr")) for option in options) for target in wsis)
+    trend = " ".join(callback_texts("..targets-trend.figure", ["wsis_a_villages_2015", "all"], "/fr/targets"))
+    villages = entries.targets["wsis_a_villages_2015"]
+    assert villages.text("label", "fr") in trend and villages.text("note", "fr") in trend
+    groups = " ".join(callback_texts("..targets-groups.figure", ["umc_internet_use_2030", "income_group", "all"],
+                                     "/fr/targets"))
+    assert "Revenu faible" in groups and "Rythme requis" in groups
+    english = callback_texts("..targets-map.figure", ["bbc_internet_lmic_2025", "m49_region:africa"], "/targets")
+    assert english_left(english, english, data_texts(french)) != []  # English, read as the French page, is found
