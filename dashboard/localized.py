@@ -91,6 +91,21 @@ def country_name(iso3: str, english: str) -> str:
     return names.get(iso3, english)
 
 
+def with_country_names(frame, column: str = "name"):
+    """`frame` (with an iso3 column) with its economies' names in `column` in the request's language: a copy,
+    unchanged in English (the queries' names are the English display names)."""
+    if code() == i18n.DEFAULT.code or frame.empty:
+        return frame
+    return frame.assign(**{column: [country_name(iso3, name) for iso3, name in
+                                    zip(frame["iso3"].tolist(), frame[column].tolist(), strict=True)]})
+
+
+def indicator_description(indicator_id: str, english: str) -> str:
+    """An indicator's description in the request's language (`english` for an unknown id)."""
+    entry = catalogue().indicators.get(indicator_id)
+    return entry.text("description", code()) if entry is not None and code() != i18n.DEFAULT.code else english
+
+
 def group_name(english: str) -> str:
     """A World Bank region's or income group's name in the request's language."""
     return gettext(english) if english in GROUP_NAMES else english

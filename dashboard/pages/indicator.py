@@ -308,7 +308,7 @@ def _edition_charts(indicator_id: str, name: str, unit: str) -> tuple[tuple, ...
     for dataset_key, publisher_rows in rows.groupby("dataset_key", sort=False):
         first = publisher_rows.iloc[0]
         releases = ", ".join(figures.edition_label(edition)
-                             for _, edition in publisher_rows.drop_duplicates("source_id").iterrows())
+                             for _row, edition in publisher_rows.drop_duplicates("source_id").iterrows())
         charts.append((
             Ids.edition(dataset_key),
             f"{first['group_name']}: {first['publisher']}'s editions",
