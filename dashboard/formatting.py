@@ -191,7 +191,7 @@ def number(value, unit: str) -> str:
 def short_unit(unit: str) -> str:
     """The unit as written after a number: "%" for every share, "points", otherwise the unit as is."""
     if unit in SHORT_UNITS:
-        return SHORT_UNITS[unit]
+        return _(SHORT_UNITS[unit])  # msgids of dashboard/localized.py's short_unit
     return "%" if unit.startswith("%") else unit
 
 
