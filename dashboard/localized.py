@@ -29,6 +29,8 @@ GROUP_NAMES = (
     N_("South Asia"), N_("Sub-Saharan Africa"), N_("High income"), N_("Upper middle income"),
     N_("Lower middle income"), N_("Low income"), N_("Low and middle income"), N_("World"),
     N_("Least developed countries"), N_("Landlocked developing countries"), N_("Small island developing states"),
+    # UN M49 regions (Explore's group filter offers them)
+    N_("Africa"), N_("Americas"), N_("Asia"), N_("Europe"), N_("Oceania"),
     # UN M49 subregions (the country profile names an economy's)
     N_("Australia and New Zealand"), N_("Central Asia"), N_("Eastern Asia"), N_("Eastern Europe"),
     N_("Latin America and the Caribbean"), N_("Melanesia"), N_("Micronesia"), N_("Northern Africa"),
