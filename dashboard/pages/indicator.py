@@ -369,7 +369,8 @@ def _edition_charts(indicator_id: str, name: str, unit: str, locale: str) -> tup
     `name` is the indicator's in it) (pandas' pivots cost ~0.2 s a page on a busy machine)."""
     del locale  # the cache's key
     rows = queries.world_editions(indicator_id)
-    rows = rows.assign(group_name=[localized.group_name(group) for group in rows["group_name"]])
+    if localized.code() != "en":  # every row is a world aggregate (named "World" or "world" by its publisher)
+        rows = rows.assign(group_name=_("World"))
     charts = []
     for dataset_key, publisher_rows in rows.groupby("dataset_key", sort=False):
         first = publisher_rows.iloc[0]

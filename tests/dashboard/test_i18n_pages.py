@@ -139,17 +139,18 @@ def page_texts(address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
 def data_texts(locale: i18n.Locale) -> set[str]:
     """Texts the pages may show as the data give them, whatever the language: the sources' and targets' own words
     (publishers, datasets, licences, target labels and notes: English only in the files we hold), the economies'
-    names in the locale, the catalogue's texts in the locale, the status rules' ids, the languages' own names, and
+    names in the locale, the catalogue's texts in the locale and the publishers' codes, the status rules' ids, the languages' own names, and
     the interface strings whose translation is the English word itself ("Code", "Attribution" in French)."""
     texts: set[str] = set()
     for table, columns in (("source", "source_id, dataset_key, publisher, dataset, url, license, attribution"),
-                           ("target", "target_id, framework, label, wording, note, source_url")):
+                           ("target", "target_id, framework, label, wording, note, source_url"),
+                           ("indicator", "source_code")):
         for row in data.query(f"SELECT {columns} FROM {table}").itertuples(index=False):
             texts.update(str(value) for value in row if isinstance(value, str))
     texts.update(common.country_names(locale.code)["name"])
     entries = catalogue()
-    for indicator in entries.indicators.values():
-        texts.update((indicator.indicator_id, indicator.text("name", locale.code)))
+    for indicator in entries.indicators.values():  # the publishers' codes too (IT.NET.USER.ZS)
+        texts.update((indicator.indicator_id, indicator.text("name", locale.code), indicator.source_code))
     texts.update(unit.text("label", locale.code) for unit in entries.units.values())
     texts.update(theme.text(field, locale.code) for theme in entries.themes.values()
                  for field in ("title", "summary", "missing"))
