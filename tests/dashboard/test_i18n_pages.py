@@ -20,6 +20,7 @@ from etl.measures import status_rules
 from indicators import catalogue
 from tests.conftest import PROJECT_ROOT
 from tests.dashboard.test_callbacks import body
+from tests.dashboard.test_prerender import find
 
 SITE = "http://localhost"
 # Explore with an indicator that has no target: the target's sentence and line label come from
@@ -139,8 +140,9 @@ def page_texts(address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
 def data_texts(locale: i18n.Locale) -> set[str]:
     """Texts the pages may show as the data give them, whatever the language: the sources' and targets' own words
     (publishers, datasets, licences, target labels and notes: English only in the files we hold), the economies'
-    names in the locale, the catalogue's texts in the locale and the publishers' codes, the status rules' ids, the languages' own names, and
-    the interface strings whose translation is the English word itself ("Code", "Attribution" in French)."""
+    names in the locale, the catalogue's texts in the locale and the publishers' codes, the status rules' ids, the
+    languages' own names, and the interface strings whose translation is the English word itself ("Code",
+    "Attribution" in French)."""
     texts: set[str] = set()
     for table, columns in (("source", "source_id, dataset_key, publisher, dataset, url, license, attribution"),
                            ("target", "target_id, framework, label, wording, note, source_url"),
@@ -296,10 +298,13 @@ def test_explores_measure_toggle_and_play_button_speak_the_pages_language(warm_a
     texts = callback_texts("explore-indicator", ["fixed_broadband_per_100", None], i18n.href("/explore", translated))
     assert len(texts) == 2 and texts != english
     assert english_left(english, texts, data_texts(translated)) == []
-    layout = json.dumps(app.server.test_client().get("/_dash-layout", headers={
-        "Referer": SITE + i18n.href(EXPLORE, translated)}).get_json(), ensure_ascii=False)
-    words = json.loads(re.search(r'"data": (\{[^}]*"play"[^}]*\}), "id": "explore-play-words"', layout).group(1))
-    assert words["play"] == i18n.translations(locale).gettext("▶ Play") != "▶ Play"
+    tree = app.server.test_client().get("/_dash-layout", headers={"Referer": SITE + i18n.href(EXPLORE, translated)})
+    words = find(tree.get_json(), "explore-play-words")["props"]["data"]
+    english_words = find(app.server.test_client().get("/_dash-layout", headers={"Referer": SITE + EXPLORE}).get_json(),
+                         "explore-play-words")["props"]["data"]
+    assert words.keys() == english_words.keys() and len(words) == 6
+    assert english_left(list(english_words.values()), list(words.values()), data_texts(translated)) == []
+    assert words["play"] == i18n.translations(locale).gettext("▶ Play") != english_words["play"] == "▶ Play"
 
 
 @pytest.mark.parametrize("locale", i18n.TRANSLATED, ids=lambda locale: locale.code)
