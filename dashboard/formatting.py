@@ -18,7 +18,9 @@ import math
 import re
 from functools import cache
 
+import pandas as pd
 from babel import Locale
+from babel.dates import format_date, format_skeleton
 from babel.numbers import NumberPattern, format_compact_decimal, format_decimal, format_scientific, parse_pattern
 
 from dashboard import i18n
@@ -30,10 +32,18 @@ RATIO_UNITS = ("ratio", "index (0–1)")
 SHORT_UNITS = {"% of monthly GNI per capita": "% of GNI p.c.", "percentage points": "points"}
 # First words that are proper names, kept capitalised mid-sentence.
 PROPER_WORDS = {"Internet", "Global", "Africa", "Asia", "Europe"}
-# Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use).
-FLAG_WORDS = {"a": "", "normal": "", "e": "estimate", "estimated": "estimate", "estimate": "estimate",
-              "b": "break in series", "break": "break in series", "p": "provisional", "provisional": "provisional",
-              "f": "forecast", "forecast": "forecast", "m": "missing", "derived": "derived"}
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
+
+
+# Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use); translated in `flag`.
+FLAG_WORDS = {"a": "", "normal": "", "e": N_("estimate"), "estimated": N_("estimate"), "estimate": N_("estimate"),
+              "b": N_("break in series"), "break": N_("break in series"), "p": N_("provisional"),
+              "provisional": N_("provisional"), "f": N_("forecast"), "forecast": N_("forecast"), "m": N_("missing"),
+              "derived": N_("derived")}
 
 
 def _locale() -> str | None:
@@ -181,7 +191,7 @@ def number(value, unit: str) -> str:
 def short_unit(unit: str) -> str:
     """The unit as written after a number: "%" for every share, "points", otherwise the unit as is."""
     if unit in SHORT_UNITS:
-        return SHORT_UNITS[unit]
+        return _(SHORT_UNITS[unit])  # msgids of dashboard/localized.py's short_unit
     return "%" if unit.startswith("%") else unit
 
 
@@ -214,7 +224,8 @@ def flag(status) -> str:
     if missing(status) if not isinstance(status, str) else not status.strip():
         return ""
     text = status.strip()
-    return FLAG_WORDS.get(text.lower(), text)
+    words = FLAG_WORDS.get(text.lower(), text)
+    return _(words) if words else words
 
 
 def flag_note(status) -> str:
@@ -240,3 +251,31 @@ def change(difference, unit: str) -> str:
     if not any(digit in "123456789" for digit in number(abs(difference), unit)):
         return text  # rounds to zero: no sign
     return ("+" if difference > 0 else "−") + text
+
+
+def scale_tick(value: float) -> str:
+    """A colour bar's tick at a power of ten, short: "100", "1k", "10M", "1bn"; in the locale's own short scale
+    words elsewhere ("1 k", "10 M", "1 Md" in French)."""
+    if _locale() is not None:
+        return format_compact_decimal(value, format_type="short", locale=_locale()) if value >= 1000 else \
+            fixed(value, 0)
+    for divisor, suffix in ((1e12, "T"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if value >= divisor:
+            return f"{value / divisor:,.0f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def day(moment) -> str:
+    """A date in words: "24 February 2026"; "24 février 2026" in French (CLDR's long date)."""
+    stamp = pd.Timestamp(moment)
+    if _locale() is None:
+        return f"{stamp:%-d %B %Y}"
+    return format_date(stamp.date(), format="long", locale=_locale())
+
+
+def month(moment) -> str:
+    """A month and year, short: "Nov 2024"; "nov. 2024" in French (CLDR's yMMM)."""
+    stamp = pd.Timestamp(moment)
+    if _locale() is None:
+        return f"{stamp:%b %Y}"
+    return format_skeleton("yMMM", stamp.date(), locale=_locale())

