@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY
+from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, directed
 
 REPORTS_COLOUR = "#0072B2"
 
@@ -30,12 +30,12 @@ def reporters_map(economies: pd.DataFrame, reporting: set[str], year: int) -> di
                 "showscale": False, "showlegend": True, "marker": {"line": {"color": "white", "width": 0.4}}}
 
     has = economies["iso3"].isin(reporting)
-    return {"data": [trace(economies[has], f"value for {year}", REPORTS_COLOUR),
+    return directed({"data": [trace(economies[has], f"value for {year}", REPORTS_COLOUR),
                      trace(economies[~has], "no value", NO_DATA_GREY)],
             "layout": {"height": 300, "margin": {"l": 0, "r": 0, "t": 4, "b": 0},
                        "geo": {"landcolor": NO_DATA_GREY, "countrycolor": "white",
                                "lataxis": {"range": [-58, 85]}, "projection": {"type": "natural earth"}},
-                       "legend": {"title": {"text": f"Economies, {year}"}}}}
+                       "legend": {"title": {"text": f"Economies, {year}"}}}})
 
 
 def editions_figure(rows: pd.DataFrame, indicator_name: str, unit: str) -> dict:
@@ -60,13 +60,13 @@ def editions_figure(rows: pd.DataFrame, indicator_name: str, unit: str) -> dict:
     publisher = rows["publisher"].iloc[0]
     group = rows["group_name"].iloc[0]
     title = f"{indicator_name}, {group} ({publisher}): each edition"
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "height": 360,
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
         "xaxis": {"gridcolor": "#eeeeee"}, "yaxis": {"title": {"text": unit}, "gridcolor": "#eeeeee"},
         "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "x unified",
         "meta": {"indicator": title, "unit": unit},
-    }}
+    }})
 
 
 def revision_table(rows: pd.DataFrame, unit: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
+from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY, directed
 from dashboard.sparkline import line_from, sparkline_svg
 
 SPARK_COLOUR = LINE_COLOURS[0]   # Okabe–Ito blue
@@ -168,7 +168,7 @@ def coverage_map(counts: pd.DataFrame, total: int, first_year: int, last_year: i
         margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=440,
         title={"text": f"Catalogue indicators with data, {first_year}–{last_year}", "x": 0.01, "font": {"size": 15}},
     )
-    return figure
+    return directed(figure)
 
 
 def coverage_summary(counts: pd.DataFrame, total: int, first_year: int, last_year: int) -> str:

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import formatting
-from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS
+from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS, directed
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
     title = f"{y.name} against {x.name}, {year}"
     if members is not None:
         title += f"<br><sub>{group_name} highlighted</sub>"
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         "meta": {"indicator": f"{y.name} against {x.name}, {year}",
                  "unit": f"x: {x.unit}; y: {y.unit}"},  # read by the downloads (assets/chart_downloads.js)
@@ -156,7 +156,7 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
                    "x": 0, "xanchor": "left", "y": -0.16, "yanchor": "top"},
         "hovermode": "closest", "margin": {"l": 60, "r": 10, "t": 70 if members is not None else 50, "b": 40},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "height": 600,
-    }}
+    }})
 
 
 def _axis_title(axis: Axis) -> str:
