@@ -60,6 +60,7 @@ _FLIP = {"left": "right", "right": "left"}
 # a colour bar sits at 1.02, anchored left.
 _LEGEND_X = {"h": 0.0, "v": 1.02}
 _COLORBAR_X = 1.02
+_NOTE_LINE = 16  # px: a line of a note's 12 px text
 
 
 def _mirrored(placed: dict, default_x: float, default_anchor: str = "left") -> dict:
@@ -82,6 +83,10 @@ def _mirrored_trace(trace: dict) -> dict:
     return trace
 
 
+def _above_plot(note: dict) -> bool:
+    return note.get("yref") == "paper" and note.get("y", 0) >= 1 and note.get("yanchor") == "bottom"
+
+
 def mirrored_layout(layout: dict) -> dict:
     """A plotly layout with its side placements mirrored (see above); a copy, the given one is left alone."""
     layout = dict(layout)
@@ -89,8 +94,12 @@ def mirrored_layout(layout: dict) -> dict:
     if isinstance(title, dict) and "x" in title:  # plotly centres a title with no x: nothing to mirror then
         title_anchor = title.get("xanchor", "auto")
         layout["title"] = {**title, "x": round(1 - title["x"], 6), "xanchor": _FLIP.get(title_anchor, title_anchor)}
-        if "y" not in title:  # at the top of its margin, clear of a note at the plot's right end (a deadline's)
+        if "y" not in title and any(_above_plot(note) for note in layout.get("annotations") or []):
+            # A note over the plot (a deadline's, at the right end of time) shared the title's corner: the title
+            # goes to the top of a margin made a line taller.
             layout["title"] = {"y": 1, "yanchor": "top", "yref": "container", "pad": {"t": 6}, **layout["title"]}
+            margin = layout.get("margin") or {}
+            layout["margin"] = {**margin, "t": margin.get("t", 100) + _NOTE_LINE}
     legend = layout.get("legend")
     if isinstance(legend, dict) or layout.get("showlegend") is not False:
         legend = legend if isinstance(legend, dict) else {}
