@@ -92,7 +92,8 @@ def mirrored_layout(layout: dict) -> dict:
     layout = dict(layout)
     title = layout.get("title")
     if isinstance(title, dict) and "x" in title:  # plotly centres a title with no x: nothing to mirror then
-        title_anchor = title.get("xanchor", "auto")
+        auto = "left" if title["x"] <= 1 / 3 else "right" if title["x"] >= 2 / 3 else "center"  # plotly's "auto"
+        title_anchor = title.get("xanchor", "auto").replace("auto", auto)
         layout["title"] = {**title, "x": round(1 - title["x"], 6), "xanchor": _FLIP.get(title_anchor, title_anchor)}
         if "y" not in title and any(_above_plot(note) for note in layout.get("annotations") or []):
             # A note over the plot (a deadline's, at the right end of time) shared the title's corner: the title
