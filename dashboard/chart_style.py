@@ -50,10 +50,10 @@ def definition_changes_note(changes: Sequence[tuple[int, str]]) -> str:
 
 
 # --- right to left ------------------------------------------------------------------------------------------------
-# plotly.js has no right-to-left mode: what our code places on a side for reading (the title, the legend, the colour
-# bar) is mirrored here for a right-to-left locale, the one place that decides it. The axes are not: time runs to the
-# right in the UN's Arabic statistics too (assets/i18n.css keeps the charts' SVG left to right), so neither are the
-# notes placed on the data (a target's line, a deadline, a subplot's title): mirrored, they met the deadline's.
+# plotly.js has no right-to-left mode: what our code places on a side for reading (the title, a chart's legend, the
+# colour bar) is mirrored here for a right-to-left locale, the one place that decides it. The axes are not: time runs
+# to the right in the UN's Arabic statistics too (assets/i18n.css keeps the charts' SVG left to right), so neither are
+# the notes placed on the data (a target's line, a deadline, a subplot's title): mirrored, they met the deadline's.
 _FLIP = {"left": "right", "right": "left"}
 # plotly's defaults for what it places when the figure does not say (its layout reference): a vertical legend sits
 # just right of the plot (x 1.02), a horizontal one at the plot's left edge (x 0), both anchored by their left side;
@@ -102,7 +102,9 @@ def mirrored_layout(layout: dict) -> dict:
             margin = layout.get("margin") or {}
             layout["margin"] = {**margin, "t": margin.get("t", 100) + _NOTE_LINE}
     legend = layout.get("legend")
-    if isinstance(legend, dict) or layout.get("showlegend") is not False:
+    # A map's legend sits on the ocean west of the Americas, a place on the map rather than a reading order (on the
+    # right it would cover Oceania); the server-drawn preview (dashboard/map_preview.py) puts it there too.
+    if "geo" not in layout and (isinstance(legend, dict) or layout.get("showlegend") is not False):
         legend = legend if isinstance(legend, dict) else {}
         layout["legend"] = _mirrored(legend, _LEGEND_X["h" if legend.get("orientation") == "h" else "v"])
     coloraxis = layout.get("coloraxis")

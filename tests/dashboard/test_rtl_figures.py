@@ -75,6 +75,9 @@ def test_mirroring_copies_and_a_go_figure_stays_one() -> None:
     mirrored = built("/ar/", lambda: chart_style.directed(figure))
     assert figure == kept  # a cached English figure is never changed underneath
     assert mirrored["layout"]["legend"] == {"x": 0.8, "xanchor": "right"}
+    # a map's legend is a place on the map (the ocean west of the Americas), not a reading order: it stays
+    on_map = {"data": [], "layout": {"geo": {}, "legend": {"x": 0.0, "y": 0.05}}}
+    assert built("/ar/", lambda: chart_style.directed(on_map))["layout"]["legend"] == {"x": 0.0, "y": 0.05}
 
 
 def test_what_a_page_builds_is_kept_per_locale(db) -> None:
