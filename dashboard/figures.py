@@ -21,6 +21,7 @@ from dashboard.chart_style import (  # noqa: F401  (definition_changes_note: rea
     NOT_IN_GROUP,
     NOT_IN_GROUP_LINE,
     definition_changes_note,
+    directed,
     mark_definition_changes,
 )
 from dashboard.i18n import gettext as _
@@ -98,11 +99,11 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         if len(values):
             geo["fitbounds"] = "locations"
         title = _("{title} — {group} only").format(title=title, group=group_name or _("chosen group"))
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "margin": {"l": 0, "r": 0, "t": 30, "b": 0}, "height": 460, "geo": geo,
         "meta": {"indicator": heading, "unit": unit},  # for the downloads (chart_downloads.js)
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
-    }}
+    }})
 
 def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
           aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
@@ -175,7 +176,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     if not drawn:
         layout["annotations"].append({"text": _("Choose countries to compare"), "showarrow": False, "x": 0.5, "y": 0.5,
                                       "xref": "paper", "yref": "paper"})
-    return {"data": traces, "layout": layout}
+    return directed({"data": traces, "layout": layout})
 
 
 def _projection_name(label: str, progress: Mapping) -> str:

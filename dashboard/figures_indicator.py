@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboard import formatting, localized
-from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY
+from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, directed
 from dashboard.i18n import gettext as _
 
 REPORTS_COLOUR = "#0072B2"
@@ -31,12 +31,12 @@ def reporters_map(economies: pd.DataFrame, reporting: set[str], year: int) -> di
                 "showscale": False, "showlegend": True, "marker": {"line": {"color": "white", "width": 0.4}}}
 
     has = economies["iso3"].isin(reporting)
-    return {"data": [trace(economies[has], _("value for {year}").format(year=year), REPORTS_COLOUR),
+    return directed({"data": [trace(economies[has], _("value for {year}").format(year=year), REPORTS_COLOUR),
                      trace(economies[~has], _("no value"), NO_DATA_GREY)],
             "layout": {"height": 300, "margin": {"l": 0, "r": 0, "t": 4, "b": 0},
                        "geo": {"landcolor": NO_DATA_GREY, "countrycolor": "white",
                                "lataxis": {"range": [-58, 85]}, "projection": {"type": "natural earth"}},
-                       "legend": {"title": {"text": _("Economies, {year}").format(year=year)}}}}
+                       "legend": {"title": {"text": _("Economies, {year}").format(year=year)}}}})
 
 
 def editions_figure(rows: pd.DataFrame, indicator_name: str, unit: str) -> dict:
@@ -62,14 +62,14 @@ def editions_figure(rows: pd.DataFrame, indicator_name: str, unit: str) -> dict:
     group = rows["group_name"].iloc[0]
     title = _("{indicator}, {group} ({publisher}): each edition").format(indicator=indicator_name, group=group,
                                                                         publisher=publisher)
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "height": 360,
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
         "xaxis": {"gridcolor": "#eeeeee"},
         "yaxis": {"title": {"text": localized.unit_label(unit)}, "gridcolor": "#eeeeee"},
         "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "x unified",
         "meta": {"indicator": title, "unit": unit},
-    }}
+    }})
 
 
 def revision_table(rows: pd.DataFrame, unit: str) -> pd.DataFrame:

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
+from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY, directed
 from dashboard.i18n import gettext as _
 from dashboard.sparkline import line_from, sparkline_svg
 
@@ -174,7 +174,7 @@ def coverage_map(counts: pd.DataFrame, total: int, first_year: int, last_year: i
         title={"text": _("Catalogue indicators with data, {first}–{last}").format(first=first_year, last=last_year),
                "x": 0.01, "font": {"size": 15}},
     )
-    return figure
+    return directed(figure)
 
 
 def coverage_summary(counts: pd.DataFrame, total: int, first_year: int, last_year: int) -> str:

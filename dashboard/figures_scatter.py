@@ -17,7 +17,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 from dashboard import formatting, i18n, localized
-from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS
+from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS, directed
 from dashboard.i18n import gettext as _
 from dashboard.i18n import ngettext
 from dashboard.localized import N_
@@ -176,7 +176,7 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
     title = heading
     if members is not None:
         title += "<br><sub>" + _("{group} highlighted").format(group=group_name) + "</sub>"
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         "meta": {"indicator": heading,
                  "unit": f"x: {x.unit}; y: {y.unit}"},  # read by the downloads (assets/chart_downloads.js)
@@ -187,7 +187,7 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
                    "x": 0, "xanchor": "left", "y": -0.16, "yanchor": "top"},
         "hovermode": "closest", "margin": {"l": 60, "r": 10, "t": 70 if members is not None else 50, "b": 40},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "height": 600,
-    }}
+    }})
 
 
 def _axis_title(axis: Axis) -> str:

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import formatting, i18n, localized
-from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
+from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, directed, mark_definition_changes
 from dashboard.i18n import gettext as _
 from dashboard.i18n import ngettext
 from dashboard.rows import num, records
@@ -201,12 +201,12 @@ FONT_TITLE = {"size": 15}
 
 
 def empty_figure(message: str, height: int = 320) -> dict:
-    return {"data": [], "layout": {
+    return directed({"data": [], "layout": {
         "height": height, "plot_bgcolor": "white", "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "xaxis": {"visible": False}, "yaxis": {"visible": False},
         "annotations": [{"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
                          "font": {"size": 14}}],
-    }}
+    }})
 
 
 def _hline(y: float, text: str, *, dash: str = "solid", width: float = 1.5, below: bool = False
@@ -324,7 +324,7 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     if not ratio:
         top = max([value, *[t for trace in traces for t in trace["y"] if t is not None]])
         yaxis["range"] = [0, top * 1.08]
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "height": 420, "margin": {"l": 55, "r": 20, "t": 40, "b": 40}, "plot_bgcolor": "white",
         "hovermode": "closest", "showlegend": True,
         "title": {"text": _("{indicator}: {scope} against the target").format(indicator=indicator_name,
@@ -332,7 +332,7 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
                   "x": 0.01, "font": FONT_TITLE},
         "xaxis": {**AXIS, "range": [first - 0.5, last + 1.5], "dtick": 5},
         "yaxis": yaxis, "legend": {"orientation": "h", "y": -0.12}, "shapes": shapes, "annotations": notes,
-    }}
+    }})
 
 
 def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highlight: str | None = None) -> dict:
@@ -380,7 +380,7 @@ def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highl
         })
     height = max(300, 170 + 34 * len(rows))
     plot_height = height - 40 - 130  # the legend sits a fixed 60 px under the axis title, whatever the height
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "height": height, "margin": {"l": 10, "r": 20, "t": 40, "b": 130},
         "plot_bgcolor": "white", "hovermode": "closest", "showlegend": True,
         "title": {"text": _("Required against observed pace, by group"), "x": 0.01, "font": FONT_TITLE},
@@ -389,7 +389,7 @@ def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highl
         "yaxis": {"automargin": True, "categoryorder": "array", "categoryarray": labels[::-1],
                   "autorange": True},
         "legend": {"orientation": "h", "y": -60 / plot_height, "yanchor": "top", "x": 0},
-    }}
+    }})
 
 
 Rows = pd.DataFrame | list[dict]  # rows as a frame, or already as dicts (dashboard.rows.records)
@@ -426,7 +426,7 @@ def status_map(countries: Rows, title: str, *, fit: bool = False) -> dict:
             "showscale": False, "showlegend": True, "text": hover, "hovertemplate": "%{text}<extra></extra>",
             "marker": {"line": {"color": "white", "width": 0.4}},
         })
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "height": 460, "margin": {"l": 0, "r": 0, "t": 30, "b": 0},
         "title": {"text": title, "x": 0.01, "font": FONT_TITLE},
         "geo": {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"},
@@ -434,7 +434,7 @@ def status_map(countries: Rows, title: str, *, fit: bool = False) -> dict:
                 **({"fitbounds": "locations"} if fit else {"lataxis": {"range": [-58, 85]}})},
         "legend": {"title": {"text": _("Status (economies)")}, "x": 0.0, "y": 0.05,
                    "bgcolor": "rgba(255,255,255,0.85)"},
-    }}
+    }})
 
 
 def status_counts(statuses: Iterable) -> pd.DataFrame:

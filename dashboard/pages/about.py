@@ -81,8 +81,9 @@ SECTION = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6
            "margin": "1rem 0"}
 THEME = {"borderTop": "1px solid #ddd", "padding": "0.5rem 0", "scrollMarginTop": "0.5rem"}
 COLUMNS = "columns: 2 340px; column-gap: 2rem; margin: 0.3rem 0; font-size: 0.9rem"  # inline CSS of a <ul>
-GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": "0.3rem 0.6rem", "margin": "0.3rem 0"}
-LICENCE_NOTE = {"background": "#fff4d6", "borderLeft": "4px solid #E69F00", "padding": "0.5rem 0.8rem",
+GAP_NOTE = {"background": "#f3f3f3", "borderInlineStart": "4px solid #999", "padding": "0.3rem 0.6rem",
+            "margin": "0.3rem 0"}
+LICENCE_NOTE = {"background": "#fff4d6", "borderInlineStart": "4px solid #E69F00", "padding": "0.5rem 0.8rem",
                 "margin": "0.5rem 0"}
 
 TOC = [(Ids.MEASURES_SECTION, N_("Measures")), (Ids.TARGETS_SECTION, N_("Targets")),

@@ -88,7 +88,7 @@ STATUS_RANK = {status: rank for rank, status in enumerate((*ft.STATUSES, ft.NO_D
 CARD_STYLE = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.6rem 0.8rem",
               "fontSize": "0.9rem"}
 GRID_STYLE = {"display": "grid", "gridTemplateColumns": "repeat(auto-fill, minmax(270px, 1fr))", "gap": "0.8rem"}
-QUOTE_STYLE = {"margin": "0.3rem 0", "padding": "0.2rem 0.6rem", "borderLeft": "3px solid #999",
+QUOTE_STYLE = {"margin": "0.3rem 0", "padding": "0.2rem 0.6rem", "borderInlineStart": "3px solid #999",
                "background": "#f7f7f7"}
 
 
