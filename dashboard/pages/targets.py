@@ -15,9 +15,7 @@ are dashboard/queries/targets.py.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from functools import wraps
-from typing import Final, NamedTuple, TypeVar
+from typing import Final, NamedTuple
 
 import dash
 import pandas as pd
@@ -62,24 +60,6 @@ def _title(**_ignored) -> str:
 
 
 dash.register_page(__name__, path="/targets", name="Targets", title=_title)
-
-T = TypeVar("T")
-
-
-def per_locale(function: Callable[..., T]) -> Callable[..., T]:
-    """data.per_version with the request's language in the key: what `function` builds holds texts in it."""
-
-    @data.per_version
-    @wraps(function)
-    def in_locale(locale: str, *args: object) -> T:
-        del locale  # part of the cache key only
-        return function(*args)
-
-    @wraps(function)
-    def current(*args: object) -> T:
-        return in_locale(i18n.current().code, *args)
-
-    return current
 
 ALL = "all"
 ALL_GROUPS = "all"
@@ -229,7 +209,7 @@ def target_options(all_targets: pd.DataFrame, framework: str) -> list[dict]:
     return [{"label": label(row), "value": row.target_id} for row in chosen.itertuples()]
 
 
-@per_locale
+@data.per_version
 def framework_choices(framework: str) -> tuple[list[dict], str]:
     """The target options of a framework and its default target, built once per database (callers must not
     change them): every change of framework asked pandas for both."""
@@ -389,7 +369,7 @@ def _card(target: dict, chosen: TargetsState) -> html.Article:
                         **({"aria-current": "true"} if selected else {}))
 
 
-@per_locale
+@data.per_version
 def _card_body(tid: str) -> tuple:
     """A card's content above its links, which depends on the target alone (cached: a board is rebuilt for
     every view, the chosen target and group changing only the links and the highlight)."""
@@ -477,7 +457,7 @@ def board_cards(state: TargetsState) -> list:
     return _board_cards(state)
 
 
-@per_locale
+@data.per_version
 def _board_cards(chosen: TargetsState) -> list:
     by_framework: dict[str, list[dict]] = {}  # in catalogue order, as the rows of target_index are
     for target in target_index().values():
@@ -500,7 +480,7 @@ def board(state: TargetsState) -> HtmlBlock:
     return _board(state)
 
 
-@per_locale
+@data.per_version
 def _board(state: TargetsState) -> HtmlBlock:
     return static_block(_board_cards(state))
 
@@ -525,7 +505,7 @@ def trend_view(target_id: str, group: str) -> tuple:
     return _trend_view(target_id, group)
 
 
-@per_locale
+@data.per_version
 def _trend_view(target_id: str, group: str) -> tuple:
     target = texts(chosen_target(target_id))
     unit = _unit(target)
@@ -613,7 +593,7 @@ def groups_view(target_id: str, group_type: str, group: str) -> tuple:
     return _groups_view(target_id, group_type, group)
 
 
-@per_locale
+@data.per_version
 def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
     figure, shown, summary, source, table = _groups_of_type(target_id, group_type)
     if figure is None:  # the chosen group is marked on the chart: the one part that depends on it
@@ -622,7 +602,7 @@ def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
     return figure, summary, source, table
 
 
-@per_locale
+@data.per_version
 def _groups_of_type(target_id: str, group_type: str) -> tuple:
     """Figure (None: to be drawn for the chosen group), rows shown, summary, source and table of one target and
     type of group, built once per database and language (callers must not change them)."""
@@ -681,7 +661,7 @@ def world_basis(row: dict) -> str:
 # --- (d) economies -------------------------------------------------------------------------------------
 
 
-@per_locale
+@data.per_version
 def _economy_rows(target_id: str) -> tuple[dict, ...]:
     """Every economy's progress row with its texts, in status order: the part of a view that does not depend
     on the group (cached, so that a new group only filters them)."""
@@ -698,7 +678,7 @@ def _economy_rows(target_id: str) -> tuple[dict, ...]:
     return tuple(sorted(rows, key=lambda row: (STATUS_RANK[row["status"]], row["name"])))
 
 
-@per_locale
+@data.per_version
 def _economies(target_id: str, group: str) -> tuple:
     target = texts(chosen_target(target_id))
     unit = _unit(target)
