@@ -58,10 +58,12 @@ def main() -> None:
         for action in batch:
             for method, path, body, headers in action:
                 began = time.perf_counter()
+                # The requests name the address the actions were built for (`url`), so that a layout's Referer is
+                # this site's and the layout holds its page (dashboard/prerender.py), as under gunicorn.
                 if method == "GET":
-                    answer = client.get(path, headers=headers, environ_base=environ)
+                    answer = client.get(path, headers=headers, environ_base=environ, base_url=url)
                 else:
-                    answer = client.post(path, data=body, headers=headers, environ_base=environ)
+                    answer = client.post(path, data=body, headers=headers, environ_base=environ, base_url=url)
                 elapsed = (time.perf_counter() - began) * 1000
                 if answer.status_code >= 500:
                     sys.exit(f"{method} {path[:80]} answered HTTP {answer.status_code}")
