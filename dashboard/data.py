@@ -35,6 +35,12 @@ from dashboard.cache import ByteLRU
 from etl import settings
 
 T = TypeVar("T")
+
+# Text columns (query results and every frame the pages build) held as Python strings, not Arrow arrays: the
+# same "str" dtype and missing-value rules, but the pages' frames are small (a few hundred rows), and on those
+# Arrow's per-call overhead (take, filter, isin, iteration) was the largest single share of an answer's cost
+# (docs/serving.md, "Answer costs: text columns"). Set before any frame is made; the dashboard owns its process.
+pd.set_option("mode.string_storage", "python")
 MB = 1024 * 1024
 QUERY_CACHE_BYTES = int(os.environ.get("DDI_QUERY_CACHE_MB", "256")) * MB
 VERSIONED_CACHE_BYTES = int(os.environ.get("DDI_VERSIONED_CACHE_MB", "64")) * MB

@@ -61,7 +61,7 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
     """
     if members is not None:
         values = values[values["iso3"].isin(members)]
-    with_data = values.dropna(subset=["value"])
+    with_data = values[values["value"].notna()]  # not dropna(subset=…): the same rows at a fraction of the cost
     colorbar = {"title": {"text": _short_unit(unit)}, "thickness": 14}
     z = with_data["value"].astype(float).tolist()
     if log_scale:
@@ -314,7 +314,7 @@ def source_caption(meta: pd.Series) -> str:
 
 def off_map_note(values: pd.DataFrame) -> str:
     """Say which economies have data but no shape on the map."""
-    present = values.dropna(subset=["value"])
+    present = values[values["value"].notna()]
     missing = [f"{localized.country_name(code, NO_SHAPE[code])} ({code})" for code in present["iso3"]
                if code in NO_SHAPE]
     return _("Not drawn (no shape on this map): {economies}.").format(economies=", ".join(missing)) if missing \

@@ -38,7 +38,7 @@ class Line:
 
 def line_from(frame: pd.DataFrame, name: str, colour: str, *, width: float = 2.0, dash: str | None = None) -> Line:
     """A Line from a frame with `year` and `value`, without the years that have no value."""
-    rows = frame.dropna(subset=["value"]).sort_values("year")
+    rows = frame[frame["value"].notna()].sort_values("year")  # not dropna(subset=…): the same rows, cheaper
     return Line([int(year) for year in rows["year"]], [float(value) for value in rows["value"]], name, colour,
                 width, dash)
 
