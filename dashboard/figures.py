@@ -24,8 +24,8 @@ from dashboard.chart_style import (  # noqa: F401  (definition_changes_note: rea
     directed,
     mark_definition_changes,
 )
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
 
 
 def _short_unit(unit: str) -> str:
@@ -253,11 +253,6 @@ def sort_ranking(ranked: pd.DataFrame, column: str, descending: bool) -> pd.Data
 
 
 CONTEXT_THEME = "Context"
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 # The group filter's sections, in order, with the words put before each name ("{name}": the group's).

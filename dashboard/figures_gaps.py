@@ -20,8 +20,8 @@ import pandas as pd
 
 from dashboard import formatting, i18n
 from dashboard.chart_style import LINE_COLOURS, directed
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
 from dashboard.rows import plain as _plain
 from dashboard.rows import plain_records as records
 
@@ -30,11 +30,6 @@ COVERAGE_THRESHOLD = 0.5  # group_aggregate leaves the value empty below this po
 NO_VALUE_GREY = "#8c8c8c"
 BAND_FILL = "rgba(0, 158, 115, 0.18)"  # Okabe–Ito bluish green, light
 GRID = "#eeeeee"
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,8 @@ from babel.numbers import format_decimal
 
 from dashboard import formatting, i18n, localized
 from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS, directed
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
-from dashboard.localized import N_
 
 
 @dataclass(frozen=True)

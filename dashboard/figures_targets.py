@@ -20,15 +20,9 @@ import pandas as pd
 
 from dashboard import formatting, i18n, localized
 from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, directed, mark_definition_changes
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
 from dashboard.rows import num, records
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
-
 
 # Every status the ETL writes (etl/measures/status_rules.py STATUSES), best first, and "no data" for economies
 # with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.

@@ -24,6 +24,7 @@ from babel.dates import format_date, format_skeleton
 from babel.numbers import NumberPattern, format_compact_decimal, format_decimal, format_scientific, parse_pattern
 
 from dashboard import i18n
+from dashboard.i18n import N_
 from dashboard.i18n import gettext as _
 
 PEOPLE_UNITS = ("people", "persons")
@@ -32,11 +33,6 @@ RATIO_UNITS = ("ratio", "index (0–1)")
 SHORT_UNITS = {"% of monthly GNI per capita": "% of GNI p.c.", "percentage points": "points"}
 # First words that are proper names, kept capitalised mid-sentence.
 PROPER_WORDS = {"Internet", "Global", "Africa", "Asia", "Europe"}
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 # Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use); translated in `flag`.

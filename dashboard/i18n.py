@@ -148,6 +148,12 @@ def translations(code: str) -> NullTranslations:
     return Translations(compiled, domain=DOMAIN)
 
 
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_) where no request exists yet (a module-level table);
+    it is translated where it is shown."""
+    return message
+
+
 def gettext(message: str) -> str:
     """`message` (English, the msgid) in the current request's language."""
     return translations(current().code).gettext(message)

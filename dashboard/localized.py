@@ -11,15 +11,9 @@ from __future__ import annotations
 from functools import cache
 
 from dashboard import data, formatting, i18n
-from dashboard.i18n import gettext
+from dashboard.i18n import N_, gettext
 from dashboard.queries import common
 from indicators import catalogue
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
-
 
 # The World Bank's regions and income groups and the UN's LDC, LLDC and SIDS lists (table country_group), as
 # their publishers name them in English; translated through the interface catalogues (ours: the files we hold give

@@ -13,13 +13,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from dashboard.i18n import N_
 from dashboard.i18n import gettext as _
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
-
 
 DEFAULT_INDICATOR = "internet_use"
 DEFAULT_COUNTRIES = ("IND", "NGA", "BRA", "NOR")

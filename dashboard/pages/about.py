@@ -18,8 +18,8 @@ from dash import html
 from dashboard import components, data, figures, formatting, i18n, localized, target_status
 from dashboard import figures_overview as fo
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
 from dashboard.queries.about import (  # the page's queries
     coverage_counts,
     indicators_without_data,
@@ -31,11 +31,6 @@ from dashboard.queries.about import (  # the page's queries
     themes,
 )
 from etl.measures import status_rules
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 def _title(**_ignored) -> str:

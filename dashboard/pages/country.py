@@ -22,8 +22,8 @@ from dashboard import components, data, formatting, localized
 from dashboard import figures_country as figures
 from dashboard.callbacks import checked, text
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
 from dashboard.queries import common
 from dashboard.queries.country import (  # the page's queries
     ISO3,
@@ -36,11 +36,6 @@ from dashboard.queries.country import (  # the page's queries
     themes,
 )
 from dashboard.staged import StagedDropdown
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 # Headline series drawn as trends, with the reference line some carry (the 2 % affordability threshold).

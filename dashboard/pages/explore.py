@@ -32,8 +32,8 @@ from dashboard import components, data, figures, formatting, localized
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import PREVENT, checked, codes, number, number_pair, text
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
 from dashboard.queries import common
 from dashboard.queries import explore as queries
 from dashboard.staged import StagedDropdown
@@ -50,11 +50,6 @@ from dashboard.url_state import (
 )
 from indicators import catalogue
 from indicators.pairs import pairs
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 def _title(**_ignored) -> str:

@@ -21,6 +21,7 @@ from dashboard import figures_gaps as fg
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import checked, codes, text
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import N_
 from dashboard.i18n import gettext as _
 from dashboard.queries import common
 from dashboard.queries.gaps import (  # the page's queries
@@ -40,11 +41,6 @@ from dashboard.queries.gaps import (  # the page's queries
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first, parse_choice, parse_codes, parse_int
 from indicators import catalogue
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 def _title(**_ignored) -> str:

@@ -27,8 +27,8 @@ from dash import html
 from dashboard import components, data, formatting, indicator_search, localized, map_preview
 from dashboard import figures_indicator as figures
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
 from dashboard.queries import common
 from dashboard.queries import indicator as queries
 
@@ -63,13 +63,6 @@ class Ids:
     @staticmethod
     def edition(dataset_key: str) -> str:
         return f"indicator-editions-{dataset_key.replace('_', '-')}"
-
-
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 NO_THEME = N_("Context (no WSIS+20 theme)")

@@ -20,9 +20,8 @@ from dashboard import components, data, figures, formatting, i18n, localized
 from dashboard import figures_scatter as fs
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import PREVENT, checked, number, text
+from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
-from dashboard.i18n import ngettext
-from dashboard.localized import N_
 from dashboard.queries import common
 from dashboard.queries import explore as explore_queries
 from dashboard.queries import scatter as queries

@@ -26,6 +26,7 @@ from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import checked, text
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import N_
 from dashboard.i18n import gettext as _
 from dashboard.queries import common
 from dashboard.queries.targets import (  # the page's queries
@@ -47,11 +48,6 @@ from dashboard.staged import StagedDropdown
 from dashboard.static_html import static_block
 from dashboard.url_state import encode, first
 from etl.measures import status_rules
-
-
-def N_(message: str) -> str:
-    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
-    return message
 
 
 def _title(**_ignored) -> str:
