@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import math
 import re
+from decimal import Decimal
 from functools import cache
 
 import pandas as pd
@@ -74,7 +75,9 @@ def fixed(value: float, decimals: int) -> str:
     code = _locale()
     if code is None:
         return format(value, _ENGLISH_SPECS[decimals])
-    return _decimal_pattern(decimals).apply(value, _babel_locale(code))
+    # Decimal(value) is the float's exact value: Babel would round its shortest repr half-even instead (0.7465 →
+    # "0,746" beside English's "0.747"), and a number must not change its digits with the language.
+    return _decimal_pattern(decimals).apply(Decimal(value), _babel_locale(code))
 
 
 def percent(value: float, decimals: int = 1) -> str:
@@ -82,7 +85,7 @@ def percent(value: float, decimals: int = 1) -> str:
     code = _locale()
     if code is None:
         return f"{fixed(value, decimals)} %"
-    return _percent_pattern(code, decimals).apply(value / 100, _babel_locale(code))
+    return _percent_pattern(code, decimals).apply(Decimal(value) / 100, _babel_locale(code))  # exact, as in fixed
 
 
 def _scaled(value: float, digits: int, length: str) -> str:

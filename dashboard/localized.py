@@ -13,6 +13,7 @@ from functools import cache
 from dashboard import data, formatting, i18n
 from dashboard.i18n import N_, gettext
 from dashboard.queries import common
+from etl.measures import status_rules
 from indicators import catalogue
 
 # The World Bank's regions and income groups and the UN's LDC, LLDC and SIDS lists (table country_group), as
@@ -175,5 +176,15 @@ def badge(status: str, status_text, value, year, unit: str | None) -> str:
     words = status_words(status)
     if formatting.missing(value) or formatting.missing(year):
         return words
-    return gettext("{status}: {value} in {year}").format(status=words, value=value_text(value, unit or ""),
+    return gettext("{status}: {value} in {year}").format(status=words, value=badge_value(float(value), unit or ""),
                                                          year=int(year))
+
+
+def badge_value(value: float, unit: str) -> str:
+    """A badge's value to the English badge's decimals (status_rules.badge_decimals: "0.427" for a parity ratio,
+    where a table writes "0.43"), so that the badges of two languages never differ in a digit."""
+    digits = status_rules.badge_decimals(unit)
+    if unit.startswith("%") and formatting.short_unit(unit) == "%":
+        return formatting.percent(value, digits)
+    text = formatting.fixed(value, digits)
+    return text if not unit or unit == "ratio" or unit.startswith("index") else f"{text} {short_unit(unit)}"

@@ -127,18 +127,27 @@ RULES: tuple[Rule, ...] = (
 RULE_IDS = tuple(rule.rule_id for rule in RULES)
 
 
+def badge_decimals(unit: str | None) -> int:
+    """The decimals a badge writes a value with in this unit (every language's badge: dashboard/localized.py)."""
+    unit = unit or ""
+    if unit == "% of monthly GNI per capita":
+        return 2
+    if unit == "ratio" or unit.startswith("index"):  # parity and 0–1 indices: one decimal would hide the change
+        return 3
+    return 1
+
+
 def fmt_value(value: float | None, unit: str | None) -> str:
     """A value with its unit: '73.6 %', '1.39 % of GNI p.c.', '0.920'."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "no value"
     unit = unit or ""
+    number = f"{value:,.{badge_decimals(unit)}f}"
     if unit == "% of monthly GNI per capita":
-        return f"{value:,.2f} % of GNI p.c."
+        return f"{number} % of GNI p.c."
     if unit.startswith("%"):
-        return f"{value:,.1f} %"
-    if unit == "ratio" or unit.startswith("index"):  # parity and 0–1 indices: one decimal would hide the change
-        return f"{value:,.3f}"
-    return f"{value:,.1f}"
+        return f"{number} %"
+    return number
 
 
 def decide(facts: Facts) -> Rule:

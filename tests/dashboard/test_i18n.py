@@ -234,3 +234,30 @@ def test_callback_answers_are_kept_per_locale(warm_app) -> None:
                                              headers={"Referer": SITE + referrer}):
             keys.add(response_cache.describe(request, lambda: None, frozenset()).parts)
     assert len(keys) == 3
+
+
+def _first_number(text: str, english: bool) -> float:
+    """The first number written in `text`, in English ("1,234.5") or in a CLDR locale ("1 234,5", "0,427")."""
+    found = re.search(r"\d[\d,.\u202f\u00a0 ]*\d|\d", text)
+    assert found, text
+    written = re.sub(r"[\u202f\u00a0 ]", "", found.group())
+    return float(written.replace(",", "") if english else written.replace(",", "."))
+
+
+def test_a_badge_gives_the_same_number_in_every_language(warm_app) -> None:
+    """A translated badge is written from the value the English badge rests on, to the same decimals: a parity ratio
+    "0.427" in English must not become "0,43" in French (a reader would find the two pages disagree)."""
+    from dashboard import data, localized
+    rows = data.query("SELECT p.status, p.status_text, p.status_value, p.status_year, i.unit "
+                      "FROM target_progress p JOIN target t USING (target_id) JOIN indicator i USING (indicator_id) "
+                      "WHERE p.status_value IS NOT NULL AND p.status_text LIKE '%: %'")
+    assert len(rows) > 100 and set(rows["unit"]) >= {"ratio"}
+    for code in ("fr", "ar", "ru"):
+        with app.server.test_request_context(i18n.href("/targets", i18n.BY_CODE[code])):
+            for row in rows.itertuples():
+                badge = localized.badge(row.status, row.status_text, row.status_value, row.status_year, row.unit)
+                if not re.match(r"[^:(]*: \d", row.status_text):  # "insufficient data (latest: 2020)": no value
+                    continue
+                english = row.status_text.split(": ", 1)[1]
+                assert _first_number(badge.split(":", 1)[1], english=False) == _first_number(english, english=True), \
+                    (code, row.status_text, badge)
