@@ -9,6 +9,9 @@ Numbers follow the request's locale (dashboard/i18n.py) through Babel's CLDR dat
 in French, "2.22 billion" is "2,22 milliards" and "22.18亿" (CLDR's own scales); digits stay Latin in Arabic, as in
 the UN's Arabic statistics. English is written by Python's format specs, exactly as before Babel came in.
 
+Dates too: "2026-02-24" in English (as the sources' ids and the downloads write them) is "24 février 2026" in French,
+"2026年2月24日" in Chinese, through CLDR's long or medium date formats (`date`).
+
 Downloads (CSV, Parquet, XLSX) never go through here: they keep every digit, for machines.
 """
 
@@ -18,11 +21,19 @@ import math
 import re
 from functools import cache
 
+import pandas as pd
 from babel import Locale
+from babel.dates import format_date
 from babel.numbers import NumberPattern, format_compact_decimal, format_decimal, format_scientific, parse_pattern
 
 from dashboard import i18n
 from dashboard.i18n import gettext as _
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
+
 
 PEOPLE_UNITS = ("people", "persons")
 RATIO_UNITS = ("ratio", "index (0–1)")
@@ -30,10 +41,11 @@ RATIO_UNITS = ("ratio", "index (0–1)")
 SHORT_UNITS = {"% of monthly GNI per capita": "% of GNI p.c.", "percentage points": "points"}
 # First words that are proper names, kept capitalised mid-sentence.
 PROPER_WORDS = {"Internet", "Global", "Africa", "Asia", "Europe"}
-# Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use).
-FLAG_WORDS = {"a": "", "normal": "", "e": "estimate", "estimated": "estimate", "estimate": "estimate",
-              "b": "break in series", "break": "break in series", "p": "provisional", "provisional": "provisional",
-              "f": "forecast", "forecast": "forecast", "m": "missing", "derived": "derived"}
+# Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use), translated by `flag`.
+FLAG_WORDS = {"a": "", "normal": "", "e": N_("estimate"), "estimated": N_("estimate"), "estimate": N_("estimate"),
+              "b": N_("break in series"), "break": N_("break in series"), "p": N_("provisional"),
+              "provisional": N_("provisional"), "f": N_("forecast"), "forecast": N_("forecast"), "m": N_("missing"),
+              "derived": N_("derived")}
 
 
 def _locale() -> str | None:
@@ -210,11 +222,13 @@ def in_sentence(name: str) -> str:
 
 
 def flag(status) -> str:
-    """A publisher's observation flag in words ("estimate", "break in series"); "" for a normal value."""
+    """A publisher's observation flag in words, in the request's language ("estimate", "break in series"); "" for a
+    normal value; a flag of no known meaning as the publisher gives it."""
     if missing(status) if not isinstance(status, str) else not status.strip():
         return ""
     text = status.strip()
-    return FLAG_WORDS.get(text.lower(), text)
+    words = FLAG_WORDS.get(text.lower())
+    return text if words is None else _(words) if words else ""
 
 
 def flag_note(status) -> str:
@@ -240,3 +254,19 @@ def change(difference, unit: str) -> str:
     if not any(digit in "123456789" for digit in number(abs(difference), unit)):
         return text  # rounds to zero: no sign
     return ("+" if difference > 0 else "−") + text
+
+
+def date(value, width: str = "long") -> str:
+    """A day (a date, a timestamp or an ISO text such as a source's vintage or the build's time) for reading, in the
+    request's locale: CLDR's "long" format in running text ("24 février 2026", "24 de febrero de 2026",
+    "24 فبراير 2026", "2026年2月24日"), "medium" where space is short (tables: "24 févr. 2026"). English keeps ISO 8601
+    ("2026-02-24") in both widths: the form the sources' ids (wdi:2026-02-24) and the downloaded files give the same
+    day, so that a reader can match them, and one no English reader misreads (CLDR's "en" is American,
+    "Feb 24, 2026"). "" when there is no date."""
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    day = pd.Timestamp(value).date()
+    code = _locale()
+    if code is None:
+        return day.isoformat()
+    return format_date(day, format=width, locale=_babel_locale(code))

@@ -29,7 +29,8 @@ GROUP_NAMES = (
     N_("South Asia"), N_("Sub-Saharan Africa"), N_("High income"), N_("Upper middle income"),
     N_("Lower middle income"), N_("Low income"), N_("Low and middle income"), N_("World"),
     N_("Least developed countries"), N_("Landlocked developing countries"), N_("Small island developing states"),
-    # UN M49 subregions (the country profile names an economy's)
+    # UN M49 regions (the Data page's group filter) and subregions (the country profile names an economy's)
+    N_("Africa"), N_("Americas"), N_("Asia"), N_("Europe"), N_("Oceania"),
     N_("Australia and New Zealand"), N_("Central Asia"), N_("Eastern Asia"), N_("Eastern Europe"),
     N_("Latin America and the Caribbean"), N_("Melanesia"), N_("Micronesia"), N_("Northern Africa"),
     N_("Northern America"), N_("Northern Europe"), N_("Polynesia"), N_("South-eastern Asia"), N_("Southern Asia"),
