@@ -68,8 +68,9 @@ LABELS = {"indicator_id": N_("Indicator"), "iso3": N_("Code"), "name": N_("Econo
           "sex": N_("Sex"), "area": N_("Area"), "age": N_("Age"), "value": N_("Value"), "obs_status": N_("Flag"),
           "unit": N_("Unit"), "source_id": N_("Source release"), "license": N_("Licence")}
 DIMMED = {"opacity": 0.45, "cursor": "default"}  # a pager button with nowhere to go
-EXTENSIONS = (("csv", "CSV"), ("parquet", "Parquet"), ("xlsx", "XLSX"))
-DOWNLOADS = [(scope, extension) for scope in ("selection", "full") for extension, _ in EXTENSIONS]
+# The formats' names, as a language writes them (marked: the catalogues may keep them as they are).
+EXTENSIONS = (("csv", N_("CSV")), ("parquet", N_("Parquet")), ("xlsx", N_("XLSX")))
+DOWNLOADS = [(scope, extension) for scope in ("selection", "full") for extension, _label in EXTENSIONS]
 
 
 class Ids:
@@ -136,9 +137,9 @@ DOWNLOAD_LABELS = {"selection": N_("Download this selection as {format}"),
 
 def _download_links(query: str, scope: str) -> list[html.A]:
     """CSV, Parquet and XLSX links of one scope; their href follows the selection (clientside callback below)."""
-    return [html.A(label, id=Ids.download(scope, extension), className="button", download="",
+    return [html.A(_(label), id=Ids.download(scope, extension), className="button", download="",
                    href=download_href(query, scope, extension),
-                   **{"aria-label": _(DOWNLOAD_LABELS[scope]).format(format=label)})
+                   **{"aria-label": _(DOWNLOAD_LABELS[scope]).format(format=_(label))})
             for extension, label in EXTENSIONS]
 
 

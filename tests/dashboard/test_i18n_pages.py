@@ -1,7 +1,8 @@
-"""The Overview, Country profile and About pages in the five translated languages: no English interface text left
-on them (only data texts the publishers give in English, numbers, codes and proper names), the economies and
-indicators named in the page's language. Through the app's real Flask server, on a database built from the real raw
-files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers)."""
+"""The Overview, Country profile, About, Data and SQL pages in the five translated languages: no English interface
+text left on them (only data texts the publishers give in English, numbers, codes and proper names), the economies
+and indicators named in the page's language. Through the app's real Flask server, on a database built from the real raw
+files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers), and
+the Data and SQL pages' callback answers too (DuckDB's own error text excepted)."""
 
 from __future__ import annotations
 
@@ -14,13 +15,15 @@ from babel.messages.pofile import read_po
 
 import app  # registers the pages and their callbacks, as gunicorn does
 from dashboard import data, i18n
+from dashboard.pages import data_download, sql
 from dashboard.queries import common
 from etl.measures import status_rules
 from indicators import catalogue
 from tests.conftest import PROJECT_ROOT
+from tests.dashboard.test_callbacks import body
 
 SITE = "http://localhost"
-PAGES = ["/", "/country/KEN", "/about"]
+PAGES = ["/", "/country/KEN", "/about", "/data?indicator=internet_use&group=ldc", "/sql"]
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
 # data texts are taken out, they are an interface string left in English (a missed gettext, or English around it).
@@ -246,3 +249,71 @@ def test_the_rules_table_of_the_about_page_has_every_rule_text_marked() -> None:
     assert wanted <= set(about.RULE_TEXTS)
     assert {scope for pair in status_rules.SCOPES for scope in pair} == {scope for pair in about.SCOPES
                                                                           for scope in pair}
+
+
+# --- the Data and SQL pages' callback answers ------------------------------------------------------------------------
+
+# SQL's keywords in the sandbox's refusals ("only one SELECT (or WITH … SELECT, …)"): code, not English words.
+SQL_WORDS = {"SELECT", "WITH", "VALUES", "DESCRIBE", "SHOW", "SUMMARIZE", "EXPLAIN", "DROP"}
+
+
+def callback_answer(output: str, values: list, address: str) -> dict:
+    """A callback's answer ({component id: {property: value}}) to the request the page at `address` sends when the
+    control that is the callback's first input changes."""
+    key = next(key for key in app.app.callback_map if key.startswith(f"..{output}."))
+    response = app.server.test_client().post("/_dash-update-component", data=json.dumps(body(key, values)),
+                                             content_type="application/json", headers={"Referer": SITE + address})
+    assert response.status_code == 200, (address, response.text[:300])
+    return response.get_json()["response"]
+
+
+def answer_texts(answer: dict) -> list[str]:
+    return visible_texts([value for props in answer.values() for name, value in props.items() if name == "children"])
+
+
+@pytest.mark.parametrize("code", ["fr", "ar"])
+def test_the_data_pages_answers_are_in_the_locale(warm_app, code: str) -> None:
+    """Choosing a selection (every sex, LDCs, 2015–2024): the table, its status line and its sources in the locale,
+    the economies under their names in it; the same answer in English is the check's reference."""
+    locale = i18n.BY_CODE[code]
+    values = [["internet_use"], [], "ldc", 2015, 2024, "all", "total", "total", 0, 0, 1]
+    ids = data_download.Ids
+    english = callback_answer(ids.TABLE, values, "/data")
+    answer = callback_answer(ids.TABLE, values, i18n.href("/data", locale))
+    texts = answer_texts(answer)
+    assert len(texts) > 500  # the table is read at all
+    assert english_left(answer_texts(english), texts, data_texts(locale)) == []
+    catalogue_ = i18n.translations(code)
+    status = answer[ids.STATUS]["children"]
+    assert status.startswith(catalogue_.gettext("Rows {first}–{last} of {total} (page {page} of {pages}).")
+                             .split("{")[0]) and status != english[ids.STATUS]["children"]
+    names = dict(zip(*(common.country_names(code)[column] for column in ("iso3", "name")), strict=True))
+    assert names["COD"] in texts and catalogue_.gettext("female") in texts
+
+
+def run_sql(text: str, address: str) -> tuple[str, str]:
+    """The SQL page's status line and result (as JSON) for `text` run from the page at `address`."""
+    answer = callback_answer(sql.Ids.STATUS, [1, text], address)
+    return answer[sql.Ids.STATUS]["children"], json.dumps(answer[sql.Ids.RESULT]["children"])
+
+
+@pytest.mark.parametrize("code", ["fr", "ar"])
+def test_the_sql_pages_answers_are_in_the_locale_but_duckdbs_own_words(warm_app, code: str) -> None:
+    """A query that runs, one refused and one with a syntax error: each status line in the locale, with no English
+    left but DuckDB's own error text, which follows the translated "query failed" as DuckDB gives it."""
+    locale = i18n.BY_CODE[code]
+    catalogue_ = i18n.translations(code)
+    allowed = data_texts(locale) | SQL_WORDS
+    failed = catalogue_.gettext("Not run: {reason}").format(reason=catalogue_.gettext("query failed: {reason}"))
+    refused = catalogue_.gettext("Not run: {reason}").format(reason=catalogue_.gettext("query refused: {reason}"))
+    for text, opening in (("SELECT iso3, year FROM observation ORDER BY iso3, year LIMIT 3", ""),
+                          ("DROP TABLE country", refused.split("{")[0]), ("SELEC 1", failed.split("{")[0])):
+        english, english_result = run_sql(text, "/sql")
+        status, result = run_sql(text, i18n.href("/sql", locale))
+        duckdb_words = english.partition("query failed: ")[2]  # DuckDB's own text, the same in every language
+        assert status.startswith(opening) and status.endswith(duckdb_words)
+        assert english_left([english], [status], allowed | {duckdb_words} - {""}) == [], text
+        assert ("<table" in result) == ("<table" in english_result) == (opening == "")
+    ran, _result = run_sql("SELECT 1 AS one", i18n.href("/sql", locale))
+    assert ran.startswith(catalogue_.ngettext("{count} row in {milliseconds} ms.", "{count} rows in {milliseconds} "
+                                              "ms.", 1).split("{milliseconds}")[0].format(count="1"))
