@@ -24,6 +24,7 @@ from tests.dashboard.test_callbacks import body
 
 SITE = "http://localhost"
 PAGES = ["/", "/country/KEN", "/about", "/data?indicator=internet_use&group=ldc", "/sql"]
+SMALL_PAGES = {"/sql": 25}  # fewer texts than the others' 50 (the frame has about 20): a form and its help
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
 # data texts are taken out, they are an interface string left in English (a missed gettext, or English around it).
@@ -193,7 +194,7 @@ def english_pages(warm_app) -> dict[str, list[str]]:
 @pytest.mark.parametrize("page", PAGES)
 def test_no_english_interface_text_is_left_on_the_page(english_pages, locale: i18n.Locale, page: str) -> None:
     translated = page_texts(i18n.href(page, locale))
-    assert len(translated) > 50  # the page is read at all
+    assert len(translated) > SMALL_PAGES.get(page, 50)  # the page is read at all
     assert english_left(english_pages[page], translated, data_texts(locale)) == []
 
 
