@@ -2,7 +2,7 @@
 // canonical by dashboard/address_query.py. navigator.clipboard needs a secure context (https or localhost);
 // elsewhere the text is copied from a hidden field with execCommand, and failing that the user is told how.
 // - data-copy="address" | "<element id>" (Scatter): copies the address, or that element's value or text; the
-//   element named by data-status says whether it worked.
+//   element named by data-status says whether it worked, in the words of data-copied / data-refused when given.
 // - data-copy-field="<element id>" (Explore): also shows the address in that visible field, and where the clipboard
 //   is refused selects it so that Ctrl+C copies it; the status element is the button's id with -link → -status.
 (function () {
@@ -44,7 +44,10 @@
     var source = what === "address" ? null : document.getElementById(what);
     var text = what === "address" ? url : source && ("value" in source ? source.value : source.textContent);
     var status = document.getElementById(button.getAttribute("data-status"));
-    copy(text || "").then(function () { say(status, "Link copied to the clipboard."); },
-      function () { say(status, "Could not copy: select the address bar and copy it instead."); });
+    // The page gives the status texts in its language (data-copied, data-refused); English when it does not.
+    copy(text || "").then(function () { say(status, button.getAttribute("data-copied") || "Link copied to the clipboard."); },
+      function () {
+        say(status, button.getAttribute("data-refused") || "Could not copy: select the address bar and copy it instead.");
+      });
   });
 })();

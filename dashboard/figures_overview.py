@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 
 from dashboard import formatting
 from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
+from dashboard.i18n import gettext as _
 from dashboard.sparkline import line_from, sparkline_svg
 
 SPARK_COLOUR = LINE_COLOURS[0]   # Okabe–Ito blue
@@ -97,7 +98,7 @@ def html_table(headers: list[str], rows: list[list[str]], table_id: str | None =
 def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digits: int = 1) -> str:
     """A frame as an HTML table (the chart's data-table alternative), numbers formatted, text escaped."""
     if frame.empty:
-        return "<p>No data for this selection.</p>"
+        return "<p>" + esc(_("No data for this selection.")) + "</p>"  # e.g. the Gaps page's empty tables
     labels = labels or {}
 
     def cell(value) -> str:

@@ -2,7 +2,9 @@
 
 Pure functions of (rows, options), like dashboard/figures.py: points coloured by region or income group, sized
 by population, log or linear per axis, a chosen group's members drawn over the others (which fade), and an
-ordinary least-squares line, which describes the cloud and estimates nothing causal.
+ordinary least-squares line, which describes the cloud and estimates nothing causal. The texts are in the
+request's language (gettext; groups through dashboard/localized.py): English outside a request. Axis names come
+in already translated; units come in English (their ids) and are written in the request's language here.
 """
 
 from __future__ import annotations
@@ -12,30 +14,34 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from babel.numbers import format_decimal
 
-from dashboard import formatting
+from dashboard import formatting, i18n, localized
 from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
+from dashboard.localized import N_
 
 
 @dataclass(frozen=True)
 class ColourBy:
     column: str  # in the rows (dashboard/queries/scatter.py)
-    label: str
-    order: tuple[str, ...]
+    label: str  # an English msgid, translated where it is shown
+    order: tuple[str, ...]  # the groups' English names (localized.GROUP_NAMES)
     colours: tuple[str, ...]
 
 
 # Regions in the Okabe-Ito colours; income groups from orange (low) to dark blue (high), an order a reader
 # with any common colour-vision deficiency still sees.
 COLOUR_BY = {
-    "region": ColourBy("wb_region", "World Bank region", (
+    "region": ColourBy("wb_region", N_("World Bank region"), (
         "East Asia & Pacific", "Europe & Central Asia", "Latin America & Caribbean", "Middle East & North Africa",
         "North America", "South Asia", "Sub-Saharan Africa"), tuple(COUNTRY_COLOURS)),
-    "income": ColourBy("income_group", "Income group", (
+    "income": ColourBy("income_group", N_("Income group"), (
         "Low income", "Lower middle income", "Upper middle income", "High income"),
         ("#D55E00", "#E69F00", "#56B4E9", "#0072B2")),
 }
-OTHER = "Not classified"
+OTHER = N_("Not classified")
 FADED = 0.15  # the opacity of economies outside a chosen group
 LARGEST_POINT = 46  # px across, for the most populous economy; area is proportional to population
 SMALLEST_POINT = 5  # px, also the size of an economy whose population is not known
@@ -43,9 +49,25 @@ SMALLEST_POINT = 5  # px, also the size of an economy whose population is not kn
 
 @dataclass(frozen=True)
 class Axis:
-    name: str
-    unit: str
+    name: str  # in the request's language
+    unit: str  # the catalogue's English unit (formatting picks precision by it)
     log: bool
+
+
+def _category(english: str) -> str:
+    """A region or income group (or OTHER), named in the request's language."""
+    return _(OTHER) if english == OTHER else localized.group_name(english)
+
+
+def in_sentence(name: str) -> str:
+    """An indicator's name inside a sentence: formatting.in_sentence's lower case is English's rule; the names in
+    other languages are kept as the catalogue writes them."""
+    return formatting.in_sentence(name) if i18n.current() is i18n.DEFAULT else name
+
+
+def _unit(unit: str) -> str:
+    """The unit as written after a number, in the request's language ("%", "points", "US$")."""
+    return formatting.short_unit(unit) if i18n.current() is i18n.DEFAULT else localized.short_unit(unit)
 
 
 @dataclass(frozen=True)
@@ -84,7 +106,7 @@ def _fit_line(fit: Fit, rows: pd.DataFrame, x: Axis, y: Axis) -> dict:
     low, high = float(rows["x"].min()), float(rows["x"].max())
     grid = np.geomspace(low, high, 60) if x.log else np.linspace(low, high, 60)
     drawn = fit.intercept + fit.slope * (np.log10(grid) if x.log else grid)
-    return {"type": "scatter", "mode": "lines", "name": "Least-squares fit (descriptive)",
+    return {"type": "scatter", "mode": "lines", "name": _("Least-squares fit (descriptive)"),
             "x": grid.tolist(), "y": (10 ** drawn if y.log else drawn).tolist(),
             "line": {"color": AGGREGATE_COLOUR, "width": 1.5, "dash": "dash"}, "hoverinfo": "skip"}
 
@@ -100,10 +122,17 @@ def _sizes(population: pd.Series, largest: float) -> list[float]:
     return sizes
 
 
+def _label(name: str) -> str:
+    """An indicator's name at the start of a hover line (English as before; elsewhere as the catalogue writes it:
+    str.capitalize would lower-case its acronyms)."""
+    return in_sentence(name).capitalize() if i18n.current() is i18n.DEFAULT else name
+
+
 def _hover(x: Axis, y: Axis) -> str:
-    return ("<b>%{text}</b><br>" + f"{formatting.in_sentence(x.name).capitalize()}: " + "%{customdata[0]}<br>"
-            + f"{formatting.in_sentence(y.name).capitalize()}: " + "%{customdata[1]}<br>"
-            + "Population: %{customdata[2]}<extra>%{fullData.name}</extra>")
+    return ("<b>%{text}</b><br>" + f"{_label(x.name)}: " + "%{customdata[0]}<br>"
+            + f"{_label(y.name)}: " + "%{customdata[1]}<br>"
+            + _("Population: {population}").format(population="%{customdata[2]}")
+            + "<extra>%{fullData.name}</extra>")
 
 
 def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
@@ -112,16 +141,17 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
 
     With `members`, the group's economies are drawn opaque with a dark outline, the others faded."""
     colours = COLOUR_BY[colour_by]
-    drawn, _ = plottable(rows, x, y)
+    drawn, _dropped = plottable(rows, x, y)
     largest = float(drawn["population"].max()) if drawn["population"].notna().any() else 0.0
     categories = [*colours.order, OTHER]
     palette = dict(zip(categories, [*colours.colours, "#777777"], strict=False))
     category = drawn[colours.column].where(drawn[colours.column].isin(colours.order), OTHER)
     traces = []
-    for name in categories:
-        part = drawn[category == name]
+    for english in categories:
+        part = drawn[category == english]
         if part.empty:
             continue
+        name = _category(english)
         inside = [members is None or code in members for code in part["iso3"]]
         traces.append({
             "type": "scatter", "mode": "markers", "name": name, "x": part["x"].astype(float).tolist(),
@@ -129,7 +159,7 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
             "customdata": [[_value(row.x, x.unit, row.x_year), _value(row.y, y.unit, row.y_year),
                             _people(row.population, row.population_year)] for row in part.itertuples()],
             "hovertemplate": _hover(x, y),
-            "marker": {"color": palette[name], "size": _sizes(part["population"], largest), "sizemode": "diameter",
+            "marker": {"color": palette[english], "size": _sizes(part["population"], largest), "sizemode": "diameter",
                        "opacity": [0.85 if inside_group else FADED for inside_group in inside],
                        "line": {"color": [AGGREGATE_COLOUR if members is not None and inside_group else "white"
                                           for inside_group in inside], "width": 1}},
@@ -138,21 +168,22 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
         if members is not None:  # plotly's legend copies a trace's first point, which may be a faded one
             traces.append({"type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None],
                            "legendgroup": name, "hoverinfo": "skip",
-                           "marker": {"color": palette[name], "size": 10, "opacity": 0.85}})
+                           "marker": {"color": palette[english], "size": 10, "opacity": 0.85}})
     fit = least_squares(drawn, x, y)
     if fit is not None:
         traces.append(_fit_line(fit, drawn, x, y))
-    title = f"{y.name} against {x.name}, {year}"
+    heading = _("{y} against {x}, {year}").format(y=y.name, x=x.name, year=year)
+    title = heading
     if members is not None:
-        title += f"<br><sub>{group_name} highlighted</sub>"
+        title += "<br><sub>" + _("{group} highlighted").format(group=group_name) + "</sub>"
     return {"data": traces, "layout": {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
-        "meta": {"indicator": f"{y.name} against {x.name}, {year}",
+        "meta": {"indicator": heading,
                  "unit": f"x: {x.unit}; y: {y.unit}"},  # read by the downloads (assets/chart_downloads.js)
         "xaxis": {"title": {"text": _axis_title(x)}, "type": "log" if x.log else "linear", "zeroline": False},
         "yaxis": {"title": {"text": _axis_title(y)}, "type": "log" if y.log else "linear", "zeroline": False},
         # Under the plot, across: beside it, the legend took most of a phone's width.
-        "legend": {"title": {"text": colours.label, "side": "top"}, "itemsizing": "constant", "orientation": "h",
+        "legend": {"title": {"text": _(colours.label), "side": "top"}, "itemsizing": "constant", "orientation": "h",
                    "x": 0, "xanchor": "left", "y": -0.16, "yanchor": "top"},
         "hovermode": "closest", "margin": {"l": 60, "r": 10, "t": 70 if members is not None else 50, "b": 40},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "height": 600,
@@ -160,72 +191,103 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
 
 
 def _axis_title(axis: Axis) -> str:
-    return f"{axis.name} ({formatting.short_unit(axis.unit)}{', log scale' if axis.log else ''})"
+    if axis.log:
+        return _("{name} ({unit}, log scale)").format(name=axis.name, unit=_unit(axis.unit))
+    return f"{axis.name} ({_unit(axis.unit)})"
 
 
 def _value(value: float, unit: str, year: int) -> str:
-    return f"{formatting.value(value, unit)} ({int(year)})"
+    text = formatting.value(value, unit) if i18n.current() is i18n.DEFAULT else localized.value_text(value, unit)
+    return f"{text} ({int(year)})"
 
 
 def _people(value, year) -> str:
-    return "not known" if formatting.missing(value) else f"{formatting.people(float(value))} ({int(year)})"
+    return _("not known") if formatting.missing(value) else f"{formatting.people(float(value))} ({int(year)})"
 
 
 def fallback_note(rows: pd.DataFrame, year: int, window: int) -> str:
     """Which values are not of the chosen year (each economy's latest of the `window` years before)."""
     if window == 0:
-        return f"Only values for {year} itself are used."
+        return _("Only values for {year} itself are used.").format(year=year)
     older = rows[(rows["x_year"] < year) | (rows["y_year"] < year)]
-    lead = (f"Where an economy has no value for {year}, its latest value from {year - window}–{year - 1} is used "
-            "instead; the table gives each value's year.")
+    lead = _("Where an economy has no value for {year}, its latest value from {first}–{last} is used instead; the "
+             "table gives each value's year.").format(year=year, first=year - window, last=year - 1)
     if older.empty:
-        return lead + f" Every point here is from {year}."
-    return lead + f" {len(older)} of {len(rows)} points use such an earlier value."
+        return lead + " " + _("Every point here is from {year}.").format(year=year)
+    return lead + " " + ngettext("{older} of {count} point uses such an earlier value.",
+                                 "{older} of {count} points use such an earlier value.", len(rows)).format(
+        older=formatting.count(len(older)), count=formatting.count(len(rows)))
 
 
 def dropped_note(dropped: pd.DataFrame) -> str:
     if dropped.empty:
         return ""
     names = ", ".join(dropped["name"].head(5).tolist()) + (", …" if len(dropped) > 5 else "")
-    return f"Not drawn on the log scale (zero or negative value): {len(dropped)} economies ({names})."
+    return ngettext("Not drawn on the log scale (zero or negative value): {count} economy ({names}).",
+                    "Not drawn on the log scale (zero or negative value): {count} economies ({names}).",
+                    len(dropped)).format(count=formatting.count(len(dropped)), names=names)
 
 
 def fit_caption(fit: Fit | None, x: Axis, y: Axis) -> str:
     """What the dashed line is, with its slope and R²: a description of these points, not an estimate of an
     effect (a correlation across economies says nothing about what would happen in any one of them)."""
     if fit is None:
-        return "Too few points for a fitted line."
-    scale = {(False, False): "", (True, False): " per tenfold x", (False, True): " (log10 of y)",
-             (True, True): " (log10 of y per log10 of x)"}[(x.log, y.log)]
-    return (f"The dashed line is an ordinary least-squares fit over the {fit.n} economies drawn (slope "
-            f"{fit.slope:,.3g}{scale}, R² {fit.r2:.2f}): a descriptive fit of these points, not a causal estimate.")
+        return _("Too few points for a fitted line.")
+    slope = _slope(fit.slope)
+    slope = {(False, False): slope, (True, False): _("{slope} per tenfold x").format(slope=slope),
+             (False, True): _("{slope} (log10 of y)").format(slope=slope),
+             (True, True): _("{slope} (log10 of y per log10 of x)").format(slope=slope)}[(x.log, y.log)]
+    return _("The dashed line is an ordinary least-squares fit over the {count} economies drawn (slope {slope}, "
+             "R² {r2}): a descriptive fit of these points, not a causal estimate.").format(
+        count=formatting.count(fit.n), slope=slope, r2=formatting.fixed(fit.r2, 2))
+
+
+def _slope(value: float) -> str:
+    """Three significant digits, as Python's ",.3g" writes them in English; the locale's separators otherwise."""
+    if i18n.current() is i18n.DEFAULT:
+        return f"{value:,.3g}"
+    return format_decimal(value, format="@@@", locale=i18n.current().code) if abs(value) < 1000 else \
+        formatting.fixed(value, 0)
 
 
 def summary(rows: pd.DataFrame, x: Axis, y: Axis, year: int, fit: Fit | None) -> str:
     """One sentence: how many economies, and how y moves with x across them."""
     if rows.empty:
-        return f"No economy reports both {formatting.in_sentence(x.name)} and {formatting.in_sentence(y.name)} " \
-               f"for {year} or the years just before."
-    text = f"{len(rows)} economies report both for {year} (or just before)."
+        return _("No economy reports both {x} and {y} for {year} or the years just before.").format(
+            x=in_sentence(x.name), y=in_sentence(y.name), year=year)
+    text = ngettext("{count} economy reports both for {year} (or just before).",
+                    "{count} economies report both for {year} (or just before).", len(rows)).format(
+        count=formatting.count(len(rows)), year=year)
     if fit is not None:
-        direction = "higher" if fit.slope > 0 else "lower"
-        strength = "a close" if fit.r2 >= 0.5 else "a loose" if fit.r2 >= 0.2 else "hardly any"
-        text += (f" Across them, {formatting.in_sentence(y.name)} tends to be {direction} where "
-                 f"{formatting.in_sentence(x.name)} is higher, with {strength} fit (R² {fit.r2:.2f}).")
+        strength = "close" if fit.r2 >= 0.5 else "loose" if fit.r2 >= 0.2 else "none"
+        text += " " + _(TREND_SENTENCES[(fit.slope > 0, strength)]).format(
+            x=in_sentence(x.name), y=in_sentence(y.name), r2=formatting.fixed(fit.r2, 2))
     return text
+
+
+# How y moves with x, as whole sentences (the words agree with each other in every language): (slope > 0, fit).
+TREND_SENTENCES = {
+    (True, "close"): N_("Across them, {y} tends to be higher where {x} is higher, with a close fit (R² {r2})."),
+    (True, "loose"): N_("Across them, {y} tends to be higher where {x} is higher, with a loose fit (R² {r2})."),
+    (True, "none"): N_("Across them, {y} tends to be higher where {x} is higher, with hardly any fit (R² {r2})."),
+    (False, "close"): N_("Across them, {y} tends to be lower where {x} is higher, with a close fit (R² {r2})."),
+    (False, "loose"): N_("Across them, {y} tends to be lower where {x} is higher, with a loose fit (R² {r2})."),
+    (False, "none"): N_("Across them, {y} tends to be lower where {x} is higher, with hardly any fit (R² {r2})."),
+}
 
 
 def table(rows: pd.DataFrame, x: Axis, y: Axis, colour_by: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """The chart's rows as shown (values formatted to their unit's precision) and the column labels."""
     colours = COLOUR_BY[colour_by]
     frame = pd.DataFrame({
-        "name": rows["name"], "iso3": rows["iso3"], "category": rows[colours.column].fillna(OTHER),
+        "name": rows["name"], "iso3": rows["iso3"],
+        "category": [_category(value) for value in rows[colours.column].fillna(OTHER)],
         "x": [formatting.number(value, x.unit) for value in rows["x"]], "x_year": rows["x_year"].astype(int),
         "y": [formatting.number(value, y.unit) for value in rows["y"]], "y_year": rows["y_year"].astype(int),
         "population": ["" if formatting.missing(value) else formatting.people(float(value))
                        for value in rows["population"]],
     })
-    labels = {"name": "Economy", "iso3": "Code", "category": colours.label,
-              "x": f"{x.name} ({formatting.short_unit(x.unit)})", "x_year": "Year (x)",
-              "y": f"{y.name} ({formatting.short_unit(y.unit)})", "y_year": "Year (y)", "population": "Population"}
+    labels = {"name": _("Economy"), "iso3": _("Code"), "category": _(colours.label),
+              "x": f"{x.name} ({_unit(x.unit)})", "x_year": _("Year (x)"),
+              "y": f"{y.name} ({_unit(y.unit)})", "y_year": _("Year (y)"), "population": _("Population")}
     return frame, labels

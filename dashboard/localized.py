@@ -29,12 +29,21 @@ GROUP_NAMES = (
     N_("South Asia"), N_("Sub-Saharan Africa"), N_("High income"), N_("Upper middle income"),
     N_("Lower middle income"), N_("Low income"), N_("Low and middle income"), N_("World"),
     N_("Least developed countries"), N_("Landlocked developing countries"), N_("Small island developing states"),
-    # UN M49 regions (the Data page's group filter) and subregions (the country profile names an economy's)
-    N_("Africa"), N_("Americas"), N_("Asia"), N_("Europe"), N_("Oceania"),
+    # UN M49 subregions (the country profile names an economy's)
     N_("Australia and New Zealand"), N_("Central Asia"), N_("Eastern Asia"), N_("Eastern Europe"),
     N_("Latin America and the Caribbean"), N_("Melanesia"), N_("Micronesia"), N_("Northern Africa"),
     N_("Northern America"), N_("Northern Europe"), N_("Polynesia"), N_("South-eastern Asia"), N_("Southern Asia"),
     N_("Southern Europe"), N_("Western Asia"), N_("Western Europe"),
+)
+
+
+# Names of groups as other publishers give them (ITU's Key ICT aggregates, drawn beside ours on the Gaps page) and
+# the UN M49 regions; ours too.
+PUBLISHER_GROUP_NAMES = (
+    N_("Africa"), N_("Americas"), N_("Arab States"), N_("Asia-Pacific"), N_("Asia Pacific"), N_("CIS"),
+    N_("Europe"), N_("Asia"), N_("Oceania"), N_("High-income"), N_("Low-income"), N_("Lower-middle-income"),
+    N_("Upper-middle-income"), N_("Least Developed Countries (LDCs)"), N_("Land Locked Developing Countries (LLDCs)"),
+    N_("Small Island Developing States (SIDS)"),
 )
 
 
@@ -94,7 +103,7 @@ def country_name(iso3: str, english: str) -> str:
 
 def group_name(english: str) -> str:
     """A World Bank region's or income group's name in the request's language."""
-    return gettext(english) if english in GROUP_NAMES else english
+    return gettext(english) if english in GROUP_NAMES or english in PUBLISHER_GROUP_NAMES else english
 
 
 # A target's statuses (etl/measures/status_rules.py's STATUSES), as the pages write them.

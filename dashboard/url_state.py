@@ -12,6 +12,8 @@ from urllib.parse import urlencode
 
 import pandas as pd
 
+from dashboard.i18n import gettext as _
+
 DEFAULT_INDICATOR = "internet_use"
 DEFAULT_COUNTRIES = ("IND", "NGA", "BRA", "NOR")
 MAX_COUNTRIES = 12
@@ -119,7 +121,8 @@ def parse_choice(params: dict, key: str, allowed: list[str], default: str, notic
         return default
     if value in allowed:
         return value
-    notices.append(f"Unknown {label or key} “{value[:40]}”: showing {default} instead.")
+    notices.append(_("Unknown {label} “{value}”: showing {default} instead.").format(label=label or key,
+                                                                                   value=value[:40], default=default))
     return default
 
 
@@ -130,7 +133,7 @@ def parse_group(params: dict, key: str, known: set[str] | frozenset[str], notice
         return None
     if value in known:
         return value
-    notices.append(f"Unknown group “{value[:40]}”: showing all economies instead.")
+    notices.append(_("Unknown group “{value}”: showing all economies instead.").format(value=value[:40]))
     return None
 
 
@@ -144,9 +147,10 @@ def parse_codes(params: dict, key: str, known: set[str], notices: list[str], lim
     valid = [code for code in dict.fromkeys(asked) if ISO3.fullmatch(code) and code in known]
     ignored = [code for code in asked if code not in valid]
     if ignored:
-        notices.append(f"Ignored unknown country codes: {', '.join(code[:12] for code in ignored[:5])}.")
+        notices.append(_("Ignored unknown country codes: {codes}.").format(
+            codes=", ".join(code[:12] for code in ignored[:5])))
     if len(valid) > limit:
-        notices.append(f"At most {limit} countries are compared: the first {limit} are shown.")
+        notices.append(_("At most {limit} countries are compared: the first {limit} are shown.").format(limit=limit))
     return tuple(valid[:limit])
 
 
@@ -157,7 +161,8 @@ def parse_year(params: dict, key: str, years: set[int], default: int, notices: l
     number = parse_int(text)
     if number is not None and number in years:
         return number
-    notices.append(f"No data for year “{text[:10]}” ({min(years)}–{max(years)} available): showing {default}.")
+    notices.append(_("No data for year “{year}” ({first}–{last} available): showing {default}.").format(
+        year=text[:10], first=min(years), last=max(years), default=default))
     return default
 
 

@@ -8,6 +8,7 @@ served alone, for an iframe, at /embed/scatter?<the same query> (dashboard/embed
 
 from __future__ import annotations
 
+from html import escape
 from typing import Final, NamedTuple
 
 import dash
@@ -15,10 +16,13 @@ import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 from flask import has_request_context, request
 
-from dashboard import components, data, figures
+from dashboard import components, data, figures, formatting, i18n, localized
 from dashboard import figures_scatter as fs
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import PREVENT, checked, number, text
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
+from dashboard.localized import N_
 from dashboard.queries import common
 from dashboard.queries import explore as explore_queries
 from dashboard.queries import scatter as queries
@@ -26,11 +30,17 @@ from dashboard.staged import StagedDropdown
 from dashboard.url_state import ALL_GROUPS, encode, first, parse_choice, parse_group, parse_year
 from indicators import catalogue
 
-dash.register_page(__name__, path="/scatter", name="Scatter", title="Scatter · Digital divide indicators")
+
+def _title(**_ignored) -> str:
+    """The browser tab's title, in the request's language (Dash's router calls it per request)."""
+    return _("Scatter · Digital divide indicators")
+
+
+dash.register_page(__name__, path="/scatter", name="Scatter", title=_title)
 
 DEFAULT_X, DEFAULT_Y = "gni_per_capita", "internet_use"
 FALLBACK_YEARS = 3  # an economy without a value in the year shown gets its latest of the 3 years before
-COLOUR_CHOICES = {"region": "World Bank region", "income": "Income group"}
+COLOUR_CHOICES = {"region": N_("World Bank region"), "income": N_("Income group")}  # translated where shown
 SCALE_VALUES = {"0": False, "1": True}  # ?logx=1 draws the x axis on a log scale
 # A year is offered by default when at least this share of the best year's economies have both values.
 DEFAULT_YEAR_MIN_COVERAGE = 0.5
@@ -117,7 +127,9 @@ def _parse_scale(params: dict, key: str, default: bool, notices: list[str]) -> b
         return default
     if value in SCALE_VALUES:
         return SCALE_VALUES[value]
-    notices.append(f"Unknown {key} “{value[:20]}” (0 or 1): showing the {'log' if default else 'linear'} scale.")
+    message = (N_("Unknown {key} “{value}” (0 or 1): showing the log scale.") if default
+               else N_("Unknown {key} “{value}” (0 or 1): showing the linear scale."))
+    notices.append(_(message).format(key=key, value=value[:20]))
     return default
 
 
@@ -125,16 +137,18 @@ def parse_query(params: dict) -> tuple[ScatterState, list[str]]:
     """The view a link asks for, with a notice for each value ignored (the default shown instead)."""
     notices: list[str] = []
     ids = _indicator_ids()
-    x = parse_choice(params, "x", ids, DEFAULT_X if DEFAULT_X in ids else ids[0], notices, label="indicator (x)")
-    y = parse_choice(params, "y", ids, DEFAULT_Y if DEFAULT_Y in ids else ids[-1], notices, label="indicator (y)")
+    x = parse_choice(params, "x", ids, DEFAULT_X if DEFAULT_X in ids else ids[0], notices,
+                     label=_("indicator (x)"))
+    y = parse_choice(params, "y", ids, DEFAULT_Y if DEFAULT_Y in ids else ids[-1], notices,
+                     label=_("indicator (y)"))
     years = pair_years(x, y)
     fallback = default_year(x, y)
     if fallback is None:
-        notices.append("These two indicators have no economy and year in common: choose another pair.")
+        notices.append(_("These two indicators have no economy and year in common: choose another pair."))
         year = int(explore_queries.year_coverage(y)["year"].max())
     else:
         year = parse_year(params, "year", set(years["year"].astype(int)), fallback, notices)
-    colour = parse_choice(params, "color", list(COLOUR_CHOICES), "region", notices, label="colouring")
+    colour = parse_choice(params, "color", list(COLOUR_CHOICES), "region", notices, label=_("colouring"))
     group = parse_group(params, "group", set(_group_names()), notices)
     logx = _parse_scale(params, "logx", log_by_default(x), notices)
     logy = _parse_scale(params, "logy", log_by_default(y), notices)
@@ -148,12 +162,19 @@ def encode_query(state: ScatterState) -> str:
 
 
 def _year_options(years: pd.DataFrame) -> list[dict]:
-    return [{"label": f"{year} ({economies} economies)", "value": int(year)}
+    return [{"label": ngettext("{year} ({count} economy)", "{year} ({count} economies)", int(economies)).format(
+                 year=year, count=formatting.count(economies)), "value": int(year)}
             for year, economies in zip(years["year"].tolist()[::-1], years["economies"].tolist()[::-1], strict=True)]
 
 
-@data.per_version
 def _options() -> tuple[list[dict], list[dict]]:
+    return _options_in(localized.code())
+
+
+@data.per_version
+def _options_in(locale: str) -> tuple[list[dict], list[dict]]:
+    """The indicator and group options, once per database and language (`locale`: the cache key only)."""
+    del locale
     return (figures.indicator_options(explore_queries.indicator_themes()),
             figures.group_options(common.country_groups(), ALL_GROUPS))
 
@@ -162,7 +183,8 @@ def embed_snippet(query: str) -> str:
     """The <iframe> that shows this view alone (dashboard/embed.py), at this site's own address."""
     origin = request.host_url.rstrip("/") if has_request_context() else ""
     source = f"{origin}{dash.get_relative_path('/embed/scatter')}{query}"
-    return (f'<iframe src="{source}" title="Scatter chart, Digital divide indicators" width="100%" height="640" '
+    title = escape(_("Scatter chart, Digital divide indicators"), quote=True)
+    return (f'<iframe src="{source}" title="{title}" width="100%" height="640" '
             'style="border:0" loading="lazy"></iframe>')
 
 
@@ -179,11 +201,11 @@ class View(NamedTuple):
 def view(state: ScatterState) -> View:
     metas = _indicator_metas()
     x_meta, y_meta = metas.loc[state.x], metas.loc[state.y]
-    x = fs.Axis(x_meta["name"], x_meta["unit"], state.logx)
-    y = fs.Axis(y_meta["name"], y_meta["unit"], state.logy)
-    rows = queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS)
+    x = fs.Axis(localized.indicator_name(state.x, x_meta["name"]), x_meta["unit"], state.logx)
+    y = fs.Axis(localized.indicator_name(state.y, y_meta["name"]), y_meta["unit"], state.logy)
+    rows = _named(queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS))
     members = set(common.group_members(state.group)["iso3"]) if state.group else None
-    group_name = _group_names().get(state.group or "", "")
+    group_name = localized.group_name(_group_names().get(state.group or "", ""))
     drawn, dropped = fs.plottable(rows, x, y)
     fit = fs.least_squares(drawn, x, y)
     frame, labels = fs.table(drawn, x, y, state.colour)
@@ -191,16 +213,32 @@ def view(state: ScatterState) -> View:
     if state.y != state.x:
         sources.append(f"y: {figures.source_caption(y_meta)}")
     if queries.POPULATION in metas.index:
-        sources.append(f"Point size: population, {figures.source_caption(metas.loc[queries.POPULATION])}")
-    highlight = (f" {group_name}: {int(drawn['iso3'].isin(members).sum())} of its {len(members)} members are drawn "
-                 "with a dark outline; the other economies are faded." if members is not None else "")
+        sources.append(_("Point size: population, {source}").format(
+            source=figures.source_caption(metas.loc[queries.POPULATION])))
+    highlight = (" " + ngettext("{group}: {drawn} of its {count} member is drawn with a dark outline; the other "
+                                "economies are faded.",
+                                "{group}: {drawn} of its {count} members are drawn with a dark outline; the other "
+                                "economies are faded.", len(members)).format(
+        group=group_name, drawn=formatting.count(int(drawn["iso3"].isin(members).sum())),
+        count=formatting.count(len(members))) if members is not None else "")
     note = " ".join(part for part in (fs.fallback_note(rows, state.year, FALLBACK_YEARS), fs.dropped_note(dropped),
                                       fs.fit_caption(fit, x, y), highlight.strip()) if part)
     return View(
         fs.scatter(rows, x, y, state.year, state.colour, members=members, group_name=group_name),
         fs.summary(drawn, x, y, state.year, fit), " ".join(sources),
         components.data_table(frame, labels), note,
-        f"{y.name} against {x.name}, {state.year}" + (f" ({group_name} highlighted)" if group_name else ""))
+        _("{y} against {x}, {year} ({group} highlighted)").format(y=y.name, x=x.name, year=state.year,
+                                                                  group=group_name) if group_name
+        else _("{y} against {x}, {year}").format(y=y.name, x=x.name, year=state.year))
+
+
+def _named(rows: pd.DataFrame) -> pd.DataFrame:
+    """The rows with each economy named in the request's language (UNTERM's names); English keeps the names of
+    table country, as the page had them before it was translated."""
+    if i18n.current() is i18n.DEFAULT or rows.empty:
+        return rows
+    return rows.assign(name=[localized.country_name(iso3, name) for iso3, name in
+                             zip(rows["iso3"], rows["name"], strict=True)])
 
 
 def _control(label: str, control_id: str, control) -> html.Div:
@@ -213,45 +251,47 @@ def layout(**query) -> html.Main:
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
     indicator_options, group_options = _options()
-    scale_options = [{"label": "Linear", "value": 0}, {"label": "Logarithmic", "value": 1}]
+    scale_options = [{"label": _("Linear"), "value": 0}, {"label": _("Logarithmic"), "value": 1}]
     address = encode_query(state)
     page = components.page(
-        "Scatter: one indicator against another",
-        "Plot any two indicators for a year, one point per economy, sized by population. Choose the axes' "
-        "scales, the colouring and a group to pick out. The address bar keeps the view, so a copied link "
-        "reproduces it.",
+        _("Scatter: one indicator against another"),
+        _("Plot any two indicators for a year, one point per economy, sized by population. Choose the axes' "
+          "scales, the colouring and a group to pick out. The address bar keeps the view, so a copied link "
+          "reproduces it."),
         html.Section(className="controls", children=[
-            _control("Horizontal axis (x)", Ids.X, StagedDropdown(
+            _control(_("Horizontal axis (x)"), Ids.X, StagedDropdown(
                 id=Ids.X, value=state.x, clearable=False, options=indicator_options, search_order="original",
                 maxHeight=360)),
-            _control("Vertical axis (y)", Ids.Y, StagedDropdown(
+            _control(_("Vertical axis (y)"), Ids.Y, StagedDropdown(
                 id=Ids.Y, value=state.y, clearable=False, options=indicator_options, search_order="original",
                 maxHeight=360)),
-            _control("Year", Ids.YEAR, StagedDropdown(
+            _control(_("Year"), Ids.YEAR, StagedDropdown(
                 id=Ids.YEAR, value=state.year, clearable=False, searchable=False,
                 options=_year_options(pair_years(state.x, state.y)))),
         ]),
         html.Section(className="controls", children=[
-            _control("Colour by", Ids.COLOR, StagedDropdown(
+            _control(_("Colour by"), Ids.COLOR, StagedDropdown(
                 id=Ids.COLOR, value=state.colour, clearable=False, searchable=False,
-                options=[{"label": label, "value": key} for key, label in COLOUR_CHOICES.items()])),
-            _control("Highlight a group", Ids.GROUP, StagedDropdown(
+                options=[{"label": _(label), "value": key} for key, label in COLOUR_CHOICES.items()])),
+            _control(_("Highlight a group"), Ids.GROUP, StagedDropdown(
                 id=Ids.GROUP, value=state.group or ALL_GROUPS, clearable=False, options=group_options,
                 maxHeight=360)),
-            _control("x scale", Ids.LOGX, StagedDropdown(
+            _control(_("x scale"), Ids.LOGX, StagedDropdown(
                 id=Ids.LOGX, value=int(state.logx), clearable=False, searchable=False, options=scale_options)),
-            _control("y scale", Ids.LOGY, StagedDropdown(
+            _control(_("y scale"), Ids.LOGY, StagedDropdown(
                 id=Ids.LOGY, value=int(state.logy), clearable=False, searchable=False, options=scale_options)),
         ]),
         components.chart(Ids.CHART),
         html.P(id=Ids.CHART_NOTE, className="caption"),
         html.Section(className="share", children=[
-            html.Button("Copy link", id=Ids.COPY_LINK, type="button", className="copy-link",
-                        **{"data-copy": "address", "data-status": Ids.COPY_STATUS}),
+            html.Button(_("Copy link"), id=Ids.COPY_LINK, type="button", className="copy-link",
+                        **{"data-copy": "address", "data-status": Ids.COPY_STATUS,
+                           "data-copied": _("Link copied to the clipboard."),
+                           "data-refused": _("Could not copy: select the address bar and copy it instead.")}),
             html.Span(id=Ids.COPY_STATUS, className="caption", role="status"),
             html.Details(className="embed", children=[
-                html.Summary("Embed this chart"),
-                html.Label("Paste this into a web page to show the chart alone:", htmlFor=Ids.EMBED_CODE),
+                html.Summary(_("Embed this chart")),
+                html.Label(_("Paste this into a web page to show the chart alone:"), htmlFor=Ids.EMBED_CODE),
                 dcc.Textarea(id=Ids.EMBED_CODE, value=embed_snippet(address), readOnly=True, rows=3,
                              className="embed-code"),
             ]),

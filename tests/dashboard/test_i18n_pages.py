@@ -1,8 +1,9 @@
-"""The Overview, Country profile, About, Data and SQL pages in the five translated languages: no English interface
-text left on them (only data texts the publishers give in English, numbers, codes and proper names), the economies
-and indicators named in the page's language. Through the app's real Flask server, on a database built from the real raw
-files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and hovers), and
-the Data and SQL pages' callback answers too (DuckDB's own error text excepted)."""
+"""The Overview, Country profile, About, Gaps, Scatter, Data and SQL pages in the five translated languages: no English
+interface text left on them (only data texts the publishers give in English, numbers, codes and proper names), the
+economies and indicators named in the page's language. Through the app's real Flask server, on a database built from
+the real raw files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and
+hovers), and so is every text a callback answers when a control changes (Gaps, Scatter, Data, SQL: DuckDB's own error
+text excepted)."""
 
 from __future__ import annotations
 
@@ -15,15 +16,17 @@ from babel.messages.pofile import read_po
 
 import app  # registers the pages and their callbacks, as gunicorn does
 from dashboard import data, i18n
-from dashboard.pages import data_download, sql
 from dashboard.queries import common
 from etl.measures import status_rules
 from indicators import catalogue
 from tests.conftest import PROJECT_ROOT
-from tests.dashboard.test_callbacks import body
+from tests.dashboard.test_callbacks import UPDATE, body
 
 SITE = "http://localhost"
-PAGES = ["/", "/country/KEN", "/about", "/data?indicator=internet_use&group=ldc", "/sql"]
+PAGES = ["/", "/country/KEN", "/about",
+         "/gaps", "/gaps?gap=urban_rural&group=income_group:low_income&countries=CIV,NOR",
+         "/scatter?group=ldc", "/scatter?x=mobile_data_basket_gni&y=internet_use&color=income&logy=1",
+         "/data?indicator=internet_use&group=ldc", "/sql"]
 SMALL_PAGES = {"/sql": 25}  # fewer texts than the others' 50 (the frame has about 20): a form and its help
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
@@ -34,10 +37,10 @@ ENGLISH_WORDS = re.compile(r"(?<![\w'])(the|and|of|with|from|by|to|which|this|th
 CODES = re.compile(r"[\w.-]*[_:/][\w.:/-]*|\b[A-Z]{3}\b|\bwww\.[\w.]+|\b[\w-]+\.(org|int|io|md)\b")
 
 # Texts these pages show from modules other sessions are translating now (dashboard/figures_overview.py's sparkline
-# sentences and coverage map, dashboard/figures.py's off-map note): the ids of the elements that hold them. The
-# strict xfail below fails as soon as they are translated, so that this list is emptied then.
+# sentences and coverage map, dashboard/figures.py's off-map note and source captions): the ids of the elements that
+# hold them. The strict xfail below fails as soon as they are translated, so that this list is emptied then.
 ELSEWHERE = ("overview-spark-offline", "overview-spark-internet", "overview-spark-parity", "overview-spark-afford",
-             "about-coverage", "about-coverage-note")
+             "about-coverage", "about-coverage-note", "scatter-chart-source")
 
 
 class _Texts(HTMLParser):
@@ -216,7 +219,7 @@ def test_the_charts_drawn_by_other_modules_are_translated_too(english_pages) -> 
     """The sparkline sentences, the coverage map and its note (the ids in ELSEWHERE): when this passes, empty
     ELSEWHERE and remove this test."""
     french = i18n.BY_CODE["fr"]
-    for page in ("/", "/about"):
+    for page in ("/", "/about", "/scatter"):
         english = page_texts(page, skip=())
         assert english_left(english, page_texts(i18n.href(page, french), skip=()), data_texts(french)) == []
 
@@ -252,69 +255,126 @@ def test_the_rules_table_of_the_about_page_has_every_rule_text_marked() -> None:
                                                                           for scope in pair}
 
 
-# --- the Data and SQL pages' callback answers ------------------------------------------------------------------------
+# --- callback answers: the texts a page redraws when a control changes -------------------------------------------
+
+
+def callback_texts(first_output: str, values: list, address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
+    """Every readable text of a callback's answer (figures, summaries, sources, tables, notes, dropdown options),
+    posted through the app's Flask server from the page at `address` (its Referer gives the locale)."""
+    output = next(key for key in app.app.callback_map if key.lstrip(".").startswith(first_output))
+    response = app.server.test_client().post(UPDATE, data=json.dumps(body(output, values)),
+                                             content_type="application/json", headers={"Referer": SITE + address})
+    assert response.status_code == 200, (first_output, address)
+    texts: list[str] = []
+    for component_id, props in response.get_json()["response"].items():
+        if component_id.startswith(skip):
+            continue
+        for prop, value in props.items():
+            if prop == "figure":
+                texts += [" ".join(text.split()) for text in _figure_texts(value) if text.strip()]
+            elif prop == "options":
+                texts += [str(option["label"]) for option in value]
+            elif prop == "children":
+                texts += visible_texts(value, skip)
+    return texts
+
+
+# (the page, the callback's first output, the controls' values): each a view other than the page's default.
+CALLBACKS = [
+    ("/gaps", "gaps-series.figure", ["urban_rural", "ldc", "2018"]),
+    ("/gaps", "gaps-series.figure", ["gender", "wb_region:sub_saharan_africa", "latest"]),
+    ("/gaps", "gaps-series.figure", ["gender", "sids", "latest"]),  # ITU's nearest group, with its note
+    ("/gaps", "gaps-countries-trend.figure", ["urban_rural", ["CIV", "NOR", "BRA"]]),
+    ("/gaps", "gaps-year.options", ["urban_rural", "2019"]),
+    ("/scatter", "scatter-chart.figure", ["gni_per_capita", "internet_use", None, "income", "ldc", 1, 1]),
+    ("/scatter", "scatter-chart.figure", ["mobile_data_basket_gni", "internet_use", None, "region", "all", 0, 0]),
+    ("/scatter", "scatter-year.options", ["gni_per_capita", "internet_use", None]),
+    ("/data", "data-table.children", [["internet_use"], [], "ldc", 2015, 2024, "all", "total", "total", 0, 0, 1]),
+    ("/data", "data-table.children", [["internet_use", "mobile_broadband_per_100"], ["NGA", "NOR"], None, None, None,
+                                      "total", "total", "total", 0, 0, 1]),  # two indicators, two economies
+]
+
+
+@pytest.mark.parametrize("locale", [i18n.BY_CODE["fr"], i18n.BY_CODE["ar"]], ids=lambda locale: locale.code)
+@pytest.mark.parametrize(("page", "output", "values"), CALLBACKS, ids=lambda item: str(item)[:40])
+def test_callback_answers_leave_no_english(warm_app, locale: i18n.Locale, page: str, output: str,
+                                          values: list) -> None:
+    english = callback_texts(output, values, page)
+    translated = callback_texts(output, values, i18n.href(page, locale))
+    assert len(translated) == len(english) > 1  # the same answer, read whole
+    assert english_left(english, translated, data_texts(locale)) == []
+
+
+def test_callback_answers_name_groups_economies_and_sides_in_the_locale(warm_app) -> None:
+    """What the answers say is in the locale: our group's name, the economies' UNTERM names, the sides of the gap
+    (the legends), and no English economy name where the locale's differs."""
+    for locale in (i18n.BY_CODE["fr"], i18n.BY_CODE["ar"]):
+        catalog = i18n.translations(locale.code)
+        names = dict(zip(*(common.country_names(locale.code)[column] for column in ("iso3", "name")), strict=True))
+        group = " ".join(callback_texts("gaps-series.figure", ["urban_rural", "ldc", "2018"], i18n.href("/gaps",
+                                                                                                       locale)))
+        assert catalog.gettext("Least developed countries") in group
+        assert catalog.gettext("{side} (our aggregate)").format(side=catalog.gettext("Rural")) in group
+        trend = callback_texts("gaps-countries-trend.figure", ["gender", ["CIV", "NOR"]], i18n.href("/gaps", locale))
+        assert catalog.gettext("{economy}: all").format(economy=names["CIV"]) in trend
+        assert not any("Norway" in text for text in trend) and any(names["NOR"] in text for text in trend)
+        scatter = " ".join(callback_texts("scatter-chart.figure", ["gni_per_capita", "internet_use", None, "income",
+                                                                   "ldc", 1, 0], i18n.href("/scatter", locale)))
+        assert catalog.gettext("Low income") in scatter and catalog.gettext("Least developed countries") in scatter
+        assert catalogue().indicators["internet_use"].text("name", locale.code) in scatter
+
+
+def test_the_gaps_page_has_every_note_on_itus_groups_marked() -> None:
+    """gaps.py's ITU_NOTES list indicators/publisher_groups.yaml's notes on ITU's groups for the catalogues: a note
+    reworded there must be reworded here, or the Gaps page would show it in English."""
+    import yaml
+
+    from dashboard.pages import gaps
+    groups = yaml.safe_load((PROJECT_ROOT / "indicators" / "publisher_groups.yaml").read_text())["groups"]
+    notes = {group["note"] for group in groups if group["dataset"] == "itu_key_ict" and group.get("note")}
+    assert len(notes) >= 5 and notes <= set(gaps.ITU_NOTES)
+
+
+def test_the_data_pages_answer_names_economies_and_breakdowns_in_the_locale(warm_app) -> None:
+    """Choosing a selection (every sex, LDCs, 2015–2024): the status line, the economies' UNTERM names and the
+    breakdowns' words in the locale."""
+    values = [["internet_use"], [], "ldc", 2015, 2024, "all", "total", "total", 0, 0, 1]
+    english = callback_texts("data-table.children", values, "/data")
+    for code in ("fr", "ar"):
+        catalog = i18n.translations(code)
+        texts = callback_texts("data-table.children", values, i18n.href("/data", i18n.BY_CODE[code]))
+        assert len(texts) > 500  # the table is read at all
+        status = catalog.gettext("Rows {first}–{last} of {total} (page {page} of {pages}).").split("{")[0]
+        assert any(text.startswith(status) for text in texts) and not any(text.startswith("Rows ") for text in texts)
+        names = dict(zip(*(common.country_names(code)[column] for column in ("iso3", "name")), strict=True))
+        assert names["COD"] in texts and catalog.gettext("female") in texts and "female" in english
+
 
 # SQL's keywords in the sandbox's refusals ("only one SELECT (or WITH … SELECT, …)"): code, not English words.
 SQL_WORDS = {"SELECT", "WITH", "VALUES", "DESCRIBE", "SHOW", "SUMMARIZE", "EXPLAIN", "DROP"}
 
 
-def callback_answer(output: str, values: list, address: str) -> dict:
-    """A callback's answer ({component id: {property: value}}) to the request the page at `address` sends when the
-    control that is the callback's first input changes."""
-    key = next(key for key in app.app.callback_map if key.startswith(f"..{output}."))
-    response = app.server.test_client().post("/_dash-update-component", data=json.dumps(body(key, values)),
-                                             content_type="application/json", headers={"Referer": SITE + address})
-    assert response.status_code == 200, (address, response.text[:300])
-    return response.get_json()["response"]
+def sql_status(text: str, address: str) -> str:
+    """The SQL page's status line when `text` is run from the page at `address`."""
+    status = callback_texts("sql-status.children", [1, text], address, skip=("sql-result",))
+    assert len(status) == 1, status
+    return status[0]
 
 
-def answer_texts(answer: dict) -> list[str]:
-    return visible_texts([value for props in answer.values() for name, value in props.items() if name == "children"])
-
-
-@pytest.mark.parametrize("code", ["fr", "ar"])
-def test_the_data_pages_answers_are_in_the_locale(warm_app, code: str) -> None:
-    """Choosing a selection (every sex, LDCs, 2015–2024): the table, its status line and its sources in the locale,
-    the economies under their names in it; the same answer in English is the check's reference."""
-    locale = i18n.BY_CODE[code]
-    values = [["internet_use"], [], "ldc", 2015, 2024, "all", "total", "total", 0, 0, 1]
-    ids = data_download.Ids
-    english = callback_answer(ids.TABLE, values, "/data")
-    answer = callback_answer(ids.TABLE, values, i18n.href("/data", locale))
-    texts = answer_texts(answer)
-    assert len(texts) > 500  # the table is read at all
-    assert english_left(answer_texts(english), texts, data_texts(locale)) == []
-    catalogue_ = i18n.translations(code)
-    status = answer[ids.STATUS]["children"]
-    assert status.startswith(catalogue_.gettext("Rows {first}–{last} of {total} (page {page} of {pages}).")
-                             .split("{")[0]) and status != english[ids.STATUS]["children"]
-    names = dict(zip(*(common.country_names(code)[column] for column in ("iso3", "name")), strict=True))
-    assert names["COD"] in texts and catalogue_.gettext("female") in texts
-
-
-def run_sql(text: str, address: str) -> tuple[str, str]:
-    """The SQL page's status line and result (as JSON) for `text` run from the page at `address`."""
-    answer = callback_answer(sql.Ids.STATUS, [1, text], address)
-    return answer[sql.Ids.STATUS]["children"], json.dumps(answer[sql.Ids.RESULT]["children"])
-
-
-@pytest.mark.parametrize("code", ["fr", "ar"])
-def test_the_sql_pages_answers_are_in_the_locale_but_duckdbs_own_words(warm_app, code: str) -> None:
+@pytest.mark.parametrize("locale", [i18n.BY_CODE["fr"], i18n.BY_CODE["ar"]], ids=lambda locale: locale.code)
+def test_the_sql_pages_answers_are_in_the_locale_but_duckdbs_own_words(warm_app, locale: i18n.Locale) -> None:
     """A query that runs, one refused and one with a syntax error: each status line in the locale, with no English
     left but DuckDB's own error text, which follows the translated "query failed" as DuckDB gives it."""
-    locale = i18n.BY_CODE[code]
-    catalogue_ = i18n.translations(code)
+    catalog = i18n.translations(locale.code)
     allowed = data_texts(locale) | SQL_WORDS
-    failed = catalogue_.gettext("Not run: {reason}").format(reason=catalogue_.gettext("query failed: {reason}"))
-    refused = catalogue_.gettext("Not run: {reason}").format(reason=catalogue_.gettext("query refused: {reason}"))
-    for text, opening in (("SELECT iso3, year FROM observation ORDER BY iso3, year LIMIT 3", ""),
-                          ("DROP TABLE country", refused.split("{")[0]), ("SELEC 1", failed.split("{")[0])):
-        english, english_result = run_sql(text, "/sql")
-        status, result = run_sql(text, i18n.href("/sql", locale))
+    not_run = catalog.gettext("Not run: {reason}")
+    ran = catalog.ngettext("{count} row in {milliseconds} ms.", "{count} rows in {milliseconds} ms.", 3)
+    for text, opening in (("SELECT iso3, year FROM observation ORDER BY iso3, year LIMIT 3",
+                           ran.split("{milliseconds}")[0].format(count="3")),
+                          ("DROP TABLE country", not_run.format(reason=catalog.gettext("query refused: {reason}"))
+                           .split("{")[0]),
+                          ("SELEC 1", not_run.format(reason=catalog.gettext("query failed: {reason}")).split("{")[0])):
+        english, status = sql_status(text, "/sql"), sql_status(text, i18n.href("/sql", locale))
         duckdb_words = english.partition("query failed: ")[2]  # DuckDB's own text, the same in every language
-        assert status.startswith(opening) and status.endswith(duckdb_words)
+        assert status.startswith(opening) and status.endswith(duckdb_words), (text, status)
         assert english_left([english], [status], allowed | {duckdb_words} - {""}) == [], text
-        assert ("<table" in result) == ("<table" in english_result) == (opening == "")
-    ran, _result = run_sql("SELECT 1 AS one", i18n.href("/sql", locale))
-    assert ran.startswith(catalogue_.ngettext("{count} row in {milliseconds} ms.", "{count} rows in {milliseconds} "
-                                              "ms.", 1).split("{milliseconds}")[0].format(count="1"))
