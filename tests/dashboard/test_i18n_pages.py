@@ -378,3 +378,17 @@ def test_the_sql_pages_answers_are_in_the_locale_but_duckdbs_own_words(warm_app,
         duckdb_words = english.partition("query failed: ")[2]  # DuckDB's own text, the same in every language
         assert status.startswith(opening) and status.endswith(duckdb_words), (text, status)
         assert english_left([english], [status], allowed | {duckdb_words} - {""}) == [], text
+
+
+def test_a_download_links_refusal_is_in_the_language_of_the_page_it_was_followed_from(warm_app) -> None:
+    """/download/… is the same address from every language: its 400 line follows the Referer, English without one."""
+    link = "/download/selection.csv?indicator=nope&from=x"
+    english = app.server.test_client().get(link)
+    assert english.status_code == 400 and english.text.startswith("Bad download link: unknown indicator nope")
+    for code in ("fr", "ar"):
+        answer = app.server.test_client().get(link, headers={"Referer": SITE + f"/{code}/data?indicator=nope"})
+        catalog = i18n.translations(code)
+        assert answer.status_code == 400 and answer.mimetype == "text/plain"
+        assert answer.text.startswith(catalog.gettext("Bad download link: {errors}.").split("{")[0])
+        assert catalog.gettext("unknown indicator {indicators}").format(indicators="nope") in answer.text
+        assert english_left([english.text.strip()], [answer.text.strip()], {"nope"}) == []
