@@ -4,7 +4,7 @@ PYTHON  ?= python3
 PY      := $(VENV)/bin/python
 PORT    ?= 8050
 
-.PHONY: run test lint build benchmark clean debs messages
+.PHONY: run test lint build benchmark clean debs messages screenshots
 
 $(VENV)/.runtime: requirements.txt | debs
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,8 @@ node_modules/.installed: package.json package-lock.json | debs
 # tests/dashboard/test_deploy.py runs its own nginx in front of two replicas; npm fetches the map shapes.
 RUN_DEBS  := python3-venv npm
 TEST_DEBS := $(RUN_DEBS) chromium chromium-driver nginx
+# The README's screenshots show Arabic and Chinese: Chromium draws them with Noto's fonts (no test needs them).
+DOCS_DEBS := $(TEST_DEBS) fonts-noto-core fonts-noto-cjk
 have_python3-venv    = $(PYTHON) -c "import ensurepip, venv"
 have_npm             = command -v npm
 have_chromium        = command -v chromium
@@ -36,6 +38,7 @@ have_nginx           = command -v nginx || [ -x /usr/sbin/nginx ]
 # which the prerequisites below inherit, so one apt-get installs all that is missing).
 DEBS = $(RUN_DEBS)
 test benchmark: DEBS = $(TEST_DEBS)
+screenshots: DEBS = $(DOCS_DEBS)
 
 # Installs what is missing with apt-get when run as root; otherwise prints the one command to run and stops.
 # With everything present it only runs the checks (a few milliseconds).
@@ -61,6 +64,11 @@ lint: $(VENV)/.dev
 
 test: debs $(VENV)/.dev node_modules/.installed lint
 	$(PY) -m pytest
+
+# docs/screenshots/*.png: every page in English, then the Overview and Explore in Arabic, Chinese and Russian.
+screenshots: debs $(VENV)/.dev node_modules/.installed
+	$(PY) docs/take_screenshots.py
+	$(PY) docs/take_screenshots.py --locales ar,zh,ru
 
 benchmark: debs $(VENV)/.dev node_modules/.installed
 	$(PY) benchmarks/build_benchmark.py

@@ -1,6 +1,7 @@
 """Time to the first drawn chart in headless Chromium (median of 5 loads), against gunicorn.
 
-Run: .venv/bin/python benchmarks/first_chart_benchmark.py [--loads N] [--db PATH]
+Run: .venv/bin/python benchmarks/first_chart_benchmark.py [--loads N] [--db PATH] [--pages overview,explore]
+     [--locales en,fr,ar]
 Two times per load, both measured in the page from navigation start to the first frame painted after a
 selector is in the DOM, each load in a fresh browser context (cold cache):
 - "first chart": the first chart of any kind drawn on the page (ANY_CHART), or the named one (on the
@@ -11,6 +12,10 @@ selector is in the DOM, each load in a fresh browser context (cold cache):
   chart, third on Gaps). On Explore, Targets and About this is the time the preview gives way to plotly.
 The page times itself: asking it from here after the fact would add whatever work the browser is still
 busy with.
+
+With --locales, the same pages are loaded under each locale's prefix (/fr/explore; English unprefixed), the loads
+interleaved (each round loads every page in every locale in turn, so that a drift of this shared machine's speed
+falls on all locales alike), and a table page × locale gives the median of each.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ from playwright.sync_api import sync_playwright
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.common import build_database, gunicorn
+from dashboard import i18n
 
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
@@ -90,10 +96,46 @@ def cpu_check(browser) -> float:
     return statistics.median(times)
 
 
+def _codes(text: str) -> list[str]:
+    codes = [code.strip() for code in text.split(",") if code.strip()]
+    if unknown := [code for code in codes if code not in i18n.BY_CODE]:
+        raise argparse.ArgumentTypeError(f"unknown locale {', '.join(unknown)} (known: {', '.join(i18n.BY_CODE)})")
+    return codes
+
+
+def _pages(text: str) -> dict[str, tuple[str, str]]:
+    """The PATHS whose label starts with one of the comma-separated words ("explore" is both Explore views)."""
+    words = [word.strip().lower() for word in text.split(",") if word.strip()]
+    chosen = {label: page for label, page in PATHS.items() if any(label.startswith(word) for word in words)}
+    if not chosen:
+        raise argparse.ArgumentTypeError(f"no page matches {text!r} (pages: {', '.join(PATHS)})")
+    return chosen
+
+
+def per_locale_table(browser, url: str, pages: dict[str, tuple[str, str]], codes: list[str], loads: int) -> None:
+    """Each page in each locale, loads interleaved; prints the medians (first chart / named chart) per locale."""
+    times: dict[tuple[str, str], list[tuple[float, float]]] = {(label, code): [] for label in pages for code in codes}
+    for _ in range(loads):
+        for label, (path, selector) in pages.items():
+            for code in codes:
+                address = url + i18n.href(path, i18n.BY_CODE[code])
+                times[label, code].append(time_first_chart(browser, address, selector))
+    print(f"median seconds of {loads} interleaved loads, first chart / named chart (plotly)")
+    print(f"{'page':34} " + " ".join(f"{code:>13}" for code in codes))
+    for label in pages:
+        cells = [f"{statistics.median(t[0] for t in times[label, code]):6.2f}/"
+                 f"{statistics.median(t[1] for t in times[label, code]):<6.2f}" for code in codes]
+        print(f"{label:34} " + " ".join(f"{cell:>13}" for cell in cells))
+
+
 def main() -> None:
     options = argparse.ArgumentParser(description=__doc__)
     options.add_argument("--loads", type=int, default=5)
     options.add_argument("--db", type=Path, default=None, help="an existing database (default: build one)")
+    options.add_argument("--pages", type=_pages, default=PATHS,
+                         help="only the pages whose label starts with these words, e.g. overview,explore")
+    options.add_argument("--locales", type=_codes, default=None,
+                         help="the same pages under each locale's prefix, e.g. en,fr,ar: a table page × locale")
     args = options.parse_args()
     with tempfile.TemporaryDirectory() as scratch:
         db = args.db or Path(scratch) / "digital_divide.duckdb"
@@ -102,16 +144,21 @@ def main() -> None:
         with gunicorn(db) as url, sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", headless=True,
                                                  args=CHROMIUM_ARGS)
-            # Warm the server's query cache once per page, as a live server would be.
-            for path, selector in PATHS.values():
-                time_first_chart(browser, url + path, selector)
+            # Warm the server's query cache once per page (and locale), as a live server would be.
+            for path, selector in args.pages.values():
+                for code in args.locales or ["en"]:
+                    time_first_chart(browser, url + i18n.href(path, i18n.BY_CODE[code]), selector)
             before = cpu_check(browser)
-            print(f"{'':34} {'first chart':^26}   {'named chart (plotly)':^26}   (seconds, {args.loads} loads)")
-            print(f"{'page':34} " + f"{'median':>8} {'min':>8} {'max':>8}   " * 2)
-            for label, (path, selector) in PATHS.items():
-                loads = [time_first_chart(browser, url + path, selector) for _ in range(args.loads)]
-                cells = [f"{statistics.median(t):8.2f} {min(t):8.2f} {max(t):8.2f}" for t in zip(*loads, strict=True)]
-                print(f"{label:34} " + "   ".join(cells))
+            if args.locales:
+                per_locale_table(browser, url, args.pages, args.locales, args.loads)
+            else:
+                print(f"{'':34} {'first chart':^26}   {'named chart (plotly)':^26}   (seconds, {args.loads} loads)")
+                print(f"{'page':34} " + f"{'median':>8} {'min':>8} {'max':>8}   " * 2)
+                for label, (path, selector) in args.pages.items():
+                    loads = [time_first_chart(browser, url + path, selector) for _ in range(args.loads)]
+                    cells = [f"{statistics.median(t):8.2f} {min(t):8.2f} {max(t):8.2f}"
+                             for t in zip(*loads, strict=True)]
+                    print(f"{label:34} " + "   ".join(cells))
             print(f"CPU check (a fixed loop in Chromium, ms): {before:.0f} before, {cpu_check(browser):.0f} after")
             browser.close()
 

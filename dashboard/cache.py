@@ -73,6 +73,8 @@ def _array_bytes(array: object) -> int:
         return int(array.nbytes)
     if isinstance(array, pd.arrays.NumpyExtensionArray):
         return _array_bytes(array.to_numpy())
+    if isinstance(array, pd.Categorical):  # its categories may be Python strings (dashboard/data.py): deep
+        return int(array.codes.nbytes) + _index_bytes(array.categories)
     return int(getattr(array, "nbytes", UNKNOWN_SIZE))  # Arrow-backed, categorical, masked: they know their bytes
 
 

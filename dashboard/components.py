@@ -77,7 +77,7 @@ def page(title: str, lede: str, *children, notices: list[str] | None = None, pag
 def missing_database(message: str) -> html.Main:
     response_cache.do_not_store()  # the database may be readable on the next request: this answer is not kept
     return html.Main(className="page", children=[
-        html.H1("Digital divide indicators"), html.P(message, className="notice", role="alert")])
+        html.H1(_("Digital divide indicators")), html.P(message, className="notice", role="alert")])
 
 
 def chart(graph_id: str, *, title: str | None = None, drawing: html.Div | None = None,

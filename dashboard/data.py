@@ -30,10 +30,17 @@ import duckdb
 import pandas as pd
 from flask import request
 
+from dashboard import i18n
 from dashboard.cache import ByteLRU
 from etl import settings
 
 T = TypeVar("T")
+
+# Text columns (query results and every frame the pages build) held as Python strings, not Arrow arrays: the
+# same "str" dtype and missing-value rules, but the pages' frames are small (a few hundred rows), and on those
+# Arrow's per-call overhead (take, filter, isin, iteration) was the largest single share of an answer's cost
+# (docs/serving.md, "Answer costs: text columns"). Set before any frame is made; the dashboard owns its process.
+pd.set_option("mode.string_storage", "python")
 MB = 1024 * 1024
 QUERY_CACHE_BYTES = int(os.environ.get("DDI_QUERY_CACHE_MB", "256")) * MB
 VERSIONED_CACHE_BYTES = int(os.environ.get("DDI_VERSIONED_CACHE_MB", "64")) * MB
@@ -212,12 +219,15 @@ def query_uncached(sql: str, params: list | None = None) -> pd.DataFrame:
 
 
 def per_version(function: Callable[..., T]) -> Callable[..., T]:
-    """Cache what `function` builds from the database (dropdown options, lookups), once per database version
-    and hashable arguments, like the queries it reads. Callers must not change what it returns."""
+    """Cache what `function` builds from the database (dropdown options, lookups), once per database version,
+    request locale and hashable arguments, like the queries it reads. Callers must not change what it returns.
+    The locale is in the key because what a page builds is written in it (its words, its numbers, its charts
+    placed for its reading direction): an Arabic request was answered a chart built, and kept, for English."""
     name = f"{function.__module__}.{function.__qualname__}"
 
     @wraps(function)
     def current(*args: object) -> T:
-        return versioned_cache.get((current_version(), name, *args), lambda: function(*args))
+        key = (current_version(), i18n.current().code, name, *args)
+        return versioned_cache.get(key, lambda: function(*args))
 
     return current

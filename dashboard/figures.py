@@ -1,4 +1,7 @@
-"""Figures as pure functions of (data, options): no database, no Dash, easy to test."""
+"""Figures as pure functions of (data, options): no database, no Dash, easy to test.
+
+Their words are in the request's language (gettext; units through dashboard/localized.py); the economies' and
+indicators' names they are given are already in it (the pages pass them through localized.py)."""
 
 from __future__ import annotations
 
@@ -8,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 from dashboard import figures_targets as ft
-from dashboard import formatting
+from dashboard import formatting, localized
 from dashboard.chart_style import (  # noqa: F401  (definition_changes_note: read as figures.… by pages and tests)
     AGGREGATE_COLOUR,
     COUNTRY_COLOURS,
@@ -18,12 +21,15 @@ from dashboard.chart_style import (  # noqa: F401  (definition_changes_note: rea
     NOT_IN_GROUP,
     NOT_IN_GROUP_LINE,
     definition_changes_note,
+    directed,
     mark_definition_changes,
 )
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
 
 
 def _short_unit(unit: str) -> str:
-    return formatting.short_unit(unit)
+    return localized.short_unit(unit)
 
 
 _FLAG = "%{hovertext}"  # the publisher's flag (" · estimate"), set by _flags on every trace that has them
@@ -40,14 +46,7 @@ def _log_colorbar(values: pd.Series) -> dict:
     """Colour bar ticks at powers of ten, labelled with the real values (1k, 10k, …)."""
     low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
     ticks = np.arange(low, high + 1)
-    return {"tickvals": ticks, "ticktext": [f"{10 ** tick:,.0f}" if tick < 3 else _si(10 ** tick) for tick in ticks]}
-
-
-def _si(number: float) -> str:
-    for divisor, suffix in ((1e12, "T"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
-        if number >= divisor:
-            return f"{number / divisor:,.0f}{suffix}"
-    return f"{number:,.0f}"
+    return {"tickvals": ticks, "ticktext": [formatting.scale_tick(10 ** tick) for tick in ticks]}
 
 
 def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *, log_scale: bool = False,
@@ -62,7 +61,7 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
     """
     if members is not None:
         values = values[values["iso3"].isin(members)]
-    with_data = values.dropna(subset=["value"])
+    with_data = values[values["value"].notna()]  # not dropna(subset=…): the same rows at a fraction of the cost
     colorbar = {"title": {"text": _short_unit(unit)}, "thickness": 14}
     z = with_data["value"].astype(float).tolist()
     if log_scale:
@@ -75,11 +74,12 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         "type": "choropleth", "locations": with_data["iso3"].tolist(), "z": z, "text": with_data["name"].tolist(),
         "customdata": with_data["value"].astype(float).tolist(), "locationmode": "ISO-3", "colorscale": MAP_SCALE,
         "marker": {"line": {"color": "white", "width": 0.4}}, "colorbar": colorbar, "name": indicator_name,
-        "hovertemplate": ("<b>%{text}</b><br>%{customdata:" + formatting.hover_format(unit) + "} " + _short_unit(unit)
-                          + f" ({year}){_FLAG}<extra></extra>"),
+        "hovertemplate": ("<b>%{text}</b><br>%{customdata:" + formatting.hover_format(unit) + "} "
+                          + _short_unit(unit) + f" ({year}){_FLAG}<extra></extra>"),
         **_flags(with_data),
     }]
-    title = f"{indicator_name}, {year}"
+    heading = _("{indicator}, {year}").format(indicator=indicator_name, year=year)
+    title = heading
     geo = {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"}, "showland": True,
            "showcountries": True}
     if members is None:
@@ -89,20 +89,21 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
         if len(missing):
             traces.append({
                 "type": "choropleth", "locations": missing["iso3"].tolist(), "z": [0] * len(missing),
-                "text": missing["name"].tolist(), "locationmode": "ISO-3", "name": "No data",
+                "text": missing["name"].tolist(), "locationmode": "ISO-3", "name": _("No data"),
                 "colorscale": [[0, NO_DATA_GREY], [1, NO_DATA_GREY]], "showscale": False,
                 "marker": {"line": {"color": "white", "width": 0.4}},
-                "hovertemplate": f"<b>%{{text}}</b><br>no data for {year}<extra></extra>",
+                "hovertemplate": "<b>%{text}</b><br>" + _("no data for {year}").format(year=year)
+                                 + "<extra></extra>",
             })
         geo.update({"landcolor": NOT_IN_GROUP, "countrycolor": NOT_IN_GROUP_LINE})
         if len(values):
             geo["fitbounds"] = "locations"
-        title += f" — {group_name or 'chosen group'} only"
-    return {"data": traces, "layout": {
+        title = _("{title} — {group} only").format(title=title, group=group_name or _("chosen group"))
+    return directed({"data": traces, "layout": {
         "margin": {"l": 0, "r": 0, "t": 30, "b": 0}, "height": 460, "geo": geo,
-        "meta": {"indicator": f"{indicator_name}, {year}", "unit": unit},  # for the downloads (chart_downloads.js)
+        "meta": {"indicator": heading, "unit": unit},  # for the downloads (chart_downloads.js)
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
-    }}
+    }})
 
 def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
           aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
@@ -133,7 +134,7 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         label, rows = aggregate
         traces.append({
             "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
-            "name": f"{label} (our aggregate)", "mode": "lines+markers", "marker": {"size": 4},
+            "name": _("{group} (our aggregate)").format(group=label), "mode": "lines+markers", "marker": {"size": 4},
             "line": {"color": AGGREGATE_COLOUR, "width": 3},
             "customdata": [coverage_text(value) for value in rows["population_coverage"]],
             "hovertemplate": f"<b>{label}</b> %{{x}}: %{{y:,.{digits}f}} {short}<br>%{{customdata}}<extra></extra>",
@@ -147,20 +148,22 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
                     "y": ahead["value"].astype(float).tolist(), "name": _projection_name(label, progress),
                     "mode": "lines+markers", "line": {"color": AGGREGATE_COLOUR, "width": 2, "dash": "dash"},
                     "marker": {"size": 5, "symbol": "circle-open"},
-                    "hovertemplate": f"<b>{label}, projected</b> %{{x}}: %{{y:,.{digits}f}} {short}<extra></extra>",
+                    "hovertemplate": "<b>" + _("{group}, projected").format(group=label)
+                                     + f"</b> %{{x}}: %{{y:,.{digits}f}} {short}<extra></extra>",
                 })
     if len(reference):
         traces.append({
             "type": "scatter", "x": reference["year"].astype(int).tolist(),
-            "y": reference["value"].astype(float).tolist(), "name": "World (publisher's aggregate)", "mode": "lines",
+            "y": reference["value"].astype(float).tolist(), "name": _("World (publisher's aggregate)"), "mode": "lines",
             "line": {"color": "#555555", "dash": "dash", "width": 1.5},
-            "hovertemplate": f"<b>World</b> %{{x}}: %{{y:,.{digits}f}}<extra></extra>",
+            "hovertemplate": f"<b>{_('World')}</b> %{{x}}: %{{y:,.{digits}f}}<extra></extra>",
         })
     layout = {
         "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "height": 400,
-        "title": {"text": f"{indicator_name} over time", "x": 0.01, "font": {"size": 15}},
+        "title": {"text": _("{indicator} over time").format(indicator=indicator_name), "x": 0.01,
+                  "font": {"size": 15}},
         "xaxis": {"gridcolor": "#eeeeee"},
-        "yaxis": {"title": {"text": unit}, "gridcolor": "#eeeeee", "rangemode": "tozero"},
+        "yaxis": {"title": {"text": localized.unit_label(unit)}, "gridcolor": "#eeeeee", "rangemode": "tozero"},
         "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "closest",
         "shapes": [], "annotations": [], "meta": {"indicator": indicator_name, "unit": unit},
     }
@@ -171,9 +174,9 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     if drawn:
         mark_definition_changes(layout, changes)
     if not drawn:
-        layout["annotations"].append({"text": "Choose countries to compare", "showarrow": False, "x": 0.5, "y": 0.5,
+        layout["annotations"].append({"text": _("Choose countries to compare"), "showarrow": False, "x": 0.5, "y": 0.5,
                                       "xref": "paper", "yref": "paper"})
-    return {"data": traces, "layout": layout}
+    return directed({"data": traces, "layout": layout})
 
 
 def _projection_name(label: str, progress: Mapping) -> str:
@@ -182,8 +185,9 @@ def _projection_name(label: str, progress: Mapping) -> str:
     sex ends with the surveys, in 2020)."""
     basis = str(progress.get("basis") or "ours")
     if basis == "ours":
-        return f"{label}: projection at the observed pace"
-    return f"{label}: projection from the publisher's {int(progress['latest_year'])} value, at its observed pace"
+        return _("{group}: projection at the observed pace").format(group=label)
+    return _("{group}: projection from the publisher's {year} value, at its observed pace").format(
+        group=label, year=int(progress["latest_year"]))
 
 
 def _draw_target(layout: dict, target: Mapping, unit: str) -> None:
@@ -197,12 +201,15 @@ def _draw_target(layout: dict, target: Mapping, unit: str) -> None:
     layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value,
                              "line": {"color": "#000000", "width": 1.5}, "name": "target"})
     layout["annotations"].append({
-        "text": f"Target ({target['framework']}): {ft.target_text(target, unit)}", "xref": "paper", "x": 0.01,
+        "text": _("Target ({framework}): {target}").format(framework=target["framework"],
+                                                           target=ft.target_text(target, unit)),
+        "xref": "paper", "x": 0.01,
         "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom", "showarrow": False, "font": {"size": 12},
         "bgcolor": "rgba(255,255,255,0.8)"})
     layout["shapes"].append({"type": "line", "xref": "x", "x0": deadline, "x1": deadline, "yref": "paper", "y0": 0,
                              "y1": 1, "line": {"color": "#555555", "width": 1, "dash": "dot"}, "name": "deadline"})
-    layout["annotations"].append({"text": f"Deadline {deadline}", "xref": "x", "x": deadline, "xanchor": "right",
+    layout["annotations"].append({"text": _("Deadline {year}").format(year=deadline), "xref": "x", "x": deadline,
+                                  "xanchor": "right",
                                   "yref": "paper", "y": 1, "yanchor": "bottom", "showarrow": False,
                                   "font": {"size": 12}})
 
@@ -210,17 +217,18 @@ def _draw_target(layout: dict, target: Mapping, unit: str) -> None:
 def coverage_text(share) -> str:
     """'covering 86 % of the group's population' (or that it is unknown)."""
     if share is None or pd.isna(share):
-        return "population coverage unknown"
-    return f"covering {share:.0%} of the group's population".replace("%", " %")
+        return _("population coverage unknown")
+    return _("covering {share} of the group's population").format(share=formatting.percent(share * 100, 0))
 
 
 def aggregate_summary(label: str, rows: pd.DataFrame, unit: str) -> str:
     """'Least developed countries: 31.1 % in 2024 (covering 86 % of the group's population).'"""
     if rows.empty:
-        return f"{label}: no aggregate for this indicator."
+        return _("{group}: no aggregate for this indicator.").format(group=label)
     latest = rows.iloc[-1]
-    return (f"{label} (our aggregate): {formatting.value(latest['value'], unit)} in {int(latest['year'])} "
-            f"({coverage_text(latest['population_coverage'])}).")
+    return _("{group} (our aggregate): {value} in {year} ({coverage}).").format(
+        group=label, value=localized.value_text(latest["value"], unit), year=int(latest["year"]),
+        coverage=coverage_text(latest["population_coverage"]))
 
 
 def ranking(reported: pd.DataFrame, year: int) -> pd.DataFrame:
@@ -245,23 +253,34 @@ def sort_ranking(ranked: pd.DataFrame, column: str, descending: bool) -> pd.Data
 
 
 CONTEXT_THEME = "Context"
-GROUP_TYPES = {  # the group filter's sections, in order, with the word put before each name
-    "wb_region": "World Bank region", "income_group": "Income group", "m49_region": "UN M49 region",
-    "m49_subregion": "UN M49 subregion", "ldc": "UN group", "lldc": "UN group", "sids": "UN group"}
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
+
+
+# The group filter's sections, in order, with the words put before each name ("{name}": the group's).
+GROUP_TYPES = {
+    "wb_region": N_("World Bank region: {name}"), "income_group": N_("Income group: {name}"),
+    "m49_region": N_("UN M49 region: {name}"), "m49_subregion": N_("UN M49 subregion: {name}"),
+    "ldc": N_("UN group: {name}"), "lldc": N_("UN group: {name}"), "sids": N_("UN group: {name}")}
 
 
 def indicator_options(themed: pd.DataFrame) -> list[dict]:
     """Dropdown options grouped under their (primary) theme: a disabled header per theme, then its indicators.
 
-    `themed` has indicator_id, name, theme (NULL for none: put under "Context" last), in display order. Each
+    `themed` has indicator_id, name, theme (NULL for none: put under "Context" last), in display order, its names
+    and themes in the language to show (the page passes them through localized.py; "Context" is translated here). Each
     indicator's search text is its theme, so typing a theme name lists its indicators (with search_order
     "original", the dropdown keeps this order while searching).
     """
     options: list[dict] = []
-    frame = themed.assign(theme=themed["theme"].fillna(CONTEXT_THEME))
-    order = list(dict.fromkeys(t for t in frame["theme"].tolist() if t != CONTEXT_THEME))
-    if (frame["theme"] == CONTEXT_THEME).any():
-        order.append(CONTEXT_THEME)
+    context = _(CONTEXT_THEME)
+    frame = themed.assign(theme=themed["theme"].fillna(context))
+    order = list(dict.fromkeys(t for t in frame["theme"].tolist() if t != context))
+    if (frame["theme"] == context).any():
+        order.append(context)
     for theme in order:
         rows = frame[frame["theme"] == theme]
         # A header matches a search for its theme only: a search for an indicator's name then puts that indicator
@@ -275,27 +294,31 @@ def indicator_options(themed: pd.DataFrame) -> list[dict]:
 
 
 def group_options(groups: pd.DataFrame, all_value: str) -> list[dict]:
-    """'All economies', then each group named with its kind ('Income group: Low income'), in GROUP_TYPES order."""
-    options = [{"label": "All economies", "value": all_value}]
-    for kind, word in GROUP_TYPES.items():
+    """'All economies', then each group named with its kind ('Income group: Low income'), in GROUP_TYPES order, in
+    the request's language."""
+    options = [{"label": _("All economies"), "value": all_value}]
+    for kind, words in GROUP_TYPES.items():
         rows = groups[groups["group_type"] == kind]
-        options += [{"label": f"{word}: {name}", "value": group_id}
+        options += [{"label": _(words).format(name=localized.group_name(name)), "value": group_id}
                     for group_id, name in zip(rows["group_id"].tolist(), rows["name"].tolist(), strict=True)]
     return options
 
 
 def source_caption(meta: pd.Series) -> str:
     """"Source: …" line shown under every chart: publisher, dataset, code, vintage, licence."""
-    release = (f"release of {pd.Timestamp(meta['vintage']).date().isoformat()}" if pd.notna(meta["vintage"])
-               else "undated release")
-    return f"Source: {meta['attribution']} ({meta['source_code']}), {release}. Licence: {meta['license']}."
+    release = (_("release of {date}").format(date=pd.Timestamp(meta["vintage"]).date().isoformat())
+               if pd.notna(meta["vintage"]) else _("undated release"))
+    return _("Source: {attribution} ({code}), {release}. Licence: {licence}.").format(
+        attribution=meta["attribution"], code=meta["source_code"], release=release, licence=meta["license"])
 
 
 def off_map_note(values: pd.DataFrame) -> str:
     """Say which economies have data but no shape on the map."""
-    present = values.dropna(subset=["value"])
-    missing = [f"{NO_SHAPE[code]} ({code})" for code in present["iso3"] if code in NO_SHAPE]
-    return f"Not drawn (no shape on this map): {', '.join(missing)}." if missing else ""
+    present = values[values["value"].notna()]
+    missing = [f"{localized.country_name(code, NO_SHAPE[code])} ({code})" for code in present["iso3"]
+               if code in NO_SHAPE]
+    return _("Not drawn (no shape on this map): {economies}.").format(economies=", ".join(missing)) if missing \
+        else ""
 
 
 def _digits(unit: str) -> int:
@@ -307,20 +330,24 @@ def map_summary(reported: pd.DataFrame, indicator_name: str, unit: str, year: in
     """One sentence saying what the map shows: the range and where it is highest and lowest."""
     name = formatting.in_sentence(indicator_name)
     if reported.empty:
-        return f"No economy reports {name} for {year}."
+        return _("No economy reports {indicator} for {year}.").format(indicator=name, year=year)
     top, bottom = reported.loc[reported["value"].idxmax()], reported.loc[reported["value"].idxmin()]
-    return (f"In {year}, {name} ranges from {formatting.value(bottom['value'], unit)} in "
-            f"{bottom['name']} to {formatting.value(top['value'], unit)} in {top['name']} ({len(reported)} economies; "
-            f"median {formatting.value(reported['value'].median(), unit)}).")
+    return ngettext("In {year}, {indicator} ranges from {low} in {low_economy} to {high} in {high_economy} "
+                    "({count} economy; median {median}).",
+                    "In {year}, {indicator} ranges from {low} in {low_economy} to {high} in {high_economy} "
+                    "({count} economies; median {median}).", len(reported)).format(
+        year=year, indicator=name, low=localized.value_text(bottom["value"], unit), low_economy=bottom["name"],
+        high=localized.value_text(top["value"], unit), high_economy=top["name"], count=len(reported),
+        median=localized.value_text(reported["value"].median(), unit))
 
 
 def trend_summary(series: pd.DataFrame, indicator_name: str, unit: str) -> str:
     """One sentence per chart: each chosen economy's first and latest value."""
     if series.empty:
-        return "Choose countries to compare their trends."
+        return _("Choose countries to compare their trends.")
     parts = []
     for name, rows in series.groupby("name", sort=True):
         first, last = rows.iloc[0], rows.iloc[-1]
         parts.append(f"{name} {formatting.number(first['value'], unit)} ({first['year']}) → "
-                     f"{formatting.value(last['value'], unit)} ({last['year']})")
-    return f"{indicator_name}: " + "; ".join(parts) + "."
+                     f"{localized.value_text(last['value'], unit)} ({last['year']})")
+    return _("{indicator}: {trends}.").format(indicator=indicator_name, trends="; ".join(parts))

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboard import formatting, i18n, localized
-from dashboard.chart_style import LINE_COLOURS, mark_definition_changes
+from dashboard.chart_style import LINE_COLOURS, directed, mark_definition_changes
 from dashboard.i18n import gettext as _
 
 # Okabe–Ito, as everywhere: the economy in blue, its region in vermilion, its income group in green;
@@ -131,7 +131,7 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
                                           economy=lines.get("economy", _("this economy"))),
                                       "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
                                       "font": {"size": 14}, "bgcolor": "rgba(255, 255, 255, 0.85)"})
-    return {"data": traces, "layout": layout}
+    return directed({"data": traces, "layout": layout})
 
 
 def headline_summary(series: pd.DataFrame, lines: dict[str, str], indicator_name: str, unit: str) -> str:

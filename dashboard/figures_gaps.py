@@ -19,7 +19,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboard import formatting, i18n
-from dashboard.chart_style import LINE_COLOURS
+from dashboard.chart_style import LINE_COLOURS, directed
 from dashboard.i18n import gettext as _
 from dashboard.i18n import ngettext
 from dashboard.rows import plain as _plain
@@ -139,7 +139,7 @@ def _figure(traces: list[dict], heading: str, height: int, *, note: str | None =
         settings["annotations"] = [*settings.get("annotations", []), {
             "text": note, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
             "font": {"size": 13, "color": "#555555"}}]
-    return {"data": traces, "layout": settings}
+    return directed({"data": traces, "layout": settings})
 
 
 def _by_year(rows: list[dict], gap: Gap) -> dict[int, dict[str, float]]:

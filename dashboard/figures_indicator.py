@@ -1,13 +1,14 @@
 """Figures of the Indicator page: the map of who reports in a year, and the editions of a publisher's world
 aggregate with the revision between them. Plain plotly dicts and frames; every number goes through
-dashboard/formatting.py."""
+dashboard/formatting.py, every word through gettext (the names given are already in the request's language)."""
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboard import formatting
-from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY
+from dashboard import formatting, localized
+from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, directed
+from dashboard.i18n import gettext as _
 
 REPORTS_COLOUR = "#0072B2"
 
@@ -18,7 +19,7 @@ def edition_label(row) -> str:
     vintage = row["vintage"]
     if pd.isna(vintage):
         return f"{row['publisher']}, {row['source_id']}"
-    return f"{row['publisher']}, {pd.Timestamp(vintage):%b %Y} edition"
+    return _("{publisher}, {month} edition").format(publisher=row["publisher"], month=formatting.month(vintage))
 
 
 def reporters_map(economies: pd.DataFrame, reporting: set[str], year: int) -> dict:
@@ -30,12 +31,12 @@ def reporters_map(economies: pd.DataFrame, reporting: set[str], year: int) -> di
                 "showscale": False, "showlegend": True, "marker": {"line": {"color": "white", "width": 0.4}}}
 
     has = economies["iso3"].isin(reporting)
-    return {"data": [trace(economies[has], f"value for {year}", REPORTS_COLOUR),
-                     trace(economies[~has], "no value", NO_DATA_GREY)],
+    return directed({"data": [trace(economies[has], _("value for {year}").format(year=year), REPORTS_COLOUR),
+                     trace(economies[~has], _("no value"), NO_DATA_GREY)],
             "layout": {"height": 300, "margin": {"l": 0, "r": 0, "t": 4, "b": 0},
                        "geo": {"landcolor": NO_DATA_GREY, "countrycolor": "white",
                                "lataxis": {"range": [-58, 85]}, "projection": {"type": "natural earth"}},
-                       "legend": {"title": {"text": f"Economies, {year}"}}}}
+                       "legend": {"title": {"text": _("Economies, {year}").format(year=year)}}}})
 
 
 def editions_figure(rows: pd.DataFrame, indicator_name: str, unit: str) -> dict:
@@ -44,7 +45,7 @@ def editions_figure(rows: pd.DataFrame, indicator_name: str, unit: str) -> dict:
     traces = []
     editions = list(dict.fromkeys(rows["source_id"]))
     digits = formatting.digits(unit)
-    short = formatting.short_unit(unit)
+    short = localized.short_unit(unit)
     for index, source_id in enumerate(editions):
         edition = rows[rows["source_id"] == source_id]
         label = edition_label(edition.iloc[0])
@@ -59,14 +60,16 @@ def editions_figure(rows: pd.DataFrame, indicator_name: str, unit: str) -> dict:
         })
     publisher = rows["publisher"].iloc[0]
     group = rows["group_name"].iloc[0]
-    title = f"{indicator_name}, {group} ({publisher}): each edition"
-    return {"data": traces, "layout": {
+    title = _("{indicator}, {group} ({publisher}): each edition").format(indicator=indicator_name, group=group,
+                                                                        publisher=publisher)
+    return directed({"data": traces, "layout": {
         "margin": {"l": 50, "r": 10, "t": 30, "b": 40}, "height": 360,
         "title": {"text": title, "x": 0.01, "font": {"size": 15}},
-        "xaxis": {"gridcolor": "#eeeeee"}, "yaxis": {"title": {"text": unit}, "gridcolor": "#eeeeee"},
+        "xaxis": {"gridcolor": "#eeeeee"},
+        "yaxis": {"title": {"text": localized.unit_label(unit)}, "gridcolor": "#eeeeee"},
         "legend": {"orientation": "h", "y": -0.15}, "plot_bgcolor": "white", "hovermode": "x unified",
         "meta": {"indicator": title, "unit": unit},
-    }}
+    }})
 
 
 def revision_table(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
@@ -77,10 +80,10 @@ def revision_table(rows: pd.DataFrame, unit: str) -> pd.DataFrame:
     wide = rows.pivot_table(index="year", columns="source_id", values="value", aggfunc="first")
     wide = wide.reindex(columns=editions)
     first, last = labels[editions[0]], labels[editions[-1]]
-    table = pd.DataFrame({"Year": [str(int(year)) for year in wide.index]})
+    table = pd.DataFrame({_("Year"): [str(int(year)) for year in wide.index]})
     for source_id in editions:
-        table[labels[source_id]] = [formatting.value(value, unit) for value in wide[source_id]]
-    table[f"Revision, {first} → {last}"] = [
+        table[labels[source_id]] = [localized.value_text(value, unit) for value in wide[source_id]]
+    table[_("Revision, {first} → {last}").format(first=first, last=last)] = [
         formatting.change(new - old, unit) if not (formatting.missing(new) or formatting.missing(old)) else "—"
         for old, new in zip(wide[editions[0]], wide[editions[-1]], strict=True)]
     return table
@@ -97,10 +100,13 @@ def revision_summary(rows: pd.DataFrame, indicator_name: str, unit: str) -> str:
         edition_label(rows[rows["source_id"] == editions[-1]].iloc[0])
     group = rows["group_name"].iloc[0]
     if both.empty:
-        return f"The {first} and {last} share no year of {group}'s {formatting.in_sentence(indicator_name)}."
+        return _("The {first} and {last} share no year of {group}'s {indicator}.").format(
+            first=first, last=last, group=group, indicator=formatting.in_sentence(indicator_name))
     year = int(both.index.max())
     biggest = int(both.abs().idxmax())
-    return (f"{group}, {formatting.in_sentence(indicator_name)}: for {year}, the {first} gave "
-            f"{formatting.value(old[year], unit)} and the {last} {formatting.value(new[year], unit)} "
-            f"({formatting.change(both[year], unit)}); the largest revision is for {biggest} "
-            f"({formatting.change(both[biggest], unit)}).")
+    return _("{group}, {indicator}: for {year}, the {first} gave {old} and the {last} {new} ({change}); the largest "
+             "revision is for {largest_year} ({largest}).").format(
+        group=group, indicator=formatting.in_sentence(indicator_name), year=year, first=first,
+        old=localized.value_text(old[year], unit), last=last, new=localized.value_text(new[year], unit),
+        change=formatting.change(both[year], unit), largest_year=biggest,
+        largest=formatting.change(both[biggest], unit))

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboard import formatting
-from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY
+from dashboard.chart_style import LINE_COLOURS, MAP_SCALE, NO_DATA_GREY, directed
 from dashboard.i18n import gettext as _
 from dashboard.sparkline import line_from, sparkline_svg
 
@@ -82,7 +82,7 @@ def scroll_box(table: str, label: str) -> str:
 def table_label(headers: list[str]) -> str:
     """A table's name for screen readers when it has no caption: its first columns."""
     named = ", ".join(headers[:3]) + (", …" if len(headers) > 3 else "")
-    return f"Table: {named}"
+    return _("Table: {columns}").format(columns=named)
 
 
 def html_table(headers: list[str], rows: list[list[str]], table_id: str | None = None) -> str:
@@ -103,7 +103,7 @@ def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digit
 
     def cell(value) -> str:
         if isinstance(value, float):
-            return "" if math.isnan(value) else f"{value:,.{digits}f}"
+            return "" if math.isnan(value) else formatting.fixed(value, digits)
         return esc(value)
 
     shown = frame.head(TABLE_ROWS)
@@ -112,7 +112,8 @@ def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digit
     rows = [[cell(value) for value in row] for row in zip(*columns, strict=True)]
     table = html_table([labels.get(column, column) for column in shown.columns], rows)
     if len(frame) > TABLE_ROWS:
-        table += f'<p class="caption">First {TABLE_ROWS} of {len(frame):,} rows; the Data page has them all.</p>'
+        table += '<p class="caption">' + esc(_("First {shown} of {total} rows; the Data page has them all.").format(
+            shown=formatting.count(TABLE_ROWS), total=formatting.count(len(frame)))) + "</p>"
     return table
 
 
@@ -126,21 +127,24 @@ def sparkline(series: pd.DataFrame, *, label: str, value_format: str = ",.1f", r
     lines = [line_from(series, label, SPARK_COLOUR)]
     if reference is not None and len(reference):
         lines.append(line_from(reference, reference_label, REFERENCE_COLOUR, width=1.5, dash="5 3"))
-    return sparkline_svg(lines, height=SPARK_HEIGHT, value_format=value_format, label=f"Sparkline: {label}",
-                         target=target, target_label=target_label, target_colour=TARGET_COLOUR)
+    return sparkline_svg(lines, height=SPARK_HEIGHT, value_format=value_format,
+                         label=_("Sparkline: {label}").format(label=label), target=target,
+                         target_label=target_label, target_colour=TARGET_COLOUR)
 
 
 def trend_sentence(series: pd.DataFrame, label: str, fmt) -> str:
     """"<label> went from X in Y0 to Z in Y1." — the sparkline's one-sentence summary."""
     if series.empty:
-        return f"No data for {formatting.in_sentence(label)}."
+        return _("No data for {subject}.").format(subject=formatting.in_sentence(label))
     first, last = series.iloc[0], series.iloc[-1]
-    start, end = fmt(first["value"]), fmt(last["value"])
-    if start == end:
+    words = {"subject": label, "start": fmt(first["value"]), "end": fmt(last["value"]),
+             "first_year": int(first["year"]), "last_year": int(last["year"])}
+    if words["start"] == words["end"]:
         # "fell from 0.92 to 0.92" would contradict itself: a change smaller than the precision shown is none.
-        return f"{label} was {start} in {int(first['year'])} and still {end} in {int(last['year'])}."
-    verb = "rose" if last["value"] > first["value"] else "fell"
-    return f"{label} {verb} from {start} in {int(first['year'])} to {end} in {int(last['year'])}."
+        return _("{subject} was {start} in {first_year} and still {end} in {last_year}.").format(**words)
+    if last["value"] > first["value"]:
+        return _("{subject} rose from {start} in {first_year} to {end} in {last_year}.").format(**words)
+    return _("{subject} fell from {start} in {first_year} to {end} in {last_year}.").format(**words)
 
 
 # --- the About page's coverage map ----------------------------------------------------------------
@@ -157,9 +161,9 @@ def coverage_map(counts: pd.DataFrame, total: int, first_year: int, last_year: i
     figure = go.Figure(go.Choropleth(
         locations=counts["iso3"], z=counts["n_indicators"], text=counts["name"], locationmode="ISO-3",
         colorscale=MAP_SCALE, zmin=0, zmax=max(best, 1), marker_line_color="white", marker_line_width=0.4,
-        colorbar={"title": {"text": "indicators"}, "thickness": 14},
-        hovertemplate=(f"<b>%{{text}}</b><br>%{{z}} of {total} indicators with data, "
-                       f"{first_year}–{last_year}<extra></extra>"),
+        colorbar={"title": {"text": _("indicators")}, "thickness": 14},
+        hovertemplate=("<b>%{text}</b><br>" + _("{count} of {total} indicators with data, {first}–{last}").format(
+            count="%{z}", total=total, first=first_year, last=last_year) + "<extra></extra>"),
     ))
     figure.update_geos(
         showframe=False, showcoastlines=False, projection_type="natural earth", showland=True,
@@ -167,17 +171,20 @@ def coverage_map(counts: pd.DataFrame, total: int, first_year: int, last_year: i
     )
     figure.update_layout(
         margin={"l": 0, "r": 0, "t": 30, "b": 0}, height=440,
-        title={"text": f"Catalogue indicators with data, {first_year}–{last_year}", "x": 0.01, "font": {"size": 15}},
+        title={"text": _("Catalogue indicators with data, {first}–{last}").format(first=first_year, last=last_year),
+               "x": 0.01, "font": {"size": 15}},
     )
-    return figure
+    return directed(figure)
 
 
 def coverage_summary(counts: pd.DataFrame, total: int, first_year: int, last_year: int) -> str:
     """One sentence: the median economy, the best and the worst covered."""
     if counts.empty:
-        return "No economy has data in these years."
+        return _("No economy has data in these years.")
     ranked = counts.sort_values(["n_indicators", "name"], ascending=[False, True])
     top, bottom = ranked.iloc[0], ranked.iloc[-1]
-    return (f"Between {first_year} and {last_year} the median economy has data for "
-            f"{counts['n_indicators'].median():,.0f} of {total} catalogue indicators, from "
-            f"{int(bottom['n_indicators'])} in {bottom['name']} to {int(top['n_indicators'])} in {top['name']}.")
+    return _("Between {first} and {last} the median economy has data for {median} of {total} catalogue indicators, "
+             "from {fewest} in {fewest_economy} to {most} in {most_economy}.").format(
+        first=first_year, last=last_year, median=formatting.fixed(counts["n_indicators"].median(), 0), total=total,
+        fewest=int(bottom["n_indicators"]), fewest_economy=bottom["name"], most=int(top["n_indicators"]),
+        most_economy=top["name"])

@@ -17,7 +17,7 @@ import pandas as pd
 from babel.numbers import format_decimal
 
 from dashboard import formatting, i18n, localized
-from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS
+from dashboard.chart_style import AGGREGATE_COLOUR, COUNTRY_COLOURS, directed
 from dashboard.i18n import gettext as _
 from dashboard.i18n import ngettext
 from dashboard.localized import N_
@@ -111,10 +111,10 @@ def _fit_line(fit: Fit, rows: pd.DataFrame, x: Axis, y: Axis) -> dict:
             "line": {"color": AGGREGATE_COLOUR, "width": 1.5, "dash": "dash"}, "hoverinfo": "skip"}
 
 
-def _sizes(population: pd.Series, largest: float) -> list[float]:
+def _sizes(population: list, largest: float) -> list[float]:
     """Point diameters with area proportional to population (the smallest size when it is not known)."""
     sizes = []
-    for value in population.tolist():
+    for value in population:
         if formatting.missing(value) or largest <= 0:
             sizes.append(SMALLEST_POINT)
         else:
@@ -145,19 +145,27 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
     largest = float(drawn["population"].max()) if drawn["population"].notna().any() else 0.0
     categories = [*colours.order, OTHER]
     palette = dict(zip(categories, [*colours.colours, "#777777"], strict=False))
-    category = drawn[colours.column].where(drawn[colours.column].isin(colours.order), OTHER)
+    # The points as Python lists, split by category once: a frame sliced per category (filter, astype, itertuples)
+    # cost more than the points themselves (docs/serving.md, "Answer costs: text columns and Scatter").
+    known = set(colours.order)
+    category = [value if value in known else OTHER for value in drawn[colours.column].tolist()]
+    columns = {column: drawn[column].tolist()
+               for column in ("x", "y", "name", "iso3", "x_year", "y_year", "population", "population_year")}
     traces = []
     for english in categories:
-        part = drawn[category == english]
-        if part.empty:
+        at = [position for position, of in enumerate(category) if of == english]
+        if not at:
             continue
+        part = {column: [values[position] for position in at] for column, values in columns.items()}
         name = _category(english)
         inside = [members is None or code in members for code in part["iso3"]]
         traces.append({
-            "type": "scatter", "mode": "markers", "name": name, "x": part["x"].astype(float).tolist(),
-            "y": part["y"].astype(float).tolist(), "text": part["name"].tolist(), "ids": part["iso3"].tolist(),
-            "customdata": [[_value(row.x, x.unit, row.x_year), _value(row.y, y.unit, row.y_year),
-                            _people(row.population, row.population_year)] for row in part.itertuples()],
+            "type": "scatter", "mode": "markers", "name": name, "x": [float(value) for value in part["x"]],
+            "y": [float(value) for value in part["y"]], "text": part["name"], "ids": part["iso3"],
+            "customdata": [[_value(px, x.unit, px_year), _value(py, y.unit, py_year), _people(people, people_year)]
+                           for px, px_year, py, py_year, people, people_year in zip(
+                               part["x"], part["x_year"], part["y"], part["y_year"], part["population"],
+                               part["population_year"], strict=True)],
             "hovertemplate": _hover(x, y),
             "marker": {"color": palette[english], "size": _sizes(part["population"], largest), "sizemode": "diameter",
                        "opacity": [0.85 if inside_group else FADED for inside_group in inside],
@@ -176,7 +184,7 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
     title = heading
     if members is not None:
         title += "<br><sub>" + _("{group} highlighted").format(group=group_name) + "</sub>"
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "title": {"text": title, "x": 0, "xanchor": "left", "font": {"size": 15}},
         "meta": {"indicator": heading,
                  "unit": f"x: {x.unit}; y: {y.unit}"},  # read by the downloads (assets/chart_downloads.js)
@@ -187,7 +195,7 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
                    "x": 0, "xanchor": "left", "y": -0.16, "yanchor": "top"},
         "hovermode": "closest", "margin": {"l": 60, "r": 10, "t": 70 if members is not None else 50, "b": 40},
         "plot_bgcolor": "white", "paper_bgcolor": "white", "height": 600,
-    }}
+    }})
 
 
 def _axis_title(axis: Axis) -> str:

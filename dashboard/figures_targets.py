@@ -1,5 +1,8 @@
 """Targets page figures and texts, as pure functions of (data, options): no database, no Dash.
 
+Every text is in the request's language (gettext; numbers through dashboard/formatting.py; status words and
+economy names through dashboard/localized.py); English is written as it always was.
+
 A target row (from the `target` table) is a mapping with comparator, value, band, met_threshold, bound,
 deadline_year and pace; a progress row (from `target_progress`) carries base/latest year and value, the observed
 and required compound rates, status, projected year, pace and the projected path. The measure, the pace and the
@@ -10,13 +13,22 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
+from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
-from dashboard import formatting
-from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, mark_definition_changes
+from dashboard import formatting, i18n, localized
+from dashboard.chart_style import LINE_COLOURS, NO_DATA_GREY, NO_SHAPE, directed, mark_definition_changes
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
 from dashboard.rows import num, records
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
+
 
 # Every status the ETL writes (etl/measures/status_rules.py STATUSES), best first, and "no data" for economies
 # with no row. Okabe–Ito colours (colour-blind safe); text always goes with them.
@@ -72,8 +84,14 @@ def fmt(value, unit: str = "", digits: int | None = None) -> str:
         return "—"
     if digits is None:  # 0–1 indices as the status badges write them (status_rules.fmt_value): 0.427, not 0.43
         digits = TARGET_RATIO_DIGITS if unit == "ratio" or unit.startswith("index") else formatting.digits(unit)
-    suffix = "%" if unit.startswith("%") else ""
-    return f"{number:,.{digits}f}{suffix}"
+    if unit.startswith("%"):
+        # English keeps its "72.7%"; other languages write the locale's percent sign and spacing ("72,7 %")
+        return f"{number:,.{digits}f}%" if _english() else formatting.percent(number, digits)
+    return formatting.fixed(number, digits)
+
+
+def _english() -> bool:
+    return i18n.current() is i18n.DEFAULT
 
 
 def fmt_distance(value, unit: str) -> str:
@@ -81,11 +99,10 @@ def fmt_distance(value, unit: str) -> str:
     number = num(value)
     if number is None:
         return "—"
-    if unit == "% of monthly GNI per capita":
-        return f"{number:,.2f} pp"
-    if unit.startswith("%"):
-        return f"{number:,.1f} pp"
-    return f"{number:,.{TARGET_RATIO_DIGITS if unit == 'ratio' else formatting.digits(unit)}f}"
+    if unit.startswith("%"):  # percentage points: two decimals for % of GNI (read against 2 %), else one
+        return _("{value} pp").format(value=formatting.fixed(number, 2 if unit == "% of monthly GNI per capita"
+                                                                     else 1))
+    return formatting.fixed(number, TARGET_RATIO_DIGITS if unit == "ratio" else formatting.digits(unit))
 
 
 def target_text(target: Mapping, unit: str) -> str:
@@ -94,56 +111,71 @@ def target_text(target: Mapping, unit: str) -> str:
     digits = 2 if unit == "ratio" else 0 if unit.startswith("%") else None  # None: the unit's own (an index's 0.500)
     if target["comparator"] == "between":
         band = float(target["band"])
-        return f"between {fmt(value - band, unit, digits)} and {fmt(value + band, unit, digits)} by {deadline}"
+        return _("between {low} and {high} by {year}").format(low=fmt(value - band, unit, digits),
+                                                              high=fmt(value + band, unit, digits), year=deadline)
     if target["comparator"] == "<=":
-        return f"at most {fmt(value, unit, digits)} by {deadline}"
+        return _("at most {value} by {year}").format(value=fmt(value, unit, digits), year=deadline)
     threshold = num(target.get("met_threshold"))
     if threshold is not None and threshold != value:
-        return f"{fmt(value, unit, digits)} by {deadline} (scored as met at {fmt(threshold, unit, digits)})"
-    return f"at least {fmt(value, unit, digits)} by {deadline}"
+        return _("{value} by {year} (scored as met at {threshold})").format(
+            value=fmt(value, unit, digits), year=deadline, threshold=fmt(threshold, unit, digits))
+    return _("at least {value} by {year}").format(value=fmt(value, unit, digits), year=deadline)
+
+
+def projected(row: Mapping) -> tuple[str, int | None]:
+    """When the target is reached at the observed pace: ('met', year or None), ('passed', None), ('none', None),
+    ('never', None) (not at the current pace) or ('reached', projected year)."""
+    status = row.get("status")
+    year = num(row.get("status_year")) if num(row.get("status_year")) is not None else num(row.get("projected_year"))
+    if status == "met":
+        return "met", None if year is None else int(year)
+    if status == "not met":
+        return "passed", None
+    if status in ("insufficient data", "no open indicator", NO_DATA):
+        return "none", None
+    year = num(row.get("projected_year"))
+    return ("never", None) if year is None else ("reached", int(year))
+
+
+# projected() as a table cell and as the card's sentence, by its kind.
+PROJECTED_TEXTS = {"met": N_("met"), "passed": N_("deadline passed"), "none": "—",
+                   "never": N_("not at the current pace")}
+PROJECTED_SENTENCES = {"met": N_("Target met."), "passed": N_("The deadline has passed."), "none": N_("No projection."),
+                       "never": N_("Not reached at the observed pace.")}
 
 
 def projected_text(row: Mapping) -> str:
     """When the target is reached at the observed pace, in words."""
-    status = row.get("status")
-    year = num(row.get("status_year")) if num(row.get("status_year")) is not None else num(row.get("projected_year"))
-    if status == "met":
-        return f"met in {int(year)}" if year is not None else "met"
-    if status == "not met":
-        return "deadline passed"
-    if status in ("insufficient data", "no open indicator", NO_DATA):
-        return "—"
-    year = num(row.get("projected_year"))
-    if year is None:
-        return "not at the current pace"
-    return str(int(year))
+    kind, year = projected(row)
+    if kind == "met" and year is not None:
+        return _("met in {year}").format(year=year)
+    if kind == "reached":
+        return str(year)
+    return _(PROJECTED_TEXTS[kind]) if kind != "none" else "—"
 
 
 def projected_sentence(row: Mapping) -> str:
     """The card's line on when the target is reached."""
-    when = projected_text(row)
-    if when.startswith("met"):
-        return f"Target {when}."
-    if when == "deadline passed":
-        return "The deadline has passed."
-    if when == "—":
-        return "No projection."
-    if when == "not at the current pace":
-        return "Not reached at the observed pace."
-    return f"Reached in {when} at the observed pace."
+    kind, year = projected(row)
+    if kind == "met" and year is not None:
+        return _("Target met in {year}.").format(year=year)
+    if kind == "reached":
+        return _("Reached in {year} at the observed pace.").format(year=year)
+    return _(PROJECTED_SENTENCES[kind])
 
 
 def pace_label(target: Mapping, kind: str, unit: str) -> str:
     """What the rates on the page measure, as progress towards the target (positive = towards it)."""
     if kind == "linear":
-        return f"Change per year, {unit}"
+        return _("Change per year, {unit}").format(unit=localized.unit_label(unit))
     if kind == "growth":
-        return "Growth per year, % (compound)"
+        return _("Growth per year, % (compound)")
     if target["comparator"] == "<=":
-        return "Fall in the value per year, % (compound)"
+        return _("Fall in the value per year, % (compound)")
     if target["comparator"] == "between":
-        return "Share of the distance to the band closed per year, % (compound)"
-    return f"Share of the shortfall to {fmt(target['bound'], unit, 0)} closed per year, % (compound)"
+        return _("Share of the distance to the band closed per year, % (compound)")
+    return _("Share of the shortfall to {bound} closed per year, % (compound)").format(
+        bound=fmt(target["bound"], unit, 0))
 
 
 def towards(rate, kind: str) -> float | None:
@@ -169,12 +201,12 @@ FONT_TITLE = {"size": 15}
 
 
 def empty_figure(message: str, height: int = 320) -> dict:
-    return {"data": [], "layout": {
+    return directed({"data": [], "layout": {
         "height": height, "plot_bgcolor": "white", "margin": {"l": 10, "r": 10, "t": 30, "b": 10},
         "xaxis": {"visible": False}, "yaxis": {"visible": False},
         "annotations": [{"text": message, "showarrow": False, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper",
                          "font": {"size": 14}}],
-    }}
+    }})
 
 
 def _hline(y: float, text: str, *, dash: str = "solid", width: float = 1.5, below: bool = False
@@ -184,6 +216,16 @@ def _hline(y: float, text: str, *, dash: str = "solid", width: float = 1.5, belo
     note = {"text": text, "xref": "paper", "x": 0.01, "xanchor": "left", "yref": "y", "y": y, "showarrow": False,
             "yanchor": "top" if below else "bottom", "font": {"size": 12}}
     return shape, note
+
+
+# The target's line on the trend chart, by comparator ('goal': a 100 % goal scored as met at a lower level).
+TARGET_LINES = {"<=": N_("Target: at most {value}"), "goal": N_("Target: goal {value}"),
+                ">=": N_("Target: at least {value}")}
+
+
+def share(value) -> str:
+    """A 0–1 share as a whole percent ("73%" in English, as before; "73 %" in French)."""
+    return f"{value:.0%}" if _english() else formatting.percent(100 * float(value), 0)
 
 
 def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, scope_name: str, unit: str,
@@ -196,11 +238,12 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     changes) are marked by labelled vertical lines inside the years shown.
     """
     if series.empty and (extra is None or extra[1].empty):
-        return empty_figure(f"No {scope_name} series for {formatting.in_sentence(indicator_name)}")
+        return empty_figure(_("No {scope} series for {indicator}").format(
+            scope=scope_name, indicator=formatting.in_sentence(indicator_name)))
     ratio = unit == "ratio"
     digits = 3 if ratio or unit.startswith("index") else 1  # a 0–1 index read to 0.1 would hide its change
     level = 0 if unit.startswith("%") else None  # the target lines: "75%", an index's "0.500"
-    short = "%" if unit.startswith("%") else f" {unit}"
+    short = "%" if unit.startswith("%") else f" {localized.short_unit(unit)}"
     traces: list[dict] = []
     lines = [(scope_name, series, row, LINE_COLOURS[0])]
     if extra is not None:
@@ -210,9 +253,10 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
         shown = frame[frame["year"] >= CHART_FROM]
         years += [int(year) for year in frame["year"]]
         if "population_coverage" in shown:
-            coverage = [f"population coverage {c:.0%}" if pd.notna(c) else "" for c in shown["population_coverage"]]
+            coverage = [_("population coverage {share}").format(share=share(c)) if pd.notna(c) else ""
+                        for c in shown["population_coverage"]]
         else:
-            coverage = ["the publisher's series"] * len(shown)
+            coverage = [_("the publisher's series")] * len(shown)
         traces.append({
             "type": "scatter", "mode": "lines+markers", "name": name, "x": shown["year"].astype(int).tolist(),
             "y": shown["value"].astype(float).tolist(), "customdata": coverage,
@@ -224,19 +268,23 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
         ahead = projection(progress_row)
         if len(ahead) > 1:
             traces.append({
-                "type": "scatter", "mode": "lines+markers", "name": f"{name}: projection at the observed pace",
+                "type": "scatter", "mode": "lines+markers",
+                "name": _("{scope}: projection at the observed pace").format(scope=name),
                 "x": ahead["year"].tolist(), "y": ahead["value"].tolist(),
                 "line": {"color": colour, "width": 2, "dash": "dash"}, "marker": {"size": 5, "symbol": "circle-open"},
-                "hovertemplate": f"<b>{name}, projected</b> %{{x}}: %{{y:,.{digits}f}}{short}<extra></extra>",
+                "hovertemplate": "<b>" + _("{scope}, projected").format(scope=name)
+                                 + f"</b> %{{x}}: %{{y:,.{digits}f}}{short}<extra></extra>",
             })
             years.append(int(ahead["year"].iloc[-1]))
         base_year, base_value = num(progress_row.get("base_year")), num(progress_row.get("base_value"))
         if base_year is not None and base_value is not None:
             traces.append({
-                "type": "scatter", "mode": "markers", "name": f"{name}: base year {int(base_year)}",
+                "type": "scatter", "mode": "markers",
+                "name": _("{scope}: base year {year}").format(scope=name, year=int(base_year)),
                 "x": [int(base_year)], "y": [base_value],
                 "marker": {"size": 12, "symbol": "diamond-open", "color": colour, "line": {"width": 2}},
-                "hovertemplate": f"<b>{name}, base</b> %{{x}}: %{{y:,.{digits}f}}{short}<extra></extra>",
+                "hovertemplate": "<b>" + _("{scope}, base").format(scope=name)
+                                 + f"</b> %{{x}}: %{{y:,.{digits}f}}{short}<extra></extra>",
             })
     value, deadline = float(target["value"]), int(target["deadline_year"])
     shapes, notes = [], []
@@ -245,22 +293,26 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
         shapes.append({"type": "rect", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value - band,
                        "y1": value + band, "fillcolor": "#009E73", "opacity": 0.18, "line": {"width": 0},
                        "layer": "below"})
-        notes.append({"text": f"Target band {value - band:.2f}–{value + band:.2f}", "xref": "paper", "x": 0.01,
+        notes.append({"text": _("Target band {low}–{high}").format(low=formatting.fixed(value - band, 2),
+                                                                   high=formatting.fixed(value + band, 2)),
+                      "xref": "paper", "x": 0.01,
                       "xanchor": "left", "yref": "y", "y": value + band, "yanchor": "bottom", "showarrow": False})
     else:
         threshold = num(target.get("met_threshold"))
-        word = "at most" if target["comparator"] == "<=" else "goal" if threshold is not None else "at least"
-        shape, note = _hline(value, f"Target: {word} {fmt(value, unit, level)}")
+        line = (TARGET_LINES["<="] if target["comparator"] == "<=" else TARGET_LINES["goal"]
+                if threshold is not None else TARGET_LINES[">="])
+        shape, note = _hline(value, _(line).format(value=fmt(value, unit, level)))
         shapes.append(shape)
         notes.append(note)
         if threshold is not None and threshold != value:
-            shape, note = _hline(threshold, f"scored as met at {fmt(threshold, unit, level)}", dash="dot", width=1,
-                                 below=True)
+            shape, note = _hline(threshold, _("scored as met at {value}").format(value=fmt(threshold, unit, level)),
+                                 dash="dot", width=1, below=True)
             shapes.append(shape)
             notes.append(note)
     shapes.append({"type": "line", "xref": "x", "x0": deadline, "x1": deadline, "yref": "paper", "y0": 0, "y1": 1,
                    "line": {"color": "#555555", "width": 1, "dash": "dot"}})
-    notes.append({"text": f"Deadline {deadline}", "xref": "x", "x": deadline, "xanchor": "right", "yref": "paper",
+    notes.append({"text": _("Deadline {year}").format(year=deadline), "xref": "x", "x": deadline, "xanchor": "right",
+                  "yref": "paper",
                   "y": 1, "yanchor": "bottom", "showarrow": False})
     first = max(CHART_FROM, min(years)) if years else CHART_FROM
     last = max(deadline, *years) if years else deadline
@@ -268,17 +320,19 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     mark_definition_changes(changed, changes, first=first + 1, last=last)
     shapes += changed.get("shapes", [])
     notes += changed.get("annotations", [])
-    yaxis = {**AXIS, "title": {"text": unit}}
+    yaxis = {**AXIS, "title": {"text": localized.unit_label(unit)}}
     if not ratio:
         top = max([value, *[t for trace in traces for t in trace["y"] if t is not None]])
         yaxis["range"] = [0, top * 1.08]
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "height": 420, "margin": {"l": 55, "r": 20, "t": 40, "b": 40}, "plot_bgcolor": "white",
         "hovermode": "closest", "showlegend": True,
-        "title": {"text": f"{indicator_name}: {scope_name} against the target", "x": 0.01, "font": FONT_TITLE},
+        "title": {"text": _("{indicator}: {scope} against the target").format(indicator=indicator_name,
+                                                                              scope=scope_name),
+                  "x": 0.01, "font": FONT_TITLE},
         "xaxis": {**AXIS, "range": [first - 0.5, last + 1.5], "dtick": 5},
         "yaxis": yaxis, "legend": {"orientation": "h", "y": -0.12}, "shapes": shapes, "annotations": notes,
-    }}
+    }})
 
 
 def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highlight: str | None = None) -> dict:
@@ -289,11 +343,12 @@ def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highl
     group, first on top). Rates are shown as progress per year in % (positive = towards the target).
     """
     if groups.empty:
-        return empty_figure("No group has a value for this indicator")
+        return empty_figure(_("No group has a value for this indicator"))
     rows = records(groups)
     kinds = {pace_kind(target, row) for row in rows}
     kind = "linear" if "linear" in kinds else kinds.pop()
-    labels = [f"{'▶ ' if row['group_id'] == highlight else ''}{row['name']} · {row['status']}" for row in rows]
+    labels = [f"{'▶ ' if row['group_id'] == highlight else ''}{row['name']} · {localized.status_words(row['status'])}"
+              for row in rows]
     required = [towards(row["required_rate"], kind) for row in rows]
     observed = [towards(row["observed_rate"], kind) for row in rows]
     xs, ys = [], []
@@ -304,34 +359,37 @@ def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highl
     traces = [
         {"type": "scatter", "mode": "lines", "x": xs, "y": ys, "line": {"color": "#999999", "width": 2},
          "hoverinfo": "skip", "showlegend": False},
-        {"type": "scatter", "mode": "markers", "name": "Required pace (from the base year)",
+        {"type": "scatter", "mode": "markers", "name": _("Required pace (from the base year)"),
          "x": required, "y": labels,
          "marker": {"symbol": "diamond-open", "size": 11, "color": "#000000", "line": {"width": 2}},
-         "hovertemplate": "%{y}<br>required %{x:,.1f} per year<extra></extra>"},
+         "hovertemplate": "%{y}<br>" + _("required {value} per year").format(value="%{x:,.1f}")
+                          + "<extra></extra>"},
     ]
     for status in STATUSES:
         picked = [i for i, row in enumerate(rows) if row["status"] == status and observed[i] is not None]
         if not picked:
             continue
         traces.append({
-            "type": "scatter", "mode": "markers", "name": f"Observed pace: {status}",
+            "type": "scatter", "mode": "markers",
+            "name": _("Observed pace: {status}").format(status=localized.status_words(status)),
             "x": [observed[i] for i in picked], "y": [labels[i] for i in picked],
             "marker": {"symbol": "circle", "size": 12, "color": STATUS_COLOURS[status],
                        "line": {"color": "#333333", "width": 1}},
-            "hovertemplate": "%{y}<br>observed %{x:,.1f} per year<extra></extra>",
+            "hovertemplate": "%{y}<br>" + _("observed {value} per year").format(value="%{x:,.1f}")
+                             + "<extra></extra>",
         })
     height = max(300, 170 + 34 * len(rows))
     plot_height = height - 40 - 130  # the legend sits a fixed 60 px under the axis title, whatever the height
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "height": height, "margin": {"l": 10, "r": 20, "t": 40, "b": 130},
         "plot_bgcolor": "white", "hovermode": "closest", "showlegend": True,
-        "title": {"text": "Required against observed pace, by group", "x": 0.01, "font": FONT_TITLE},
+        "title": {"text": _("Required against observed pace, by group"), "x": 0.01, "font": FONT_TITLE},
         "xaxis": {**AXIS, "title": {"text": pace_label(target, kind, unit)}, "zeroline": True,
                   "zerolinecolor": "#555555", "rangemode": "tozero"},
         "yaxis": {"automargin": True, "categoryorder": "array", "categoryarray": labels[::-1],
                   "autorange": True},
         "legend": {"orientation": "h", "y": -60 / plot_height, "yanchor": "top", "x": 0},
-    }}
+    }})
 
 
 Rows = pd.DataFrame | list[dict]  # rows as a frame, or already as dicts (dashboard.rows.records)
@@ -354,25 +412,29 @@ def status_map(countries: Rows, title: str, *, fit: bool = False) -> dict:
         if not rows:
             continue
         colour = STATUS_COLOURS[status]
-        hover = [f"<b>{row['name']}</b><br>{status}"
-                 + (f"<br>latest {row['latest_year_text']}: {row['latest_text']}" if row["latest_year_text"] else "")
-                 + (f"<br>projected: {row['projected']}" if row["projected"] not in ("", "—") else "")
+        words = localized.status_words(status)
+        hover = [f"<b>{row['name']}</b><br>{words}"
+                 + ("<br>" + _("latest {year}: {value}").format(year=row["latest_year_text"], value=row["latest_text"])
+                    if row["latest_year_text"] else "")
+                 + ("<br>" + _("projected: {when}").format(when=row["projected"])
+                    if row["projected"] not in ("", "—") else "")
                  for row in rows]
         traces.append({
             "type": "choropleth", "locationmode": "ISO-3", "locations": [row["iso3"] for row in rows],
-            "z": [1] * len(rows), "name": f"{status} ({len(rows)})", "colorscale": [[0, colour], [1, colour]],
+            "z": [1] * len(rows), "name": f"{words} ({formatting.count(len(rows))})",
+            "colorscale": [[0, colour], [1, colour]],
             "showscale": False, "showlegend": True, "text": hover, "hovertemplate": "%{text}<extra></extra>",
             "marker": {"line": {"color": "white", "width": 0.4}},
         })
-    return {"data": traces, "layout": {
+    return directed({"data": traces, "layout": {
         "height": 460, "margin": {"l": 0, "r": 0, "t": 30, "b": 0},
         "title": {"text": title, "x": 0.01, "font": FONT_TITLE},
         "geo": {"showframe": False, "showcoastlines": False, "projection": {"type": "natural earth"},
                 "showland": True, "landcolor": NO_DATA_GREY, "showcountries": True, "countrycolor": "white",
                 **({"fitbounds": "locations"} if fit else {"lataxis": {"range": [-58, 85]}})},
-        "legend": {"title": {"text": "Status (economies)"}, "x": 0.0, "y": 0.05,
+        "legend": {"title": {"text": _("Status (economies)")}, "x": 0.0, "y": 0.05,
                    "bgcolor": "rgba(255,255,255,0.85)"},
-    }}
+    }})
 
 
 def status_counts(statuses: Iterable) -> pd.DataFrame:
@@ -387,45 +449,92 @@ def status_counts(statuses: Iterable) -> pd.DataFrame:
 
 def off_map(countries: Rows) -> str:
     """Economies with a status but no shape on the map (Kosovo), named rather than dropped."""
-    return "; ".join(f"{NO_SHAPE[row['iso3']]} ({row['iso3']}): {row['status']}" for row in rows_of(countries)
+    return "; ".join(f"{_economy(row['iso3'], NO_SHAPE[row['iso3']])} ({row['iso3']}): "
+                     f"{localized.status_words(row['status'])}" for row in rows_of(countries)
                      if row["iso3"] in NO_SHAPE and row["status"] != NO_DATA)
+
+
+def _economy(iso3: str, english: str) -> str:
+    """An economy's name: as given in English (chart_style's), else the locale's display name."""
+    return english if _english() else localized.country_name(iso3, english)
 
 
 # --- summaries -------------------------------------------------------------------------------------
 
 
+def status_label(row: Mapping, unit: str) -> str:
+    """A progress row's status as its badge writes it: the ETL's text in English ("not met: 72.4% in 2025 (…)"),
+    the status with the value and year it rests on in another language (localized.badge)."""
+    status = row.get("status") if isinstance(row.get("status"), str) else NO_DATA
+    return localized.badge(status, row.get("status_text"), row.get("status_value"), row.get("status_year"), unit)
+
+
 def chart_summary(row: Mapping | None, target: Mapping, scope_name: str, unit: str, indicator_name: str) -> str:
     """One sentence: where the scope stands, its status and when the target is reached at the observed pace."""
     if row is None or num(row.get("latest_value")) is None:
-        return f"No {scope_name} value for {formatting.in_sentence(indicator_name)}: progress cannot be assessed."
-    latest = f"{fmt(row['latest_value'], unit)} in {int(row['latest_year'])}"
-    base = ""
+        return _("No {scope} value for {indicator}: progress cannot be assessed.").format(
+            scope=scope_name, indicator=formatting.in_sentence(indicator_name))
+    values = {"scope": scope_name, "value": fmt(row["latest_value"], unit), "year": int(row["latest_year"])}
     if num(row.get("base_year")) is not None and int(row["base_year"]) != int(row["latest_year"]):
-        base = f" (from {fmt(row['base_value'], unit)} in {int(row['base_year'])})"
-    status = row["status"]
-    label = row.get("status_text") if isinstance(row.get("status_text"), str) else status
-    text = f"{scope_name}: {latest}{base}; target {target_text(target, unit)}; status: {label}"
-    if status in ("met", "not met") or row.get("deadline_passed") is True:
-        return text + "."
-    when = projected_text(row)
-    if when == "—":
-        return text + "."
-    if when == "not at the current pace":
-        return text + "; at the observed pace the target is not reached."
-    return text + f"; at the observed pace the target is reached in {when}."
+        where = _("{scope}: {value} in {year} (from {base_value} in {base_year})").format(
+            **values, base_value=fmt(row["base_value"], unit), base_year=int(row["base_year"]))
+    else:
+        where = _("{scope}: {value} in {year}").format(**values)
+    # Clauses of one sentence, each whole in the language, joined as the English joins them.
+    clauses = [where, _("target {target}").format(target=target_text(target, unit)),
+               _("status: {status}").format(status=status_label(row, unit))]
+    kind, year = projected(row)
+    if not (row["status"] in ("met", "not met") or row.get("deadline_passed") is True or kind in ("none", "met")):
+        clauses.append(_("at the observed pace the target is not reached") if kind == "never" else
+                       _("at the observed pace the target is reached in {year}").format(year=year))
+    return "; ".join(clauses) + "."
+
+
+def _status_parts(counts: pd.DataFrame) -> str:
+    """'12 met, 3 not met': each status with its count, in the order of STATUSES."""
+    return ", ".join(f"{formatting.count(row.economies)} {localized.status_words(row.status)}"
+                     for row in counts.itertuples())
 
 
 def groups_summary(groups: pd.DataFrame, type_name: str) -> str:
     if groups.empty:
-        return f"None of the {type_name} has a value for this indicator."
-    counts = status_counts(groups["status"])
-    parts = [f"{row.economies} {row.status}" for row in counts.itertuples()]
-    return f"{len(groups)} groups ({type_name}): " + ", ".join(parts) + "."
+        return _("None of the {groups} has a value for this indicator.").format(groups=type_name)
+    return ngettext("{count} group ({groups}): {statuses}.", "{count} groups ({groups}): {statuses}.",
+                    len(groups)).format(count=formatting.count(len(groups)), groups=type_name,
+                                        statuses=_status_parts(status_counts(groups["status"])))
 
 
-def map_summary(counts: pd.DataFrame, where: str) -> str:
+# Where a map and its counts are, as whole sentences for each kind of place (the world; a group, the target's or
+# the chosen one; the target's group and a chosen group within it): `{target}` is the target's label.
+PLACE_SENTENCES = {
+    "title": {"world": N_("{target}: status of each economy in the world"),
+              "group": N_("{target}: status of each economy in {group}"),
+              "both": N_("{target}: status of each economy in {scope} and {group}")},
+    "counts": {"world": N_("Economies per status in the world"), "group": N_("Economies per status in {group}"),
+               "both": N_("Economies per status in {scope} and {group}")},
+    "none": {"world": N_("No economy in the world has data for this target."),
+             "group": N_("No economy in {group} has data for this target."),
+             "both": N_("No economy in {scope} and {group} has data for this target.")},
+    "summary": {"world": N_("Of {total} economies in the world: {statuses}."),
+                "group": N_("Of {total} economies in {group}: {statuses}."),
+                "both": N_("Of {total} economies in {scope} and {group}: {statuses}.")},
+}
+
+
+class Place(NamedTuple):
+    """Where a map's economies are: kind 'world', 'group' (group named) or 'both' (scope and group named)."""
+
+    kind: str
+    group: str = ""
+    scope: str = ""
+
+    def says(self, sentence: str, **values) -> str:
+        """One of PLACE_SENTENCES for this place, in the request's language."""
+        return _(PLACE_SENTENCES[sentence][self.kind]).format(group=self.group, scope=self.scope, **values)
+
+
+def map_summary(counts: pd.DataFrame, place: Place) -> str:
     if counts.empty:
-        return f"No economy {where} has data for this target."
-    total = int(counts["economies"].sum())
-    parts = [f"{row.economies} {row.status}" for row in counts.itertuples()]
-    return f"Of {total} economies {where}: " + ", ".join(parts) + "."
+        return place.says("none")
+    return place.says("summary", total=formatting.count(int(counts["economies"].sum())),
+                      statuses=_status_parts(counts))

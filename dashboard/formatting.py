@@ -23,7 +23,7 @@ from functools import cache
 
 import pandas as pd
 from babel import Locale
-from babel.dates import format_date
+from babel.dates import format_date, format_skeleton
 from babel.numbers import NumberPattern, format_compact_decimal, format_decimal, format_scientific, parse_pattern
 
 from dashboard import i18n
@@ -41,7 +41,7 @@ RATIO_UNITS = ("ratio", "index (0–1)")
 SHORT_UNITS = {"% of monthly GNI per capita": "% of GNI p.c.", "percentage points": "points"}
 # First words that are proper names, kept capitalised mid-sentence.
 PROPER_WORDS = {"Internet", "Global", "Africa", "Asia", "Europe"}
-# Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use), translated by `flag`.
+# Publishers' observation flags → words (SDMX OBS_STATUS codes and the words publishers use); translated in `flag`.
 FLAG_WORDS = {"a": "", "normal": "", "e": N_("estimate"), "estimated": N_("estimate"), "estimate": N_("estimate"),
               "b": N_("break in series"), "break": N_("break in series"), "p": N_("provisional"),
               "provisional": N_("provisional"), "f": N_("forecast"), "forecast": N_("forecast"), "m": N_("missing"),
@@ -193,7 +193,7 @@ def number(value, unit: str) -> str:
 def short_unit(unit: str) -> str:
     """The unit as written after a number: "%" for every share, "points", otherwise the unit as is."""
     if unit in SHORT_UNITS:
-        return SHORT_UNITS[unit]
+        return _(SHORT_UNITS[unit])  # msgids of dashboard/localized.py's short_unit
     return "%" if unit.startswith("%") else unit
 
 
@@ -227,8 +227,8 @@ def flag(status) -> str:
     if missing(status) if not isinstance(status, str) else not status.strip():
         return ""
     text = status.strip()
-    words = FLAG_WORDS.get(text.lower())
-    return text if words is None else _(words) if words else ""
+    words = FLAG_WORDS.get(text.lower(), text)
+    return _(words) if words else words
 
 
 def flag_note(status) -> str:
@@ -256,17 +256,46 @@ def change(difference, unit: str) -> str:
     return ("+" if difference > 0 else "−") + text
 
 
+def scale_tick(value: float) -> str:
+    """A colour bar's tick at a power of ten, short: "100", "1k", "10M", "1bn"; in the locale's own short scale
+    words elsewhere ("1 k", "10 M", "1 Md" in French)."""
+    if _locale() is not None:
+        return format_compact_decimal(value, format_type="short", locale=_locale()) if value >= 1000 else \
+            fixed(value, 0)
+    for divisor, suffix in ((1e12, "T"), (1e9, "bn"), (1e6, "M"), (1e3, "k")):
+        if value >= divisor:
+            return f"{value / divisor:,.0f}{suffix}"
+    return f"{value:,.0f}"
+
+
+def day(moment) -> str:
+    """A date in words: "24 February 2026"; "24 février 2026" in French (CLDR's long date)."""
+    stamp = pd.Timestamp(moment)
+    if _locale() is None:
+        return f"{stamp:%-d %B %Y}"
+    return format_date(stamp.date(), format="long", locale=_locale())
+
+
+def month(moment) -> str:
+    """A month and year, short: "Nov 2024"; "nov. 2024" in French (CLDR's yMMM)."""
+    stamp = pd.Timestamp(moment)
+    if _locale() is None:
+        return f"{stamp:%b %Y}"
+    return format_skeleton("yMMM", stamp.date(), locale=_locale())
+
+
 def date(value, width: str = "long") -> str:
     """A day (a date, a timestamp or an ISO text such as a source's vintage or the build's time) for reading, in the
     request's locale: CLDR's "long" format in running text ("24 février 2026", "24 de febrero de 2026",
     "24 فبراير 2026", "2026年2月24日"), "medium" where space is short (tables: "24 févr. 2026"). English keeps ISO 8601
     ("2026-02-24") in both widths: the form the sources' ids (wdi:2026-02-24) and the downloaded files give the same
     day, so that a reader can match them, and one no English reader misreads (CLDR's "en" is American,
-    "Feb 24, 2026"). "" when there is no date."""
+    "Feb 24, 2026"). `day` is the same in other languages, for the places whose English writes "24 February 2026".
+    "" when there is no date."""
     if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
         return ""
-    day = pd.Timestamp(value).date()
+    when = pd.Timestamp(value).date()
     code = _locale()
     if code is None:
-        return day.isoformat()
-    return format_date(day, format=width, locale=_babel_locale(code))
+        return when.isoformat()
+    return format_date(when, format=width, locale=_babel_locale(code))

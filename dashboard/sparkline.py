@@ -9,10 +9,14 @@ data table say the same in words and numbers. Every text in the SVG is escaped h
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import escape
 
 import pandas as pd
+
+from dashboard import formatting, i18n
+from dashboard.i18n import gettext as _
 
 WIDTH = 260  # the viewBox's width, about a card's; the SVG scales to its card
 MARGIN = {"left": 18, "right": 18, "top": 8, "bottom": 22}
@@ -34,9 +38,20 @@ class Line:
 
 def line_from(frame: pd.DataFrame, name: str, colour: str, *, width: float = 2.0, dash: str | None = None) -> Line:
     """A Line from a frame with `year` and `value`, without the years that have no value."""
-    rows = frame.dropna(subset=["value"]).sort_values("year")
+    rows = frame[frame["value"].notna()].sort_values("year")  # not dropna(subset=…): the same rows, cheaper
     return Line([int(year) for year in rows["year"]], [float(value) for value in rows["value"]], name, colour,
                 width, dash)
+
+
+_FIXED_SPEC = re.compile(r",?\.(\d)f")
+
+
+def _hover_value(value: float, value_format: str) -> str:
+    """A hover value by its Python format spec, in the request's locale for a fixed-point spec (",.2f")."""
+    spec = _FIXED_SPEC.fullmatch(value_format)
+    if spec is None or i18n.current() is i18n.DEFAULT:
+        return format(value, value_format)
+    return formatting.fixed(value, int(spec.group(1)))
 
 
 def sparkline_svg(lines: list[Line], *, height: int, value_format: str, label: str,
@@ -50,8 +65,9 @@ def sparkline_svg(lines: list[Line], *, height: int, value_format: str, label: s
     head = (f'<svg xmlns="http://www.w3.org/2000/svg" class="sparkline" viewBox="0 0 {WIDTH} {height}" '
             f'width="100%" height="{height}" role="img" font-family="sans-serif" font-size="11"')
     if not years:
-        return (f'{head} aria-label="{escape(label)}: no data"><text x="{WIDTH / 2}" y="{height / 2}" '
-                f'text-anchor="middle" fill="#555555">no data</text></svg>')
+        nothing = escape(_("no data"))
+        return (f'{head} aria-label="{escape(label)}: {nothing}"><text x="{WIDTH / 2}" y="{height / 2}" '
+                f'text-anchor="middle" fill="#555555">{nothing}</text></svg>')
     first, last = min(years), max(years)
     values = [value for line in drawn for value in line.values] + ([target] if target is not None else [])
     low, high = min(values), max(values)
@@ -83,7 +99,7 @@ def sparkline_svg(lines: list[Line], *, height: int, value_format: str, label: s
     for line in drawn:
         for year, value in zip(line.years, line.values, strict=True):
             parts.append(f'<circle cx="{x(year):.1f}" cy="{y(value):.1f}" r="{HOVER_RADIUS}" fill="transparent">'
-                         f"<title>{escape(line.name)} {year}: {format(value, value_format)}</title></circle>")
+                         f"<title>{escape(line.name)} {year}: {_hover_value(value, value_format)}</title></circle>")
     parts.append(f'<text x="{left}" y="{height - 6}" fill="#444444">{first}</text>')
     if last > first:
         parts.append(f'<text x="{right}" y="{height - 6}" text-anchor="end" fill="#444444">{last}</text>')

@@ -1,7 +1,8 @@
 """The Explore view's state as URL query parameters: parsed defensively, written canonically.
 
 A shared link must reproduce the view, and a hand-edited or hostile link must still give a
-sensible view plus a notice saying what was ignored, never an error page.
+sensible view plus a notice saying what was ignored, never an error page. The notices are in the request's
+language (gettext); what the link held is quoted as it was.
 """
 
 from __future__ import annotations
@@ -13,6 +14,12 @@ from urllib.parse import urlencode
 import pandas as pd
 
 from dashboard.i18n import gettext as _
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
+
 
 DEFAULT_INDICATOR = "internet_use"
 DEFAULT_COUNTRIES = ("IND", "NGA", "BRA", "NOR")
@@ -29,6 +36,8 @@ SCALES = ("linear", "log")  # the trend's y axis and the map's colours
 SORTS = {"value-desc": ("value", True), "value-asc": ("value", False), "name-asc": ("name", False),
          "name-desc": ("name", True)}
 DEFAULT_SORT = "value-desc"
+# The words a notice names a parameter by (parse_choice's `label`, else its key), translated where shown.
+PARAMETER_WORDS = (N_("indicator"), N_("sort order"))
 
 
 @dataclass(frozen=True)
@@ -77,7 +86,8 @@ def parse_state(params: dict, indicator_ids: list[str], coverage_of, known_count
     group = parse_group(params, "group", known_groups, notices)
     scale = first(params.get("scale")) or None
     if scale is not None and scale not in SCALES:
-        notices.append(f"Unknown scale “{scale[:20]}”: showing the indicator's usual scale (linear or log).")
+        notices.append(_("Unknown scale “{scale}”: showing the indicator's usual scale (linear or log).").format(
+            scale=scale[:20]))
         scale = None
     years = coverage["year"].astype(int)
     year_from, year_to = parse_year_range(params, int(years.min()), int(years.max()), notices)
@@ -94,11 +104,12 @@ def parse_year_range(params: dict, first_year: int, last_year: int, notices: lis
         text = first(params.get(key))
         number = parse_int(text) if text else None
         if text and (number is None or not 1000 <= number <= 3000):
-            notices.append(f"Ignored “{key}” year “{text[:10]}”: a four-digit year is expected.")
+            notices.append(_("Ignored “{key}” year “{year}”: a four-digit year is expected.").format(key=key,
+                                                                                                   year=text[:10]))
         ends.append(None if number is None or not 1000 <= number <= 3000 else min(max(number, first_year), last_year))
     low, high = ends
     if low is not None and high is not None and low > high:
-        notices.append(f"“from” {low} is after “to” {high}: the two were swapped.")
+        notices.append(_("“from” {first} is after “to” {last}: the two were swapped.").format(first=low, last=high))
         low, high = high, low
     return (None if low == first_year else low), (None if high == last_year else high)
 
@@ -121,8 +132,8 @@ def parse_choice(params: dict, key: str, allowed: list[str], default: str, notic
         return default
     if value in allowed:
         return value
-    notices.append(_("Unknown {label} “{value}”: showing {default} instead.").format(label=label or key,
-                                                                                   value=value[:40], default=default))
+    notices.append(_("Unknown {parameter} “{value}”: showing {default} instead.").format(
+        parameter=_(label or key), value=value[:40], default=default))
     return default
 
 
@@ -133,7 +144,7 @@ def parse_group(params: dict, key: str, known: set[str] | frozenset[str], notice
         return None
     if value in known:
         return value
-    notices.append(_("Unknown group “{value}”: showing all economies instead.").format(value=value[:40]))
+    notices.append(_("Unknown group “{group}”: showing all economies instead.").format(group=value[:40]))
     return None
 
 

@@ -1,7 +1,7 @@
 """The indicator catalogue: indicators, units, sources and themes, read from YAML.
 
 Indicators live in catalogue/<publisher>.yaml (one file per publisher); units.yaml,
-sources.yaml and themes.yaml beside them.
+sources.yaml, themes.yaml and targets.yaml (whose texts the catalogue holds as `targets`) beside them.
 
 The YAML files beside this module are the single place where a series is described; the ETL
 loads them into DuckDB and the app reads them from there.
@@ -122,11 +122,27 @@ class Indicator(Translatable):
 
 
 @dataclass(frozen=True)
+class TargetText(Translatable):
+    """A target's own words (targets.yaml: its framework's name, our short label, the framework's quoted wording
+    and our note) with their translations beside them; the rest of a target (its numbers) is the database's."""
+
+    target_id: str
+    framework: str
+    label: str
+    wording: str = ""  # "" where we quote no words of the framework
+    note: str = ""
+    translations: tuple[tuple[str, Translation], ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True)
 class Catalogue:
     indicators: dict[str, Indicator]
     units: dict[str, Unit]
     sources: dict[str, Source]
     themes: dict[str, Theme]
+    # The targets' texts (targets.yaml) with their translations, by target id in catalogue order; load_targets
+    # checks the rest of each target against the indicators.
+    targets: dict[str, TargetText] = field(default_factory=dict)
 
     def by_source_code(self, source_key: str) -> dict[str, Indicator]:
         """Indicators of one dataset keyed by the publisher's own code (e.g. IT.NET.USER.ZS)."""
@@ -165,7 +181,7 @@ def _require(entry: dict, keys: tuple[str, ...], where: str) -> None:
 
 # The fields each kind of entry may translate; `by` is required beside them.
 TRANSLATABLE_FIELDS = {"indicator": ("name", "description"), "unit": ("label",),
-                       "theme": ("title", "summary", "missing")}
+                       "theme": ("title", "summary", "missing"), "target": ("label", "framework", "wording", "note")}
 
 
 def read_translations(spec: dict, kind: str, where: str, source_keys: set[str]
@@ -280,12 +296,26 @@ def load_catalogue(directory: Path = CATALOGUE_DIR) -> Catalogue:
             definition_changes=tuple(sorted((c["year"], c["label"]) for c in changes)),
             translations=translations,
         )
+    target_texts = {}
+    # The targets once the indicators they name are sound (a broken indicator would make every target naming it
+    # "unknown": one problem, reported once).
+    for spec in [] if problems else _read("targets.yaml", directory) or []:
+        where = f"target {spec.get('id', '?')}"
+        found = _target_problems(spec, indicators)
+        problems += found
+        if found:
+            continue
+        try:
+            target_texts[spec["id"]] = _target_text(spec, where, source_keys)
+        except CatalogueError as exc:
+            problems.append(str(exc))
+    problems += _framework_problems(list(target_texts.values()))
     evidenced = {theme for ind in indicators.values() for theme in ind.themes}
     problems += [f"theme {t}: no indicator evidences it, so it needs a `missing` note naming what would measure it"
                  for t in themes if t not in evidenced and not themes[t].missing]
     if problems:
         raise CatalogueError("; ".join(problems))
-    return Catalogue(indicators, units, sources, themes)
+    return Catalogue(indicators, units, sources, themes, target_texts)
 
 
 @cache
@@ -297,25 +327,60 @@ def catalogue() -> Catalogue:
 TARGET_KEYS = ("id", "framework", "label", "indicator", "scope", "comparator", "value", "deadline_year", "source_url")
 
 
+def _target_text(spec: dict, where: str, source_keys: set[str]) -> TargetText:
+    """A target's texts, folded as the ETL folds them (etl/measures/targets.py); a translation giving a text the
+    English lacks raises CatalogueError."""
+    english = {name: " ".join(str(spec.get(name) or "").split()) for name in TRANSLATABLE_FIELDS["target"]}
+    translations = read_translations(spec, "target", where, source_keys)
+    for locale, translation in translations:
+        extra = [name for name, _ in translation.fields if not english[name]]
+        if extra:
+            raise CatalogueError(f"{where}: translations.{locale}: gives a {extra[0]} the English has none of")
+    return TargetText(spec["id"], english["framework"], english["label"], english["wording"], english["note"],
+                      translations)
+
+
+def _framework_problems(texts: list[TargetText]) -> list[str]:
+    """A framework's name is translated on each of its targets: one name, one translation per locale (a missing
+    one is translation_report's to list)."""
+    problems, seen = [], {}
+    for text in texts:
+        for locale in TRANSLATED_LOCALES:
+            if text.translated_by("framework", locale) is None:  # missing: translation_report lists it
+                continue
+            name = text.text("framework", locale)
+            first = seen.setdefault((text.framework, locale), (text.target_id, name))
+            if first[1] != name:
+                problems.append(f"target {text.target_id}: its {locale} framework name differs from target "
+                                f"{first[0]}'s ({name!r}, {first[1]!r})")
+    return problems
+
+
+def _target_problems(spec: dict, known: dict[str, Indicator]) -> list[str]:
+    """What is wrong with one entry of targets.yaml: a missing key, an unknown indicator or comparator, a band or
+    note it needs."""
+    where = f"target {spec.get('id', '?')}"
+    missing = [key for key in TARGET_KEYS if key not in spec]
+    if missing:
+        return [f"{where}: missing {', '.join(missing)}"]
+    problems = []
+    if spec["indicator"] is not None and spec["indicator"] not in known:
+        problems.append(f"{where}: unknown indicator {spec['indicator']!r}")
+    if spec["comparator"] not in (">=", "<=", "between"):
+        problems.append(f"{where}: unknown comparator {spec['comparator']!r}")
+    if spec["comparator"] == "between" and not spec.get("band"):
+        problems.append(f"{where}: 'between' needs a band")
+    if spec["indicator"] is None and not spec.get("note"):
+        problems.append(f"{where}: no indicator, so it needs a note naming what would measure it")
+    return problems
+
+
 def load_targets(directory: Path = CATALOGUE_DIR, catalogue_: Catalogue | None = None) -> list[dict]:
-    """targets.yaml, checked: known indicator (or null), comparator, and the fields each comparator needs."""
+    """targets.yaml, checked: known indicator (or null), comparator, and the fields each comparator needs (the
+    catalogue's load checks them too, with the translations of each target's texts: Catalogue.targets)."""
     specs = _read("targets.yaml", directory) or []
     known = (catalogue_ or load_catalogue(directory)).indicators
-    problems = []
-    for spec in specs:
-        where = f"target {spec.get('id', '?')}"
-        missing = [key for key in TARGET_KEYS if key not in spec]
-        if missing:
-            problems.append(f"{where}: missing {', '.join(missing)}")
-            continue
-        if spec["indicator"] is not None and spec["indicator"] not in known:
-            problems.append(f"{where}: unknown indicator {spec['indicator']!r}")
-        if spec["comparator"] not in (">=", "<=", "between"):
-            problems.append(f"{where}: unknown comparator {spec['comparator']!r}")
-        if spec["comparator"] == "between" and not spec.get("band"):
-            problems.append(f"{where}: 'between' needs a band")
-        if spec["indicator"] is None and not spec.get("note"):
-            problems.append(f"{where}: no indicator, so it needs a note naming what would measure it")
+    problems = [problem for spec in specs for problem in _target_problems(spec, known)]
     ids = [spec.get("id") for spec in specs]
     problems += [f"target {i}: duplicate id" for i in set(ids) if ids.count(i) > 1]
     if problems:

@@ -1,8 +1,8 @@
 """How much of the catalogue is translated: what is missing, and counts per locale (ours vs official).
 
 `python -m indicators.translation_report` prints the table docs/i18n-data.md holds; `--check` exits non-zero
-listing every required text still missing (indicator names, unit labels and theme titles are required in every
-locale; descriptions and theme summaries fall back to English until translated).
+listing every required text still missing (indicator names, unit labels, theme titles and every text of a target
+are required in every locale; descriptions and theme summaries fall back to English until translated).
 """
 
 from __future__ import annotations
@@ -15,30 +15,34 @@ from indicators import TRANSLATED_BY_US, TRANSLATED_LOCALES, Catalogue, catalogu
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "i18n-data.md"
 START, END = "<!-- translation-counts:start -->", "<!-- translation-counts:end -->"
-# (row label, entries of the catalogue, field, required in every locale)
+# (row label, kind of entry, entries of the catalogue, field, required in every locale)
 ROWS = (
-    ("indicator names", lambda cat: cat.indicators, "name", True),
-    ("indicator descriptions", lambda cat: cat.indicators, "description", False),
-    ("unit labels", lambda cat: cat.units, "label", True),
-    ("theme titles", lambda cat: cat.themes, "title", True),
-    ("theme summaries", lambda cat: cat.themes, "summary", False),
-    ("theme gap notes", lambda cat: cat.themes, "missing", False),
+    ("indicator names", "indicator", lambda cat: cat.indicators, "name", True),
+    ("indicator descriptions", "indicator", lambda cat: cat.indicators, "description", False),
+    ("unit labels", "unit", lambda cat: cat.units, "label", True),
+    ("theme titles", "theme", lambda cat: cat.themes, "title", True),
+    ("theme summaries", "theme", lambda cat: cat.themes, "summary", False),
+    ("theme gap notes", "theme", lambda cat: cat.themes, "missing", False),
+    # A target's texts are few and shown on every page that names it: each is required (where the English has it).
+    ("target labels", "target", lambda cat: cat.targets, "label", True),
+    ("target frameworks", "target", lambda cat: cat.targets, "framework", True),
+    ("target wording (quoted)", "target", lambda cat: cat.targets, "wording", True),
+    ("target notes", "target", lambda cat: cat.targets, "note", True),
 )
 
 
 def missing(cat: Catalogue) -> list[str]:
     """One line per required text without a translation: 'unit ratio: no ru label'."""
-    kinds = {"name": "indicator", "label": "unit", "title": "theme"}
-    return [f"{kinds[field]} {key}: no {locale} {field}"
-            for _, select, field, required in ROWS if required
-            for key, entry in select(cat).items()
+    return [f"{kind} {key}: no {locale} {field}"
+            for _, kind, select, field, required in ROWS if required
+            for key, entry in select(cat).items() if getattr(entry, field)
             for locale in TRANSLATED_LOCALES if entry.translated_by(field, locale) is None]
 
 
 def counts(cat: Catalogue) -> dict[str, dict[str, tuple[int, int, int]]]:
     """{row label: {locale: (official, ours, total)}}; entries with no English text to translate are left out."""
     table = {}
-    for label, select, field, _ in ROWS:
+    for label, _, select, field, _ in ROWS:
         entries = [entry for entry in select(cat).values() if getattr(entry, field)]
         table[label] = {}
         for locale in TRANSLATED_LOCALES:

@@ -15,7 +15,7 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import components, data, figures, formatting, i18n, localized
+from dashboard import components, data, figures, formatting, i18n, localized, target_status
 from dashboard import figures_overview as fo
 from dashboard.html_block import HtmlBlock
 from dashboard.i18n import gettext as _
@@ -81,8 +81,9 @@ SECTION = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6
            "margin": "1rem 0"}
 THEME = {"borderTop": "1px solid #ddd", "padding": "0.5rem 0", "scrollMarginTop": "0.5rem"}
 COLUMNS = "columns: 2 340px; column-gap: 2rem; margin: 0.3rem 0; font-size: 0.9rem"  # inline CSS of a <ul>
-GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": "0.3rem 0.6rem", "margin": "0.3rem 0"}
-LICENCE_NOTE = {"background": "#fff4d6", "borderLeft": "4px solid #E69F00", "padding": "0.5rem 0.8rem",
+GAP_NOTE = {"background": "#f3f3f3", "borderInlineStart": "4px solid #999", "padding": "0.3rem 0.6rem",
+            "margin": "0.3rem 0"}
+LICENCE_NOTE = {"background": "#fff4d6", "borderInlineStart": "4px solid #E69F00", "padding": "0.5rem 0.8rem",
                 "margin": "0.5rem 0"}
 
 TOC = [(Ids.MEASURES_SECTION, N_("Measures")), (Ids.TARGETS_SECTION, N_("Targets")),
@@ -201,27 +202,7 @@ def rules_rows() -> list[list[str]]:
              esc(_(row["badge"]))] for number, row in enumerate(status_rules.rules_table(), start=1)]
 
 
-def rules_intro() -> str:
-    """target_status.rules_intro in the request's language (the rule numbers and the age limit from the rules)."""
-    rows = status_rules.rules_table()
-    stale = next(number for number, row in enumerate(rows, start=1) if row["rule"] == "stale")
-    before = [str(number) for number, row in enumerate(rows[:stale - 1], start=1)
-              if row["status"] in ("met", "not met")]
-    return _("A status is the first of these rules that holds, tried in order. The current year is the year the "
-             "database was built. The deadline has passed when its year is before the current year or a value for "
-             "the deadline year exists. The value for the deadline year is, for the world and groups, our aggregate "
-             "where its population coverage reaches 50 %, else the publisher's (ITU or World Bank) from the newest "
-             "edition that has that year; for an economy, its own value. A passed deadline is judged on the value "
-             "for its deadline year however old that value is (rules {rules}); any other status never rests on data "
-             "more than {max_age} years old (rule {stale}). Met means at least the target value, or at least 95 % "
-             "for a 100 % goal (ITU's convention: 95 % is the distance at which a universal goal counts as met), at "
-             "most the value for a price ceiling, within the band for parity. The pace ratio is the Open SDG / "
-             "Statistics Canada measure: the compound annual rate observed since 2015 (or the first year with data "
-             "after it) divided by the rate required to reach the target by the deadline, on the shortfall "
-             "(100 − value) for shares; the projection continues the latest value at the observed rate.").format(
-        rules=before[0] if len(before) == 1 else _("{first} and {second}").format(first=", ".join(before[:-1]),
-                                                                                    second=before[-1]),
-        max_age=status_rules.MAX_AGE, stale=stale)
+rules_intro = target_status.rules_intro  # the same text on the Targets page
 
 
 # --- pieces ----------------------------------------------------------------------------------------
@@ -295,9 +276,12 @@ def condition(row: pd.Series) -> str:
 
 def targets_section() -> html.Section:
     frame = targets()
-    frameworks = sorted(frame["framework"].unique())
+    frameworks = sorted({localized.target_text(row["target_id"], "framework", row["framework"])
+                         for row in frame.to_dict("records")})
     rows = []
     for row in frame.to_dict("records"):
+        row.update({field: localized.target_text(row["target_id"], field, row[field])
+                    for field in ("framework", "label", "wording", "note")})
         scope = (_("each economy") if row["scope"] == "each_country"
                  else localized.group_name(row["scope_name"]) if pd.notna(row["scope_name"]) else row["scope"])
         measured = (f'<a href="{esc(explore_href(row["indicator_id"]))}">'
@@ -397,6 +381,11 @@ def themes_section() -> html.Section:
     ])
 
 
+def text(row: dict, field: str) -> str:
+    """A target's own text (label, framework, note) in the request's language."""
+    return localized.target_text(row["target_id"], field, row[field])
+
+
 def gaps_section() -> html.Section:
     frame = themes()
     empty = frame[frame["n_indicators"] == 0]
@@ -411,9 +400,9 @@ def gaps_section() -> html.Section:
                    + (f": {esc(localized.theme_text(row['theme_id'], 'missing', row['missing']))}"
                       if pd.notna(row["missing"]) else "") + "</li>"
                    for row in empty.to_dict("records")]
-    target_items = [f"<li><strong>{esc(row['label'])}</strong> ({esc(row['framework'])}, {row['deadline_year']})"
-                    + (f": {esc(row['note'])}" if pd.notna(row["note"]) else "") + "</li>"
-                    for row in missing_targets.to_dict("records")]
+    target_items = [f"<li><strong>{esc(text(row, 'label'))}</strong> ({esc(text(row, 'framework'))}, "
+                    f"{row['deadline_year']})" + (f": {esc(text(row, 'note'))}" if pd.notna(row["note"]) else "")
+                    + "</li>" for row in missing_targets.to_dict("records")]
     indicator_items = [f"<li>{esc(localized.indicator_name(row['indicator_id'], row['name']))} "
                        f"(<code>{esc(row['indicator_id'])}</code>)</li>"
                        for row in no_data.to_dict("records")]
@@ -459,6 +448,7 @@ def draw_coverage() -> tuple:
     """The coverage map, its summary, source line, off-map note and table (least covered first): built with
     the page's layout (cached queries), not by a callback after it."""
     counts, total, first, last = coverage_counts(COVERAGE_YEARS)
+    counts = localized.with_country_names(counts)  # the map's hover, its summary and the table name them
     run = latest_run()
     if run is not None:
         source = _("Source: this project's database, built {date}: observations of the {total} catalogue indicators "
@@ -470,8 +460,6 @@ def draw_coverage() -> tuple:
             total=formatting.count(total))
     note = figures.off_map_note(counts.rename(columns={"n_indicators": "value"}))
     ranked = counts.sort_values(["n_indicators", "name"])[["name", "iso3", "n_indicators"]]
-    ranked["name"] = [localized.country_name(iso3, name) for iso3, name in zip(ranked["iso3"], ranked["name"],
-                                                                                  strict=True)]
     table = html_block(fo.frame_table(ranked, {"name": _("Economy"), "iso3": _("Code"),
                                                "n_indicators": _("Indicators with data, {first}–{last}").format(
                                                    first=first, last=last)}))

@@ -282,7 +282,9 @@ def _target_section(iso3: str, economy_name: str) -> html.Section:
             shown = localized.badge(row["status"], row["status_text"], row.get("status_value"),
                                     row.get("status_year"), unit)
             body.append(({"data-target": row["target_id"]}, [
-                ("", f"{row['label']} — {row['framework']}"), ("", _goal_text(row)), ("", latest),
+                ("", f"{localized.target_text(row['target_id'], 'label', row['label'])} — "
+                     f"{localized.target_text(row['target_id'], 'framework', row['framework'])}"),
+                ("", _goal_text(row)), ("", latest),
                 (f"status status-{row['status'].replace(' ', '-')}", shown), ("", projected),
             ]))
         content = _html_table("targets-table", [_("Target"), _("Goal"), _("Latest"), _("Status"),

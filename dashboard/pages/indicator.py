@@ -9,6 +9,10 @@ Everything comes from the database (dashboard/queries/indicator.py) and is built
 runs no callback. An unknown id gives a notice above the index. `/indicator?q=…` is the header search
 (dashboard/indicator_search.py): a query naming one series is redirected to its page before Dash sees it,
 any other lists its matches here.
+
+Every text is in the address's language (dashboard/i18n.py): interface strings through gettext; indicators',
+units', themes', economies' and groups' names and the definition through dashboard/localized.py. The sources'
+publishers, datasets, licences and the targets' labels and frameworks stay as the files we hold give them (English).
 """
 
 from __future__ import annotations
@@ -20,9 +24,11 @@ import dash
 import pandas as pd
 from dash import html
 
-from dashboard import components, data, formatting, indicator_search, map_preview
+from dashboard import components, data, formatting, indicator_search, localized, map_preview
 from dashboard import figures_indicator as figures
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
 from dashboard.queries import common
 from dashboard.queries import indicator as queries
 
@@ -59,8 +65,19 @@ class Ids:
         return f"indicator-editions-{dataset_key.replace('_', '-')}"
 
 
-NO_THEME = "Context (no WSIS+20 theme)"
-DIMENSIONS = {"sex": "Sex", "area": "Area (urban/rural)", "age": "Age"}
+
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
+
+
+NO_THEME = N_("Context (no WSIS+20 theme)")
+DIMENSIONS = {"sex": N_("Sex"), "area": N_("Area (urban/rural)"), "age": N_("Age")}
+# The breakdowns' categories as the database holds them (sex, area); age groups ("15-24") need no words.
+CATEGORIES = {"female": N_("female"), "male": N_("male"), "urban": N_("urban"), "rural": N_("rural")}
+# The dimensions as named in a sentence ("The publisher also breaks it down by sex, area").
+DIMENSION_WORDS = {"sex": N_("sex"), "area": N_("area"), "age": N_("age")}
 # The map shows the latest year in which at least this share of the best year's economies report: a last
 # year only a few economies have reported yet would map as mostly grey.
 MAP_MIN_SHARE = 0.5
@@ -72,8 +89,10 @@ def _title(indicator_id: str | None = None, **_ignored) -> str:
         row = queries.indicator_row(indicator_id) if indicator_id else None
     except data.DatabaseMissingError:
         row = None
-    name = f"{row['name']} · " if row is not None else ""
-    return f"{name}Indicators · Digital divide indicators"
+    if row is None:
+        return _("Indicators · Digital divide indicators")
+    return _("{indicator} · Indicators · Digital divide indicators").format(
+        indicator=localized.indicator_name(row["indicator_id"], row["name"]))
 
 
 dash.register_page(__name__, path="/indicator", path_template="/indicator/<indicator_id>", name="Indicators",
@@ -89,7 +108,12 @@ def _paragraphs(first, last) -> str:
 
 
 def _release(vintage) -> str:
-    return f"release of {pd.Timestamp(vintage):%-d %B %Y}" if pd.notna(vintage) else "undated release"
+    return _("release of {date}").format(date=formatting.day(vintage)) if pd.notna(vintage) else _("undated release")
+
+
+def _name(row) -> str:
+    """An indicator's name (a row with indicator_id and name) in the request's language."""
+    return localized.indicator_name(row.indicator_id, row.name)
 
 
 # --- the index ---------------------------------------------------------------------------------------------
@@ -102,8 +126,9 @@ def _index_sections(rows: pd.DataFrame) -> list:
     for row in rows.itertuples(index=False):
         main = row.themes[0] if len(row.themes) else NO_THEME
         by_theme.setdefault(main, []).append(row)
-    blocks = [(theme.theme_id, f"{theme.title} {_paragraphs(theme.first_paragraph, theme.last_paragraph)}")
-              for theme in listing.itertuples()] + [(NO_THEME, NO_THEME)]
+    blocks = [(theme.theme_id, f"{localized.theme_text(theme.theme_id, 'title', theme.title)} "
+                               f"{_paragraphs(theme.first_paragraph, theme.last_paragraph)}")
+              for theme in listing.itertuples()] + [(NO_THEME, _(NO_THEME))]
     sections = []
     for theme_id, heading in blocks:
         members = by_theme.get(theme_id, [])
@@ -111,9 +136,9 @@ def _index_sections(rows: pd.DataFrame) -> list:
             continue
         sections.append(html.Section(className="indicator-index-theme", id=Ids.theme(theme_id), children=[
             html.H3(heading),
-            html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", row.name),
+            html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", _name(row)),
                               f" ({row.source_code})" if row.source_code else "",
-                              "" if row.has_data else " — no data yet"])
+                              "" if row.has_data else " — " + _("no data yet")])
                      for row in members], className="indicator-list"),
         ]))
     return sections
@@ -127,23 +152,27 @@ def _index(query: str | None, notices: list[str]) -> html.Main:
         hits = rows[rows["indicator_id"].isin(found)]
         shown = query[:indicator_search.MAX_QUERY]
         content.append(html.Section(id=Ids.RESULTS, children=[
-            html.H2(f"{formatting.count(len(hits))} indicators match “{shown}”" if len(hits) != 1
-                    else f"1 indicator matches “{shown}”"),
-            html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", row.name),
+            html.H2(ngettext("{count} indicator matches “{query}”", "{count} indicators match “{query}”",
+                             len(hits)).format(count=formatting.count(len(hits)), query=shown)),
+            html.Ul([html.Li([_link(f"/indicator/{row.indicator_id}", _name(row)),
                               f" ({row.source_code})" if row.source_code else "",
-                              f" — {row.theme_titles[0]}" if len(row.theme_titles) else ""])
+                              f" — {localized.theme_text(row.themes[0], 'title', row.theme_titles[0])}"
+                              if len(row.theme_titles) else ""])
                      for row in hits.itertuples(index=False)], className="indicator-list")
-            if len(hits) else html.P("Try a shorter word, the publisher's code (e.g. IT.NET.USER.ZS) or a theme "
-                                     "(e.g. security, skills).", className="no-data"),
+            if len(hits) else html.P(_("Try a shorter word, the publisher's code (e.g. IT.NET.USER.ZS) or a theme "
+                                       "(e.g. security, skills)."), className="no-data"),
         ]))
-    content += [html.H2("All indicators by WSIS+20 theme"),
-                html.P("Each indicator is listed under its main theme; its page names the others it evidences "
-                       "(¶ = paragraphs of the WSIS+20 Elements Paper).", className="caption"),
+    content += [html.H2(_("All indicators by WSIS+20 theme")),
+                html.P(_("Each indicator is listed under its main theme; its page names the others it evidences "
+                         "(¶ = paragraphs of the WSIS+20 Elements Paper)."), className="caption"),
                 *_index_sections(rows)]
     return components.page(
-        "Indicators",
-        f"The {formatting.count(len(rows))} series in the database, with their definition, source, licence, "
-        "coverage and the themes they evidence. Search by name, code or theme in the box at the top of every page.",
+        _("Indicators"),
+        ngettext("The {count} series in the database, with its definition, source, licence, coverage and the themes "
+                 "it evidences. Search by name, code or theme in the box at the top of every page.",
+                 "The {count} series in the database, with their definition, source, licence, coverage and the themes "
+                 "they evidence. Search by name, code or theme in the box at the top of every page.",
+                 len(rows)).format(count=formatting.count(len(rows))),
         *content, notices=notices, page_id=Ids.PAGE)
 
 
@@ -151,31 +180,36 @@ def _index(query: str | None, notices: list[str]) -> html.Main:
 
 
 def _facts(row: pd.Series, sources: pd.DataFrame) -> html.Section:
-    licence = [row["license"] or "not stated"]
+    licence = [row["license"] or _("not stated")]
     if isinstance(row["license_url"], str) and row["license_url"]:
         licence = [html.A(row["license"], href=row["license_url"])]
     source = [f"{row['publisher']}: {row['dataset']}"]
     if isinstance(row["source_url"], str) and row["source_url"]:
         source = [html.A(source[0], href=row["source_url"])]
     others = sources[sources["source_id"] != row["source_id"]]
+    description = row["description"]
+    description = localized.indicator_description(row["indicator_id"], description) if description else ""
     terms = [
-        ("Definition", [row["description"] or "No description in the catalogue."]),
-        ("Unit", [row["unit"]]),
-        ("Publisher's code", [row["source_code"] or "none"]),
-        ("Source", source),
-        ("Licence", licence),
-        ("Release", [f"{_release(row['vintage'])} ({row['source_id']})"]),
-        ("Higher is better", ["neither (a context series)" if pd.isna(row["higher_is_better"])
-                              else "yes" if bool(row["higher_is_better"]) else "no (lower is better)"]),
+        (_("Definition"), [description or _("No description in the catalogue.")]),
+        (_("Unit"), [localized.unit_label(row["unit"])]),
+        (_("Publisher's code"), [row["source_code"] or _("none")]),
+        (_("Source"), source),
+        (_("Licence"), licence),
+        (_("Release"), [f"{_release(row['vintage'])} ({row['source_id']})"]),
+        (_("Higher is better"), [_("neither (a context series)") if pd.isna(row["higher_is_better"])
+                                 else _("yes") if bool(row["higher_is_better"]) else _("no (lower is better)")]),
     ]
     if len(others):
-        terms.append(("Also from", ["; ".join(
-            f"{other.publisher}, {other.dataset} ({_release(other.vintage)}; {other.license}): "
-            f"{formatting.count(other.n_values)} values" for other in others.itertuples(index=False))]))
+        terms.append((_("Also from"), ["; ".join(
+            ngettext("{publisher}, {dataset} ({release}; {licence}): {count} value",
+                     "{publisher}, {dataset} ({release}; {licence}): {count} values", int(other.n_values)).format(
+                publisher=other.publisher, dataset=other.dataset, release=_release(other.vintage),
+                licence=other.license, count=formatting.count(other.n_values))
+            for other in others.itertuples(index=False))]))
     items = []
     for term, description in terms:
         items += [html.Dt(term), html.Dd(description)]
-    return html.Section(id=Ids.FACTS, children=[html.H2("About this series"),
+    return html.Section(id=Ids.FACTS, children=[html.H2(_("About this series")),
                                                          html.Dl(items, className="indicator-facts")])
 
 
@@ -187,8 +221,10 @@ def _map_year(per_year: pd.DataFrame) -> int | None:
 
 
 @data.per_version
-def _map_picture(indicator_id: str, year: int) -> str:
-    """The map of who reports in `year`, drawn as SVG on the server once per database version."""
+def _map_picture(indicator_id: str, year: int, locale: str) -> str:
+    """The map of who reports in `year`, drawn as SVG on the server once per database version and `locale` (the
+    request's: its legend's words)."""
+    del locale  # the cache's key
     reporting = set(queries.reporters(indicator_id, year)["iso3"])
     return map_preview.render(figures.reporters_map(common.countries(), reporting, year), Ids.MAP)
 
@@ -197,38 +233,47 @@ def _coverage(indicator_id: str) -> html.Section:
     counts = queries.coverage(indicator_id)
     if not counts["n_values"]:
         return html.Section(id=Ids.COVERAGE, children=[
-            html.H2("Coverage"), html.P("No economy has a value of this series in the database yet: only "
-                                        "publishers' aggregates (world, regions, groups), if any.",
-                                        className="no-data")])
+            html.H2(_("Coverage")), html.P(_("No economy has a value of this series in the database yet: only "
+                                             "publishers' aggregates (world, regions, groups), if any."),
+                                           className="no-data")])
     per_year = queries.economies_per_year(indicator_id)
     year = _map_year(per_year)
     last = int(counts["last_year"])
     reporting = queries.reporters(indicator_id, year)
+    names = localized.with_country_names(reporting)["name"].tolist()
+    if localized.code() != "en":
+        names.sort(key=str.casefold)
     economies = common.countries()
-    sentence = (f"{formatting.count(counts['economies'])} economies × {formatting.count(counts['years'])} years "
-                f"({int(counts['first_year'])}–{last}): {formatting.count(counts['n_values'])} values without "
-                f"breakdown. In {year}, {formatting.count(len(reporting))} of {formatting.count(len(economies))} "
-                "economies report")
-    if year != last:
+    words = {"economies": formatting.count(counts["economies"]), "years": formatting.count(counts["years"]),
+             "first": int(counts["first_year"]), "last": last, "values": formatting.count(counts["n_values"]),
+             "year": year, "reporting": formatting.count(len(reporting)), "total": formatting.count(len(economies))}
+    if year == last:
+        sentence = _("{economies} economies × {years} years ({first}–{last}): {values} values without breakdown. In "
+                     "{year}, {reporting} of {total} economies report.").format(**words)
+    else:
         latest = int(per_year.loc[per_year["year"] == last, "economies"].iloc[0])
-        sentence += f"; in {last}, the latest year, {formatting.count(latest)} have so far"
-    picture = _map_picture(indicator_id, year)
+        sentence = _("{economies} economies × {years} years ({first}–{last}): {values} values without breakdown. In "
+                     "{year}, {reporting} of {total} economies report; in {last}, the latest year, {latest} have so "
+                     "far.").format(**words, latest=formatting.count(latest))
+    picture = _map_picture(indicator_id, year, localized.code())
     return html.Section(id=Ids.COVERAGE, children=[
-        html.H2("Coverage"),
-        html.P(sentence + ".", id=Ids.COVERAGE_SUMMARY),
+        html.H2(_("Coverage")),
+        html.P(sentence, id=Ids.COVERAGE_SUMMARY),
         html.Figure(className="indicator-map", children=[
             HtmlBlock(picture, className="indicator-map-picture"),
-            html.Figcaption(f"Economies with a value for {year} (blue) and without (grey). Map shapes: Natural Earth "
-                            "via plotly; Kosovo has no shape.", className="caption"),
+            html.Figcaption(_("Economies with a value for {year} (blue) and without (grey). Map shapes: Natural Earth "
+                              "via plotly; Kosovo has no shape.").format(year=year), className="caption"),
         ]),
         html.Details(className="table-alternative", children=[
-            html.Summary(f"The {formatting.count(len(reporting))} economies reporting in {year}"),
-            html.P("; ".join(reporting["name"]), id=Ids.REPORTERS),
+            html.Summary(ngettext("The {count} economy reporting in {year}",
+                                  "The {count} economies reporting in {year}", len(reporting)).format(
+                count=formatting.count(len(reporting)), year=year)),
+            html.P("; ".join(names), id=Ids.REPORTERS),
         ]),
         html.Details(className="table-alternative", children=[
-            html.Summary("Economies reporting, year by year"),
-            components.data_table(pd.DataFrame({"Year": per_year["year"].astype(int).astype(str),
-                                                "Economies": [formatting.count(n) for n in per_year["economies"]]})),
+            html.Summary(_("Economies reporting, year by year")),
+            components.data_table(pd.DataFrame({_("Year"): per_year["year"].astype(int).astype(str),
+                                                _("Economies"): [formatting.count(n) for n in per_year["economies"]]})),
         ]),
     ])
 
@@ -236,38 +281,43 @@ def _coverage(indicator_id: str) -> html.Section:
 def _breakdowns(row: pd.Series, indicator_id: str) -> html.Section:
     parts = queries.breakdowns(indicator_id)
     if parts.empty and not queries.coverage(indicator_id)["n_values"]:
-        content = [html.P("No economy's value, so no breakdown either.", className="no-data")]
+        content = [html.P(_("No economy's value, so no breakdown either."), className="no-data")]
     elif parts.empty:
-        content = [html.P("Published without breakdown: one value per economy and year.", className="no-data")]
+        content = [html.P(_("Published without breakdown: one value per economy and year."), className="no-data")]
     else:
         table = pd.DataFrame({
-            "Breakdown": [DIMENSIONS.get(dimension, dimension) for dimension in parts["dimension"]],
-            "Category": parts["category"],
-            "Economies": [formatting.count(n) for n in parts["economies"]],
-            "Years": [f"{int(first)}–{int(last)}" if first != last else str(int(first))
+            _("Breakdown"): [_(DIMENSIONS[dimension]) if dimension in DIMENSIONS else dimension
+                             for dimension in parts["dimension"]],
+            _("Category"): [_(CATEGORIES[category]) if category in CATEGORIES else category
+                            for category in parts["category"]],
+            _("Economies"): [formatting.count(n) for n in parts["economies"]],
+            _("Years"): [f"{int(first)}–{int(last)}" if first != last else str(int(first))
                       for first, last in zip(parts["first_year"], parts["last_year"], strict=True)],
         })
         content = [components.data_table(table)]
     declared = [part for part in (row["breakdowns"] if row["breakdowns"] is not None else []) if part != "total"]
     absent = [part for part in declared if part not in set(parts["dimension"])]
     if absent:
-        content.append(html.P(f"The publisher also breaks it down by {', '.join(absent)}, but no such value is in "
-                              "this database.", className="caption"))
-    return html.Section(id=Ids.BREAKDOWNS, children=[html.H2("Breakdowns"), *content])
+        words = ", ".join(_(DIMENSION_WORDS[part]) if part in DIMENSION_WORDS else part for part in absent)
+        content.append(html.P(_("The publisher also breaks it down by {dimensions}, but no such value is in this "
+                                "database.").format(dimensions=words), className="caption"))
+    return html.Section(id=Ids.BREAKDOWNS, children=[html.H2(_("Breakdowns")), *content])
 
 
 def _themes(indicator_id: str) -> html.Section:
     rows = queries.indicator_themes(indicator_id)
     if rows.empty:
-        content = html.P("A context series: it evidences no WSIS+20 theme itself.", className="no-data")
+        content = html.P(_("A context series: it evidences no WSIS+20 theme itself."), className="no-data")
     else:
         content = html.Ul([
-            html.Li([html.Strong(f"{theme.title} ({_paragraphs(theme.first_paragraph, theme.last_paragraph)})"),
-                     " — main theme" if index == 0 else "", f": {theme.summary}"])
+            html.Li([html.Strong(f"{localized.theme_text(theme.theme_id, 'title', theme.title)} "
+                                 f"({_paragraphs(theme.first_paragraph, theme.last_paragraph)})"),
+                     " — " + _("main theme") if index == 0 else "",
+                     f": {localized.theme_text(theme.theme_id, 'summary', theme.summary)}"])
             for index, theme in enumerate(rows.itertuples(index=False))], id=Ids.THEME_LIST)
     return html.Section(id=Ids.THEMES, children=[
-        html.H2("WSIS+20 themes"),
-        html.P("Sections of the WSIS+20 Elements Paper the series evidences, with their paragraphs (¶).",
+        html.H2(_("WSIS+20 themes")),
+        html.P(_("Sections of the WSIS+20 Elements Paper the series evidences, with their paragraphs (¶)."),
                className="caption"),
         content,
     ])
@@ -276,46 +326,64 @@ def _themes(indicator_id: str) -> html.Section:
 def _targets(indicator_id: str) -> html.Section:
     rows = queries.targets(indicator_id)
     if rows.empty:
-        content = html.P("No target in the database is measured by this series.", className="no-data")
+        content = html.P(_("No target in the database is measured by this series."), className="no-data")
     else:
-        content = html.Ul([html.Li([html.Strong(row.label), f" — {row.framework}, due {int(row.deadline_year)}",
-                                    f". {row.scope_name}: {row.status_text}" if isinstance(row.status_text, str)
-                                    else ""])
+        content = html.Ul([html.Li([html.Strong(row.label),
+                                    " — " + _("{framework}, due {year}").format(framework=row.framework,
+                                                                                year=int(row.deadline_year)),
+                                    _status(row) if isinstance(row.status_text, str) else ""])
                            for row in rows.itertuples(index=False)], id=Ids.TARGET_LIST)
     return html.Section(id=Ids.TARGETS, children=[
-        html.H2("Targets measured by it"), content,
-        html.P(_link("/targets", "All targets and their status"), className="caption"),
+        html.H2(_("Targets measured by it")), content,
+        html.P(_link("/targets", _("All targets and their status")), className="caption"),
     ])
+
+
+def _status(row) -> str:
+    """". World: not met: 72.4 % in 2025 (ours)": the target's status for the scope it names."""
+    badge = localized.badge(row.status, row.status_text, row.status_value, row.status_year, row.unit)
+    return f". {_scope_name(row.scope, row.scope_name)}: {badge}"
+
+
+def _scope_name(scope: str, english: str) -> str:
+    """A target's scope in the request's language: every economy, or a group (the world, a region)."""
+    if scope == "each_country":
+        return _("Each economy")
+    return localized.group_name(english)
 
 
 def _related(indicator_id: str) -> html.Section:
     rows = queries.related(indicator_id)
-    content = html.Ul([html.Li(_link(f"/indicator/{row.indicator_id}", row.name))
+    content = html.Ul([html.Li(_link(f"/indicator/{row.indicator_id}", _name(row)))
                        for row in rows.itertuples(index=False)], className="indicator-list related-list") \
-        if len(rows) else html.P("No other series with data shares its themes.", className="no-data")
-    return html.Section(id=Ids.RELATED, children=[html.H2("Related indicators"), html.P(
-        "Series with data that evidence the same themes, those sharing its main theme first.", className="caption"),
+        if len(rows) else html.P(_("No other series with data shares its themes."), className="no-data")
+    return html.Section(id=Ids.RELATED, children=[html.H2(_("Related indicators")), html.P(
+        _("Series with data that evidence the same themes, those sharing its main theme first."), className="caption"),
         content])
 
 
 @data.per_version
-def _edition_charts(indicator_id: str, name: str, unit: str) -> tuple[tuple, ...]:
+def _edition_charts(indicator_id: str, name: str, unit: str, locale: str) -> tuple[tuple, ...]:
     """(chart id, heading, figure, summary, source line, table HTML) per publisher whose world aggregate has
-    several editions in the database: plain values, built once per database version (pandas' pivots cost
-    ~0.2 s a page on a busy machine)."""
+    several editions in the database: plain values, built once per database version and `locale` (the request's;
+    `name` is the indicator's in it) (pandas' pivots cost ~0.2 s a page on a busy machine)."""
+    del locale  # the cache's key
     rows = queries.world_editions(indicator_id)
+    if localized.code() != "en":  # every row is a world aggregate (named "World" or "world" by its publisher)
+        rows = rows.assign(group_name=_("World"))
     charts = []
     for dataset_key, publisher_rows in rows.groupby("dataset_key", sort=False):
         first = publisher_rows.iloc[0]
         releases = ", ".join(figures.edition_label(edition)
-                             for _, edition in publisher_rows.drop_duplicates("source_id").iterrows())
+                             for _row, edition in publisher_rows.drop_duplicates("source_id").iterrows())
         charts.append((
             Ids.edition(dataset_key),
-            f"{first['group_name']}: {first['publisher']}'s editions",
+            _("{group}: {publisher}'s editions").format(group=first["group_name"], publisher=first["publisher"]),
             figures.editions_figure(publisher_rows, name, unit),
             figures.revision_summary(publisher_rows, name, unit),
-            f"Source: {first['publisher']}, {first['dataset']} ({releases}); each edition as published, world "
-            f"aggregate {first['group_code']}. Licence: {first['license']}.",
+            _("Source: {publisher}, {dataset} ({releases}); each edition as published, world aggregate {code}. "
+              "Licence: {licence}.").format(publisher=first["publisher"], dataset=first["dataset"], releases=releases,
+                                            code=first["group_code"], licence=first["license"]),
             components.table_html(figures.revision_table(publisher_rows, unit)),
         ))
     return tuple(charts)
@@ -323,7 +391,7 @@ def _edition_charts(indicator_id: str, name: str, unit: str) -> tuple[tuple, ...
 
 def _editions(indicator_id: str, name: str, unit: str) -> html.Section | None:
     """One chart and table per publisher whose world aggregate has several editions in the database."""
-    built = _edition_charts(indicator_id, name, unit)
+    built = _edition_charts(indicator_id, name, unit, localized.code())
     if not built:
         return None
     values = {}
@@ -331,11 +399,11 @@ def _editions(indicator_id: str, name: str, unit: str) -> html.Section | None:
         values.update(dict(zip(components.chart_parts(chart_id),
                                [figure, summary, source, HtmlBlock(table)], strict=True)))
     section = html.Section(id=Ids.EDITIONS, children=[
-        html.H2("Editions: how the publishers revised it"),
-        html.P("Publishers revise earlier years when new surveys and estimates arrive. Each line is one edition of "
-               "the publisher's world figure as kept in the database; the table gives each year's revision from the "
-               "oldest to the newest edition (in percentage points for shares).", className="caption"),
-        *[components.chart(chart_id, title=heading) for chart_id, heading, *_ in built],
+        html.H2(_("Editions: how the publishers revised it")),
+        html.P(_("Publishers revise earlier years when new surveys and estimates arrive. Each line is one edition of "
+                 "the publisher's world figure as kept in the database; the table gives each year's revision from "
+                 "the oldest to the newest edition (in percentage points for shares)."), className="caption"),
+        *[components.chart(chart_id, title=heading) for chart_id, heading, *_rest in built],
     ])
     return components.fill(section, values)
 
@@ -343,18 +411,22 @@ def _editions(indicator_id: str, name: str, unit: str) -> html.Section | None:
 def _series_page(row: pd.Series) -> html.Main:
     indicator_id = row["indicator_id"]
     sources = queries.sources(indicator_id)
-    editions = _editions(indicator_id, row["name"], row["unit"])
+    name = localized.indicator_name(indicator_id, row["name"])
+    editions = _editions(indicator_id, name, row["unit"])
     # Explore and the Data page list the series with observations only.
     links = html.P(className="indicator-links", children=[
-        *([_link(f"/explore?indicator={indicator_id}", "Explore it on the map"), " · ",
-           _link(f"/data?indicator={indicator_id}", "Download it (Data page)"), " · "] if len(sources) else []),
-        _link("/indicator", "All indicators"),
+        *([_link(f"/explore?indicator={indicator_id}", _("Explore it on the map")), " · ",
+           _link(f"/data?indicator={indicator_id}", _("Download it (Data page)")), " · "] if len(sources) else []),
+        _link("/indicator", _("All indicators")),
     ])
+    words = {"unit": localized.unit_label(row["unit"]), "publisher": row["publisher"], "dataset": row["dataset"],
+             "licence": row["license"]}
     return components.page(
-        row["name"],
-        f"A series in {row['unit']} from {row['publisher']}'s {row['dataset']} ({row['license']}): its definition, "
-        "coverage, breakdowns, WSIS+20 themes and targets" + (", and how the publishers revised it." if editions
-                                                              is not None else "."),
+        name,
+        _("A series in {unit} from {publisher}'s {dataset} ({licence}): its definition, coverage, breakdowns, "
+          "WSIS+20 themes and targets, and how the publishers revised it.").format(**words) if editions is not None
+        else _("A series in {unit} from {publisher}'s {dataset} ({licence}): its definition, coverage, breakdowns, "
+               "WSIS+20 themes and targets.").format(**words),
         links,
         _facts(row, sources),
         _coverage(indicator_id),
@@ -373,8 +445,8 @@ def layout(indicator_id: str | None = None, q: str | None = None, **_query) -> h
         if row is not None:
             return _series_page(row)
         # Shown as text only (Dash escapes it); decoded so that /indicator/%3Cb%3E reads as typed.
-        notices = [f"No indicator with the id “{unquote(indicator_id)[:60]}”: search for it or choose one below."] \
-            if indicator_id else []
+        notices = [_("No indicator with the id “{id}”: search for it or choose one below.").format(
+            id=unquote(indicator_id)[:60])] if indicator_id else []
         return _index(q if isinstance(q, str) else None, notices)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))

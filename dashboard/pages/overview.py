@@ -63,7 +63,7 @@ CARD = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px"
 BIG = {"fontSize": "1.9rem", "fontWeight": 700, "margin": "0", "fontVariantNumeric": "tabular-nums"}
 SMALL = {"fontSize": "0.85rem", "color": "#555", "margin": "0"}
 SPARK_SECTION = {"border": "none", "padding": "0", "margin": "0.3rem 0 0"}
-LIST = {"margin": "0.2rem 0", "paddingLeft": "1.1rem", "fontSize": "0.9rem"}
+LIST = {"margin": "0.2rem 0", "paddingInlineStart": "1.1rem", "fontSize": "0.9rem"}
 
 
 class Ids:
@@ -105,8 +105,8 @@ class Ids:
         return f"overview-theme-{theme_id}"
 
 
-GAP_NOTE = {"background": "#f3f3f3", "borderLeft": "4px solid #999", "padding": "0.3rem 0.6rem", "margin": "0.3rem 0",
-            "fontSize": "0.9rem"}
+GAP_NOTE = {"background": "#f3f3f3", "borderInlineStart": "4px solid #999", "padding": "0.3rem 0.6rem",
+            "margin": "0.3rem 0", "fontSize": "0.9rem"}
 
 
 # --- pieces built from the queries (dashboard/queries/overview.py) ------------------------------------
@@ -175,7 +175,7 @@ def target_item(row) -> html.Li:
     condition = fo.comparator_text(row.comparator, row.target_value, row.band, target_unit(row.unit, row.bound))
     if pd.notna(row.met_threshold):
         condition += " " + _("(met at {share})").format(share=formatting.percent(row.met_threshold, 0))
-    details = [f"{row.framework}"]
+    details = [localized.target_text(row.target_id, "framework", row.framework)]
     each = row.scope == "each_country"
     if each:
         status = "each economy"
@@ -190,10 +190,11 @@ def target_item(row) -> html.Li:
     return html.Li(className="overview-target", style={"listStyle": "none", "margin": "0.25rem 0"},
                    **{"data-target": row.target_id}, children=[
         html.Span(badge, className="status-badge", **{"data-status": status}, style={
-            "borderLeft": f"6px solid {colour}", "background": "#f3f3f3", "padding": "0 0.35rem",
-            "fontWeight": 600, "fontSize": "0.85rem", "marginRight": "0.35rem"}),
-        html.Span(_("{target}: {condition} by {year}").format(target=row.label, condition=condition,
-                                                              year=row.deadline_year)),
+            "borderInlineStart": f"6px solid {colour}", "background": "#f3f3f3", "padding": "0 0.35rem",
+            "fontWeight": 600, "fontSize": "0.85rem", "marginInlineEnd": "0.35rem"}),
+        html.Span(_("{target}: {condition} by {year}").format(
+            target=i18n.isolated(localized.target_text(row.target_id, "label", row.label)), condition=condition,
+            year=row.deadline_year)),
         html.Br(),
         html.Span("; ".join(details).rstrip(".") + ".", style=SMALL),
     ])

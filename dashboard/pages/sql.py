@@ -105,7 +105,7 @@ def layout(**query) -> html.Main:
         ]),
         html.Section(className="chart", children=[
             html.Label("SQL", htmlFor=Ids.TEXT, className="sql-label"),
-            dcc.Textarea(id=Ids.TEXT, value=sql, className="sql-text", spellCheck=False,
+            dcc.Textarea(id=Ids.TEXT, value=sql, className="sql-text", spellCheck=False, dir="ltr",
                          style={"width": "100%", "height": "12rem", "fontFamily": "monospace"}),
             html.Div(className="sql-actions", children=[
                 html.Button(_("Run query"), id=Ids.RUN, n_clicks=0, className="button"),

@@ -21,12 +21,12 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data, target_status
+from dashboard import components, data, formatting, i18n, localized, target_status
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import checked, text
-from dashboard.chart_style import definition_changes_note
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import gettext as _
 from dashboard.queries import common
 from dashboard.queries.targets import (  # the page's queries
     GROUP_TYPES,
@@ -45,10 +45,21 @@ from dashboard.queries.targets import (  # the page's queries
 )
 from dashboard.staged import StagedDropdown
 from dashboard.static_html import static_block
-from dashboard.url_state import encode, parse_choice
+from dashboard.url_state import encode, first
 from etl.measures import status_rules
 
-dash.register_page(__name__, path="/targets", name="Targets", title="Targets · Digital divide indicators")
+
+def N_(message: str) -> str:
+    """Marks a string for the catalogues (pybabel extracts N_); translated where it is shown."""
+    return message
+
+
+def _title(**_ignored) -> str:
+    """The browser tab's title, in the request's language (Dash's router calls it per request)."""
+    return _("Targets · Digital divide indicators")
+
+
+dash.register_page(__name__, path="/targets", name="Targets", title=_title)
 
 ALL = "all"
 ALL_GROUPS = "all"
@@ -57,12 +68,12 @@ STATUS_RANK = {status: rank for rank, status in enumerate((*ft.STATUSES, ft.NO_D
 CARD_STYLE = {"background": "white", "border": "1px solid #ddd", "borderRadius": "6px", "padding": "0.6rem 0.8rem",
               "fontSize": "0.9rem"}
 GRID_STYLE = {"display": "grid", "gridTemplateColumns": "repeat(auto-fill, minmax(270px, 1fr))", "gap": "0.8rem"}
-QUOTE_STYLE = {"margin": "0.3rem 0", "padding": "0.2rem 0.6rem", "borderLeft": "3px solid #999",
+QUOTE_STYLE = {"margin": "0.3rem 0", "padding": "0.2rem 0.6rem", "borderInlineStart": "3px solid #999",
                "background": "#f7f7f7"}
 
 
 class FrameworkText(NamedTuple):
-    intro: str  # under the framework's heading on the board
+    intro: str  # under the framework's heading on the board (marked: translated where shown)
     quoted_from: str  # the document its targets' wording is quoted from (the link text of each quote)
 
 
@@ -70,12 +81,26 @@ class FrameworkText(NamedTuple):
 # is introduced by its name alone, and its quotes name the framework.
 FRAMEWORK_TEXTS = {
     "wsis": FrameworkText(
-        "The ten indicative targets the Geneva Plan of Action (WSIS, 2003, ¶ 6) set for 2015, which the WSIS+20 "
-        "review looks back on, each quoted from the Plan. The Plan set no numbers: where an open indicator measures "
-        "part of a target, the level tested is ours and the card's note says how far that proxy falls short. The "
-        "status is judged on the value for 2015, the deadline; \"today\" is the latest value since.",
-        "Geneva Plan of Action (WSIS, 2003), ¶ 6"),
+        N_("The ten indicative targets the Geneva Plan of Action (WSIS, 2003, ¶ 6) set for 2015, which the WSIS+20 "
+           "review looks back on, each quoted from the Plan. The Plan set no numbers: where an open indicator "
+           "measures part of a target, the level tested is ours and the card's note says how far that proxy falls "
+           "short. The status is judged on the value for 2015, the deadline; \"today\" is the latest value since."),
+        N_("Geneva Plan of Action (WSIS, 2003), ¶ 6")),
 }
+# The types of group (queries/targets.py GROUP_TYPES: its English labels, the keys of the address) as the controls
+# name them, and the group control's first option for each, a whole phrase in every language.
+GROUP_TYPE_LABELS = {"wb_region": N_("World Bank regions"), "income_group": N_("World Bank income groups"),
+                     "m49_region": N_("UN M49 regions"), "special": N_("LDCs, LLDCs and SIDS")}
+ALL_OF_TYPE = {"wb_region": N_("All World Bank regions"), "income_group": N_("All World Bank income groups"),
+               "m49_region": N_("All UN M49 regions"), "special": N_("All LDCs, LLDCs and SIDS")}
+# How a group's value is formed (group_aggregate.method), as the trend's details name it.
+METHODS = {"weighted_mean": N_("weighted mean"), "mean": N_("mean"), "median": N_("median"), "sum": N_("sum"),
+           "ratio_of_aggregates": N_("ratio of aggregates"), "difference_of_aggregates": N_("difference of aggregates"),
+           "population_x_offline_share": N_("population x offline share")}
+# The notice for a value of the address that is no choice, by parameter (url_state.parse_choice's, translated).
+UNKNOWN_CHOICE = {"framework": N_("Unknown framework “{value}”: showing {default} instead."),
+                  "group_type": N_("Unknown group type “{value}”: showing {default} instead."),
+                  "group": N_("Unknown group “{value}”: showing {default} instead.")}
 
 
 
@@ -126,7 +151,7 @@ def parse_state(query: dict, all_targets: pd.DataFrame, all_groups: pd.DataFrame
     """Query parameters → a valid state, with a notice for each value ignored."""
     notices: list[str] = []
     slugs = list(dict.fromkeys(all_targets["slug"]))
-    framework = parse_choice(query, "framework", [ALL, *slugs], ALL, notices, label="framework")
+    framework = _choice(query, "framework", [ALL, *slugs], ALL, notices)
     fallback = default_target(all_targets, framework)
     asked = query.get("target")
     asked = ((asked[0] if asked else "") if isinstance(asked, list) else (asked or "")).strip()
@@ -135,17 +160,29 @@ def parse_state(query: dict, all_targets: pd.DataFrame, all_groups: pd.DataFrame
         if asked in set(_in_framework(all_targets, framework)["target_id"]):
             target = asked
         elif asked in set(all_targets["target_id"]):
-            notices.append(f"Target “{asked}” is not part of the chosen framework: showing {fallback} instead.")
+            notices.append(_("Target “{value}” is not part of the chosen framework: showing {default} instead.")
+                           .format(value=asked, default=fallback))
         else:
-            notices.append(f"Unknown target “{asked[:40]}”: showing {fallback} instead.")
-    group_type = parse_choice(query, "group_type", list(GROUP_TYPES), DEFAULT_GROUP_TYPE, notices,
-                              label="group type")
+            notices.append(_("Unknown target “{value}”: showing {default} instead.").format(value=asked[:40],
+                                                                                         default=fallback))
+    group_type = _choice(query, "group_type", list(GROUP_TYPES), DEFAULT_GROUP_TYPE, notices)
     known = all_groups.dropna(subset=["type_key"])
-    group = parse_choice(query, "group", [ALL_GROUPS, *known["group_id"]], ALL_GROUPS, notices, label="group")
+    group = _choice(query, "group", [ALL_GROUPS, *known["group_id"]], ALL_GROUPS, notices)
     if group != ALL_GROUPS:
         # A group brings its own type, so that the group chart lists it among its peers.
         group_type = str(known.loc[known["group_id"] == group, "type_key"].iloc[0])
     return TargetsState(framework, target, group_type, group), notices
+
+
+def _choice(query: dict, key: str, allowed: list[str], default: str, notices: list[str]) -> str:
+    """One value out of `allowed` (url_state.parse_choice, with its notice in the request's language)."""
+    value = first(query.get(key))
+    if not value:
+        return default
+    if value in allowed:
+        return value
+    notices.append(_(UNKNOWN_CHOICE[key]).format(value=value[:40], default=default))
+    return default
 
 
 def encode_state(state: TargetsState) -> str:
@@ -158,15 +195,18 @@ def encode_state(state: TargetsState) -> str:
 
 def framework_options(all_targets: pd.DataFrame) -> list[dict]:
     names = all_targets.drop_duplicates("slug")
-    return [{"label": "All frameworks", "value": ALL},
-            *({"label": row.framework, "value": row.slug} for row in names.itertuples())]
+    return [{"label": _("All frameworks"), "value": ALL},
+            *({"label": localized.target_text(row.target_id, "framework", row.framework), "value": row.slug}
+              for row in names.itertuples())]
 
 
 def target_options(all_targets: pd.DataFrame, framework: str) -> list[dict]:
     chosen = _in_framework(all_targets, framework)
-    return [{"label": f"{row.label} ({row.deadline_year})" + ("" if pd.notna(row.indicator_id)
-                                                              else " · no open indicator"),
-             "value": row.target_id} for row in chosen.itertuples()]
+    def label(row) -> str:
+        text = f"{localized.target_text(row.target_id, 'label', row.label)} ({row.deadline_year})"
+        return text if pd.notna(row.indicator_id) else f"{text} · {localized.status_words('no open indicator')}"
+
+    return [{"label": label(row), "value": row.target_id} for row in chosen.itertuples()]
 
 
 @data.per_version
@@ -187,25 +227,32 @@ def known_ids() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 def group_options(all_groups: pd.DataFrame, group_type: str) -> list[dict]:
-    label, kinds = GROUP_TYPES[group_type]
+    kinds = GROUP_TYPES[group_type][1]
     chosen = all_groups[all_groups["group_type"].isin(kinds)]
-    return [{"label": f"All {label}", "value": ALL_GROUPS},
-            *({"label": row.name, "value": row.group_id} for row in chosen.itertuples())]
+    return [{"label": _(ALL_OF_TYPE[group_type]), "value": ALL_GROUPS},
+            *({"label": localized.group_name(row.name), "value": row.group_id} for row in chosen.itertuples())]
 
 
 # --- texts ---------------------------------------------------------------------------------------------
 
 
 def _group_name(group_id: str) -> str:
-    return group_names().get(group_id, group_id)
+    """A group's name in the request's language."""
+    return localized.group_name(group_names().get(group_id, group_id))
 
 
 def scope_of(target: dict) -> tuple[str, str]:
     """The scope id and name the target names ('each_country' targets have no aggregate row: the world's
     series is charted for reference)."""
     if target["scope"] in ("world", "each_country"):
-        return "world", "World"
+        return "world", localized.group_name("World")
     return str(target["scope"]), _group_name(str(target["scope"]))
+
+
+def texts(target: dict) -> dict:
+    """The target with its own texts (label, framework, wording, note) in the request's language."""
+    return {**target, **{field: localized.target_text(target["target_id"], field, target.get(field))
+                         for field in ("label", "framework", "wording", "note")}}
 
 
 def _unit(target: dict) -> str:
@@ -215,7 +262,7 @@ def _unit(target: dict) -> str:
 
 
 def _vintage(source: dict) -> str:
-    return pd.Timestamp(source["vintage"]).date().isoformat() if pd.notna(source["vintage"]) else "undated"
+    return pd.Timestamp(source["vintage"]).date().isoformat() if pd.notna(source["vintage"]) else _("undated")
 
 
 def basis_text(row: dict | None) -> str:
@@ -224,11 +271,11 @@ def basis_text(row: dict | None) -> str:
     if basis.startswith("publisher:"):
         source = source_row(basis.split(":", 1)[1])
         if source is None:
-            return f"Basis: the publisher's world series ({basis})."
-        return (f"Basis: {source['publisher']}'s own world series (release {_vintage(source)}), as our world "
-                "aggregate has too few years.")
+            return _("Basis: the publisher's world series ({basis}).").format(basis=basis)
+        return _("Basis: {publisher}'s own world series (release {release}), as our world aggregate has too few "
+                 "years.").format(publisher=source["publisher"], release=_vintage(source))
     if basis == "ours":
-        return "Basis: our aggregate of national values."
+        return _("Basis: our aggregate of national values.")
     return ""
 
 
@@ -236,18 +283,17 @@ def caption(target: dict, basis: str | None = None) -> str:
     """Source, release and licence of the series, and where the target comes from."""
     text = ""
     if basis and basis.startswith("publisher:"):
-        source = source_row(basis.split(":", 1)[1])
-        if source is not None:
-            release = f"release of {_vintage(source)}" if pd.notna(source["vintage"]) else "undated release"
-            text = (f"Source: {source['attribution']} (world series), {release}. "
-                    f"Licence: {source['license']}. ")
+        source, series = source_row(basis.split(":", 1)[1]), _("world series")
     elif isinstance(target.get("indicator_id"), str):
-        source = source_row(target["indicator_source"])
-        if source is not None:
-            release = f"release of {_vintage(source)}" if pd.notna(source["vintage"]) else "undated release"
-            text = (f"Source: {source['attribution']} ({target['indicator_code']}), {release}. "
-                    f"Licence: {source['license']}. ")
-    return text + f"Target: {target['source_url']}"
+        source, series = source_row(target["indicator_source"]), target["indicator_code"]
+    else:
+        source = None
+    if source is not None:
+        release = (_("release of {date}").format(date=_vintage(source)) if pd.notna(source["vintage"])
+                   else _("undated release"))
+        text = _("Source: {attribution} ({series}), {release}. Licence: {licence}.").format(
+            attribution=source["attribution"], series=series, release=release, licence=source["license"]) + " "
+    return text + _("Target: {address}").format(address=target["source_url"])
 
 
 def _pace(rate, kind: str) -> str:
@@ -255,20 +301,28 @@ def _pace(rate, kind: str) -> str:
     number = ft.towards(rate, kind)
     if number is None:
         return "—"
-    return f"{number:+,.2f}" if kind == "linear" else f"{number:+.1f} %"
+    if i18n.current() is i18n.DEFAULT:
+        return f"{number:+,.2f}" if kind == "linear" else f"{number:+.1f} %"
+    sign = "+" if number >= 0 else "−"  # explicit, as in English: positive means towards the target
+    return sign + (formatting.fixed(abs(number), 2) if kind == "linear" else formatting.percent(abs(number), 1))
 
 
 def _coverage(value) -> str:
     number = ft.num(value)
-    return "—" if number is None else f"{number:.0%}"
+    return "—" if number is None else ft.share(number)
 
 
 def table_block(frame: pd.DataFrame) -> HtmlBlock | html.P:
     """A long table as one block of escaped HTML: Dash's renderer takes seconds to mount ~2,000 html.Td
     components (217 economies × 8 columns took 20 s in headless Chromium), while one block mounts at once."""
     if frame.empty:
-        return html.P("No data for this selection.")
+        return html.P(_("No data for this selection."))
     return HtmlBlock(components.table_html(frame))
+
+
+def data_table(frame: pd.DataFrame) -> HtmlBlock | html.P:
+    """components.data_table, with this page's sentence in the request's language for an empty selection."""
+    return html.P(_("No data for this selection.")) if frame.empty else components.data_table(frame)
 
 
 def _year(value) -> str:
@@ -279,11 +333,11 @@ def _year(value) -> str:
 # --- (a) the status board ------------------------------------------------------------------------------
 
 
-def _badge(row: dict | None, scope_id: str) -> html.Span:
-    """The status written out with the value and year it rests on ('not met: 73.6 % in 2025 (…)')."""
+def _badge(row: dict | None, scope_id: str, unit: str = "") -> html.Span:
+    """The status written out with the value and year it rests on ('not met: 73.6 % in 2025 (…)'; in another
+    language, the status with its value and year: localized.badge)."""
     status = str(row["status"]) if row else ft.NO_DATA
-    label = row.get("status_text") if row else None
-    return html.Span(label if isinstance(label, str) and label else status, className="status-badge",
+    return html.Span(ft.status_label(row or {}, unit), className="status-badge",
                      style=ft.status_badge_style(status), **{"data-scope": scope_id, "data-status": status})
 
 
@@ -301,12 +355,13 @@ def _card(target: dict, chosen: TargetsState) -> html.Article:
     value, the projected year, the basis and a link to the source of the target."""
     tid, selected = target["target_id"], target["target_id"] == chosen.target
     children = list(_card_body(tid))
-    href = dash.get_relative_path("/targets") + encode_state(chosen._replace(target=tid))
+    href = i18n.href(dash.get_relative_path("/targets")) + encode_state(chosen._replace(target=tid))
     measured = isinstance(target.get("indicator_id"), str)
-    links = [html.Strong("Charted below") if selected else dcc.Link("Chart this target", href=href)] if measured else []
+    links = ([html.Strong(_("Charted below")) if selected else dcc.Link(_("Chart this target"), href=href)]
+             if measured else [])
     if not isinstance(target.get("wording"), str):  # a quoted target links its source under the quote
-        links += [" · "] * bool(links) + [html.A("Source of the target", href=target["source_url"], target="_blank",
-                                                  rel="noopener noreferrer")]
+        links += [" · "] * bool(links) + [html.A(_("Source of the target"), href=target["source_url"],
+                                                  target="_blank", rel="noopener noreferrer")]
     if links:
         children.append(html.P(links, style={"marginBottom": 0}))
     style = {**CARD_STYLE, "border": "2px solid #0072B2"} if selected else CARD_STYLE
@@ -318,24 +373,25 @@ def _card(target: dict, chosen: TargetsState) -> html.Article:
 def _card_body(tid: str) -> tuple:
     """A card's content above its links, which depends on the target alone (cached: a board is rebuilt for
     every view, the chosen target and group changing only the links and the highlight)."""
-    target = target_index()[tid]
+    target = texts(target_index()[tid])
     rows = _progress_lookup()
     unit = _unit(target)
     scope_id, scope_name = scope_of(target)
     each = target["scope"] == "each_country"
-    where = "each economy" if each else scope_name
+    where = localized.status_words("each economy") if each else scope_name
     quoted_only = isinstance(target.get("wording"), str) and not isinstance(target.get("indicator_id"), str)
     children: list = [
         html.H3(target["label"], style={"fontSize": "1rem", "margin": "0 0 0.3rem"}),
         *([wording(target)] if isinstance(target.get("wording"), str) else []),
         # A quoted target no open indicator measures has no level of ours to test: its words and deadline say it.
-        html.P(f"Deadline: {int(target['deadline_year'])}" if quoted_only else
-               f"{where}: {ft.target_text(target, unit)}", className="caption"),
+        html.P(_("Deadline: {year}").format(year=int(target["deadline_year"])) if quoted_only else
+               _("{scope}: {target}").format(scope=where, target=ft.target_text(target, unit)), className="caption"),
     ]
-    note = f" {target['note']}" if isinstance(target.get("note"), str) else ""
     if not isinstance(target.get("indicator_id"), str):
-        children += [html.P(["Status: ", _badge({"status": "no open indicator"}, "world")]),
-                     html.P("No open indicator measures this target yet." + note, className="target-note")]
+        unmeasured = _("No open indicator measures this target yet.")
+        children += [html.P([_("Status:") + " ", _badge({"status": "no open indicator"}, "world")]),
+                     html.P(f"{unmeasured} {target['note']}" if isinstance(target.get("note"), str) else unmeasured,
+                            className="target-note")]
     elif each:
         # Set for each economy: the headline is the count of economies per status, never an aggregate's.
         children.append(html.P(target_status.economies_line(target_status.economy_counts(tid)),
@@ -343,26 +399,33 @@ def _card_body(tid: str) -> tuple:
     else:
         head = rows.get((tid, scope_id))
         passed = bool(head and head.get("deadline_passed"))
-        when = f" at the {int(target['deadline_year'])} deadline" if passed else ""
-        children.append(html.P([f"Status{when} ({scope_name}): ", _badge(head, scope_id)]))
+        year = int(target["deadline_year"])
+        status_at = (_("Status at the {year} deadline ({scope}):").format(year=year, scope=scope_name) if passed
+                     else _("Status ({scope}):").format(scope=scope_name))
+        children.append(html.P([status_at + " ", _badge(head, scope_id, unit)]))
         if scope_id != "world" and (tid, "world") in rows:
-            children.append(html.P([f"World{when}: ", _badge(rows[(tid, "world")], "world")]))
+            world_at = _("World at the {year} deadline:").format(year=year) if passed else _("World:")
+            children.append(html.P([world_at + " ", _badge(rows[(tid, "world")], "world", unit)]))
         if head and ft.num(head["latest_value"]) is not None:
-            since = ""
+            values = {"value": ft.fmt(head["latest_value"], unit), "year": int(head["latest_year"])}
             if ft.num(head["base_year"]) is not None and head["base_year"] != head["latest_year"]:
-                since = f", from {ft.fmt(head['base_value'], unit)} in {int(head['base_year'])}"
-            latest = f"{ft.fmt(head['latest_value'], unit)} ({int(head['latest_year'])}){since}"
-            if passed:  # the status is the deadline's: say where the scope stands now, against the same level
-                children.append(html.P(f"Today: {latest}; {today_text(head, unit)}", className="target-today"))
+                latest = _("{value} ({year}), from {base_value} in {base_year}").format(
+                    **values, base_value=ft.fmt(head["base_value"], unit), base_year=int(head["base_year"]))
             else:
-                children.append(html.P(f"Latest: {latest}"))
+                latest = _("{value} ({year})").format(**values)
+            if passed:  # the status is the deadline's: say where the scope stands now, against the same level
+                children.append(html.P(_("Today: {latest}; {distance}").format(latest=latest,
+                                                                                distance=today_text(head, unit)),
+                                       className="target-today"))
+            else:
+                children.append(html.P(_("Latest: {latest}").format(latest=latest)))
             if not head.get("deadline_passed"):
                 children.append(html.P(ft.projected_sentence(head)))
             children.append(html.P(basis_text(head), className="caption"))
             if str(head.get("status_basis") or "").startswith("publisher:") and head["status_basis"] != head["basis"]:
-                children.append(html.P(f"The status rests on the publisher's value for {int(head['status_year'])} "
-                                       "(newest edition): our aggregate has none with enough coverage.",
-                                       className="caption"))
+                children.append(html.P(_("The status rests on the publisher's value for {year} (newest edition): "
+                                         "our aggregate has none with enough coverage.").format(
+                                             year=int(head["status_year"])), className="caption"))
         children.append(html.P(target_status.economies_line(target_status.economy_counts(tid)),
                                className="caption"))
     return tuple(children)
@@ -372,9 +435,10 @@ def wording(target: dict) -> html.Figure:
     """The target in its framework's own words, with a link to the text it is quoted from."""
     cited = FRAMEWORK_TEXTS.get(str(target.get("slug")))
     return html.Figure(className="target-wording", style=QUOTE_STYLE, children=[
-        html.Blockquote(f"“{target['wording']}”", style={"margin": 0, "fontStyle": "italic"}),
-        html.Figcaption(["— ", html.A(cited.quoted_from if cited else target["framework"], href=target["source_url"],
-                                      target="_blank", rel="noopener noreferrer")], className="caption"),
+        html.Blockquote(_("“{quote}”").format(quote=target["wording"]), style={"margin": 0, "fontStyle": "italic"}),
+        html.Figcaption(["— ", html.A(_(cited.quoted_from) if cited else target["framework"],
+                                      href=target["source_url"], target="_blank", rel="noopener noreferrer")],
+                        className="caption"),
     ])
 
 
@@ -382,8 +446,10 @@ def today_text(row: dict, unit: str) -> str:
     """Whether the latest value reaches the target's level (distance: how far it is, 0 when reached)."""
     distance = ft.num(row.get("distance"))
     if distance is None:
-        return "no distance computed."
-    return "the level is reached." if distance == 0 else f"{ft.fmt_distance(distance, unit)} still to go."
+        return _("no distance computed.")
+    if distance == 0:
+        return _("the level is reached.")
+    return _("{distance} still to go.").format(distance=ft.fmt_distance(distance, unit))
 
 
 def board_cards(state: TargetsState) -> list:
@@ -398,11 +464,12 @@ def _board_cards(chosen: TargetsState) -> list:
         if chosen.framework in (ALL, target["slug"]):
             by_framework.setdefault(target["framework"], []).append(target)
     out: list = []
-    for name, members_ in by_framework.items():
+    for members_ in by_framework.values():
+        name = localized.target_text(members_[0]["target_id"], "framework", members_[0]["framework"])
         out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
         text = FRAMEWORK_TEXTS.get(str(members_[0]["slug"]))
         if text:
-            out.append(html.P(text.intro, className="caption framework-intro"))
+            out.append(html.P(_(text.intro), className="caption framework-intro"))
         out.append(html.Div([_card(target, chosen) for target in members_], style=GRID_STYLE))
     return out
 
@@ -440,12 +507,14 @@ def trend_view(target_id: str, group: str) -> tuple:
 
 @data.per_version
 def _trend_view(target_id: str, group: str) -> tuple:
-    target = chosen_target(target_id)
-    unit, name = _unit(target), target.get("indicator_name")
+    target = texts(chosen_target(target_id))
+    unit = _unit(target)
+    name = (localized.indicator_name(target["indicator_id"], target["indicator_name"])
+            if isinstance(target.get("indicator_id"), str) else target.get("indicator_name"))
     if not isinstance(target.get("indicator_id"), str):
-        message = f"No open indicator measures “{target['label']}” yet."
+        message = _("No open indicator measures “{target}” yet.").format(target=target["label"])
         note = target["note"] if isinstance(target.get("note"), str) else ""
-        return (ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target."),
+        return (ft.empty_figure(message, height=140), message, caption(target), html.P(_("No data for this target.")),
                 [html.P(note)])
     rows = group_progress(target["target_id"])
     scope_id, scope_name = scope_of(target)
@@ -455,39 +524,41 @@ def _trend_view(target_id: str, group: str) -> tuple:
     if group not in (ALL_GROUPS, scope_id):
         group_row = _row_of(rows, group)
         extra = (_group_name(group), _series_of(target, group_row, group), group_row)
-    changes = common.definition_changes(target["indicator_id"])
+    changes = localized.definition_changes(common.definition_changes(target["indicator_id"]))
     figure = ft.target_chart(series, head, target, scope_name=scope_name, unit=unit, indicator_name=name,
                              extra=extra, changes=changes)
     summary = ft.chart_summary(head, target, scope_name, unit, name)
     if target["scope"] == "each_country":
-        summary = (f"Set for each economy: the world's median is drawn for reference only. "
-                   f"{target_status.economies_line(target_status.economy_counts(target['target_id']))}")
+        summary = (_("Set for each economy: the world's median is drawn for reference only.") + " "
+                   + target_status.economies_line(target_status.economy_counts(target["target_id"])))
     frames = [series.assign(scope=scope_name)]
     if extra is not None:
         summary += " " + ft.chart_summary(extra[2], target, extra[0], unit, name)
         frames.append(extra[1].assign(scope=extra[0]))
     both = pd.concat(frames, ignore_index=True)
-    table = pd.DataFrame({"Scope": both["scope"], "Year": both["year"].astype(int),
+    table = pd.DataFrame({_("Scope"): both["scope"], _("Year"): both["year"].astype(int),
                           name: [ft.fmt(v, unit) for v in both["value"]]})
     if "population_coverage" in both:
-        table["Population coverage"] = [_coverage(v) for v in both["population_coverage"]]
+        table[_("Population coverage")] = [_coverage(v) for v in both["population_coverage"]]
     detail = [html.Li(basis_text(head))]
     if head is not None and ft.num(head.get("required_rate")) is not None:
         kind = ft.pace_kind(target, head)
-        detail.append(html.Li(f"{scope_name}, pace since {int(head['base_year'])}: required "
-                              f"{_pace(head['required_rate'], kind)}, observed {_pace(head['observed_rate'], kind)} "
-                              f"(ratio {ft.fmt(head['ratio'], '', 2)}); the pace is the "
-                              f"{ft.pace_label(target, kind, unit).lower()}."))
+        detail.append(html.Li(_("{scope}, pace since {year}: required {required}, observed {observed} (ratio "
+                                "{ratio}); the pace is the {measure}.").format(
+            scope=scope_name, year=int(head["base_year"]), required=_pace(head["required_rate"], kind),
+            observed=_pace(head["observed_rate"], kind), ratio=ft.fmt(head["ratio"], "", 2),
+            measure=ft.pace_label(target, kind, unit).lower())))
     if head is not None and ft.num(head.get("population_coverage")) is not None:
-        detail.append(html.Li(f"Population coverage of the latest {scope_name} value: "
-                             f"{_coverage(head['population_coverage'])} ({int(head['n_countries'])} of "
-                             f"{int(head['n_members'])} economies; {head['method'].replace('_', ' ')})."))
+        detail.append(html.Li(_("Population coverage of the latest {scope} value: {share} ({count} of {members} "
+                                "economies; {method}).").format(
+            scope=scope_name, share=_coverage(head["population_coverage"]), count=int(head["n_countries"]),
+            members=int(head["n_members"]), method=_(METHODS.get(head["method"], head["method"].replace("_", " "))))))
     if isinstance(target.get("note"), str):
-        detail.append(html.Li(f"Note: {target['note']}"))
+        detail.append(html.Li(_("Note: {note}").format(note=target["note"])))
     if changes:
-        detail.append(html.Li(definition_changes_note(changes)))
-    detail.append(html.Li(f"The chart starts in {ft.CHART_FROM}; the table lists every year."))
-    return (figure, summary, caption(target, head["basis"] if head else None), components.data_table(table),
+        detail.append(html.Li(localized.definition_changes_note(changes)))
+    detail.append(html.Li(_("The chart starts in {year}; the table lists every year.").format(year=ft.CHART_FROM)))
+    return (figure, summary, caption(target, head["basis"] if head else None), data_table(table),
             html.Ul(detail))
 
 
@@ -498,24 +569,23 @@ def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, 
     """Rows of target_progress as text columns (one decimal for shares, three for ratios; '—' for none)."""
     kind = ft.pace_kind(target)
     records = ft.records(frame)
-    out = {first: [row["name"] for row in records],
-           "Status": [row["status_text"] if isinstance(row.get("status_text"), str) else row["status"]
-                      for row in records]}
+    out = {first: [localized.group_name(row["name"]) for row in records],
+           _("Status"): [ft.status_label(row, unit) for row in records]}
     if full:
-        out["Base year"] = [_year(row["base_year"]) for row in records]
-        out["Base value"] = [ft.fmt(row["base_value"], unit) for row in records]
-    out["Latest year"] = [_year(row["latest_year"]) for row in records]
-    out["Latest value"] = [ft.fmt(row["latest_value"], unit) for row in records]
+        out[_("Base year")] = [_year(row["base_year"]) for row in records]
+        out[_("Base value")] = [ft.fmt(row["base_value"], unit) for row in records]
+    out[_("Latest year")] = [_year(row["latest_year"]) for row in records]
+    out[_("Latest value")] = [ft.fmt(row["latest_value"], unit) for row in records]
     if "population_coverage" in frame:
-        out["Population coverage"] = [_coverage(row["population_coverage"]) for row in records]
-        out["Basis"] = ["publisher's series" if str(row["basis"]).startswith("publisher") else "our aggregate"
-                        for row in records]
+        out[_("Population coverage")] = [_coverage(row["population_coverage"]) for row in records]
+        out[_("Basis")] = [_("publisher's series") if str(row["basis"]).startswith("publisher")
+                           else _("our aggregate") for row in records]
     if full:
-        out["Required pace"] = [_pace(row["required_rate"], kind) for row in records]
-        out["Observed pace"] = [_pace(row["observed_rate"], kind) for row in records]
-        out["Ratio"] = [ft.fmt(row["ratio"], "", 2) for row in records]
-    out["Projected year"] = [ft.projected_text(row) for row in records]
-    out["Still to go"] = [ft.fmt_distance(row["distance"], unit) for row in records]
+        out[_("Required pace")] = [_pace(row["required_rate"], kind) for row in records]
+        out[_("Observed pace")] = [_pace(row["observed_rate"], kind) for row in records]
+        out[_("Ratio")] = [ft.fmt(row["ratio"], "", 2) for row in records]
+    out[_("Projected year")] = [ft.projected_text(row) for row in records]
+    out[_("Still to go")] = [ft.fmt_distance(row["distance"], unit) for row in records]
     return pd.DataFrame(out)
 
 
@@ -535,42 +605,57 @@ def _groups_view(target_id: str, group_type: str, group: str) -> tuple:
 @data.per_version
 def _groups_of_type(target_id: str, group_type: str) -> tuple:
     """Figure (None: to be drawn for the chosen group), rows shown, summary, source and table of one target and
-    type of group, built once per database (callers must not change them)."""
-    target = chosen_target(target_id)
+    type of group, built once per database and language (callers must not change them)."""
+    target = texts(chosen_target(target_id))
     if not isinstance(target.get("indicator_id"), str):
-        message = f"No open indicator measures “{target['label']}” yet."
+        message = _("No open indicator measures “{target}” yet.").format(target=target["label"])
         return (ft.empty_figure(message, height=140), None, message, caption(target),
-                html.P("No data for this target."))
+                html.P(_("No data for this target.")))
     unit = _unit(target)
     if target["scope"] == "each_country":
-        message = (f"“{target['label']}” is set for each economy: no group aggregate is judged against it. The "
-                   "economies below each have their status.")
-        return ft.empty_figure(message, height=140), None, message, caption(target), html.P("No group rows.")
+        message = _("“{target}” is set for each economy: no group aggregate is judged against it. The economies "
+                    "below each have their status.").format(target=target["label"])
+        return ft.empty_figure(message, height=140), None, message, caption(target), html.P(_("No group rows."))
     rows = group_progress(target["target_id"])
-    label, kinds = GROUP_TYPES[group_type]
+    kinds = GROUP_TYPES[group_type][1]
     of_type = rows[rows["group_type"].isin(kinds)]
     world = rows[rows["scope_id"] == "world"]
     shown = pd.concat([world, of_type], ignore_index=True).rename(columns={"scope_id": "group_id"})
+    shown["name"] = [localized.group_name(name) for name in shown["name"]]
     figure = None
     if shown["required_rate"].isna().all():  # base year = deadline (the 2015 targets): there is no pace to compare
-        figure = ft.empty_figure(f"No pace to chart: the deadline ({int(target['deadline_year'])}) is the base "
-                                 "year. The table lists each group's status, its value then and its latest.",
-                                 height=140)
-    summary = ft.groups_summary(of_type, label)
+        figure = ft.empty_figure(_("No pace to chart: the deadline ({year}) is the base year. The table lists each "
+                                   "group's status, its value then and its latest.").format(
+                                       year=int(target["deadline_year"])), height=140)
+    summary = ft.groups_summary(of_type, _(GROUP_TYPE_LABELS[group_type]))
     all_groups = groups()
     missing = sorted(set(all_groups.loc[all_groups["group_type"].isin(kinds), "name"]) - set(of_type["name"]))
     if missing:
-        summary += f" No value for: {', '.join(missing)}."
+        summary += " " + _("No value for: {groups}.").format(
+            groups=", ".join(localized.group_name(name) for name in missing))
     if len(world):
-        summary += f" World, for reference: {world.iloc[0]['status']}."
+        summary += " " + _("World, for reference: {status}.").format(
+            status=localized.status_words(world.iloc[0]["status"]))
     source = caption(target)
     if len(world) and str(world.iloc[0]["basis"]).startswith("publisher:"):
-        source += " World row: " + basis_text(world.iloc[0].to_dict()).removeprefix("Basis: ")
+        source += " " + _("World row: {basis}").format(basis=world_basis(world.iloc[0].to_dict()))
     table = html.Div([
-        html.P(f"Pace: {ft.pace_label(target, ft.pace_kind(target), unit).lower()}, from the base year; positive "
-               "means towards the target.", className="caption"),
-        components.data_table(progress_table(shown, target, unit, "Group"))])
+        html.P(_("Pace: {measure}, from the base year; positive means towards the target.").format(
+            measure=ft.pace_label(target, ft.pace_kind(target), unit).lower()), className="caption"),
+        data_table(progress_table(shown, target, unit, _("Group")))])
     return figure, shown, summary, source, table
+
+
+def world_basis(row: dict) -> str:
+    """The world row's basis, as the source line names it after 'World row:' (basis_text without 'Basis: ')."""
+    text = basis_text(row)
+    if i18n.current() is i18n.DEFAULT:
+        return text.removeprefix("Basis: ")
+    source = source_row(str(row.get("basis") or "").split(":", 1)[1])
+    if source is None:
+        return text
+    return _("{publisher}'s own world series (release {release}), as our world aggregate has too few years.").format(
+        publisher=source["publisher"], release=_vintage(source))
 
 
 # --- (d) economies -------------------------------------------------------------------------------------
@@ -583,7 +668,10 @@ def _economy_rows(target_id: str) -> tuple[dict, ...]:
     unit = _unit(chosen_target(target_id))
     rows = ft.records(country_progress(target_id))
     for row in rows:
+        if i18n.current() is not i18n.DEFAULT:  # English keeps the names it always showed (table country)
+            row["name"] = localized.country_name(row["iso3"], row["name"])
         row["status"] = row["status"] if isinstance(row["status"], str) else ft.NO_DATA
+        row["status_label"] = ft.status_label(row, unit)
         row["latest_year_text"] = _year(row["latest_year"]) if ft.num(row["latest_year"]) is not None else ""
         row["latest_text"] = ft.fmt(row["latest_value"], unit)
         row["projected"] = ft.projected_text(row)
@@ -592,46 +680,50 @@ def _economy_rows(target_id: str) -> tuple[dict, ...]:
 
 @data.per_version
 def _economies(target_id: str, group: str) -> tuple:
-    target = chosen_target(target_id)
+    target = texts(chosen_target(target_id))
     unit = _unit(target)
     rows = list(_economy_rows(target_id))
-    where = "in the world"
+    place = ft.Place("world")
     if target["scope"] not in ("world", "each_country"):  # a group's target names its members only
         inside = members(str(target["scope"]))
         rows = [row for row in rows if row["iso3"] in inside]
-        where = f"in {_group_name(str(target['scope']))}"
+        place = ft.Place("group", group=_group_name(str(target["scope"])))
     if group not in (ALL_GROUPS, target["scope"]):
         inside = members(group)
         rows = [row for row in rows if row["iso3"] in inside]
-        where = f"in {_group_name(group)}" if where == "in the world" else f"{where} and {_group_name(group)}"
+        place = (ft.Place("group", group=_group_name(group)) if place.kind == "world"
+                 else ft.Place("both", group=_group_name(group), scope=place.group))
     counts = ft.status_counts(row["status"] for row in rows)
-    figure = ft.status_map(rows, f"{target['label']}: status of each economy {where}", fit=group != ALL_GROUPS)
+    figure = ft.status_map(rows, place.says("title", target=target["label"]), fit=group != ALL_GROUPS)
     table = pd.DataFrame({
-        "Economy": [row["name"] for row in rows], "Code": [row["iso3"] for row in rows],
-        "Status": [row["status_text"] if isinstance(row.get("status_text"), str) else row["status"]
-                   for row in rows],
-        "Latest year": [row["latest_year_text"] or "—" for row in rows],
-        "Latest value": [row["latest_text"] for row in rows], "Projected year": [row["projected"] for row in rows],
-        "Still to go": [ft.fmt_distance(row["distance"], unit) for row in rows],
+        _("Economy"): [row["name"] for row in rows], _("Code"): [row["iso3"] for row in rows],
+        _("Status"): [row["status_label"] for row in rows],
+        _("Latest year"): [row["latest_year_text"] or "—" for row in rows],
+        _("Latest value"): [row["latest_text"] for row in rows],
+        _("Projected year"): [row["projected"] for row in rows],
+        _("Still to go"): [ft.fmt_distance(row["distance"], unit) for row in rows],
     })
     counts_block = html.Section(className="chart", children=[
-        html.H2(f"Economies per status {where}", className="chart-title"),
-        components.data_table(pd.DataFrame({"Status": counts["status"], "Economies": counts["economies"].astype(str),
-                                            "Share": [f"{share:.0%}" for share in counts["share"]]})),
+        html.H2(place.says("counts"), className="chart-title"),
+        data_table(pd.DataFrame({
+            _("Status"): [localized.status_words(status) for status in counts["status"]],
+            _("Economies"): [formatting.count(n) for n in counts["economies"]],
+            _("Share"): [ft.share(share) for share in counts["share"]]})),
     ])
-    note = "Grey: no data for this target (or not in the chosen group). "
+    grey = _("Grey: no data for this target (or not in the chosen group).")
     off = ft.off_map(rows)
-    if off:
-        note += f"Not drawn (no shape on this map): {off}."
-    return (figure, ft.map_summary(counts, where), caption(target), table_block(table), note,
+    note = (grey + " " + _("Not drawn (no shape on this map): {economies}.").format(economies=off) if off
+            else grey + " ")
+    return (figure, ft.map_summary(counts, place), caption(target), table_block(table), note,
             counts_block)
 
 
 def economies_view(target_id: str, group: str) -> tuple:
     target = chosen_target(target_id)
     if not isinstance(target.get("indicator_id"), str):
-        message = f"No open indicator measures “{target['label']}” yet: no economy can be assessed."
-        return (ft.empty_figure(message, height=140), message, caption(target), html.P("No data for this target."),
+        label = localized.target_text(target["target_id"], "label", target["label"])
+        message = _("No open indicator measures “{target}” yet: no economy can be assessed.").format(target=label)
+        return (ft.empty_figure(message, height=140), message, caption(target), html.P(_("No data for this target.")),
                 "", None)
     return _economies(target["target_id"], group)
 
@@ -642,10 +734,11 @@ def economies_view(target_id: str, group: str) -> tuple:
 def method() -> list:
     """The status rules, from the table the ETL applies (also on the About page)."""
     return [html.P(target_status.rules_intro()),
-            html.Ol([html.Li([html.Strong(status), f": {when}"])
-                     for _, _, status, when, _ in target_status.rules_rows()]),
-            html.P(["The same rules with their badges: ",
-                    dcc.Link("About, status rules", href=dash.get_relative_path("/about") + "#status-rules"), "."])]
+            html.Ol([html.Li([html.Strong(localized.status_words(status)), f": {_(when)}"])
+                     for _number, _rule, status, when, _badge_text in target_status.rules_rows()]),
+            html.P([_("The same rules with their badges:") + " ",
+                    dcc.Link(_("About, status rules"), href=i18n.href(dash.get_relative_path("/about"))
+                             + "#status-rules"), "."])]
 
 
 def layout(**query) -> html.Main:
@@ -662,35 +755,35 @@ def layout(**query) -> html.Main:
         ])
 
     page = components.page(
-        "Progress towards connectivity targets",
-        "Where the world, each group and each economy stand against the ITU/UN 2030 universal and meaningful "
-        "connectivity targets, the Broadband Commission's 2025 targets, A4AI's \"1 for 2\" and the ten targets "
-        "the WSIS Geneva Plan of Action set for 2015. A passed deadline is met or not met on the deadline year's "
-        "value, however old (the 2015 targets on 2015 values); before it, a target is on track only when the pace "
-        "observed since 2015 reaches it in time; any other status never rests on data more than "
-        f"{status_rules.MAX_AGE} years old (the rules are listed below). The address bar keeps the view, so a "
-        "copied link reproduces it.",
+        _("Progress towards connectivity targets"),
+        _("Where the world, each group and each economy stand against the ITU/UN 2030 universal and meaningful "
+          "connectivity targets, the Broadband Commission's 2025 targets, A4AI's \"1 for 2\" and the ten targets "
+          "the WSIS Geneva Plan of Action set for 2015. A passed deadline is met or not met on the deadline year's "
+          "value, however old (the 2015 targets on 2015 values); before it, a target is on track only when the pace "
+          "observed since 2015 reaches it in time; any other status never rests on data more than {max_age} years "
+          "old (the rules are listed below). The address bar keeps the view, so a copied link reproduces it.").format(
+            max_age=status_rules.MAX_AGE),
         html.Section(className="controls", children=[
-            control("Framework", Ids.FRAMEWORK, framework_options(all_targets), state.framework),
-            control("Target to chart", Ids.TARGET, framework_choices(state.framework)[0],
+            control(_("Framework"), Ids.FRAMEWORK, framework_options(all_targets), state.framework),
+            control(_("Target to chart"), Ids.TARGET, framework_choices(state.framework)[0],
                     state.target, wide=True),
         ]),
         html.Section(className="board", **{"aria-labelledby": Ids.BOARD_TITLE}, children=[
-            html.H2("Status board", id=Ids.BOARD_TITLE, className="chart-title"),
-            html.P("Each card gives the status of the scope the target names (and the world's where that differs) "
-                   "with the value and year it rests on, and the count of economies per status; a target set for "
-                   "each economy is headed by that count. The colours are those of the map legend; the status is "
-                   "always written out.", className="caption"),
+            html.H2(_("Status board"), id=Ids.BOARD_TITLE, className="chart-title"),
+            html.P(_("Each card gives the status of the scope the target names (and the world's where that differs) "
+                     "with the value and year it rests on, and the count of economies per status; a target set for "
+                     "each economy is headed by that count. The colours are those of the map legend; the status is "
+                     "always written out."), className="caption"),
             html.Div(id=Ids.BOARD, **{"aria-live": "polite"}),
             html.Details(className="table-alternative", children=[
-                html.Summary("How the status is computed"), *method()]),
+                html.Summary(_("How the status is computed")), *method()]),
         ]),
         components.chart(Ids.TREND),
         html.Div(id=Ids.TREND_DETAIL, className="caption"),
         html.Section(className="controls", children=[
-            control("Groups", Ids.GROUP_TYPE,
-                    [{"label": label, "value": key} for key, (label, _) in GROUP_TYPES.items()], state.group_type),
-            control("Group (map, economies and a second line on the chart above)", Ids.GROUP,
+            control(_("Groups"), Ids.GROUP_TYPE,
+                    [{"label": _(GROUP_TYPE_LABELS[key]), "value": key} for key in GROUP_TYPES], state.group_type),
+            control(_("Group (map, economies and a second line on the chart above)"), Ids.GROUP,
                     group_options(all_groups, state.group_type), state.group, wide=True),
         ]),
         components.chart(Ids.GROUPS),

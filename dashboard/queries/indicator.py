@@ -107,9 +107,10 @@ def targets(indicator_id: str) -> pd.DataFrame:
         SELECT t.target_id, t.framework, t.label, t.comparator, t.value AS goal, t.deadline_year, t.scope,
                CASE WHEN t.scope = 'each_country' THEN 'Each economy' ELSE coalesce(g.name, t.scope) END
                    AS scope_name,
-               p.status, p.status_text
+               p.status, p.status_text, p.status_value, p.status_year, i.unit
         FROM target t LEFT JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = t.scope
         LEFT JOIN country_group g ON g.group_id = t.scope
+        LEFT JOIN indicator i ON i.indicator_id = t.indicator_id
         WHERE t.indicator_id = ?
         ORDER BY t.deadline_year, t.framework, t.target_id
     """, [indicator_id])

@@ -83,7 +83,7 @@ def country_progress(target_id: str) -> pd.DataFrame:
     return data.query("""
         SELECT c.iso3, c.name, p.status, p.base_year, p.base_value, p.latest_year, p.latest_value,
                p.required_rate, p.observed_rate, p.ratio, p.projected_year, p.distance, p.status_text,
-               p.status_year, p.deadline_passed
+               p.status_year, p.status_value, p.deadline_passed
         FROM country c LEFT JOIN target_progress p
              ON p.scope_id = c.iso3 AND p.target_id = ? AND p.scope_type = 'country'
         ORDER BY c.name""", [target_id])

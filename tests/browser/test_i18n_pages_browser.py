@@ -1,6 +1,6 @@
 """The Country profile and Overview pages translated, in a real browser (Debian chromium, the app under gunicorn):
 Kenya's profile in Arabic right to left with nothing overflowing, on a desk and on a phone, its charts titled in
-Arabic; the Overview in Chinese; no console error on either."""
+Arabic; the Overview in Chinese; Explore in Arabic playing its years; no console error on any."""
 
 from __future__ import annotations
 
@@ -66,4 +66,27 @@ def test_the_about_page_in_arabic_has_nothing_overflowing(open_page, viewport) -
     width = page.evaluate("document.documentElement.clientWidth")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert page.evaluate(OVERFLOWING_BUT_PLOTLYS_TESTER) == []
+    assert record.errors == []
+
+
+def test_explore_in_arabic_plays_the_years_in_arabic_with_nothing_overflowing(open_page) -> None:
+    """The play button's words come from the page's language to the browser's own callback (explore-play-words);
+    the map is titled with the indicator's Arabic name, and the page mirrors without overflowing."""
+    record = open_page("/ar/explore?countries=NGA,IND")
+    page = record.page
+    page.wait_for_selector("#explore-map path.choroplethlocation", state="attached", timeout=60_000)
+    assert page.inner_text("h1") == translated("ar", "Explore an indicator")
+    title = page.eval_on_selector("#explore-map .gtitle", "title => title.textContent")
+    assert title.startswith(catalogue().indicators["internet_use"].text("name", "ar"))
+    play = page.locator("#explore-play")
+    assert play.inner_text() == translated("ar", "▶ Play") != "▶ Play"
+    play.click()
+    page.wait_for_function("text => document.querySelector('#explore-play').textContent === text",
+                           arg=translated("ar", "⏸ Pause"), timeout=10_000)
+    assert play.get_attribute("aria-label") == translated("ar", "Pause the years")
+    play.click()
+    page.wait_for_function("text => document.querySelector('#explore-play').textContent === text",
+                           arg=translated("ar", "▶ Play"), timeout=10_000)
+    width = page.evaluate("document.documentElement.clientWidth")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
     assert record.errors == []

@@ -29,7 +29,11 @@ def test_sizing_reads_pandas_column_arrays_the_way_this_pandas_keeps_them() -> N
     mixed = pd.DataFrame({
         "float": np.arange(50, dtype="float64"), "int": np.arange(50), "text": ["économie"] * 50,
         "object": pd.Series([("a", 1)] * 50, dtype=object), "flag": [True, False] * 25,
-        "nullable": pd.array([1, None] * 25, dtype="Int64"), "category": pd.Categorical(["x", "y"] * 25)})
+        "nullable": pd.array([1, None] * 25, dtype="Int64"), "category": pd.Categorical(["x", "y"] * 25),
+        # text both ways pandas keeps it: Arrow arrays, and Python strings (the dashboard's: dashboard/data.py)
+        "arrow_text": pd.array(["économie", None] * 25, dtype=pd.StringDtype("pyarrow", na_value=np.nan)),
+        "python_text": pd.array(["économie", None] * 25, dtype=pd.StringDtype("python", na_value=np.nan)),
+        "python_category": pd.Categorical(pd.array(["x", "y"] * 25, dtype=pd.StringDtype("python", na_value=np.nan)))})
     assert len(_column_arrays(mixed)) == mixed.shape[1]
     assert len(mixed._mgr.arrays) == mixed.shape[1]  # the private path is the one taken on this pandas
     assert size_of(mixed) == mixed.memory_usage(deep=True).sum()

@@ -107,7 +107,8 @@ def test_every_page_opens_in_every_locale_with_its_lang_and_direction(warm_app, 
 
 def test_the_router_finds_a_page_under_a_prefix_and_says_not_found_in_the_addresss_language(warm_app) -> None:
     explore = router("/fr/explore", "?year=2020")
-    assert "Explore an indicator" in explore and "Page not found" not in explore
+    assert "Explorer un indicateur" in explore and "Page not found" not in explore  # the page, in French
+    assert "Explore an indicator" not in explore
     assert "Page introuvable" in router("/fr/nowhere")
     assert "Page not found" in router("/nowhere")
     unknown = router("/xx/explore")  # an unknown prefix is an unknown page, as any other address

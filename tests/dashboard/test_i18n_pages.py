@@ -1,9 +1,9 @@
-"""The Overview, Country profile, About, Gaps, Scatter, Data and SQL pages in the five translated languages: no English
-interface text left on them (only data texts the publishers give in English, numbers, codes and proper names), the
-economies and indicators named in the page's language. Through the app's real Flask server, on a database built from
-the real raw files; every visible text of the page's layout is read (components, HTML blocks, chart titles, legends and
-hovers), and so is every text a callback answers when a control changes (Gaps, Scatter, Data, SQL: DuckDB's own error
-text excepted)."""
+"""The Overview, Country profile, About, Explore, Indicator, Gaps, Scatter, Targets, Data and SQL pages in the five
+translated languages: no English interface text left on them (only data texts the publishers give in English, numbers,
+codes and proper names), the economies, indicators and targets named in the page's language. Through the app's real
+Flask server, on a database built from the real raw files; every visible text of the page's layout is read
+(components, HTML blocks, chart titles, legends and hovers), and so is every text a callback answers when a control
+changes (on the SQL page, DuckDB's own error text excepted)."""
 
 from __future__ import annotations
 
@@ -21,12 +21,17 @@ from etl.measures import status_rules
 from indicators import catalogue
 from tests.conftest import PROJECT_ROOT
 from tests.dashboard.test_callbacks import UPDATE, body
+from tests.dashboard.test_prerender import find
 
 SITE = "http://localhost"
-PAGES = ["/", "/country/KEN", "/about",
+EXPLORE = "/explore?indicator=internet_use&countries=NGA,IND,BRA,NOR"
+# The Targets page twice: its default view, and a group's target with another group chosen (the "both" sentences,
+# the income groups' chart, an unmeasured target's card on the board).
+TARGETS_VIEW = "/targets?framework=bbc&target=bbc_internet_lmic_2025&group_type=m49_region&group=m49_region:africa"
+PAGES = ["/", "/country/KEN", "/about", EXPLORE, "/indicator/internet_use", "/indicator?q=security",
          "/gaps", "/gaps?gap=urban_rural&group=income_group:low_income&countries=CIV,NOR",
          "/scatter?group=ldc", "/scatter?x=mobile_data_basket_gni&y=internet_use&color=income&logy=1",
-         "/data?indicator=internet_use&group=ldc", "/sql"]
+         "/targets", TARGETS_VIEW, "/data?indicator=internet_use&group=ldc", "/sql"]
 SMALL_PAGES = {"/sql": 25}  # fewer texts than the others' 50 (the frame has about 20): a form and its help
 
 # English words that are no word of French, Spanish, Russian, Arabic or Chinese: found in a translated page once the
@@ -36,11 +41,9 @@ ENGLISH_WORDS = re.compile(r"(?<![\w'])(the|and|of|with|from|by|to|which|this|th
 # What needs no translation: codes (KEN, internet_use, wdi:2026-02-24, docs/methodology.md, www.itu.int) and numbers.
 CODES = re.compile(r"[\w.-]*[_:/][\w.:/-]*|\b[A-Z]{3}\b|\bwww\.[\w.]+|\b[\w-]+\.(org|int|io|md)\b")
 
-# Texts these pages show from modules other sessions are translating now (dashboard/figures_overview.py's sparkline
-# sentences and coverage map, dashboard/figures.py's off-map note and source captions): the ids of the elements that
-# hold them. The strict xfail below fails as soon as they are translated, so that this list is emptied then.
-ELSEWHERE = ("overview-spark-offline", "overview-spark-internet", "overview-spark-parity", "overview-spark-afford",
-             "about-coverage", "about-coverage-note", "scatter-chart-source")
+# Texts these pages show from modules other sessions are translating now: the ids of the elements that hold them
+# (none today).
+ELSEWHERE: tuple[str, ...] = ()
 
 
 class _Texts(HTMLParser):
@@ -141,22 +144,26 @@ def page_texts(address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
 
 
 def data_texts(locale: i18n.Locale) -> set[str]:
-    """Texts the pages may show as the data give them, whatever the language: the sources' and targets' own words
-    (publishers, datasets, licences, target labels and notes: English only in the files we hold), the economies'
-    names in the locale, the catalogue's texts in the locale, the status rules' ids, the languages' own names, and
-    the interface strings whose translation is the English word itself ("Code", "Attribution" in French)."""
+    """Texts the pages may show as the data give them, whatever the language: the sources' own words (publishers,
+    datasets, licences: English only in the files we hold), the targets' ids and addresses, the economies' names in
+    the locale, the catalogue's texts in the locale (the targets' labels, frameworks, wording and notes among them),
+    the publishers' codes, the status rules' ids, the languages' own names, and the interface strings whose
+    translation is the English word itself ("Code", "Attribution" in French)."""
     texts: set[str] = set()
     for table, columns in (("source", "source_id, dataset_key, publisher, dataset, url, license, attribution"),
-                           ("target", "target_id, framework, label, wording, note, source_url")):
+                           ("target", "target_id, source_url"),
+                           ("indicator", "source_code")):
         for row in data.query(f"SELECT {columns} FROM {table}").itertuples(index=False):
             texts.update(str(value) for value in row if isinstance(value, str))
     texts.update(common.country_names(locale.code)["name"])
     entries = catalogue()
-    for indicator in entries.indicators.values():
-        texts.update((indicator.indicator_id, indicator.text("name", locale.code)))
+    for indicator in entries.indicators.values():  # the publishers' codes too (IT.NET.USER.ZS)
+        texts.update((indicator.indicator_id, indicator.text("name", locale.code), indicator.source_code))
     texts.update(unit.text("label", locale.code) for unit in entries.units.values())
     texts.update(theme.text(field, locale.code) for theme in entries.themes.values()
                  for field in ("title", "summary", "missing"))
+    texts.update(target.text(field, locale.code) for target in entries.targets.values()
+                 for field in ("label", "framework", "wording", "note") if getattr(target, field))
     texts.update(rule.rule_id for rule in status_rules.RULES)
     texts.update(other.name for other in i18n.LOCALES)
     if locale is not i18n.DEFAULT:
@@ -214,14 +221,69 @@ def test_the_check_finds_an_unwrapped_string_and_english_around_a_translated_one
     assert english_left([], ["Kenya (KEN)", "wdi:2026-02-24", "72,7 %"], allowed) == []  # names, codes, numbers
 
 
-@pytest.mark.xfail(strict=True, reason="figures_overview.py and figures.py are being translated in another session")
-def test_the_charts_drawn_by_other_modules_are_translated_too(english_pages) -> None:
-    """The sparkline sentences, the coverage map and its note (the ids in ELSEWHERE): when this passes, empty
-    ELSEWHERE and remove this test."""
-    french = i18n.BY_CODE["fr"]
-    for page in ("/", "/about", "/scatter"):
-        english = page_texts(page, skip=())
-        assert english_left(english, page_texts(i18n.href(page, french), skip=()), data_texts(french)) == []
+# --- Explore's callbacks: what a change of control answers ---------------------------------------------------------
+
+def answer(output: str, values: list, address: str) -> dict:
+    """The callback's answer as JSON (component id → property → value)."""
+    key = next(key for key in app.app.callback_map if key.lstrip(".").startswith(output + "."))
+    response = app.server.test_client().post("/_dash-update-component", data=json.dumps(body(key, values)),
+                                             content_type="application/json", headers={"Referer": SITE + address})
+    assert response.status_code == 200, (address, response.text[:300])
+    return response.get_json()["response"]
+
+
+# The Explore view's inputs (update_charts): indicator, year, group, countries, scale, trend years, ranking order.
+EXPLORE_CHANGES = {
+    "another indicator and year": ["mobile_broadband_per_100", 2019, "all", ["NGA", "IND", "BRA", "NOR"], "linear",
+                                   [2005, 2023], "value-desc"],
+    "a group, log scale, sorted by name": ["fixed_broadband_per_100", 2020, "ldc", ["NGA", "KEN"], "log",
+                                           [2010, 2022], "name-asc"],
+    "no country chosen": ["fixed_broadband_per_100", 2021, "wb_region:sub_saharan_africa", [], "linear",
+                          [2000, 2023], "value-asc"],
+}
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+@pytest.mark.parametrize("change", list(EXPLORE_CHANGES))
+def test_explore_answers_a_change_in_the_pages_language(warm_app, locale: str, change: str) -> None:
+    """Changing the indicator, the year, the group, the countries, the scale or the order redraws the map, the
+    ranking, the trend and their sentences and tables in the page's language: no English left."""
+    values = EXPLORE_CHANGES[change]
+    translated = i18n.BY_CODE[locale]
+    english = callback_texts("explore-map", values, "/explore")
+    texts = callback_texts("explore-map", values, i18n.href("/explore", translated))
+    assert len(texts) > 20  # the answer is read at all
+    assert english_left(english, texts, data_texts(translated)) == []
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_explores_map_hover_names_the_economies_in_the_pages_language(warm_app, locale: str) -> None:
+    names = dict(zip(*(common.country_names(locale)[column] for column in ("iso3", "name")), strict=True))
+    values = EXPLORE_CHANGES["another indicator and year"]
+    trace = answer("explore-map", values, i18n.href("/explore", i18n.BY_CODE[locale]))["explore-map"]["figure"][
+        "data"][0]
+    assert len(trace["locations"]) > 100
+    assert trace["text"] == [names[iso3] for iso3 in trace["locations"]]
+    english = answer("explore-map", values, "/explore")["explore-map"]["figure"]["data"][0]
+    assert english["text"] != trace["text"]  # UNTERM's names in the locale, not the English ones
+
+
+@pytest.mark.parametrize("locale", ["fr", "ar"])
+def test_explores_measure_toggle_and_play_button_speak_the_pages_language(warm_app, locale: str) -> None:
+    """Choosing an indicator with a relative/absolute partner offers the toggle in the page's language; the play
+    button's words (read by the browser's callback) are the page's too."""
+    translated = i18n.BY_CODE[locale]
+    english = callback_texts("explore-indicator", ["fixed_broadband_per_100", None], "/explore")
+    texts = callback_texts("explore-indicator", ["fixed_broadband_per_100", None], i18n.href("/explore", translated))
+    assert len(texts) == 2 and texts != english
+    assert english_left(english, texts, data_texts(translated)) == []
+    tree = app.server.test_client().get("/_dash-layout", headers={"Referer": SITE + i18n.href(EXPLORE, translated)})
+    words = find(tree.get_json(), "explore-play-words")["props"]["data"]
+    english_words = find(app.server.test_client().get("/_dash-layout", headers={"Referer": SITE + EXPLORE}).get_json(),
+                         "explore-play-words")["props"]["data"]
+    assert words.keys() == english_words.keys() and len(words) == 6
+    assert english_left(list(english_words.values()), list(words.values()), data_texts(translated)) == []
+    assert words["play"] == i18n.translations(locale).gettext("▶ Play") != english_words["play"] == "▶ Play"
 
 
 @pytest.mark.parametrize("locale", i18n.TRANSLATED, ids=lambda locale: locale.code)
@@ -261,7 +323,9 @@ def test_the_rules_table_of_the_about_page_has_every_rule_text_marked() -> None:
 def callback_texts(first_output: str, values: list, address: str, skip: tuple[str, ...] = ELSEWHERE) -> list[str]:
     """Every readable text of a callback's answer (figures, summaries, sources, tables, notes, dropdown options),
     posted through the app's Flask server from the page at `address` (its Referer gives the locale)."""
-    output = next(key for key in app.app.callback_map if key.lstrip(".").startswith(first_output))
+    wanted = first_output.lstrip(".")
+    wanted = wanted if "." in wanted else wanted + "."  # a component id alone: its first output, whatever the prop
+    output = next(key for key in app.app.callback_map if key.lstrip(".").startswith(wanted))
     response = app.server.test_client().post(UPDATE, data=json.dumps(body(output, values)),
                                              content_type="application/json", headers={"Referer": SITE + address})
     assert response.status_code == 200, (first_output, address)
@@ -274,7 +338,7 @@ def callback_texts(first_output: str, values: list, address: str, skip: tuple[st
                 texts += [" ".join(text.split()) for text in _figure_texts(value) if text.strip()]
             elif prop == "options":
                 texts += [str(option["label"]) for option in value]
-            elif prop == "children":
+            elif prop in ("children", "placeholder", "aria-label"):
                 texts += visible_texts(value, skip)
     return texts
 
@@ -333,6 +397,54 @@ def test_the_gaps_page_has_every_note_on_itus_groups_marked() -> None:
     groups = yaml.safe_load((PROJECT_ROOT / "indicators" / "publisher_groups.yaml").read_text())["groups"]
     notes = {group["note"] for group in groups if group["dataset"] == "itu_key_ict" and group.get("note")}
     assert len(notes) >= 5 and notes <= set(gaps.ITU_NOTES)
+
+
+# --- the Targets page's callbacks: what they answer when a control changes ------------------------------------------
+
+# (the output the callback fills, the inputs and states it is posted, in the order Dash sends them): a framework and
+# a group type chosen, then a group's target with another group (the "both" sentences), an economy-wide target, a
+# target no open indicator measures, and a passed deadline judged on its year's value.
+TARGETS_CALLBACKS = [
+    ("..targets-target.options", ["wsis", "umc_internet_use_2030"]),
+    ("..targets-group.options", ["special", "all"]),
+    ("targets-board", ["bbc", "bbc_internet_lmic_2025", "m49_region", "m49_region:africa"]),
+    ("..targets-trend.figure", ["bbc_internet_lmic_2025", "m49_region:africa"]),
+    ("..targets-trend.figure", ["a4ai_1_for_2_2025", "all"]),
+    ("..targets-trend.figure", ["wsis_a_villages_2015", "all"]),
+    ("..targets-groups.figure", ["umc_internet_use_2030", "income_group", "income_group:low_income"]),
+    ("..targets-groups.figure", ["wsis_j_access_use_2015", "special", "ldc"]),
+    ("..targets-map.figure", ["bbc_internet_lmic_2025", "m49_region:africa"]),
+    ("..targets-map.figure", ["umc_gender_parity_2030", "all"]),
+]
+
+
+@pytest.mark.parametrize("code", ["fr", "ar"])
+@pytest.mark.parametrize(("output", "values"), TARGETS_CALLBACKS, ids=lambda item: str(item)[:40])
+def test_the_targets_callbacks_answer_in_the_language_of_the_page(warm_app, code: str, output: str,
+                                                                   values: list) -> None:
+    locale = i18n.BY_CODE[code]
+    english = callback_texts(output, values, "/targets")
+    translated = callback_texts(output, values, i18n.href("/targets", locale))
+    assert len(translated) >= 3 and len(english) >= 3  # the answer is read at all
+    assert english_left(english, translated, data_texts(locale)) == []
+
+
+def test_the_targets_callbacks_name_targets_groups_and_statuses_in_the_locale(warm_app) -> None:
+    """The check above can fail: the French answers carry the targets' own texts, group names and status words in
+    French, and an English answer read as French is found out."""
+    french = i18n.BY_CODE["fr"]
+    entries = catalogue()
+    options = callback_texts("..targets-target.options", ["wsis", "umc_internet_use_2030"], "/fr/targets")
+    wsis = [target for target in entries.targets.values() if target.framework == "WSIS Geneva Plan of Action 2015"]
+    assert all(any(option.startswith(target.text("label", "fr")) for option in options) for target in wsis)
+    trend = " ".join(callback_texts("..targets-trend.figure", ["wsis_a_villages_2015", "all"], "/fr/targets"))
+    villages = entries.targets["wsis_a_villages_2015"]
+    assert villages.text("label", "fr") in trend and villages.text("note", "fr") in trend
+    groups = " ".join(callback_texts("..targets-groups.figure", ["umc_internet_use_2030", "income_group", "all"],
+                                     "/fr/targets"))
+    assert "Revenu faible" in groups and "Rythme requis" in groups
+    english = callback_texts("..targets-map.figure", ["bbc_internet_lmic_2025", "m49_region:africa"], "/targets")
+    assert english_left(english, english, data_texts(french)) != []  # English, read as the French page, is found
 
 
 def test_the_data_pages_answer_names_economies_and_breakdowns_in_the_locale(warm_app) -> None:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from collections import Counter
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 
 from dashboard.queries import observed
@@ -84,3 +86,17 @@ def test_series_are_the_chosen_economies_rows_by_name_and_year(db) -> None:
     assert len(expected) > 30
     assert list(zip(frame["iso3"], frame["name"], frame["year"].astype(int), frame["value"], strict=True)) == \
         [(code, name, int(year), value) for code, name, year, value in expected]
+
+
+def test_text_columns_come_as_python_strings_with_the_str_dtypes_rules(db) -> None:
+    """dashboard/data.py keeps text as Python strings (Arrow's per-call overhead on the pages' small frames): the
+    same "str" dtype, missing values NaN, only the storage differs."""
+    from dashboard import data
+
+    frame = data.query("SELECT iso3, CASE WHEN iso3 < 'B' THEN NULL ELSE iso3 END AS some FROM country ORDER BY iso3")
+    for column in ("iso3", "some"):
+        assert frame[column].dtype == pd.StringDtype("python", na_value=np.nan)
+        assert frame[column].dtype == "str"
+    assert frame["some"].isna().any() and frame["some"].notna().any() and frame["iso3"].str.len().eq(3).all()
+    built = pd.DataFrame({"name": ["a", "b"]})  # frames the pages build get it too
+    assert built["name"].dtype.storage == "python"

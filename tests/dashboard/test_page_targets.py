@@ -406,3 +406,15 @@ def test_target_texts_give_ratios_to_the_third_decimal_the_band_is_judged_on() -
     assert figures_targets.fmt(0.9248, "ratio") != figures_targets.fmt(0.9204, "ratio")
     assert figures_targets.fmt_distance(0.0596, "ratio") == "0.060"
     assert figures_targets.fmt(1.96, "% of monthly GNI per capita") == "1.96%"
+
+
+def test_the_translated_tables_name_every_group_type_and_aggregation_method(db: Path) -> None:
+    """The page's marked names (GROUP_TYPE_LABELS, ALL_OF_TYPE, METHODS) cover what the queries and the database
+    give, with the same English: a new group type or aggregation method would otherwise show untranslated."""
+    from dashboard.queries.targets import GROUP_TYPES
+    assert {key: label for key, (label, _) in GROUP_TYPES.items()} == page.GROUP_TYPE_LABELS
+    assert {key: f"All {label}" for key, label in page.GROUP_TYPE_LABELS.items()} == page.ALL_OF_TYPE
+    with duckdb.connect(str(db), read_only=True) as con:
+        methods = {row[0] for row in con.execute("SELECT DISTINCT method FROM group_aggregate").fetchall()}
+    assert methods and methods <= set(page.METHODS)
+    assert all(text == method.replace("_", " ") for method, text in page.METHODS.items())  # English as before

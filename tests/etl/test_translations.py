@@ -143,6 +143,74 @@ def test_the_cli_checks_and_counts() -> None:
     assert "| indicator names |" in result.stdout and "| theme titles |" in result.stdout
 
 
+# --- the targets' own texts (indicators/targets.yaml) ------------------------------------------------------------
+
+TARGET_FIELDS = ("label", "framework", "wording", "note")
+
+
+def test_every_text_of_every_target_is_in_every_locale(catalogue) -> None:
+    """Each target's label, framework, quoted wording and note (where the English has one) in all five languages,
+    by us: the files we hold give no official UN translation of them (docs/i18n-data.md)."""
+    assert len(catalogue.targets) == len(yaml.safe_load((CATALOGUE_DIR / "targets.yaml").read_text(encoding="utf-8")))
+    for target in catalogue.targets.values():
+        for field in TARGET_FIELDS:
+            if not getattr(target, field):
+                continue
+            for locale in TRANSLATED_LOCALES:
+                assert target.translated_by(field, locale) == "ours", (target.target_id, field, locale)
+                assert target.text(field, locale) != getattr(target, field), (target.target_id, field, locale)
+
+
+def test_a_target_missing_a_translation_is_listed(tmp_path: Path) -> None:
+    """The completeness check can fail: a target's Arabic translation dropped, another's Chinese note."""
+    copy = _copy_catalogue(tmp_path)
+    path = copy / "targets.yaml"
+    targets = yaml.safe_load(path.read_text(encoding="utf-8"))
+    del targets[0]["translations"]["ar"]
+    quoted = next(target for target in targets if target.get("wording") and target.get("note"))
+    del quoted["translations"]["zh"]["note"]
+    path.write_text(yaml.safe_dump(targets, allow_unicode=True), encoding="utf-8")
+    gaps = report.missing(load_catalogue(copy))
+    first = targets[0]
+    assert sorted(gap for gap in gaps if gap.startswith(f"target {first['id']}:")) == sorted(
+        f"target {first['id']}: no ar {field}" for field in TARGET_FIELDS if first.get(field))
+    assert [gap for gap in gaps if gap.startswith(f"target {quoted['id']}:")] == [f"target {quoted['id']}: no zh note"]
+    assert len(gaps) == len([field for field in TARGET_FIELDS if first.get(field)]) + 1
+
+
+@pytest.mark.parametrize(("change", "message"), [
+    (lambda target: target["translations"]["fr"].update(titre="Cible"),
+     r"target umc_internet_use_2030: translations\.fr: unknown field 'titre' \(allowed: label, framework, wording, "
+     r"note, by\)"),
+    (lambda target: target["translations"]["es"].update(by="someone"),
+     r"target umc_internet_use_2030: translations\.es: by must be 'ours' or a key of sources\.yaml, not 'someone'"),
+    (lambda target: target["translations"]["ru"].update(wording="цитата"),
+     r"target umc_internet_use_2030: translations\.ru: gives a wording the English has none of"),
+    (lambda target: target["translations"]["zh"].update(framework="另一个框架"),
+     r"target umc_household_access_2030: its zh framework name differs from target umc_internet_use_2030's"),
+])
+def test_a_malformed_target_translation_is_refused_in_one_line(tmp_path: Path, change, message: str) -> None:
+    copy = _copy_catalogue(tmp_path)
+    path = copy / "targets.yaml"
+    targets = yaml.safe_load(path.read_text(encoding="utf-8"))
+    change(next(target for target in targets if target["id"] == "umc_internet_use_2030"))
+    path.write_text(yaml.safe_dump(targets, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(CatalogueError, match=message):
+        load_catalogue(copy)
+
+
+def test_a_targets_english_is_what_the_yaml_says_and_the_database_holds(catalogue) -> None:
+    """Translations change nothing in English: label, framework, wording and note as the ETL loads them
+    (etl/measures/targets.py folds the wording's line breaks)."""
+    for entry in yaml.safe_load((CATALOGUE_DIR / "targets.yaml").read_text(encoding="utf-8")):
+        target = catalogue.targets[entry["id"]]
+        assert (target.label, target.framework) == (entry["label"], entry["framework"])
+        assert target.wording == " ".join((entry.get("wording") or "").split())
+        assert target.note == " ".join((entry.get("note") or "").split())
+        assert target.text("label", "en") == entry["label"] and target.text("label", "xx") == entry["label"]
+        assert target.text("label", "fr") != entry["label"]
+
+
 def _copy_catalogue(tmp_path: Path) -> Path:
     copy = tmp_path / "indicators"
     shutil.copytree(CATALOGUE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
