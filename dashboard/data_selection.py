@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qs
 
+from dashboard.i18n import gettext as _
 from dashboard.queries import common
 from dashboard.queries.data_download import (
     BREAKDOWNS,
@@ -36,7 +37,8 @@ def _parse_year(params: dict, key: str, label: str, notices: list[str]) -> int |
     year = parse_int(text)
     if year is not None and 1900 <= year <= 2100:
         return year
-    notices.append(f"Ignored “{label}” year “{text[:10]}”: a four-digit year is expected.")
+    notices.append(_("Ignored “{key}” year “{text}”: a four-digit year is expected.").format(key=label,
+                                                                                                text=text[:10]))
     return None
 
 
@@ -48,25 +50,28 @@ def parse_params(params: dict) -> tuple[DataState, list[str]]:
     indicators = tuple(dict.fromkeys(part for part in asked if part in known_indicators))
     unknown = [part for part in asked if part not in known_indicators]
     if unknown:
-        notices.append(f"Ignored unknown indicators: {', '.join(part[:40] for part in unknown[:5])}.")
+        notices.append(_("Ignored unknown indicators: {indicators}.").format(
+            indicators=", ".join(part[:40] for part in unknown[:5])))
     if len(indicators) > MAX_INDICATORS:
-        notices.append(f"At most {MAX_INDICATORS} indicators at once: the first {MAX_INDICATORS} are used.")
+        notices.append(_("At most {count} indicators at once: the first {count} are used.").format(
+            count=MAX_INDICATORS))
         indicators = indicators[:MAX_INDICATORS]
     if not indicators:
         fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in known_indicators else known_indicators[0]
         if asked:
-            notices.append(f"No known indicator in the link: showing {fallback}.")
+            notices.append(_("No known indicator in the link: showing {indicator}.").format(indicator=fallback))
         indicators = (fallback,)
     known_countries = set(common.countries()["iso3"])
     countries = parse_codes(params, "countries", known_countries, notices, limit=len(known_countries)) or ()
     group = parse_choice(params, "group", group_choices()["group_id"].tolist(), "", notices) or None
     if countries and group:
-        notices.append("Both countries and a group were given: the countries are used.")
+        notices.append(_("Both countries and a group were given: the countries are used."))
         group = None
     year_from = _parse_year(params, "from", "from", notices)
     year_to = _parse_year(params, "to", "to", notices)
     if year_from is not None and year_to is not None and year_from > year_to:
-        notices.append(f"“from” {year_from} is after “to” {year_to}: the two were swapped.")
+        notices.append(_("“from” {low} is after “to” {high}: the two were swapped.").format(low=year_from,
+                                                                                            high=year_to))
         year_from, year_to = year_to, year_from
     choices = breakdown_choices()
     breakdown = {key: parse_choice(params, key, ["all", *choices[key]], "total", notices) for key in BREAKDOWNS}
@@ -93,26 +98,27 @@ def query_errors(params: dict) -> list[str]:
     asked = [part.strip() for part in _first(params.get("indicator")).split(",") if part.strip()]
     unknown = [part for part in asked if part not in known_indicators]
     if unknown:
-        errors.append(f"unknown indicator {', '.join(part[:40] for part in unknown[:5])}")
+        errors.append(_("unknown indicator {indicators}").format(
+            indicators=", ".join(part[:40] for part in unknown[:5])))
     if len(set(asked)) > MAX_INDICATORS:
-        errors.append(f"at most {MAX_INDICATORS} indicators at once")
+        errors.append(_("at most {count} indicators at once").format(count=MAX_INDICATORS))
     known_countries = set(common.countries()["iso3"])
     codes = [code.strip().upper() for code in _first(params.get("countries")).split(",") if code.strip()]
     unknown = [code for code in codes if code not in known_countries]
     if unknown:
-        errors.append(f"unknown country {', '.join(code[:10] for code in unknown[:5])}")
+        errors.append(_("unknown country {codes}").format(codes=", ".join(code[:10] for code in unknown[:5])))
     group = _first(params.get("group"))
     if group and group not in set(group_choices()["group_id"]):
-        errors.append(f"unknown group {group[:40]}")
+        errors.append(_("unknown group {group}").format(group=group[:40]))
     for key in ("from", "to"):
         text = _first(params.get(key))
         if text and not 1900 <= (parse_int(text) or 0) <= 2100:
-            errors.append(f"“{key}” is not a four-digit year: {text[:10]}")
+            errors.append(_("“{key}” is not a four-digit year: {text}").format(key=key, text=text[:10]))
     choices = breakdown_choices()
     for key in BREAKDOWNS:
         text = _first(params.get(key))
         if text and text not in ("all", *choices[key]):
-            errors.append(f"unknown {key} {text[:20]}")
+            errors.append(_("unknown {key} {value}").format(key=key, value=text[:20]))
     return errors
 
 

@@ -5,13 +5,16 @@ answer, which cost a full series 3–4× its size), and a link can be shared or 
 query is read as the page reads it, but strictly: an unknown indicator, country, group, year or breakdown is
 a 400 with one line of text naming it (the page shows a notice and a default; a file must not silently hold
 other rows than the link asks for). A link without an indicator gives the default one (Internet use).
+That line is in the language of the page the link was followed from (its Referer: dashboard/i18n.py); the files
+themselves keep English column ids and machine-readable numbers in every language.
 """
 
 from __future__ import annotations
 
 from flask import Flask, Response, abort, request
 
-from dashboard import data, data_files, data_selection
+from dashboard import data, data_files, data_selection, formatting
+from dashboard.i18n import gettext as _
 from dashboard.queries import data_download as queries
 
 SCOPES = ("selection", "full")
@@ -22,11 +25,13 @@ FORMATS = {"csv": "text/csv; charset=utf-8", "parquet": "application/vnd.apache.
 def download(scope: str, extension: str) -> Response:
     """One file of the selection (uncapped, in the on-screen order) or of the full series."""
     if scope not in SCOPES or extension not in FORMATS:
-        abort(404, description="Downloads are /download/selection.csv|parquet|xlsx or /download/full.csv|parquet|xlsx")
+        abort(404, description=_("Downloads are /download/selection.csv|parquet|xlsx or "
+                                 "/download/full.csv|parquet|xlsx"))
     try:
         errors = data_selection.query_errors(request.args.to_dict())
         if errors:
-            return Response(f"Bad download link: {'; '.join(errors)}.\n", status=400, mimetype="text/plain")
+            return Response(_("Bad download link: {errors}.").format(errors="; ".join(errors)) + "\n", status=400,
+                            mimetype="text/plain")
         state = data_selection.state_from_query(request.query_string.decode("utf-8", errors="replace"))
         if scope == "full":
             state = queries.DataState(state.indicators, sex="all", area="all", age="all")
@@ -36,9 +41,10 @@ def download(scope: str, extension: str) -> Response:
         elif extension == "parquet":
             content = data_files.parquet_bytes(frame)
         elif len(frame) > data_files.XLSX_MAX_ROWS:
-            return Response(f"XLSX holds at most {data_files.XLSX_MAX_ROWS:,} rows; this selection has {len(frame):,}: "
-                            "download it as CSV or Parquet, or choose fewer indicators.\n", status=413,
-                            mimetype="text/plain")
+            return Response(_("XLSX holds at most {max_rows} rows; this selection has {rows}: download it as CSV "
+                              "or Parquet, or choose fewer indicators.").format(
+                max_rows=formatting.count(data_files.XLSX_MAX_ROWS), rows=formatting.count(len(frame))) + "\n",
+                status=413, mimetype="text/plain")
         else:
             content = data_files.xlsx_bytes(frame, queries.sources_of_rows(frame))
     except data.DatabaseMissingError as exc:

@@ -9,6 +9,9 @@ Numbers follow the request's locale (dashboard/i18n.py) through Babel's CLDR dat
 in French, "2.22 billion" is "2,22 milliards" and "22.18亿" (CLDR's own scales); digits stay Latin in Arabic, as in
 the UN's Arabic statistics. English is written by Python's format specs, exactly as before Babel came in.
 
+Dates too: "2026-02-24" in English (as the sources' ids and the downloads write them) is "24 février 2026" in French,
+"2026年2月24日" in Chinese, through CLDR's long or medium date formats (`date`).
+
 Downloads (CSV, Parquet, XLSX) never go through here: they keep every digit, for machines.
 """
 
@@ -219,7 +222,8 @@ def in_sentence(name: str) -> str:
 
 
 def flag(status) -> str:
-    """A publisher's observation flag in words ("estimate", "break in series"); "" for a normal value."""
+    """A publisher's observation flag in words, in the request's language ("estimate", "break in series"); "" for a
+    normal value; a flag of no known meaning as the publisher gives it."""
     if missing(status) if not isinstance(status, str) else not status.strip():
         return ""
     text = status.strip()
@@ -278,3 +282,20 @@ def month(moment) -> str:
     if _locale() is None:
         return f"{stamp:%b %Y}"
     return format_skeleton("yMMM", stamp.date(), locale=_locale())
+
+
+def date(value, width: str = "long") -> str:
+    """A day (a date, a timestamp or an ISO text such as a source's vintage or the build's time) for reading, in the
+    request's locale: CLDR's "long" format in running text ("24 février 2026", "24 de febrero de 2026",
+    "24 فبراير 2026", "2026年2月24日"), "medium" where space is short (tables: "24 févr. 2026"). English keeps ISO 8601
+    ("2026-02-24") in both widths: the form the sources' ids (wdi:2026-02-24) and the downloaded files give the same
+    day, so that a reader can match them, and one no English reader misreads (CLDR's "en" is American,
+    "Feb 24, 2026"). `day` is the same in other languages, for the places whose English writes "24 February 2026".
+    "" when there is no date."""
+    if value is None or value is pd.NaT or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    when = pd.Timestamp(value).date()
+    code = _locale()
+    if code is None:
+        return when.isoformat()
+    return format_date(when, format=width, locale=_babel_locale(code))

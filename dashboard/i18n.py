@@ -6,7 +6,9 @@ link opens in the sender's language. Which locale a request is in:
 - a page's index (GET /fr/explore): the first segment of its path;
 - Dash's layout and callback requests (dashboard/dash_boundary.py names their URLs), which are sent to the same URL
   from every page: the first segment of the path in their Referer, the page's full address (app.py sends
-  `Referrer-Policy: same-origin`; dashboard/prerender.py builds the page from the same header).
+  `Referrer-Policy: same-origin`; dashboard/prerender.py builds the page from the same header);
+- the files a page links to (the Data page's /download/…, the same URL from every language): the Referer's too, so
+  that a refusal is read in the language of the person who clicked (English when there is none, as from curl).
 
 Interface strings go through `gettext` / `ngettext`, read from locale/<code>/LC_MESSAGES/messages.po (made and
 updated by `make messages`; docs/i18n.md says how a string is added). The .po files are read once per process,
@@ -107,10 +109,13 @@ def _request_locale() -> Locale:
     return locale_of(request.path, request.referrer)
 
 
+REFERRER_LOCALE_PATHS = ("/download/",)  # besides Dash's requests: paths whose locale is their Referer's
+
+
 def locale_of(path: str, referrer: str | None) -> Locale:
     """The locale of a request for `path` sent from the page `referrer` (see the module's docstring); also used
     before Flask sees the request (dashboard/response_cache.py answers kept answers there)."""
-    if _dash_request(path):
+    if _dash_request(path) or path.startswith(REFERRER_LOCALE_PATHS):
         try:
             path = urlsplit(referrer or "").path
         except ValueError:  # an unparseable Referer: like none at all

@@ -41,6 +41,10 @@ Layers, each enough on its own for the common attacks, together for defence in d
 5. Text checks before anything runs: not UTF-8 (lone surrogates), NUL characters or over MAX_SQL_CHARS
    characters are refused in one line.
 
+Messages: each SandboxError's one line is English (the CLI prints it); the /sql page says it again in the reader's
+language from its `phrase`, a `Phrase` (the English template, marked with N_ for the catalogues, and its fields),
+translated by dashboard/pages/sql.py. DuckDB's own error text is a field and stays as DuckDB gives it.
+
 Residual risk (documented, not hidden): each process may hold CONCURRENT_QUERIES children of up to about
 1 GB each over their idle size, and an idle child's kept instance holds the blocks it has read (within its
 memory_limit) until its next query or its end; `duckdb_databases()` shows the database file's path;
@@ -65,6 +69,7 @@ import subprocess
 import sys
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -85,8 +90,56 @@ KILL_GRACE_S = 0.3  # the child's own interrupt fires at the limit; the parent k
 STARTUP_TIMEOUT_S = 60.0  # a child started ahead of need (warm_up) may take this long
 STARTUP_WAIT_S = 15.0  # … and a query waits this long at most for its child to be ready, before its own limit
 QUERIES_PER_CHILD = 200  # then the child is replaced (memory fragmentation)
-BUSY_MESSAGE = "The SQL console is busy, try again in a few seconds."
-NEEDS_MORE_MEMORY = "the query needs more memory than the sandbox allows"  # how a memory-cap failure reads
+
+
+def N_(message: str) -> str:
+    """Marks a string for the dashboard's catalogues (pybabel extracts N_); translated where it is shown. Not
+    dashboard.i18n's: the sandbox's child process and the CLI load this module without Flask or Babel."""
+    return message
+
+
+class Phrase(str):
+    """A message as English text (what the CLI prints, what `str` gives) that keeps its template and fields, so that
+    the /sql page can say it in the reader's language (`said`). A field may be a Phrase itself (translated too), a
+    number (written in the reader's locale) or any other text (DuckDB's own words, a keyword: kept as they are)."""
+
+    template: str
+    fields: dict
+
+    def __new__(cls, template: str, **fields) -> Phrase:
+        phrase = super().__new__(cls, template.format(**fields))
+        phrase.template, phrase.fields = template, fields
+        return phrase
+
+    def __reduce__(self):  # the child sends its errors back pickled
+        return (_phrase, (self.template, self.fields))
+
+    def said(self, translate: Callable[[str], str], number: Callable[[float | int, str], str]) -> str:
+        """The message through `translate` (gettext), its numbers through `number(value, format spec)`."""
+        template = translate(self.template)
+        fields = {key: value.said(translate, number) if isinstance(value, Phrase) else
+                  _Number(value, number) if isinstance(value, int | float) and not isinstance(value, bool) else value
+                  for key, value in self.fields.items()}
+        return template.format(**fields)
+
+
+def _phrase(template: str, fields: dict) -> Phrase:
+    return Phrase(template, **fields)
+
+
+class _Number:
+    """A number inside a translated Phrase: its template's format spec ("{seconds:.2f}") is handed to `number`."""
+
+    def __init__(self, value: float | int, number: Callable[[float | int, str], str]) -> None:
+        self.value, self.number = value, number
+
+    def __format__(self, spec: str) -> str:
+        return self.number(self.value, spec)
+
+
+BUSY_MESSAGE = Phrase(N_("The SQL console is busy, try again in a few seconds."))
+# How a memory-cap failure reads: load_dependent and the child look for "memory" in the English text.
+NEEDS_MORE_MEMORY = N_("the query needs more memory than the sandbox allows ({duckdb})")
 # After the deadline the watchdog interrupts again at this interval until the query has stopped: DuckDB
 # drops an interrupt that arrives while no query is executing (measured: an interrupt before execute() is
 # lost), so one single shot could miss a query that was between two steps.
@@ -107,25 +160,31 @@ _INSTANCE_CONFIG = {
 _EXPLAIN = re.compile(r"^\s*EXPLAIN(?:\s+ANALY[SZ]E)?\s+(?P<inner>.+)$", re.IGNORECASE | re.DOTALL)
 
 _WHY_REFUSED = {
-    "COPY": "COPY reads or writes files; to get files use `python -m etl export`",
-    "ATTACH": "no other database can be opened here",
-    "DETACH": "the database cannot be detached",
-    "LOAD": "extensions cannot be installed or loaded here",
-    "SET": "settings (SET, RESET, USE, SET VARIABLE) are fixed in the sandbox",
-    "VARIABLE_SET": "settings (SET, RESET, USE, SET VARIABLE) are fixed in the sandbox",
-    "PRAGMA": "PRAGMA can change settings or import files; use SELECT * FROM pragma_…() table functions",
-    "CALL": "CALL runs procedures such as CHECKPOINT; use table functions in a SELECT",
-    "EXPORT": "EXPORT writes files; use `python -m etl export`",
+    "COPY": Phrase(N_("COPY reads or writes files; to get files use `python -m etl export`")),
+    "ATTACH": Phrase(N_("no other database can be opened here")),
+    "DETACH": Phrase(N_("the database cannot be detached")),
+    "LOAD": Phrase(N_("extensions cannot be installed or loaded here")),
+    "SET": Phrase(N_("settings (SET, RESET, USE, SET VARIABLE) are fixed in the sandbox")),
+    "VARIABLE_SET": Phrase(N_("settings (SET, RESET, USE, SET VARIABLE) are fixed in the sandbox")),
+    "PRAGMA": Phrase(N_("PRAGMA can change settings or import files; use SELECT * FROM pragma_…() table functions")),
+    "CALL": Phrase(N_("CALL runs procedures such as CHECKPOINT; use table functions in a SELECT")),
+    "EXPORT": Phrase(N_("EXPORT writes files; use `python -m etl export`")),
     # PIVOT without an IN list first creates an ENUM type, so DuckDB makes it several statements.
-    "MULTI": "PIVOT must list its values to be a plain query: PIVOT t ON col IN ('a', 'b') USING …",
+    "MULTI": Phrase(N_("PIVOT must list its values to be a plain query: PIVOT t ON col IN ('a', 'b') USING …")),
 }
 _WRITES = {"CREATE", "CREATE_FUNC", "INSERT", "UPDATE", "DELETE", "DROP", "ALTER", "VACUUM", "ANALYZE",
            "TRANSACTION", "PREPARE", "EXECUTE", "UPDATE_EXTENSIONS", "MERGE_INTO", "COPY_DATABASE"}
-ALLOWED = "only one SELECT (or WITH … SELECT, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN SELECT) is allowed"
+ALLOWED = Phrase(N_("only one SELECT (or WITH … SELECT, VALUES, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN SELECT) is "
+                    "allowed"))
 
 
 class SandboxError(EtlError):
-    """A query the sandbox did not answer; the message is one line for the user."""
+    """A query the sandbox did not answer; the message is one line for the user, kept as a Phrase (`phrase`) for
+    the /sql page to translate."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.phrase = message if isinstance(message, Phrase) else Phrase("{text}", text=message)
 
 
 class SandboxBusy(SandboxError):
@@ -142,7 +201,7 @@ class QueryRefused(SandboxError):
     """The query is not allowed here (checked before running, or stopped by DuckDB's permissions)."""
 
     def __init__(self, reason: str) -> None:
-        super().__init__(f"query refused: {reason}")
+        super().__init__(Phrase(N_("query refused: {reason}"), reason=reason))
         self.reason = reason
 
     def __reduce__(self):  # the child sends its errors back pickled
@@ -153,9 +212,11 @@ class QueryTimeout(SandboxError):
     """The query ran past the time limit and was interrupted."""
 
     def __init__(self, time_limit_s: float, elapsed_s: float, interrupt_latency_s: float | None = None) -> None:
-        how = (f"the interrupt took {interrupt_latency_s:.3f} s to land" if interrupt_latency_s is not None
-               else "DuckDB could not interrupt it, so its process was stopped")
-        super().__init__(f"query stopped at the {time_limit_s:g} s time limit (it ran {elapsed_s:.2f} s; {how})")
+        how = (Phrase(N_("the interrupt took {seconds:.3f} s to land"), seconds=interrupt_latency_s)
+               if interrupt_latency_s is not None
+               else Phrase(N_("DuckDB could not interrupt it, so its process was stopped")))
+        super().__init__(Phrase(N_("query stopped at the {limit:g} s time limit (it ran {seconds:.2f} s; {how})"),
+                                limit=time_limit_s, seconds=elapsed_s, how=how))
         self.time_limit_s = time_limit_s
         self.elapsed_s = elapsed_s
         self.interrupt_latency_s = interrupt_latency_s
@@ -165,10 +226,11 @@ class QueryTimeout(SandboxError):
 
 
 class QueryFailed(SandboxError):
-    """The SQL is wrong (syntax, unknown table or column, type error) or ran out of memory."""
+    """The SQL is wrong (syntax, unknown table or column, type error) or ran out of memory. `reason` is DuckDB's
+    first line as DuckDB gives it, or one of ours (a Phrase)."""
 
     def __init__(self, reason: str, detail: str = "") -> None:
-        super().__init__(f"query failed: {reason}")
+        super().__init__(Phrase(N_("query failed: {reason}"), reason=reason))
         self.reason = reason
         self.detail = detail or reason  # DuckDB's full message, with the LINE/caret context
 
@@ -188,15 +250,17 @@ class QueryResult:
 # ---------------------------------------------------------------------------------------------------------------------
 # Example queries over the documented schema (docs/schema.md, etl/schema.sql); each runs under the sandbox in a test.
 
+# Their titles are marked for the /sql page's catalogues (and stay the keys: ?example=<title> in English); the SQL,
+# its comments included, is the same in every language.
 EXAMPLE_QUERIES: dict[str, str] = {
-    "Latest Internet use by economy": """\
+    N_("Latest Internet use by economy"): """\
 -- Latest Internet use (% of population) per economy, with the release it comes from
 SELECT c.iso3, c.name, o.year, o.value AS internet_use_pct, o.source_id
 FROM observation o JOIN country c USING (iso3)
 WHERE o.indicator_id = 'internet_use' AND o.sex = 'total' AND o.area = 'total' AND o.age = 'total'
 QUALIFY row_number() OVER (PARTITION BY o.iso3 ORDER BY o.year DESC) = 1
 ORDER BY o.value""",
-    "Least developed countries, latest Internet use": """\
+    N_("Least developed countries, latest Internet use"): """\
 -- Every LDC (as of today) with its latest Internet use; NULL where none is published
 WITH latest AS (
     SELECT iso3, year, value
@@ -208,7 +272,7 @@ SELECT c.iso3, c.name, c.m49_region, l.year, l.value AS internet_use_pct
 FROM country c LEFT JOIN latest l USING (iso3)
 WHERE c.is_ldc
 ORDER BY l.value NULLS LAST, c.name""",
-    "Largest gender gaps in Internet use": """\
+    N_("Largest gender gaps in Internet use"): """\
 -- Men minus women (percentage points), latest year where both are published (observation.sex)
 WITH by_sex AS (
     SELECT iso3, year,
@@ -224,7 +288,7 @@ FROM by_sex b JOIN country c USING (iso3)
 QUALIFY row_number() OVER (PARTITION BY b.iso3 ORDER BY b.year DESC) = 1
 ORDER BY gap_points DESC, c.name
 LIMIT 25""",
-    "World Bank's World aggregate vs ours, by year": """\
+    N_("World Bank's World aggregate vs ours, by year"): """\
 -- Internet use: the World Bank's own World (WLD) figure, newest edition, beside a population-weighted
 -- mean of the economies in this database that have both Internet use and population that year
 WITH wb AS (
@@ -245,7 +309,7 @@ SELECT year, wb.world_bank_wld, round(ours.weighted_mean, 1) AS ours_weighted,
        round(ours.weighted_mean - wb.world_bank_wld, 1) AS difference, ours.economies, wb.source_id
 FROM wb JOIN ours USING (year)
 ORDER BY year""",
-    "Rows per source": """\
+    N_("Rows per source"): """\
 -- How many rows each release contributes, with its licence
 SELECT s.source_id, s.publisher, s.license,
        (SELECT count(*) FROM observation o WHERE o.source_id = s.source_id) AS observations,
@@ -270,9 +334,10 @@ def _check(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, str]:
     """(statement text, 'SELECT' or 'EXPLAIN') of the one allowed statement, else raise."""
     statements = _parse(con, sql)
     if not statements:
-        raise QueryRefused("no SQL statement given")
+        raise QueryRefused(Phrase(N_("no SQL statement given")))
     if len(statements) > 1:
-        raise QueryRefused(f"{len(statements)} statements given; {ALLOWED}, one at a time")
+        raise QueryRefused(Phrase(N_("{count} statements given; {allowed}, one at a time"), count=len(statements),
+                                  allowed=ALLOWED))
     statement = statements[0]
     kind = _type_name(statement)
     if kind == "SELECT":
@@ -285,12 +350,15 @@ def _check(con: duckdb.DuckDBPyConnection, sql: str) -> tuple[str, str]:
             inner = []
         if len(inner) == 1 and _type_name(inner[0]) == "SELECT":
             return _without_terminator(statement.query), kind
-        raise QueryRefused("EXPLAIN is allowed only as EXPLAIN [ANALYZE] SELECT …")
+        raise QueryRefused(Phrase(N_("EXPLAIN is allowed only as EXPLAIN [ANALYZE] SELECT …")))
+    keyword = _keyword(statement.query, kind)
     if kind in _WHY_REFUSED:
-        raise QueryRefused(f"{_keyword(statement.query, kind)}: {_WHY_REFUSED[kind]}; {ALLOWED}")
+        raise QueryRefused(Phrase(N_("{keyword}: {why}; {allowed}"), keyword=keyword, why=_WHY_REFUSED[kind],
+                                  allowed=ALLOWED))
     if kind in _WRITES:
-        raise QueryRefused(f"{_keyword(statement.query, kind)}: the database is read-only; {ALLOWED}")
-    raise QueryRefused(f"{_keyword(statement.query, kind)} statements are not allowed; {ALLOWED}")
+        raise QueryRefused(Phrase(N_("{keyword}: the database is read-only; {allowed}"), keyword=keyword,
+                                  allowed=ALLOWED))
+    raise QueryRefused(Phrase(N_("{keyword} statements are not allowed; {allowed}"), keyword=keyword, allowed=ALLOWED))
 
 
 def _without_terminator(query: str) -> str:
@@ -362,7 +430,7 @@ class KeptInstance:
         started = time.perf_counter()
         db_path = resolve(Path(db_path))  # the version published now (a caller may pass one it resolved itself)
         if not db_path.is_file():
-            raise SandboxError(f"{db_path}: no database; run `python -m etl build` first")
+            raise SandboxError(Phrase(N_("{path}: no database; run `python -m etl build` first"), path=str(db_path)))
         if row_cap < 1 or time_limit_s <= 0:
             raise ValueError("row_cap must be at least 1 and time_limit_s positive")
         ran = succeeded = False
@@ -464,13 +532,14 @@ def _execute(con: duckdb.DuckDBPyConnection, query: str, kind: str, row_cap: int
         stopped = time.perf_counter()
         raise QueryTimeout(time_limit_s, stopped - started, stopped - watchdog.fired_at) from exc
     except duckdb.PermissionException as exc:
-        raise QueryRefused(f"the sandbox has no access to files, the network or extensions "
-                           f"({_first_line(exc)})") from exc
+        raise QueryRefused(Phrase(N_("the sandbox has no access to files, the network or extensions ({duckdb})"),
+                                  duckdb=_first_line(exc))) from exc
     except duckdb.OutOfMemoryException as exc:
-        raise QueryFailed(f"{NEEDS_MORE_MEMORY} ({_first_line(exc)})", str(exc)) from exc
+        raise QueryFailed(Phrase(NEEDS_MORE_MEMORY, duckdb=_first_line(exc)), str(exc)) from exc
     except duckdb.Error as exc:
         if "read-only mode" in str(exc) or "data-modifying" in str(exc):
-            raise QueryRefused("the database is read-only: statements that change data are refused") from exc
+            raise QueryRefused(Phrase(N_("the database is read-only: statements that change data are refused"))) \
+                from exc
         raise QueryFailed(_first_line(exc), str(exc)) from exc
 
 
@@ -480,7 +549,7 @@ def _with_row_limit(con: duckdb.DuckDBPyConnection, query: str, limit: int) -> s
     wrapped = f"SELECT * FROM (\n{query}\n) LIMIT {int(limit)}"
     statements = _parse(con, wrapped)
     if len(statements) != 1 or _type_name(statements[0]) != "SELECT":
-        raise QueryRefused("the query does not stand as a subquery under a row limit")
+        raise QueryRefused(Phrase(N_("the query does not stand as a subquery under a row limit")))
     return wrapped
 
 
@@ -510,23 +579,26 @@ def decode_sql(raw: bytes) -> str:
     try:
         return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise QueryRefused(f"the query is not valid UTF-8 text (byte 0x{raw[exc.start]:02x} at byte "
-                           f"{exc.start + 1:,})") from None
+        raise QueryRefused(Phrase(N_("the query is not valid UTF-8 text (byte {byte} at byte {position:,})"),
+                                  byte=f"0x{raw[exc.start]:02x}", position=exc.start + 1)) from None
 
 
 def check_text(sql: object, max_chars: int = MAX_SQL_CHARS) -> str:
     """`sql` if it is text the parser can take; else QueryRefused with one line (invalid UTF-8 arrives here as
     lone surrogates: from argv via Python's surrogateescape, or from a JSON body's \\udxxx escapes)."""
     if not isinstance(sql, str):
-        raise QueryRefused("the query must be text")
+        raise QueryRefused(Phrase(N_("the query must be text")))
     if len(sql) > max_chars:
-        raise QueryRefused(f"the query is {len(sql):,} characters long; at most {max_chars:,} are accepted")
+        raise QueryRefused(Phrase(N_("the query is {length:,} characters long; at most {most:,} are accepted"),
+                                  length=len(sql), most=max_chars))
     if "\x00" in sql:
-        raise QueryRefused(f"the query contains a NUL character (at character {sql.index(chr(0)) + 1:,})")
+        raise QueryRefused(Phrase(N_("the query contains a NUL character (at character {position:,})"),
+                                  position=sql.index(chr(0)) + 1))
     try:
         sql.encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise QueryRefused(f"the query is not valid UTF-8 text (at character {exc.start + 1:,})") from None
+        raise QueryRefused(Phrase(N_("the query is not valid UTF-8 text (at character {position:,})"),
+                                  position=exc.start + 1)) from None
     return sql
 
 
@@ -575,12 +647,12 @@ def _read_exactly(stream, size: int) -> bytes | None:
 
 
 def result_too_big(max_bytes: int) -> QueryFailed:
-    return QueryFailed(f"the result is larger than the {max_bytes / 2**20:g} MB the sandbox sends back; "
-                       "select fewer or shorter columns, or fewer rows")
+    return QueryFailed(Phrase(N_("the result is larger than the {megabytes:g} MB the sandbox sends back; select "
+                                 "fewer or shorter columns, or fewer rows"), megabytes=max_bytes / 2**20))
 
 
 def out_of_memory() -> QueryFailed:
-    return QueryFailed(f"{NEEDS_MORE_MEMORY} (its process was stopped)")
+    return QueryFailed(Phrase(NEEDS_MORE_MEMORY, duckdb=Phrase(N_("its process was stopped"))))
 
 
 class _Late(Exception):
@@ -757,7 +829,8 @@ class _Pool:
             except (_Gone, OSError) as exc:  # an idle child that died meanwhile: once more, afresh
                 child.kill()
                 if attempt:
-                    raise SandboxError(f"the SQL sandbox's process did not start ({type(exc).__name__})") from None
+                    raise SandboxError(Phrase(N_("the SQL sandbox's process did not start ({error})"),
+                                              error=type(exc).__name__)) from None
             except BaseException:
                 child.kill()
                 raise
@@ -808,7 +881,7 @@ def run_query(sql: str, db_path: Path, *, row_cap: int = ROW_CAP, time_limit_s: 
     sql = check_text(sql)
     db_path = Path(db_path)
     if not db_path.is_file():
-        raise SandboxError(f"{db_path}: no database; run `python -m etl build` first")
+        raise SandboxError(Phrase(N_("{path}: no database; run `python -m etl build` first"), path=str(db_path)))
     if row_cap < 1 or time_limit_s <= 0:
         raise ValueError("row_cap must be at least 1 and time_limit_s positive")
     request = {"sql": sql, "db_path": str(db_path.resolve()), "row_cap": row_cap, "time_limit_s": time_limit_s,

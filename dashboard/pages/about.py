@@ -241,8 +241,9 @@ def explore_href(indicator_id: str) -> str:
     return i18n.href("/explore") + "?" + urlencode({"indicator": indicator_id})
 
 
-def day(value) -> str:
-    return pd.Timestamp(value).date().isoformat() if pd.notna(value) else ""
+def day(value, width: str = "medium") -> str:
+    """A date in the request's locale ("" when none): medium in the tables, long in running text."""
+    return formatting.date(value, width)
 
 
 def paragraphs(first: int, last: int) -> str:
@@ -447,7 +448,7 @@ def draw_coverage() -> tuple:
     if run is not None:
         source = _("Source: this project's database, built {date}: observations of the {total} catalogue indicators "
                    "from every source listed under “Sources and licences”, each under its own licence.").format(
-            date=day(run["finished_at"]), total=formatting.count(total))
+            date=day(run["finished_at"], "long"), total=formatting.count(total))
     else:
         source = _("Source: this project's database: observations of the {total} catalogue indicators from every "
                    "source listed under “Sources and licences”, each under its own licence.").format(

@@ -104,7 +104,7 @@ dash.register_page(__name__, path="/country", path_template="/country/<iso3>", n
 def _release(vintage) -> str:
     if pd.isna(vintage):
         return _("undated release")
-    return _("release of {date}").format(date=pd.Timestamp(vintage).date().isoformat())
+    return _("release of {date}").format(date=formatting.date(vintage))
 
 
 def _with_year(text: str, year, reference_year) -> str:

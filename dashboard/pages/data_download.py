@@ -20,7 +20,7 @@ import dash
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import components, data, formatting
+from dashboard import components, data, formatting, i18n, localized
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import checked, clicks, codes, number, text, texts
 from dashboard.data_files import (  # the page's queries
@@ -33,6 +33,8 @@ from dashboard.data_selection import (  # the page's queries
     parse_params,
 )
 from dashboard.html_block import HtmlBlock
+from dashboard.i18n import N_, ngettext
+from dashboard.i18n import gettext as _
 from dashboard.queries import common
 from dashboard.queries.data_download import (  # the page's queries
     BREAKDOWNS,
@@ -48,14 +50,22 @@ from dashboard.queries.data_download import (  # the page's queries
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode
 
-dash.register_page(__name__, path="/data", name="Data", title="Data · Digital divide indicators")
 
-LABELS = {"indicator_id": "Indicator", "iso3": "Code", "name": "Economy", "year": "Year", "sex": "Sex",
-          "area": "Area", "age": "Age", "value": "Value", "obs_status": "Flag", "unit": "Unit",
-          "source_id": "Source release", "license": "Licence"}
+def _title(**_ignored) -> str:
+    """The browser tab's title, in the request's language (Dash's router calls it per request)."""
+    return _("Data · Digital divide indicators")
+
+
+dash.register_page(__name__, path="/data", name="Data", title=_title)
+
+# The on-screen table's headers (the files keep the column ids, COLUMNS).
+LABELS = {"indicator_id": N_("Indicator"), "iso3": N_("Code"), "name": N_("Economy"), "year": N_("Year"),
+          "sex": N_("Sex"), "area": N_("Area"), "age": N_("Age"), "value": N_("Value"), "obs_status": N_("Flag"),
+          "unit": N_("Unit"), "source_id": N_("Source release"), "license": N_("Licence")}
 DIMMED = {"opacity": 0.45, "cursor": "default"}  # a pager button with nowhere to go
-EXTENSIONS = (("csv", "CSV"), ("parquet", "Parquet"), ("xlsx", "XLSX"))
-DOWNLOADS = [(scope, extension) for scope in ("selection", "full") for extension, _ in EXTENSIONS]
+# The formats' names, as a language writes them (marked: the catalogues may keep them as they are).
+EXTENSIONS = (("csv", N_("CSV")), ("parquet", N_("Parquet")), ("xlsx", N_("XLSX")))
+DOWNLOADS = [(scope, extension) for scope in ("selection", "full") for extension, _label in EXTENSIONS]
 
 
 class Ids:
@@ -115,10 +125,16 @@ def _labelled(label: str, control_id: str, control, wide: bool = False, narrow: 
                     children=[html.Label(label, htmlFor=control_id), control])
 
 
-def _download_links(query: str, scope: str, what: str) -> list[html.A]:
+# A download link's aria-label by scope: "{format}" is CSV, Parquet or XLSX.
+DOWNLOAD_LABELS = {"selection": N_("Download this selection as {format}"),
+                   "full": N_("Download the full series as {format}")}
+
+
+def _download_links(query: str, scope: str) -> list[html.A]:
     """CSV, Parquet and XLSX links of one scope; their href follows the selection (clientside callback below)."""
-    return [html.A(label, id=Ids.download(scope, extension), className="button", download="",
-                   href=download_href(query, scope, extension), **{"aria-label": f"{what} as {label}"})
+    return [html.A(_(label), id=Ids.download(scope, extension), className="button", download="",
+                   href=download_href(query, scope, extension),
+                   **{"aria-label": _(DOWNLOAD_LABELS[scope]).format(format=_(label))})
             for extension, label in EXTENSIONS]
 
 
@@ -129,7 +145,26 @@ def _year_options(indicators: tuple[str, ...]) -> list[dict]:
     return [{"label": str(year), "value": year} for year in range(span[1], span[0] - 1, -1)]
 
 
-BREAKDOWN_LABELS = {"all": "All (every breakdown)", "total": "Total"}
+BREAKDOWN_LABELS = {"all": N_("All (every breakdown)"), "total": N_("Total")}
+BREAKDOWN_TITLES = {"sex": N_("Sex"), "area": N_("Area"), "age": N_("Age")}  # by BREAKDOWNS key
+# The breakdowns' values in words, on screen (the files keep the values: total, female, urban, 15-24 …); an age band
+# is written as it is.
+BREAKDOWN_WORDS = {"total": N_("total"), "female": N_("female"), "male": N_("male"), "rural": N_("rural"),
+                   "urban": N_("urban")}
+
+
+def _breakdown_option(value: str) -> str:
+    if value in BREAKDOWN_LABELS:
+        return _(BREAKDOWN_LABELS[value])
+    return _(BREAKDOWN_WORDS[value]).capitalize() if value in BREAKDOWN_WORDS else value.capitalize()
+
+
+def _economies() -> pd.DataFrame:
+    """iso3 and name of every economy, by name: the database's names in English (as the files have them), UNTERM's
+    in the request's other language."""
+    if i18n.current() is i18n.DEFAULT:
+        return common.countries()
+    return common.country_names(localized.code())
 
 
 def layout(**query) -> html.Main:
@@ -138,71 +173,74 @@ def layout(**query) -> html.Main:
         state, notices = parse_params(query)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    countries = common.countries()
+    countries = _economies()
     groups = group_choices()
     choices = breakdown_choices()
     canonical = encode_params(state._replace(page=1))
     years = _year_options(state.indicators)
     breakdown_controls = [
-        _labelled(key.capitalize(), Ids.BREAKDOWN[key], StagedDropdown(
+        _labelled(_(BREAKDOWN_TITLES[key]), Ids.BREAKDOWN[key], StagedDropdown(
             id=Ids.BREAKDOWN[key], clearable=False, value=getattr(state, key), searchable=False,
-            options=[{"label": BREAKDOWN_LABELS.get(value, value.capitalize()), "value": value}
-                     for value in ["all", *choices[key]]]), narrow=True)
+            options=[{"label": _breakdown_option(value), "value": value} for value in ["all", *choices[key]]]),
+            narrow=True)
         for key in BREAKDOWNS
     ]
     page = components.page(
-        "Data",
-        "The observations behind every chart: choose indicators, economies, years and breakdowns, then download "
-        "exactly this selection, or the full series of the chosen indicators, as CSV, Parquet or XLSX. Every row "
-        "names its source release, licence and the publisher's flag.",
+        _("Data"),
+        _("The observations behind every chart: choose indicators, economies, years and breakdowns, then download "
+          "exactly this selection, or the full series of the chosen indicators, as CSV, Parquet or XLSX. Every row "
+          "names its source release, licence and the publisher's flag."),
         html.Section(className="controls data-controls", children=[
-            _labelled("Indicators", Ids.INDICATOR, StagedDropdown(
+            _labelled(_("Indicators"), Ids.INDICATOR, StagedDropdown(
                 id=Ids.INDICATOR, multi=True, value=list(state.indicators),
-                options=[{"label": f"{row.name} ({row.indicator_id})", "value": row.indicator_id}
-                         for row in indicators.itertuples()], placeholder="Type an indicator…"), wide=True),
-            _labelled("Countries", Ids.COUNTRIES, StagedDropdown(
+                options=[{"label": f"{localized.indicator_name(row.indicator_id, row.name)} ({row.indicator_id})",
+                          "value": row.indicator_id} for row in indicators.itertuples()],
+                placeholder=_("Type an indicator…")), wide=True),
+            _labelled(_("Countries"), Ids.COUNTRIES, StagedDropdown(
                 id=Ids.COUNTRIES, multi=True, value=list(state.countries),
                 options=[{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in countries.itertuples()],
-                placeholder="All economies (or type a name…)")),
-            _labelled("…or a group", Ids.GROUP, StagedDropdown(
-                id=Ids.GROUP, value=state.group, placeholder="All economies",
-                options=[{"label": f"{row.name} ({row.members})", "value": row.group_id}
-                         for row in groups.itertuples()])),
+                placeholder=_("All economies (or type a name…)"))),
+            _labelled(_("…or a group"), Ids.GROUP, StagedDropdown(
+                id=Ids.GROUP, value=state.group, placeholder=_("All economies"),
+                options=[{"label": f"{localized.group_name(row.name)} ({formatting.count(row.members)})",
+                          "value": row.group_id} for row in groups.itertuples()])),
         ]),
         html.Section(className="controls data-controls", children=[
-            _labelled("From", Ids.FROM, StagedDropdown(id=Ids.FROM, value=state.year_from, options=years,
-                                                        placeholder="First year"), narrow=True),
-            _labelled("To", Ids.TO, StagedDropdown(id=Ids.TO, value=state.year_to, options=years,
-                                                    placeholder="Latest year"), narrow=True),
+            _labelled(_("From"), Ids.FROM, StagedDropdown(id=Ids.FROM, value=state.year_from, options=years,
+                                                           placeholder=_("First year")), narrow=True),
+            _labelled(_("To"), Ids.TO, StagedDropdown(id=Ids.TO, value=state.year_to, options=years,
+                                                       placeholder=_("Latest year")), narrow=True),
             *breakdown_controls,
         ]),
         html.Section(className="data-downloads", children=[
-            html.H2("Download", className="chart-title"),
+            html.H2(_("Download"), className="chart-title"),
             html.Div(className="download-row", children=[
-                html.Span("This selection: ", className="download-label"),
-                *_download_links(canonical, "selection", "Download this selection"),
+                html.Span(_("This selection:") + " ", className="download-label"),
+                *_download_links(canonical, "selection"),
             ]),
             html.Div(className="download-row", children=[
-                html.Span("Full series of the chosen indicators (all years, economies and breakdowns): ",
+                html.Span(_("Full series of the chosen indicators (all years, economies and breakdowns):") + " ",
                           className="download-label"),
-                *_download_links(canonical, "full", "Download the full series"),
+                *_download_links(canonical, "full"),
             ]),
-            html.P(f"Columns: {', '.join(COLUMNS)}. CSV in UTF-8; Parquet via Apache Arrow; XLSX (at most "
-                   f"{XLSX_MAX_ROWS:,} rows) with a second sheet “metadata” (indicator, unit, source, release, "
-                   "licence, attribution). Values are rounded to six significant digits on screen; CSV and Parquet "
-                   "keep every digit, XLSX Excel's 15 significant digits. obs_status is the publisher's flag (e.g. "
-                   "Estimated, Break; A for a normal value; derived for values computed here), shown in words on "
-                   "screen.", className="caption"),
+            # The column ids and flag codes are the files' own (English, for machines): they stay as they are.
+            html.P(_("Columns: {columns}. CSV in UTF-8; Parquet via Apache Arrow; XLSX (at most {max_rows} rows) "
+                     "with a second sheet “metadata” (indicator, unit, source, release, licence, attribution). "
+                     "Values are rounded to six significant digits on screen; CSV and Parquet keep every digit, "
+                     "XLSX Excel's 15 significant digits. obs_status is the publisher's flag (e.g. Estimated, "
+                     "Break; A for a normal value; derived for values computed here), shown in words on screen.")
+                   .format(columns=", ".join(COLUMNS), max_rows=formatting.count(XLSX_MAX_ROWS)),
+                   className="caption"),
         ]),
         html.Section(className="chart", children=[
-            html.H2("Sources of this selection", className="chart-title"),
+            html.H2(_("Sources of this selection"), className="chart-title"),
             html.Div(id=Ids.SOURCES),
         ]),
         html.Section(className="chart", children=[
             html.P(id=Ids.STATUS, className="summary", **{"aria-live": "polite"}),
             html.Div(className="pager", children=[
-                html.Button("‹ Previous rows", id=Ids.PREVIOUS, className="button", n_clicks=0),
-                html.Button("Next rows ›", id=Ids.NEXT, className="button", n_clicks=0),
+                html.Button(_("‹ Previous rows"), id=Ids.PREVIOUS, className="button", n_clicks=0),
+                html.Button(_("Next rows ›"), id=Ids.NEXT, className="button", n_clicks=0),
             ]),
             html.Div(id=Ids.TABLE, className="data-scroll"),
         ]),
@@ -218,14 +256,30 @@ def layout(**query) -> html.Main:
 # --- rendering of one selection ------------------------------------------------------------------------
 
 
-def _cell(column: str, value) -> str:
+def _value(value: float) -> str:
+    """Six significant digits on screen (8.260000229 → 8.26, as published; the files keep every digit), with the
+    locale's decimal sign and grouping."""
+    if i18n.current() is i18n.DEFAULT:
+        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+    if abs(value) >= 1e6:
+        return formatting.fixed(value, 0)
+    text = f"{value:.6g}"
+    return text if "e" in text else formatting.fixed(float(text), len(text.partition(".")[2]))
+
+
+def _cell(column: str, value, economy: dict[str, str]) -> str:
     if value is None or value is pd.NA or (isinstance(value, float) and value != value):
         return ""
     if column == "obs_status":
         return formatting.flag(value)
     if column == "value":
-        # Six significant digits on screen (8.260000229 → 8.26, as published); the files keep every digit.
-        return f"{value:.6g}" if abs(value) < 1e6 else f"{value:,.0f}"
+        return _value(value)
+    if column in economy:  # the economy's name in the request's language
+        return economy[column]
+    if column == "unit":
+        return localized.unit_label(value)
+    if column in BREAKDOWN_TITLES and value in BREAKDOWN_WORDS:
+        return _(BREAKDOWN_WORDS[value])
     return str(value)
 
 
@@ -233,28 +287,45 @@ def table(rows: pd.DataFrame) -> HtmlBlock | html.P:
     """The rows as one block of escaped HTML (a Dash component per cell would be far slower to build,
     send and render: components.data_table does the same)."""
     if rows.empty:
-        return html.P("No data for this selection.", className="no-data")
-    head = "".join(f'<th scope="col">{LABELS[column]}</th>' for column in COLUMNS)
-    body = "".join("<tr>" + "".join(f"<td>{escape(_cell(column, value))}</td>"
-                                    for column, value in zip(COLUMNS, row, strict=True)) + "</tr>"
-                   for row in rows.itertuples(index=False))
+        return html.P(_("No data for this selection."), className="no-data")
+    english = i18n.current() is i18n.DEFAULT
+    head = "".join(f'<th scope="col">{escape(_(LABELS[column]))}</th>' for column in COLUMNS)
+    iso3, name = COLUMNS.index("iso3"), COLUMNS.index("name")
+
+    def cells(row: tuple) -> str:
+        # English keeps the database's names, as the files have them; another language UNTERM's.
+        economy = {} if english else {"name": localized.country_name(row[iso3], row[name])}
+        return "".join(f"<td>{escape(_cell(column, value, economy))}</td>"
+                       for column, value in zip(COLUMNS, row, strict=True))
+
+    body = "".join(f"<tr>{cells(row)}</tr>" for row in rows.itertuples(index=False))
     return HtmlBlock(components.scroll_box(f'<table class="data-table" id="{Ids.ROWS}"><thead><tr>{head}</tr>'
-                                          f"</thead><tbody>{body}</tbody></table>", "Rows of this selection"))
+                                          f"</thead><tbody>{body}</tbody></table>", _("Rows of this selection")))
+
+
+def _around(template: str, key: str, component, **fields) -> list:
+    """A translated sentence with a component (a link, a strong name) in place of its {key}, wherever the
+    language puts it: the text before it, the component, the text after it."""
+    before, _found, after = template.partition("{" + key + "}")
+    return [part for part in (before.format(**fields), component, after.format(**fields)) if part != ""]
 
 
 def sources_list(frame: pd.DataFrame) -> html.Ul | html.P:
     if frame.empty:
-        return html.P("No rows, so no sources.", className="no-data")
+        return html.P(_("No rows, so no sources."), className="no-data")
     items = []
     for row in frame.itertuples():
-        release = f"release of {pd.Timestamp(row.vintage).date().isoformat()}" if pd.notna(row.vintage) \
-            else "undated release"
+        release = (_("release of {date}").format(date=formatting.date(row.vintage)) if pd.notna(row.vintage)
+                   else _("undated release"))
+        licence = (html.A(row.license, href=row.license_url, rel="license noopener", target="_blank")
+                   if row.license_url.startswith("http") else row.license)
         items.append(html.Li([
-            html.Strong(row.name), f" ({row.indicator_id}, {row.unit}; publisher's code {row.source_code}): ",
-            f"{row.publisher}, {row.dataset}, {release} [{row.source_id}]. Licence: ",
-            html.A(row.license, href=row.license_url, rel="license noopener", target="_blank")
-            if row.license_url.startswith("http") else row.license,
-            f". {row.rows:,} rows.",
+            *_around(_("{name} ({indicator_id}, {unit}; publisher's code {code}): {publisher}, {dataset}, {release} "
+                       "[{source_id}]."), "name", html.Strong(localized.indicator_name(row.indicator_id, row.name)),
+                     indicator_id=row.indicator_id, unit=localized.unit_label(row.unit), code=row.source_code,
+                     publisher=row.publisher, dataset=row.dataset, release=release, source_id=row.source_id),
+            " ", *_around(_("Licence: {licence}."), "licence", licence),
+            " " + ngettext("{count} row.", "{count} rows.", int(row.rows)).format(count=formatting.count(row.rows)),
         ]))
     return html.Ul(items, className="source-list")
 
@@ -267,15 +338,19 @@ def render(state: DataState) -> tuple:
     state = state._replace(page=page)
     shown = rows.iloc[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
     if total == 0:
-        status = "No rows match this selection."
+        status = _("No rows match this selection.")
     else:
         first = (page - 1) * PAGE_ROWS + 1
-        status = f"Rows {first:,}–{first + len(shown) - 1:,} of {total:,} (page {page} of {pages})."
+        status = _("Rows {first}–{last} of {total} (page {page} of {pages}).").format(
+            first=formatting.count(first), last=formatting.count(first + len(shown) - 1),
+            total=formatting.count(total), page=formatting.count(page), pages=formatting.count(pages))
         if total > SCREEN_CAP:
-            status += (f" The table pages through the first {SCREEN_CAP:,} rows; the downloads of this selection "
-                       f"have all {total:,}.")
+            status += " " + _("The table pages through the first {cap} rows; the downloads of this selection have "
+                              "all {total}.").format(cap=formatting.count(SCREEN_CAP), total=formatting.count(total))
         else:
-            status += f" The downloads of this selection have exactly these {total:,} rows."
+            status += " " + ngettext("The downloads of this selection have exactly this row.",
+                                     "The downloads of this selection have exactly these {total} rows.",
+                                     total).format(total=formatting.count(total))
     return table(shown), status, sources_list(found), encode_params(state), page, pages
 
 
@@ -319,7 +394,7 @@ def update_table(indicators, countries, group, year_from, year_to, sex, area, ag
     indicators, countries = (values if isinstance(values, list) else [] for values in (indicators, countries))
     chosen = tuple(dict.fromkeys(value for value in indicators if isinstance(value, str)))[:MAX_INDICATORS]
     if not chosen:
-        return (html.P("Choose at least one indicator.", className="no-data"), "", "", encode({}), 1, [], [],
+        return (html.P(_("Choose at least one indicator."), className="no-data"), "", "", encode({}), 1, [], [],
                 True, True, DIMMED, DIMMED)
     if year_from is not None and year_to is not None and year_from > year_to:
         year_from, year_to = year_to, year_from

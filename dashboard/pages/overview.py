@@ -129,9 +129,9 @@ def key_indicators(pairs: list[dict], theme_id: str, limit: int = KEY_PER_THEME)
 
 def release(meta: pd.Series) -> str:
     if pd.notna(meta["vintage"]):
-        return _("release of {date}").format(date=pd.Timestamp(meta["vintage"]).date().isoformat())
+        return _("release of {date}").format(date=formatting.date(meta["vintage"]))
     if pd.notna(meta["retrieved_at"]):
-        return _("undated release, retrieved {date}").format(date=pd.Timestamp(meta["retrieved_at"]).date().isoformat())
+        return _("undated release, retrieved {date}").format(date=formatting.date(meta["retrieved_at"]))
     return _("undated release")
 
 

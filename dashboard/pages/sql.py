@@ -6,18 +6,24 @@ queries run at once per server process; more get a one-line "busy" message at on
 wait behind SQL. A successful result is kept per database version and SQL text (dashboard/sql_results.py), and the
 answers built from it, like a refusal, are kept by the shared response cache; an answer that depends on the moment
 (busy, time limit, memory cap, random()/now()) calls response_cache.do_not_store().
+The page speaks the reader's language, the sandbox's refusals too (`said`), but DuckDB's own error text stays as
+DuckDB gives it, after a translated "Not run: query failed:"; the SQL, its comments and its results are the same in
+every language.
 """
 
 from __future__ import annotations
 
+import re
 from typing import Final
 
 import dash
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboard import components, data, response_cache, sql_results
+from dashboard import components, data, formatting, i18n, response_cache, sql_results
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import MAX_TEXT, checked, clicks, text
+from dashboard.i18n import gettext as _
+from dashboard.i18n import ngettext
 from dashboard.sql_sandbox import (
     EXAMPLE_QUERIES,
     ROW_CAP,
@@ -32,7 +38,13 @@ from dashboard.sql_sandbox import (
 from dashboard.staged import StagedDropdown
 from dashboard.url_state import encode, first
 
-dash.register_page(__name__, path="/sql", name="SQL", title="SQL · Digital divide indicators")
+
+def _title(**_ignored) -> str:
+    """The browser tab's title, in the request's language (Dash's router calls it per request)."""
+    return _("SQL · Digital divide indicators")
+
+
+dash.register_page(__name__, path="/sql", name="SQL", title=_title)
 
 MAX_SQL_CHARS = 10_000  # a longer query in a URL is refused before it reaches the parser
 # What the Run and Download callbacks take: more than the sandbox accepts (MAX_TEXT), so that a long query
@@ -64,10 +76,12 @@ def initial_sql(params: dict, notices: list[str]) -> str:
     if sql:
         if len(sql) <= MAX_SQL_CHARS:
             return sql
-        notices.append(f"The query in the address is longer than {MAX_SQL_CHARS:,} characters: not loaded.")
+        notices.append(_("The query in the address is longer than {count} characters: not loaded.").format(
+            count=formatting.count(MAX_SQL_CHARS)))
     example = first(params.get("example"))
     if example and example not in EXAMPLE_QUERIES:
-        notices.append(f"Unknown example “{example[:40]}”: showing “{DEFAULT_EXAMPLE}”.")
+        notices.append(_("Unknown example “{example}”: showing “{default}”.").format(example=example[:40],
+                                                                                   default=_(DEFAULT_EXAMPLE)))
     return EXAMPLE_QUERIES.get(example, EXAMPLE_QUERIES[DEFAULT_EXAMPLE]).strip()
 
 
@@ -76,16 +90,17 @@ def layout(**query) -> html.Main:
     sql = initial_sql(query, notices)
     warm_up()  # a reader here is likely to run a query: have a sandbox process ready (in the background)
     return components.page(
-        "Query the database",
-        f"Run one read-only SELECT over the tables documented in docs/schema.md. A query runs when you press "
-        f"“Run query” (a shared link only fills it in). Results are capped at {ROW_CAP:,} rows and queries "
-        f"stop after {TIME_LIMIT_S:g} seconds; files, extensions and settings are out of reach. The same "
-        "sandbox serves `python -m dashboard.sql`.",
+        _("Query the database"),
+        _("Run one read-only SELECT over the tables documented in docs/schema.md. A query runs when you press "
+          "“Run query” (a shared link only fills it in). Results are capped at {rows} rows and queries stop after "
+          "{seconds} seconds; files, extensions and settings are out of reach. The same sandbox serves "
+          "`python -m dashboard.sql`.").format(rows=formatting.count(ROW_CAP), seconds=_number(TIME_LIMIT_S, "g")),
         html.Section(className="controls", children=[
             html.Div(className="control", children=[
-                html.Label("Example queries", htmlFor=Ids.EXAMPLE),
-                StagedDropdown(id=Ids.EXAMPLE, options=list(EXAMPLE_QUERIES), placeholder="Pick an example…",
-                             clearable=True),
+                html.Label(_("Example queries"), htmlFor=Ids.EXAMPLE),
+                # The title in the reader's language; the value (and ?example=…) stays the English title.
+                StagedDropdown(id=Ids.EXAMPLE, options=[{"label": _(name), "value": name} for name in EXAMPLE_QUERIES],
+                               placeholder=_("Pick an example…"), clearable=True),
             ]),
         ]),
         html.Section(className="chart", children=[
@@ -93,14 +108,14 @@ def layout(**query) -> html.Main:
             dcc.Textarea(id=Ids.TEXT, value=sql, className="sql-text", spellCheck=False, dir="ltr",
                          style={"width": "100%", "height": "12rem", "fontFamily": "monospace"}),
             html.Div(className="sql-actions", children=[
-                html.Button("Run query", id=Ids.RUN, n_clicks=0, className="button"),
-                html.Button("Download CSV", id=Ids.DOWNLOAD_BUTTON, n_clicks=0, className="button"),
+                html.Button(_("Run query"), id=Ids.RUN, n_clicks=0, className="button"),
+                html.Button(_("Download CSV"), id=Ids.DOWNLOAD_BUTTON, n_clicks=0, className="button"),
                 dcc.Download(id=Ids.DOWNLOAD),
             ]),
-            html.P("Press “Run query” to run it.", id=Ids.STATUS, className="summary", role="status"),
+            html.P(_("Press “Run query” to run it."), id=Ids.STATUS, className="summary", role="status"),
             # Scrollable, so keyboard users must be able to focus it to scroll.
             html.Div(id=Ids.RESULT, className="sql-result", tabIndex="0", role="region",
-                     **{"aria-label": "Query result"}),
+                     **{"aria-label": _("Query result")}),
         ]),
         AddressQuery(id=Ids.QUERY),
         notices=notices, page_id=Ids.PAGE,
@@ -134,6 +149,25 @@ def completed(sql: str) -> QueryResult:
     return sql_results.run(sql)
 
 
+def _number(value: float | int, spec: str) -> str:
+    """A number of the page's texts and the sandbox's messages in the request's locale, to the decimals its format
+    spec gives ("{seconds:.2f}" → "5,31" in French; ":g" as few as the value needs; an int is a count)."""
+    places = re.search(r"\.(\d+)f", spec)
+    if places:
+        return formatting.fixed(value, int(places[1]))
+    if isinstance(value, int):
+        return formatting.count(value)
+    return formatting.fixed(value, len(format(value, "g").partition(".")[2]))
+
+
+def said(exc: SandboxError) -> str:
+    """The sandbox's one line in the request's language: its Phrase translated, its numbers in the locale, DuckDB's
+    own text as DuckDB gives it. English is the sandbox's text itself."""
+    if i18n.current() is i18n.DEFAULT:
+        return str(exc)
+    return exc.phrase.said(_, _number)
+
+
 def not_answered(exc: SandboxError) -> None:
     """An answer saying busy, time limit or memory cap depends on the moment: never kept by the response cache."""
     if load_dependent(exc):
@@ -146,15 +180,21 @@ def execute(sql: str) -> tuple[str, object, str]:
         result = completed(sql or "")
     except SandboxBusy as exc:
         response_cache.do_not_store()
-        return str(exc), html.P(), shareable(sql)
+        return said(exc), html.P(), shareable(sql)
     except SandboxError as exc:
         not_answered(exc)
-        return f"Not run: {exc}", html.P(), shareable(sql)
+        return _("Not run: {reason}").format(reason=said(exc)), html.P(), shareable(sql)
     except data.DatabaseMissingError as exc:
         response_cache.do_not_store()
         return str(exc), html.P(), ""
-    status = (f"First {ROW_CAP:,} rows (capped)" if result.truncated else f"{len(result.rows):,} rows") + \
-        f" in {result.elapsed_s * 1000:,.0f} ms."
+    milliseconds = formatting.fixed(result.elapsed_s * 1000, 0)
+    if result.truncated:
+        status = _("First {count} rows (capped) in {milliseconds} ms.").format(count=formatting.count(ROW_CAP),
+                                                                              milliseconds=milliseconds)
+    else:
+        rows = len(result.rows)
+        status = ngettext("{count} row in {milliseconds} ms.", "{count} rows in {milliseconds} ms.", rows).format(
+            count=formatting.count(rows), milliseconds=milliseconds)
     return status, components.data_table(result.rows, digits=2), shareable(sql)
 
 

@@ -9,14 +9,16 @@ import re
 import shutil
 from pathlib import Path
 
+import pandas as pd
 import pytest
+from babel.dates import format_date
 from babel.messages.extract import extract_from_dir
 from babel.messages.frontend import parse_mapping_cfg
 from babel.messages.pofile import read_po
 from flask import request
 
 import app  # registers the pages and their callbacks, as gunicorn does
-from dashboard import components, formatting, i18n, prerender, response_cache
+from dashboard import components, data, formatting, i18n, prerender, response_cache
 from tests.conftest import PROJECT_ROOT
 from tests.dashboard.test_callbacks import body
 from tests.dashboard.test_prerender import find
@@ -210,6 +212,35 @@ def test_numbers_follow_the_locale_and_english_is_unchanged() -> None:
         assert formatting.people(2_217_833_000).startswith("22.18")  # CLDR's scale: 亿 (10⁸)
     with app.server.test_request_context("/ar"):
         assert formatting.value(72.7, "%") == "72.7%"  # Latin digits, the locale's percent pattern
+
+
+def test_dates_follow_the_locale_and_english_keeps_iso_8601() -> None:
+    """CLDR's long format in running text, medium in tables; English as the sources' ids and the files write a day."""
+    day = pd.Timestamp("2026-02-24 10:11:12")  # a timestamp (the build's time) is read as its day
+    assert formatting.date(day) == formatting.date("2026-02-24", "medium") == "2026-02-24"
+    assert formatting.date(None) == formatting.date(pd.NaT) == formatting.date(float("nan")) == ""
+    cases = {"fr": ("24 février 2026", "24 févr. 2026"), "es": ("24 de febrero de 2026", "24 feb 2026"),
+             "ar": ("24 فبراير 2026", "24\u200f/02\u200f/2026"), "zh": ("2026年2月24日", "2026年2月24日"),
+             "ru": ("24 февраля 2026\u202fг.", "24 февр. 2026\u202fг.")}
+    for code, (long, medium) in cases.items():
+        with app.server.test_request_context(f"/{code}/about"):
+            assert (formatting.date(day), formatting.date(day, "medium")) == (long, medium), code
+            assert formatting.date(None) == ""
+
+
+def test_the_pages_write_a_sources_release_date_in_the_locale(warm_app) -> None:
+    """The About page's sources table (medium) and the Data page's sources (long, in running text) write the release
+    date of World Development Indicators as the locale writes a date; English keeps it as its id has it."""
+    vintage = data.query("SELECT vintage FROM source WHERE source_id LIKE 'wdi:%' ORDER BY vintage DESC LIMIT 1")
+    day = pd.Timestamp(vintage["vintage"].iloc[0]).date()
+    for page, width, release in (("/about", "medium", "{date}"), ("/data?indicator=internet_use", "long",
+                                                                  "release of {date}")):
+        assert release.format(date=day.isoformat()) in json.dumps(layout(page), ensure_ascii=False)
+        for locale in i18n.TRANSLATED:
+            text = json.dumps(layout(prefixed(locale, page)), ensure_ascii=False)
+            written = i18n.translations(locale.code).gettext(release).format(
+                date=format_date(day, format=width, locale=locale.code))
+            assert written in text and day.isoformat() not in text.replace(f":{day.isoformat()}", ""), (page, locale)
 
 
 def test_graphs_get_plotlys_locale_from_the_layouts_referer_and_it_is_served(warm_app) -> None:

@@ -95,11 +95,11 @@ def test_answers_that_depend_on_the_moment_are_neither_run_from_nor_kept(db: Pat
     assert status == BUSY_MESSAGE and not keep
     assert download is dash.no_update and not keep_download
     (status, table, _), keep = page_answer(sql_page.execute, "SELECT 'busy, then not' AS x")
-    assert status.startswith("1 rows") and "busy, then not" in str(table) and keep  # the busy answer was not kept
+    assert status.startswith("1 row in ") and "busy, then not" in str(table) and keep  # the busy answer was not kept
     values = set()
     for _ in range(2):
         (status, table, _), keep = page_answer(sql_page.execute, "SELECT random() AS r")
-        assert status.startswith("1 rows") and not keep
+        assert status.startswith("1 row in ") and not keep
         values.add(str(table))
     assert len(values) == 2  # run twice: not served from the result cache
 
@@ -119,7 +119,7 @@ def test_sql_page_runs_a_query_and_keeps_serving_others(open_page, app_url: str)
     assert not any(Ids.RUN in body for body in record.callback_bodies)
     assert "NOR" in page.locator(f"#{Ids.TEXT}").input_value() and "NOR" in page.url
     page.click(f"#{Ids.RUN}")
-    page.wait_for_function(f"() => document.querySelector('#{Ids.STATUS}')?.textContent.includes('rows')")
+    page.wait_for_function(f"() => document.querySelector('#{Ids.STATUS}')?.textContent.includes(' row')")
     page.wait_for_selector(f"#{Ids.RESULT} table", timeout=30_000)  # the grid's renderer loads on first use
     assert "Norway" in page.locator(f"#{Ids.RESULT}").inner_text()
     page.fill(f"#{Ids.TEXT}", "COPY country TO '/tmp/x.csv'")
