@@ -201,8 +201,9 @@ def _draw_target(layout: dict, target: Mapping, unit: str) -> None:
     layout["shapes"].append({"type": "line", "xref": "paper", "x0": 0, "x1": 1, "yref": "y", "y0": value, "y1": value,
                              "line": {"color": "#000000", "width": 1.5}, "name": "target"})
     layout["annotations"].append({
-        "text": _("Target ({framework}): {target}").format(framework=target["framework"],
-                                                           target=ft.target_text(target, unit)),
+        "text": _("Target ({framework}): {target}").format(
+            framework=localized.target_text(target.get("target_id", ""), "framework", target["framework"]),
+            target=ft.target_text(target, unit)),
         "xref": "paper", "x": 0.01,
         "xanchor": "left", "yref": "y", "y": value, "yanchor": "bottom", "showarrow": False, "font": {"size": 12},
         "bgcolor": "rgba(255,255,255,0.8)"})

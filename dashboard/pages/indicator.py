@@ -11,8 +11,8 @@ runs no callback. An unknown id gives a notice above the index. `/indicator?q=�
 any other lists its matches here.
 
 Every text is in the address's language (dashboard/i18n.py): interface strings through gettext; indicators',
-units', themes', economies' and groups' names and the definition through dashboard/localized.py. The sources'
-publishers, datasets, licences and the targets' labels and frameworks stay as the files we hold give them (English).
+units', themes', economies', groups' and targets' names and the definition through dashboard/localized.py. The
+sources' publishers, datasets and licences stay as the files we hold give them (English).
 """
 
 from __future__ import annotations
@@ -321,9 +321,10 @@ def _targets(indicator_id: str) -> html.Section:
     if rows.empty:
         content = html.P(_("No target in the database is measured by this series."), className="no-data")
     else:
-        content = html.Ul([html.Li([html.Strong(row.label),
-                                    " — " + _("{framework}, due {year}").format(framework=row.framework,
-                                                                                year=int(row.deadline_year)),
+        content = html.Ul([html.Li([html.Strong(localized.target_text(row.target_id, "label", row.label)),
+                                    " — " + _("{framework}, due {year}").format(
+                                        framework=localized.target_text(row.target_id, "framework", row.framework),
+                                        year=int(row.deadline_year)),
                                     _status(row) if isinstance(row.status_text, str) else ""])
                            for row in rows.itertuples(index=False)], id=Ids.TARGET_LIST)
     return html.Section(id=Ids.TARGETS, children=[
