@@ -270,10 +270,9 @@ def scale_tick(value: float) -> str:
 
 def day(moment) -> str:
     """A date in words: "24 February 2026"; "24 février 2026" in French (CLDR's long date)."""
-    stamp = pd.Timestamp(moment)
     if _locale() is None:
-        return f"{stamp:%-d %B %Y}"
-    return format_date(stamp.date(), format="long", locale=_locale())
+        return f"{pd.Timestamp(moment):%-d %B %Y}"
+    return date(moment)  # the same words as `date` in every other language
 
 
 def month(moment) -> str:
