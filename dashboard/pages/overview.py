@@ -158,17 +158,6 @@ def target_unit(unit: str | None, bound) -> str:
     return ""
 
 
-def economies_line(counts: dict[str, int]) -> str:
-    """target_status.economies_line in the request's language: 'Economies: 129 of 206 met it; 75 not met.'"""
-    if not counts:
-        return _("Economies: none assessed.")
-    others = ", ".join(f"{formatting.count(n)} {localized.status_words(status)}" for status, n in counts.items()
-                       if status != "met")
-    line = _("Economies: {met} of {total} met it").format(met=formatting.count(counts.get("met", 0)),
-                                                         total=formatting.count(sum(counts.values())))
-    return line + (f"; {others}." if others else ".")
-
-
 def target_item(row) -> html.Li:
     """One target: its status with the value and year it rests on (written out, with a colour edge), label,
     condition, deadline and basis; for a target set for each economy, the count of economies per status."""
@@ -180,7 +169,7 @@ def target_item(row) -> html.Li:
     if each:
         status = "each economy"
         badge = localized.status_words(status)
-        details.append(economies_line(target_status.economy_counts(row.target_id)))
+        details.append(target_status.economies_line(target_status.economy_counts(row.target_id)))
     else:
         status = row.status if isinstance(row.status, str) else "no data"
         badge = localized.badge(status, row.status_text, row.status_value, row.status_year, row.unit)
