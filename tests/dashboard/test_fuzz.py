@@ -1,5 +1,7 @@
 """Every odd request gets an answer that is not a 5xx: callbacks posted wrong types, shapes and malformed bodies,
-every route asked with odd query values and odd headers, against the real gunicorn (the `app_url` fixture).
+every route asked with odd query values and odd headers, against the real gunicorn (the `app_url` fixture). Each
+request is asked in one of the six languages at random (the path's prefix, or the Referer's for a callback):
+the translated pages format the same odd values through other code (Babel, the catalogues).
 
 Seeded (FUZZ_SEED), bounded in count (each callback input gets VALUES_PER_INPUT of the odd values) and in time
 (BUDGET_S): repeatable, and well under a minute on 2 cores.
@@ -41,6 +43,7 @@ QUERY_KEYS = ["year", "page", "indicator", "countries", "group", "gap", "framewo
               "from", "to", "sex", "sql", "example", "q", "unknown", "x", "y", "color", "logx", "logy", "chart"]
 ODD_QUERY_VALUES = ["²", "١٩٩٩", "%00", "2020%00", "x" * 3000, "-1", "99999999999999999999", "1e3", "%ZZ", "+",
                     "NOR,,,", "%5B%5D", "☃"]
+LOCALE_PREFIXES = ["", "/fr", "/es", "/ar", "/zh", "/ru"]  # dashboard/i18n.py's LOCALES
 ODD_HEADERS = [{"Referer": "http://[::1"}, {"Referer": "http://[::1]:99999/explore"}, {"Referer": "garbage"},
                {"Referer": "http://127.0.0.1/" + "x" * 6000}, {"Referer": "%00"},
                {"Accept-Language": "x" * 4000}, {"Cookie": "a=" + "b" * 3000}, {"Content-Type": "text/plain"}]
@@ -75,8 +78,10 @@ def _requests(base: str, callbacks: list[dict], rng: random.Random) -> list[tupl
             for value in rng.sample(ODD_VALUES, VALUES_PER_INPUT):
                 values = [None] * size
                 values[position] = value
-                planned.append(("callback-type", f"{entry['output'][:60]} #{position} = {str(value)[:20]!r}",
-                                {"method": "POST", "url": update, "json": _body(entry, values)}))
+                page = base + rng.choice(LOCALE_PREFIXES) + "/"
+                planned.append(("callback-type", f"{page} {entry['output'][:60]} #{position} = {str(value)[:20]!r}",
+                                {"method": "POST", "url": update, "json": _body(entry, values),
+                                 "headers": {"Referer": page}}))
         for value in rng.sample(ODD_VALUES, 1):
             planned.append(("callback-type", f"{entry['output'][:60]} all = {str(value)[:20]!r}",
                             {"method": "POST", "url": update, "json": _body(entry, [value] * size)}))
@@ -98,7 +103,7 @@ def _requests(base: str, callbacks: list[dict], rng: random.Random) -> list[tupl
         queries += ["year=2020&year=²&year=", "countries=NOR&countries=%00", "unknown=1&" + "&".join(
             f"k{i}=v" for i in range(50))]
         for query in queries:
-            url = f"{base}{route}?{query}"
+            url = f"{base}{'' if route.startswith('/download') else rng.choice(LOCALE_PREFIXES)}{route}?{query}"
             planned.append(("route", url[len(base):][:80], {"method": "GET", "url": url}))
             planned.append(("layout", url[len(base):][:80],
                             {"method": "GET", "url": base + "/_dash-layout", "headers": {"Referer": url}}))
@@ -113,8 +118,10 @@ def _requests(base: str, callbacks: list[dict], rng: random.Random) -> list[tupl
         queries = [f"{key}={quote(value)}" for key in ("year", "page", "from", "to") for value in ("²", "١٢")]
         queries += [f"{rng.choice(QUERY_KEYS)}={quote(value, safe='%')}" for value in rng.sample(ODD_QUERY_VALUES, 3)]
         for query in queries:
-            planned.append(("router", f"{route}?{query[:30]}", {
-                "method": "POST", "url": update, "json": _body(router, [route, f"?{query}"])}))
+            prefix = rng.choice(LOCALE_PREFIXES)
+            planned.append(("router", f"{prefix}{route}?{query[:30]}", {
+                "method": "POST", "url": update, "json": _body(router, [prefix + route, f"?{query}"]),
+                "headers": {"Referer": f"{base}{prefix}{route}?{query}"}}))
     return planned
 
 
