@@ -167,7 +167,7 @@ def test_sql_answers_are_kept_unless_they_depend_on_the_moment_and_errors_never(
     assert {answer.content for answer in answers} == {answers[0].content}
     refused = [sql_run(served, "DROP TABLE country") for _ in range(2)]
     assert [answer.headers.get("X-Response-Cache") for answer in refused] == ["miss", "hit"]
-    for sql_text, expected in (("SELECT random() AS r", "1 rows"), (RUNAWAY, "time limit")):
+    for sql_text, expected in (("SELECT random() AS r", "1 row in"), (RUNAWAY, "time limit")):
         for _ in range(2):
             answer = sql_run(served, sql_text)
             assert answer.status_code == 200 and expected in answer.text and "X-Response-Cache" not in answer.headers
