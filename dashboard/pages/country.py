@@ -385,9 +385,9 @@ def _directory(economies: pd.DataFrame) -> html.Section:
 
 def layout(iso3: str | None = None, **_query) -> html.Main:
     try:
-        economies = common.countries()
-        economies["name"] = [localized.country_name(iso3, name) for iso3, name in
-                             zip(economies["iso3"], economies["name"], strict=True)]
+        economies = common.countries()  # the query cache's frame: named anew in a copy, never changed in place
+        economies = economies.assign(name=[localized.country_name(iso3, name) for iso3, name in
+                                           zip(economies["iso3"], economies["name"], strict=True)])
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
     options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in economies.itertuples()]

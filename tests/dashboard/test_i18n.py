@@ -292,3 +292,15 @@ def test_a_badge_gives_the_same_number_in_every_language(warm_app) -> None:
                 english = row.status_text.split(": ", 1)[1]
                 assert _first_number(badge.split(":", 1)[1], english=False) == _first_number(english, english=True), \
                     (code, row.status_text, badge)
+
+
+def test_a_translated_page_leaves_the_cached_frames_in_english(warm_app) -> None:
+    """The country page once renamed the query cache's own frame of economies in place: after one Chinese page,
+    the English Data page offered Chinese names (found by the fuzz test's requests, then an English page)."""
+    from dashboard.queries import common
+    before = common.countries().copy()
+    for locale in i18n.TRANSLATED:
+        answer = app.server.test_client().get(
+            "/_dash-layout", headers={"Referer": f"{SITE}{i18n.href('/country/KEN', locale)}?frames=1"})
+        assert answer.status_code == 200
+    pd.testing.assert_frame_equal(common.countries(), before)
