@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import runpy
 import shutil
@@ -13,6 +14,7 @@ import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import requests
 
@@ -74,3 +76,12 @@ def gunicorn(db: Path, workers: int | None = None, app: str = "app:server", cwd:
         process.terminate()
         process.wait(timeout=20)
         shutil.rmtree(cache_dir, ignore_errors=True)
+
+
+def kind_of(method: str, path: str, body: bytes | None, headers: dict[str, str]) -> str:
+    """What a load-benchmark request asks for: "layout /<page>", "index /<page>" or a callback's first output id."""
+    if path.startswith("/_dash-layout"):
+        return "layout " + "/".join(urlsplit(headers.get("Referer", "")).path.split("/")[:2])
+    if method == "GET":
+        return "index " + "/".join(path.split("?")[0].split("/")[:2])
+    return json.loads(body or b"{}").get("output", "?").strip(".").split(".")[0]

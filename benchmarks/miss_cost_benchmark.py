@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import collections
 import cProfile
-import json
 import random
 import sys
 import threading
@@ -23,6 +22,14 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+
+def on_pages(action: list, pages: list[str]) -> bool:
+    """Whether an action is a view of one of `pages` or a callback of theirs."""
+    from benchmarks.common import kind_of
+
+    kind = kind_of(*action[-1])
+    return any(kind.startswith((f"layout /{page}", f"{page}-")) for page in pages)
 
 
 def main() -> None:
@@ -33,6 +40,8 @@ def main() -> None:
     parser.add_argument("--db", type=Path, default=None, help="the database (default: DDI_DB or data/)")
     parser.add_argument("--profile", type=Path, default=None, help="write a cProfile of the timed part here")
     parser.add_argument("--quiet", action="store_true", help="print the total line only")
+    parser.add_argument("--pages", default="", help="comma-separated pages (explore,targets,...): time only the "
+                        "actions on them (their page views and callbacks)")
     args = parser.parse_args()
     if args.db:
         import os
@@ -40,6 +49,7 @@ def main() -> None:
     from werkzeug.serving import make_server
 
     import app as app_module
+    from benchmarks.common import kind_of
     from benchmarks.load_benchmark import our_actions
     from dashboard import data, response_cache
 
@@ -48,7 +58,10 @@ def main() -> None:
     http = make_server("127.0.0.1", 0, server, threaded=True)
     threading.Thread(target=http.serve_forever, daemon=True).start()
     url = f"http://127.0.0.1:{http.server_port}"
-    actions = our_actions(url, Path(data.database_path()), random.Random(args.seed), args.warm + args.n)
+    actions = our_actions(url, Path(data.database_path()), random.Random(args.seed), (args.warm + args.n) *
+                          (20 if args.pages else 1))
+    if args.pages:
+        actions = [action for action in actions if on_pages(action, args.pages.split(","))][:args.warm + args.n]
     http.shutdown()
     client = server.test_client()
     environ = {response_cache.BYPASS: True}
@@ -67,13 +80,7 @@ def main() -> None:
                 elapsed = (time.perf_counter() - began) * 1000
                 if answer.status_code >= 500:
                     sys.exit(f"{method} {path[:80]} answered HTTP {answer.status_code}")
-                if path.startswith("/_dash-layout"):
-                    kind = "layout"
-                elif method == "GET":
-                    kind = "index " + "/".join(path.split("?")[0].split("/")[:2])
-                else:
-                    kind = json.loads(body)["output"].strip(".").split(".")[0]
-                costs[kind].append(elapsed)
+                costs[kind_of(method, path, body, headers)].append(elapsed)
 
     send(actions[:args.warm])
     costs.clear()
