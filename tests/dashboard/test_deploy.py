@@ -9,6 +9,7 @@ on 7 s after it has exited; every request must still be answered 200, the stoppe
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import json
 import random
@@ -124,6 +125,27 @@ def test_static_files_are_cached_and_database_answers_are_not(deployment):
     layout_answer = requests.get(url + "/_dash-layout", headers={"Referer": url + "/gaps"}, timeout=30)
     assert layout_answer.status_code == 200 and layout_answer.headers["Cache-Control"] == "no-store"
     assert "Referer" in layout_answer.headers.get("Vary", "")
+
+
+def test_text_is_compressed_for_clients_that_accept_it(deployment):
+    """A browser on a slow link gets plotly's bundle, the index and the layout gzipped, and the same content."""
+    url = deployment.url
+    static, _ = requests_plan(url)
+    largest_suite = max((path for path in static if path.startswith("/_dash-component-suites/")),
+                        key=lambda path: len(requests.get(url + path, timeout=30).content))
+    for path, headers in ((largest_suite, {}), ("/explore", {}), ("/_dash-layout", {"Referer": url + "/gaps"})):
+        plain = requests.get(url + path, headers={**headers, "Accept-Encoding": "identity"}, timeout=30)
+        packed = requests.get(url + path, headers={**headers, "Accept-Encoding": "gzip"}, timeout=30, stream=True)
+        raw = packed.raw.read(decode_content=False)
+        assert plain.status_code == packed.status_code == 200, path
+        assert "Content-Encoding" not in plain.headers, path
+        assert packed.headers.get("Content-Encoding") == "gzip" and "Accept-Encoding" in packed.headers["Vary"], path
+        assert len(raw) < len(plain.content) / 2, (path, len(raw), len(plain.content))
+        unpacked = gzip.decompress(raw)
+        if path == largest_suite:
+            assert unpacked == plain.content, path
+        else:  # built per request, by either replica (each its own order of Dash's keys, its own asset mtimes)
+            assert abs(len(unpacked) - len(plain.content)) < 64 and unpacked[:200] == plain.content[:200], path
 
 
 def test_rollout_switches_every_replica_atomically(deployment, tmp_path: Path):
