@@ -17,7 +17,17 @@ import duckdb
 from dash import html
 from flask import abort, current_app, has_request_context, request, send_from_directory
 
-from dashboard import dash_boundary, data, downloads, embed, i18n, indicator_search, prerender, response_cache
+from dashboard import (
+    compression,
+    dash_boundary,
+    data,
+    downloads,
+    embed,
+    i18n,
+    indicator_search,
+    prerender,
+    response_cache,
+)
 from dashboard.html_block import HtmlBlock
 from dashboard.i18n import N_
 from dashboard.language_switcher import address, switcher_html
@@ -93,6 +103,7 @@ def create_app() -> DashboardApp:
     server.register_error_handler(data.DatabaseMissingError, database_unreadable)  # and DatabaseReadError
     server.register_error_handler(duckdb.Error, database_unreadable)  # the SQL page's sandbox reads the file
     server.after_request(full_referrer)
+    compression.register(server)  # gzipped text for clients that accept it, outside every other WSGI layer
     return app
 
 

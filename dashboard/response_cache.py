@@ -264,7 +264,8 @@ class Cache:
         environ[data.PINNED] = version  # the request reads the version its key is made of
         key, generation = self._key(cacheable, version)
         etag = key.hex()[:32]
-        if cacheable.etag and arrived.if_none_match.contains(etag):
+        # Weak comparison (RFC 9110): the gzipped form of an answer carries the weak form of its ETag.
+        if cacheable.etag and arrived.if_none_match.contains_weak(etag):
             return self._answer(Response(status=304), arrived, cacheable, etag)(environ, start_response)
         hit = self.store.get(key)
         if hit is None:
