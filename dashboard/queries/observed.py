@@ -20,17 +20,24 @@ from dashboard.queries import common
 
 
 @data.per_version
-def _split(sql: str, keys: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
-    """The whole result of `sql` and the positions of its rows per value of the `keys` columns."""
+def _split(sql: str, keys: tuple[str, ...]) -> tuple[pd.DataFrame, dict, dict[str, np.ndarray]]:
+    """The whole result of `sql`, the positions of its rows per value of the `keys` columns and its columns as
+    arrays."""
     frame = data.query_uncached(sql)
-    return frame, frame.groupby(list(keys) if len(keys) > 1 else keys[0]).indices
+    return (frame, frame.groupby(list(keys) if len(keys) > 1 else keys[0]).indices,
+            {name: frame[name].to_numpy() for name in frame.columns})
 
 
-def rows_of(sql: str, keys: tuple[str, ...], key) -> pd.DataFrame:
+def rows_of(sql: str, keys: tuple[str, ...], key, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The rows of `sql` whose `keys` columns equal `key` (a tuple for several keys), in the query's order,
-    indexed from 0. `sql` is read whole once per database version: a table small enough to hold."""
-    frame, positions = _split(sql, keys)
-    return frame.take(positions.get(key, [])).reset_index(drop=True)
+    indexed from 0; only `columns` when given. `sql` is read whole once per database version: a table small
+    enough to hold."""
+    frame, positions, arrays = _split(sql, keys)
+    at = positions.get(key)
+    if columns is None:
+        return frame.take(at if at is not None else []).reset_index(drop=True)
+    # One frame made of the columns' slices: cheaper than a take of the whole frame, then a choice of columns.
+    return pd.DataFrame({name: arrays[name][at] if at is not None else arrays[name][:0] for name in columns})
 
 
 def _objects(column: pd.Series) -> np.ndarray:
