@@ -66,8 +66,16 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
     A plain plotly dict: building go.Figure objects costs ~10x more, and callbacks must stay fast. The frame's
     columns are read once as lists and the rows chosen in Python: filtered frames cost more than the rest.
     """
-    iso3, names, numbers = values["iso3"].tolist(), values["name"].tolist(), values["value"].tolist()
-    statuses = values["obs_status"].tolist() if "obs_status" in values.columns else None
+    return map_figure(values["iso3"].tolist(), values["name"].tolist(), values["value"].tolist(),
+                      values["obs_status"].tolist() if "obs_status" in values.columns else None, indicator_name,
+                      unit, year, log_scale=log_scale, members=members, group_name=group_name)
+
+
+def map_figure(iso3: list[str], names: list[str], numbers: list, statuses: list | None, indicator_name: str,
+               unit: str, year: int, *, log_scale: bool = False, members: set[str] | frozenset[str] | None = None,
+               group_name: str | None = None) -> dict:
+    """world_map of the economies' columns as lists (iso3, name, value with NaN or None for none, the publisher's
+    flag or None for no flags column), for a page that holds them as lists already."""
     shown = range(len(iso3)) if members is None else [at for at in range(len(iso3)) if iso3[at] in members]
     drawn = [at for at in shown if _present(numbers[at])]
     colorbar = {"title": {"text": _short_unit(unit)}, "thickness": 14}
@@ -118,7 +126,8 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
 
 def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
           aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
-          progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = (), log_y: bool = False) -> dict:
+          progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = (), log_y: bool = False,
+          coverage: Sequence[str] | None = None) -> dict:
     """One line per chosen economy, plus the publisher's World aggregate as a dashed reference.
 
     `aggregate` = (label, frame of year, value, population_coverage) adds our own aggregate of the chosen
@@ -127,7 +136,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     deadline; with the aggregate's `progress` row too, the aggregate is projected to the deadline at its
     observed pace (the path the ETL projected) as a dashed line. `changes` (a spliced price basket's
     definition changes, data.definition_changes) are marked by labelled vertical lines. With `log_y`, the y axis
-    is logarithmic (values of zero or less are then left off by plotly). A plain plotly dict, as world_map.
+    is logarithmic (values of zero or less are then left off by plotly). `coverage`: the aggregate's
+    coverage_text per row, when the caller has them already. A plain plotly dict, as world_map.
     """
     traces: list[dict] = []
     short = _short_unit(unit)
@@ -149,7 +159,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
             "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
             "name": _("{group} (our aggregate)").format(group=label), "mode": "lines+markers", "marker": {"size": 4},
             "line": {"color": AGGREGATE_COLOUR, "width": 3},
-            "customdata": [coverage_text(value) for value in rows["population_coverage"]],
+            "customdata": (list(coverage) if coverage is not None
+                           else [coverage_text(value) for value in rows["population_coverage"]]),
             "hovertemplate": f"<b>{label}</b> %{{x}}: %{{y:,.{digits}f}} {short}<br>%{{customdata}}<extra></extra>",
         })
         drawn += len(rows)
@@ -257,22 +268,32 @@ def aggregate_summary(label: str, rows: pd.DataFrame, unit: str) -> str:
 
 def ranking(reported: pd.DataFrame, year: int) -> pd.DataFrame:
     """The economies with a value, highest first: rank (ties share one), economy, value, year of the value."""
-    names, numbers = reported["name"].tolist(), [float(value) for value in reported["value"].tolist()]
+    return pd.DataFrame(_ranking_columns(reported["name"].tolist(), reported["value"].tolist(), year))
+
+
+def _ranking_columns(names: list[str], numbers: list, year: int) -> dict[str, list]:
+    """`ranking`'s columns as lists."""
+    numbers = [float(value) for value in numbers]
     # Highest value first, then by name (a stable sort: as sort_values on both columns); a tie shares the rank of
     # its first (rank method "min").
     order = sorted(range(len(names)), key=lambda at: (-numbers[at], names[at]))
     ranks: list[int] = []
     for place, at in enumerate(order):
         ranks.append(ranks[-1] if place and numbers[at] == numbers[order[place - 1]] else place + 1)
-    return pd.DataFrame({"rank": ranks, "name": [names[at] for at in order],
-                         "value": [numbers[at] for at in order], "year": [int(year)] * len(order)})
+    return {"rank": ranks, "name": [names[at] for at in order], "value": [numbers[at] for at in order],
+            "year": [int(year)] * len(order)}
 
 
 def sort_ranking(ranked: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
     """The ranking (`ranking`'s frame) in another order: by "value" or "name", either way; each keeps its rank.
     Names compare case-blind (casefold); ties of value go by name. Stable (ties keep the ranking's order), sorted
     in Python on the columns' lists: pandas' sorts and takes cost more on a ranking's few hundred rows."""
-    columns = {name: ranked[name].tolist() for name in ranked.columns}
+    return pd.DataFrame(_sorted_columns({name: ranked[name].tolist() for name in ranked.columns}, column, descending),
+                        columns=ranked.columns)
+
+
+def _sorted_columns(columns: dict[str, list], column: str, descending: bool) -> dict[str, list]:
+    """`sort_ranking` of columns as lists."""
     keys = [str(name).casefold() for name in columns["name"]]
     if column == "name":
         order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
@@ -280,8 +301,13 @@ def sort_ranking(ranked: pd.DataFrame, column: str, descending: bool) -> pd.Data
         numbers = columns["value"]
         sign = -1 if descending else 1
         order = sorted(range(len(keys)), key=lambda at: (sign * numbers[at], keys[at]))
-    return pd.DataFrame({name: [values[at] for at in order] for name, values in columns.items()},
-                        columns=ranked.columns)
+    return {name: [values[at] for at in order] for name, values in columns.items()}
+
+
+def ranking_table(names: list[str], numbers: list, year: int, column: str, descending: bool) -> pd.DataFrame:
+    """sort_ranking(ranking(…), column, descending) of the economies with a value as lists, in one frame of Python
+    values (dtype object: the table only reads them back, and a typed frame cost twice as much to build)."""
+    return pd.DataFrame(_sorted_columns(_ranking_columns(names, numbers, year), column, descending), dtype=object)
 
 
 CONTEXT_THEME = "Context"
@@ -341,9 +367,13 @@ def source_caption(meta: pd.Series) -> str:
 
 def off_map_note(values: pd.DataFrame) -> str:
     """Say which economies have data but no shape on the map."""
-    missing = [f"{localized.country_name(code, NO_SHAPE[code])} ({code})"
-               for code, value in zip(values["iso3"].tolist(), values["value"].tolist(), strict=True)
-               if code in NO_SHAPE and _present(value)]
+    return off_map_note_of([code for code, value in zip(values["iso3"].tolist(), values["value"].tolist(),
+                                                        strict=True) if _present(value)])
+
+
+def off_map_note_of(reported: list[str]) -> str:
+    """off_map_note of the economies with a value, by iso3."""
+    missing = [f"{localized.country_name(code, NO_SHAPE[code])} ({code})" for code in reported if code in NO_SHAPE]
     return _("Not drawn (no shape on this map): {economies}.").format(economies=", ".join(missing)) if missing \
         else ""
 
@@ -355,17 +385,22 @@ def _digits(unit: str) -> int:
 
 def map_summary(reported: pd.DataFrame, indicator_name: str, unit: str, year: int) -> str:
     """One sentence saying what the map shows: the range and where it is highest and lowest."""
+    return map_summary_of(reported["name"].tolist(), reported["value"].to_numpy(dtype=float), indicator_name, unit,
+                          year)
+
+
+def map_summary_of(names: list[str], numbers: np.ndarray, indicator_name: str, unit: str, year: int) -> str:
+    """map_summary of the economies with a value as a list of names and an array of values."""
     name = formatting.in_sentence(indicator_name)
-    if reported.empty:
+    if not len(names):
         return _("No economy reports {indicator} for {year}.").format(indicator=name, year=year)
-    numbers, names = reported["value"].to_numpy(dtype=float), reported["name"].tolist()
     top, bottom = int(numbers.argmax()), int(numbers.argmin())  # the first economy at the highest and lowest
     return ngettext("In {year}, {indicator} ranges from {low} in {low_economy} to {high} in {high_economy} "
                     "({count} economy; median {median}).",
                     "In {year}, {indicator} ranges from {low} in {low_economy} to {high} in {high_economy} "
-                    "({count} economies; median {median}).", len(reported)).format(
+                    "({count} economies; median {median}).", len(names)).format(
         year=year, indicator=name, low=localized.value_text(numbers[bottom], unit), low_economy=names[bottom],
-        high=localized.value_text(numbers[top], unit), high_economy=names[top], count=len(reported),
+        high=localized.value_text(numbers[top], unit), high_economy=names[top], count=len(names),
         median=localized.value_text(np.median(numbers), unit))
 
 

@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import components, data, figures, formatting, localized
+from dashboard import components, data, figures, formatting, i18n, localized
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import PREVENT, checked, codes, number, number_pair, text
@@ -444,34 +444,39 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     year_from, year_to = (max(first, years[0]), min(last, years[1])) if years else (first, last)
     if year_from > year_to:  # a range outside this indicator's years (a hand-made post): all of them
         year_from, year_to = first, last
-    values = localized.with_country_names(queries.map_values(indicator_id, int(year)))
+    # The map's economies as lists and an array, not a frame: filtering and sorting a frame of them cost more
+    # than drawing the map.
+    columns = queries.map_columns(indicator_id, int(year))
+    iso3, names, numbers = columns.iso3, columns.name, columns.value
+    if localized.code() != i18n.DEFAULT.code:  # as localized.with_country_names
+        names = [localized.country_name(code, name) for code, name in zip(iso3, names, strict=True)]
     members = _members(group_id) if group_id else None
-    numbers = values["value"].to_numpy()
-    with_value = ~np.isnan(numbers)  # a mask, not dropna(subset=…) or notna: the same rows at a fraction of the cost
+    with_value = ~np.isnan(numbers)
     if members is None:
-        total = len(values)
+        total = len(iso3)
     else:
-        inside = np.fromiter((code in members for code in values["iso3"].tolist()), dtype=bool, count=len(values))
+        inside = np.fromiter((code in members for code in iso3), dtype=bool, count=len(iso3))
         with_value &= inside
         total = int(inside.sum())
-    reported = values[with_value]
+    at = np.flatnonzero(with_value).tolist()
+    reported_iso3, reported_names, reported_numbers = [iso3[i] for i in at], [names[i] for i in at], numbers[at]
     if members is None:
         note = ngettext("{reported} of {total} economy reports a value for {year}; grey means no data.",
                         "{reported} of {total} economies report a value for {year}; grey means no data.",
-                        total).format(reported=len(reported), total=total, year=year) + " "
+                        total).format(reported=len(at), total=total, year=year) + " "
         lead = ""
     else:
         note = ngettext("{reported} of the {total} member of {group} reports a value for {year}; grey means no data, "
                         "and economies outside the group are left pale.",
                         "{reported} of the {total} members of {group} report a value for {year}; grey means no data, "
                         "and economies outside the group are left pale.",
-                        total).format(reported=len(reported), total=total, group=group_name, year=year) + " "
+                        total).format(reported=len(at), total=total, group=group_name, year=year) + " "
         lead = ngettext("Showing the {count} member of {group} only.", "Showing the {count} members of {group} only.",
                         total).format(count=total, group=group_name) + " "
-    note += figures.off_map_note(reported)  # the economies shown with a value: the only ones it names
-    ranked = _ranked_table(reported)
+    note += figures.off_map_note_of(reported_iso3)
+    ranked = _ranked_table(reported_names, reported_iso3, reported_numbers)
     column, descending = SORTS[sort]
-    ranking = figures.sort_ranking(figures.ranking(reported, int(year)), column, descending)
+    ranking = figures.ranking_table(reported_names, reported_numbers.tolist(), int(year), column, descending)
     if group_id:
         ranking_caption = ngettext("{count} economy in {group} with a value for {year}, {order} ({unit}).",
                                    "{count} economies in {group} with a value for {year}, {order} ({unit}).",
@@ -488,7 +493,7 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     world = _in_years(queries.published_world(indicator_id), year_from, year_to)
     scope_id = group_id or "world"
     scope_label = group_name or _("World")
-    aggregate = _in_years(queries.group_series(indicator_id, scope_id), year_from, year_to)
+    aggregate, coverage = _aggregate_in_years(indicator_id, scope_id, year_from, year_to)
     target, progress = target_view(indicator_id, scope_id)
     if year_to < last:  # the projection runs on from the latest year: not drawn on a trend cut before it
         progress = None
@@ -498,21 +503,22 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     trend_text += " " + figures.aggregate_summary(scope_label, aggregate, unit)
     if target is not None:
         trend_text += " " + ft.chart_summary(progress, target, scope_label, unit, indicator_name)
-    trend_rows = _trend_rows(series, _("{group} (our aggregate)").format(group=scope_label), aggregate)
+    trend_rows = _trend_rows(series, _("{group} (our aggregate)").format(group=scope_label), aggregate, coverage)
     clipped = (year_from if year_from > first else None, year_to if year_to < last else None)
     state = ExploreState(indicator_id, int(year), codes, group_id, None if scale == own_scale else scale, *clipped,
                          sort)
     return (
-        figures.world_map(values, indicator_name, unit, int(year), log_scale=scale == "log",
-                          members=members, group_name=group_name),
-        caption, note, lead + figures.map_summary(reported, indicator_name, unit, int(year)),
+        figures.map_figure(iso3, names, numbers.tolist(), columns.status, indicator_name, unit, int(year),
+                           log_scale=scale == "log", members=members, group_name=group_name),
+        caption, note, lead + figures.map_summary_of(reported_names, reported_numbers, indicator_name, unit,
+                                                     int(year)),
         components.data_table(ranked, {"name": _("Economy"), "iso3": _("Code"), "value": unit_label}, digits),
         [html.P(ranking_caption, className="caption"),
          components.data_table(ranking, {"rank": _("Rank"), "name": _("Economy"), "value": _("Value"),
                                          "year": _("Year")}, digits)],
         figures.trend(series, world, indicator_name, unit,
                       aggregate=(scope_label, aggregate), target=target, progress=progress, changes=changes,
-                      log_y=scale == "log"),
+                      log_y=scale == "log", coverage=coverage),
         caption + (" " + _("Target: {source}").format(source=target["source_url"]) if target is not None else "")
         + (f" {note}" if note else ""),
         trend_text,
@@ -523,21 +529,40 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     )
 
 
-def _ranked_table(reported: pd.DataFrame) -> pd.DataFrame:
-    """The map's table: name, iso3, value, highest first, in the order sort_values("value", ascending=False) gives
-    (its descending quicksort, ties included), from the columns' arrays rather than a sorted frame."""
-    numbers = reported["value"].to_numpy(dtype=float)
+def _ranked_table(names: list[str], iso3: list[str], numbers: np.ndarray) -> pd.DataFrame:
+    """The map's table of the economies with a value: name, iso3, value, highest first, in the order
+    sort_values("value", ascending=False) gave (its descending quicksort, ties included). A frame of Python values
+    (dtype object): the table only reads them back, and a typed frame cost twice as much to build."""
     positions = np.arange(len(numbers))[::-1]
     order = positions[numbers[::-1].argsort(kind="quicksort")][::-1].tolist()
-    names, iso3 = reported["name"].tolist(), reported["iso3"].tolist()
     return pd.DataFrame({"name": [names[at] for at in order], "iso3": [iso3[at] for at in order],
-                         "value": numbers[order]})
+                         "value": numbers[order].tolist()}, dtype=object)
 
 
-def _trend_rows(series: pd.DataFrame, aggregate_name: str, aggregate: pd.DataFrame) -> pd.DataFrame:
+@data.per_version
+def _aggregate(indicator_id: str, scope_id: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Our aggregate of the scope (queries.group_series) and its rows' population coverage in words
+    (figures.coverage_text), once per version, language, indicator and scope: the coverage's words were a tenth
+    of a view's cost, written twice (chart and table)."""
+    rows = queries.group_series(indicator_id, scope_id)
+    return rows, tuple(figures.coverage_text(share) for share in rows["population_coverage"].tolist())
+
+
+def _aggregate_in_years(indicator_id: str, scope_id: str, year_from: int, year_to: int
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """`_aggregate` from `year_from` to `year_to` (as _in_years)."""
+    rows, coverage = _aggregate(indicator_id, scope_id)
+    years = rows["year"].to_numpy()
+    inside = (years >= year_from) & (years <= year_to)
+    if inside.all():
+        return rows, list(coverage)
+    return rows[inside], [text for text, keep in zip(coverage, inside.tolist(), strict=True) if keep]
+
+
+def _trend_rows(series: pd.DataFrame, aggregate_name: str, aggregate: pd.DataFrame,
+                coverage: list[str]) -> pd.DataFrame:
     """The trend's table: the chosen economies' rows, then the aggregate's with its population coverage (built
     from lists: a concat of two frames cost more than the table)."""
-    coverage = [figures.coverage_text(share) for share in aggregate["population_coverage"].tolist()]
     years = series["year"].tolist()
     if not len(aggregate):
         # As the concat this replaces wrote them: with no aggregate row, the years came out as floats ("2,023.0"
@@ -547,7 +572,7 @@ def _trend_rows(series: pd.DataFrame, aggregate_name: str, aggregate: pd.DataFra
         "name": series["name"].tolist() + [aggregate_name] * len(aggregate),
         "year": years + aggregate["year"].tolist(),
         "value": series["value"].tolist() + [float(value) for value in aggregate["value"].tolist()],
-        "coverage": [""] * len(series) + coverage})
+        "coverage": [""] * len(series) + coverage}, dtype=object)  # Python values, read back only (_ranked_table)
 
 
 def _in_years(frame: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:

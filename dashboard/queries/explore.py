@@ -35,6 +35,11 @@ def map_values(indicator_id: str, year: int) -> pd.DataFrame:
     return observed.map_values(indicator_id, year)
 
 
+def map_columns(indicator_id: str, year: int) -> observed.MapColumns:
+    """map_values' iso3, name, value and flag as lists and an array (dashboard/queries/observed.py)."""
+    return observed.map_columns(indicator_id, year)
+
+
 def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
     """Time series of the chosen economies, by name and year, with the publisher's flag of each value."""
     if not iso3_codes:

@@ -94,15 +94,43 @@ def _of(indicator_id: str) -> Observations:
 def map_values(indicator_id: str, year: int) -> pd.DataFrame:
     """Every economy, by iso3: iso3, name, wb_region, income_group, and its value and flag for `year` (NaN and
     None where there is none)."""
-    known, rows = economies(), _of(indicator_id)
-    count = len(known.by_iso3)
+    value, status = _year_values(indicator_id, year)
+    order = economies().by_iso3
+    return pd.DataFrame({**{name: column[order] for name, column in economies().columns.items()},
+                         "value": value[order], "obs_status": status[order]})
+
+
+class MapColumns(NamedTuple):
+    """map_values' iso3, name, value and flag columns, for a page that reads them as lists (no frame built)."""
+    iso3: list[str]
+    name: list[str]
+    value: np.ndarray  # float, NaN where there is none
+    status: list  # the publisher's flag, None for none
+
+
+@data.per_version
+def _by_iso3() -> tuple[list[str], list[str]]:
+    known = economies()
+    return known.columns["iso3"][known.by_iso3].tolist(), known.columns["name"][known.by_iso3].tolist()
+
+
+def map_columns(indicator_id: str, year: int) -> MapColumns:
+    """map_values as lists and an array (callers must not change the lists of codes and names: they are shared)."""
+    value, status = _year_values(indicator_id, year)
+    order = economies().by_iso3
+    iso3, names = _by_iso3()
+    return MapColumns(iso3, names, value[order], status[order].tolist())
+
+
+def _year_values(indicator_id: str, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each economy's value (NaN for none) and flag (None) for `year`, by position in `economies`."""
+    rows = _of(indicator_id)
+    count = len(economies().by_iso3)
     value, status = np.full(count, np.nan), np.full(count, None, dtype=object)
     that_year = rows.year == year
     value[rows.economy[that_year]] = rows.value[that_year]
     status[rows.economy[that_year]] = rows.status[that_year]
-    order = known.by_iso3
-    return pd.DataFrame({**{name: column[order] for name, column in known.columns.items()},
-                         "value": value[order], "obs_status": status[order]})
+    return value, status
 
 
 def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
