@@ -42,7 +42,13 @@ def _flags(rows: pd.DataFrame) -> dict:
     return {"hovertext": [formatting.flag_note(status) for status in rows["obs_status"].tolist()]}
 
 
-def _log_colorbar(values: pd.Series) -> dict:
+def _present(value) -> bool:
+    """Whether a value taken out of a frame (tolist) is there: not None, not NaN (a Python test, per value: on the
+    few hundred values of a map, cheaper than pandas' notna and a filtered frame)."""
+    return value is not None and value == value
+
+
+def _log_colorbar(values: pd.Series | np.ndarray) -> dict:
     """Colour bar ticks at powers of ten, labelled with the real values (1k, 10k, …)."""
     low, high = np.floor(np.log10(values.min())), np.ceil(np.log10(values.max()))
     ticks = np.arange(low, high + 1)
@@ -57,26 +63,38 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
     orders of magnitude); hover still shows the value itself. With `members` (a chosen group), only
     members are drawn: those with a value coloured, those without in grey ("no data"); every other
     economy is left in a paler shade, outlined, as not in the group, and the map is fitted to the members.
-    A plain plotly dict: building go.Figure objects costs ~10x more, and callbacks must stay fast.
+    A plain plotly dict: building go.Figure objects costs ~10x more, and callbacks must stay fast. The frame's
+    columns are read once as lists and the rows chosen in Python: filtered frames cost more than the rest.
     """
-    if members is not None:
-        values = values[values["iso3"].isin(members)]
-    with_data = values[values["value"].notna()]  # not dropna(subset=…): the same rows at a fraction of the cost
+    return map_figure(values["iso3"].tolist(), values["name"].tolist(), values["value"].tolist(),
+                      values["obs_status"].tolist() if "obs_status" in values.columns else None, indicator_name,
+                      unit, year, log_scale=log_scale, members=members, group_name=group_name)
+
+
+def map_figure(iso3: list[str], names: list[str], numbers: list, statuses: list | None, indicator_name: str,
+               unit: str, year: int, *, log_scale: bool = False, members: set[str] | frozenset[str] | None = None,
+               group_name: str | None = None) -> dict:
+    """world_map of the economies' columns as lists (iso3, name, value with NaN or None for none, the publisher's
+    flag or None for no flags column), for a page that holds them as lists already."""
+    shown = range(len(iso3)) if members is None else [at for at in range(len(iso3)) if iso3[at] in members]
+    drawn = [at for at in shown if _present(numbers[at])]
     colorbar = {"title": {"text": _short_unit(unit)}, "thickness": 14}
-    z = with_data["value"].astype(float).tolist()
+    z = [float(numbers[at]) for at in drawn]
     if log_scale:
-        with_data = with_data[with_data["value"] > 0]  # log of zero is undefined; such economies stay grey
-        z = np.log10(with_data["value"].astype(float)).tolist()
-        if len(with_data):
-            ticks = _log_colorbar(with_data["value"])
+        drawn = [at for at in drawn if numbers[at] > 0]  # log of zero is undefined; such economies stay grey
+        positive = np.array([numbers[at] for at in drawn], dtype=float)
+        z = np.log10(positive).tolist()
+        if len(drawn):
+            ticks = _log_colorbar(positive)
             colorbar.update({"tickvals": [float(tick) for tick in ticks["tickvals"]], "ticktext": ticks["ticktext"]})
     traces = [{
-        "type": "choropleth", "locations": with_data["iso3"].tolist(), "z": z, "text": with_data["name"].tolist(),
-        "customdata": with_data["value"].astype(float).tolist(), "locationmode": "ISO-3", "colorscale": MAP_SCALE,
+        "type": "choropleth", "locations": [iso3[at] for at in drawn], "z": z, "text": [names[at] for at in drawn],
+        "customdata": [float(numbers[at]) for at in drawn], "locationmode": "ISO-3", "colorscale": MAP_SCALE,
         "marker": {"line": {"color": "white", "width": 0.4}}, "colorbar": colorbar, "name": indicator_name,
         "hovertemplate": ("<b>%{text}</b><br>%{customdata:" + formatting.hover_format(unit) + "} "
                           + _short_unit(unit) + f" ({year}){_FLAG}<extra></extra>"),
-        **_flags(with_data),
+        "hovertext": ([""] * len(drawn) if statuses is None
+                      else [formatting.flag_note(statuses[at]) for at in drawn]),
     }]
     heading = _("{indicator}, {year}").format(indicator=indicator_name, year=year)
     title = heading
@@ -85,18 +103,19 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
     if members is None:
         geo.update({"landcolor": NO_DATA_GREY, "countrycolor": "white", "lataxis": {"range": [-58, 85]}})
     else:
-        missing = values[~values["iso3"].isin(set(with_data["iso3"]))]
-        if len(missing):
+        coloured = {iso3[at] for at in drawn}
+        missing = [at for at in shown if iso3[at] not in coloured]
+        if missing:
             traces.append({
-                "type": "choropleth", "locations": missing["iso3"].tolist(), "z": [0] * len(missing),
-                "text": missing["name"].tolist(), "locationmode": "ISO-3", "name": _("No data"),
+                "type": "choropleth", "locations": [iso3[at] for at in missing], "z": [0] * len(missing),
+                "text": [names[at] for at in missing], "locationmode": "ISO-3", "name": _("No data"),
                 "colorscale": [[0, NO_DATA_GREY], [1, NO_DATA_GREY]], "showscale": False,
                 "marker": {"line": {"color": "white", "width": 0.4}},
                 "hovertemplate": "<b>%{text}</b><br>" + _("no data for {year}").format(year=year)
                                  + "<extra></extra>",
             })
         geo.update({"landcolor": NOT_IN_GROUP, "countrycolor": NOT_IN_GROUP_LINE})
-        if len(values):
+        if len(shown):
             geo["fitbounds"] = "locations"
         title = _("{title} — {group} only").format(title=title, group=group_name or _("chosen group"))
     return directed({"data": traces, "layout": {
@@ -107,7 +126,8 @@ def world_map(values: pd.DataFrame, indicator_name: str, unit: str, year: int, *
 
 def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, unit: str, *,
           aggregate: tuple[str, pd.DataFrame] | None = None, target: Mapping | None = None,
-          progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = (), log_y: bool = False) -> dict:
+          progress: Mapping | None = None, changes: Sequence[tuple[int, str]] = (), log_y: bool = False,
+          coverage: Sequence[str] | None = None) -> dict:
     """One line per chosen economy, plus the publisher's World aggregate as a dashed reference.
 
     `aggregate` = (label, frame of year, value, population_coverage) adds our own aggregate of the chosen
@@ -116,18 +136,21 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
     deadline; with the aggregate's `progress` row too, the aggregate is projected to the deadline at its
     observed pace (the path the ETL projected) as a dashed line. `changes` (a spliced price basket's
     definition changes, data.definition_changes) are marked by labelled vertical lines. With `log_y`, the y axis
-    is logarithmic (values of zero or less are then left off by plotly). A plain plotly dict, as world_map.
+    is logarithmic (values of zero or less are then left off by plotly). `coverage`: the aggregate's
+    coverage_text per row, when the caller has them already. A plain plotly dict, as world_map.
     """
     traces: list[dict] = []
     short = _short_unit(unit)
     digits = _digits(unit)
-    for index, (name, rows) in enumerate(series.groupby("name", sort=True)):
+    years, numbers = series["year"].tolist(), series["value"].tolist()
+    statuses = series["obs_status"].tolist() if "obs_status" in series.columns else None
+    for index, (name, rows) in enumerate(_by_name(series)):
         traces.append({
-            "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
+            "type": "scatter", "x": [int(years[at]) for at in rows], "y": [float(numbers[at]) for at in rows],
             "name": name, "mode": "lines+markers", "marker": {"size": 4},
             "line": {"color": COUNTRY_COLOURS[index % len(COUNTRY_COLOURS)], "width": 2},
             "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{digits}f}} {short}{_FLAG}<extra></extra>",
-            **_flags(rows),
+            "hovertext": [""] * len(rows) if statuses is None else [formatting.flag_note(statuses[at]) for at in rows],
         })
     drawn = len(series) + len(reference)
     if aggregate is not None and len(aggregate[1]):
@@ -136,7 +159,8 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
             "type": "scatter", "x": rows["year"].astype(int).tolist(), "y": rows["value"].astype(float).tolist(),
             "name": _("{group} (our aggregate)").format(group=label), "mode": "lines+markers", "marker": {"size": 4},
             "line": {"color": AGGREGATE_COLOUR, "width": 3},
-            "customdata": [coverage_text(value) for value in rows["population_coverage"]],
+            "customdata": (list(coverage) if coverage is not None
+                           else [coverage_text(value) for value in rows["population_coverage"]]),
             "hovertemplate": f"<b>{label}</b> %{{x}}: %{{y:,.{digits}f}} {short}<br>%{{customdata}}<extra></extra>",
         })
         drawn += len(rows)
@@ -177,6 +201,16 @@ def trend(series: pd.DataFrame, reference: pd.DataFrame, indicator_name: str, un
         layout["annotations"].append({"text": _("Choose countries to compare"), "showarrow": False, "x": 0.5, "y": 0.5,
                                       "xref": "paper", "yref": "paper"})
     return directed({"data": traces, "layout": layout})
+
+
+def _by_name(series: pd.DataFrame) -> list[tuple[str, list[int]]]:
+    """Each economy of `series` with the positions of its rows, in name order (as groupby("name", sort=True), which
+    leaves missing names out), grouped in Python: a groupby and a frame per economy cost more than the trend."""
+    positions: dict[str, list[int]] = {}
+    for at, name in enumerate(series["name"].tolist()):
+        if _present(name):
+            positions.setdefault(name, []).append(at)
+    return sorted(positions.items())
 
 
 def _projection_name(label: str, progress: Mapping) -> str:
@@ -234,23 +268,46 @@ def aggregate_summary(label: str, rows: pd.DataFrame, unit: str) -> str:
 
 def ranking(reported: pd.DataFrame, year: int) -> pd.DataFrame:
     """The economies with a value, highest first: rank (ties share one), economy, value, year of the value."""
-    ranked = reported.sort_values(["value", "name"], ascending=[False, True])
-    return pd.DataFrame({
-        "rank": ranked["value"].rank(method="min", ascending=False).astype(int).tolist(),
-        "name": ranked["name"].tolist(), "value": ranked["value"].astype(float).tolist(),
-        "year": [int(year)] * len(ranked)})
+    return pd.DataFrame(_ranking_columns(reported["name"].tolist(), reported["value"].tolist(), year))
+
+
+def _ranking_columns(names: list[str], numbers: list, year: int) -> dict[str, list]:
+    """`ranking`'s columns as lists."""
+    numbers = [float(value) for value in numbers]
+    # Highest value first, then by name (a stable sort: as sort_values on both columns); a tie shares the rank of
+    # its first (rank method "min").
+    order = sorted(range(len(names)), key=lambda at: (-numbers[at], names[at]))
+    ranks: list[int] = []
+    for place, at in enumerate(order):
+        ranks.append(ranks[-1] if place and numbers[at] == numbers[order[place - 1]] else place + 1)
+    return {"rank": ranks, "name": [names[at] for at in order], "value": [numbers[at] for at in order],
+            "year": [int(year)] * len(order)}
 
 
 def sort_ranking(ranked: pd.DataFrame, column: str, descending: bool) -> pd.DataFrame:
     """The ranking (`ranking`'s frame) in another order: by "value" or "name", either way; each keeps its rank.
-    Names compare case-blind (casefold); ties of value go by name."""
-    keys = ranked["name"].astype(str).str.casefold()  # astype: an empty ranking's column has no string dtype
+    Names compare case-blind (casefold); ties of value go by name. Stable (ties keep the ranking's order), sorted
+    in Python on the columns' lists: pandas' sorts and takes cost more on a ranking's few hundred rows."""
+    return pd.DataFrame(_sorted_columns({name: ranked[name].tolist() for name in ranked.columns}, column, descending),
+                        columns=ranked.columns)
+
+
+def _sorted_columns(columns: dict[str, list], column: str, descending: bool) -> dict[str, list]:
+    """`sort_ranking` of columns as lists."""
+    keys = [str(name).casefold() for name in columns["name"]]
     if column == "name":
-        order = keys.sort_values(ascending=not descending, kind="stable").index
+        order = sorted(range(len(keys)), key=keys.__getitem__, reverse=descending)
     else:
-        order = ranked.assign(_key=keys).sort_values(["value", "_key"], ascending=[not descending, True],
-                                                     kind="stable").index
-    return ranked.loc[order].reset_index(drop=True)
+        numbers = columns["value"]
+        sign = -1 if descending else 1
+        order = sorted(range(len(keys)), key=lambda at: (sign * numbers[at], keys[at]))
+    return {name: [values[at] for at in order] for name, values in columns.items()}
+
+
+def ranking_table(names: list[str], numbers: list, year: int, column: str, descending: bool) -> pd.DataFrame:
+    """sort_ranking(ranking(…), column, descending) of the economies with a value as lists, in one frame of Python
+    values (dtype object: the table only reads them back, and a typed frame cost twice as much to build)."""
+    return pd.DataFrame(_sorted_columns(_ranking_columns(names, numbers, year), column, descending), dtype=object)
 
 
 CONTEXT_THEME = "Context"
@@ -310,9 +367,13 @@ def source_caption(meta: pd.Series) -> str:
 
 def off_map_note(values: pd.DataFrame) -> str:
     """Say which economies have data but no shape on the map."""
-    present = values[values["value"].notna()]
-    missing = [f"{localized.country_name(code, NO_SHAPE[code])} ({code})" for code in present["iso3"]
-               if code in NO_SHAPE]
+    return off_map_note_of([code for code, value in zip(values["iso3"].tolist(), values["value"].tolist(),
+                                                        strict=True) if _present(value)])
+
+
+def off_map_note_of(reported: list[str]) -> str:
+    """off_map_note of the economies with a value, by iso3."""
+    missing = [f"{localized.country_name(code, NO_SHAPE[code])} ({code})" for code in reported if code in NO_SHAPE]
     return _("Not drawn (no shape on this map): {economies}.").format(economies=", ".join(missing)) if missing \
         else ""
 
@@ -324,26 +385,33 @@ def _digits(unit: str) -> int:
 
 def map_summary(reported: pd.DataFrame, indicator_name: str, unit: str, year: int) -> str:
     """One sentence saying what the map shows: the range and where it is highest and lowest."""
+    return map_summary_of(reported["name"].tolist(), reported["value"].to_numpy(dtype=float), indicator_name, unit,
+                          year)
+
+
+def map_summary_of(names: list[str], numbers: np.ndarray, indicator_name: str, unit: str, year: int) -> str:
+    """map_summary of the economies with a value as a list of names and an array of values."""
     name = formatting.in_sentence(indicator_name)
-    if reported.empty:
+    if not len(names):
         return _("No economy reports {indicator} for {year}.").format(indicator=name, year=year)
-    top, bottom = reported.loc[reported["value"].idxmax()], reported.loc[reported["value"].idxmin()]
+    top, bottom = int(numbers.argmax()), int(numbers.argmin())  # the first economy at the highest and lowest
     return ngettext("In {year}, {indicator} ranges from {low} in {low_economy} to {high} in {high_economy} "
                     "({count} economy; median {median}).",
                     "In {year}, {indicator} ranges from {low} in {low_economy} to {high} in {high_economy} "
-                    "({count} economies; median {median}).", len(reported)).format(
-        year=year, indicator=name, low=localized.value_text(bottom["value"], unit), low_economy=bottom["name"],
-        high=localized.value_text(top["value"], unit), high_economy=top["name"], count=len(reported),
-        median=localized.value_text(reported["value"].median(), unit))
+                    "({count} economies; median {median}).", len(names)).format(
+        year=year, indicator=name, low=localized.value_text(numbers[bottom], unit), low_economy=names[bottom],
+        high=localized.value_text(numbers[top], unit), high_economy=names[top], count=len(names),
+        median=localized.value_text(np.median(numbers), unit))
 
 
 def trend_summary(series: pd.DataFrame, indicator_name: str, unit: str) -> str:
     """One sentence per chart: each chosen economy's first and latest value."""
     if series.empty:
         return _("Choose countries to compare their trends.")
+    years, numbers = series["year"].tolist(), series["value"].tolist()
     parts = []
-    for name, rows in series.groupby("name", sort=True):
-        first, last = rows.iloc[0], rows.iloc[-1]
-        parts.append(f"{name} {formatting.number(first['value'], unit)} ({first['year']}) → "
-                     f"{localized.value_text(last['value'], unit)} ({last['year']})")
+    for name, rows in _by_name(series):
+        first, last = rows[0], rows[-1]
+        parts.append(f"{name} {formatting.number(numbers[first], unit)} ({years[first]}) → "
+                     f"{localized.value_text(numbers[last], unit)} ({years[last]})")
     return _("{indicator}: {trends}.").format(indicator=indicator_name, trends="; ".join(parts))

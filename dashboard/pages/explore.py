@@ -22,13 +22,14 @@ the Referer's).
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Final, NamedTuple
 
 import dash
+import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
-from dashboard import components, data, figures, formatting, localized
+from dashboard import components, data, figures, formatting, i18n, localized
 from dashboard import figures_targets as ft
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import PREVENT, checked, codes, number, number_pair, text
@@ -109,7 +110,10 @@ def _year_marks(years: list[int]) -> dict:
     return {year: {"label": label} for year, label in sorted(marks.items())}
 
 
+@data.per_version
 def _slider_props(indicator_id: str) -> tuple[int, int, dict]:
+    """The indicator's first and last year and the sliders' marks (once per version: callers must not change the
+    marks)."""
     years = queries.year_coverage(indicator_id)["year"].astype(int).tolist()
     return min(years), max(years), _year_marks(years)
 
@@ -188,15 +192,56 @@ def _indicator_metas() -> pd.DataFrame:
     return common.indicators().set_index("indicator_id")
 
 
+class _Facts(NamedTuple):
+    """What every view of an indicator shows whatever its year, group and countries, in the request's language."""
+
+    name: str
+    unit: str
+    unit_label: str
+    caption: str  # figures.source_caption
+    digits: int  # the tables' decimals
+    own_scale: str  # _default_scale
+    changes: tuple[tuple[int, str], ...]  # localized.definition_changes
+    changes_note: str
+
+
+@data.per_version
+def _facts(indicator_id: str) -> _Facts:
+    """An indicator's `_Facts`, once per version and language (149 indicators): a view used to rebuild them from
+    the metadata frame's row, the definition changes' query and the units' catalogue on every request."""
+    meta = _indicator_metas().loc[indicator_id]
+    unit = meta["unit"]
+    changes = localized.definition_changes(common.definition_changes(indicator_id))
+    return _Facts(localized.indicator_name(indicator_id, meta["name"]), unit, localized.unit_label(unit),
+                  figures.source_caption(meta), formatting.digits(unit), _default_scale(indicator_id), changes,
+                  localized.definition_changes_note(changes))
+
+
+@data.per_version
+def _group_names() -> dict[str, str]:
+    """group_id -> the group's English name (country_groups)."""
+    groups = common.country_groups()
+    return dict(zip(groups["group_id"].tolist(), groups["name"].tolist(), strict=True))
+
+
+@data.per_version
+def _members(group_id: str) -> frozenset[str]:
+    return frozenset(common.group_members(group_id)["iso3"].tolist())
+
+
+@data.per_version
+def _choices() -> tuple[list[str], frozenset[str], frozenset[str]]:
+    """What an address may choose (parse_state's lists): the indicators, the economies and the groups."""
+    return (common.indicators()["indicator_id"].tolist(), frozenset(common.countries()["iso3"].tolist()),
+            frozenset(common.country_groups()["group_id"].tolist()))
+
+
 def layout(**query) -> html.Main:
     try:
-        indicators = common.indicators()
-        known = set(common.countries()["iso3"])
+        indicator_ids, known, group_ids = _choices()
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    groups = common.country_groups()
-    state, notices = parse_state(query, indicators["indicator_id"].tolist(), queries.year_coverage, known,
-                                 set(groups["group_id"]))
+    state, notices = parse_state(query, indicator_ids, queries.year_coverage, known, group_ids)
     first, last, marks = _slider_props(state.indicator)
     indicator_options, group_options, country_options = _dropdown_options(localized.code())
     measure_options, measure_hidden = _measure_options(state.indicator)
@@ -308,12 +353,14 @@ def layout(**query) -> html.Main:
     return components.fill(page, dict(zip(VIEW_PARTS, view, strict=True)))
 
 
-def _indicator_ids() -> set[str]:
-    return set(_indicator_metas().index)
+@data.per_version
+def _indicator_ids() -> frozenset[str]:
+    return frozenset(_indicator_metas().index)
 
 
-def _group_ids() -> set[str]:
-    return {ALL_GROUPS, *common.country_groups()["group_id"]}
+@data.per_version
+def _group_ids() -> frozenset[str]:
+    return frozenset({ALL_GROUPS, *common.country_groups()["group_id"]})
 
 
 @callback(
@@ -356,9 +403,11 @@ def sync_measure(indicator_id: str, measure: str | None):
     return dash.no_update, options, None if hidden else indicator_id, hidden
 
 
+@data.per_version
 def target_view(indicator_id: str, scope_id: str) -> tuple[dict | None, dict | None]:
     """The indicator's target most relevant to the scope (one set on the scope itself, else a world one, the
-    latest deadline first) and the scope's progress row towards it."""
+    latest deadline first) and the scope's progress row towards it (once per version, indicator and scope: callers
+    must not change them)."""
     targets = ft.records(queries.indicator_targets(indicator_id))
     if not targets:
         return None, None
@@ -373,51 +422,61 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
                   scale: str | None = None, years: list[int] | None = None, sort: str | None = None) -> tuple:
     """The whole view (VIEW_PARTS, in order): map, ranking, trend, their texts and tables, the address, the link
     to the Data page. `scale` is "linear" or "log" (None: the indicator's own); `years` the trend's [first, last]
-    (None: all); `sort` the ranking's order (a key of url_state.SORTS)."""
-    metas = _indicator_metas()
-    if indicator_id not in metas.index:  # a theme header or a stale value: nothing to draw
+    (None: all); `sort` the ranking's order (a key of url_state.SORTS).
+
+    What depends on the indicator only (names, caption, years, definition changes: `_facts`), on the group (its
+    members) or on the indicator and scope (the target) is built once per database version; the rest is sliced per
+    request from lists and arrays rather than filtered frames (docs/serving.md, "Answer costs")."""
+    if indicator_id not in _indicator_metas().index:  # a theme header or a stale value: nothing to draw
         raise dash.exceptions.PreventUpdate
-    meta = metas.loc[indicator_id]
-    indicator_name = localized.indicator_name(indicator_id, meta["name"])
+    facts = _facts(indicator_id)
+    indicator_name, unit, unit_label, caption = facts.name, facts.unit, facts.unit_label, facts.caption
     if year is None:  # a wrong one, from a hand-made request (dashboard.callbacks)
         year = default_year(queries.year_coverage(indicator_id))
-    groups = common.country_groups()
-    names = dict(zip(groups["group_id"].tolist(), groups["name"].tolist(), strict=True))
+    names = _group_names()
     group_id = group if group in names else None
     group_name = localized.group_name(names.get(group_id, ""))
     codes = tuple(countries or ())
-    own_scale = _default_scale(indicator_id)
+    own_scale = facts.own_scale
     scale = scale if scale in SCALES else own_scale
     sort = sort if sort in SORTS else DEFAULT_SORT
     first, last, _marks = _slider_props(indicator_id)
     year_from, year_to = (max(first, years[0]), min(last, years[1])) if years else (first, last)
     if year_from > year_to:  # a range outside this indicator's years (a hand-made post): all of them
         year_from, year_to = first, last
-    values = localized.with_country_names(queries.map_values(indicator_id, int(year)))
-    members = set(common.group_members(group_id)["iso3"]) if group_id else None
-    shown = values if members is None else values[values["iso3"].isin(members)]
-    caption = figures.source_caption(meta)
-    reported = shown[shown["value"].notna()]  # not dropna(subset=…): the same rows at a fraction of the cost
-    unit = meta["unit"]
-    unit_label = localized.unit_label(unit)
+    # The map's economies as lists and an array, not a frame: filtering and sorting a frame of them cost more
+    # than drawing the map.
+    columns = queries.map_columns(indicator_id, int(year))
+    iso3, names, numbers = columns.iso3, columns.name, columns.value
+    if localized.code() != i18n.DEFAULT.code:  # as localized.with_country_names
+        names = [localized.country_name(code, name) for code, name in zip(iso3, names, strict=True)]
+    members = _members(group_id) if group_id else None
+    with_value = ~np.isnan(numbers)
+    if members is None:
+        total = len(iso3)
+    else:
+        inside = np.fromiter((code in members for code in iso3), dtype=bool, count=len(iso3))
+        with_value &= inside
+        total = int(inside.sum())
+    at = np.flatnonzero(with_value).tolist()
+    reported_iso3, reported_names, reported_numbers = [iso3[i] for i in at], [names[i] for i in at], numbers[at]
     if members is None:
         note = ngettext("{reported} of {total} economy reports a value for {year}; grey means no data.",
                         "{reported} of {total} economies report a value for {year}; grey means no data.",
-                        len(values)).format(reported=len(reported), total=len(values), year=year) + " "
+                        total).format(reported=len(at), total=total, year=year) + " "
         lead = ""
     else:
         note = ngettext("{reported} of the {total} member of {group} reports a value for {year}; grey means no data, "
                         "and economies outside the group are left pale.",
                         "{reported} of the {total} members of {group} report a value for {year}; grey means no data, "
                         "and economies outside the group are left pale.",
-                        len(shown)).format(reported=len(reported), total=len(shown), group=group_name,
-                                           year=year) + " "
+                        total).format(reported=len(at), total=total, group=group_name, year=year) + " "
         lead = ngettext("Showing the {count} member of {group} only.", "Showing the {count} members of {group} only.",
-                        len(shown)).format(count=len(shown), group=group_name) + " "
-    note += figures.off_map_note(shown)
-    ranked = reported.sort_values("value", ascending=False)[["name", "iso3", "value"]]
+                        total).format(count=total, group=group_name) + " "
+    note += figures.off_map_note_of(reported_iso3)
+    ranked = _ranked_table(reported_names, reported_iso3, reported_numbers)
     column, descending = SORTS[sort]
-    ranking = figures.sort_ranking(figures.ranking(reported, int(year)), column, descending)
+    ranking = figures.ranking_table(reported_names, reported_numbers.tolist(), int(year), column, descending)
     if group_id:
         ranking_caption = ngettext("{count} economy in {group} with a value for {year}, {order} ({unit}).",
                                    "{count} economies in {group} with a value for {year}, {order} ({unit}).",
@@ -427,42 +486,39 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
                                    "{count} economies with a value for {year}, {order} ({unit}).", len(ranking))
     ranking_caption = ranking_caption.format(count=len(ranking), group=group_name, year=year,
                                              order=_(SORT_WORDS[sort]), unit=unit_label)
-    digits = formatting.digits(unit)
-    series = localized.with_country_names(_in_years(queries.series(indicator_id, codes), year_from, year_to))
+    digits = facts.digits
+    series = queries.series(indicator_id, codes)
+    if codes:
+        series = localized.with_country_names(_in_years(series, year_from, year_to))
     world = _in_years(queries.published_world(indicator_id), year_from, year_to)
     scope_id = group_id or "world"
     scope_label = group_name or _("World")
-    aggregate = _in_years(queries.group_series(indicator_id, scope_id), year_from, year_to)
+    aggregate, coverage = _aggregate_in_years(indicator_id, scope_id, year_from, year_to)
     target, progress = target_view(indicator_id, scope_id)
     if year_to < last:  # the projection runs on from the latest year: not drawn on a trend cut before it
         progress = None
-    changes = localized.definition_changes(common.definition_changes(indicator_id))
-    note = localized.definition_changes_note(changes)
+    changes = facts.changes
+    note = facts.changes_note
     trend_text = figures.trend_summary(series, indicator_name, unit)
     trend_text += " " + figures.aggregate_summary(scope_label, aggregate, unit)
     if target is not None:
         trend_text += " " + ft.chart_summary(progress, target, scope_label, unit, indicator_name)
-    trend_rows = pd.concat([
-        series[["name", "year", "value"]].assign(coverage=""),
-        pd.DataFrame({"name": _("{group} (our aggregate)").format(group=scope_label),
-                      "year": aggregate["year"].tolist(),
-                      "value": aggregate["value"].astype(float).tolist(),
-                      "coverage": [figures.coverage_text(v) for v in aggregate["population_coverage"]]}),
-    ], ignore_index=True)
+    trend_rows = _trend_rows(series, _("{group} (our aggregate)").format(group=scope_label), aggregate, coverage)
     clipped = (year_from if year_from > first else None, year_to if year_to < last else None)
     state = ExploreState(indicator_id, int(year), codes, group_id, None if scale == own_scale else scale, *clipped,
                          sort)
     return (
-        figures.world_map(values, indicator_name, unit, int(year), log_scale=scale == "log",
-                          members=members, group_name=group_name),
-        caption, note, lead + figures.map_summary(reported, indicator_name, unit, int(year)),
+        figures.map_figure(iso3, names, numbers.tolist(), columns.status, indicator_name, unit, int(year),
+                           log_scale=scale == "log", members=members, group_name=group_name),
+        caption, note, lead + figures.map_summary_of(reported_names, reported_numbers, indicator_name, unit,
+                                                     int(year)),
         components.data_table(ranked, {"name": _("Economy"), "iso3": _("Code"), "value": unit_label}, digits),
         [html.P(ranking_caption, className="caption"),
          components.data_table(ranking, {"rank": _("Rank"), "name": _("Economy"), "value": _("Value"),
                                          "year": _("Year")}, digits)],
         figures.trend(series, world, indicator_name, unit,
                       aggregate=(scope_label, aggregate), target=target, progress=progress, changes=changes,
-                      log_y=scale == "log"),
+                      log_y=scale == "log", coverage=coverage),
         caption + (" " + _("Target: {source}").format(source=target["source_url"]) if target is not None else "")
         + (f" {note}" if note else ""),
         trend_text,
@@ -473,10 +529,57 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     )
 
 
+def _ranked_table(names: list[str], iso3: list[str], numbers: np.ndarray) -> pd.DataFrame:
+    """The map's table of the economies with a value: name, iso3, value, highest first, in the order
+    sort_values("value", ascending=False) gave (its descending quicksort, ties included). A frame of Python values
+    (dtype object): the table only reads them back, and a typed frame cost twice as much to build."""
+    positions = np.arange(len(numbers))[::-1]
+    order = positions[numbers[::-1].argsort(kind="quicksort")][::-1].tolist()
+    return pd.DataFrame({"name": [names[at] for at in order], "iso3": [iso3[at] for at in order],
+                         "value": numbers[order].tolist()}, dtype=object)
+
+
+@data.per_version
+def _aggregate(indicator_id: str, scope_id: str) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """Our aggregate of the scope (queries.group_series) and its rows' population coverage in words
+    (figures.coverage_text), once per version, language, indicator and scope: the coverage's words were a tenth
+    of a view's cost, written twice (chart and table)."""
+    rows = queries.group_series(indicator_id, scope_id)
+    return rows, tuple(figures.coverage_text(share) for share in rows["population_coverage"].tolist())
+
+
+def _aggregate_in_years(indicator_id: str, scope_id: str, year_from: int, year_to: int
+                        ) -> tuple[pd.DataFrame, list[str]]:
+    """`_aggregate` from `year_from` to `year_to` (as _in_years)."""
+    rows, coverage = _aggregate(indicator_id, scope_id)
+    years = rows["year"].to_numpy()
+    inside = (years >= year_from) & (years <= year_to)
+    if inside.all():
+        return rows, list(coverage)
+    return rows[inside], [text for text, keep in zip(coverage, inside.tolist(), strict=True) if keep]
+
+
+def _trend_rows(series: pd.DataFrame, aggregate_name: str, aggregate: pd.DataFrame,
+                coverage: list[str]) -> pd.DataFrame:
+    """The trend's table: the chosen economies' rows, then the aggregate's with its population coverage (built
+    from lists: a concat of two frames cost more than the table)."""
+    years = series["year"].tolist()
+    if not len(aggregate):
+        # As the concat this replaces wrote them: with no aggregate row, the years came out as floats ("2,023.0"
+        # in the table). A fault of its own, kept here so that this change leaves every answer as it was.
+        years = [float(year) for year in years]
+    return pd.DataFrame({
+        "name": series["name"].tolist() + [aggregate_name] * len(aggregate),
+        "year": years + aggregate["year"].tolist(),
+        "value": series["value"].tolist() + [float(value) for value in aggregate["value"].tolist()],
+        "coverage": [""] * len(series) + coverage}, dtype=object)  # Python values, read back only (_ranked_table)
+
+
 def _in_years(frame: pd.DataFrame, year_from: int, year_to: int) -> pd.DataFrame:
     """The rows of a series from `year_from` to `year_to` (the trend's year range)."""
     years = frame["year"].to_numpy()  # compared as an array: astype(int).between cost ~10x more on these frames
-    return frame[(years >= year_from) & (years <= year_to)]
+    inside = (years >= year_from) & (years <= year_to)
+    return frame if inside.all() else frame[inside]  # all of it (the usual trend): the frame itself, not a copy
 
 
 # The outputs of update_charts, in its order. The layout holds the view the address asks for (components.fill),

@@ -22,9 +22,10 @@ _AGGREGATES = """
 """
 
 
+@data.per_version
 def year_coverage(indicator_id: str) -> pd.DataFrame:
-    """Economies with a value, per year: drives the slider and the default year (counted in memory, once per
-    database version: dashboard/queries/observed.py)."""
+    """Economies with a value, per year: drives the slider and the default year (counted in memory: dashboard/
+    queries/observed.py; once per database version and indicator: callers must not change it)."""
     return observed.year_counts(indicator_id)
 
 
@@ -34,6 +35,11 @@ def map_values(indicator_id: str, year: int) -> pd.DataFrame:
     return observed.map_values(indicator_id, year)
 
 
+def map_columns(indicator_id: str, year: int) -> observed.MapColumns:
+    """map_values' iso3, name, value and flag as lists and an array (dashboard/queries/observed.py)."""
+    return observed.map_columns(indicator_id, year)
+
+
 def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
     """Time series of the chosen economies, by name and year, with the publisher's flag of each value."""
     if not iso3_codes:
@@ -41,9 +47,11 @@ def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
     return observed.series(indicator_id, iso3_codes)
 
 
+@data.per_version
 def published_world(indicator_id: str) -> pd.DataFrame:
-    """The publisher's own World aggregate (WLD), drawn as a reference line: columns name, year, value."""
-    return observed.rows_of(_WORLD, ("indicator_id",), indicator_id)[["name", "year", "value"]]
+    """The publisher's own World aggregate (WLD), drawn as a reference line: columns name, year, value (once per
+    database version and indicator: callers must not change it)."""
+    return observed.rows_of(_WORLD, ("indicator_id",), indicator_id, ("name", "year", "value"))
 
 
 def indicator_themes() -> pd.DataFrame:
@@ -58,8 +66,8 @@ def indicator_themes() -> pd.DataFrame:
 
 def group_series(indicator_id: str, group_id: str) -> pd.DataFrame:
     """Our aggregate of a group (or 'world') over time, with the share of its population it covers."""
-    return observed.rows_of(_AGGREGATES, ("indicator_id", "group_id"), (indicator_id, group_id))[
-        ["year", "value", "n_countries", "n_members", "population_coverage"]]
+    return observed.rows_of(_AGGREGATES, ("indicator_id", "group_id"), (indicator_id, group_id),
+                            ("year", "value", "n_countries", "n_members", "population_coverage"))
 
 
 def indicator_targets(indicator_id: str) -> pd.DataFrame:

@@ -20,17 +20,24 @@ from dashboard.queries import common
 
 
 @data.per_version
-def _split(sql: str, keys: tuple[str, ...]) -> tuple[pd.DataFrame, dict]:
-    """The whole result of `sql` and the positions of its rows per value of the `keys` columns."""
+def _split(sql: str, keys: tuple[str, ...]) -> tuple[pd.DataFrame, dict, dict[str, np.ndarray]]:
+    """The whole result of `sql`, the positions of its rows per value of the `keys` columns and its columns as
+    arrays."""
     frame = data.query_uncached(sql)
-    return frame, frame.groupby(list(keys) if len(keys) > 1 else keys[0]).indices
+    return (frame, frame.groupby(list(keys) if len(keys) > 1 else keys[0]).indices,
+            {name: frame[name].to_numpy() for name in frame.columns})
 
 
-def rows_of(sql: str, keys: tuple[str, ...], key) -> pd.DataFrame:
+def rows_of(sql: str, keys: tuple[str, ...], key, columns: tuple[str, ...] | None = None) -> pd.DataFrame:
     """The rows of `sql` whose `keys` columns equal `key` (a tuple for several keys), in the query's order,
-    indexed from 0. `sql` is read whole once per database version: a table small enough to hold."""
-    frame, positions = _split(sql, keys)
-    return frame.take(positions.get(key, [])).reset_index(drop=True)
+    indexed from 0; only `columns` when given. `sql` is read whole once per database version: a table small
+    enough to hold."""
+    frame, positions, arrays = _split(sql, keys)
+    at = positions.get(key)
+    if columns is None:
+        return frame.take(at if at is not None else []).reset_index(drop=True)
+    # One frame made of the columns' slices: cheaper than a take of the whole frame, then a choice of columns.
+    return pd.DataFrame({name: arrays[name][at] if at is not None else arrays[name][:0] for name in columns})
 
 
 def _objects(column: pd.Series) -> np.ndarray:
@@ -87,15 +94,43 @@ def _of(indicator_id: str) -> Observations:
 def map_values(indicator_id: str, year: int) -> pd.DataFrame:
     """Every economy, by iso3: iso3, name, wb_region, income_group, and its value and flag for `year` (NaN and
     None where there is none)."""
-    known, rows = economies(), _of(indicator_id)
-    count = len(known.by_iso3)
+    value, status = _year_values(indicator_id, year)
+    order = economies().by_iso3
+    return pd.DataFrame({**{name: column[order] for name, column in economies().columns.items()},
+                         "value": value[order], "obs_status": status[order]})
+
+
+class MapColumns(NamedTuple):
+    """map_values' iso3, name, value and flag columns, for a page that reads them as lists (no frame built)."""
+    iso3: list[str]
+    name: list[str]
+    value: np.ndarray  # float, NaN where there is none
+    status: list  # the publisher's flag, None for none
+
+
+@data.per_version
+def _by_iso3() -> tuple[list[str], list[str]]:
+    known = economies()
+    return known.columns["iso3"][known.by_iso3].tolist(), known.columns["name"][known.by_iso3].tolist()
+
+
+def map_columns(indicator_id: str, year: int) -> MapColumns:
+    """map_values as lists and an array (callers must not change the lists of codes and names: they are shared)."""
+    value, status = _year_values(indicator_id, year)
+    order = economies().by_iso3
+    iso3, names = _by_iso3()
+    return MapColumns(iso3, names, value[order], status[order].tolist())
+
+
+def _year_values(indicator_id: str, year: int) -> tuple[np.ndarray, np.ndarray]:
+    """Each economy's value (NaN for none) and flag (None) for `year`, by position in `economies`."""
+    rows = _of(indicator_id)
+    count = len(economies().by_iso3)
     value, status = np.full(count, np.nan), np.full(count, None, dtype=object)
     that_year = rows.year == year
     value[rows.economy[that_year]] = rows.value[that_year]
     status[rows.economy[that_year]] = rows.status[that_year]
-    order = known.by_iso3
-    return pd.DataFrame({**{name: column[order] for name, column in known.columns.items()},
-                         "value": value[order], "obs_status": status[order]})
+    return value, status
 
 
 def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:

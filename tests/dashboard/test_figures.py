@@ -235,3 +235,52 @@ def test_hover_labels_show_the_publishers_flag_where_present() -> None:
     assert "%{hovertext}" in line["hovertemplate"]
     layout = figures.trend(series, pd.DataFrame(columns=["year", "value"]), "Internet use", "% of population")["layout"]
     assert layout["meta"] == {"indicator": "Internet use", "unit": "% of population"}  # named in the downloads
+
+
+RANKED = pd.DataFrame({"iso3": ["ALA", "BOL", "TCD", "AGO", "ZAF"], "name": ["Åland", "bolivia", "Chad", "Angola",
+                                                                            "South Africa"],
+                       "value": [9.0, 5.0, 5.0, 1.0, 0.0]})
+
+
+@pytest.mark.parametrize(("column", "descending"), [("value", True), ("value", False), ("name", False),
+                                                    ("name", True)])
+def test_the_ranking_table_is_the_ranking_sorted_as_asked(column: str, descending: bool) -> None:
+    """The page builds its ranking in one step from lists (ranking_table): the same rows, ranks and order as
+    sort_ranking(ranking(…)) of the frame."""
+    table = figures.ranking_table(RANKED["name"].tolist(), RANKED["value"].tolist(), 2024, column, descending)
+    expected = figures.sort_ranking(figures.ranking(RANKED, 2024), column, descending)
+    assert table.columns.tolist() == ["rank", "name", "value", "year"]
+    assert table.values.tolist() == expected.values.tolist()
+    assert sorted(zip(table["name"], table["rank"], strict=True)) == [
+        ("Angola", 4), ("Chad", 2), ("South Africa", 5), ("bolivia", 2), ("Åland", 1)]
+
+
+def test_an_empty_ranking_table_is_empty() -> None:
+    assert figures.ranking_table([], [], 2022, "name", False).empty
+
+
+@pytest.mark.parametrize(("log_scale", "members"), [(False, None), (True, None), (False, {"BOL", "TCD", "XXX"}),
+                                                    (True, {"AGO", "ZAF", "ALA"})])
+def test_the_map_of_lists_is_the_map_of_the_frame(log_scale: bool, members: set[str] | None) -> None:
+    values = RANKED.assign(value=[9.0, None, 5.0, 1.0, 0.0], obs_status=[None, None, "E", None, "B"])
+    expected = figures.world_map(values, "Price", "current US$", 2024, log_scale=log_scale, members=members,
+                                 group_name="Some")
+    figure = figures.map_figure(values["iso3"].tolist(), values["name"].tolist(), values["value"].tolist(),
+                                values["obs_status"].tolist(), "Price", "current US$", 2024, log_scale=log_scale,
+                                members=members, group_name="Some")
+    assert figure == expected
+    drawn = figure["data"][0]["locations"]
+    assert "BOL" not in drawn  # no value
+    if members is None or "ZAF" in members:
+        assert ("ZAF" in drawn) != log_scale  # zero has no logarithm
+
+
+def test_the_summary_and_note_of_lists_are_those_of_the_frame() -> None:
+    reported = RANKED[RANKED["value"] > 0]
+    assert figures.map_summary_of(reported["name"].tolist(), reported["value"].to_numpy(), "Internet use", "%",
+                                  2024) == figures.map_summary(reported, "Internet use", "%", 2024)
+    assert "Åland" in figures.map_summary(reported, "Internet use", "%", 2024)
+    assert figures.map_summary_of([], reported["value"].to_numpy()[:0], "Internet use", "%", 2024).startswith("No ")
+    shapes = pd.DataFrame({"iso3": ["XKX", "NOR", "MDV"], "value": [1.0, 2.0, None]})
+    assert figures.off_map_note(shapes) == figures.off_map_note_of(["XKX", "NOR"]) != ""
+    assert figures.off_map_note(shapes.assign(value=[None, 2.0, None])) == figures.off_map_note_of(["NOR"]) == ""

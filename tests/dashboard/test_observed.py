@@ -76,6 +76,15 @@ def test_map_values_list_every_economy_with_its_value_and_flag_for_the_year(db) 
         assert status == want_status
 
 
+def test_map_columns_are_the_map_values_as_lists(db) -> None:
+    frame = observed.map_values("internet_use", 2015)
+    columns = observed.map_columns("internet_use", 2015)
+    assert columns.iso3 == frame["iso3"].tolist() and columns.name == frame["name"].tolist()
+    assert np.array_equal(columns.value, frame["value"].to_numpy(), equal_nan=True)
+    assert columns.status == frame["obs_status"].tolist()
+    assert np.isnan(columns.value).any() and not np.isnan(columns.value).all()
+
+
 def test_series_are_the_chosen_economies_rows_by_name_and_year(db) -> None:
     codes = ("NOR", "NGA", "BRA", "XXX")  # XXX: not an economy, left out
     expected = db.execute("""
