@@ -498,7 +498,7 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
     if year_to < last:  # the projection runs on from the latest year: not drawn on a trend cut before it
         progress = None
     changes = facts.changes
-    note = facts.changes_note
+    changes_note = facts.changes_note  # the trend's caption; `note` stays the map's (who reports, what is off it)
     trend_text = figures.trend_summary(series, indicator_name, unit)
     trend_text += " " + figures.aggregate_summary(scope_label, aggregate, unit)
     if target is not None:
@@ -520,7 +520,7 @@ def update_charts(indicator_id: str, year: int, group: str | None, countries: li
                       aggregate=(scope_label, aggregate), target=target, progress=progress, changes=changes,
                       log_y=scale == "log", coverage=coverage),
         caption + (" " + _("Target: {source}").format(source=target["source_url"]) if target is not None else "")
-        + (f" {note}" if note else ""),
+        + (f" {changes_note}" if changes_note else ""),
         trend_text,
         components.data_table(trend_rows, {"name": _("Economy or group"), "year": _("Year"), "value": unit_label,
                                            "coverage": _("Population coverage")}, digits),
@@ -563,11 +563,7 @@ def _trend_rows(series: pd.DataFrame, aggregate_name: str, aggregate: pd.DataFra
                 coverage: list[str]) -> pd.DataFrame:
     """The trend's table: the chosen economies' rows, then the aggregate's with its population coverage (built
     from lists: a concat of two frames cost more than the table)."""
-    years = series["year"].tolist()
-    if not len(aggregate):
-        # As the concat this replaces wrote them: with no aggregate row, the years came out as floats ("2,023.0"
-        # in the table). A fault of its own, kept here so that this change leaves every answer as it was.
-        years = [float(year) for year in years]
+    years = [int(year) for year in series["year"].tolist()]  # whole years, with or without an aggregate row
     return pd.DataFrame({
         "name": series["name"].tolist() + [aggregate_name] * len(aggregate),
         "year": years + aggregate["year"].tolist(),

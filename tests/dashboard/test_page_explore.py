@@ -5,6 +5,7 @@ built from the real files, plus the pure parts (URL parsing, ranking order, the 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from urllib.parse import parse_qs, urlparse
 
@@ -330,3 +331,52 @@ def test_new_controls_have_no_serious_accessibility_violation(explore) -> None:
     serious = [{"id": v["id"], "nodes": [n["target"] for n in v["nodes"]][:5]}
                for v in results["violations"] if v["impact"] in ("serious", "critical")]
     assert serious == [], json.dumps(serious, indent=1)
+
+
+def _component(tree, wanted: str) -> dict:
+    """The component with id `wanted` in a layout's JSON."""
+    if isinstance(tree, dict):
+        if tree.get("props", {}).get("id") == wanted:
+            return tree
+        children = [tree.get("props", {}).get("children"), *tree.values()]
+    elif isinstance(tree, list):
+        children = tree
+    else:
+        return {}
+    for child in children:
+        found = _component(child, wanted)
+        if found:
+            return found
+    return {}
+
+
+def test_the_map_note_counts_the_economies_on_the_map(built_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The note under the map says how many economies report a value for the year, and the map draws that many (the
+    note once showed the trend's definition-change note in its place)."""
+    monkeypatch.setenv("DDI_DB", str(built_db))
+    import app as app_module
+
+    app_module.warm_up()
+    client = app_module.server.test_client()
+    for year in (2015, 2022):
+        referrer = f"http://localhost/explore?indicator=internet_use&year={year}"
+        layout = client.get("/_dash-layout", headers={"Referer": referrer, "Accept": "application/json"}).get_json()
+        note = _component(layout, "explore-map-note")["props"]["children"]
+        figure = _component(layout, "explore-map")["props"]["figure"]
+        drawn = sum(value is not None for trace in figure["data"] for value in trace.get("z", []))
+        reported, total = (int(number) for number in
+                           re.match(rf"(\d+) of (\d+) economies report a value for {year}", note).groups())
+        assert reported == drawn and total >= reported, (note, drawn)
+
+
+def test_the_trend_table_writes_whole_years_with_or_without_an_aggregate() -> None:
+    """The chosen economies' years are whole numbers even where no aggregate row follows them (they once came out
+    as "2,023.0")."""
+    import app  # noqa: F401  (the Dash app must exist before a page module registers itself)
+    from dashboard.pages.explore import _trend_rows
+
+    series = pd.DataFrame({"name": ["Norway", "Norway"], "year": [2022, 2023], "value": [98.0, 99.0]})
+    aggregate = pd.DataFrame({"year": [2023], "value": [67.4]})
+    for rows in (_trend_rows(series, "World", aggregate.iloc[:0], []),
+                 _trend_rows(series, "World", aggregate, ["93%"])):
+        assert [type(year) for year in rows["year"]] == [int] * len(rows), rows
