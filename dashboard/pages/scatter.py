@@ -197,33 +197,57 @@ class View(NamedTuple):
     title: str
 
 
-def view(state: ScatterState) -> View:
+class _Indicator(NamedTuple):
+    name: str  # in the request's language
+    unit: str
+    caption: str  # figures.source_caption
+
+
+@data.per_version
+def _indicators_in(locale: str) -> dict[str, _Indicator]:
+    """Each indicator's name, unit and source caption, once per database and language (`locale`: the cache key
+    only): looked up in a frame (.loc) and written per request, they cost more than the page's points."""
+    del locale
     metas = _indicator_metas()
-    x_meta, y_meta = metas.loc[state.x], metas.loc[state.y]
-    x = fs.Axis(localized.indicator_name(state.x, x_meta["name"]), x_meta["unit"], state.logx)
-    y = fs.Axis(localized.indicator_name(state.y, y_meta["name"]), y_meta["unit"], state.logy)
-    rows = _named(queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS))
-    members = set(common.group_members(state.group)["iso3"]) if state.group else None
+    return {indicator_id: _Indicator(localized.indicator_name(indicator_id, name), unit,
+                                     figures.source_caption(metas.loc[indicator_id]))
+            for indicator_id, name, unit in zip(metas.index.tolist(), metas["name"].tolist(),
+                                                metas["unit"].tolist(), strict=True)}
+
+
+@data.per_version
+def _members(group_id: str) -> frozenset[str]:
+    """A group's members (iso3), once per database version."""
+    return frozenset(common.group_members(group_id)["iso3"].tolist())
+
+
+def view(state: ScatterState) -> View:
+    indicators = _indicators_in(localized.code())
+    x_meta, y_meta = indicators[state.x], indicators[state.y]
+    x = fs.Axis(x_meta.name, x_meta.unit, state.logx)
+    y = fs.Axis(y_meta.name, y_meta.unit, state.logy)
+    # The rows as Python lists, once: every builder below reads lists (figures_scatter.columns_of).
+    rows = _named(fs.columns_of(queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS)))
+    members = _members(state.group) if state.group else None
     group_name = localized.group_name(_group_names().get(state.group or "", ""))
     drawn, dropped = fs.plottable(rows, x, y)
     fit = fs.least_squares(drawn, x, y)
     frame, labels = fs.table(drawn, x, y, state.colour)
-    sources = [f"x: {figures.source_caption(x_meta)}"]
+    sources = [f"x: {x_meta.caption}"]
     if state.y != state.x:
-        sources.append(f"y: {figures.source_caption(y_meta)}")
-    if queries.POPULATION in metas.index:
-        sources.append(_("Point size: population, {source}").format(
-            source=figures.source_caption(metas.loc[queries.POPULATION])))
+        sources.append(f"y: {y_meta.caption}")
+    if queries.POPULATION in indicators:
+        sources.append(_("Point size: population, {source}").format(source=indicators[queries.POPULATION].caption))
     highlight = (" " + ngettext("{group}: {drawn} of its {count} member is drawn with a dark outline; the other "
                                 "economies are faded.",
                                 "{group}: {drawn} of its {count} members are drawn with a dark outline; the other "
                                 "economies are faded.", len(members)).format(
-        group=group_name, drawn=formatting.count(int(drawn["iso3"].isin(members).sum())),
+        group=group_name, drawn=formatting.count(sum(1 for code in drawn["iso3"] if code in members)),
         count=formatting.count(len(members))) if members is not None else "")
     note = " ".join(part for part in (fs.fallback_note(rows, state.year, FALLBACK_YEARS), fs.dropped_note(dropped),
                                       fs.fit_caption(fit, x, y), highlight.strip()) if part)
     return View(
-        fs.scatter(rows, x, y, state.year, state.colour, members=members, group_name=group_name),
+        fs.scatter(rows, x, y, state.year, state.colour, members=members, group_name=group_name, fit=fit),
         fs.summary(drawn, x, y, state.year, fit), " ".join(sources),
         components.data_table(frame, labels), note,
         _("{y} against {x}, {year} ({group} highlighted)").format(y=y.name, x=x.name, year=state.year,
@@ -231,13 +255,13 @@ def view(state: ScatterState) -> View:
         else _("{y} against {x}, {year}").format(y=y.name, x=x.name, year=state.year))
 
 
-def _named(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows with each economy named in the request's language (UNTERM's names); English keeps the names of
-    table country, as the page had them before it was translated."""
-    if i18n.current() is i18n.DEFAULT or rows.empty:
+def _named(rows: dict[str, list]) -> dict[str, list]:
+    """The rows (columns as lists) with each economy named in the request's language (UNTERM's names); English
+    keeps the names of table country, as the page had them before it was translated."""
+    if i18n.current() is i18n.DEFAULT or not rows["iso3"]:
         return rows
-    return rows.assign(name=[localized.country_name(iso3, name) for iso3, name in
-                             zip(rows["iso3"], rows["name"], strict=True)])
+    return {**rows, "name": [localized.country_name(iso3, name) for iso3, name in
+                             zip(rows["iso3"], rows["name"], strict=True)]}
 
 
 def _control(label: str, control_id: str, control) -> html.Div:
