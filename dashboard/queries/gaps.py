@@ -45,9 +45,19 @@ def _groups() -> pd.DataFrame:
 
 
 def group_name(group_id: str) -> str:
+    return _group_names().get(group_id, group_id)
+
+
+@data.per_version
+def _group_names() -> dict[str, str]:
     frame = groups()
-    names = dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
-    return names.get(group_id, group_id)
+    return dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
+
+
+@data.per_version
+def group_ids() -> list[str]:
+    """The groups' ids in the control's order (callers must not change the list)."""
+    return groups()["group_id"].tolist()
 
 
 # Each query below reads every group at once for one gap, and splits the answer by group in memory (kept per
@@ -73,6 +83,63 @@ def group_series(group_id: str, gap: GapKind) -> pd.DataFrame:
     """Our aggregate of Internet use for each side of the gap (value NULL where coverage < 50 %)."""
     empty = pd.DataFrame(columns=["year", "category", "value", "population_coverage", "n_countries", "n_members"])
     return _series_by_group(gap.dimension).get(group_id, empty)
+
+
+# The same rows as plain dicts (dashboard.rows.plain_records), split by group once per database version: the page's
+# figures read dicts, and converting a group's frame on every request cost more than drawing it. Callers must not
+# change the lists or their dicts.
+
+
+@data.per_version
+def _series_rows(dimension: str) -> dict[str, list[dict]]:
+    return {group_id: plain_records(frame) for group_id, frame in _series_by_group(dimension).items()}
+
+
+def group_series_rows(group_id: str, gap: GapKind) -> list[dict]:
+    """group_series as plain dicts."""
+    return _series_rows(gap.dimension).get(group_id, [])
+
+
+@data.per_version
+def _parity_rows(indicator_id: str) -> dict[str, list[dict]]:
+    return {group_id: plain_records(frame) for group_id, frame in _parity_by_group(indicator_id).items()}
+
+
+def member_parity_rows(group_id: str, gap: GapKind) -> list[dict]:
+    """member_parity as plain dicts."""
+    return _parity_rows(gap.parity_indicator).get(group_id, [])
+
+
+@data.per_version
+def _published_rows(source_id: str, dimension: str) -> dict[str | None, list[dict]]:
+    return {code: plain_records(frame) for code, frame in _published_by_code(source_id, dimension).items()}
+
+
+def published_series_rows(group_id: str, gap: GapKind) -> list[dict]:
+    """published_series' rows as plain dicts (the edition: newest_itu_edition)."""
+    edition = newest_itu_edition()
+    if edition is None:
+        return []
+    match = common.publisher_match(group_id, "itu_key_ict")
+    codes = dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"])
+    every = _published_rows(edition["source_id"], gap.dimension)
+    return [row for code in codes for row in every.get(code, [])]
+
+
+@data.per_version
+def _pair_rows(indicator_id: str) -> dict[str, list[dict]]:
+    return {group_id: plain_records(frame) for group_id, frame in _pairs_by_group(indicator_id).items()}
+
+
+def scatter_rows_plain(group_id: str, gap: GapKind, year: int | None) -> list[dict]:
+    """scatter_rows as plain dicts, by name."""
+    rows = _pair_rows(gap.gap_indicator).get(group_id, [])
+    if year is not None:
+        chosen = [row for row in rows if row["year"] == year]
+    else:  # newest year first: each economy's first row is its latest
+        seen: set[str] = set()
+        chosen = [row for row in rows if not (row["iso3"] in seen or seen.add(row["iso3"]))]
+    return sorted(chosen, key=lambda row: row["name"])
 
 
 def newest_itu_edition() -> pd.Series | None:
@@ -162,8 +229,14 @@ def _pairs_by_group(indicator_id: str) -> dict[str, pd.DataFrame]:
 
 
 def scatter_years(gap: GapKind) -> list[int]:
-    """Years in which at least one economy has both the gap and GNI per capita."""
-    world = _pairs_by_group(gap.gap_indicator).get("world")
+    """Years in which at least one economy has both the gap and GNI per capita (callers must not change the
+    list)."""
+    return _scatter_years(gap.gap_indicator)
+
+
+@data.per_version
+def _scatter_years(indicator_id: str) -> list[int]:
+    world = _pairs_by_group(indicator_id).get("world")
     return [] if world is None else sorted({int(year) for year in world["year"].tolist()})
 
 
