@@ -129,6 +129,15 @@ def _fit_line(fit: Fit, columns: dict[str, list], x: Axis, y: Axis) -> dict:
             "line": {"color": AGGREGATE_COLOUR, "width": 1.5, "dash": "dash"}, "hoverinfo": "skip"}
 
 
+def population_texts(columns: dict[str, list]) -> list[str | None]:
+    """Each point's population as read (formatting.people), None where it is not known: the hover and the table
+    both show it, so the page computes it once (the column "population_text") and both read that."""
+    given = columns.get("population_text")
+    if given is not None:
+        return given
+    return [None if formatting.missing(value) else formatting.people(float(value)) for value in columns["population"]]
+
+
 def _sizes(population: list, largest: float) -> list[float]:
     """Point diameters with area proportional to population (the smallest size when it is not known)."""
     sizes = []
@@ -175,6 +184,7 @@ def scatter(rows: Rows, x: Axis, y: Axis, year: int, colour_by: str, *,
     category = [value if value in known else OTHER for value in drawn[colours.column]]
     columns = {column: drawn[column]
                for column in ("x", "y", "name", "iso3", "x_year", "y_year", "population", "population_year")}
+    columns["population_text"] = population_texts(drawn)
     traces = []
     for english in categories:
         at = [position for position, of in enumerate(category) if of == english]
@@ -188,7 +198,7 @@ def scatter(rows: Rows, x: Axis, y: Axis, year: int, colour_by: str, *,
             "y": [float(value) for value in part["y"]], "text": part["name"], "ids": part["iso3"],
             "customdata": [[_value(px, x.unit, px_year), _value(py, y.unit, py_year), _people(people, people_year)]
                            for px, px_year, py, py_year, people, people_year in zip(
-                               part["x"], part["x_year"], part["y"], part["y_year"], part["population"],
+                               part["x"], part["x_year"], part["y"], part["y_year"], part["population_text"],
                                part["population_year"], strict=True)],
             "hovertemplate": _hover(x, y),
             "marker": {"color": palette[english], "size": _sizes(part["population"], largest), "sizemode": "diameter",
@@ -234,8 +244,9 @@ def _value(value: float, unit: str, year: int) -> str:
     return f"{text} ({int(year)})"
 
 
-def _people(value, year) -> str:
-    return _("not known") if formatting.missing(value) else f"{formatting.people(float(value))} ({int(year)})"
+def _people(text: str | None, year) -> str:
+    """A point's population (population_texts) and its year, for the hover."""
+    return _("not known") if text is None else f"{text} ({int(year)})"
 
 
 def fallback_note(rows: Rows, year: int, window: int) -> str:
@@ -322,16 +333,21 @@ def table(rows: Rows, x: Axis, y: Axis, colour_by: str) -> tuple[pd.DataFrame, d
     for value in columns[colours.column]:
         if value not in named:
             named[value] = _category(OTHER if value is None or value != value else value)  # None/NaN: not classified
-    frame = pd.DataFrame({
+    shown = {
         "name": columns["name"], "iso3": columns["iso3"],
         "category": [named[value] for value in columns[colours.column]],
         "x": [formatting.number(value, x.unit) for value in columns["x"]],
         "x_year": [int(year) for year in columns["x_year"]],
         "y": [formatting.number(value, y.unit) for value in columns["y"]],
         "y_year": [int(year) for year in columns["y_year"]],
-        "population": ["" if formatting.missing(value) else formatting.people(float(value))
-                       for value in columns["population"]],
-    }, columns=["name", "iso3", "category", "x", "x_year", "y", "y_year", "population"])
+        "population": [text or "" for text in population_texts(columns)],
+    }
+    # One block of Python objects, not a typed frame: the data-table alternative (components.data_table) reads
+    # each column back as a list, and typing eight columns of strings cost several times building the block.
+    block = np.empty((_length(columns), len(shown)), dtype=object)
+    for position, values in enumerate(shown.values()):
+        block[:, position] = values
+    frame = pd.DataFrame(block, columns=list(shown), dtype=object, copy=False)
     labels = {"name": _("Economy"), "iso3": _("Code"), "category": _(colours.label),
               "x": f"{x.name} ({_unit(x.unit)})", "x_year": _("Year (x)"),
               "y": f"{y.name} ({_unit(y.unit)})", "y_year": _("Year (y)"), "population": _("Population")}

@@ -33,6 +33,7 @@ from dashboard.queries.gaps import (  # the page's queries
     groups,
     indicator_descriptions,
     inequality_rows,
+    itu_match,
     member_parity_rows,
     newest_itu_edition,
     published_series_rows,
@@ -161,7 +162,7 @@ def _named(rows: fg.Rows) -> list[dict]:
     return out
 
 
-def _frame(rows: list[dict] | list[tuple], columns: list[str]) -> pd.DataFrame:
+def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=columns) if rows else pd.DataFrame(columns=columns)
 
 
@@ -344,7 +345,7 @@ ITU_NOTES = (
 def _published_note(group_id: str, name: str) -> str:
     if group_id == "world":
         return _("ITU's World aggregate, as published.")
-    match = common.publisher_match(group_id, "itu_key_ict")
+    match = itu_match(group_id)
     if match is None:
         return _("ITU publishes no aggregate for {name}, so its World is shown for reference. ITU's regions "
                  "(Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are its own groupings.").format(name=name)
@@ -377,7 +378,7 @@ def _group_parts(gap_key: str, group_id: str) -> tuple:
     # The queries' rows as plain dicts kept per version (dashboard/queries/gaps.py), read by the builders and
     # turned into the tables' frames directly: pandas' assign, map and column picks cost more than the charts.
     rows = group_series_rows(group_id, gap)
-    series_table = _frame([(row["year"], side_names.get(row["category"]), row["value"],
+    series_table = fg.table_frame([(row["year"], side_names.get(row["category"]), row["value"],
                             None if row["population_coverage"] is None else 100 * row["population_coverage"],
                             row["n_countries"], row["n_members"]) for row in rows],
                           ["year", "category", "value", "population_coverage", "n_countries", "n_members"])
@@ -388,7 +389,7 @@ def _group_parts(gap_key: str, group_id: str) -> tuple:
                       for row in published_series_rows(group_id, gap)]
     edition_label, published_source = _edition_texts_in(localized.code())
     published_note = _published_note(group_id, name)
-    published_table = _frame([(row["group_name"], row["year"], side_names.get(row["category"]), row["value"])
+    published_table = fg.table_frame([(row["group_name"], row["year"], side_names.get(row["category"]), row["value"])
                               for row in published_rows], ["group_name", "year", "category", "value"])
 
     parity = _named(member_parity_rows(group_id, gap))  # once: four builders read it
@@ -454,9 +455,9 @@ def update_country_trend(gap_key: str, countries: list[str] | None):
     source = " ".join((_source_line(_("All ages and sexes"), ("internet_use", "total")),
                        _source_line(_(gap.by), ("internet_use", gap.dimension))))
     everyone = _("all")
-    table = pd.DataFrame(sorted([(row["name"], row["year"], everyone, row["value"]) for row in totals]
-                                + [(row["name"], row["year"], _(gap.names[row["category"]]).lower(), row["value"])
-                                   for row in breakdown]), columns=["name", "year", "category", "value"])
+    table = fg.table_frame(sorted([(row["name"], row["year"], everyone, row["value"]) for row in totals]
+                                  + [(row["name"], row["year"], _(gap.names[row["category"]]).lower(), row["value"])
+                                     for row in breakdown]), ["name", "year", "category", "value"])
     return (fg.country_trend(totals, breakdown, gap), fg.country_summary(totals, breakdown, gap), source,
             _table(table, {"name": _("Economy"), "year": _("Year"), "category": _("Who"),
                            "value": _("Internet use (%)")}))

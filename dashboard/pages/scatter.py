@@ -228,6 +228,7 @@ def view(state: ScatterState) -> View:
     y = fs.Axis(y_meta.name, y_meta.unit, state.logy)
     # The rows as Python lists, once: every builder below reads lists (figures_scatter.columns_of).
     rows = _named(fs.columns_of(queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS)))
+    rows["population_text"] = fs.population_texts(rows)  # the hover's and the table's, written once
     members = _members(state.group) if state.group else None
     group_name = localized.group_name(_group_names().get(state.group or "", ""))
     drawn, dropped = fs.plottable(rows, x, y)

@@ -120,7 +120,7 @@ def published_series_rows(group_id: str, gap: GapKind) -> list[dict]:
     edition = newest_itu_edition()
     if edition is None:
         return []
-    match = common.publisher_match(group_id, "itu_key_ict")
+    match = itu_match(group_id)
     codes = dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"])
     every = _published_rows(edition["source_id"], gap.dimension)
     return [row for code in codes for row in every.get(code, [])]
@@ -142,7 +142,26 @@ def scatter_rows_plain(group_id: str, gap: GapKind, year: int | None) -> list[di
     return sorted(chosen, key=lambda row: row["name"])
 
 
+def itu_match(group_id: str) -> dict | None:
+    """common.publisher_match(group_id, "itu_key_ict"), from the whole table read once per database version
+    (a query per group cost more than the chart it named). Callers must not change the dict."""
+    return _itu_matches().get(group_id)
+
+
+@data.per_version
+def _itu_matches() -> dict[str, dict]:
+    rows = data.query("""SELECT group_id, group_code, match, note FROM publisher_group WHERE dataset_key = ?
+                         ORDER BY group_id, match = 'approximate', group_code""", ["itu_key_ict"])
+    matches: dict[str, dict] = {}
+    for row in plain_records(rows):
+        matches.setdefault(row.pop("group_id"), row)
+    return matches
+
+
+@data.per_version
 def newest_itu_edition() -> pd.Series | None:
+    """ITU's newest Key ICT edition (a row of table source), once per database version; callers must not change
+    it."""
     editions = data.query("""
         SELECT * FROM source WHERE dataset_key = 'itu_key_ict' ORDER BY vintage DESC NULLS LAST, source_id DESC
     """)
