@@ -10,6 +10,7 @@ in already translated; units come in English (their ids) and are written in the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -186,6 +187,8 @@ def scatter(rows: Rows, x: Axis, y: Axis, year: int, colour_by: str, *,
                for column in ("x", "y", "name", "iso3", "x_year", "y_year", "population", "population_year")}
     columns["population_text"] = population_texts(drawn)
     traces = []
+    hover = _hover(x, y)
+    value_text = _value_text()  # chosen once: a point's hover has two values
     for english in categories:
         at = [position for position, of in enumerate(category) if of == english]
         if not at:
@@ -196,11 +199,12 @@ def scatter(rows: Rows, x: Axis, y: Axis, year: int, colour_by: str, *,
         traces.append({
             "type": "scatter", "mode": "markers", "name": name, "x": [float(value) for value in part["x"]],
             "y": [float(value) for value in part["y"]], "text": part["name"], "ids": part["iso3"],
-            "customdata": [[_value(px, x.unit, px_year), _value(py, y.unit, py_year), _people(people, people_year)]
+            "customdata": [[f"{value_text(px, x.unit)} ({int(px_year)})", f"{value_text(py, y.unit)} ({int(py_year)})",
+                            _people(people, people_year)]
                            for px, px_year, py, py_year, people, people_year in zip(
                                part["x"], part["x_year"], part["y"], part["y_year"], part["population_text"],
                                part["population_year"], strict=True)],
-            "hovertemplate": _hover(x, y),
+            "hovertemplate": hover,
             "marker": {"color": palette[english], "size": _sizes(part["population"], largest), "sizemode": "diameter",
                        "opacity": [0.85 if inside_group else FADED for inside_group in inside],
                        "line": {"color": [AGGREGATE_COLOUR if members is not None and inside_group else "white"
@@ -239,9 +243,9 @@ def _axis_title(axis: Axis) -> str:
     return f"{axis.name} ({_unit(axis.unit)})"
 
 
-def _value(value: float, unit: str, year: int) -> str:
-    text = formatting.value(value, unit) if i18n.current() is i18n.DEFAULT else localized.value_text(value, unit)
-    return f"{text} ({int(year)})"
+def _value_text() -> Callable[[float, str], str]:
+    """How a value is written with its unit in the request's language."""
+    return formatting.value if i18n.current() is i18n.DEFAULT else localized.value_text
 
 
 def _people(text: str | None, year) -> str:

@@ -107,17 +107,30 @@ def pair_years(x_id: str, y_id: str) -> pd.DataFrame:
     return queries.pair_years(x_id, y_id, FALLBACK_YEARS)
 
 
+class PairYears(NamedTuple):
+    """A pair's years, as lists read once per request (a frame filtered at each use cost more than counting)."""
+    years: list[int]  # with a value of both (in the year or the FALLBACK_YEARS before), oldest first
+    economies: list[int]  # how many economies, in step with years
+    default: int | None  # default_year
+
+
+def pair_years_of(x_id: str, y_id: str) -> PairYears:
+    years, economies = queries.pair_year_counts(x_id, y_id, FALLBACK_YEARS)
+    own_years, own = queries.pair_year_counts(x_id, y_id, 0)
+    if not own_years:  # the two never share a year: the best the fallback window gives
+        own_years, own = years, economies
+    if not own_years:
+        return PairYears(years, economies, None)
+    best = max(own)
+    return PairYears(years, economies, max(year for year, count in zip(own_years, own, strict=True)
+                                          if count >= DEFAULT_YEAR_MIN_COVERAGE * best))
+
+
 def default_year(x_id: str, y_id: str) -> int | None:
     """The latest year in which at least half as many economies as in the best year report both values for that
     year itself (not from the years before: a fresh year of one publisher would otherwise be drawn mostly from
     older values)."""
-    years = queries.pair_years(x_id, y_id, 0)
-    if years.empty:
-        years = pair_years(x_id, y_id)  # the two never share a year: the best the fallback window gives
-    if years.empty:
-        return None
-    enough = years[years["economies"] >= DEFAULT_YEAR_MIN_COVERAGE * years["economies"].max()]
-    return int(enough["year"].max())
+    return pair_years_of(x_id, y_id).default
 
 
 def _parse_scale(params: dict, key: str, default: bool, notices: list[str]) -> bool:
@@ -134,24 +147,30 @@ def _parse_scale(params: dict, key: str, default: bool, notices: list[str]) -> b
 
 def parse_query(params: dict) -> tuple[ScatterState, list[str]]:
     """The view a link asks for, with a notice for each value ignored (the default shown instead)."""
+    state, notices, _years = _parse(params)
+    return state, notices
+
+
+def _parse(params: dict) -> tuple[ScatterState, list[str], PairYears]:
+    """parse_query, and the pair's years (the layout's year control reads them too)."""
     notices: list[str] = []
     ids = _indicator_ids()
     x = parse_choice(params, "x", ids, DEFAULT_X if DEFAULT_X in ids else ids[0], notices,
                      label=_("indicator (x)"))
     y = parse_choice(params, "y", ids, DEFAULT_Y if DEFAULT_Y in ids else ids[-1], notices,
                      label=_("indicator (y)"))
-    years = pair_years(x, y)
-    fallback = default_year(x, y)
+    years = pair_years_of(x, y)
+    fallback = years.default
     if fallback is None:
         notices.append(_("These two indicators have no economy and year in common: choose another pair."))
         year = int(explore_queries.year_coverage(y)["year"].max())
     else:
-        year = parse_year(params, "year", set(years["year"].astype(int)), fallback, notices)
+        year = parse_year(params, "year", set(years.years), fallback, notices)
     colour = parse_choice(params, "color", list(COLOUR_CHOICES), "region", notices, label=_("colouring"))
     group = parse_group(params, "group", set(_group_names()), notices)
     logx = _parse_scale(params, "logx", log_by_default(x), notices)
     logy = _parse_scale(params, "logy", log_by_default(y), notices)
-    return ScatterState(x, y, year, colour, group, logx, logy), notices
+    return ScatterState(x, y, year, colour, group, logx, logy), notices, years
 
 
 def encode_query(state: ScatterState) -> str:
@@ -160,10 +179,10 @@ def encode_query(state: ScatterState) -> str:
                    "logx": int(state.logx), "logy": int(state.logy)})
 
 
-def _year_options(years: pd.DataFrame) -> list[dict]:
-    return [{"label": ngettext("{year} ({count} economy)", "{year} ({count} economies)", int(economies)).format(
-                 year=year, count=formatting.count(economies)), "value": int(year)}
-            for year, economies in zip(years["year"].tolist()[::-1], years["economies"].tolist()[::-1], strict=True)]
+def _year_options(years: PairYears) -> list[dict]:
+    return [{"label": ngettext("{year} ({count} economy)", "{year} ({count} economies)", economies).format(
+                 year=year, count=formatting.count(economies)), "value": year}
+            for year, economies in zip(years.years[::-1], years.economies[::-1], strict=True)]
 
 
 def _options() -> tuple[list[dict], list[dict]]:
@@ -271,7 +290,7 @@ def _control(label: str, control_id: str, control) -> html.Div:
 
 def layout(**query) -> html.Main:
     try:
-        state, notices = parse_query(query)
+        state, notices, years = _parse(query)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
     indicator_options, group_options = _options()
@@ -291,7 +310,7 @@ def layout(**query) -> html.Main:
                 maxHeight=360)),
             _control(_("Year"), Ids.YEAR, StagedDropdown(
                 id=Ids.YEAR, value=state.year, clearable=False, searchable=False,
-                options=_year_options(pair_years(state.x, state.y)))),
+                options=_year_options(years))),
         ]),
         html.Section(className="controls", children=[
             _control(_("Colour by"), Ids.COLOR, StagedDropdown(
@@ -343,8 +362,9 @@ _INDICATOR = text(known=_indicator_ids, default=PREVENT)
          text(known=_group_ids, default=ALL_GROUPS), number(0, 1, default=0), number(0, 1, default=0))
 def update_view(x: str, y: str, year: int | None, colour: str, group: str, logx: int, logy: int) -> tuple:
     """The chart, its texts and table, the address and the embed code for the controls' values."""
-    if year is None or year not in set(pair_years(x, y)["year"].astype(int)):
-        year = default_year(x, y)
+    years = pair_years_of(x, y)
+    if year is None or year not in years.years:
+        year = years.default
         if year is None:
             raise dash.exceptions.PreventUpdate  # no common year: the year control says so (update_years)
     state = ScatterState(x, y, int(year), colour, None if group == ALL_GROUPS else group, bool(logx), bool(logy))
@@ -354,9 +374,9 @@ def update_view(x: str, y: str, year: int | None, colour: str, group: str, logx:
 @checked(_INDICATOR, _INDICATOR, number(1000, 3000))
 def update_years(x: str, y: str, year: int | None) -> tuple[list[dict], int | None]:
     """A new pair brings its own years; the chosen year stays when the pair has it."""
-    years = pair_years(x, y)
-    if year is None or year not in set(years["year"].astype(int)):
-        year = default_year(x, y)
+    years = pair_years_of(x, y)
+    if year is None or year not in years.years:
+        year = years.default
     return _year_options(years), year
 
 
