@@ -16,6 +16,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from dashboard import formatting, i18n
@@ -118,6 +119,17 @@ def rows_of(rows: Rows) -> list[dict]:
     """Rows as plain dicts, from a frame or as they are: a caller passing one frame to several builders converts it
     once."""
     return records(rows) if isinstance(rows, pd.DataFrame) else rows
+
+
+def table_frame(rows: list[tuple], columns: list[str]) -> pd.DataFrame:
+    """Rows (tuples of plain values) as a frame of Python objects for the data-table alternative
+    (components.data_table, which reads each column back as a list): one block, no type inference per column,
+    several times cheaper to build than a typed frame. The values are unchanged (None and NaN both show empty);
+    not for sorting or arithmetic."""
+    block = np.empty((len(rows), len(columns)), dtype=object)
+    if rows:
+        block[:] = rows
+    return pd.DataFrame(block, columns=columns, dtype=object, copy=False)
 
 
 def _figure(traces: list[dict], heading: str, height: int, *, note: str | None = None, **layout) -> dict:
@@ -398,11 +410,11 @@ def parity_table(rows: Rows) -> pd.DataFrame:
     """Every member, with "no data" written out where there is no survey value."""
     present = _present(rows)
     missing = sorted((row for row in rows_of(rows) if row["value"] is None), key=lambda row: row["name"])
-    return pd.DataFrame(
+    return table_frame(
         [(row["name"], row["iso3"], str(int(row["year"])), formatting.fixed(row["value"], 3),
           _(STATUS_STYLE[parity_status(row["value"])][0])) for row in present]
         + [(row["name"], row["iso3"], "", _("no data"), "") for row in missing],
-        columns=["name", "iso3", "year", "value", "status"])
+        ["name", "iso3", "year", "value", "status"])
 
 
 # --- (c) gap against income -----------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ in already translated; units come in English (their ids) and are written in the 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -78,36 +79,64 @@ class Fit:
     n: int
 
 
-def plottable(rows: pd.DataFrame, x: Axis, y: Axis) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(rows drawn, rows left out): a log axis cannot draw zero or a negative value."""
-    keep = pd.Series(True, index=rows.index)
-    if x.log:
-        keep &= rows["x"] > 0
-    if y.log:
-        keep &= rows["y"] > 0
-    return rows[keep], rows[~keep]
+Rows = pd.DataFrame | dict[str, list]  # the page's rows (dashboard/queries/scatter.py), or their columns as lists
 
 
-def least_squares(rows: pd.DataFrame, x: Axis, y: Axis) -> Fit | None:
+def columns_of(rows: Rows) -> dict[str, list]:
+    """The rows' columns as Python lists, from a frame or as they are. The page converts its frame once and every
+    builder reads lists: pandas' filters and astype on a couple of hundred rows cost more than the points."""
+    return {column: rows[column].tolist() for column in rows.columns} if isinstance(rows, pd.DataFrame) else rows
+
+
+def _length(columns: dict[str, list]) -> int:
+    return len(next(iter(columns.values()), []))
+
+
+def _subset(columns: dict[str, list], keep: list[bool]) -> dict[str, list]:
+    return {column: [value for value, kept in zip(values, keep, strict=True) if kept]
+            for column, values in columns.items()}
+
+
+def plottable(rows: Rows, x: Axis, y: Axis) -> tuple[dict[str, list], dict[str, list]]:
+    """(rows drawn, rows left out), as columns: a log axis cannot draw zero or a negative value."""
+    columns = columns_of(rows)
+    if not (x.log or y.log):
+        return columns, {column: [] for column in columns}
+    keep = [(not x.log or px > 0) and (not y.log or py > 0)
+            for px, py in zip(columns["x"], columns["y"], strict=True)]
+    return _subset(columns, keep), _subset(columns, [not kept for kept in keep])
+
+
+def least_squares(rows: Rows, x: Axis, y: Axis) -> Fit | None:
     """Ordinary least squares of y on x over the rows drawn, on the axes' scales; None under three points or
     when x does not vary."""
-    xs = np.log10(rows["x"].astype(float)) if x.log else rows["x"].astype(float)
-    ys = np.log10(rows["y"].astype(float)) if y.log else rows["y"].astype(float)
-    if len(rows) < 3 or float(np.ptp(xs)) == 0:
+    columns = columns_of(rows)
+    xs, ys = np.asarray(columns["x"], dtype=float), np.asarray(columns["y"], dtype=float)
+    xs, ys = (np.log10(xs) if x.log else xs), (np.log10(ys) if y.log else ys)
+    if len(xs) < 3 or float(np.ptp(xs)) == 0:
         return None
     slope, intercept = np.polyfit(xs, ys, 1)
     residual = float(((ys - (intercept + slope * xs)) ** 2).sum())
     total = float(((ys - ys.mean()) ** 2).sum())
-    return Fit(float(slope), float(intercept), 1 - residual / total if total else 0.0, len(rows))
+    return Fit(float(slope), float(intercept), 1 - residual / total if total else 0.0, len(xs))
 
 
-def _fit_line(fit: Fit, rows: pd.DataFrame, x: Axis, y: Axis) -> dict:
-    low, high = float(rows["x"].min()), float(rows["x"].max())
+def _fit_line(fit: Fit, columns: dict[str, list], x: Axis, y: Axis) -> dict:
+    low, high = float(min(columns["x"])), float(max(columns["x"]))
     grid = np.geomspace(low, high, 60) if x.log else np.linspace(low, high, 60)
     drawn = fit.intercept + fit.slope * (np.log10(grid) if x.log else grid)
     return {"type": "scatter", "mode": "lines", "name": _("Least-squares fit (descriptive)"),
             "x": grid.tolist(), "y": (10 ** drawn if y.log else drawn).tolist(),
             "line": {"color": AGGREGATE_COLOUR, "width": 1.5, "dash": "dash"}, "hoverinfo": "skip"}
+
+
+def population_texts(columns: dict[str, list]) -> list[str | None]:
+    """Each point's population as read (formatting.people), None where it is not known: the hover and the table
+    both show it, so the page computes it once (the column "population_text") and both read that."""
+    given = columns.get("population_text")
+    if given is not None:
+        return given
+    return [None if formatting.missing(value) else formatting.people(float(value)) for value in columns["population"]]
 
 
 def _sizes(population: list, largest: float) -> list[float]:
@@ -134,23 +163,32 @@ def _hover(x: Axis, y: Axis) -> str:
             + "<extra>%{fullData.name}</extra>")
 
 
-def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
-            members: set[str] | None = None, group_name: str = "") -> dict:
+UNFITTED = Fit(0.0, 0.0, 0.0, -1)  # scatter's default `fit`: not given, so computed there
+
+
+def scatter(rows: Rows, x: Axis, y: Axis, year: int, colour_by: str, *,
+            members: set[str] | frozenset[str] | None = None, group_name: str = "",
+            fit: Fit | None = UNFITTED) -> dict:
     """The scatter as a plain plotly dict: a trace per colour category (the legend), the fit on top.
 
-    With `members`, the group's economies are drawn opaque with a dark outline, the others faded."""
+    With `members`, the group's economies are drawn opaque with a dark outline, the others faded. `fit`: the
+    least_squares of the rows drawn, when the caller has it already."""
     colours = COLOUR_BY[colour_by]
     drawn, _dropped = plottable(rows, x, y)
-    largest = float(drawn["population"].max()) if drawn["population"].notna().any() else 0.0
+    known_population = [float(value) for value in drawn["population"] if not formatting.missing(value)]
+    largest = max(known_population) if known_population else 0.0
     categories = [*colours.order, OTHER]
     palette = dict(zip(categories, [*colours.colours, "#777777"], strict=False))
     # The points as Python lists, split by category once: a frame sliced per category (filter, astype, itertuples)
     # cost more than the points themselves (docs/serving.md, "Answer costs: text columns and Scatter").
     known = set(colours.order)
-    category = [value if value in known else OTHER for value in drawn[colours.column].tolist()]
-    columns = {column: drawn[column].tolist()
+    category = [value if value in known else OTHER for value in drawn[colours.column]]
+    columns = {column: drawn[column]
                for column in ("x", "y", "name", "iso3", "x_year", "y_year", "population", "population_year")}
+    columns["population_text"] = population_texts(drawn)
     traces = []
+    hover = _hover(x, y)
+    value_text = _value_text()  # chosen once: a point's hover has two values
     for english in categories:
         at = [position for position, of in enumerate(category) if of == english]
         if not at:
@@ -161,11 +199,12 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
         traces.append({
             "type": "scatter", "mode": "markers", "name": name, "x": [float(value) for value in part["x"]],
             "y": [float(value) for value in part["y"]], "text": part["name"], "ids": part["iso3"],
-            "customdata": [[_value(px, x.unit, px_year), _value(py, y.unit, py_year), _people(people, people_year)]
+            "customdata": [[f"{value_text(px, x.unit)} ({int(px_year)})", f"{value_text(py, y.unit)} ({int(py_year)})",
+                            _people(people, people_year)]
                            for px, px_year, py, py_year, people, people_year in zip(
-                               part["x"], part["x_year"], part["y"], part["y_year"], part["population"],
+                               part["x"], part["x_year"], part["y"], part["y_year"], part["population_text"],
                                part["population_year"], strict=True)],
-            "hovertemplate": _hover(x, y),
+            "hovertemplate": hover,
             "marker": {"color": palette[english], "size": _sizes(part["population"], largest), "sizemode": "diameter",
                        "opacity": [0.85 if inside_group else FADED for inside_group in inside],
                        "line": {"color": [AGGREGATE_COLOUR if members is not None and inside_group else "white"
@@ -176,7 +215,8 @@ def scatter(rows: pd.DataFrame, x: Axis, y: Axis, year: int, colour_by: str, *,
             traces.append({"type": "scatter", "mode": "markers", "name": name, "x": [None], "y": [None],
                            "legendgroup": name, "hoverinfo": "skip",
                            "marker": {"color": palette[english], "size": 10, "opacity": 0.85}})
-    fit = least_squares(drawn, x, y)
+    if fit is UNFITTED:
+        fit = least_squares(drawn, x, y)
     if fit is not None:
         traces.append(_fit_line(fit, drawn, x, y))
     heading = _("{y} against {x}, {year}").format(y=y.name, x=x.name, year=year)
@@ -203,36 +243,41 @@ def _axis_title(axis: Axis) -> str:
     return f"{axis.name} ({_unit(axis.unit)})"
 
 
-def _value(value: float, unit: str, year: int) -> str:
-    text = formatting.value(value, unit) if i18n.current() is i18n.DEFAULT else localized.value_text(value, unit)
-    return f"{text} ({int(year)})"
+def _value_text() -> Callable[[float, str], str]:
+    """How a value is written with its unit in the request's language."""
+    return formatting.value if i18n.current() is i18n.DEFAULT else localized.value_text
 
 
-def _people(value, year) -> str:
-    return _("not known") if formatting.missing(value) else f"{formatting.people(float(value))} ({int(year)})"
+def _people(text: str | None, year) -> str:
+    """A point's population (population_texts) and its year, for the hover."""
+    return _("not known") if text is None else f"{text} ({int(year)})"
 
 
-def fallback_note(rows: pd.DataFrame, year: int, window: int) -> str:
+def fallback_note(rows: Rows, year: int, window: int) -> str:
     """Which values are not of the chosen year (each economy's latest of the `window` years before)."""
     if window == 0:
         return _("Only values for {year} itself are used.").format(year=year)
-    older = rows[(rows["x_year"] < year) | (rows["y_year"] < year)]
+    columns = columns_of(rows)
+    older = sum(1 for x_year, y_year in zip(columns["x_year"], columns["y_year"], strict=True)
+                if x_year < year or y_year < year)
+    count = _length(columns)
     lead = _("Where an economy has no value for {year}, its latest value from {first}–{last} is used instead; the "
              "table gives each value's year.").format(year=year, first=year - window, last=year - 1)
-    if older.empty:
+    if not older:
         return lead + " " + _("Every point here is from {year}.").format(year=year)
     return lead + " " + ngettext("{older} of {count} point uses such an earlier value.",
-                                 "{older} of {count} points use such an earlier value.", len(rows)).format(
-        older=formatting.count(len(older)), count=formatting.count(len(rows)))
+                                 "{older} of {count} points use such an earlier value.", count).format(
+        older=formatting.count(older), count=formatting.count(count))
 
 
-def dropped_note(dropped: pd.DataFrame) -> str:
-    if dropped.empty:
+def dropped_note(dropped: Rows) -> str:
+    names = columns_of(dropped)["name"]
+    if not names:
         return ""
-    names = ", ".join(dropped["name"].head(5).tolist()) + (", …" if len(dropped) > 5 else "")
+    listed = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
     return ngettext("Not drawn on the log scale (zero or negative value): {count} economy ({names}).",
                     "Not drawn on the log scale (zero or negative value): {count} economies ({names}).",
-                    len(dropped)).format(count=formatting.count(len(dropped)), names=names)
+                    len(names)).format(count=formatting.count(len(names)), names=listed)
 
 
 def fit_caption(fit: Fit | None, x: Axis, y: Axis) -> str:
@@ -257,14 +302,15 @@ def _slope(value: float) -> str:
         formatting.fixed(value, 0)
 
 
-def summary(rows: pd.DataFrame, x: Axis, y: Axis, year: int, fit: Fit | None) -> str:
+def summary(rows: Rows, x: Axis, y: Axis, year: int, fit: Fit | None) -> str:
     """One sentence: how many economies, and how y moves with x across them."""
-    if rows.empty:
+    count = _length(columns_of(rows))
+    if not count:
         return _("No economy reports both {x} and {y} for {year} or the years just before.").format(
             x=in_sentence(x.name), y=in_sentence(y.name), year=year)
     text = ngettext("{count} economy reports both for {year} (or just before).",
-                    "{count} economies report both for {year} (or just before).", len(rows)).format(
-        count=formatting.count(len(rows)), year=year)
+                    "{count} economies report both for {year} (or just before).", count).format(
+        count=formatting.count(count), year=year)
     if fit is not None:
         strength = "close" if fit.r2 >= 0.5 else "loose" if fit.r2 >= 0.2 else "none"
         text += " " + _(TREND_SENTENCES[(fit.slope > 0, strength)]).format(
@@ -283,17 +329,29 @@ TREND_SENTENCES = {
 }
 
 
-def table(rows: pd.DataFrame, x: Axis, y: Axis, colour_by: str) -> tuple[pd.DataFrame, dict[str, str]]:
+def table(rows: Rows, x: Axis, y: Axis, colour_by: str) -> tuple[pd.DataFrame, dict[str, str]]:
     """The chart's rows as shown (values formatted to their unit's precision) and the column labels."""
     colours = COLOUR_BY[colour_by]
-    frame = pd.DataFrame({
-        "name": rows["name"], "iso3": rows["iso3"],
-        "category": [_category(value) for value in rows[colours.column].fillna(OTHER)],
-        "x": [formatting.number(value, x.unit) for value in rows["x"]], "x_year": rows["x_year"].astype(int),
-        "y": [formatting.number(value, y.unit) for value in rows["y"]], "y_year": rows["y_year"].astype(int),
-        "population": ["" if formatting.missing(value) else formatting.people(float(value))
-                       for value in rows["population"]],
-    })
+    columns = columns_of(rows)
+    named: dict[object, str] = {}  # a few categories, named once each
+    for value in columns[colours.column]:
+        if value not in named:
+            named[value] = _category(OTHER if value is None or value != value else value)  # None/NaN: not classified
+    shown = {
+        "name": columns["name"], "iso3": columns["iso3"],
+        "category": [named[value] for value in columns[colours.column]],
+        "x": [formatting.number(value, x.unit) for value in columns["x"]],
+        "x_year": [int(year) for year in columns["x_year"]],
+        "y": [formatting.number(value, y.unit) for value in columns["y"]],
+        "y_year": [int(year) for year in columns["y_year"]],
+        "population": [text or "" for text in population_texts(columns)],
+    }
+    # One block of Python objects, not a typed frame: the data-table alternative (components.data_table) reads
+    # each column back as a list, and typing eight columns of strings cost several times building the block.
+    block = np.empty((_length(columns), len(shown)), dtype=object)
+    for position, values in enumerate(shown.values()):
+        block[:, position] = values
+    frame = pd.DataFrame(block, columns=list(shown), dtype=object, copy=False)
     labels = {"name": _("Economy"), "iso3": _("Code"), "category": _(colours.label),
               "x": f"{x.name} ({_unit(x.unit)})", "x_year": _("Year (x)"),
               "y": f"{y.name} ({_unit(y.unit)})", "y_year": _("Year (y)"), "population": _("Population")}

@@ -26,15 +26,18 @@ from dashboard.i18n import gettext as _
 from dashboard.queries import common
 from dashboard.queries.gaps import (  # the page's queries
     country_rows,
+    group_ids,
     group_name,
     group_parity,
-    group_series,
+    group_series_rows,
     groups,
     indicator_descriptions,
     inequality_rows,
-    member_parity,
-    published_series,
-    scatter_rows,
+    itu_match,
+    member_parity_rows,
+    newest_itu_edition,
+    published_series_rows,
+    scatter_rows_plain,
     scatter_years,
     sources_of,
 )
@@ -102,8 +105,8 @@ def parse_year(params: dict, years: list[int], notices: list[str]) -> int | None
 def parse_query(params: dict) -> tuple[str, str, tuple[str, ...], int | None, list[str]]:
     notices: list[str] = []
     gap = parse_choice(params, "gap", list(fg.GAPS), DEFAULT_GAP, notices, label=_("gap"))
-    group = parse_choice(params, "group", groups()["group_id"].tolist(), DEFAULT_GROUP, notices, label=_("group"))
-    known = set(common.countries()["iso3"])
+    group = parse_choice(params, "group", group_ids(), DEFAULT_GROUP, notices, label=_("group"))
+    known = _country_codes()
     if first(params.get("countries")).lower() == NO_COUNTRIES:
         countries: tuple[str, ...] = ()
     else:
@@ -112,6 +115,11 @@ def parse_query(params: dict) -> tuple[str, str, tuple[str, ...], int | None, li
             code for code in DEFAULT_COUNTRIES if code in known)
     year = parse_year(params, scatter_years(fg.GAPS[gap]), notices)
     return gap, group, countries, year, notices
+
+
+@data.per_version
+def _country_codes() -> frozenset[str]:
+    return frozenset(common.countries()["iso3"].tolist())
 
 
 def encode_query(gap: str, group: str, countries: list[str] | tuple[str, ...] | None, year) -> str:
@@ -159,7 +167,15 @@ def _frame(rows: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def _country_options() -> list[dict]:
-    """Every economy, named and ordered as in the request's language (UNTERM's names, table country_name)."""
+    """Every economy, named and ordered as in the request's language (UNTERM's names, table country_name);
+    callers must not change the list."""
+    return _country_options_in(localized.code())
+
+
+@data.per_version
+def _country_options_in(locale: str) -> list[dict]:
+    """_country_options, once per database and language (`locale`: the cache key only)."""
+    del locale
     rows = common.countries()
     if i18n.current() is i18n.DEFAULT:
         return [{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in rows.itertuples()]
@@ -174,15 +190,30 @@ def _year_options(years: list[int]) -> list[dict]:
         {"label": str(year), "value": str(year)} for year in reversed(years)]
 
 
-def _definitions() -> html.Details:
+@data.per_version
+def _definition_texts_in(locale: str) -> tuple[tuple[str, str], ...]:
+    """Each gap indicator's (name, description) in the request's language, once per database and language."""
     rows = indicator_descriptions([gap.parity_indicator for gap in fg.GAPS.values()]
                                   + [gap.gap_indicator for gap in fg.GAPS.values()])
     entries = catalogue().indicators
+    return tuple((localized.indicator_name(row.indicator_id, row.name),
+                  entries[row.indicator_id].text("description", locale) if row.indicator_id in entries
+                  else row.description) for row in rows.itertuples())
+
+
+@data.per_version
+def _group_options_in(locale: str) -> list[dict]:
+    """The group control's options, once per database and language (`locale`: the cache key only)."""
+    del locale
+    return [{"label": _group_label(row.group_type, row.name), "value": row.group_id}
+            for row in groups().itertuples()]
+
+
+def _definitions() -> html.Details:
     return html.Details(className="caption", children=[
         html.Summary(_("Definitions")),
-        html.Ul([html.Li([html.Strong(localized.indicator_name(row.indicator_id, row.name)), ": ",
-                          entries[row.indicator_id].text("description", localized.code())
-                          if row.indicator_id in entries else row.description]) for row in rows.itertuples()]
+        html.Ul([html.Li([html.Strong(name), ": ", description])
+                 for name, description in _definition_texts_in(localized.code())]
                 + [html.Li(_("Group aggregates are population-weighted means over the members with data; the "
                              "value is left empty where those members hold under 50 % of the group's population. A "
                              "group's ratio is the ratio of its aggregates, not a mean of country ratios."))]),
@@ -194,8 +225,7 @@ def layout(**query) -> html.Main:
         gap, group, countries, year, notices = parse_query(query)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    group_options = [{"label": _group_label(row.group_type, row.name), "value": row.group_id}
-                     for row in groups().itertuples()]
+    group_options = _group_options_in(localized.code())
     country_options = _country_options()
     # Two charts side by side when there is room. minmax(0, …) and min-width 0 keep the tracks from growing
     # with the plotly graph inside them (a responsive graph in an auto-sized track resizes without end).
@@ -315,7 +345,7 @@ ITU_NOTES = (
 def _published_note(group_id: str, name: str) -> str:
     if group_id == "world":
         return _("ITU's World aggregate, as published.")
-    match = common.publisher_match(group_id, "itu_key_ict")
+    match = itu_match(group_id)
     if match is None:
         return _("ITU publishes no aggregate for {name}, so its World is shown for reference. ITU's regions "
                  "(Africa, Americas, Arab States, Asia-Pacific, CIS, Europe) are its own groupings.").format(name=name)
@@ -345,30 +375,30 @@ def _group_parts(gap_key: str, group_id: str) -> tuple:
     side_names = {category: _(label) for category, label in gap.names.items()}
     dimension = _(DIMENSION_TITLES[gap.dimension])  # the tables' column of the breakdown
 
-    series = group_series(group_id, gap)
-    series_table = series.assign(category=series["category"].map(side_names),
-                                 population_coverage=100 * series["population_coverage"])
+    # The queries' rows as plain dicts kept per version (dashboard/queries/gaps.py), read by the builders and
+    # turned into the tables' frames directly: pandas' assign, map and column picks cost more than the charts.
+    rows = group_series_rows(group_id, gap)
+    series_table = fg.table_frame([(row["year"], side_names.get(row["category"]), row["value"],
+                            None if row["population_coverage"] is None else 100 * row["population_coverage"],
+                            row["n_countries"], row["n_members"]) for row in rows],
+                          ["year", "category", "value", "population_coverage", "n_countries", "n_members"])
     series_source = " ".join((_source_line(_("Our population-weighted aggregate of"), breakdown),
                               _source_line(_("Weights (total population)"), ("population", "total"))))
 
-    published, edition = published_series(group_id, gap)
-    published = published.assign(group_name=published["group_name"].map(localized.group_name))
-    edition_label = (_("Key ICT indicators, edition of {date}").format(
-                         date=pd.Timestamp(edition["vintage"]).date().isoformat())
-                     if edition is not None and pd.notna(edition["vintage"]) else _("Key ICT indicators"))
-    published_source = fg.source_line(pd.DataFrame([edition]) if edition is not None else pd.DataFrame(),
-                                      _("Source (the publisher's own aggregate, not ours)"))
+    published_rows = [{**row, "group_name": localized.group_name(row["group_name"])}
+                      for row in published_series_rows(group_id, gap)]
+    edition_label, published_source = _edition_texts_in(localized.code())
     published_note = _published_note(group_id, name)
-    published_table = published.assign(category=published["category"].map(side_names))
+    published_table = fg.table_frame([(row["group_name"], row["year"], side_names.get(row["category"]), row["value"])
+                              for row in published_rows], ["group_name", "year", "category", "value"])
 
-    parity = _named(member_parity(group_id, gap))  # once: four builders read it
+    parity = _named(member_parity_rows(group_id, gap))  # once: four builders read it
     own_ratio = group_parity(group_id, gap)
     parity_source = _source_line(_("{ratio}, derived here from").format(ratio=_(gap.ratio_label)), breakdown)
 
-    rows, published_rows = fg.rows_of(series), fg.rows_of(published)  # once: several builders read each
     return (
         fg.group_series(rows, gap, name), fg.series_summary(rows, gap, name), series_source,
-        _table(series_table[["year", "category", "value", "population_coverage", "n_countries", "n_members"]],
+        _table(series_table,
                {"year": _("Year"), "category": dimension, "value": _("Internet use (%)"),
                 "population_coverage": _("Population coverage (%)"), "n_countries": _("Economies with data"),
                 "n_members": _("Members")}),
@@ -376,7 +406,7 @@ def _group_parts(gap_key: str, group_id: str) -> tuple:
         fg.published_series(published_rows, gap, edition_label),
         fg.published_summary(published_rows, gap, edition_label),
         published_source,
-        _table(published_table[["group_name", "year", "category", "value"]],
+        _table(published_table,
                {"group_name": _("ITU group"), "year": _("Year"), "category": dimension,
                 "value": _("Internet use (%)")}),
         published_note,
@@ -386,12 +416,25 @@ def _group_parts(gap_key: str, group_id: str) -> tuple:
     )
 
 
+@data.per_version
+def _edition_texts_in(locale: str) -> tuple[str, str]:
+    """The label and the source line of ITU's newest Key ICT edition, once per database and language (`locale`:
+    the cache key only)."""
+    del locale
+    edition = newest_itu_edition()
+    label = (_("Key ICT indicators, edition of {date}").format(date=pd.Timestamp(edition["vintage"]).date().isoformat())
+             if edition is not None and pd.notna(edition["vintage"]) else _("Key ICT indicators"))
+    source = fg.source_line(pd.DataFrame([edition]) if edition is not None else pd.DataFrame(),
+                            _("Source (the publisher's own aggregate, not ours)"))
+    return label, source
+
+
 def _scatter_parts(gap_key: str, group_id: str, year: int | None) -> tuple:
     """The gap against income in one year (None: each economy's latest)."""
     gap = fg.GAPS[gap_key]
     breakdown = ("internet_use", gap.dimension)
-    scatter = scatter_rows(group_id, gap, year)
-    span = fg.year_span(scatter["year"])
+    scatter = scatter_rows_plain(group_id, gap, year)
+    span = fg.year_span(row["year"] for row in scatter)
     year_label = str(year) if year else (_("{years}, each economy's latest year").format(years=span) if span
                                          else _("each economy's latest year"))
     scatter_source = " ".join((_source_line(_("Gap derived here from"), breakdown),
@@ -412,9 +455,9 @@ def update_country_trend(gap_key: str, countries: list[str] | None):
     source = " ".join((_source_line(_("All ages and sexes"), ("internet_use", "total")),
                        _source_line(_(gap.by), ("internet_use", gap.dimension))))
     everyone = _("all")
-    table = pd.DataFrame(sorted([(row["name"], row["year"], everyone, row["value"]) for row in totals]
-                                + [(row["name"], row["year"], _(gap.names[row["category"]]).lower(), row["value"])
-                                   for row in breakdown]), columns=["name", "year", "category", "value"])
+    table = fg.table_frame(sorted([(row["name"], row["year"], everyone, row["value"]) for row in totals]
+                                  + [(row["name"], row["year"], _(gap.names[row["category"]]).lower(), row["value"])
+                                     for row in breakdown]), ["name", "year", "category", "value"])
     return (fg.country_trend(totals, breakdown, gap), fg.country_summary(totals, breakdown, gap), source,
             _table(table, {"name": _("Economy"), "year": _("Year"), "category": _("Who"),
                            "value": _("Internet use (%)")}))
@@ -447,12 +490,8 @@ GROUP_PARTS = [*components.chart_parts(Ids.SERIES), (Ids.SERIES_NOTE, "children"
                *components.chart_parts(Ids.PARITY), *components.chart_parts(Ids.SCATTER)]
 COUNTRY_PARTS = components.chart_parts(Ids.COUNTRIES_TREND)
 
-def _group_ids() -> list[str]:
-    return groups()["group_id"].tolist()
-
-
 # Each callback's inputs by kind (dashboard.callbacks): a wrong type or an unknown id gets the default.
-GAP, GROUP, YEAR = text(known=fg.GAPS, default=DEFAULT_GAP), text(known=_group_ids, default=DEFAULT_GROUP), \
+GAP, GROUP, YEAR = text(known=fg.GAPS, default=DEFAULT_GAP), text(known=group_ids, default=DEFAULT_GROUP), \
     text(default=LATEST)
 callback(Output(Ids.YEAR, "options"), Output(Ids.YEAR, "value"),
          Input(Ids.GAP, "value"), State(Ids.YEAR, "value"), prevent_initial_call=True)(

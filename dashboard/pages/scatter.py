@@ -107,17 +107,30 @@ def pair_years(x_id: str, y_id: str) -> pd.DataFrame:
     return queries.pair_years(x_id, y_id, FALLBACK_YEARS)
 
 
+class PairYears(NamedTuple):
+    """A pair's years, as lists read once per request (a frame filtered at each use cost more than counting)."""
+    years: list[int]  # with a value of both (in the year or the FALLBACK_YEARS before), oldest first
+    economies: list[int]  # how many economies, in step with years
+    default: int | None  # default_year
+
+
+def pair_years_of(x_id: str, y_id: str) -> PairYears:
+    years, economies = queries.pair_year_counts(x_id, y_id, FALLBACK_YEARS)
+    own_years, own = queries.pair_year_counts(x_id, y_id, 0)
+    if not own_years:  # the two never share a year: the best the fallback window gives
+        own_years, own = years, economies
+    if not own_years:
+        return PairYears(years, economies, None)
+    best = max(own)
+    return PairYears(years, economies, max(year for year, count in zip(own_years, own, strict=True)
+                                          if count >= DEFAULT_YEAR_MIN_COVERAGE * best))
+
+
 def default_year(x_id: str, y_id: str) -> int | None:
     """The latest year in which at least half as many economies as in the best year report both values for that
     year itself (not from the years before: a fresh year of one publisher would otherwise be drawn mostly from
     older values)."""
-    years = queries.pair_years(x_id, y_id, 0)
-    if years.empty:
-        years = pair_years(x_id, y_id)  # the two never share a year: the best the fallback window gives
-    if years.empty:
-        return None
-    enough = years[years["economies"] >= DEFAULT_YEAR_MIN_COVERAGE * years["economies"].max()]
-    return int(enough["year"].max())
+    return pair_years_of(x_id, y_id).default
 
 
 def _parse_scale(params: dict, key: str, default: bool, notices: list[str]) -> bool:
@@ -134,24 +147,30 @@ def _parse_scale(params: dict, key: str, default: bool, notices: list[str]) -> b
 
 def parse_query(params: dict) -> tuple[ScatterState, list[str]]:
     """The view a link asks for, with a notice for each value ignored (the default shown instead)."""
+    state, notices, _years = _parse(params)
+    return state, notices
+
+
+def _parse(params: dict) -> tuple[ScatterState, list[str], PairYears]:
+    """parse_query, and the pair's years (the layout's year control reads them too)."""
     notices: list[str] = []
     ids = _indicator_ids()
     x = parse_choice(params, "x", ids, DEFAULT_X if DEFAULT_X in ids else ids[0], notices,
                      label=_("indicator (x)"))
     y = parse_choice(params, "y", ids, DEFAULT_Y if DEFAULT_Y in ids else ids[-1], notices,
                      label=_("indicator (y)"))
-    years = pair_years(x, y)
-    fallback = default_year(x, y)
+    years = pair_years_of(x, y)
+    fallback = years.default
     if fallback is None:
         notices.append(_("These two indicators have no economy and year in common: choose another pair."))
         year = int(explore_queries.year_coverage(y)["year"].max())
     else:
-        year = parse_year(params, "year", set(years["year"].astype(int)), fallback, notices)
+        year = parse_year(params, "year", set(years.years), fallback, notices)
     colour = parse_choice(params, "color", list(COLOUR_CHOICES), "region", notices, label=_("colouring"))
     group = parse_group(params, "group", set(_group_names()), notices)
     logx = _parse_scale(params, "logx", log_by_default(x), notices)
     logy = _parse_scale(params, "logy", log_by_default(y), notices)
-    return ScatterState(x, y, year, colour, group, logx, logy), notices
+    return ScatterState(x, y, year, colour, group, logx, logy), notices, years
 
 
 def encode_query(state: ScatterState) -> str:
@@ -160,10 +179,10 @@ def encode_query(state: ScatterState) -> str:
                    "logx": int(state.logx), "logy": int(state.logy)})
 
 
-def _year_options(years: pd.DataFrame) -> list[dict]:
-    return [{"label": ngettext("{year} ({count} economy)", "{year} ({count} economies)", int(economies)).format(
-                 year=year, count=formatting.count(economies)), "value": int(year)}
-            for year, economies in zip(years["year"].tolist()[::-1], years["economies"].tolist()[::-1], strict=True)]
+def _year_options(years: PairYears) -> list[dict]:
+    return [{"label": ngettext("{year} ({count} economy)", "{year} ({count} economies)", economies).format(
+                 year=year, count=formatting.count(economies)), "value": year}
+            for year, economies in zip(years.years[::-1], years.economies[::-1], strict=True)]
 
 
 def _options() -> tuple[list[dict], list[dict]]:
@@ -197,33 +216,58 @@ class View(NamedTuple):
     title: str
 
 
-def view(state: ScatterState) -> View:
+class _Indicator(NamedTuple):
+    name: str  # in the request's language
+    unit: str
+    caption: str  # figures.source_caption
+
+
+@data.per_version
+def _indicators_in(locale: str) -> dict[str, _Indicator]:
+    """Each indicator's name, unit and source caption, once per database and language (`locale`: the cache key
+    only): looked up in a frame (.loc) and written per request, they cost more than the page's points."""
+    del locale
     metas = _indicator_metas()
-    x_meta, y_meta = metas.loc[state.x], metas.loc[state.y]
-    x = fs.Axis(localized.indicator_name(state.x, x_meta["name"]), x_meta["unit"], state.logx)
-    y = fs.Axis(localized.indicator_name(state.y, y_meta["name"]), y_meta["unit"], state.logy)
-    rows = _named(queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS))
-    members = set(common.group_members(state.group)["iso3"]) if state.group else None
+    return {indicator_id: _Indicator(localized.indicator_name(indicator_id, name), unit,
+                                     figures.source_caption(metas.loc[indicator_id]))
+            for indicator_id, name, unit in zip(metas.index.tolist(), metas["name"].tolist(),
+                                                metas["unit"].tolist(), strict=True)}
+
+
+@data.per_version
+def _members(group_id: str) -> frozenset[str]:
+    """A group's members (iso3), once per database version."""
+    return frozenset(common.group_members(group_id)["iso3"].tolist())
+
+
+def view(state: ScatterState) -> View:
+    indicators = _indicators_in(localized.code())
+    x_meta, y_meta = indicators[state.x], indicators[state.y]
+    x = fs.Axis(x_meta.name, x_meta.unit, state.logx)
+    y = fs.Axis(y_meta.name, y_meta.unit, state.logy)
+    # The rows as Python lists, once: every builder below reads lists (figures_scatter.columns_of).
+    rows = _named(fs.columns_of(queries.pair_values(state.x, state.y, state.year, FALLBACK_YEARS)))
+    rows["population_text"] = fs.population_texts(rows)  # the hover's and the table's, written once
+    members = _members(state.group) if state.group else None
     group_name = localized.group_name(_group_names().get(state.group or "", ""))
     drawn, dropped = fs.plottable(rows, x, y)
     fit = fs.least_squares(drawn, x, y)
     frame, labels = fs.table(drawn, x, y, state.colour)
-    sources = [f"x: {figures.source_caption(x_meta)}"]
+    sources = [f"x: {x_meta.caption}"]
     if state.y != state.x:
-        sources.append(f"y: {figures.source_caption(y_meta)}")
-    if queries.POPULATION in metas.index:
-        sources.append(_("Point size: population, {source}").format(
-            source=figures.source_caption(metas.loc[queries.POPULATION])))
+        sources.append(f"y: {y_meta.caption}")
+    if queries.POPULATION in indicators:
+        sources.append(_("Point size: population, {source}").format(source=indicators[queries.POPULATION].caption))
     highlight = (" " + ngettext("{group}: {drawn} of its {count} member is drawn with a dark outline; the other "
                                 "economies are faded.",
                                 "{group}: {drawn} of its {count} members are drawn with a dark outline; the other "
                                 "economies are faded.", len(members)).format(
-        group=group_name, drawn=formatting.count(int(drawn["iso3"].isin(members).sum())),
+        group=group_name, drawn=formatting.count(sum(1 for code in drawn["iso3"] if code in members)),
         count=formatting.count(len(members))) if members is not None else "")
     note = " ".join(part for part in (fs.fallback_note(rows, state.year, FALLBACK_YEARS), fs.dropped_note(dropped),
                                       fs.fit_caption(fit, x, y), highlight.strip()) if part)
     return View(
-        fs.scatter(rows, x, y, state.year, state.colour, members=members, group_name=group_name),
+        fs.scatter(rows, x, y, state.year, state.colour, members=members, group_name=group_name, fit=fit),
         fs.summary(drawn, x, y, state.year, fit), " ".join(sources),
         components.data_table(frame, labels), note,
         _("{y} against {x}, {year} ({group} highlighted)").format(y=y.name, x=x.name, year=state.year,
@@ -231,13 +275,13 @@ def view(state: ScatterState) -> View:
         else _("{y} against {x}, {year}").format(y=y.name, x=x.name, year=state.year))
 
 
-def _named(rows: pd.DataFrame) -> pd.DataFrame:
-    """The rows with each economy named in the request's language (UNTERM's names); English keeps the names of
-    table country, as the page had them before it was translated."""
-    if i18n.current() is i18n.DEFAULT or rows.empty:
+def _named(rows: dict[str, list]) -> dict[str, list]:
+    """The rows (columns as lists) with each economy named in the request's language (UNTERM's names); English
+    keeps the names of table country, as the page had them before it was translated."""
+    if i18n.current() is i18n.DEFAULT or not rows["iso3"]:
         return rows
-    return rows.assign(name=[localized.country_name(iso3, name) for iso3, name in
-                             zip(rows["iso3"], rows["name"], strict=True)])
+    return {**rows, "name": [localized.country_name(iso3, name) for iso3, name in
+                             zip(rows["iso3"], rows["name"], strict=True)]}
 
 
 def _control(label: str, control_id: str, control) -> html.Div:
@@ -246,7 +290,7 @@ def _control(label: str, control_id: str, control) -> html.Div:
 
 def layout(**query) -> html.Main:
     try:
-        state, notices = parse_query(query)
+        state, notices, years = _parse(query)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
     indicator_options, group_options = _options()
@@ -266,7 +310,7 @@ def layout(**query) -> html.Main:
                 maxHeight=360)),
             _control(_("Year"), Ids.YEAR, StagedDropdown(
                 id=Ids.YEAR, value=state.year, clearable=False, searchable=False,
-                options=_year_options(pair_years(state.x, state.y)))),
+                options=_year_options(years))),
         ]),
         html.Section(className="controls", children=[
             _control(_("Colour by"), Ids.COLOR, StagedDropdown(
@@ -318,8 +362,9 @@ _INDICATOR = text(known=_indicator_ids, default=PREVENT)
          text(known=_group_ids, default=ALL_GROUPS), number(0, 1, default=0), number(0, 1, default=0))
 def update_view(x: str, y: str, year: int | None, colour: str, group: str, logx: int, logy: int) -> tuple:
     """The chart, its texts and table, the address and the embed code for the controls' values."""
-    if year is None or year not in set(pair_years(x, y)["year"].astype(int)):
-        year = default_year(x, y)
+    years = pair_years_of(x, y)
+    if year is None or year not in years.years:
+        year = years.default
         if year is None:
             raise dash.exceptions.PreventUpdate  # no common year: the year control says so (update_years)
     state = ScatterState(x, y, int(year), colour, None if group == ALL_GROUPS else group, bool(logx), bool(logy))
@@ -329,9 +374,9 @@ def update_view(x: str, y: str, year: int | None, colour: str, group: str, logx:
 @checked(_INDICATOR, _INDICATOR, number(1000, 3000))
 def update_years(x: str, y: str, year: int | None) -> tuple[list[dict], int | None]:
     """A new pair brings its own years; the chosen year stays when the pair has it."""
-    years = pair_years(x, y)
-    if year is None or year not in set(years["year"].astype(int)):
-        year = default_year(x, y)
+    years = pair_years_of(x, y)
+    if year is None or year not in years.years:
+        year = years.default
     return _year_options(years), year
 
 

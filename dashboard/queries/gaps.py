@@ -45,9 +45,19 @@ def _groups() -> pd.DataFrame:
 
 
 def group_name(group_id: str) -> str:
+    return _group_names().get(group_id, group_id)
+
+
+@data.per_version
+def _group_names() -> dict[str, str]:
     frame = groups()
-    names = dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
-    return names.get(group_id, group_id)
+    return dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
+
+
+@data.per_version
+def group_ids() -> list[str]:
+    """The groups' ids in the control's order (callers must not change the list)."""
+    return groups()["group_id"].tolist()
 
 
 # Each query below reads every group at once for one gap, and splits the answer by group in memory (kept per
@@ -75,7 +85,83 @@ def group_series(group_id: str, gap: GapKind) -> pd.DataFrame:
     return _series_by_group(gap.dimension).get(group_id, empty)
 
 
+# The same rows as plain dicts (dashboard.rows.plain_records), split by group once per database version: the page's
+# figures read dicts, and converting a group's frame on every request cost more than drawing it. Callers must not
+# change the lists or their dicts.
+
+
+@data.per_version
+def _series_rows(dimension: str) -> dict[str, list[dict]]:
+    return {group_id: plain_records(frame) for group_id, frame in _series_by_group(dimension).items()}
+
+
+def group_series_rows(group_id: str, gap: GapKind) -> list[dict]:
+    """group_series as plain dicts."""
+    return _series_rows(gap.dimension).get(group_id, [])
+
+
+@data.per_version
+def _parity_rows(indicator_id: str) -> dict[str, list[dict]]:
+    return {group_id: plain_records(frame) for group_id, frame in _parity_by_group(indicator_id).items()}
+
+
+def member_parity_rows(group_id: str, gap: GapKind) -> list[dict]:
+    """member_parity as plain dicts."""
+    return _parity_rows(gap.parity_indicator).get(group_id, [])
+
+
+@data.per_version
+def _published_rows(source_id: str, dimension: str) -> dict[str | None, list[dict]]:
+    return {code: plain_records(frame) for code, frame in _published_by_code(source_id, dimension).items()}
+
+
+def published_series_rows(group_id: str, gap: GapKind) -> list[dict]:
+    """published_series' rows as plain dicts (the edition: newest_itu_edition)."""
+    edition = newest_itu_edition()
+    if edition is None:
+        return []
+    match = itu_match(group_id)
+    codes = dict.fromkeys([match["group_code"] if match else "itu:world", "itu:world"])
+    every = _published_rows(edition["source_id"], gap.dimension)
+    return [row for code in codes for row in every.get(code, [])]
+
+
+@data.per_version
+def _pair_rows(indicator_id: str) -> dict[str, list[dict]]:
+    return {group_id: plain_records(frame) for group_id, frame in _pairs_by_group(indicator_id).items()}
+
+
+def scatter_rows_plain(group_id: str, gap: GapKind, year: int | None) -> list[dict]:
+    """scatter_rows as plain dicts, by name."""
+    rows = _pair_rows(gap.gap_indicator).get(group_id, [])
+    if year is not None:
+        chosen = [row for row in rows if row["year"] == year]
+    else:  # newest year first: each economy's first row is its latest
+        seen: set[str] = set()
+        chosen = [row for row in rows if not (row["iso3"] in seen or seen.add(row["iso3"]))]
+    return sorted(chosen, key=lambda row: row["name"])
+
+
+def itu_match(group_id: str) -> dict | None:
+    """common.publisher_match(group_id, "itu_key_ict"), from the whole table read once per database version
+    (a query per group cost more than the chart it named). Callers must not change the dict."""
+    return _itu_matches().get(group_id)
+
+
+@data.per_version
+def _itu_matches() -> dict[str, dict]:
+    rows = data.query("""SELECT group_id, group_code, match, note FROM publisher_group WHERE dataset_key = ?
+                         ORDER BY group_id, match = 'approximate', group_code""", ["itu_key_ict"])
+    matches: dict[str, dict] = {}
+    for row in plain_records(rows):
+        matches.setdefault(row.pop("group_id"), row)
+    return matches
+
+
+@data.per_version
 def newest_itu_edition() -> pd.Series | None:
+    """ITU's newest Key ICT edition (a row of table source), once per database version; callers must not change
+    it."""
     editions = data.query("""
         SELECT * FROM source WHERE dataset_key = 'itu_key_ict' ORDER BY vintage DESC NULLS LAST, source_id DESC
     """)
@@ -162,8 +248,14 @@ def _pairs_by_group(indicator_id: str) -> dict[str, pd.DataFrame]:
 
 
 def scatter_years(gap: GapKind) -> list[int]:
-    """Years in which at least one economy has both the gap and GNI per capita."""
-    world = _pairs_by_group(gap.gap_indicator).get("world")
+    """Years in which at least one economy has both the gap and GNI per capita (callers must not change the
+    list)."""
+    return _scatter_years(gap.gap_indicator)
+
+
+@data.per_version
+def _scatter_years(indicator_id: str) -> list[int]:
+    world = _pairs_by_group(indicator_id).get("world")
     return [] if world is None else sorted({int(year) for year in world["year"].tolist()})
 
 
@@ -198,9 +290,22 @@ def _internet_use_rows(dimension: str | None) -> tuple[dict, ...]:
 def country_rows(codes: tuple[str, ...], gap: GapKind) -> tuple[list[dict], list[dict]]:
     """The chosen economies' total Internet use over time and their values for each side of the gap, as rows
     (iso3, name, year, value; the second list with category too). Callers must not change them."""
-    chosen = set(codes)
-    return ([row for row in _internet_use_rows(None) if row["iso3"] in chosen],
-            [row for row in _internet_use_rows(gap.dimension) if row["iso3"] in chosen])
+    return _chosen(_internet_use_by_economy(None), codes), _chosen(_internet_use_by_economy(gap.dimension), codes)
+
+
+def _chosen(by_economy: dict[str, tuple[tuple[int, dict], ...]], codes: tuple[str, ...]) -> list[dict]:
+    """The chosen economies' rows, in the order of all the rows (their positions there)."""
+    return [row for _position, row in sorted(pair for code in set(codes) for pair in by_economy.get(code, ()))]
+
+
+@data.per_version
+def _internet_use_by_economy(dimension: str | None) -> dict[str, tuple[tuple[int, dict], ...]]:
+    """_internet_use_rows split by economy, each row with its position, so that a few chosen economies are
+    picked without reading every row."""
+    by_economy: dict[str, list[tuple[int, dict]]] = {}
+    for position, row in enumerate(_internet_use_rows(dimension)):
+        by_economy.setdefault(row["iso3"], []).append((position, row))
+    return {code: tuple(rows) for code, rows in by_economy.items()}
 
 
 def inequality_rows() -> pd.DataFrame:

@@ -21,6 +21,12 @@ def pair_years(x_id: str, y_id: str, window: int) -> pd.DataFrame:
     return observed.pair_years(x_id, y_id, window)
 
 
+def pair_year_counts(x_id: str, y_id: str, window: int) -> tuple[list[int], list[int]]:
+    """pair_years as two lists in step: the years, oldest first, and the economies counted in each."""
+    years = observed.pair_years(x_id, y_id, window)
+    return [int(year) for year in years["year"].tolist()], [int(count) for count in years["economies"].tolist()]
+
+
 def pair_values(x_id: str, y_id: str, year: int, window: int) -> pd.DataFrame:
     """One row per economy with a value of both indicators for `year` (else the latest of the `window` years
     before), by name: iso3, name, wb_region, income_group, x, x_year, y, y_year, population, population_year

@@ -21,7 +21,9 @@ from dashboard import components
 from dashboard import figures_gaps as fg
 from dashboard.pages import gaps as gaps_page
 from dashboard.pages.gaps import Ids
+from dashboard.queries import common
 from dashboard.queries import gaps as gap_queries
+from dashboard.rows import plain_records
 from tests.dashboard.dash_tree import find, walk
 
 pytestmark = pytest.mark.browser
@@ -144,6 +146,48 @@ def gaps(built_db: Path, monkeypatch: pytest.MonkeyPatch):
 
 def component_ids(layout) -> set[str]:
     return {component.id for component in walk(layout) if isinstance(getattr(component, "id", None), str)}
+
+
+def test_a_table_of_python_objects_shows_missing_values_empty_and_numbers_formatted(gaps) -> None:
+    frame = fg.table_frame([("Økonomi <b>", 1.5, None), ("B", float("nan"), 3)], ["name", "value", "count"])
+    assert frame["count"].tolist() == [None, 3] and len(frame) == 2
+    text = gaps._table(frame, {"name": "Economy"}).children
+    assert "<td>Økonomi &lt;b&gt;</td><td>1.5</td><td></td>" in text and "<td>B</td><td></td><td>3</td>" in text
+    assert "No data" in gaps._table(fg.table_frame([], ["name"]), {}).children
+
+
+@pytest.mark.parametrize("group", ["world", "ldc", "m49_region:africa", "income_group:high_income", "sids"])
+def test_the_rows_kept_per_version_are_the_queries_rows(gaps, group: str) -> None:
+    """The page reads plain rows split by group once per version: they must be the queries' rows, in order."""
+    for gap in (GENDER, URBAN):
+        assert gap_queries.group_series_rows(group, gap) == plain_records(gap_queries.group_series(group, gap))
+        assert gap_queries.member_parity_rows(group, gap) == plain_records(gap_queries.member_parity(group, gap))
+        years = gap_queries.scatter_years(gap)
+        assert years  # a gap without scatter years would prove nothing below
+        for year in (None, years[0], years[-1]):
+            assert gap_queries.scatter_rows_plain(group, gap, year) == plain_records(
+                gap_queries.scatter_rows(group, gap, year))
+        published, _edition = gap_queries.published_series(group, gap)
+        assert gap_queries.published_series_rows(group, gap) == plain_records(published)
+    match = common.publisher_match(group, "itu_key_ict")
+    found = gap_queries.itu_match(group)
+    assert (found is None) == (match is None)
+    if match is not None:
+        assert (found["group_code"], found["match"]) == (match["group_code"], match["match"])
+
+
+def test_country_rows_are_the_chosen_economies_in_name_and_year_order(gaps, built_db: Path) -> None:
+    codes = ("MOZ", "BRA", "FRA", "NOT")
+    totals, sides = gap_queries.country_rows(codes, GENDER)
+    expected = db_rows(built_db, """SELECT o.iso3, o.year FROM observation_total o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND o.iso3 IN ('MOZ', 'BRA', 'FRA') ORDER BY c.name, o.year""")
+    assert len(expected) and [(row["iso3"], row["year"]) for row in totals] == list(
+        zip(expected["iso3"], expected["year"], strict=True))
+    by_sex = db_rows(built_db, f"""SELECT o.iso3, o.year, o.sex FROM observation o JOIN country c USING (iso3)
+        WHERE o.indicator_id = 'internet_use' AND o.iso3 IN ('MOZ', 'BRA', 'FRA')
+          AND {gap_queries.BREAKDOWN_FILTER["sex"]} ORDER BY c.name, o.year, o.sex""")
+    assert [(row["iso3"], row["year"], row["category"]) for row in sides] == list(
+        zip(by_sex["iso3"], by_sex["year"], by_sex["sex"], strict=True))
 
 
 @pytest.mark.parametrize(("gap", "group"), [(GENDER, "world"), (GENDER, "income_group:lower_middle_income"),
