@@ -221,7 +221,7 @@ def test_full_series_downloads_hold_every_observation_of_the_indicators(db) -> N
 
 def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
     state, _ = page.parse_params({"indicator": "population"})
-    rows, total, _ = page.screen(state)
+    rows, total, _ = queries.screen(state)
     expected = direct(db, "o.indicator_id = 'population' AND o.sex = 'total' AND o.area = 'total' "
                           "AND o.age = 'total'")
     assert total == len(expected) > page.SCREEN_CAP
@@ -255,7 +255,7 @@ def test_the_screen_lists_the_sources_of_the_whole_selection(db, params: dict) -
     aggregate's over every row of the selection, the rows past the cap included (the second case has more than
     SCREEN_CAP rows)."""
     state, _ = page.parse_params(params)
-    shown = page.screen(state)
+    shown = queries.screen(state)
     expected = queries.sources(state)
     # check_dtype=False: an empty query result has object columns where the details frame has string ones
     pd.testing.assert_frame_equal(shown.sources, expected, check_dtype=False)
