@@ -1,5 +1,6 @@
 """The Data page's queries (and the /download files'): the choices the database knows, and one selection of
-observations, on screen (capped) or whole (uncached: files are large and rarely asked twice)."""
+observations, on screen (capped: picked from a compact copy of every observation kept per database version) or whole
+(a query, uncached: files are large and rarely asked twice)."""
 
 from __future__ import annotations
 
@@ -142,29 +143,45 @@ class Observations(NamedTuple):
     members: dict[str, frozenset[str]]  # each group's economies (iso3)
 
 
-def _codes(values: pd.Series, dtype: str) -> tuple[np.ndarray, list]:
-    """A column as integer codes and the list of its values (a missing value becomes None)."""
-    codes, uniques = pd.factorize(values, use_na_sentinel=False)
-    return codes.astype(dtype), [None if pd.isna(value) else value for value in uniques.tolist()]
-
-
 def observations() -> Observations:
     """This version's Observations. Kept by version only, not by language as `data.per_version` would: the
     columns are the same in every language, and six copies would take half the budget of what pages keep."""
     return data.versioned_cache.get((data.current_version(), "data_download.observations"), _read_observations)
 
 
+# The text columns held as codes: (the observation's column, the values numbered, in the order the code follows). An
+# economy's code follows its name, then its iso3, as the table's order does; the breakdowns' and flags' codes follow
+# their values, a flag's absence (NULL) last.
+_CODED = {
+    "indicator": ("o.indicator_id", "SELECT indicator_id AS v, row_number() OVER (ORDER BY indicator_id) AS k "
+                                    "FROM indicator"),
+    "iso3": ("o.iso3", "SELECT iso3 AS v, row_number() OVER (ORDER BY name, iso3) AS k FROM country"),
+    **{key: (f"o.{key}", f"SELECT v, row_number() OVER (ORDER BY v) AS k FROM (SELECT DISTINCT {key} AS v "
+                         "FROM observation)") for key in BREAKDOWNS},
+    "status": ("o.obs_status", "SELECT v, row_number() OVER (ORDER BY v NULLS LAST) AS k FROM "
+                               "(SELECT DISTINCT obs_status AS v FROM observation)"),
+    "source": ("o.source_id", "SELECT source_id AS v, row_number() OVER (ORDER BY source_id) AS k FROM source"),
+}
+
+
 def _read_observations() -> Observations:
-    # Uncached: the whole table as a frame of Python strings is ~100 MB, and only its codes are kept.
+    # Codes from DuckDB, and the table's order from numpy: the whole table as a frame of Python strings, sorted by
+    # DuckDB, held ~200 MB more while it was read.
+    numbered = ", ".join(f"{name}_codes AS ({sql})" for name, (_column, sql) in _CODED.items())
+    joins = " ".join(f"JOIN {name}_codes ON {name}_codes.v IS NOT DISTINCT FROM {column}"
+                     for name, (column, _sql) in _CODED.items())
     rows = data.query_uncached(f"""
-        SELECT o.indicator_id, o.iso3, o.year, o.sex, o.area, o.age, o.value, o.obs_status, o.source_id
+        WITH {numbered}
+        SELECT {", ".join(f"({name}_codes.k - 1)::SMALLINT AS {name}" for name in _CODED)}, o.year, o.value
         FROM observation o JOIN country c ON c.iso3 = o.iso3 JOIN indicator i ON i.indicator_id = o.indicator_id
-        JOIN source s ON s.source_id = o.source_id
-        ORDER BY {_TABLE_ORDER}""")
-    indicator, indicators = _codes(rows["indicator_id"], "int16")
-    iso3, economies = _codes(rows["iso3"], "int16")
-    status, statuses = _codes(rows["obs_status"], "int16")
-    source, sources = _codes(rows["source_id"], "int16")
+        JOIN source s ON s.source_id = o.source_id {joins}""")
+    values = {name: data.query(f"WITH numbered AS ({sql}) SELECT v FROM numbered ORDER BY k")["v"].tolist()
+              for name, (_column, sql) in _CODED.items()}
+    values["status"] = [None if pd.isna(status) else status for status in values["status"]]
+    # _TABLE_ORDER: indicator, economy (by name, then iso3), year, sex, area, age: the last key sorts first.
+    order = np.lexsort([rows[name].to_numpy() for name in ("age", "area", "sex", "year", "iso3", "indicator")])
+    codes = {name: rows[name].to_numpy(dtype="int8" if name in BREAKDOWNS else "int16")[order] for name in _CODED}
+    indicator, indicators = codes["indicator"], values["indicator"]
     starts = [*np.flatnonzero(np.diff(indicator, prepend=-1)).tolist(), len(indicator)]
     spans = {indicators[code]: (start, stop) for code, start, stop
              in zip(indicator[starts[:-1]].tolist(), starts[:-1], starts[1:], strict=True)}
@@ -176,10 +193,10 @@ def _read_observations() -> Observations:
     for group, code in zip(members["group_id"].tolist(), members["iso3"].tolist(), strict=True):
         groups.setdefault(group, set()).add(code)
     return Observations(
-        spans, indicator, indicators, iso3, economies, [names[code] for code in economies],
-        rows["year"].to_numpy(dtype="int16"), {key: _codes(rows[key], "int8") for key in BREAKDOWNS},
-        rows["value"].to_numpy(dtype="float64"), status, statuses, source, sources,
-        [units[code] for code in indicators], [licenses[code] for code in sources],
+        spans, indicator, indicators, codes["iso3"], values["iso3"], [names[code] for code in values["iso3"]],
+        rows["year"].to_numpy(dtype="int16")[order], {key: (codes[key], values[key]) for key in BREAKDOWNS},
+        rows["value"].to_numpy(dtype="float64")[order], codes["status"], values["status"], codes["source"],
+        values["source"], [units[code] for code in indicators], [licenses[code] for code in values["source"]],
         {group: frozenset(codes) for group, codes in groups.items()})
 
 

@@ -263,6 +263,26 @@ def test_the_screen_lists_the_sources_of_the_whole_selection(db, params: dict) -
     pd.testing.assert_frame_equal(queries.sources_of_rows(queries.selection(state)), expected, check_dtype=False)
 
 
+@pytest.mark.parametrize("state", [
+    queries.DataState(("internet_use", "population", "coverage_4g"), ("NOR", "IND", "KEN"), year_from=2010,
+                      sex="all", age="all"),
+    queries.DataState(("mobile_broadband_per_100", "internet_use"), group="sids", year_to=2015, sex="all"),
+    queries.DataState(("internet_use",), sex="female", age="15-24"),
+    queries.DataState(("internet_use",), sex="robot"),  # a value no row has: no rows, not an error
+    queries.DataState(("internet_use",), group="atlantis"),  # a group the database does not know: no rows
+    queries.DataState(("not_an_indicator",)),
+])
+def test_the_screens_rows_are_the_downloads_first_rows_in_its_order(db, state: queries.DataState) -> None:
+    """The screen reads a copy of every observation kept per database version (queries.observations), the files run
+    the query: the same rows, in the same order, with the same counts."""
+    shown = queries.screen(state)
+    files = queries.selection(state)
+    assert shown.total == len(files)
+    pd.testing.assert_frame_equal(flags_as_text(shown.rows), flags_as_text(files.head(page.SCREEN_CAP)),
+                                  check_dtype=False, check_exact=True)
+    pd.testing.assert_frame_equal(shown.sources, queries.sources(state), check_dtype=False)
+
+
 def test_the_table_callback_as_a_function(db) -> None:
     out = page.update_table(["internet_use"], ["NOR"], None, 2020, 2010, "total", "total", "total", 0, 0, 7)
     table, status, _, query, page_number, years, _, previous_off, next_off, *_ = out
