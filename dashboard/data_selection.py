@@ -3,8 +3,10 @@ errors a /download link answers 400 with) and back. Shared by the page and dashb
 
 from __future__ import annotations
 
+from typing import NamedTuple
 from urllib.parse import parse_qs
 
+from dashboard import data
 from dashboard.i18n import gettext as _
 from dashboard.queries import common
 from dashboard.queries.data_download import (
@@ -22,6 +24,28 @@ PAGE_ROWS = 500  # rows per page of the on-screen table
 
 
 MAX_INDICATORS = 20
+
+
+class Known(NamedTuple):
+    """What a link may name, as the database knows it."""
+
+    indicators: list[str]  # in the order of the page's list (the first is the fallback of last resort)
+    indicator_set: frozenset[str]
+    countries: frozenset[str]
+    groups: list[str]
+    group_set: frozenset[str]
+    breakdowns: dict[str, list[str]]  # by BREAKDOWNS key: "all" and the values the database has
+
+
+@data.per_version
+def known() -> Known:
+    """Once per database version: read from the choices' frames per request, these were a third of the Data page's
+    reading of its address. Callers must not change it."""
+    indicators = indicator_choices()["indicator_id"].tolist()
+    groups = group_choices()["group_id"].tolist()
+    choices = breakdown_choices()
+    return Known(indicators, frozenset(indicators), frozenset(common.countries()["iso3"].tolist()), groups,
+                 frozenset(groups), {key: ["all", *choices[key]] for key in BREAKDOWNS})
 
 
 def _first(value) -> str:
@@ -45,10 +69,10 @@ def _parse_year(params: dict, key: str, label: str, notices: list[str]) -> int |
 def parse_params(params: dict) -> tuple[DataState, list[str]]:
     """Query parameters → a valid selection, with notices for anything ignored (never an error)."""
     notices: list[str] = []
-    known_indicators = indicator_choices()["indicator_id"].tolist()
+    choices = known()
     asked = [part.strip() for part in _first(params.get("indicator")).split(",") if part.strip()]
-    indicators = tuple(dict.fromkeys(part for part in asked if part in known_indicators))
-    unknown = [part for part in asked if part not in known_indicators]
+    indicators = tuple(dict.fromkeys(part for part in asked if part in choices.indicator_set))
+    unknown = [part for part in asked if part not in choices.indicator_set]
     if unknown:
         notices.append(_("Ignored unknown indicators: {indicators}.").format(
             indicators=", ".join(part[:40] for part in unknown[:5])))
@@ -57,13 +81,12 @@ def parse_params(params: dict) -> tuple[DataState, list[str]]:
             count=MAX_INDICATORS))
         indicators = indicators[:MAX_INDICATORS]
     if not indicators:
-        fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in known_indicators else known_indicators[0]
+        fallback = DEFAULT_INDICATOR if DEFAULT_INDICATOR in choices.indicator_set else choices.indicators[0]
         if asked:
             notices.append(_("No known indicator in the link: showing {indicator}.").format(indicator=fallback))
         indicators = (fallback,)
-    known_countries = set(common.countries()["iso3"])
-    countries = parse_codes(params, "countries", known_countries, notices, limit=len(known_countries)) or ()
-    group = parse_choice(params, "group", group_choices()["group_id"].tolist(), "", notices) or None
+    countries = parse_codes(params, "countries", choices.countries, notices, limit=len(choices.countries)) or ()
+    group = parse_choice(params, "group", choices.groups, "", notices) or None
     if countries and group:
         notices.append(_("Both countries and a group were given: the countries are used."))
         group = None
@@ -73,8 +96,7 @@ def parse_params(params: dict) -> tuple[DataState, list[str]]:
         notices.append(_("“from” {low} is after “to” {high}: the two were swapped.").format(low=year_from,
                                                                                             high=year_to))
         year_from, year_to = year_to, year_from
-    choices = breakdown_choices()
-    breakdown = {key: parse_choice(params, key, ["all", *choices[key]], "total", notices) for key in BREAKDOWNS}
+    breakdown = {key: parse_choice(params, key, choices.breakdowns[key], "total", notices) for key in BREAKDOWNS}
     page = parse_int(_first(params.get("page")))
     page = page if page is not None and 0 < page <= SCREEN_CAP // PAGE_ROWS else 1
     return DataState(indicators, countries, group, year_from, year_to, page=page, **breakdown), notices
@@ -94,30 +116,28 @@ def query_errors(params: dict) -> list[str]:
     """What a download link asks for that the database does not know (a download answers 400 with these; the
     page, for a person, shows notices and a default instead). No indicator at all means the default one."""
     errors = []
-    known_indicators = set(indicator_choices()["indicator_id"])
+    choices = known()
     asked = [part.strip() for part in _first(params.get("indicator")).split(",") if part.strip()]
-    unknown = [part for part in asked if part not in known_indicators]
+    unknown = [part for part in asked if part not in choices.indicator_set]
     if unknown:
         errors.append(_("unknown indicator {indicators}").format(
             indicators=", ".join(part[:40] for part in unknown[:5])))
     if len(set(asked)) > MAX_INDICATORS:
         errors.append(_("at most {count} indicators at once").format(count=MAX_INDICATORS))
-    known_countries = set(common.countries()["iso3"])
     codes = [code.strip().upper() for code in _first(params.get("countries")).split(",") if code.strip()]
-    unknown = [code for code in codes if code not in known_countries]
+    unknown = [code for code in codes if code not in choices.countries]
     if unknown:
         errors.append(_("unknown country {codes}").format(codes=", ".join(code[:10] for code in unknown[:5])))
     group = _first(params.get("group"))
-    if group and group not in set(group_choices()["group_id"]):
+    if group and group not in choices.group_set:
         errors.append(_("unknown group {group}").format(group=group[:40]))
     for key in ("from", "to"):
         text = _first(params.get(key))
         if text and not 1900 <= (parse_int(text) or 0) <= 2100:
             errors.append(_("“{key}” is not a four-digit year: {text}").format(key=key, text=text[:10]))
-    choices = breakdown_choices()
     for key in BREAKDOWNS:
         text = _first(params.get(key))
-        if text and text not in ("all", *choices[key]):
+        if text and text not in choices.breakdowns[key]:
             errors.append(_("unknown {key} {value}").format(key=key, value=text[:20]))
     return errors
 

@@ -40,6 +40,12 @@ def run(sql: str) -> QueryResult:
     return run_query(sql, Path(data.current_version().path))
 
 
+def kept(sql: str, name: str = "result") -> bool:
+    """Whether this worker keeps `sql`'s result (or what `name` is built from it) for this request's version. Only
+    a repeatable query's is ever kept, so a caller may skip its repeatable() check (DuckDB's tokenizer, a few ms)."""
+    return (data.current_version(), name, sql) in results
+
+
 def derived(name: str, sql: str, build: Callable[[QueryResult], T]) -> T:
     """What `build` makes of `sql`'s result (named `name`, e.g. the CSV download), kept beside the result.
     Callers must not change what it returns."""

@@ -14,9 +14,10 @@ from __future__ import annotations
 import json
 from html import escape
 from types import MappingProxyType
-from typing import Final
+from typing import Final, NamedTuple
 
 import dash
+import numpy as np
 import pandas as pd
 from dash import Input, Output, State, callback, clientside_callback, dcc, html
 
@@ -36,6 +37,7 @@ from dashboard.html_block import HtmlBlock
 from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
 from dashboard.queries import common
+from dashboard.queries import data_download as queries
 from dashboard.queries.data_download import (  # the page's queries
     BREAKDOWNS,
     COLUMNS,
@@ -44,7 +46,6 @@ from dashboard.queries.data_download import (  # the page's queries
     breakdown_choices,
     group_choices,
     indicator_choices,
-    screen,
     year_range,
 )
 from dashboard.staged import StagedDropdown
@@ -140,9 +141,14 @@ def _download_links(query: str, scope: str) -> list[html.A]:
 
 def _year_options(indicators: tuple[str, ...]) -> list[dict]:
     span = year_range(indicators)
-    if span is None:
-        return []
-    return [{"label": str(year), "value": year} for year in range(span[1], span[0] - 1, -1)]
+    return [] if span is None else _years_between(*span)
+
+
+@data.per_version
+def _years_between(first: int, last: int) -> list[dict]:
+    """The From and To options, latest first (kept by span: a few dozen distinct spans). Callers must not change
+    them."""
+    return [{"label": str(year), "value": year} for year in range(last, first - 1, -1)]
 
 
 BREAKDOWN_LABELS = {"all": N_("All (every breakdown)"), "total": N_("Total")}
@@ -167,21 +173,49 @@ def _economies() -> pd.DataFrame:
     return common.country_names(localized.code())
 
 
+# The dropdowns' options, built once per database version and language (callers must not change them): rebuilding
+# them from their frames was a fifth of a layout's cost.
+@data.per_version
+def _indicator_options() -> list[dict]:
+    indicators = indicator_choices()
+    return [{"label": f"{localized.indicator_name(indicator, name)} ({indicator})", "value": indicator}
+            for indicator, name in zip(indicators["indicator_id"].tolist(), indicators["name"].tolist(), strict=True)]
+
+
+@data.per_version
+def _economy_options() -> list[dict]:
+    countries = _economies()
+    return [{"label": f"{name} ({iso3})", "value": iso3}
+            for iso3, name in zip(countries["iso3"].tolist(), countries["name"].tolist(), strict=True)]
+
+
+@data.per_version
+def _group_options() -> list[dict]:
+    groups = group_choices()
+    return [{"label": f"{localized.group_name(name)} ({formatting.count(members)})", "value": group}
+            for group, name, members in zip(groups["group_id"].tolist(), groups["name"].tolist(),
+                                            groups["members"].tolist(), strict=True)]
+
+
+@data.per_version
+def _breakdown_options() -> dict[str, list[dict]]:
+    choices = breakdown_choices()
+    return {key: [{"label": _breakdown_option(value), "value": value} for value in ["all", *choices[key]]]
+            for key in BREAKDOWNS}
+
+
 def layout(**query) -> html.Main:
     try:
-        indicators = indicator_choices()
         state, notices = parse_params(query)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    countries = _economies()
-    groups = group_choices()
-    choices = breakdown_choices()
+    breakdown_options = _breakdown_options()
     canonical = encode_params(state._replace(page=1))
     years = _year_options(state.indicators)
     breakdown_controls = [
         _labelled(_(BREAKDOWN_TITLES[key]), Ids.BREAKDOWN[key], StagedDropdown(
             id=Ids.BREAKDOWN[key], clearable=False, value=getattr(state, key), searchable=False,
-            options=[{"label": _breakdown_option(value), "value": value} for value in ["all", *choices[key]]]),
+            options=breakdown_options[key]),
             narrow=True)
         for key in BREAKDOWNS
     ]
@@ -193,17 +227,15 @@ def layout(**query) -> html.Main:
         html.Section(className="controls data-controls", children=[
             _labelled(_("Indicators"), Ids.INDICATOR, StagedDropdown(
                 id=Ids.INDICATOR, multi=True, value=list(state.indicators),
-                options=[{"label": f"{localized.indicator_name(row.indicator_id, row.name)} ({row.indicator_id})",
-                          "value": row.indicator_id} for row in indicators.itertuples()],
+                options=_indicator_options(),
                 placeholder=_("Type an indicator…")), wide=True),
             _labelled(_("Countries"), Ids.COUNTRIES, StagedDropdown(
                 id=Ids.COUNTRIES, multi=True, value=list(state.countries),
-                options=[{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in countries.itertuples()],
+                options=_economy_options(),
                 placeholder=_("All economies (or type a name…)"))),
             _labelled(_("…or a group"), Ids.GROUP, StagedDropdown(
                 id=Ids.GROUP, value=state.group, placeholder=_("All economies"),
-                options=[{"label": f"{localized.group_name(row.name)} ({formatting.count(row.members)})",
-                          "value": row.group_id} for row in groups.itertuples()])),
+                options=_group_options())),
         ]),
         html.Section(className="controls data-controls", children=[
             _labelled(_("From"), Ids.FROM, StagedDropdown(id=Ids.FROM, value=state.year_from, options=years,
@@ -283,22 +315,55 @@ def _cell(column: str, value, economy: dict[str, str]) -> str:
     return str(value)
 
 
-def table(rows: pd.DataFrame) -> HtmlBlock | html.P:
-    """The rows as one block of escaped HTML (a Dash component per cell would be far slower to build,
-    send and render: components.data_table does the same)."""
-    if rows.empty:
-        return html.P(_("No data for this selection."), className="no-data")
+class _Cells(NamedTuple):
+    """The table's cells (escaped <td>…</td>) that depend on a code of queries.Observations only, in the request's
+    language: every column but the year and the value. Written once per database version and language, so that a
+    row is a few joined strings (each cell's _cell per request was most of the table's cost)."""
+
+    indicator: list[str]  # indicator_id, by indicator code
+    economy: list[str]  # iso3 and name, by economy code
+    breakdowns: list[list[str]]  # by BREAKDOWNS key, by its code
+    status: list[str]  # by status code
+    unit: list[str]  # by indicator code
+    source: list[str]  # source_id and licence, by source code
+
+
+def _td(column: str, value, economy: dict[str, str] | None = None) -> str:
+    return f"<td>{escape(_cell(column, value, economy or {}))}</td>"
+
+
+@data.per_version
+def _cells() -> _Cells:
+    table = queries.observations()
     english = i18n.current() is i18n.DEFAULT
+    # English keeps the database's names, as the files have them; another language UNTERM's.
+    economies = [_td("iso3", iso3) + _td("name", name, {} if english else
+                                         {"name": localized.country_name(iso3, name)})
+                 for iso3, name in zip(table.economies, table.names, strict=True)]
+    return _Cells([_td("indicator_id", indicator) for indicator in table.indicators], economies,
+                  [[_td(key, value) for value in table.breakdowns[key][1]] for key in BREAKDOWNS],
+                  [_td("obs_status", status) for status in table.statuses], [_td("unit", unit) for unit in table.units],
+                  [_td("source_id", source) + _td("license", licence)
+                   for source, licence in zip(table.sources, table.licenses, strict=True)])
+
+
+def table(positions: np.ndarray) -> HtmlBlock | html.P:
+    """The rows at these positions of queries.Observations as one block of escaped HTML (a Dash component per
+    cell would be far slower to build, send and render: components.data_table does the same)."""
+    if not len(positions):
+        return html.P(_("No data for this selection."), className="no-data")
     head = "".join(f'<th scope="col">{escape(_(LABELS[column]))}</th>' for column in COLUMNS)
-    iso3, name = COLUMNS.index("iso3"), COLUMNS.index("name")
-
-    def cells(row: tuple) -> str:
-        # English keeps the database's names, as the files have them; another language UNTERM's.
-        economy = {} if english else {"name": localized.country_name(row[iso3], row[name])}
-        return "".join(f"<td>{escape(_cell(column, value, economy))}</td>"
-                       for column, value in zip(COLUMNS, row, strict=True))
-
-    body = "".join(f"<tr>{cells(row)}</tr>" for row in rows.itertuples(index=False))
+    rows, cells = queries.observations(), _cells()
+    sex, area, age = ([words[code] for code in rows.breakdowns[key][0][positions].tolist()]
+                      for words, key in zip(cells.breakdowns, BREAKDOWNS, strict=True))
+    indicators = rows.indicator[positions].tolist()
+    body = "".join(
+        f"<tr>{cells.indicator[indicator]}{cells.economy[economy]}<td>{year}</td>{sex_cell}{area_cell}{age_cell}"
+        f"{_td('value', value)}{cells.status[status]}{cells.unit[indicator]}{cells.source[source]}</tr>"
+        for indicator, economy, year, sex_cell, area_cell, age_cell, value, status, source in zip(
+            indicators, rows.iso3[positions].tolist(), rows.year[positions].tolist(), sex, area, age,
+            rows.value[positions].tolist(), rows.status[positions].tolist(), rows.source[positions].tolist(),
+            strict=True))
     return HtmlBlock(components.scroll_box(f'<table class="data-table" id="{Ids.ROWS}"><thead><tr>{head}</tr>'
                                           f"</thead><tbody>{body}</tbody></table>", _("Rows of this selection")))
 
@@ -310,11 +375,12 @@ def _around(template: str, key: str, component, **fields) -> list:
     return [part for part in (before.format(**fields), component, after.format(**fields)) if part != ""]
 
 
-def sources_list(frame: pd.DataFrame) -> html.Ul | html.P:
-    if frame.empty:
+def sources_list(releases: list[tuple]) -> html.Ul | html.P:
+    """The releases of a selection (queries.releases: each a row of details and its count of rows)."""
+    if not releases:
         return html.P(_("No rows, so no sources."), className="no-data")
     items = []
-    for row in frame.itertuples():
+    for row, count in releases:
         release = (_("release of {date}").format(date=formatting.date(row.vintage)) if pd.notna(row.vintage)
                    else _("undated release"))
         licence = (html.A(row.license, href=row.license_url, rel="license noopener", target="_blank")
@@ -325,18 +391,19 @@ def sources_list(frame: pd.DataFrame) -> html.Ul | html.P:
                      indicator_id=row.indicator_id, unit=localized.unit_label(row.unit), code=row.source_code,
                      publisher=row.publisher, dataset=row.dataset, release=release, source_id=row.source_id),
             " ", *_around(_("Licence: {licence}."), "licence", licence),
-            " " + ngettext("{count} row.", "{count} rows.", int(row.rows)).format(count=formatting.count(row.rows)),
+            " " + ngettext("{count} row.", "{count} rows.", count).format(count=formatting.count(count)),
         ]))
     return html.Ul(items, className="source-list")
 
 
 def render(state: DataState) -> tuple:
     """Table, status line, sources list, canonical query, page (clamped) and number of pages of a selection."""
-    rows, total, found = screen(state)
-    pages = max(1, -(-len(rows) // PAGE_ROWS))
+    found = queries.find(state)
+    total = len(found.positions)
+    pages = max(1, -(-min(total, SCREEN_CAP) // PAGE_ROWS))
     page = min(max(1, state.page), pages)
     state = state._replace(page=page)
-    shown = rows.iloc[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
+    shown = found.positions[(page - 1) * PAGE_ROWS: page * PAGE_ROWS]
     if total == 0:
         status = _("No rows match this selection.")
     else:
@@ -351,7 +418,7 @@ def render(state: DataState) -> tuple:
             status += " " + ngettext("The downloads of this selection have exactly this row.",
                                      "The downloads of this selection have exactly these {total} rows.",
                                      total).format(total=formatting.count(total))
-    return table(shown), status, sources_list(found), encode_params(state), page, pages
+    return table(shown), status, sources_list(queries.releases(found.counts)), encode_params(state), page, pages
 
 
 def _triggered() -> str | None:

@@ -22,6 +22,7 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboard import components, data, formatting, i18n, response_cache, sql_results
 from dashboard.address_query import AddressQuery
 from dashboard.callbacks import MAX_TEXT, checked, clicks, text
+from dashboard.html_block import HtmlBlock
 from dashboard.i18n import gettext as _
 from dashboard.i18n import ngettext
 from dashboard.sql_sandbox import (
@@ -143,7 +144,7 @@ def completed(sql: str) -> QueryResult:
     """The sandbox's result for `sql`: kept per database version when the query is repeatable
     (dashboard/sql_results.py), else run afresh, and then this request's answer is not kept either (random(),
     now() … give another answer each time). Raises SandboxError and data.DatabaseMissingError."""
-    if repeatable(sql):
+    if sql_results.kept(sql) or repeatable(sql):
         return sql_results.result(sql)
     response_cache.do_not_store()
     return sql_results.run(sql)
@@ -177,7 +178,7 @@ def not_answered(exc: SandboxError) -> None:
 def execute(sql: str) -> tuple[str, object, str]:
     """Run through the sandbox; return (status sentence, result table, canonical query string)."""
     try:
-        result = completed(sql or "")
+        status, table = answer(sql or "")
     except SandboxBusy as exc:
         response_cache.do_not_store()
         return said(exc), html.P(), shareable(sql)
@@ -187,6 +188,25 @@ def execute(sql: str) -> tuple[str, object, str]:
     except data.DatabaseMissingError as exc:
         response_cache.do_not_store()
         return str(exc), html.P(), ""
+    return status, table, shareable(sql)
+
+
+def answer(sql: str) -> tuple[str, HtmlBlock]:
+    """The status sentence and the table of `sql`'s result, in the request's language. A repeatable query's are
+    kept beside its result (per version, SQL and language: a "Run query" click with the same SQL answers them
+    again; writing the table was most of the click's cost), any other's built afresh."""
+    if sql_results.kept(sql, _answer_name()) or repeatable(sql):
+        return sql_results.derived(_answer_name(), sql, shown)
+    response_cache.do_not_store()
+    return shown(sql_results.run(sql))
+
+
+def _answer_name() -> str:
+    return f"answer:{i18n.current().code}"
+
+
+def shown(result: QueryResult) -> tuple[str, HtmlBlock]:
+    """A result's status sentence and table."""
     milliseconds = formatting.fixed(result.elapsed_s * 1000, 0)
     if result.truncated:
         status = _("First {count} rows (capped) in {milliseconds} ms.").format(count=formatting.count(ROW_CAP),
@@ -195,7 +215,7 @@ def execute(sql: str) -> tuple[str, object, str]:
         rows = len(result.rows)
         status = ngettext("{count} row in {milliseconds} ms.", "{count} rows in {milliseconds} ms.", rows).format(
             count=formatting.count(rows), milliseconds=milliseconds)
-    return status, components.data_table(result.rows, digits=2), shareable(sql)
+    return status, components.data_table(result.rows, digits=2)
 
 
 @callback(
@@ -213,7 +233,7 @@ def run(_clicks: int, sql: str):  # on a click only: a link (?sql=…) shows its
 def download(_clicks: int, sql: str):
     sql = sql or ""
     try:
-        if repeatable(sql):
+        if sql_results.kept(sql, "csv") or repeatable(sql):
             return sql_results.derived("csv", sql, as_csv)
         response_cache.do_not_store()
         return as_csv(sql_results.run(sql))

@@ -221,7 +221,7 @@ def test_full_series_downloads_hold_every_observation_of_the_indicators(db) -> N
 
 def test_the_screen_is_capped_but_the_download_is_not(db) -> None:
     state, _ = page.parse_params({"indicator": "population"})
-    rows, total, _ = page.screen(state)
+    rows, total, _ = queries.screen(state)
     expected = direct(db, "o.indicator_id = 'population' AND o.sex = 'total' AND o.area = 'total' "
                           "AND o.age = 'total'")
     assert total == len(expected) > page.SCREEN_CAP
@@ -255,12 +255,32 @@ def test_the_screen_lists_the_sources_of_the_whole_selection(db, params: dict) -
     aggregate's over every row of the selection, the rows past the cap included (the second case has more than
     SCREEN_CAP rows)."""
     state, _ = page.parse_params(params)
-    shown = page.screen(state)
+    shown = queries.screen(state)
     expected = queries.sources(state)
     # check_dtype=False: an empty query result has object columns where the details frame has string ones
     pd.testing.assert_frame_equal(shown.sources, expected, check_dtype=False)
     assert shown.sources["rows"].sum() == shown.total
     pd.testing.assert_frame_equal(queries.sources_of_rows(queries.selection(state)), expected, check_dtype=False)
+
+
+@pytest.mark.parametrize("state", [
+    queries.DataState(("internet_use", "population", "coverage_4g"), ("NOR", "IND", "KEN"), year_from=2010,
+                      sex="all", age="all"),
+    queries.DataState(("mobile_broadband_per_100", "internet_use"), group="sids", year_to=2015, sex="all"),
+    queries.DataState(("internet_use",), sex="female", age="15-24"),
+    queries.DataState(("internet_use",), sex="robot"),  # a value no row has: no rows, not an error
+    queries.DataState(("internet_use",), group="atlantis"),  # a group the database does not know: no rows
+    queries.DataState(("not_an_indicator",)),
+])
+def test_the_screens_rows_are_the_downloads_first_rows_in_its_order(db, state: queries.DataState) -> None:
+    """The screen reads a copy of every observation kept per database version (queries.observations), the files run
+    the query: the same rows, in the same order, with the same counts."""
+    shown = queries.screen(state)
+    files = queries.selection(state)
+    assert shown.total == len(files)
+    pd.testing.assert_frame_equal(flags_as_text(shown.rows), flags_as_text(files.head(page.SCREEN_CAP)),
+                                  check_dtype=False, check_exact=True)
+    pd.testing.assert_frame_equal(shown.sources, queries.sources(state), check_dtype=False)
 
 
 def test_the_table_callback_as_a_function(db) -> None:
