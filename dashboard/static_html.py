@@ -12,7 +12,7 @@ StaticHtmlError at build time rather than losing it silently.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 
 from dash import dcc
@@ -32,6 +32,16 @@ UNITLESS = {"fontWeight", "lineHeight", "opacity", "zIndex", "flex", "flexGrow",
 CSS_NAME = re.compile(r"[A-Z]")
 
 
+def _text(text: str) -> str:
+    """A text node, escaped; a short one kept, as the pages' words and names recur from one request to the next."""
+    return _short_text(text) if len(text) <= 160 else escape(text, quote=False)
+
+
+@lru_cache(maxsize=1 << 15)
+def _short_text(text: str) -> str:
+    return escape(text, quote=False)
+
+
 class StaticHtmlError(ValueError):
     """A component or property that cannot be written as static HTML."""
 
@@ -45,7 +55,7 @@ def render(node) -> str:
     """HTML for a component tree; every text and attribute value is escaped."""
     kind = type(node)
     if kind is str:  # the commonest node after the elements: tested first, by exact type
-        return escape(node, quote=False)
+        return _text(node)
     if node is None:
         return ""
     if kind is list or kind is tuple:
