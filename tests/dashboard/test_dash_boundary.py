@@ -171,3 +171,19 @@ def test_components_are_built_and_sent_as_dashs_own_code_does() -> None:
             _built_by_dash(html.Div, **wrong)
         assert str(ours_error.value) == str(dashs_error.value)
     assert html.Div(id={"type": "a", "index": 1}).id == {"type": "a", "index": 1}  # a dict id that Dash accepts
+
+
+def test_the_index_tags_built_once_are_the_ones_dash_builds() -> None:
+    """dash_boundary.index_resources_once: the index's script and stylesheet tags, kept, are what Dash's own methods
+    build now, and the index carries them."""
+    import app as app_module
+    from dashboard import response_cache
+
+    dash_app = app_module.create_app()
+    client = dash_app.server.test_client()
+    first = client.get("/explore?x=1", environ_base={response_cache.BYPASS: True}).get_data(as_text=True)
+    second = client.get("/fr/targets", environ_base={response_cache.BYPASS: True}).get_data(as_text=True)
+    for name in ("_generate_scripts_html", "_generate_css_dist_html"):
+        kept, dashs = getattr(dash_app, name)(), getattr(type(dash_app), name)(dash_app)
+        assert kept == dashs and "<" in kept
+        assert kept in first and kept in second
