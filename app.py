@@ -90,6 +90,7 @@ def create_app() -> DashboardApp:
     indicator_search.register(server)  # the header's search: /indicator?q=… naming one series opens its page
     dash_boundary.guard(app)  # a malformed callback post is a 400, before Dash reads it
     dash_boundary.serve_smaller_plotly(app)
+    dash_boundary.index_resources_once(app)  # the index's script and stylesheet tags, built once per process
     dash_boundary.route_localized_paths()  # /fr/explore is the Explore page, in French (dashboard/i18n.py)
     app.index_string = app.index_string.replace("<html>", '<html lang="en">', 1)  # screen readers need it
     prefix = app.config.requests_pathname_prefix

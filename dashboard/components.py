@@ -124,15 +124,29 @@ def fill(tree, values: dict[tuple[str, str], object]):
     (`graph(..., preview=True)`) draws the preview too."""
     previews = {f"{component_id}-preview": (value, component_id)
                 for (component_id, prop), value in values.items() if prop == "figure"}
+    # Each id's (property, value) pairs in `values`' order: one look-up per node instead of a pass over `values`.
+    by_id: dict[object, list[tuple[str, object]]] = {}
+    for (component_id, prop), value in values.items():
+        by_id.setdefault(component_id, []).append((prop, value))
     pending = list(tree) if isinstance(tree, list | tuple) else [tree]
     while pending:
         node = pending.pop()
-        for (component_id, prop), value in values.items():
-            if getattr(node, "id", None) == component_id:
+        node_id = getattr(node, "id", None)
+        if node_id is not None:
+            if type(node_id) is str:
+                settings = by_id.get(node_id, ())
+            else:  # a dict id (pattern-matching callbacks): unhashable, compared as before
+                settings = [(prop, value) for (component_id, prop), value in values.items()
+                            if node_id == component_id]
+            for prop, value in settings:
                 setattr(node, prop, value)
-        if getattr(node, "id", None) in previews:
-            node.children = map_preview.render(*previews[node.id])
+            if settings:
+                node_id = getattr(node, "id", None)
+            if type(node_id) is str and node_id in previews:
+                node.children = map_preview.render(*previews[node_id])
         children = getattr(node, "children", None)
-        pending += [child for child in (children if isinstance(children, list | tuple) else [children])
-                    if hasattr(child, "to_plotly_json")]
+        if type(children) is list or isinstance(children, list | tuple):
+            pending += [child for child in children if hasattr(child, "to_plotly_json")]
+        elif hasattr(children, "to_plotly_json"):
+            pending.append(children)
     return tree

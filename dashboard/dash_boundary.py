@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import dash
+import dash._callback
 import dash._pages
 import dash.dash
 from dash import dcc, html
@@ -74,6 +75,70 @@ def own_type(cls: type[Component]) -> type[Component]:
     """A dcc component under our own name (class decorator): the same properties, our browser half."""
     cls._namespace, cls._type = NAMESPACE, cls.__name__
     return cls
+
+
+# Component.__init__ checks each keyword argument, and formats the error message it would raise (the package's
+# version, the component's id) for every one of them, raised or not; to_plotly_json asks for each of a class's ~20
+# property names with hasattr (an AttributeError caught per property not set) and tests every instance attribute
+# against each wildcard prefix. A page's layout builds and sends hundreds of components, a callback dozens: the two
+# were ~8 % of the CPU time of answers built afresh. `_checked_init` and `_props` do the same checks and return the
+# same dicts, in the same order; a keyword argument that fails a check is handed to Dash's own __init__, which
+# raises its own error.
+_dash_init, _dash_to_plotly_json = Component.__init__, Component.to_plotly_json
+_PROP_SETS: dict[type, tuple[frozenset[str], tuple[str, ...]]] = {}
+
+
+def _prop_set(component: Component) -> tuple[frozenset[str], tuple[str, ...]]:
+    """(the property names, the wildcard prefixes) of `component`'s class, read once per class."""
+    kind = type(component)
+    found = _PROP_SETS.get(kind)
+    if found is None:
+        found = _PROP_SETS[kind] = (frozenset(component._prop_names), tuple(component._valid_wildcard_attributes))
+    return found
+
+
+def _checked_init(self: Component, **kwargs: object) -> None:
+    """Component.__init__'s checks, its error message formatted only when it is raised (by Dash's own)."""
+    self._validate_deprecation()
+    names, wildcards = _prop_set(self)
+    base_nodes = self._base_nodes
+    for name, value in kwargs.items():
+        if (name not in names and not name.startswith(wildcards)) \
+                or (name not in base_nodes and isinstance(value, Component)) \
+                or (name == "id" and not isinstance(value, str)):  # a dict id: Dash checks its keys and values
+            _dash_init(self, **kwargs)
+            return
+    for name, value in kwargs.items():
+        setattr(self, name, value)
+
+
+def _props(self: Component) -> dict:
+    """Component.to_plotly_json's "props": the properties set, in the class's order, then the wildcard ones
+    (data-*, aria-*) in the order they were set."""
+    _names, wildcards = _prop_set(self)
+    own = self.__dict__
+    props = {name: own[name] for name in self._prop_names if name in own}
+    if wildcards:
+        props.update({name: value for name, value in own.items() if name.startswith(wildcards)})
+    return props
+
+
+def _to_plotly_json(self: Component) -> dict:
+    return {"props": _props(self), "type": self._type, "namespace": self._namespace}
+
+
+def check_components_cheaply() -> None:
+    """Replace Component.__init__ and to_plotly_json by `_checked_init` and `_to_plotly_json` (idempotent).
+    tests/dashboard/test_dash_boundary.py holds them equal to Dash's own on every dash.html and dcc component."""
+    Component.__init__, Component.to_plotly_json = _checked_init, _to_plotly_json
+
+
+check_components_cheaply()
+
+
+def props_of(component: Component) -> dict:
+    """The properties set on a component (to_plotly_json's "props")."""
+    return _props(component)
 
 
 # --- 2. component trees as HTML ---------------------------------------------------------------------------------
@@ -161,6 +226,30 @@ def index_preloads(prefix: str) -> str:
     its scripts have run; preloaded, the browser fetches both while the scripts download."""
     return "".join(f'<link rel="preload" href="{prefix}{name}" as="fetch" crossorigin>'
                    for name in (LAYOUT_PATH, DEPENDENCIES_PATH))
+
+
+def index_resources_once(app: dash.Dash) -> None:
+    """Build the index's script and stylesheet tags once per process instead of on every index request (half of
+    an index's ~1 ms: a stat of every script for its cache-busting `?m=` and a URL each). They change only when the
+    code does, which restarts the server; a clientside callback registered since the last build (its inline script
+    is part of the scripts' tags) makes them be built again."""
+    for name in ("_generate_scripts_html", "_generate_css_dist_html"):
+        setattr(app, name, _built_once(app, getattr(app, name)))
+
+
+def _built_once(app: dash.Dash, build: Callable[[], str]) -> Callable[[], str]:
+    kept: dict[int, str] = {}
+
+    def once() -> str:
+        scripts = len(app._inline_scripts) + len(dash._callback.GLOBAL_INLINE_SCRIPTS)  # Dash adds them as it builds
+        if scripts not in kept:
+            built = build()
+            kept.clear()
+            kept[len(app._inline_scripts) + len(dash._callback.GLOBAL_INLINE_SCRIPTS)] = built
+            return built
+        return kept[scripts]
+
+    return once
 
 
 # Dash's request for plotly.min.js is answered with plotly's partial bundle holding exactly the trace types we

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import math
+from functools import lru_cache
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -65,8 +66,20 @@ def comparator_text(comparator: str, value: float, band: float | None, unit: str
 TABLE_ROWS = 300  # a data-table alternative shows at most this many rows (the Data page has them all)
 
 
+# Escaped short texts, kept: the tables' texts (economies' names, codes, units) recur from one request to the next.
+_escaped_short = lru_cache(maxsize=1 << 15)(html.escape)
+SHORT_TEXT = 160  # longer texts (a SQL result's, a note) are escaped each time: the cache holds at most ~10 MB
+
+
+def escaped(text: str) -> str:
+    """`text` escaped for HTML (html.escape, quotes too)."""
+    return _escaped_short(text) if len(text) <= SHORT_TEXT else html.escape(text)
+
+
 def esc(value) -> str:
     """Any value as text safe inside HTML ("" for missing values)."""
+    if type(value) is str:  # most values: tested first
+        return escaped(value)
     if value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value)):
         return ""
     return html.escape(str(value))
@@ -89,7 +102,10 @@ def html_table(headers: list[str], rows: list[list[str]], table_id: str | None =
     """A table with the shared `data-table` style, in its scrolling box; `rows` hold cells that are already
     HTML-safe."""
     head = "".join(f'<th scope="col">{esc(header)}</th>' for header in headers)
-    body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
+    try:
+        body = "".join(["<tr><td>" + "</td><td>".join(row) + "</td></tr>" if row else "<tr></tr>" for row in rows])
+    except TypeError:  # a cell that is not yet text (a number): written as an f-string writes it
+        body = "".join("<tr>" + "".join(f"<td>{cell}</td>" for cell in row) + "</tr>" for row in rows)
     id_attribute = f' id="{esc(table_id)}"' if table_id else ""
     return scroll_box(f'<table class="data-table"{id_attribute}><thead><tr>{head}</tr></thead>'
                       f"<tbody>{body}</tbody></table>", table_label(headers))
@@ -106,10 +122,28 @@ def frame_table(frame: pd.DataFrame, labels: dict[str, str] | None = None, digit
             return "" if math.isnan(value) else formatting.fixed(value, digits)
         return esc(value)
 
+    fixed = formatting.fixed_writer(digits)
+
+    def column_cells(values: list) -> list[str]:
+        """A column's cells: its texts and numbers by their exact type (one test per cell, not esc's four),
+        anything else as `cell` writes it."""
+        cells = []
+        for value in values:
+            kind = type(value)
+            if kind is str:
+                cells.append(escaped(value))
+            elif kind is float:
+                cells.append("" if value != value else fixed(value))  # NaN is not itself
+            elif kind is int:
+                cells.append(str(value))  # digits and a sign: nothing to escape
+            else:
+                cells.append(cell(value))
+        return cells
+
     shown = frame.head(TABLE_ROWS)
     # Column by column (tolist), not itertuples: a named tuple per row cost more than the cells themselves.
-    columns = [shown.iloc[:, position].tolist() for position in range(shown.shape[1])]
-    rows = [[cell(value) for value in row] for row in zip(*columns, strict=True)]
+    columns = [column_cells(shown.iloc[:, position].tolist()) for position in range(shown.shape[1])]
+    rows = [list(row) for row in zip(*columns, strict=True)]
     table = html_table([labels.get(column, column) for column in shown.columns], rows)
     if len(frame) > TABLE_ROWS:
         table += '<p class="caption">' + esc(_("First {shown} of {total} rows; the Data page has them all.").format(

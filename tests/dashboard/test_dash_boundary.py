@@ -110,3 +110,80 @@ def test_a_links_navigation_is_announced_under_our_own_name(open_page) -> None:
                                   timeout=60_000)
     assert record.page.evaluate("window.__navigations") == 1
     assert record.errors == []
+
+
+
+def _component_classes() -> list[type]:
+    """Every dash.html and dcc component class, and the app's own."""
+    import inspect
+
+    from dash import dcc, html
+    from dash.development.base_component import Component
+
+    from dashboard.address_query import AddressQuery
+    from dashboard.html_block import HtmlBlock
+    from dashboard.staged import StagedDropdown, StagedGraph
+    found = [cls for module in (html, dcc) for _, cls in inspect.getmembers(module, inspect.isclass)
+             if issubclass(cls, Component) and cls is not Component]
+    return [*found, HtmlBlock, AddressQuery, StagedGraph, StagedDropdown]
+
+
+def _built_by_dash(cls: type, **kwargs):
+    """`cls(**kwargs)` with Dash's own Component.__init__ (dash_boundary's put back for the call)."""
+    from dash.development.base_component import Component
+
+    from dashboard import dash_boundary
+    Component.__init__ = dash_boundary._dash_init
+    try:
+        return cls(**kwargs)
+    finally:
+        dash_boundary.check_components_cheaply()
+
+
+def test_components_are_built_and_sent_as_dashs_own_code_does() -> None:
+    """dash_boundary's cheaper Component.__init__ and to_plotly_json: the same attributes, the same dict in the same
+    order, on every class; the same error, from Dash's own code, for any argument Dash refuses."""
+    import inspect
+
+    from dash import html
+
+    from dashboard import dash_boundary
+    classes = _component_classes()
+    assert len(classes) > 100
+    for cls in classes:
+        names = set(inspect.signature(cls.__init__).parameters)
+        given = {name: value for name, value in [("id", "x"), ("style", {"color": "red"}), ("className", "c"),
+                                                  ("title", 3), ("children", "text"), ("href", "/a"),
+                                                  ("options", [])] if name in names}
+        if cls.__module__.startswith("dash.html."):  # dash.html's elements take data-* and aria-*
+            given.update({"data-b": 1, "aria-a": "y"})
+        ours, dashs = cls(**given), _built_by_dash(cls, **given)
+        assert ours.__dict__ == dashs.__dict__, cls
+        sent, dash_sent = ours.to_plotly_json(), dash_boundary._dash_to_plotly_json(dashs)
+        assert sent == dash_sent and list(sent["props"]) == list(dash_sent["props"]), cls
+    tree = html.Div([html.P("a", id="p", **{"data-z": 2, "aria-label": "l", "data-a": 1}), "b"], title="t")
+    assert json.dumps(tree, default=lambda c: c.to_plotly_json()) == \
+        json.dumps(tree, default=dash_boundary._dash_to_plotly_json)
+    for wrong in ({"nonsense": 1}, {"id": 3}, {"title": html.P("x")}, {"id": {"a": [1]}}, {"id": {3: "a"}}):
+        with pytest.raises(TypeError) as ours_error:
+            html.Div(**wrong)
+        with pytest.raises(TypeError) as dashs_error:
+            _built_by_dash(html.Div, **wrong)
+        assert str(ours_error.value) == str(dashs_error.value)
+    assert html.Div(id={"type": "a", "index": 1}).id == {"type": "a", "index": 1}  # a dict id that Dash accepts
+
+
+def test_the_index_tags_built_once_are_the_ones_dash_builds() -> None:
+    """dash_boundary.index_resources_once: the index's script and stylesheet tags, kept, are what Dash's own methods
+    build now, and the index carries them."""
+    import app as app_module
+    from dashboard import response_cache
+
+    dash_app = app_module.create_app()
+    client = dash_app.server.test_client()
+    first = client.get("/explore?x=1", environ_base={response_cache.BYPASS: True}).get_data(as_text=True)
+    second = client.get("/fr/targets", environ_base={response_cache.BYPASS: True}).get_data(as_text=True)
+    for name in ("_generate_scripts_html", "_generate_css_dist_html"):
+        kept, dashs = getattr(dash_app, name)(), getattr(type(dash_app), name)(dash_app)
+        assert kept == dashs and "<" in kept
+        assert kept in first and kept in second
