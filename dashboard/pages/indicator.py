@@ -221,7 +221,13 @@ def _map_picture(indicator_id: str, year: int, locale: str) -> str:
     request's: its legend's words)."""
     del locale  # the cache's key
     reporting = {row.iso3 for row in queries.map_reporters(indicator_id, MAP_MIN_SHARE)}
-    return map_preview.render(figures.reporters_map(common.countries(), reporting, year), Ids.MAP)
+    return map_preview.render(figures.reporters_map(_economy_codes(), reporting, year), Ids.MAP)
+
+
+@data.per_version
+def _economy_codes() -> list[str]:
+    """Every economy's iso3 code, by name (the map's order), as a plain list."""
+    return common.countries()["iso3"].tolist()
 
 
 def _coverage(indicator_id: str) -> html.Section:
@@ -239,10 +245,10 @@ def _coverage(indicator_id: str) -> html.Section:
         names = sorted((localized.country_name(row.iso3, row.name) for row in reporting), key=str.casefold)
     else:
         names = [row.name for row in reporting]
-    economies = common.countries()
     words = {"economies": formatting.count(counts["economies"]), "years": formatting.count(counts["years"]),
              "first": int(counts["first_year"]), "last": last, "values": formatting.count(counts["n_values"]),
-             "year": year, "reporting": formatting.count(len(reporting)), "total": formatting.count(len(economies))}
+             "year": year, "reporting": formatting.count(len(reporting)),
+             "total": formatting.count(len(_economy_codes()))}
     if year == last:
         sentence = _("{economies} economies × {years} years ({first}–{last}): {values} values without breakdown. In "
                      "{year}, {reporting} of {total} economies report.").format(**words)
