@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import duckdb
+import pandas as pd
 import pytest
 import requests
 
@@ -109,6 +110,15 @@ def test_each_series_slice_of_the_whole_table_queries_is_its_own_query(db: duckd
         assert len(related) <= 12 and indicator_id not in {row.indicator_id for row in related}
         counts = db.execute("SELECT count(*) FROM observation_total WHERE indicator_id = ?", [indicator_id]).fetchone()
         assert queries.coverage(indicator_id)["n_values"] == counts[0]
+
+
+def test_the_pages_tables_are_the_data_tables_of_their_frames(db: duckdb.DuckDBPyConnection) -> None:
+    """page._table writes text columns without building a frame: the HTML components.data_table writes for the
+    frame of the same columns, escaping included, for a short table, an empty one and one longer than the cut."""
+    for rows in (3, 0, 400):
+        columns = {"Year": [str(1990 + row) for row in range(rows)],
+                   "Économies <b>&": [f"{row} & <i>{row}</i>" for row in range(rows)]}
+        assert page._table(columns).children == components.data_table(pd.DataFrame(columns)).children
 
 
 def test_editions_of_internet_use_show_both_itu_releases(db: duckdb.DuckDBPyConnection) -> None:
