@@ -22,17 +22,19 @@ def edition_label(row) -> str:
     return _("{publisher}, {month} edition").format(publisher=row["publisher"], month=formatting.month(vintage))
 
 
-def reporters_map(economies: pd.DataFrame, reporting: set[str], year: int) -> dict:
-    """Economies with a value in `year` in one colour, the others grey: a plain choropleth that
-    dashboard/map_preview.py draws on the server as a small SVG (no plotly.js needed for it)."""
-    def trace(rows: pd.DataFrame, name: str, colour: str) -> dict:
-        return {"type": "choropleth", "locationmode": "ISO-3", "locations": rows["iso3"].tolist(),
-                "z": [1] * len(rows), "name": name, "colorscale": [[0, colour], [1, colour]],
+def reporters_map(economies: list[str], reporting: set[str], year: int) -> dict:
+    """Economies (iso3 codes, in the order the map lists them) with a value in `year` in one colour, the others
+    grey: a plain choropleth that dashboard/map_preview.py draws on the server as a small SVG (no plotly.js
+    needed for it)."""
+    def trace(codes: list[str], name: str, colour: str) -> dict:
+        return {"type": "choropleth", "locationmode": "ISO-3", "locations": codes,
+                "z": [1] * len(codes), "name": name, "colorscale": [[0, colour], [1, colour]],
                 "showscale": False, "showlegend": True, "marker": {"line": {"color": "white", "width": 0.4}}}
 
-    has = economies["iso3"].isin(reporting)
-    return directed({"data": [trace(economies[has], _("value for {year}").format(year=year), REPORTS_COLOUR),
-                     trace(economies[~has], _("no value"), NO_DATA_GREY)],
+    return directed({"data": [trace([code for code in economies if code in reporting],
+                                    _("value for {year}").format(year=year), REPORTS_COLOUR),
+                              trace([code for code in economies if code not in reporting], _("no value"),
+                                    NO_DATA_GREY)],
             "layout": {"height": 300, "margin": {"l": 0, "r": 0, "t": 4, "b": 0},
                        "geo": {"landcolor": NO_DATA_GREY, "countrycolor": "white",
                                "lataxis": {"range": [-58, 85]}, "projection": {"type": "natural earth"}},

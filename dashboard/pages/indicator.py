@@ -26,6 +26,7 @@ from dash import html
 
 from dashboard import components, data, formatting, indicator_search, localized, map_preview
 from dashboard import figures_indicator as figures
+from dashboard.figures_overview import TABLE_ROWS, esc, html_table
 from dashboard.html_block import HtmlBlock
 from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
@@ -172,14 +173,14 @@ def _index(query: str | None, notices: list[str]) -> html.Main:
 # --- one series ---------------------------------------------------------------------------------------------
 
 
-def _facts(row: pd.Series, sources: pd.DataFrame) -> html.Section:
+def _facts(row: pd.Series, sources: list) -> html.Section:
     licence = [row["license"] or _("not stated")]
     if isinstance(row["license_url"], str) and row["license_url"]:
         licence = [html.A(row["license"], href=row["license_url"])]
     source = [f"{row['publisher']}: {row['dataset']}"]
     if isinstance(row["source_url"], str) and row["source_url"]:
         source = [html.A(source[0], href=row["source_url"])]
-    others = sources[sources["source_id"] != row["source_id"]]
+    others = [other for other in sources if other.source_id != row["source_id"]]
     description = row["description"]
     description = localized.indicator_description(row["indicator_id"], description) if description else ""
     terms = [
@@ -198,7 +199,7 @@ def _facts(row: pd.Series, sources: pd.DataFrame) -> html.Section:
                      "{publisher}, {dataset} ({release}; {licence}): {count} values", int(other.n_values)).format(
                 publisher=other.publisher, dataset=other.dataset, release=_release(other.vintage),
                 licence=other.license, count=formatting.count(other.n_values))
-            for other in others.itertuples(index=False))]))
+            for other in others)]))
     items = []
     for term, description in terms:
         items += [html.Dt(term), html.Dd(description)]
@@ -206,11 +207,13 @@ def _facts(row: pd.Series, sources: pd.DataFrame) -> html.Section:
                                                          html.Dl(items, className="indicator-facts")])
 
 
-def _map_year(per_year: pd.DataFrame) -> int | None:
-    if per_year.empty:
+def _map_year(per_year: list) -> int | None:
+    """The latest year in which at least MAP_MIN_SHARE of the best year's economies report (the query of
+    `queries.map_reporters` chooses the same year)."""
+    if not per_year:
         return None
-    enough = per_year[per_year["economies"] >= MAP_MIN_SHARE * per_year["economies"].max()]
-    return int(enough["year"].max())
+    most = max(row.economies for row in per_year)
+    return int(max(row.year for row in per_year if row.economies >= MAP_MIN_SHARE * most))
 
 
 @data.per_version
@@ -218,8 +221,23 @@ def _map_picture(indicator_id: str, year: int, locale: str) -> str:
     """The map of who reports in `year`, drawn as SVG on the server once per database version and `locale` (the
     request's: its legend's words)."""
     del locale  # the cache's key
-    reporting = set(queries.reporters(indicator_id, year)["iso3"])
-    return map_preview.render(figures.reporters_map(common.countries(), reporting, year), Ids.MAP)
+    reporting = {row.iso3 for row in queries.map_reporters(indicator_id, MAP_MIN_SHARE)}
+    return map_preview.render(figures.reporters_map(_economy_codes(), reporting, year), Ids.MAP)
+
+
+@data.per_version
+def _economy_names() -> dict[str, str]:
+    """Every economy's name in the request's language by iso3 (localized.country_name, ~25 µs a name: 4 ms a
+    page for the list of who reports)."""
+    economies = common.countries()
+    return {iso3: localized.country_name(iso3, name)
+            for iso3, name in zip(economies["iso3"].tolist(), economies["name"].tolist(), strict=True)}
+
+
+@data.per_version
+def _economy_codes() -> list[str]:
+    """Every economy's iso3 code, by name (the map's order), as a plain list."""
+    return common.countries()["iso3"].tolist()
 
 
 def _coverage(indicator_id: str) -> html.Section:
@@ -232,19 +250,22 @@ def _coverage(indicator_id: str) -> html.Section:
     per_year = queries.economies_per_year(indicator_id)
     year = _map_year(per_year)
     last = int(counts["last_year"])
-    reporting = queries.reporters(indicator_id, year)
-    names = localized.with_country_names(reporting)["name"].tolist()
+    reporting = queries.map_reporters(indicator_id, MAP_MIN_SHARE)
     if localized.code() != "en":
-        names.sort(key=str.casefold)
-    economies = common.countries()
+        named = _economy_names()
+        names = sorted((named.get(row.iso3) or localized.country_name(row.iso3, row.name) for row in reporting),
+                       key=str.casefold)
+    else:
+        names = [row.name for row in reporting]
     words = {"economies": formatting.count(counts["economies"]), "years": formatting.count(counts["years"]),
              "first": int(counts["first_year"]), "last": last, "values": formatting.count(counts["n_values"]),
-             "year": year, "reporting": formatting.count(len(reporting)), "total": formatting.count(len(economies))}
+             "year": year, "reporting": formatting.count(len(reporting)),
+             "total": formatting.count(len(_economy_codes()))}
     if year == last:
         sentence = _("{economies} economies × {years} years ({first}–{last}): {values} values without breakdown. In "
                      "{year}, {reporting} of {total} economies report.").format(**words)
     else:
-        latest = int(per_year.loc[per_year["year"] == last, "economies"].iloc[0])
+        latest = next(int(row.economies) for row in per_year if row.year == last)
         sentence = _("{economies} economies × {years} years ({first}–{last}): {values} values without breakdown. In "
                      "{year}, {reporting} of {total} economies report; in {last}, the latest year, {latest} have so "
                      "far.").format(**words, latest=formatting.count(latest))
@@ -265,31 +286,41 @@ def _coverage(indicator_id: str) -> html.Section:
         ]),
         html.Details(className="table-alternative", children=[
             html.Summary(_("Economies reporting, year by year")),
-            components.data_table(pd.DataFrame({_("Year"): per_year["year"].astype(int).astype(str),
-                                                _("Economies"): [formatting.count(n) for n in per_year["economies"]]})),
+            _table({_("Year"): [str(int(row.year)) for row in per_year],
+                    _("Economies"): [formatting.count(row.economies) for row in per_year]}),
         ]),
     ])
 
 
+def _table(columns: dict[str, list[str]]) -> HtmlBlock:
+    """A table of text columns, as components.data_table writes a frame of them (the same HTML) without building
+    the frame (~0.5 ms a table); the frame's way where it writes more than the rows (none, or a cut)."""
+    rows = list(zip(*columns.values(), strict=True))
+    if not rows or len(rows) > TABLE_ROWS:
+        return components.data_table(pd.DataFrame(columns))
+    return HtmlBlock(html_table(list(columns), [[esc(cell) for cell in row] for row in rows]))
+
+
 def _breakdowns(row: pd.Series, indicator_id: str) -> html.Section:
     parts = queries.breakdowns(indicator_id)
-    if parts.empty and not queries.coverage(indicator_id)["n_values"]:
+    if not parts and not queries.coverage(indicator_id)["n_values"]:
         content = [html.P(_("No economy's value, so no breakdown either."), className="no-data")]
-    elif parts.empty:
+    elif not parts:
         content = [html.P(_("Published without breakdown: one value per economy and year."), className="no-data")]
     else:
-        table = pd.DataFrame({
-            _("Breakdown"): [_(DIMENSIONS[dimension]) if dimension in DIMENSIONS else dimension
-                             for dimension in parts["dimension"]],
-            _("Category"): [_(CATEGORIES[category]) if category in CATEGORIES else category
-                            for category in parts["category"]],
-            _("Economies"): [formatting.count(n) for n in parts["economies"]],
-            _("Years"): [f"{int(first)}–{int(last)}" if first != last else str(int(first))
-                      for first, last in zip(parts["first_year"], parts["last_year"], strict=True)],
-        })
-        content = [components.data_table(table)]
+        table = {
+            _("Breakdown"): [_(DIMENSIONS[part.dimension]) if part.dimension in DIMENSIONS else part.dimension
+                             for part in parts],
+            _("Category"): [_(CATEGORIES[part.category]) if part.category in CATEGORIES else part.category
+                            for part in parts],
+            _("Economies"): [formatting.count(part.economies) for part in parts],
+            _("Years"): [f"{int(part.first_year)}–{int(part.last_year)}" if part.first_year != part.last_year
+                      else str(int(part.first_year)) for part in parts],
+        }
+        content = [_table(table)]
     declared = [part for part in (row["breakdowns"] if row["breakdowns"] is not None else []) if part != "total"]
-    absent = [part for part in declared if part not in set(parts["dimension"])]
+    published = {part.dimension for part in parts}
+    absent = [part for part in declared if part not in published]
     if absent:
         words = ", ".join(_(DIMENSION_WORDS[part]) if part in DIMENSION_WORDS else part for part in absent)
         content.append(html.P(_("The publisher also breaks it down by {dimensions}, but no such value is in this "
@@ -299,7 +330,7 @@ def _breakdowns(row: pd.Series, indicator_id: str) -> html.Section:
 
 def _themes(indicator_id: str) -> html.Section:
     rows = queries.indicator_themes(indicator_id)
-    if rows.empty:
+    if not rows:
         content = html.P(_("A context series: it evidences no WSIS+20 theme itself."), className="no-data")
     else:
         content = html.Ul([
@@ -307,7 +338,7 @@ def _themes(indicator_id: str) -> html.Section:
                                  f"({_paragraphs(theme.first_paragraph, theme.last_paragraph)})"),
                      " — " + _("main theme") if index == 0 else "",
                      f": {localized.theme_text(theme.theme_id, 'summary', theme.summary)}"])
-            for index, theme in enumerate(rows.itertuples(index=False))], id=Ids.THEME_LIST)
+            for index, theme in enumerate(rows)], id=Ids.THEME_LIST)
     return html.Section(id=Ids.THEMES, children=[
         html.H2(_("WSIS+20 themes")),
         html.P(_("Sections of the WSIS+20 Elements Paper the series evidences, with their paragraphs (¶)."),
@@ -318,7 +349,7 @@ def _themes(indicator_id: str) -> html.Section:
 
 def _targets(indicator_id: str) -> html.Section:
     rows = queries.targets(indicator_id)
-    if rows.empty:
+    if not rows:
         content = html.P(_("No target in the database is measured by this series."), className="no-data")
     else:
         content = html.Ul([html.Li([html.Strong(localized.target_text(row.target_id, "label", row.label)),
@@ -326,7 +357,7 @@ def _targets(indicator_id: str) -> html.Section:
                                         framework=localized.target_text(row.target_id, "framework", row.framework),
                                         year=int(row.deadline_year)),
                                     _status(row) if isinstance(row.status_text, str) else ""])
-                           for row in rows.itertuples(index=False)], id=Ids.TARGET_LIST)
+                           for row in rows], id=Ids.TARGET_LIST)
     return html.Section(id=Ids.TARGETS, children=[
         html.H2(_("Targets measured by it")), content,
         html.P(_link("/targets", _("All targets and their status")), className="caption"),
@@ -349,8 +380,8 @@ def _scope_name(scope: str, english: str) -> str:
 def _related(indicator_id: str) -> html.Section:
     rows = queries.related(indicator_id)
     content = html.Ul([html.Li(_link(f"/indicator/{row.indicator_id}", _name(row)))
-                       for row in rows.itertuples(index=False)], className="indicator-list related-list") \
-        if len(rows) else html.P(_("No other series with data shares its themes."), className="no-data")
+                       for row in rows], className="indicator-list related-list") \
+        if rows else html.P(_("No other series with data shares its themes."), className="no-data")
     return html.Section(id=Ids.RELATED, children=[html.H2(_("Related indicators")), html.P(
         _("Series with data that evidence the same themes, those sharing its main theme first."), className="caption"),
         content])
@@ -363,6 +394,8 @@ def _edition_charts(indicator_id: str, name: str, unit: str, locale: str) -> tup
     `name` is the indicator's in it) (pandas' pivots cost ~0.2 s a page on a busy machine)."""
     del locale  # the cache's key
     rows = queries.world_editions(indicator_id)
+    if rows is None:
+        return ()
     if localized.code() != "en":  # every row is a world aggregate (named "World" or "world" by its publisher)
         rows = rows.assign(group_name=_("World"))
     charts = []
@@ -410,7 +443,7 @@ def _series_page(row: pd.Series) -> html.Main:
     # Explore and the Data page list the series with observations only.
     links = html.P(className="indicator-links", children=[
         *([_link(f"/explore?indicator={indicator_id}", _("Explore it on the map")), " · ",
-           _link(f"/data?indicator={indicator_id}", _("Download it (Data page)")), " · "] if len(sources) else []),
+           _link(f"/data?indicator={indicator_id}", _("Download it (Data page)")), " · "] if sources else []),
         _link("/indicator", _("All indicators")),
     ])
     words = {"unit": localized.unit_label(row["unit"]), "publisher": row["publisher"], "dataset": row["dataset"],

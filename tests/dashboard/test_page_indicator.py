@@ -8,6 +8,7 @@ import re
 from html import unescape
 
 import duckdb
+import pandas as pd
 import pytest
 import requests
 
@@ -15,6 +16,7 @@ import app  # noqa: F401  (registers the pages, as gunicorn does)
 from dashboard import components, formatting, indicator_search
 from dashboard.dash_boundary import HtmlBlock
 from dashboard.pages import indicator as page
+from dashboard.queries import indicator as queries
 from tests.dashboard.dash_tree import walk
 
 READY_MS = 60_000
@@ -76,6 +78,47 @@ def test_every_indicator_page_builds(db: duckdb.DuckDBPyConnection) -> None:
     for (indicator_id,) in db.execute("SELECT indicator_id FROM indicator").fetchall():
         text = page_text(page.layout(indicator_id))
         assert "Coverage" in text, indicator_id
+
+
+def test_each_series_slice_of_the_whole_table_queries_is_its_own_query(db: duckdb.DuckDBPyConnection) -> None:
+    """The sections read every series at once and split the rows per series (dashboard/queries/indicator.py):
+    for every series, its slice equals the same section asked of the database for that series alone, and the
+    map's reporters are those of the year the page names (page._map_year)."""
+    for (indicator_id,) in db.execute("SELECT indicator_id FROM indicator").fetchall():
+        sources = db.execute("""
+            SELECT o.source_id, count(*) AS n FROM observation o JOIN source s USING (source_id)
+            WHERE o.indicator_id = ? GROUP BY ALL ORDER BY n DESC, o.source_id""", [indicator_id]).fetchall()
+        assert [(row.source_id, row.n_values) for row in queries.sources(indicator_id)] == sources
+        per_year = db.execute("""SELECT year, count(DISTINCT iso3) FROM observation_total WHERE indicator_id = ?
+                                 GROUP BY year ORDER BY year""", [indicator_id]).fetchall()
+        assert [tuple(row) for row in queries.economies_per_year(indicator_id)] == per_year
+        year = page._map_year(queries.economies_per_year(indicator_id))
+        reporting = db.execute("""SELECT c.iso3 FROM observation_total o JOIN country c USING (iso3)
+                                  WHERE o.indicator_id = ? AND o.year = ? ORDER BY c.name""",
+                               [indicator_id, year]).fetchall()
+        mapped = queries.map_reporters(indicator_id, page.MAP_MIN_SHARE)
+        assert [(row.iso3,) for row in mapped] == reporting and {row.year for row in mapped} <= {year}
+        parts = db.execute("""SELECT 'sex', sex, count(DISTINCT iso3) FROM observation WHERE indicator_id = ?
+                              AND sex <> 'total' GROUP BY ALL ORDER BY 2""", [indicator_id]).fetchall()
+        assert [tuple(row[:3]) for row in queries.breakdowns(indicator_id) if row.dimension == "sex"] == parts
+        themes = db.execute("SELECT theme_id FROM indicator_theme WHERE indicator_id = ?", [indicator_id]).fetchall()
+        assert sorted((row.theme_id,) for row in queries.indicator_themes(indicator_id)) == sorted(themes)
+        targets = db.execute("SELECT target_id FROM target WHERE indicator_id = ? ORDER BY deadline_year, "
+                             "framework, target_id", [indicator_id]).fetchall()
+        assert [(row.target_id,) for row in queries.targets(indicator_id)] == targets
+        related = queries.related(indicator_id)
+        assert len(related) <= 12 and indicator_id not in {row.indicator_id for row in related}
+        counts = db.execute("SELECT count(*) FROM observation_total WHERE indicator_id = ?", [indicator_id]).fetchone()
+        assert queries.coverage(indicator_id)["n_values"] == counts[0]
+
+
+def test_the_pages_tables_are_the_data_tables_of_their_frames(db: duckdb.DuckDBPyConnection) -> None:
+    """page._table writes text columns without building a frame: the HTML components.data_table writes for the
+    frame of the same columns, escaping included, for a short table, an empty one and one longer than the cut."""
+    for rows in (3, 0, 400):
+        columns = {"Year": [str(1990 + row) for row in range(rows)],
+                   "Économies <b>&": [f"{row} & <i>{row}</i>" for row in range(rows)]}
+        assert page._table(columns).children == components.data_table(pd.DataFrame(columns)).children
 
 
 def test_editions_of_internet_use_show_both_itu_releases(db: duckdb.DuckDBPyConnection) -> None:
