@@ -47,7 +47,9 @@ NAV = [(N_("Overview"), "/"), (N_("Explore"), "/explore"), (N_("Scatter"), "/sca
 SWITCHER_SLOT = "<!--language-switcher-->"
 # Each page's layout is built once as a process warms up, which fills its query cache: the first visitor of a
 # country profile after a restart waited 0.5 s more for it (the profiles of all countries are one query).
-WARM_PAGES = [path for _, path in NAV] + ["/country/KEN"]
+# A country's and a series' page as well: their first build reads per-version tables (~0.4 s for the Indicator
+# pages) that the first visitor would otherwise wait for.
+WARM_PAGES = [path for _, path in NAV] + ["/country/KEN", "/indicator/internet_use"]
 
 
 class DashboardApp(dash.Dash):
