@@ -40,7 +40,10 @@ def _python_values(column: pd.Series, rows: slice | list[int]) -> list:
     bool (numpy's tolist), dates as Timestamps, texts as str, a missing integer as None."""
     if isinstance(column.dtype, np.dtype) and column.dtype.kind in "biuf":
         return column.to_numpy()[rows].tolist()
-    return [None if value is pd.NA else value for value in column.array[rows].tolist()]
+    values = column.array[rows]
+    if isinstance(column.dtype, pd.StringDtype) and column.dtype.storage == "python":  # str, or its missing value
+        return values.to_numpy().tolist()  # not iterated: an element at a time costs a call each
+    return [None if value is pd.NA else value for value in values.tolist()]
 
 
 @data.per_version
@@ -104,14 +107,21 @@ def targets(iso3: str) -> pd.DataFrame:
 
 
 def target_records(iso3: str) -> list[dict]:
-    """`targets(iso3)` as a list of dicts (as its `to_dict("records")`), sliced without pandas' filters."""
-    positions = _target_positions().get(iso3)
-    return _records(_all_targets(), positions) if positions else []
+    """`targets(iso3)` as a list of dicts (as its `to_dict("records")`), without pandas: new dicts each call."""
+    columns, rows = _targets_by_economy()
+    return [dict(zip(columns, row, strict=True)) for row in rows.get(iso3, ())]
 
 
 @data.per_version
-def _target_positions() -> dict[str, list[int]]:
-    return _positions(_all_targets()["iso3"].tolist())
+def _targets_by_economy() -> tuple[list[str], dict[str, tuple[tuple, ...]]]:
+    """The columns of `targets` and {iso3: its rows as tuples of Python values}: ~2,000 rows in all, kept whole."""
+    everyone = _all_targets()
+    records = _records(everyone, slice(None))
+    columns = [column for column in everyone.columns if column != "iso3"]
+    rows: dict[str, list[tuple]] = {}
+    for code, record in zip(everyone["iso3"].tolist(), records, strict=True):
+        rows.setdefault(code, []).append(tuple(record.values()))
+    return columns, {code: tuple(found) for code, found in rows.items()}
 
 
 def _all_targets() -> pd.DataFrame:
