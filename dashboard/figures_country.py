@@ -91,21 +91,33 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
     spliced price basket's definition changes) as labelled vertical lines. A plain dict,
     not a go.Figure: a profile draws four, and plotly's validation would cost most of the page's time.
     """
-    short = short_unit(unit)
     points = split_lines(series)
     # The publisher's flag of each value (" · estimate"), shown in the hover label; groups have none.
     flags = ({(line, int(year)): formatting.flag_note(status) for line, year, status in
               zip(series["line"].tolist(), series["year"].tolist(), series["obs_status"].tolist(), strict=True)}
              if "obs_status" in series.columns else {})
+    notes = {line: [flags.get((line, year), "") for year in years] for line, (years, _values) in points.items()}
+    return trend_figure(points, notes, lines, indicator_name, unit, threshold=threshold,
+                        threshold_label=threshold_label, changes=changes)
+
+
+def trend_figure(points: dict[str, tuple[list[int], list[float]]], notes: dict[str, list[str]],
+                 lines: dict[str, str], indicator_name: str, unit: str, *, threshold: float | None = None,
+                 threshold_label: str = "", changes: Sequence[tuple[int, str]] = ()) -> dict:
+    """`headline_trend` from lines already split ({line: (years, values)}, as `split_lines` gives them) and each
+    point's hover note ({line: [" · estimate", …]}, aligned with its years): the page slices both from
+    structures built once per database version instead of a frame per request."""
+    short = short_unit(unit)
     traces = []
     for key in ("economy", "region", "income"):
         if key not in points or key not in lines:
             continue
         name = lines[key]
+        years = points[key][0]
         traces.append({
-            "type": "scatter", "x": points[key][0], "y": points[key][1],
+            "type": "scatter", "x": years, "y": points[key][1],
             "name": name, "mode": "lines+markers" if key == "economy" else "lines", "line": dict(LINE_STYLES[key]),
-            "marker": {"size": 4}, "hovertext": [flags.get((key, year), "") for year in points[key][0]],
+            "marker": {"size": 4}, "hovertext": notes.get(key) or ["" for _ in years],
             "hovertemplate": (f"<b>{name}</b> %{{x}}: %{{y:{formatting.hover_format(unit)}}} {short}%{{hovertext}}"
                               "<extra></extra>"),
         })
@@ -136,7 +148,12 @@ def headline_trend(series: pd.DataFrame, lines: dict[str, str], indicator_name: 
 
 def headline_summary(series: pd.DataFrame, lines: dict[str, str], indicator_name: str, unit: str) -> str:
     """One sentence: the economy's first and latest value, and its groups in that latest year."""
-    points = split_lines(series)
+    return summary_text(split_lines(series), lines, indicator_name, unit)
+
+
+def summary_text(points: dict[str, tuple[list[int], list[float]]], lines: dict[str, str], indicator_name: str,
+                 unit: str) -> str:
+    """`headline_summary` from lines already split ({line: (years, values)})."""
     name = lines.get("economy", _("This economy"))
     indicator = formatting.in_sentence(indicator_name) if i18n.current() is i18n.DEFAULT else indicator_name
     if "economy" not in points:

@@ -21,6 +21,7 @@ from dash import Input, Output, callback, clientside_callback, dcc, html
 from dashboard import components, data, formatting, localized
 from dashboard import figures_country as figures
 from dashboard.callbacks import checked, text
+from dashboard.figures_overview import TABLE_ROWS, esc, html_table
 from dashboard.html_block import HtmlBlock
 from dashboard.i18n import N_, ngettext
 from dashboard.i18n import gettext as _
@@ -29,10 +30,13 @@ from dashboard.queries.country import (  # the page's queries
     ISO3,
     economy_groups,
     economy_row,
-    headline_series,
-    indicator_meta,
-    profile,
-    targets,
+    headline_lines,
+    headline_series,  # noqa: F401  (the frame forms, read by the tests through the page)
+    indicator_info,
+    profile,  # noqa: F401
+    profile_records,
+    target_records,
+    targets,  # noqa: F401
     themes,
 )
 from dashboard.staged import StagedDropdown
@@ -140,7 +144,10 @@ def _group_cell(row: dict, key: str) -> tuple[str, str]:
     value = row.get(f"{key}_value")
     if _missing(value):
         return "no-data", _("no data")
-    text = _with_year(figures.format_number(value, row["unit"]), row[f"{key}_year"], row["year"])
+    # _with_year inlined (a value is never "no data" here): ~200 cells a profile.
+    text, year = figures.format_number(value, row["unit"]), row[f"{key}_year"]
+    if not _missing(year) and int(year) != int(row["year"]):
+        text = f"{text} ({int(year)})"
     coverage = row[f"{key}_coverage"]
     return "", text if _missing(coverage) else f"{text} ({formatting.percent(coverage * 100, 0)})"
 
@@ -153,37 +160,70 @@ def _pair_cell(row: dict, first: str, second: str, kind: str) -> tuple[str, str]
                 f"({int(row[f'{kind}_year'])})")
 
 
-def _indicator_cells(row: dict) -> list[tuple[str, str]]:
+def _indicator_label(indicator_id: str, name: str, unit: str) -> str:
+    return f"{localized.indicator_name(indicator_id, name)} ({localized.unit_label(unit)})"
+
+
+@data.per_version
+def _indicator_labels() -> dict[tuple[str, str, str], str]:
+    """{(indicator_id, name, unit): its first cell} of every indicator, in the request's language."""
+    return {(indicator_id, info["name"], info["unit"]): _indicator_label(indicator_id, info["name"], info["unit"])
+            for indicator_id, info in indicator_info().items()}
+
+
+def _indicator_cells(row: dict, names: dict | None = None, sources: dict | None = None) -> list[tuple[str, str]]:
+    """A profile row's cells; `names` (`_indicator_labels`) and `sources` (a request's memo of the source cells:
+    an economy's ~100 values come from ~10 releases) spare rebuilding the same texts row after row."""
+    key = (row["indicator_id"], row["name"], row["unit"])
+    label = names.get(key) if names is not None else None
+    source_key = (row["publisher"], row["vintage"], row["license"])
+    source = sources.get(source_key) if sources is not None else None
+    if source is None:
+        source = f"{row['publisher']}, {_release(row['vintage'])}; {row['license']}"
+        if sources is not None:
+            sources[source_key] = source
     return [
-        ("", f"{localized.indicator_name(row['indicator_id'], row['name'])} "
-             f"({localized.unit_label(row['unit'])})"),
+        ("", label if label is not None else _indicator_label(*key)),
         ("year", str(int(row["year"]))),
         ("economy-value", figures.format_number(row["value"], row["unit"])),
         _group_cell(row, "region"),
         _group_cell(row, "income"),
         _pair_cell(row, "female", "male", "sex"),
         _pair_cell(row, "rural", "urban", "area"),
-        ("source-cell", f"{row['publisher']}, {_release(row['vintage'])}; {row['license']}"),
+        ("source-cell", source),
     ]
 
 
-def _indicator_table(rows: list[dict], labels: dict[str, str], theme: str) -> HtmlBlock:
+def _indicator_table(rows: list[dict], labels: dict[str, str], theme: str, names: dict | None = None,
+                     sources: dict | None = None) -> HtmlBlock:
     head = [_("Indicator (unit)"), _("Year"), labels["economy"],
             _("{group} (population coverage)").format(group=labels["region"]),
             _("{group} (population coverage)").format(group=labels["income"]), _("Women · men"), _("Rural · urban"),
             _("Source, release; licence")]
-    return _html_table("profile-table", head, [({"data-indicator": row["indicator_id"]}, _indicator_cells(row))
+    return _html_table("profile-table", head, [({"data-indicator": row["indicator_id"]},
+                                                _indicator_cells(row, names, sources))
                                                for row in rows], _("Indicators: {theme}").format(theme=theme))
+
+
+@data.per_version
+def _theme_index() -> tuple[list[tuple[str, str, str]], list[tuple[str, str]]]:
+    """The theme blocks (theme_id, title in the request's language, its paragraphs "¶12–15") in paragraph order,
+    and the (indicator_id, theme_id) links, each indicator's main theme first."""
+    listing, links = themes()
+    blocks = [(theme.theme_id, localized.theme_text(theme.theme_id, "title", theme.title), f"¶{theme.first_paragraph}"
+               + (f"–{theme.last_paragraph}" if theme.last_paragraph != theme.first_paragraph else ""))
+              for theme in listing.itertuples()]
+    return blocks, list(zip(links["indicator_id"].tolist(), links["theme_id"].tolist(), strict=True))
 
 
 def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str) -> list:
     """One section per theme: the indicators whose main theme it is, and the others that also evidence it."""
-    listing, links = themes()
+    theme_blocks, links = _theme_index()
     records = {row["indicator_id"]: row for row in rows}
     main: dict[str, list[dict]] = {}
     also: dict[str, list[str]] = {}
     themed = set()
-    for indicator_id, theme_id, _rank in links.itertuples(index=False):  # main theme first
+    for indicator_id, theme_id in links:  # main theme first
         if indicator_id not in records:
             continue
         if indicator_id in themed:
@@ -193,19 +233,18 @@ def _theme_sections(rows: list[dict], labels: dict[str, str], economy_name: str)
             themed.add(indicator_id)
             main.setdefault(theme_id, []).append(records[indicator_id])
     unthemed = [row for indicator_id, row in records.items() if indicator_id not in themed]
-    blocks = [(theme.theme_id, localized.theme_text(theme.theme_id, "title", theme.title), f"¶{theme.first_paragraph}"
-               + (f"–{theme.last_paragraph}" if theme.last_paragraph != theme.first_paragraph else ""))
-              for theme in listing.itertuples()]
+    blocks = list(theme_blocks)
     if unthemed:
         main[NO_THEME[0]] = unthemed
         blocks.append((NO_THEME[0], _(NO_THEME[1]), ""))
     sections = []
+    names, sources = _indicator_labels(), {}
     for theme_id, title, paragraphs in blocks:
         content = [html.H3(f"{title} {paragraphs}".strip())]
         mine = sorted(main.get(theme_id, []),
                       key=lambda row: localized.indicator_name(row["indicator_id"], row["name"]))
         if mine:
-            content.append(_indicator_table(mine, labels, title))
+            content.append(_indicator_table(mine, labels, title, names, sources))
         others = sorted(also.get(theme_id, []))
         if others:
             content.append(html.P(_("Also evidenced by (listed under their main theme): {indicators}.").format(
@@ -262,13 +301,13 @@ def _goal_text(row: dict) -> str:
 
 
 def _target_section(iso3: str, economy_name: str) -> html.Section:
-    rows = targets(iso3)
-    if rows.empty:
+    rows = target_records(iso3)
+    if not rows:
         content = html.P(_("No target progress is computed for {economy}.").format(economy=economy_name),
                          className="no-data")
     else:
         body = []
-        for row in rows.to_dict("records"):
+        for row in rows:
             unit = row["unit"] if isinstance(row["unit"], str) else ""
             latest = (f"{figures.format_value(row['latest_value'], unit)} ({int(row['latest_year'])})"
                       if not _missing(row["latest_value"]) else _("no data"))
@@ -314,35 +353,74 @@ def _source_line(info: dict) -> str:
         licence=info["license"])
 
 
+def _wide_table(points: dict[str, tuple[list[int], list[float]]], labels: dict[str, str]) -> HtmlBlock:
+    """`components.data_table(_wide(rows, labels), digits=2)` from lines already split, without the frame: the
+    same HTML (a test holds them equal), built from Python lists."""
+    keys = [key for key in ("economy", "region", "income") if key in labels]
+    table: dict[int, dict] = {}
+    for line, (years, values) in points.items():
+        for year, value in zip(years, values, strict=True):
+            table.setdefault(year, {})[line] = value
+    if not table or len(table) > TABLE_ROWS:  # frame_table's own notice and its cut: as it writes them
+        return components.data_table(_wide_frame(table, keys, labels), digits=2)
+
+    def cell(value) -> str:
+        return "" if value is None or value != value else formatting.fixed(value, 2)
+
+    rows = [[esc(year), *(cell(values.get(key)) for key in keys)] for year, values in sorted(table.items())]
+    return HtmlBlock(html_table([_("Year"), *(labels[key] for key in keys)], rows))
+
+
+def _wide_frame(table: dict[int, dict], keys: list[str], labels: dict[str, str]) -> pd.DataFrame:
+    return pd.DataFrame([[year, *(values.get(key) for key in keys)] for year, values in sorted(table.items())],
+                        columns=[_("Year"), *(labels[key] for key in keys)])
+
+
+@data.per_version
+def _headline_texts() -> dict[str, tuple[dict, str, tuple[tuple[int, str], ...], str]]:
+    """{indicator_id: (its indicator_info, name, definition changes, source line)} of each headline indicator in
+    the database, in the request's language."""
+    meta = indicator_info()
+    texts = {}
+    for indicator_id, _threshold in HEADLINES:
+        if indicator_id not in meta:
+            continue
+        info = meta[indicator_id]
+        changes = localized.definition_changes(common.definition_changes(indicator_id))
+        note = localized.definition_changes_note(changes)
+        texts[indicator_id] = (info, localized.indicator_name(indicator_id, info["name"]), changes,
+                               _source_line(info) + (f" {note}" if note else ""))
+    return texts
+
+
 def headline_outputs(economy: pd.Series) -> list:
     """Figure, summary, source line and data table of each headline chart, in HEADLINES order."""
     iso3 = economy["iso3"]
     groups = economy_groups(iso3)
     labels = {"economy": localized.country_name(iso3, economy["name"]),
               **{key: localized.group_name(group["name"]) for key, group in groups.items()}}
-    series = headline_series(iso3, {key: group["group_id"] for key, group in groups.items()},
-                             [indicator for indicator, _ in HEADLINES])
-    meta = indicator_meta().set_index("indicator_id").to_dict("index")
-    by_indicator = dict(tuple(series.groupby("indicator_id")))
-    empty = series.iloc[0:0]
+    series = headline_lines(iso3, {key: group["group_id"] for key, group in groups.items()},
+                            tuple(indicator for indicator, _ in HEADLINES))
+    texts = _headline_texts()
     outputs = []
     for indicator_id, threshold in HEADLINES:
-        if indicator_id not in meta:
+        if indicator_id not in texts:
             outputs += [{}, _("{indicator} is not in this database.").format(indicator=indicator_id), "",
                         html.P(_("No data."))]
             continue
-        info = meta[indicator_id]
-        rows = by_indicator.get(indicator_id, empty)
-        name = localized.indicator_name(indicator_id, info["name"])
-        changes = localized.definition_changes(common.definition_changes(indicator_id))
-        note = localized.definition_changes_note(changes)
+        info, name, changes, source = texts[indicator_id]
+        lines = series[indicator_id]
+        # Copies: the figure must not hold the per-version lists themselves.
+        points = {line: (list(years), list(values)) for line, (years, values, _flags) in lines.items()}
+        notes = {line: [formatting.flag_note(flag) if flag is not None else "" for flag in flags]
+                 for line, (_years, _values, flags) in lines.items()}
         outputs += [
-            figures.headline_trend(rows, labels, name, info["unit"], threshold=threshold,
-                                   threshold_label=_("2 % of monthly GNI per capita") if threshold else "",
-                                   changes=changes),
-            figures.headline_summary(rows, labels, name, info["unit"]),
-            _source_line(info) + (f" {note}" if note else ""),
-            components.data_table(_wide(rows, labels), digits=2),
+            figures.trend_figure(points, notes, labels, name, info["unit"], threshold=threshold,
+                                 threshold_label=_("2 % of monthly GNI per capita") if threshold else "",
+                                 changes=changes),
+            figures.summary_text(points, labels, name, info["unit"]),
+            source,
+            _wide_table(points, labels),
         ]
     return outputs
 
@@ -384,27 +462,38 @@ def _directory(economies: pd.DataFrame) -> html.Section:
 
 
 def layout(iso3: str | None = None, **_query) -> html.Main:
+    code = (iso3 or "").strip().upper()
+    try:
+        economy = economy_row(code) if code else None
+        options = _economy_options()
+    except data.DatabaseMissingError as exc:
+        return components.missing_database(str(exc))
+    if economy is not None:  # the directory's frame is not needed
+        return _profile_page(economy, options)
     try:
         economies = common.countries()  # the query cache's frame: named anew in a copy, never changed in place
         economies = economies.assign(name=[localized.country_name(iso3, name) for iso3, name in
                                            zip(economies["iso3"], economies["name"], strict=True)])
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    options = [{"label": f"{row.name} ({row.iso3})", "value": row.iso3} for row in economies.itertuples()]
-    code = (iso3 or "").strip().upper()
-    economy = economy_row(code) if code else None
-    if economy is None:
-        # Shown as text only (Dash escapes it); decoded so that /country/%3Cb%3E reads as typed.
-        notices = ([_("No economy with the code “{code}”: choose one below.").format(code=unquote(iso3)[:40])]
-                   if iso3 else [])
-        return components.page(
-            _("Country profiles"),
-            _("Every indicator of one economy beside its World Bank region and income group, with the year and "
-              "source of each value, its gaps and its progress to the targets. Choose an economy."),
-            _picker(None, options), _directory(economies),
-            notices=notices, page_id=Ids.PAGE,
-        )
-    return _profile_page(economy, options)
+    # Shown as text only (Dash escapes it); decoded so that /country/%3Cb%3E reads as typed.
+    notices = ([_("No economy with the code “{code}”: choose one below.").format(code=unquote(iso3)[:40])]
+               if iso3 else [])
+    return components.page(
+        _("Country profiles"),
+        _("Every indicator of one economy beside its World Bank region and income group, with the year and "
+          "source of each value, its gaps and its progress to the targets. Choose an economy."),
+        _picker(None, options), _directory(economies),
+        notices=notices, page_id=Ids.PAGE,
+    )
+
+
+@data.per_version
+def _economy_options() -> list[dict]:
+    """The picker's options, economies named in the request's language (as `layout` names them)."""
+    economies = common.countries()
+    return [{"label": f"{localized.country_name(code, name)} ({code})", "value": code}
+            for code, name in zip(economies["iso3"].tolist(), economies["name"].tolist(), strict=True)]
 
 
 def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
@@ -413,7 +502,7 @@ def _profile_page(economy: pd.Series, options: list[dict]) -> html.Main:
     groups = economy_groups(iso3)
     labels = {"economy": name}
     labels.update({key: localized.group_name(group["name"]) for key, group in groups.items()})
-    rows = profile(iso3).to_dict("records")
+    rows = profile_records(iso3)
     table_labels = {"economy": name, "region": labels.get("region", _("Region")),
                     "income": labels.get("income", _("Income group"))}
     facts = [_("World Bank region: {region}").format(region=labels.get("region", _("none"))),

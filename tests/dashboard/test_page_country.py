@@ -377,3 +377,63 @@ def test_trend_hover_shows_the_publishers_flag() -> None:
     economy, region = figure["data"]
     assert economy["x"] == [2020, 2021] and economy["hovertext"] == ["", " · estimate"]
     assert region["hovertext"] == [""] and "%{hovertext}" in economy["hovertemplate"]
+
+
+# --- the per-version slices the page reads instead of the frames ---------------------------------------------
+
+
+def _kinds(records: list[dict]) -> list[list[type]]:
+    return [[type(value) for value in record.values()] for record in records]
+
+
+def test_profile_and_target_records_are_the_frames_rows_with_the_same_python_values(db) -> None:
+    # Economies with many rows, with none (no code), in a group-scoped target (an LDC) and at both ends of the order.
+    ldc = db.execute("SELECT iso3 FROM country WHERE is_ldc ORDER BY iso3 LIMIT 1").fetchone()[0]
+    first, last = db.execute("SELECT min(iso3), max(iso3) FROM country").fetchone()
+    for iso3 in ("NOR", "IND", ldc, first, last, "ZZZ"):
+        for frame, records in ((page.profile(iso3), page.profile_records(iso3)),
+                               (page.targets(iso3), page.target_records(iso3))):
+            expected = frame.to_dict("records")
+            assert repr(records) == repr(expected), iso3  # nan, None and NaT where the frame has them
+            assert _kinds(records) == _kinds(expected), iso3  # a numpy bool would fail `is True`
+    assert len(page.profile_records("NOR")) > 50 and page.target_records("ZZZ") == []
+
+
+def test_headline_lines_are_the_headline_series_split_by_line(db) -> None:
+    ids = tuple(indicator for indicator, _ in page.HEADLINES)
+    for iso3 in ("NOR", "IND", "AFG"):
+        groups = {key: group["group_id"] for key, group in page.economy_groups(iso3).items()}
+        frame = page.headline_series(iso3, groups, list(ids))
+        lines = page.headline_lines(iso3, groups, ids)
+        for indicator_id in ids:
+            rows = frame[frame["indicator_id"] == indicator_id]
+            split = {line: (years, values) for line, (years, values, _flags) in lines[indicator_id].items()}
+            assert split == fc.split_lines(rows), (iso3, indicator_id)
+            assert set(split) <= {"economy", "region", "income"} and "economy" in split
+            own = rows[rows["line"] == "economy"]
+            assert lines[indicator_id]["economy"][2] == own["obs_status"].tolist()
+
+
+def test_headline_outputs_equal_those_drawn_from_the_frames(db) -> None:
+    # The figure, summary and table built from the per-version lines are those the frame functions give.
+    for iso3 in ("NOR", "AFG"):
+        economy = page.economy_row(iso3)
+        groups = page.economy_groups(iso3)
+        labels = {"economy": economy["name"], **{key: group["name"] for key, group in groups.items()}}
+        frame = page.headline_series(iso3, {key: group["group_id"] for key, group in groups.items()},
+                                     [indicator for indicator, _ in page.HEADLINES])
+        outputs = page.headline_outputs(economy)
+        for position, (indicator_id, threshold) in enumerate(page.HEADLINES):
+            rows = frame[frame["indicator_id"] == indicator_id]
+            figure, summary, _source, table = outputs[4 * position:4 * position + 4]
+            name = figure["layout"]["title"]["text"]
+            unit = figure["layout"]["meta"]["unit"]
+            assert figure == fc.headline_trend(rows, labels, name, unit, threshold=threshold,
+                                               threshold_label="2 % of monthly GNI per capita" if threshold else "",
+                                               changes=page.localized.definition_changes(
+                                                   page.common.definition_changes(indicator_id)))
+            assert summary == fc.headline_summary(rows, labels, name, unit)
+            assert table.children == components.data_table(page._wide(rows, labels), digits=2).children
+    no_data = page._wide_table({}, {"economy": "Norway"})
+    assert no_data.children == components.data_table(page._wide(pd.DataFrame({"line": [], "year": [], "value": []}),
+                                                                    {"economy": "Norway"}), digits=2).children
