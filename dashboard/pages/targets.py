@@ -15,6 +15,8 @@ are dashboard/queries/targets.py.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from html import escape
 from typing import Final, NamedTuple
 
 import dash
@@ -45,7 +47,7 @@ from dashboard.queries.targets import (  # the page's queries
     targets,
 )
 from dashboard.staged import StagedDropdown
-from dashboard.static_html import static_block
+from dashboard.static_html import render
 from dashboard.url_state import encode, first
 from etl.measures import status_rules
 
@@ -143,34 +145,53 @@ def default_target(all_targets: pd.DataFrame, framework: str) -> str:
     return str((measured if len(measured) else chosen)["target_id"].iloc[0])
 
 
-def parse_state(query: dict, all_targets: pd.DataFrame, all_groups: pd.DataFrame) -> tuple[TargetsState, list[str]]:
+class Choices(NamedTuple):
+    """What the address may choose, as plain Python built once per database: each request only looks up."""
+
+    frameworks: frozenset[str]  # the slugs, with 'all'
+    in_framework: dict[str, frozenset[str]]  # framework (or 'all') → its target ids
+    defaults: dict[str, str]  # framework (or 'all') → its default target
+    group_types: dict[str, str]  # group id → its key in GROUP_TYPES (groups of no type left out)
+
+
+@data.per_version
+def choices() -> Choices:
+    all_targets, all_groups = targets(), groups()
+    slugs = [ALL, *dict.fromkeys(all_targets["slug"])]
+    known = all_groups[all_groups["type_key"].notna()]
+    return Choices(frozenset(slugs),
+                   {slug: frozenset(_in_framework(all_targets, slug)["target_id"]) for slug in slugs},
+                   {slug: default_target(all_targets, slug) for slug in slugs},
+                   dict(zip(known["group_id"].tolist(), known["type_key"].tolist(), strict=True)))
+
+
+def parse_state(query: dict) -> tuple[TargetsState, list[str]]:
     """Query parameters → a valid state, with a notice for each value ignored."""
     notices: list[str] = []
-    slugs = list(dict.fromkeys(all_targets["slug"]))
-    framework = _choice(query, "framework", [ALL, *slugs], ALL, notices)
-    fallback = default_target(all_targets, framework)
+    known = choices()
+    framework = _choice(query, "framework", known.frameworks, ALL, notices)
+    fallback = known.defaults[framework]
     asked = query.get("target")
     asked = ((asked[0] if asked else "") if isinstance(asked, list) else (asked or "")).strip()
     target = fallback
     if asked:
-        if asked in set(_in_framework(all_targets, framework)["target_id"]):
+        if asked in known.in_framework[framework]:
             target = asked
-        elif asked in set(all_targets["target_id"]):
+        elif asked in known.in_framework[ALL]:
             notices.append(_("Target “{value}” is not part of the chosen framework: showing {default} instead.")
                            .format(value=asked, default=fallback))
         else:
             notices.append(_("Unknown target “{value}”: showing {default} instead.").format(value=asked[:40],
                                                                                          default=fallback))
-    group_type = _choice(query, "group_type", list(GROUP_TYPES), DEFAULT_GROUP_TYPE, notices)
-    known = all_groups.dropna(subset=["type_key"])
-    group = _choice(query, "group", [ALL_GROUPS, *known["group_id"]], ALL_GROUPS, notices)
+    group_type = _choice(query, "group_type", GROUP_TYPES, DEFAULT_GROUP_TYPE, notices)
+    group = _choice(query, "group", known.group_types.keys() | {ALL_GROUPS}, ALL_GROUPS, notices)
     if group != ALL_GROUPS:
         # A group brings its own type, so that the group chart lists it among its peers.
-        group_type = str(known.loc[known["group_id"] == group, "type_key"].iloc[0])
+        group_type = known.group_types[group]
     return TargetsState(framework, target, group_type, group), notices
 
 
-def _choice(query: dict, key: str, allowed: list[str], default: str, notices: list[str]) -> str:
+def _choice(query: dict, key: str, allowed: Collection[str], default: str, notices: list[str]) -> str:
     """One value out of `allowed` (url_state.parse_choice, with its notice in the request's language)."""
     value = first(query.get(key))
     if not value:
@@ -189,8 +210,10 @@ def encode_state(state: TargetsState) -> str:
 # --- options -------------------------------------------------------------------------------------------
 
 
-def framework_options(all_targets: pd.DataFrame) -> list[dict]:
-    names = all_targets.drop_duplicates("slug")
+@data.per_version
+def framework_options() -> list[dict]:
+    """The framework control's options, built once per database and language (callers must not change them)."""
+    names = targets().drop_duplicates("slug")
     return [{"label": _("All frameworks"), "value": ALL},
             *({"label": localized.target_text(row.target_id, "framework", row.framework), "value": row.slug}
               for row in names.itertuples())]
@@ -222,8 +245,12 @@ def known_ids() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
             frozenset({ALL_GROUPS, *groups()["group_id"]}))
 
 
-def group_options(all_groups: pd.DataFrame, group_type: str) -> list[dict]:
+@data.per_version
+def group_options(group_type: str) -> list[dict]:
+    """The group control's options for a type of group, built once per database and language (callers must not
+    change them)."""
     kinds = GROUP_TYPES[group_type][1]
+    all_groups = groups()
     chosen = all_groups[all_groups["group_type"].isin(kinds)]
     return [{"label": _(ALL_OF_TYPE[group_type]), "value": ALL_GROUPS},
             *({"label": localized.group_name(row.name), "value": row.group_id} for row in chosen.itertuples())]
@@ -349,9 +376,18 @@ def _progress_lookup() -> dict:
 def _card(target: dict, chosen: TargetsState) -> html.Article:
     """One target: its value and deadline, the status of the scope it names (and the world's), the latest
     value, the projected year, the basis and a link to the source of the target."""
-    tid, selected = target["target_id"], target["target_id"] == chosen.target
+    tid = target["target_id"]
+    return _card_of(target, tid == chosen.target, _card_href(chosen, tid))
+
+
+def _card_href(chosen: TargetsState, tid: str) -> str:
+    """The address of the view with this card's target charted (the rest of the view kept)."""
+    return i18n.href(dash.get_relative_path("/targets")) + encode_state(chosen._replace(target=tid))
+
+
+def _card_of(target: dict, selected: bool, href: str) -> html.Article:
+    tid = target["target_id"]
     children = list(_card_body(tid))
-    href = i18n.href(dash.get_relative_path("/targets")) + encode_state(chosen._replace(target=tid))
     measured = isinstance(target.get("indicator_id"), str)
     links = ([html.Strong(_("Charted below")) if selected else dcc.Link(_("Chart this target"), href=href)]
              if measured else [])
@@ -450,35 +486,69 @@ def today_text(row: dict, unit: str) -> str:
 
 def board_cards(state: TargetsState) -> list:
     """The cards of the chosen framework, as components; their links keep the rest of the view (groups)."""
-    return _board_cards(state)
+    out: list = []
+    for framework, tids in _frameworks_shown(state.framework):
+        out += _framework_head(framework)
+        out.append(html.Div([_card(target_index()[tid], state) for tid in tids], style=GRID_STYLE))
+    return out
 
 
 @data.per_version
-def _board_cards(chosen: TargetsState) -> list:
-    by_framework: dict[str, list[dict]] = {}  # in catalogue order, as the rows of target_index are
+def _frameworks_shown(framework: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(framework name, its target ids) of the board for the framework chosen ('all': every framework), in
+    catalogue order, as the rows of target_index are."""
+    by_framework: dict[str, list[str]] = {}
     for target in target_index().values():
-        if chosen.framework in (ALL, target["slug"]):
-            by_framework.setdefault(target["framework"], []).append(target)
-    out: list = []
-    for members_ in by_framework.values():
-        name = localized.target_text(members_[0]["target_id"], "framework", members_[0]["framework"])
-        out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
-        text = FRAMEWORK_TEXTS.get(str(members_[0]["slug"]))
-        if text:
-            out.append(html.P(_(text.intro), className="caption framework-intro"))
-        out.append(html.Div([_card(target, chosen) for target in members_], style=GRID_STYLE))
-    return out
+        if framework in (ALL, target["slug"]):
+            by_framework.setdefault(target["framework"], []).append(target["target_id"])
+    return tuple((name, tuple(tids)) for name, tids in by_framework.items())
+
+
+@data.per_version
+def _framework_head(framework: str) -> tuple:
+    """A framework's heading on the board, and its introduction where it has one."""
+    first = next(target for target in target_index().values() if target["framework"] == framework)
+    name = localized.target_text(first["target_id"], "framework", first["framework"])
+    out: list = [html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"})]
+    text = FRAMEWORK_TEXTS.get(str(first["slug"]))
+    if text:
+        out.append(html.P(_(text.intro), className="caption framework-intro"))
+    return tuple(out)
+
+
+# Where a card's link goes, in the HTML of a card rendered once (_card_html): each board puts its own address in.
+HREF_MARK = "\x00href\x00"
 
 
 def board(state: TargetsState) -> HtmlBlock:
     """The board as one block of HTML (static_html): no callback reads the cards, and as components they
-    were most of the page's."""
-    return _board(state)
+    were most of the page's. The same HTML as static_block(board_cards(state)), put together from pieces
+    rendered once per database and language: only the cards' links change with the view."""
+    parts: list[str] = []
+    for framework, tids in _frameworks_shown(state.framework):
+        parts.append(_framework_head_html(framework))
+        parts.append(_GRID_OPEN)
+        for tid in tids:
+            pieces = _card_html(tid, tid == state.target)
+            parts.append(pieces[0])
+            if len(pieces) > 1:
+                parts += [escape(_card_href(state, tid)), pieces[1]]
+        parts.append("</div>")
+    return HtmlBlock("".join(parts))
+
+
+_GRID_OPEN = render(html.Div(style=GRID_STYLE)).removesuffix("</div>")
 
 
 @data.per_version
-def _board(state: TargetsState) -> HtmlBlock:
-    return static_block(_board_cards(state))
+def _framework_head_html(framework: str) -> str:
+    return render(_framework_head(framework))
+
+
+@data.per_version
+def _card_html(tid: str, selected: bool) -> tuple[str, ...]:
+    """A card's HTML, split where its link's address goes (a card with no link to this page: one piece)."""
+    return tuple(render(_card_of(target_index()[tid], selected, HREF_MARK)).split(escape(HREF_MARK)))
 
 
 # --- (b) the chosen target over time -------------------------------------------------------------------
@@ -739,10 +809,9 @@ def method() -> list:
 
 def layout(**query) -> html.Main:
     try:
-        all_targets, all_groups = targets(), groups()
+        state, notices = parse_state(query)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    state, notices = parse_state(query, all_targets, all_groups)
 
     def control(label: str, control_id: str, options: list[dict], value: str, wide: bool = False) -> html.Div:
         return html.Div(className="control control-wide" if wide else "control", children=[
@@ -760,7 +829,7 @@ def layout(**query) -> html.Main:
           "old (the rules are listed below). The address bar keeps the view, so a copied link reproduces it.").format(
             max_age=status_rules.MAX_AGE),
         html.Section(className="controls", children=[
-            control(_("Framework"), Ids.FRAMEWORK, framework_options(all_targets), state.framework),
+            control(_("Framework"), Ids.FRAMEWORK, framework_options(), state.framework),
             control(_("Target to chart"), Ids.TARGET, framework_choices(state.framework)[0],
                     state.target, wide=True),
         ]),
@@ -780,7 +849,7 @@ def layout(**query) -> html.Main:
             control(_("Groups"), Ids.GROUP_TYPE,
                     [{"label": _(GROUP_TYPE_LABELS[key]), "value": key} for key in GROUP_TYPES], state.group_type),
             control(_("Group (map, economies and a second line on the chart above)"), Ids.GROUP,
-                    group_options(all_groups, state.group_type), state.group, wide=True),
+                    group_options(state.group_type), state.group, wide=True),
         ]),
         components.chart(Ids.GROUPS),
         components.chart(Ids.MAP, preview=True),
@@ -829,7 +898,7 @@ def update_targets(framework: str, current: str | None):
           Input(Ids.GROUP_TYPE, "value"), State(Ids.GROUP, "value"), prevent_initial_call=True)
 @checked(GROUP_TYPE, text())
 def update_groups(group_type: str, current: str | None):
-    options = group_options(groups(), group_type)
+    options = group_options(group_type)
     if current not in {option["value"] for option in options}:
         current = ALL_GROUPS
     return options, current

@@ -207,20 +207,17 @@ def test_the_method_is_the_rules_table(db: Path) -> None:
 
 
 def test_url_parameters_are_parsed_with_notices(db: Path) -> None:
-    all_targets, all_groups = page.targets(), page.groups()
-    state, notices = page.parse_state({}, all_targets, all_groups)
+    state, notices = page.parse_state({})
     assert state == ("all", "umc_internet_use_2030", "wb_region", "all") and notices == []
-    state, notices = page.parse_state({"framework": "bbc", "target": "nope"}, all_targets, all_groups)
+    state, notices = page.parse_state({"framework": "bbc", "target": "nope"})
     assert state.target == "bbc_internet_world_2025" and "Unknown target" in notices[0]
-    state, notices = page.parse_state({"framework": "a4ai", "target": "umc_internet_use_2030"}, all_targets,
-                                      all_groups)
+    state, notices = page.parse_state({"framework": "a4ai", "target": "umc_internet_use_2030"})
     assert state.target == "a4ai_1_for_2_2025" and "not part of" in notices[0]
-    state, notices = page.parse_state({"framework": "<script>", "group": "ldc", "group_type": "wb_region"},
-                                      all_targets, all_groups)
+    state, notices = page.parse_state({"framework": "<script>", "group": "ldc", "group_type": "wb_region"})
     assert state.framework == "all" and state.group_type == "special" and state.group == "ldc"
     assert "Unknown framework" in notices[0]
     assert page.encode_state(state) == "?framework=all&target=umc_internet_use_2030&group_type=special&group=ldc"
-    assert page.parse_state({"framework": "umc"}, all_targets, all_groups)[0].target == "umc_internet_use_2030"
+    assert page.parse_state({"framework": "umc"})[0].target == "umc_internet_use_2030"
 
 
 def test_callbacks_fill_every_view(db: Path) -> None:
@@ -287,7 +284,7 @@ def test_the_wsis_framework_quotes_its_ten_targets_with_status_at_2015_and_today
             FROM target t LEFT JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
             WHERE t.framework = ? ORDER BY t.rowid""", [WSIS]).fetchall()}
     assert len({row[0] for row in expected.values()}) == 10  # ten sub-paragraphs (j has two proxies)
-    state, notices = page.parse_state({"framework": "wsis"}, page.targets(), page.groups())
+    state, notices = page.parse_state({"framework": "wsis"})
     assert notices == [] and state.framework == "wsis"
     assert state.target == "wsis_f_government_2015"  # the first one an open indicator measures
     assert page.encode_state(state).startswith("?framework=wsis&target=wsis_f_government_2015")
