@@ -330,9 +330,9 @@ def _pace(rate, kind: str) -> str:
     return sign + (formatting.fixed(abs(number), 2) if kind == "linear" else formatting.percent(abs(number), 1))
 
 
-def _coverage(value) -> str:
+def _coverage(value, english: bool | None = None) -> str:
     number = ft.num(value)
-    return "—" if number is None else ft.share(number)
+    return "—" if number is None else ft.share(number, english)
 
 
 def table_block(frame: pd.DataFrame) -> HtmlBlock | html.P:
@@ -561,9 +561,20 @@ def _series_of(target: dict, row: dict | None, scope_id: str) -> pd.DataFrame:
     return our_series(target["indicator_id"], scope_id)
 
 
-def _row_of(rows: pd.DataFrame, scope_id: str) -> dict | None:
-    found = rows[rows["scope_id"] == scope_id]
-    return found.iloc[0].to_dict() if len(found) else None
+@data.per_version
+def _rows_by_scope(target_id: str) -> dict[str, dict]:
+    """The target's world and group rows (group_progress) by scope id, the first of each, built once per
+    database (callers must not change them): a view looked up its two rows by filtering the frame."""
+    rows = group_progress(target_id)
+    out: dict[str, dict] = {}
+    for position, scope_id in enumerate(rows["scope_id"].tolist()):
+        if scope_id not in out:
+            out[scope_id] = rows.iloc[position].to_dict()
+    return out
+
+
+def _row_of(target_id: str, scope_id: str) -> dict | None:
+    return _rows_by_scope(target_id).get(scope_id)
 
 
 def trend_view(target_id: str, group: str) -> tuple:
@@ -582,13 +593,12 @@ def _trend_view(target_id: str, group: str) -> tuple:
         note = target["note"] if isinstance(target.get("note"), str) else ""
         return (ft.empty_figure(message, height=140), message, caption(target), html.P(_("No data for this target.")),
                 [html.P(note)])
-    rows = group_progress(target["target_id"])
     scope_id, scope_name = scope_of(target)
-    head = _row_of(rows, scope_id)
+    head = _row_of(target["target_id"], scope_id)
     series = _series_of(target, head, scope_id)
     extra = None
     if group not in (ALL_GROUPS, scope_id):
-        group_row = _row_of(rows, group)
+        group_row = _row_of(target["target_id"], group)
         extra = (_group_name(group), _series_of(target, group_row, group), group_row)
     changes = localized.definition_changes(common.definition_changes(target["indicator_id"]))
     figure = ft.target_chart(series, head, target, scope_name=scope_name, unit=unit, indicator_name=name,
@@ -597,15 +607,23 @@ def _trend_view(target_id: str, group: str) -> tuple:
     if target["scope"] == "each_country":
         summary = (_("Set for each economy: the world's median is drawn for reference only.") + " "
                    + target_status.economies_line(target_status.economy_counts(target["target_id"])))
-    frames = [series.assign(scope=scope_name)]
+    lines = [(scope_name, series)]
     if extra is not None:
         summary += " " + ft.chart_summary(extra[2], target, extra[0], unit, name)
-        frames.append(extra[1].assign(scope=extra[0]))
-    both = pd.concat(frames, ignore_index=True)
-    table = pd.DataFrame({_("Scope"): both["scope"], _("Year"): both["year"].astype(int),
-                          name: [ft.fmt(v, unit) for v in both["value"]]})
-    if "population_coverage" in both:
-        table[_("Population coverage")] = [_coverage(v) for v in both["population_coverage"]]
+        lines.append(extra[:2])
+    # The rows of both series as plain lists (a concatenated frame cost more than the table's cells).
+    columns: dict = {_("Scope"): [], _("Year"): [], name: []}
+    for scope, frame in lines:
+        columns[_("Scope")] += [scope] * len(frame)
+        columns[_("Year")] += [int(year) for year in frame["year"].tolist()]
+        columns[name] += [ft.fmt(value, unit) for value in frame["value"].tolist()]
+    if any("population_coverage" in frame for _scope, frame in lines):
+        english = i18n.current() is i18n.DEFAULT
+        columns[_("Population coverage")] = [
+            _coverage(value, english) for _scope, frame in lines
+            for value in (frame["population_coverage"].tolist() if "population_coverage" in frame
+                          else [None] * len(frame))]
+    table = pd.DataFrame(columns)
     detail = [html.Li(basis_text(head))]
     if head is not None and ft.num(head.get("required_rate")) is not None:
         kind = ft.pace_kind(target, head)
@@ -741,13 +759,13 @@ def _economy_rows(target_id: str) -> tuple[dict, ...]:
         row["latest_year_text"] = _year(row["latest_year"]) if ft.num(row["latest_year"]) is not None else ""
         row["latest_text"] = ft.fmt(row["latest_value"], unit)
         row["projected"] = ft.projected_text(row)
+        row["distance_text"] = ft.fmt_distance(row["distance"], unit)
     return tuple(sorted(rows, key=lambda row: (STATUS_RANK[row["status"]], row["name"])))
 
 
 @data.per_version
 def _economies(target_id: str, group: str) -> tuple:
     target = texts(chosen_target(target_id))
-    unit = _unit(target)
     rows = list(_economy_rows(target_id))
     place = ft.Place("world")
     if target["scope"] not in ("world", "each_country"):  # a group's target names its members only
@@ -767,7 +785,7 @@ def _economies(target_id: str, group: str) -> tuple:
         _("Latest year"): [row["latest_year_text"] or "—" for row in rows],
         _("Latest value"): [row["latest_text"] for row in rows],
         _("Projected year"): [row["projected"] for row in rows],
-        _("Still to go"): [ft.fmt_distance(row["distance"], unit) for row in rows],
+        _("Still to go"): [row["distance_text"] for row in rows],
     })
     counts_block = html.Section(className="chart", children=[
         html.H2(place.says("counts"), className="chart-title"),
@@ -797,8 +815,10 @@ def economies_view(target_id: str, group: str) -> tuple:
 # --- layout --------------------------------------------------------------------------------------------
 
 
+@data.per_version
 def method() -> list:
-    """The status rules, from the table the ETL applies (also on the About page)."""
+    """The status rules, from the table the ETL applies (also on the About page), built once per language
+    (callers must not change them)."""
     return [html.P(target_status.rules_intro()),
             html.Ol([html.Li([html.Strong(localized.status_words(status)), f": {_(when)}"])
                      for _number, _rule, status, when, _badge_text in target_status.rules_rows()]),
