@@ -450,11 +450,16 @@ def status_map(countries: Rows, title: str, *, fit: bool = False) -> dict:
 def status_counts(statuses: Iterable) -> pd.DataFrame:
     """Economies per status, in the order of STATUSES (then 'no data'); statuses nobody has are left out (and
     missing ones are not counted). Counted in plain Python: value_counts cost more than the rest of a map."""
+    pairs = tally(statuses)
+    total = sum(n for _status, n in pairs)
+    return pd.DataFrame({"status": [status for status, _n in pairs], "economies": [n for _status, n in pairs],
+                         "share": [n / total for _status, n in pairs]})
+
+
+def tally(statuses: Iterable) -> list[tuple[str, int]]:
+    """`status_counts` as (status, economies) pairs, for the sentences (no frame needed)."""
     counts = Counter(status for status in statuses if isinstance(status, str))
-    order = [status for status in (*STATUSES, NO_DATA) if status in counts]
-    total = sum(counts.values())
-    return pd.DataFrame({"status": order, "economies": [counts[s] for s in order],
-                         "share": [counts[s] / total for s in order]})
+    return [(status, counts[status]) for status in (*STATUSES, NO_DATA) if status in counts]
 
 
 def off_map(countries: Rows) -> str:
@@ -500,11 +505,12 @@ def chart_summary(row: Mapping | None, target: Mapping, scope_name: str, unit: s
     return "; ".join(clauses) + "."
 
 
-def _status_parts(counts: pd.DataFrame) -> str:
-    """'12 met, 3 not met': each status with its count, in the order of STATUSES."""
-    return ", ".join(f"{formatting.count(economies)} {localized.status_words(status)}"
-                     for status, economies in zip(counts["status"].tolist(), counts["economies"].tolist(),
-                                                  strict=True))
+def _status_parts(counts: pd.DataFrame | list[tuple[str, int]]) -> str:
+    """'12 met, 3 not met': each status with its count, in the order of STATUSES (`counts`: status_counts, or
+    its `tally`)."""
+    pairs = (zip(counts["status"].tolist(), counts["economies"].tolist(), strict=True)
+             if isinstance(counts, pd.DataFrame) else counts)
+    return ", ".join(f"{formatting.count(economies)} {localized.status_words(status)}" for status, economies in pairs)
 
 
 def groups_summary(groups: pd.DataFrame, type_name: str) -> str:
@@ -512,7 +518,7 @@ def groups_summary(groups: pd.DataFrame, type_name: str) -> str:
         return _("None of the {groups} has a value for this indicator.").format(groups=type_name)
     return ngettext("{count} group ({groups}): {statuses}.", "{count} groups ({groups}): {statuses}.",
                     len(groups)).format(count=formatting.count(len(groups)), groups=type_name,
-                                        statuses=_status_parts(status_counts(groups["status"])))
+                                        statuses=_status_parts(tally(groups["status"].tolist())))
 
 
 # Where a map and its counts are, as whole sentences for each kind of place (the world; a group, the target's or
@@ -544,8 +550,15 @@ class Place(NamedTuple):
         return _(PLACE_SENTENCES[sentence][self.kind]).format(group=self.group, scope=self.scope, **values)
 
 
-def map_summary(counts: pd.DataFrame, place: Place) -> str:
-    if counts.empty:
+def map_summary(counts: pd.DataFrame | list[tuple[str, int]], place: Place) -> str:
+    """Of how many economies of the place, how many have each status (`counts`: status_counts, or its `tally`)."""
+    pairs = _status_pairs(counts)
+    if not pairs:
         return place.says("none")
-    return place.says("summary", total=formatting.count(int(counts["economies"].sum())),
-                      statuses=_status_parts(counts))
+    return place.says("summary", total=formatting.count(sum(n for _status, n in pairs)), statuses=_status_parts(pairs))
+
+
+def _status_pairs(counts: pd.DataFrame | list[tuple[str, int]]) -> list[tuple[str, int]]:
+    if isinstance(counts, pd.DataFrame):
+        return list(zip(counts["status"].tolist(), counts["economies"].tolist(), strict=True))
+    return counts

@@ -777,7 +777,8 @@ def _economies(target_id: str, group: str) -> tuple:
         rows = [row for row in rows if row["iso3"] in inside]
         place = (ft.Place("group", group=_group_name(group)) if place.kind == "world"
                  else ft.Place("both", group=_group_name(group), scope=place.group))
-    counts = ft.status_counts(row["status"] for row in rows)
+    counts = ft.tally(row["status"] for row in rows)
+    total = sum(n for _status, n in counts)
     figure = ft.status_map(rows, place.says("title", target=target["label"]), fit=group != ALL_GROUPS)
     table = pd.DataFrame({
         _("Economy"): [row["name"] for row in rows], _("Code"): [row["iso3"] for row in rows],
@@ -790,9 +791,9 @@ def _economies(target_id: str, group: str) -> tuple:
     counts_block = html.Section(className="chart", children=[
         html.H2(place.says("counts"), className="chart-title"),
         data_table(pd.DataFrame({
-            _("Status"): [localized.status_words(status) for status in counts["status"]],
-            _("Economies"): [formatting.count(n) for n in counts["economies"]],
-            _("Share"): [ft.share(share) for share in counts["share"]]})),
+            _("Status"): [localized.status_words(status) for status, _n in counts],
+            _("Economies"): [formatting.count(n) for _status, n in counts],
+            _("Share"): [ft.share(n / total) for _status, n in counts]})),
     ])
     grey = _("Grey: no data for this target (or not in the chosen group).")
     off = ft.off_map(rows)
