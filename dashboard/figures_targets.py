@@ -343,16 +343,16 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     }})
 
 
-def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highlight: str | None = None) -> dict:
+def group_rates_chart(groups: Rows, target: Mapping, unit: str, *, highlight: str | None = None) -> dict:
     """A dumbbell per group: the pace required from the base year to meet the target by the deadline (open
     diamond) against the pace observed (dot coloured by status); the status is also written in the label.
 
     `groups` has group_id, name, status, required_rate, observed_rate, base_value, latest_value (one row per
     group, first on top). Rates are shown as progress per year in % (positive = towards the target).
     """
-    if groups.empty:
+    rows = rows_of(groups)
+    if not rows:
         return empty_figure(_("No group has a value for this indicator"))
-    rows = records(groups)
     kinds = {pace_kind(target, row) for row in rows}
     kind = "linear" if "linear" in kinds else kinds.pop()
     labels = [f"{'▶ ' if row['group_id'] == highlight else ''}{row['name']} · {localized.status_words(row['status'])}"
@@ -513,12 +513,13 @@ def _status_parts(counts: pd.DataFrame | list[tuple[str, int]]) -> str:
     return ", ".join(f"{formatting.count(economies)} {localized.status_words(status)}" for status, economies in pairs)
 
 
-def groups_summary(groups: pd.DataFrame, type_name: str) -> str:
-    if groups.empty:
+def groups_summary(groups: Rows, type_name: str) -> str:
+    rows = rows_of(groups)
+    if not rows:
         return _("None of the {groups} has a value for this indicator.").format(groups=type_name)
     return ngettext("{count} group ({groups}): {statuses}.", "{count} groups ({groups}): {statuses}.",
-                    len(groups)).format(count=formatting.count(len(groups)), groups=type_name,
-                                        statuses=_status_parts(tally(groups["status"].tolist())))
+                    len(rows)).format(count=formatting.count(len(rows)), groups=type_name,
+                                      statuses=_status_parts(tally(row["status"] for row in rows)))
 
 
 # Where a map and its counts are, as whole sentences for each kind of place (the world; a group, the target's or

@@ -649,10 +649,11 @@ def _trend_view(target_id: str, group: str) -> tuple:
 # --- (c) groups of one type ----------------------------------------------------------------------------
 
 
-def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, full: bool = True) -> pd.DataFrame:
-    """Rows of target_progress as text columns (one decimal for shares, three for ratios; '—' for none)."""
+def progress_table(frame: ft.Rows, target: dict, unit: str, first: str, *, full: bool = True) -> pd.DataFrame:
+    """Rows of target_progress (a frame, or its rows as dicts) as text columns (one decimal for shares, three
+    for ratios; '—' for none)."""
     kind = ft.pace_kind(target)
-    records = ft.records(frame)
+    records = ft.rows_of(frame)
     out = {first: [localized.group_name(row["name"]) for row in records],
            _("Status"): [ft.status_label(row, unit) for row in records]}
     if full:
@@ -660,7 +661,7 @@ def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, 
         out[_("Base value")] = [ft.fmt(row["base_value"], unit) for row in records]
     out[_("Latest year")] = [_year(row["latest_year"]) for row in records]
     out[_("Latest value")] = [ft.fmt(row["latest_value"], unit) for row in records]
-    if "population_coverage" in frame:
+    if "population_coverage" in (frame if isinstance(frame, pd.DataFrame) else records[0] if records else ()):
         out[_("Population coverage")] = [_coverage(row["population_coverage"]) for row in records]
         out[_("Basis")] = [_("publisher's series") if str(row["basis"]).startswith("publisher")
                            else _("our aggregate") for row in records]
@@ -700,34 +701,49 @@ def _groups_of_type(target_id: str, group_type: str) -> tuple:
         message = _("“{target}” is set for each economy: no group aggregate is judged against it. The economies "
                     "below each have their status.").format(target=target["label"])
         return ft.empty_figure(message, height=140), None, message, caption(target), html.P(_("No group rows."))
-    rows = group_progress(target["target_id"])
+    rows = _group_rows(target["target_id"])
     kinds = GROUP_TYPES[group_type][1]
-    of_type = rows[rows["group_type"].isin(kinds)]
-    world = rows[rows["scope_id"] == "world"]
-    shown = pd.concat([world, of_type], ignore_index=True).rename(columns={"scope_id": "group_id"})
-    shown["name"] = [localized.group_name(name) for name in shown["name"]]
+    # Rows as dicts, sliced in plain Python: a target's world and group rows are a few dozen.
+    of_type = [row for row in rows if row["group_type"] in kinds]
+    world = [row for row in rows if row["scope_id"] == "world"]
+    shown = [{("group_id" if key == "scope_id" else key): value for key, value in row.items()}
+             | {"name": localized.group_name(row["name"])} for row in (*world, *of_type)]
     figure = None
-    if shown["required_rate"].isna().all():  # base year = deadline (the 2015 targets): there is no pace to compare
+    if all(ft.num(row["required_rate"]) is None for row in shown):  # base year = deadline (the 2015 targets):
+        # there is no pace to compare
         figure = ft.empty_figure(_("No pace to chart: the deadline ({year}) is the base year. The table lists each "
                                    "group's status, its value then and its latest.").format(
                                        year=int(target["deadline_year"])), height=140)
     summary = ft.groups_summary(of_type, _(GROUP_TYPE_LABELS[group_type]))
-    all_groups = groups()
-    missing = sorted(set(all_groups.loc[all_groups["group_type"].isin(kinds), "name"]) - set(of_type["name"]))
+    missing = sorted(_type_names(group_type) - {row["name"] for row in of_type})
     if missing:
         summary += " " + _("No value for: {groups}.").format(
             groups=", ".join(localized.group_name(name) for name in missing))
-    if len(world):
+    if world:
         summary += " " + _("World, for reference: {status}.").format(
-            status=localized.status_words(world.iloc[0]["status"]))
+            status=localized.status_words(world[0]["status"]))
     source = caption(target)
-    if len(world) and str(world.iloc[0]["basis"]).startswith("publisher:"):
-        source += " " + _("World row: {basis}").format(basis=world_basis(world.iloc[0].to_dict()))
+    if world and str(world[0]["basis"]).startswith("publisher:"):
+        source += " " + _("World row: {basis}").format(basis=world_basis(world[0]))
     table = html.Div([
         html.P(_("Pace: {measure}, from the base year; positive means towards the target.").format(
             measure=ft.pace_label(target, ft.pace_kind(target), unit).lower()), className="caption"),
         data_table(progress_table(shown, target, unit, _("Group")))])
     return figure, shown, summary, source, table
+
+
+@data.per_version
+def _group_rows(target_id: str) -> tuple[dict, ...]:
+    """The target's world and group rows (group_progress) as dicts, once per database (callers must not
+    change them)."""
+    return tuple(ft.records(group_progress(target_id)))
+
+
+@data.per_version
+def _type_names(group_type: str) -> frozenset[str]:
+    """The (English) names of every group of a type."""
+    all_groups = groups()
+    return frozenset(all_groups.loc[all_groups["group_type"].isin(GROUP_TYPES[group_type][1]), "name"])
 
 
 def world_basis(row: dict) -> str:
