@@ -200,6 +200,20 @@ def test_board_shows_the_statuses_of_target_progress_with_value_and_year(db: Pat
     assert len(cards(page.board_cards(a4ai))) == 1
 
 
+def test_the_board_put_together_from_kept_cards_is_the_cards_rendered(db: Path) -> None:
+    """board() joins cards rendered once with each view's links: the same HTML as rendering the view's cards,
+    for every framework, the chosen card, and links whose address needs escaping (&)."""
+    views = [page.TargetsState("all", "umc_internet_use_2030", "special", "ldc"),
+             page.TargetsState("bbc", "bbc_internet_ldc_2025", "income_group", page.ALL_GROUPS),
+             page.TargetsState("wsis", "wsis_f_government_2015", "m49_region", page.ALL_GROUPS),
+             page.TargetsState("umc", "not_a_target", page.DEFAULT_GROUP_TYPE, page.ALL_GROUPS)]
+    for state in views:
+        board = page.board(state).children
+        assert board == render(page.board_cards(state)), state
+        assert "&amp;group_type=" in board and "&group_type=" not in board
+    assert page.board(views[0]).children.count('aria-current="true"') == 1
+
+
 def test_the_method_is_the_rules_table(db: Path) -> None:
     items = [node for part in page.method() for node in walk(part) if type(node).__name__ == "Li"]
     assert len(items) == len(status_rules.RULES)
