@@ -55,11 +55,16 @@ def pace_kind(target: Mapping, row: Mapping | None = None) -> str:
 def projection(row: Mapping) -> pd.DataFrame:
     """The path the ETL projected from the row's latest value at its observed pace (target_progress.projection_years
     and projection_values, etl/measures/progress.projection): empty when there is nothing to project."""
+    years, values = projection_lists(row)
+    return pd.DataFrame({"year": pd.Series(years, dtype="int64"), "value": pd.Series(values, dtype="float64")})
+
+
+def projection_lists(row: Mapping) -> tuple[list[int], list[float]]:
+    """`projection` as two plain lists, years and values (what the chart draws: no frame needed)."""
     years, values = row.get("projection_years"), row.get("projection_values")
     if not isinstance(years, list | tuple | np.ndarray) or not isinstance(values, list | tuple | np.ndarray):
         years, values = [], []
-    return pd.DataFrame({"year": pd.Series([int(year) for year in years], dtype="int64"),
-                         "value": pd.Series([float(value) for value in values], dtype="float64")})
+    return [int(year) for year in years], [float(value) for value in values]
 
 
 # --- texts -----------------------------------------------------------------------------------------
@@ -217,9 +222,12 @@ TARGET_LINES = {"<=": N_("Target: at most {value}"), "goal": N_("Target: goal {v
                 ">=": N_("Target: at least {value}")}
 
 
-def share(value) -> str:
-    """A 0–1 share as a whole percent ("73%" in English, as before; "73 %" in French)."""
-    return f"{value:.0%}" if _english() else formatting.percent(100 * float(value), 0)
+def share(value, english: bool | None = None) -> str:
+    """A 0–1 share as a whole percent ("73%" in English, as before; "73 %" in French); `english` saves asking
+    for the request's language again when a caller writes many."""
+    if english is None:
+        english = _english()
+    return f"{value:.0%}" if english else formatting.percent(100 * float(value), 0)
 
 
 def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, scope_name: str, unit: str,
@@ -243,33 +251,39 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     if extra is not None:
         lines.append((extra[0], extra[1], extra[2], LINE_COLOURS[1]))
     years: list[int] = []
+    english = _english()
     for name, frame, progress_row, colour in lines:
-        shown = frame[frame["year"] >= CHART_FROM]
-        years += [int(year) for year in frame["year"]]
-        if "population_coverage" in shown:
-            coverage = [_("population coverage {share}").format(share=share(c)) if pd.notna(c) else ""
-                        for c in shown["population_coverage"]]
+        # Plain lists rather than a filtered frame: a chart has a few dozen points.
+        every_year = [int(year) for year in frame["year"].tolist()]
+        shown = [position for position, year in enumerate(every_year) if year >= CHART_FROM]
+        years += every_year
+        if "population_coverage" in frame:
+            covered = frame["population_coverage"].tolist()
+            words = _("population coverage {share}")
+            coverage = [words.format(share=share(covered[i], english)) if pd.notna(covered[i]) else ""
+                        for i in shown]
         else:
             coverage = [_("the publisher's series")] * len(shown)
+        values = frame["value"].tolist()
         traces.append({
-            "type": "scatter", "mode": "lines+markers", "name": name, "x": shown["year"].astype(int).tolist(),
-            "y": shown["value"].astype(float).tolist(), "customdata": coverage,
+            "type": "scatter", "mode": "lines+markers", "name": name, "x": [every_year[i] for i in shown],
+            "y": [float(values[i]) for i in shown], "customdata": coverage,
             "line": {"color": colour, "width": 2.5}, "marker": {"size": 5},
             "hovertemplate": f"<b>{name}</b> %{{x}}: %{{y:,.{digits}f}}{short}<br>%{{customdata}}<extra></extra>",
         })
         if progress_row is None:
             continue
-        ahead = projection(progress_row)
-        if len(ahead) > 1:
+        ahead_years, ahead_values = projection_lists(progress_row)
+        if len(ahead_years) > 1:
             traces.append({
                 "type": "scatter", "mode": "lines+markers",
                 "name": _("{scope}: projection at the observed pace").format(scope=name),
-                "x": ahead["year"].tolist(), "y": ahead["value"].tolist(),
+                "x": ahead_years, "y": ahead_values,
                 "line": {"color": colour, "width": 2, "dash": "dash"}, "marker": {"size": 5, "symbol": "circle-open"},
                 "hovertemplate": "<b>" + _("{scope}, projected").format(scope=name)
                                  + f"</b> %{{x}}: %{{y:,.{digits}f}}{short}<extra></extra>",
             })
-            years.append(int(ahead["year"].iloc[-1]))
+            years.append(ahead_years[-1])
         base_year, base_value = num(progress_row.get("base_year")), num(progress_row.get("base_value"))
         if base_year is not None and base_value is not None:
             traces.append({
@@ -329,16 +343,16 @@ def target_chart(series: pd.DataFrame, row: Mapping | None, target: Mapping, *, 
     }})
 
 
-def group_rates_chart(groups: pd.DataFrame, target: Mapping, unit: str, *, highlight: str | None = None) -> dict:
+def group_rates_chart(groups: Rows, target: Mapping, unit: str, *, highlight: str | None = None) -> dict:
     """A dumbbell per group: the pace required from the base year to meet the target by the deadline (open
     diamond) against the pace observed (dot coloured by status); the status is also written in the label.
 
     `groups` has group_id, name, status, required_rate, observed_rate, base_value, latest_value (one row per
     group, first on top). Rates are shown as progress per year in % (positive = towards the target).
     """
-    if groups.empty:
+    rows = rows_of(groups)
+    if not rows:
         return empty_figure(_("No group has a value for this indicator"))
-    rows = records(groups)
     kinds = {pace_kind(target, row) for row in rows}
     kind = "linear" if "linear" in kinds else kinds.pop()
     labels = [f"{'▶ ' if row['group_id'] == highlight else ''}{row['name']} · {localized.status_words(row['status'])}"
@@ -400,18 +414,20 @@ def status_map(countries: Rows, title: str, *, fit: bool = False) -> dict:
     projected (texts for the hover). With `fit`, the map zooms to the economies listed (a chosen group).
     """
     traces = []
-    every = rows_of(countries)
+    by_status: dict[str, list[Mapping]] = {}
+    for row in rows_of(countries):
+        by_status.setdefault(row["status"], []).append(row)
+    latest, ahead = _("latest {year}: {value}"), _("projected: {when}")  # once per map, not per economy
     for status in (*STATUSES, NO_DATA):
-        rows = [row for row in every if row["status"] == status]
+        rows = by_status.get(status)
         if not rows:
             continue
         colour = STATUS_COLOURS[status]
         words = localized.status_words(status)
         hover = [f"<b>{row['name']}</b><br>{words}"
-                 + ("<br>" + _("latest {year}: {value}").format(year=row["latest_year_text"], value=row["latest_text"])
+                 + ("<br>" + latest.format(year=row["latest_year_text"], value=row["latest_text"])
                     if row["latest_year_text"] else "")
-                 + ("<br>" + _("projected: {when}").format(when=row["projected"])
-                    if row["projected"] not in ("", "—") else "")
+                 + ("<br>" + ahead.format(when=row["projected"]) if row["projected"] not in ("", "—") else "")
                  for row in rows]
         traces.append({
             "type": "choropleth", "locationmode": "ISO-3", "locations": [row["iso3"] for row in rows],
@@ -434,11 +450,16 @@ def status_map(countries: Rows, title: str, *, fit: bool = False) -> dict:
 def status_counts(statuses: Iterable) -> pd.DataFrame:
     """Economies per status, in the order of STATUSES (then 'no data'); statuses nobody has are left out (and
     missing ones are not counted). Counted in plain Python: value_counts cost more than the rest of a map."""
+    pairs = tally(statuses)
+    total = sum(n for _status, n in pairs)
+    return pd.DataFrame({"status": [status for status, _n in pairs], "economies": [n for _status, n in pairs],
+                         "share": [n / total for _status, n in pairs]})
+
+
+def tally(statuses: Iterable) -> list[tuple[str, int]]:
+    """`status_counts` as (status, economies) pairs, for the sentences (no frame needed)."""
     counts = Counter(status for status in statuses if isinstance(status, str))
-    order = [status for status in (*STATUSES, NO_DATA) if status in counts]
-    total = sum(counts.values())
-    return pd.DataFrame({"status": order, "economies": [counts[s] for s in order],
-                         "share": [counts[s] / total for s in order]})
+    return [(status, counts[status]) for status in (*STATUSES, NO_DATA) if status in counts]
 
 
 def off_map(countries: Rows) -> str:
@@ -484,18 +505,21 @@ def chart_summary(row: Mapping | None, target: Mapping, scope_name: str, unit: s
     return "; ".join(clauses) + "."
 
 
-def _status_parts(counts: pd.DataFrame) -> str:
-    """'12 met, 3 not met': each status with its count, in the order of STATUSES."""
-    return ", ".join(f"{formatting.count(row.economies)} {localized.status_words(row.status)}"
-                     for row in counts.itertuples())
+def _status_parts(counts: pd.DataFrame | list[tuple[str, int]]) -> str:
+    """'12 met, 3 not met': each status with its count, in the order of STATUSES (`counts`: status_counts, or
+    its `tally`)."""
+    pairs = (zip(counts["status"].tolist(), counts["economies"].tolist(), strict=True)
+             if isinstance(counts, pd.DataFrame) else counts)
+    return ", ".join(f"{formatting.count(economies)} {localized.status_words(status)}" for status, economies in pairs)
 
 
-def groups_summary(groups: pd.DataFrame, type_name: str) -> str:
-    if groups.empty:
+def groups_summary(groups: Rows, type_name: str) -> str:
+    rows = rows_of(groups)
+    if not rows:
         return _("None of the {groups} has a value for this indicator.").format(groups=type_name)
     return ngettext("{count} group ({groups}): {statuses}.", "{count} groups ({groups}): {statuses}.",
-                    len(groups)).format(count=formatting.count(len(groups)), groups=type_name,
-                                        statuses=_status_parts(status_counts(groups["status"])))
+                    len(rows)).format(count=formatting.count(len(rows)), groups=type_name,
+                                      statuses=_status_parts(tally(row["status"] for row in rows)))
 
 
 # Where a map and its counts are, as whole sentences for each kind of place (the world; a group, the target's or
@@ -527,8 +551,15 @@ class Place(NamedTuple):
         return _(PLACE_SENTENCES[sentence][self.kind]).format(group=self.group, scope=self.scope, **values)
 
 
-def map_summary(counts: pd.DataFrame, place: Place) -> str:
-    if counts.empty:
+def map_summary(counts: pd.DataFrame | list[tuple[str, int]], place: Place) -> str:
+    """Of how many economies of the place, how many have each status (`counts`: status_counts, or its `tally`)."""
+    pairs = _status_pairs(counts)
+    if not pairs:
         return place.says("none")
-    return place.says("summary", total=formatting.count(int(counts["economies"].sum())),
-                      statuses=_status_parts(counts))
+    return place.says("summary", total=formatting.count(sum(n for _status, n in pairs)), statuses=_status_parts(pairs))
+
+
+def _status_pairs(counts: pd.DataFrame | list[tuple[str, int]]) -> list[tuple[str, int]]:
+    if isinstance(counts, pd.DataFrame):
+        return list(zip(counts["status"].tolist(), counts["economies"].tolist(), strict=True))
+    return counts

@@ -15,6 +15,8 @@ are dashboard/queries/targets.py.
 
 from __future__ import annotations
 
+from collections.abc import Collection
+from html import escape
 from typing import Final, NamedTuple
 
 import dash
@@ -45,7 +47,7 @@ from dashboard.queries.targets import (  # the page's queries
     targets,
 )
 from dashboard.staged import StagedDropdown
-from dashboard.static_html import static_block
+from dashboard.static_html import render
 from dashboard.url_state import encode, first
 from etl.measures import status_rules
 
@@ -143,34 +145,53 @@ def default_target(all_targets: pd.DataFrame, framework: str) -> str:
     return str((measured if len(measured) else chosen)["target_id"].iloc[0])
 
 
-def parse_state(query: dict, all_targets: pd.DataFrame, all_groups: pd.DataFrame) -> tuple[TargetsState, list[str]]:
+class Choices(NamedTuple):
+    """What the address may choose, as plain Python built once per database: each request only looks up."""
+
+    frameworks: frozenset[str]  # the slugs, with 'all'
+    in_framework: dict[str, frozenset[str]]  # framework (or 'all') → its target ids
+    defaults: dict[str, str]  # framework (or 'all') → its default target
+    group_types: dict[str, str]  # group id → its key in GROUP_TYPES (groups of no type left out)
+
+
+@data.per_version
+def choices() -> Choices:
+    all_targets, all_groups = targets(), groups()
+    slugs = [ALL, *dict.fromkeys(all_targets["slug"])]
+    known = all_groups[all_groups["type_key"].notna()]
+    return Choices(frozenset(slugs),
+                   {slug: frozenset(_in_framework(all_targets, slug)["target_id"]) for slug in slugs},
+                   {slug: default_target(all_targets, slug) for slug in slugs},
+                   dict(zip(known["group_id"].tolist(), known["type_key"].tolist(), strict=True)))
+
+
+def parse_state(query: dict) -> tuple[TargetsState, list[str]]:
     """Query parameters → a valid state, with a notice for each value ignored."""
     notices: list[str] = []
-    slugs = list(dict.fromkeys(all_targets["slug"]))
-    framework = _choice(query, "framework", [ALL, *slugs], ALL, notices)
-    fallback = default_target(all_targets, framework)
+    known = choices()
+    framework = _choice(query, "framework", known.frameworks, ALL, notices)
+    fallback = known.defaults[framework]
     asked = query.get("target")
     asked = ((asked[0] if asked else "") if isinstance(asked, list) else (asked or "")).strip()
     target = fallback
     if asked:
-        if asked in set(_in_framework(all_targets, framework)["target_id"]):
+        if asked in known.in_framework[framework]:
             target = asked
-        elif asked in set(all_targets["target_id"]):
+        elif asked in known.in_framework[ALL]:
             notices.append(_("Target “{value}” is not part of the chosen framework: showing {default} instead.")
                            .format(value=asked, default=fallback))
         else:
             notices.append(_("Unknown target “{value}”: showing {default} instead.").format(value=asked[:40],
                                                                                          default=fallback))
-    group_type = _choice(query, "group_type", list(GROUP_TYPES), DEFAULT_GROUP_TYPE, notices)
-    known = all_groups.dropna(subset=["type_key"])
-    group = _choice(query, "group", [ALL_GROUPS, *known["group_id"]], ALL_GROUPS, notices)
+    group_type = _choice(query, "group_type", GROUP_TYPES, DEFAULT_GROUP_TYPE, notices)
+    group = _choice(query, "group", known.group_types.keys() | {ALL_GROUPS}, ALL_GROUPS, notices)
     if group != ALL_GROUPS:
         # A group brings its own type, so that the group chart lists it among its peers.
-        group_type = str(known.loc[known["group_id"] == group, "type_key"].iloc[0])
+        group_type = known.group_types[group]
     return TargetsState(framework, target, group_type, group), notices
 
 
-def _choice(query: dict, key: str, allowed: list[str], default: str, notices: list[str]) -> str:
+def _choice(query: dict, key: str, allowed: Collection[str], default: str, notices: list[str]) -> str:
     """One value out of `allowed` (url_state.parse_choice, with its notice in the request's language)."""
     value = first(query.get(key))
     if not value:
@@ -189,8 +210,10 @@ def encode_state(state: TargetsState) -> str:
 # --- options -------------------------------------------------------------------------------------------
 
 
-def framework_options(all_targets: pd.DataFrame) -> list[dict]:
-    names = all_targets.drop_duplicates("slug")
+@data.per_version
+def framework_options() -> list[dict]:
+    """The framework control's options, built once per database and language (callers must not change them)."""
+    names = targets().drop_duplicates("slug")
     return [{"label": _("All frameworks"), "value": ALL},
             *({"label": localized.target_text(row.target_id, "framework", row.framework), "value": row.slug}
               for row in names.itertuples())]
@@ -222,8 +245,12 @@ def known_ids() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
             frozenset({ALL_GROUPS, *groups()["group_id"]}))
 
 
-def group_options(all_groups: pd.DataFrame, group_type: str) -> list[dict]:
+@data.per_version
+def group_options(group_type: str) -> list[dict]:
+    """The group control's options for a type of group, built once per database and language (callers must not
+    change them)."""
     kinds = GROUP_TYPES[group_type][1]
+    all_groups = groups()
     chosen = all_groups[all_groups["group_type"].isin(kinds)]
     return [{"label": _(ALL_OF_TYPE[group_type]), "value": ALL_GROUPS},
             *({"label": localized.group_name(row.name), "value": row.group_id} for row in chosen.itertuples())]
@@ -303,9 +330,9 @@ def _pace(rate, kind: str) -> str:
     return sign + (formatting.fixed(abs(number), 2) if kind == "linear" else formatting.percent(abs(number), 1))
 
 
-def _coverage(value) -> str:
+def _coverage(value, english: bool | None = None) -> str:
     number = ft.num(value)
-    return "—" if number is None else ft.share(number)
+    return "—" if number is None else ft.share(number, english)
 
 
 def table_block(frame: pd.DataFrame) -> HtmlBlock | html.P:
@@ -349,9 +376,18 @@ def _progress_lookup() -> dict:
 def _card(target: dict, chosen: TargetsState) -> html.Article:
     """One target: its value and deadline, the status of the scope it names (and the world's), the latest
     value, the projected year, the basis and a link to the source of the target."""
-    tid, selected = target["target_id"], target["target_id"] == chosen.target
+    tid = target["target_id"]
+    return _card_of(target, tid == chosen.target, _card_href(chosen, tid))
+
+
+def _card_href(chosen: TargetsState, tid: str) -> str:
+    """The address of the view with this card's target charted (the rest of the view kept)."""
+    return i18n.href(dash.get_relative_path("/targets")) + encode_state(chosen._replace(target=tid))
+
+
+def _card_of(target: dict, selected: bool, href: str) -> html.Article:
+    tid = target["target_id"]
     children = list(_card_body(tid))
-    href = i18n.href(dash.get_relative_path("/targets")) + encode_state(chosen._replace(target=tid))
     measured = isinstance(target.get("indicator_id"), str)
     links = ([html.Strong(_("Charted below")) if selected else dcc.Link(_("Chart this target"), href=href)]
              if measured else [])
@@ -450,35 +486,69 @@ def today_text(row: dict, unit: str) -> str:
 
 def board_cards(state: TargetsState) -> list:
     """The cards of the chosen framework, as components; their links keep the rest of the view (groups)."""
-    return _board_cards(state)
+    out: list = []
+    for framework, tids in _frameworks_shown(state.framework):
+        out += _framework_head(framework)
+        out.append(html.Div([_card(target_index()[tid], state) for tid in tids], style=GRID_STYLE))
+    return out
 
 
 @data.per_version
-def _board_cards(chosen: TargetsState) -> list:
-    by_framework: dict[str, list[dict]] = {}  # in catalogue order, as the rows of target_index are
+def _frameworks_shown(framework: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(framework name, its target ids) of the board for the framework chosen ('all': every framework), in
+    catalogue order, as the rows of target_index are."""
+    by_framework: dict[str, list[str]] = {}
     for target in target_index().values():
-        if chosen.framework in (ALL, target["slug"]):
-            by_framework.setdefault(target["framework"], []).append(target)
-    out: list = []
-    for members_ in by_framework.values():
-        name = localized.target_text(members_[0]["target_id"], "framework", members_[0]["framework"])
-        out.append(html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"}))
-        text = FRAMEWORK_TEXTS.get(str(members_[0]["slug"]))
-        if text:
-            out.append(html.P(_(text.intro), className="caption framework-intro"))
-        out.append(html.Div([_card(target, chosen) for target in members_], style=GRID_STYLE))
-    return out
+        if framework in (ALL, target["slug"]):
+            by_framework.setdefault(target["framework"], []).append(target["target_id"])
+    return tuple((name, tuple(tids)) for name, tids in by_framework.items())
+
+
+@data.per_version
+def _framework_head(framework: str) -> tuple:
+    """A framework's heading on the board, and its introduction where it has one."""
+    first = next(target for target in target_index().values() if target["framework"] == framework)
+    name = localized.target_text(first["target_id"], "framework", first["framework"])
+    out: list = [html.H3(name, style={"fontSize": "1.05rem", "margin": "0.8rem 0 0.4rem"})]
+    text = FRAMEWORK_TEXTS.get(str(first["slug"]))
+    if text:
+        out.append(html.P(_(text.intro), className="caption framework-intro"))
+    return tuple(out)
+
+
+# Where a card's link goes, in the HTML of a card rendered once (_card_html): each board puts its own address in.
+HREF_MARK = "\x00href\x00"
 
 
 def board(state: TargetsState) -> HtmlBlock:
     """The board as one block of HTML (static_html): no callback reads the cards, and as components they
-    were most of the page's."""
-    return _board(state)
+    were most of the page's. The same HTML as static_block(board_cards(state)), put together from pieces
+    rendered once per database and language: only the cards' links change with the view."""
+    parts: list[str] = []
+    for framework, tids in _frameworks_shown(state.framework):
+        parts.append(_framework_head_html(framework))
+        parts.append(_GRID_OPEN)
+        for tid in tids:
+            pieces = _card_html(tid, tid == state.target)
+            parts.append(pieces[0])
+            if len(pieces) > 1:
+                parts += [escape(_card_href(state, tid)), pieces[1]]
+        parts.append("</div>")
+    return HtmlBlock("".join(parts))
+
+
+_GRID_OPEN = render(html.Div(style=GRID_STYLE)).removesuffix("</div>")
 
 
 @data.per_version
-def _board(state: TargetsState) -> HtmlBlock:
-    return static_block(_board_cards(state))
+def _framework_head_html(framework: str) -> str:
+    return render(_framework_head(framework))
+
+
+@data.per_version
+def _card_html(tid: str, selected: bool) -> tuple[str, ...]:
+    """A card's HTML, split where its link's address goes (a card with no link to this page: one piece)."""
+    return tuple(render(_card_of(target_index()[tid], selected, HREF_MARK)).split(escape(HREF_MARK)))
 
 
 # --- (b) the chosen target over time -------------------------------------------------------------------
@@ -491,9 +561,20 @@ def _series_of(target: dict, row: dict | None, scope_id: str) -> pd.DataFrame:
     return our_series(target["indicator_id"], scope_id)
 
 
-def _row_of(rows: pd.DataFrame, scope_id: str) -> dict | None:
-    found = rows[rows["scope_id"] == scope_id]
-    return found.iloc[0].to_dict() if len(found) else None
+@data.per_version
+def _rows_by_scope(target_id: str) -> dict[str, dict]:
+    """The target's world and group rows (group_progress) by scope id, the first of each, built once per
+    database (callers must not change them): a view looked up its two rows by filtering the frame."""
+    rows = group_progress(target_id)
+    out: dict[str, dict] = {}
+    for position, scope_id in enumerate(rows["scope_id"].tolist()):
+        if scope_id not in out:
+            out[scope_id] = rows.iloc[position].to_dict()
+    return out
+
+
+def _row_of(target_id: str, scope_id: str) -> dict | None:
+    return _rows_by_scope(target_id).get(scope_id)
 
 
 def trend_view(target_id: str, group: str) -> tuple:
@@ -512,13 +593,12 @@ def _trend_view(target_id: str, group: str) -> tuple:
         note = target["note"] if isinstance(target.get("note"), str) else ""
         return (ft.empty_figure(message, height=140), message, caption(target), html.P(_("No data for this target.")),
                 [html.P(note)])
-    rows = group_progress(target["target_id"])
     scope_id, scope_name = scope_of(target)
-    head = _row_of(rows, scope_id)
+    head = _row_of(target["target_id"], scope_id)
     series = _series_of(target, head, scope_id)
     extra = None
     if group not in (ALL_GROUPS, scope_id):
-        group_row = _row_of(rows, group)
+        group_row = _row_of(target["target_id"], group)
         extra = (_group_name(group), _series_of(target, group_row, group), group_row)
     changes = localized.definition_changes(common.definition_changes(target["indicator_id"]))
     figure = ft.target_chart(series, head, target, scope_name=scope_name, unit=unit, indicator_name=name,
@@ -527,15 +607,23 @@ def _trend_view(target_id: str, group: str) -> tuple:
     if target["scope"] == "each_country":
         summary = (_("Set for each economy: the world's median is drawn for reference only.") + " "
                    + target_status.economies_line(target_status.economy_counts(target["target_id"])))
-    frames = [series.assign(scope=scope_name)]
+    lines = [(scope_name, series)]
     if extra is not None:
         summary += " " + ft.chart_summary(extra[2], target, extra[0], unit, name)
-        frames.append(extra[1].assign(scope=extra[0]))
-    both = pd.concat(frames, ignore_index=True)
-    table = pd.DataFrame({_("Scope"): both["scope"], _("Year"): both["year"].astype(int),
-                          name: [ft.fmt(v, unit) for v in both["value"]]})
-    if "population_coverage" in both:
-        table[_("Population coverage")] = [_coverage(v) for v in both["population_coverage"]]
+        lines.append(extra[:2])
+    # The rows of both series as plain lists (a concatenated frame cost more than the table's cells).
+    columns: dict = {_("Scope"): [], _("Year"): [], name: []}
+    for scope, frame in lines:
+        columns[_("Scope")] += [scope] * len(frame)
+        columns[_("Year")] += [int(year) for year in frame["year"].tolist()]
+        columns[name] += [ft.fmt(value, unit) for value in frame["value"].tolist()]
+    if any("population_coverage" in frame for _scope, frame in lines):
+        english = i18n.current() is i18n.DEFAULT
+        columns[_("Population coverage")] = [
+            _coverage(value, english) for _scope, frame in lines
+            for value in (frame["population_coverage"].tolist() if "population_coverage" in frame
+                          else [None] * len(frame))]
+    table = pd.DataFrame(columns)
     detail = [html.Li(basis_text(head))]
     if head is not None and ft.num(head.get("required_rate")) is not None:
         kind = ft.pace_kind(target, head)
@@ -561,10 +649,11 @@ def _trend_view(target_id: str, group: str) -> tuple:
 # --- (c) groups of one type ----------------------------------------------------------------------------
 
 
-def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, full: bool = True) -> pd.DataFrame:
-    """Rows of target_progress as text columns (one decimal for shares, three for ratios; '—' for none)."""
+def progress_table(frame: ft.Rows, target: dict, unit: str, first: str, *, full: bool = True) -> pd.DataFrame:
+    """Rows of target_progress (a frame, or its rows as dicts) as text columns (one decimal for shares, three
+    for ratios; '—' for none)."""
     kind = ft.pace_kind(target)
-    records = ft.records(frame)
+    records = ft.rows_of(frame)
     out = {first: [localized.group_name(row["name"]) for row in records],
            _("Status"): [ft.status_label(row, unit) for row in records]}
     if full:
@@ -572,7 +661,7 @@ def progress_table(frame: pd.DataFrame, target: dict, unit: str, first: str, *, 
         out[_("Base value")] = [ft.fmt(row["base_value"], unit) for row in records]
     out[_("Latest year")] = [_year(row["latest_year"]) for row in records]
     out[_("Latest value")] = [ft.fmt(row["latest_value"], unit) for row in records]
-    if "population_coverage" in frame:
+    if "population_coverage" in (frame if isinstance(frame, pd.DataFrame) else records[0] if records else ()):
         out[_("Population coverage")] = [_coverage(row["population_coverage"]) for row in records]
         out[_("Basis")] = [_("publisher's series") if str(row["basis"]).startswith("publisher")
                            else _("our aggregate") for row in records]
@@ -612,34 +701,49 @@ def _groups_of_type(target_id: str, group_type: str) -> tuple:
         message = _("“{target}” is set for each economy: no group aggregate is judged against it. The economies "
                     "below each have their status.").format(target=target["label"])
         return ft.empty_figure(message, height=140), None, message, caption(target), html.P(_("No group rows."))
-    rows = group_progress(target["target_id"])
+    rows = _group_rows(target["target_id"])
     kinds = GROUP_TYPES[group_type][1]
-    of_type = rows[rows["group_type"].isin(kinds)]
-    world = rows[rows["scope_id"] == "world"]
-    shown = pd.concat([world, of_type], ignore_index=True).rename(columns={"scope_id": "group_id"})
-    shown["name"] = [localized.group_name(name) for name in shown["name"]]
+    # Rows as dicts, sliced in plain Python: a target's world and group rows are a few dozen.
+    of_type = [row for row in rows if row["group_type"] in kinds]
+    world = [row for row in rows if row["scope_id"] == "world"]
+    shown = [{("group_id" if key == "scope_id" else key): value for key, value in row.items()}
+             | {"name": localized.group_name(row["name"])} for row in (*world, *of_type)]
     figure = None
-    if shown["required_rate"].isna().all():  # base year = deadline (the 2015 targets): there is no pace to compare
+    if all(ft.num(row["required_rate"]) is None for row in shown):  # base year = deadline (the 2015 targets):
+        # there is no pace to compare
         figure = ft.empty_figure(_("No pace to chart: the deadline ({year}) is the base year. The table lists each "
                                    "group's status, its value then and its latest.").format(
                                        year=int(target["deadline_year"])), height=140)
     summary = ft.groups_summary(of_type, _(GROUP_TYPE_LABELS[group_type]))
-    all_groups = groups()
-    missing = sorted(set(all_groups.loc[all_groups["group_type"].isin(kinds), "name"]) - set(of_type["name"]))
+    missing = sorted(_type_names(group_type) - {row["name"] for row in of_type})
     if missing:
         summary += " " + _("No value for: {groups}.").format(
             groups=", ".join(localized.group_name(name) for name in missing))
-    if len(world):
+    if world:
         summary += " " + _("World, for reference: {status}.").format(
-            status=localized.status_words(world.iloc[0]["status"]))
+            status=localized.status_words(world[0]["status"]))
     source = caption(target)
-    if len(world) and str(world.iloc[0]["basis"]).startswith("publisher:"):
-        source += " " + _("World row: {basis}").format(basis=world_basis(world.iloc[0].to_dict()))
+    if world and str(world[0]["basis"]).startswith("publisher:"):
+        source += " " + _("World row: {basis}").format(basis=world_basis(world[0]))
     table = html.Div([
         html.P(_("Pace: {measure}, from the base year; positive means towards the target.").format(
             measure=ft.pace_label(target, ft.pace_kind(target), unit).lower()), className="caption"),
         data_table(progress_table(shown, target, unit, _("Group")))])
     return figure, shown, summary, source, table
+
+
+@data.per_version
+def _group_rows(target_id: str) -> tuple[dict, ...]:
+    """The target's world and group rows (group_progress) as dicts, once per database (callers must not
+    change them)."""
+    return tuple(ft.records(group_progress(target_id)))
+
+
+@data.per_version
+def _type_names(group_type: str) -> frozenset[str]:
+    """The (English) names of every group of a type."""
+    all_groups = groups()
+    return frozenset(all_groups.loc[all_groups["group_type"].isin(GROUP_TYPES[group_type][1]), "name"])
 
 
 def world_basis(row: dict) -> str:
@@ -671,13 +775,13 @@ def _economy_rows(target_id: str) -> tuple[dict, ...]:
         row["latest_year_text"] = _year(row["latest_year"]) if ft.num(row["latest_year"]) is not None else ""
         row["latest_text"] = ft.fmt(row["latest_value"], unit)
         row["projected"] = ft.projected_text(row)
+        row["distance_text"] = ft.fmt_distance(row["distance"], unit)
     return tuple(sorted(rows, key=lambda row: (STATUS_RANK[row["status"]], row["name"])))
 
 
 @data.per_version
 def _economies(target_id: str, group: str) -> tuple:
     target = texts(chosen_target(target_id))
-    unit = _unit(target)
     rows = list(_economy_rows(target_id))
     place = ft.Place("world")
     if target["scope"] not in ("world", "each_country"):  # a group's target names its members only
@@ -689,7 +793,8 @@ def _economies(target_id: str, group: str) -> tuple:
         rows = [row for row in rows if row["iso3"] in inside]
         place = (ft.Place("group", group=_group_name(group)) if place.kind == "world"
                  else ft.Place("both", group=_group_name(group), scope=place.group))
-    counts = ft.status_counts(row["status"] for row in rows)
+    counts = ft.tally(row["status"] for row in rows)
+    total = sum(n for _status, n in counts)
     figure = ft.status_map(rows, place.says("title", target=target["label"]), fit=group != ALL_GROUPS)
     table = pd.DataFrame({
         _("Economy"): [row["name"] for row in rows], _("Code"): [row["iso3"] for row in rows],
@@ -697,14 +802,14 @@ def _economies(target_id: str, group: str) -> tuple:
         _("Latest year"): [row["latest_year_text"] or "—" for row in rows],
         _("Latest value"): [row["latest_text"] for row in rows],
         _("Projected year"): [row["projected"] for row in rows],
-        _("Still to go"): [ft.fmt_distance(row["distance"], unit) for row in rows],
+        _("Still to go"): [row["distance_text"] for row in rows],
     })
     counts_block = html.Section(className="chart", children=[
         html.H2(place.says("counts"), className="chart-title"),
         data_table(pd.DataFrame({
-            _("Status"): [localized.status_words(status) for status in counts["status"]],
-            _("Economies"): [formatting.count(n) for n in counts["economies"]],
-            _("Share"): [ft.share(share) for share in counts["share"]]})),
+            _("Status"): [localized.status_words(status) for status, _n in counts],
+            _("Economies"): [formatting.count(n) for _status, n in counts],
+            _("Share"): [ft.share(n / total) for _status, n in counts]})),
     ])
     grey = _("Grey: no data for this target (or not in the chosen group).")
     off = ft.off_map(rows)
@@ -727,8 +832,10 @@ def economies_view(target_id: str, group: str) -> tuple:
 # --- layout --------------------------------------------------------------------------------------------
 
 
+@data.per_version
 def method() -> list:
-    """The status rules, from the table the ETL applies (also on the About page)."""
+    """The status rules, from the table the ETL applies (also on the About page), built once per language
+    (callers must not change them)."""
     return [html.P(target_status.rules_intro()),
             html.Ol([html.Li([html.Strong(localized.status_words(status)), f": {_(when)}"])
                      for _number, _rule, status, when, _badge_text in target_status.rules_rows()]),
@@ -739,10 +846,9 @@ def method() -> list:
 
 def layout(**query) -> html.Main:
     try:
-        all_targets, all_groups = targets(), groups()
+        state, notices = parse_state(query)
     except data.DatabaseMissingError as exc:
         return components.missing_database(str(exc))
-    state, notices = parse_state(query, all_targets, all_groups)
 
     def control(label: str, control_id: str, options: list[dict], value: str, wide: bool = False) -> html.Div:
         return html.Div(className="control control-wide" if wide else "control", children=[
@@ -760,7 +866,7 @@ def layout(**query) -> html.Main:
           "old (the rules are listed below). The address bar keeps the view, so a copied link reproduces it.").format(
             max_age=status_rules.MAX_AGE),
         html.Section(className="controls", children=[
-            control(_("Framework"), Ids.FRAMEWORK, framework_options(all_targets), state.framework),
+            control(_("Framework"), Ids.FRAMEWORK, framework_options(), state.framework),
             control(_("Target to chart"), Ids.TARGET, framework_choices(state.framework)[0],
                     state.target, wide=True),
         ]),
@@ -780,7 +886,7 @@ def layout(**query) -> html.Main:
             control(_("Groups"), Ids.GROUP_TYPE,
                     [{"label": _(GROUP_TYPE_LABELS[key]), "value": key} for key in GROUP_TYPES], state.group_type),
             control(_("Group (map, economies and a second line on the chart above)"), Ids.GROUP,
-                    group_options(all_groups, state.group_type), state.group, wide=True),
+                    group_options(state.group_type), state.group, wide=True),
         ]),
         components.chart(Ids.GROUPS),
         components.chart(Ids.MAP, preview=True),
@@ -829,7 +935,7 @@ def update_targets(framework: str, current: str | None):
           Input(Ids.GROUP_TYPE, "value"), State(Ids.GROUP, "value"), prevent_initial_call=True)
 @checked(GROUP_TYPE, text())
 def update_groups(group_type: str, current: str | None):
-    options = group_options(groups(), group_type)
+    options = group_options(group_type)
     if current not in {option["value"] for option in options}:
         current = ALL_GROUPS
     return options, current

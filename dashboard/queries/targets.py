@@ -140,7 +140,9 @@ def publisher_series(indicator_id: str, source_id: str) -> pd.DataFrame:
         QUALIFY row_number() OVER (PARTITION BY year ORDER BY group_code) = 1 ORDER BY year""", params)
 
 
+@data.per_version
 def source_row(source_id: str) -> dict | None:
+    """One source's row (callers must not change it), built once per database: every caption asks for it."""
     rows = data.query("SELECT * FROM source WHERE source_id = ?", [source_id])
     return None if rows.empty else rows.iloc[0].to_dict()
 

@@ -200,6 +200,20 @@ def test_board_shows_the_statuses_of_target_progress_with_value_and_year(db: Pat
     assert len(cards(page.board_cards(a4ai))) == 1
 
 
+def test_the_board_put_together_from_kept_cards_is_the_cards_rendered(db: Path) -> None:
+    """board() joins cards rendered once with each view's links: the same HTML as rendering the view's cards,
+    for every framework, the chosen card, and links whose address needs escaping (&)."""
+    views = [page.TargetsState("all", "umc_internet_use_2030", "special", "ldc"),
+             page.TargetsState("bbc", "bbc_internet_ldc_2025", "income_group", page.ALL_GROUPS),
+             page.TargetsState("wsis", "wsis_f_government_2015", "m49_region", page.ALL_GROUPS),
+             page.TargetsState("umc", "not_a_target", page.DEFAULT_GROUP_TYPE, page.ALL_GROUPS)]
+    for state in views:
+        board = page.board(state).children
+        assert board == render(page.board_cards(state)), state
+        assert "&amp;group_type=" in board and "&group_type=" not in board
+    assert page.board(views[0]).children.count('aria-current="true"') == 1
+
+
 def test_the_method_is_the_rules_table(db: Path) -> None:
     items = [node for part in page.method() for node in walk(part) if type(node).__name__ == "Li"]
     assert len(items) == len(status_rules.RULES)
@@ -207,20 +221,17 @@ def test_the_method_is_the_rules_table(db: Path) -> None:
 
 
 def test_url_parameters_are_parsed_with_notices(db: Path) -> None:
-    all_targets, all_groups = page.targets(), page.groups()
-    state, notices = page.parse_state({}, all_targets, all_groups)
+    state, notices = page.parse_state({})
     assert state == ("all", "umc_internet_use_2030", "wb_region", "all") and notices == []
-    state, notices = page.parse_state({"framework": "bbc", "target": "nope"}, all_targets, all_groups)
+    state, notices = page.parse_state({"framework": "bbc", "target": "nope"})
     assert state.target == "bbc_internet_world_2025" and "Unknown target" in notices[0]
-    state, notices = page.parse_state({"framework": "a4ai", "target": "umc_internet_use_2030"}, all_targets,
-                                      all_groups)
+    state, notices = page.parse_state({"framework": "a4ai", "target": "umc_internet_use_2030"})
     assert state.target == "a4ai_1_for_2_2025" and "not part of" in notices[0]
-    state, notices = page.parse_state({"framework": "<script>", "group": "ldc", "group_type": "wb_region"},
-                                      all_targets, all_groups)
+    state, notices = page.parse_state({"framework": "<script>", "group": "ldc", "group_type": "wb_region"})
     assert state.framework == "all" and state.group_type == "special" and state.group == "ldc"
     assert "Unknown framework" in notices[0]
     assert page.encode_state(state) == "?framework=all&target=umc_internet_use_2030&group_type=special&group=ldc"
-    assert page.parse_state({"framework": "umc"}, all_targets, all_groups)[0].target == "umc_internet_use_2030"
+    assert page.parse_state({"framework": "umc"})[0].target == "umc_internet_use_2030"
 
 
 def test_callbacks_fill_every_view(db: Path) -> None:
@@ -287,7 +298,7 @@ def test_the_wsis_framework_quotes_its_ten_targets_with_status_at_2015_and_today
             FROM target t LEFT JOIN target_progress p ON p.target_id = t.target_id AND p.scope_id = 'world'
             WHERE t.framework = ? ORDER BY t.rowid""", [WSIS]).fetchall()}
     assert len({row[0] for row in expected.values()}) == 10  # ten sub-paragraphs (j has two proxies)
-    state, notices = page.parse_state({"framework": "wsis"}, page.targets(), page.groups())
+    state, notices = page.parse_state({"framework": "wsis"})
     assert notices == [] and state.framework == "wsis"
     assert state.target == "wsis_f_government_2015"  # the first one an open indicator measures
     assert page.encode_state(state).startswith("?framework=wsis&target=wsis_f_government_2015")
