@@ -231,3 +231,18 @@ def per_version(function: Callable[..., T]) -> Callable[..., T]:
         return versioned_cache.get(key, lambda: function(*args))
 
     return current
+
+
+def per_version_all_languages(function: Callable[..., T]) -> Callable[..., T]:
+    """`per_version` for what holds no words: the query layer's rows, indexes and arrays (dashboard/queries/ never
+    imports the translations; tests/dashboard/test_query_layer.py checks). Kept once per database version and
+    arguments, shared by the six languages: keyed by language as well, each was kept six times over, and six
+    languages' copies overflowed the byte budget, so that the cache threw out and rebuilt them at every turn (900
+    random actions in random languages took 79 s of CPU against 14 s with room for all the copies)."""
+    name = f"{function.__module__}.{function.__qualname__}"
+
+    @wraps(function)
+    def current(*args: object) -> T:
+        return versioned_cache.get((current_version(), name, *args), lambda: function(*args))
+
+    return current

@@ -49,7 +49,7 @@ def definition_changes(indicator_id: str) -> tuple[tuple[int, str], ...]:
     return _definition_changes().get(indicator_id, ())
 
 
-@data.per_version
+@data.per_version_all_languages
 def _definition_changes() -> dict[str, tuple[tuple[int, str], ...]]:
     """Every series' definition changes, read in one query per version (a few dozen rows): a query per indicator
     cost a page a database round trip for each of the 149 indicators it was first asked for."""
@@ -77,7 +77,7 @@ def publisher_difference(group_code: str, year: int) -> str | None:
     return str(rows.iloc[0, 0]) if len(rows) else None
 
 
-@data.per_version
+@data.per_version_all_languages
 def economy_status_counts() -> dict[str, dict[str, int]]:
     """{target_id: {status: economies}} over every target's country rows."""
     rows = data.query("""SELECT target_id, status, count(*) AS economies FROM target_progress

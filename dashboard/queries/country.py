@@ -46,7 +46,7 @@ def _python_values(column: pd.Series, rows: slice | list[int]) -> list:
     return [None if value is pd.NA else value for value in values.tolist()]
 
 
-@data.per_version
+@data.per_version_all_languages
 def _economy_rows() -> dict[str, pd.Series]:
     everyone = data.query("SELECT * FROM country")
     return {code: everyone.iloc[position] for position, code in enumerate(everyone["iso3"].tolist())}
@@ -68,7 +68,7 @@ def economy_groups(iso3: str) -> dict[str, pd.Series]:
     return _groups_by_economy().get(iso3, {})
 
 
-@data.per_version
+@data.per_version_all_languages
 def _groups_by_economy() -> dict[str, dict[str, pd.Series]]:
     """{iso3: {'region': row, 'income': row}}, each row a Series of group_id, group_type, name, members."""
     everyone = data.query("""
@@ -112,7 +112,7 @@ def target_records(iso3: str) -> list[dict]:
     return [dict(zip(columns, row, strict=True)) for row in rows.get(iso3, ())]
 
 
-@data.per_version
+@data.per_version_all_languages
 def _targets_by_economy() -> tuple[list[str], dict[str, tuple[tuple, ...]]]:
     """The columns of `targets` and {iso3: its rows as tuples of Python values}: ~2,000 rows in all, kept whole."""
     everyone = _all_targets()
@@ -182,7 +182,7 @@ def headline_lines(iso3: str, group_ids: dict[str, str], ids: tuple[str, ...]) -
     return lines
 
 
-@data.per_version
+@data.per_version_all_languages
 def _headline_index(ids: tuple[str, ...]) -> tuple[dict[tuple[str, str], Line], dict[tuple[str, str], Line]]:
     """({(indicator_id, iso3): line}, {(indicator_id, group_id): line}) of the indicators `ids`."""
     economies, groups = _headline_queries(list(ids))
@@ -209,7 +209,7 @@ def indicator_meta() -> pd.DataFrame:
     """)
 
 
-@data.per_version
+@data.per_version_all_languages
 def indicator_info() -> dict[str, dict]:
     """`indicator_meta` as {indicator_id: {name, unit, source_code, attribution, vintage, license}}."""
     return indicator_meta().set_index("indicator_id").to_dict("index")
@@ -234,7 +234,7 @@ def profile_records(iso3: str) -> list[dict]:
     return _records(all_profiles(), slice(positions[0], positions[-1] + 1)) if positions else []
 
 
-@data.per_version
+@data.per_version_all_languages
 def _profile_positions() -> dict[str, tuple[int, int]]:
     """{iso3: (first, last) position of its rows in `all_profiles`} (ordered by iso3: one run each)."""
     runs = _positions(all_profiles()["iso3"].tolist())

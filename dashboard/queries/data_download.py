@@ -64,7 +64,7 @@ def year_range(indicators: tuple[str, ...]) -> tuple[int, int] | None:
     return min(first for first, _ in spans), max(last for _, last in spans)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _year_spans() -> dict[str, tuple[int, int]]:
     """Each indicator's (first, last) year, from one query per database version: a query per selection cost the
     Data page's table about a fifth of its time."""
@@ -295,13 +295,13 @@ def releases(counts: Mapping[tuple[str, str], int]) -> list[tuple]:
     return [(row, counts[key]) for key, row in _release_rows() if key in counts]
 
 
-@data.per_version
+@data.per_version_all_languages
 def _release_rows() -> list[tuple[tuple[str, str], tuple]]:
     """_source_details' rows as named tuples, by (indicator, source): per request, a plain list is sliced."""
     return [((row.indicator_id, row.source_id), row) for row in _source_details().itertuples()]
 
 
-@data.per_version
+@data.per_version_all_languages
 def _source_details() -> pd.DataFrame:
     """Every (indicator, release) pair that has observations, with the columns of sources() but the count."""
     return data.query(f"""

@@ -22,7 +22,7 @@ _AGGREGATES = """
 """
 
 
-@data.per_version
+@data.per_version_all_languages
 def year_coverage(indicator_id: str) -> pd.DataFrame:
     """Economies with a value, per year: drives the slider and the default year (counted in memory: dashboard/
     queries/observed.py; once per database version and indicator: callers must not change it)."""
@@ -47,7 +47,7 @@ def series(indicator_id: str, iso3_codes: tuple[str, ...]) -> pd.DataFrame:
     return observed.series(indicator_id, iso3_codes)
 
 
-@data.per_version
+@data.per_version_all_languages
 def published_world(indicator_id: str) -> pd.DataFrame:
     """The publisher's own World aggregate (WLD), drawn as a reference line: columns name, year, value (once per
     database version and indicator: callers must not change it)."""

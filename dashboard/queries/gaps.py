@@ -33,7 +33,7 @@ def groups() -> pd.DataFrame:
     return _groups()
 
 
-@data.per_version
+@data.per_version_all_languages
 def _groups() -> pd.DataFrame:
     """Groups in a sensible order with labels for the control (kept per database version)."""
     frame = data.query("SELECT group_id, group_type, name FROM country_group")
@@ -48,13 +48,13 @@ def group_name(group_id: str) -> str:
     return _group_names().get(group_id, group_id)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _group_names() -> dict[str, str]:
     frame = groups()
     return dict(zip(frame["group_id"].tolist(), frame["name"].tolist(), strict=True))
 
 
-@data.per_version
+@data.per_version_all_languages
 def group_ids() -> list[str]:
     """The groups' ids in the control's order (callers must not change the list)."""
     return groups()["group_id"].tolist()
@@ -69,7 +69,7 @@ def _split(frame: pd.DataFrame, key: str = "group_id") -> dict[str, pd.DataFrame
     return {name: part.drop(columns=key).reset_index(drop=True) for name, part in frame.groupby(key, sort=False)}
 
 
-@data.per_version
+@data.per_version_all_languages
 def _series_by_group(dimension: str) -> dict[str, pd.DataFrame]:
     return _split(data.query(f"""
         SELECT group_id, year, {dimension} AS category, value, population_coverage, n_countries, n_members
@@ -90,7 +90,7 @@ def group_series(group_id: str, gap: GapKind) -> pd.DataFrame:
 # change the lists or their dicts.
 
 
-@data.per_version
+@data.per_version_all_languages
 def _series_rows(dimension: str) -> dict[str, list[dict]]:
     return {group_id: plain_records(frame) for group_id, frame in _series_by_group(dimension).items()}
 
@@ -100,7 +100,7 @@ def group_series_rows(group_id: str, gap: GapKind) -> list[dict]:
     return _series_rows(gap.dimension).get(group_id, [])
 
 
-@data.per_version
+@data.per_version_all_languages
 def _parity_rows(indicator_id: str) -> dict[str, list[dict]]:
     return {group_id: plain_records(frame) for group_id, frame in _parity_by_group(indicator_id).items()}
 
@@ -110,7 +110,7 @@ def member_parity_rows(group_id: str, gap: GapKind) -> list[dict]:
     return _parity_rows(gap.parity_indicator).get(group_id, [])
 
 
-@data.per_version
+@data.per_version_all_languages
 def _published_rows(source_id: str, dimension: str) -> dict[str | None, list[dict]]:
     return {code: plain_records(frame) for code, frame in _published_by_code(source_id, dimension).items()}
 
@@ -126,7 +126,7 @@ def published_series_rows(group_id: str, gap: GapKind) -> list[dict]:
     return [row for code in codes for row in every.get(code, [])]
 
 
-@data.per_version
+@data.per_version_all_languages
 def _pair_rows(indicator_id: str) -> dict[str, list[dict]]:
     return {group_id: plain_records(frame) for group_id, frame in _pairs_by_group(indicator_id).items()}
 
@@ -148,7 +148,7 @@ def itu_match(group_id: str) -> dict | None:
     return _itu_matches().get(group_id)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _itu_matches() -> dict[str, dict]:
     rows = data.query("""SELECT group_id, group_code, match, note FROM publisher_group WHERE dataset_key = ?
                          ORDER BY group_id, match = 'approximate', group_code""", ["itu_key_ict"])
@@ -158,7 +158,7 @@ def _itu_matches() -> dict[str, dict]:
     return matches
 
 
-@data.per_version
+@data.per_version_all_languages
 def newest_itu_edition() -> pd.Series | None:
     """ITU's newest Key ICT edition (a row of table source), once per database version; callers must not change
     it."""
@@ -180,7 +180,7 @@ def published_series(group_id: str, gap: GapKind) -> tuple[pd.DataFrame, pd.Seri
     return (pd.concat(parts, ignore_index=True) if parts else every[None]), edition
 
 
-@data.per_version
+@data.per_version_all_languages
 def _published_by_code(source_id: str, dimension: str) -> dict[str | None, pd.DataFrame]:
     """One edition's aggregates of each side of a gap, by ITU group (None: an empty frame), each in year and
     category order: one query per edition and gap rather than one per group."""
@@ -196,7 +196,7 @@ def _published_by_code(source_id: str, dimension: str) -> dict[str | None, pd.Da
     return every
 
 
-@data.per_version
+@data.per_version_all_languages
 def _parity_by_group(indicator_id: str) -> dict[str, pd.DataFrame]:
     return _split(data.query("""
         WITH latest AS (
@@ -216,7 +216,7 @@ def member_parity(group_id: str, gap: GapKind) -> pd.DataFrame:
     return _parity_by_group(gap.parity_indicator).get(group_id, empty)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _ratio_by_group(indicator_id: str) -> dict[str, dict]:
     rows = data.query("""
         SELECT group_id, year, value, population_coverage FROM group_aggregate_total
@@ -231,7 +231,7 @@ def group_parity(group_id: str, gap: GapKind) -> dict | None:
     return _ratio_by_group(gap.parity_indicator).get(group_id)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _pairs_by_group(indicator_id: str) -> dict[str, pd.DataFrame]:
     """Every member's gap and GNI per capita in each year that has both, by group."""
     return _split(data.query("""
@@ -253,7 +253,7 @@ def scatter_years(gap: GapKind) -> list[int]:
     return _scatter_years(gap.gap_indicator)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _scatter_years(indicator_id: str) -> list[int]:
     world = _pairs_by_group(indicator_id).get("world")
     return [] if world is None else sorted({int(year) for year in world["year"].tolist()})
@@ -268,7 +268,7 @@ def scatter_rows(group_id: str, gap: GapKind, year: int | None) -> pd.DataFrame:
     return rows.sort_values("name").reset_index(drop=True)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _internet_use_rows(dimension: str | None) -> tuple[dict, ...]:
     """Every economy's Internet use rows, in total (None) or for each side of one gap, in the order the chart and
     table read them (name, year, side): filtering these in memory costs less than a query per set of countries."""
@@ -298,7 +298,7 @@ def _chosen(by_economy: dict[str, tuple[tuple[int, dict], ...]], codes: tuple[st
     return [row for _position, row in sorted(pair for code in set(codes) for pair in by_economy.get(code, ()))]
 
 
-@data.per_version
+@data.per_version_all_languages
 def _internet_use_by_economy(dimension: str | None) -> dict[str, tuple[tuple[int, dict], ...]]:
     """_internet_use_rows split by economy, each row with its position, so that a few chosen economies are
     picked without reading every row."""

@@ -51,7 +51,7 @@ def _per_series(frame: pd.DataFrame) -> dict[str, list[Any]]:
     return groups
 
 
-@data.per_version
+@data.per_version_all_languages
 def _indicator_rows() -> dict[str, pd.Series]:
     rows = data.query("""
         SELECT i.*, s.publisher, s.dataset, s.url AS source_url, s.license, s.license_url, s.attribution,
@@ -66,7 +66,7 @@ def indicator_row(indicator_id: str) -> pd.Series | None:
     return _indicator_rows().get(indicator_id)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _sources() -> dict[str, list[Any]]:
     return _per_series(data.query("""
         SELECT o.indicator_id, o.source_id, s.publisher, s.dataset, s.license, s.license_url, s.vintage,
@@ -83,7 +83,7 @@ def sources(indicator_id: str) -> list[Any]:
     return _sources().get(indicator_id, NONE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _coverage() -> dict[str, dict]:
     frame = data.query("""
         SELECT indicator_id, count(DISTINCT iso3) AS economies, count(DISTINCT year) AS years,
@@ -100,7 +100,7 @@ def coverage(indicator_id: str) -> dict:
     return _coverage().get(indicator_id, NO_COVERAGE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _economies_per_year() -> dict[str, list[Any]]:
     return _per_series(data.query("""
         SELECT indicator_id, year, count(DISTINCT iso3) AS economies FROM observation_total
@@ -113,7 +113,7 @@ def economies_per_year(indicator_id: str) -> list[Any]:
     return _economies_per_year().get(indicator_id, NONE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _map_reporters(min_share: float) -> dict[str, list[Any]]:
     return _per_series(data.query("""
         WITH per_year AS (SELECT indicator_id, year, count(DISTINCT iso3) AS economies FROM observation_total
@@ -134,7 +134,7 @@ def map_reporters(indicator_id: str, min_share: float) -> list[Any]:
     return _map_reporters(min_share).get(indicator_id, NONE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _breakdowns() -> dict[str, list[Any]]:
     return _per_series(data.query("""
         WITH parts AS (
@@ -156,7 +156,7 @@ def breakdowns(indicator_id: str) -> list[Any]:
     return _breakdowns().get(indicator_id, NONE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _indicator_themes() -> dict[str, list[Any]]:
     return _per_series(data.query("""
         SELECT it.indicator_id, t.theme_id, t.title, t.first_paragraph, t.last_paragraph, t.summary
@@ -170,7 +170,7 @@ def indicator_themes(indicator_id: str) -> list[Any]:
     return _indicator_themes().get(indicator_id, NONE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _targets() -> dict[str, list[Any]]:
     return _per_series(data.query("""
         SELECT t.indicator_id, t.target_id, t.framework, t.label, t.comparator, t.value AS goal, t.deadline_year,
@@ -192,7 +192,7 @@ def targets(indicator_id: str) -> list[Any]:
     return _targets().get(indicator_id, NONE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _related(limit: int) -> dict[str, list[Any]]:
     return _per_series(data.query("""
         WITH mine AS (SELECT indicator_id AS of_id, unnest(themes) AS theme_id,
@@ -214,7 +214,7 @@ def related(indicator_id: str, limit: int = 12) -> list[Any]:
     return _related(limit).get(indicator_id, NONE)
 
 
-@data.per_version
+@data.per_version_all_languages
 def _world_editions() -> dict[str, pd.DataFrame]:
     frame = data.query("""
         WITH world AS (

@@ -19,7 +19,7 @@ from dashboard import data
 from dashboard.queries import common
 
 
-@data.per_version
+@data.per_version_all_languages
 def _split(sql: str, keys: tuple[str, ...]) -> tuple[pd.DataFrame, dict, dict[str, np.ndarray]]:
     """The whole result of `sql`, the positions of its rows per value of the `keys` columns and its columns as
     arrays."""
@@ -60,7 +60,7 @@ class Observations(NamedTuple):
     status: np.ndarray  # the publisher's flag, None for none
 
 
-@data.per_version
+@data.per_version_all_languages
 def economies() -> Economies:
     frame = common.countries()
     columns = {name: _objects(frame[name]) for name in ("iso3", "name", "wb_region", "income_group")}
@@ -69,7 +69,7 @@ def economies() -> Economies:
                      np.array(sorted(range(len(iso3)), key=iso3.__getitem__), dtype=np.int64))
 
 
-@data.per_version
+@data.per_version_all_languages
 def _observations() -> dict[str, Observations]:
     rows = data.query_uncached("""
         SELECT o.indicator_id, o.iso3, o.year, o.value, o.obs_status
@@ -108,7 +108,7 @@ class MapColumns(NamedTuple):
     status: list  # the publisher's flag, None for none
 
 
-@data.per_version
+@data.per_version_all_languages
 def _by_iso3() -> tuple[list[str], list[str]]:
     known = economies()
     return known.columns["iso3"][known.by_iso3].tolist(), known.columns["name"][known.by_iso3].tolist()
@@ -176,7 +176,7 @@ class Grid(NamedTuple):
     empty: np.ndarray  # the grid of an indicator without observations
 
 
-@data.per_version
+@data.per_version_all_languages
 def _grid() -> Grid:
     # Every observation's economy is in the country table (a foreign key): the observations held are all of them.
     observations = _observations()

@@ -33,7 +33,7 @@ def _slug(framework: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", framework.lower()).strip("_")
 
 
-@data.per_version
+@data.per_version_all_languages
 def targets() -> pd.DataFrame:
     """Every target in catalogue order, with its indicator's name and unit and a URL slug for its framework."""
     frame = data.query("""
@@ -44,7 +44,7 @@ def targets() -> pd.DataFrame:
     return frame.assign(slug=frame["framework"].map(_slug))
 
 
-@data.per_version
+@data.per_version_all_languages
 def groups() -> pd.DataFrame:
     """Every country group with its type and its key in GROUP_TYPES (cached: the cards ask for names often)."""
     frame = data.query("SELECT group_id, group_type, name FROM country_group ORDER BY group_type, name")
@@ -52,7 +52,7 @@ def groups() -> pd.DataFrame:
     return frame.assign(type_key=frame["group_type"].map(type_key))
 
 
-@data.per_version
+@data.per_version_all_languages
 def group_names() -> dict[str, str]:
     frame = groups()
     return dict(zip(frame["group_id"].tolist(), frame["name"].astype(str).tolist(), strict=True))
@@ -93,7 +93,7 @@ def members(group_id: str) -> frozenset[str]:
     return _members_by_group().get(group_id, frozenset())
 
 
-@data.per_version
+@data.per_version_all_languages
 def _members_by_group() -> dict[str, frozenset[str]]:
     """Every group's members from one query (a map of a new group asked the database for its members)."""
     rows = data.query("SELECT group_id, iso3 FROM group_member")
@@ -109,7 +109,7 @@ def our_series(indicator_id: str, group_id: str) -> pd.DataFrame:
     return every.get(group_id, every[None])
 
 
-@data.per_version
+@data.per_version_all_languages
 def _our_series_by_group(indicator_id: str) -> dict[str | None, pd.DataFrame]:
     """Every group's series of one indicator from one query, sliced by group (None: an empty frame): a view
     of a new target × group asked the database for its group's series alone."""
@@ -140,7 +140,7 @@ def publisher_series(indicator_id: str, source_id: str) -> pd.DataFrame:
         QUALIFY row_number() OVER (PARTITION BY year ORDER BY group_code) = 1 ORDER BY year""", params)
 
 
-@data.per_version
+@data.per_version_all_languages
 def source_row(source_id: str) -> dict | None:
     """One source's row (callers must not change it), built once per database: every caption asks for it."""
     rows = data.query("SELECT * FROM source WHERE source_id = ?", [source_id])
@@ -151,7 +151,7 @@ def target_record(target_id: str) -> dict | None:
     return target_index().get(target_id)
 
 
-@data.per_version
+@data.per_version_all_languages
 def target_index() -> dict[str, dict]:
     return {row["target_id"]: row for row in records(targets())}
 

@@ -56,3 +56,24 @@ def test_only_the_query_layer_and_data_module_run_queries() -> None:
     runners = sorted(str(path.relative_to(PROJECT_ROOT)) for path in DASHBOARD.rglob("*.py")
                      if re.search(r"data\.query(?:_uncached)?\(", path.read_text(encoding="utf-8")))
     assert runners and all(path.startswith("dashboard/queries/") for path in runners), runners
+
+
+# What would put words into the query layer's results: the translations, the request's language, Babel.
+WORDS = re.compile(r"^\s*(?:from|import)\s+(?:dashboard\.)?(?:i18n|localized|formatting)\b|"
+                   r"from dashboard import [^\n]*\b(?:i18n|localized|formatting)\b|\bbabel\b|\bgettext\(",
+                   re.MULTILINE)
+
+
+@pytest.mark.parametrize("path", sorted(DASHBOARD.glob("queries/*.py")), ids=lambda path: path.name)
+def test_the_query_layer_holds_no_words_and_keeps_its_results_for_every_language(path: Path) -> None:
+    """What the queries build is shared by the six languages (data.per_version_all_languages): so they must not
+    read the request's language or translate, and each keeps its builds once for all languages (keyed by language
+    too, six copies overflowed the cache, which then rebuilt them at every turn)."""
+    assert offending_lines(path, WORDS) == []
+    assert offending_lines(path, re.compile(r"@data\.per_version\n")) == []
+
+
+def test_the_words_check_would_catch_a_translated_query(tmp_path: Path) -> None:
+    module = tmp_path / "bad.py"
+    module.write_text("from dashboard import data, i18n\n\n\n@data.per_version\ndef f():\n    return 1\n")
+    assert offending_lines(module, WORDS) and offending_lines(module, re.compile(r"@data\.per_version\n"))
