@@ -18,12 +18,14 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 
+from dashboard.dash_boundary import COMPONENT_SUITES_PATH
+
 # Content types worth compressing (images and archives are compressed already).
 TEXT_TYPES = ("text/", "application/json", "application/javascript", "image/svg+xml")
 SMALLEST = 1024  # below this, gzip's header and the client's work are not worth the bytes saved
 LARGEST = 16 * 1024 * 1024  # larger bodies (a full download) go out as they are, not held in memory twice
 FAST, BEST = 1, 9
-STATIC_PREFIXES = ("/_dash-component-suites/", "/assets/", "/geo-assets.js", "/topojson/", "/plotly-locale/")
+STATIC_PREFIXES = (COMPONENT_SUITES_PATH, "/assets/", "/geo-assets.js", "/topojson/", "/plotly-locale/")
 
 
 def accepts_gzip(header: str) -> bool:

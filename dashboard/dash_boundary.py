@@ -211,6 +211,8 @@ def title_callback_on_navigation_only(app: dash.Dash) -> None:
 UPDATE_PATH = "_dash-update-component"
 LAYOUT_PATH = "_dash-layout"
 DEPENDENCIES_PATH = "_dash-dependencies"
+# Where Dash serves its components' scripts and styles, with a fingerprint in each URL (they never change in place).
+COMPONENT_SUITES_PATH = "/_dash-component-suites/"
 
 
 def is_layout_request(path: str) -> bool:
