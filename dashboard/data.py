@@ -19,6 +19,7 @@ This module runs queries; which queries exist is the query layer's business (das
 from __future__ import annotations
 
 import os
+import tempfile
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -136,6 +137,13 @@ def register(server) -> None:
     server.teardown_request(end_request)
 
 
+def spill_directory() -> Path:
+    """Where this process's DuckDB instances write what does not fit in their memory limit: the system's temporary
+    directory, one folder per process (DuckDB names its spill files alike in every process). An in-memory instance
+    would otherwise spill to `.tmp` in the working directory: the project's own folder, under gunicorn."""
+    return Path(tempfile.gettempdir()) / f"ddi-duckdb-spill-{os.getpid()}"
+
+
 def _instance(version: Version) -> duckdb.DuckDBPyConnection:
     """This worker's DuckDB instance for `version`, opened on first use; the oldest beyond KEEP_INSTANCES is let
     go (not closed: a thread still querying it keeps it alive through its cursor until done)."""
@@ -143,7 +151,8 @@ def _instance(version: Version) -> duckdb.DuckDBPyConnection:
         instance = _instances.get(version)
         if instance is not None:
             return instance
-        instance = duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY_LIMIT})
+        instance = duckdb.connect(":memory:", config={"memory_limit": DUCKDB_MEMORY_LIMIT,
+                                                      "temp_directory": str(spill_directory())})
         escaped = version.path.replace("'", "''")
         try:
             instance.execute(f"ATTACH '{escaped}' AS ddi (READ_ONLY)")

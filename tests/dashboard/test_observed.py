@@ -3,7 +3,9 @@ observation_total rows, done here in plain Python (sets of economies per year), 
 
 from __future__ import annotations
 
+import os
 from collections import Counter
+from pathlib import Path
 
 import duckdb
 import numpy as np
@@ -109,3 +111,14 @@ def test_text_columns_come_as_python_strings_with_the_str_dtypes_rules(db) -> No
     assert frame["some"].isna().any() and frame["some"].notna().any() and frame["iso3"].str.len().eq(3).all()
     built = pd.DataFrame({"name": ["a", "b"]})  # frames the pages build get it too
     assert built["name"].dtype.storage == "python"
+
+
+def test_a_query_too_large_for_memory_spills_to_the_system_temp_folder_not_the_project(db) -> None:
+    """The serving instances spill what exceeds their memory limit into a folder of this process under the system's
+    temporary directory: an in-memory DuckDB's default is `.tmp` in the working directory (the project's folder)."""
+    from dashboard import data
+    from tests.conftest import PROJECT_ROOT
+
+    setting = data.query("SELECT current_setting('temp_directory') AS folder")["folder"].iloc[0]
+    assert Path(setting) == data.spill_directory() and not Path(setting).is_relative_to(PROJECT_ROOT)
+    assert str(os.getpid()) in Path(setting).name
